@@ -1,0 +1,100 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-inference-migration',
+  packageName: 'cdk8s-inference-migration',
+  description:
+    'cdk8s constructs that migrate inference-serving APIs (Gateway API Inference Extension v1alpha2 to v1, KServe Ingress to Gateway API, LlamaStackDistribution v1alpha1 to v1alpha2) as staged, GitOps-ready YAML.',
+  keywords: ['cdk8s', 'kubernetes', 'gateway-api', 'inference', 'gitops', 'migration'],
+  author: 'cdk8s-inference-migration maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-inference-migration/cdk8s-inference-migration.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  cdk8sPlusVersionPinning: false,
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // jsii requires every non-jsii runtime dependency to be bundled.
+  bundledDeps: [
+    'ajv@^8.17.1',
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/protobuf@^2.6.2',
+    'yaml@^2.8.0',
+    'kubernetes-models@~4.5.1',
+    '@kubernetes-models/gke@~4.6.2',
+    '@kubernetes-models/istio@~2.3.0',
+    'commander@^14.0.0',
+  ],
+  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0'],
+  bin: { 'inference-migrate': 'bin/inference-migrate' },
+
+  // No publishing targets and no GitHub automation yet.
+  release: false,
+  github: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  package: true,
+  // jsii's package artifacts go under build/, so dist/ holds only synthesized manifests.
+  artifactsDirectory: 'build',
+
+  eslintOptions: {
+    dirs: ['src', 'test'],
+    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'build/', 'dist/', 'coverage/'],
+  },
+  jestOptions: {
+    // A changed snapshot must fail the test run, never be rewritten by it.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120_000,
+      maxWorkers: 2,
+    },
+  },
+  gitignore: ['/imports/crds/', '/build/', '/dist/', '/bench/results/', '*.cpuprofile'],
+  npmignoreEnabled: true,
+});
+
+// npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+// The CRD fetch step: a local mirror first, else the pinned URL; the sha256 is always checked.
+const fetchCrds = project.addTask('fetch-crds', {
+  description: 'Fetch the pinned upstream CRDs (mirror directory first, then the URL) and check their sha256',
+  exec: 'node scripts/fetch-crds.js',
+});
+project.tasks.tryFind('pre-compile')!.spawn(fetchCrds);
+project.testTask.prependSpawn(fetchCrds);
+
+project.addTask('import-crds', {
+  description: 'Regenerate src/imports from the pinned CRDs with cdk8s import',
+  steps: [{ spawn: 'fetch-crds' }, { exec: 'node scripts/import-crds.js' }],
+});
+
+project.addTask('example', {
+  description: 'Synthesize every stage of the built-in examples into dist/',
+  steps: [{ spawn: 'compile' }, { exec: 'node bin/inference-migrate example --out dist --force' }],
+});
+
+project.addTask('bench', {
+  description: 'Benchmark the library against plain cdk8s and a no-cdk8s floor (prints a table)',
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
+});
+
+project.addTask('test:fuzz', {
+  description: 'Run the property-based tests with 5,000 runs per property',
+  env: { FC_NUM_RUNS: '5000' },
+  steps: [{ spawn: 'fetch-crds' }, { exec: 'jest --testMatch "<rootDir>/test/**/*.property.test.ts" --updateSnapshot=none' }],
+});
+
+project.npmignore?.exclude('/bench/', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile');
+project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/');
+
+project.synth();
