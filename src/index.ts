@@ -1,1 +1,12 @@
-export {};
+// API objects: the Gateway API Inference Extension constructs.
+export * from './inference/types';
+export * from './inference/endpoint-picker';
+export * from './inference/inference-pool-ga';
+export * from './inference/inference-pool-alpha';
+export * from './inference/inference-objective';
+export * from './inference/weighted-inference-route';
+export * from './inference/gke-pool-policies';
+
+// Converters: pure functions on plain data.
+export * from './convert/types';
+export * from './convert/inference-model-converter';

@@ -1,0 +1,36 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * The error thrown for bad input: it names the construct path, the prop and what is allowed, e.g.
+ * `migration/01-side-by-side/route: 'backends[1].weight' must be an integer in 0..1000000 (got 2000000)`.
+ */
+export function propError(scope: IConstruct | string, prop: string, message: string): Error {
+  const where = typeof scope === 'string' ? scope : scope.node.path;
+  return new Error(`${where}: '${prop}' ${message}`);
+}
+
+/** Renders a value for an error message, short and unambiguous. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws unless `value` is an integer in `min..max`. */
+export function checkInteger(scope: IConstruct | string, prop: string, value: number, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw propError(scope, prop, `must be an integer in ${min}..${max} (got ${show(value)})`);
+  }
+}
+
+/** Throws unless `value` is one of `allowed`. */
+export function checkOneOf<T>(scope: IConstruct | string, prop: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) {
+    throw propError(scope, prop, `must be one of ${allowed.map((a) => show(a)).join(', ')} (got ${show(value)})`);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * API groups, versions and upstream defaults the constructs write. Internal: not exported from the
+ * package entry point (jsii exports only classes, interfaces and enums).
+ */
+
+/** API group of the GA (v1) InferencePool. */
+export const GA_POOL_GROUP = 'inference.networking.k8s.io';
+/** apiVersion of the GA (v1) InferencePool. */
+export const GA_POOL_API_VERSION = `${GA_POOL_GROUP}/v1`;
+/** API group of the alpha InferencePool, InferenceModel and (still) InferenceObjective. */
+export const ALPHA_GROUP = 'inference.networking.x-k8s.io';
+/** apiVersion of the alpha InferencePool and InferenceModel, and of InferenceObjective. */
+export const ALPHA_API_VERSION = `${ALPHA_GROUP}/v1alpha2`;
+/** Gateway API group. */
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+
+/** The upstream `inferencepool` Helm chart version whose output `InferencePoolGa` renders. */
+export const CHART_VERSION = 'v1.0.2';
+/** The Endpoint Picker image the chart deploys. */
+export const EPP_IMAGE = 'registry.k8s.io/gateway-api-inference-extension/epp';
+/** Default EPP image tag: the chart's appVersion. */
+export const EPP_IMAGE_TAG = 'v1.0.2';
+/** EPP ports, as the chart names them. */
+export const EPP_GRPC_PORT = 9002;
+export const EPP_HEALTH_PORT = 9003;
+export const EPP_METRICS_PORT = 9090;
+/** File name of the plugins configuration inside the EPP ConfigMap. */
+export const EPP_PLUGINS_FILE = 'default-plugins.yaml';
+/** The chart's default EndpointPickerConfig. */
+export const EPP_DEFAULT_PLUGINS_CONFIG = [
+  'apiVersion: inference.networking.x-k8s.io/v1alpha1',
+  'kind: EndpointPickerConfig',
+  'plugins:',
+  '- type: queue-scorer',
+  '- type: kv-cache-utilization-scorer',
+  '- type: prefix-cache-scorer',
+  'schedulingProfiles:',
+  '- name: default',
+  '  plugins:',
+  '  - pluginRef: queue-scorer',
+  '  - pluginRef: kv-cache-utilization-scorer',
+  '  - pluginRef: prefix-cache-scorer',
+  '',
+].join('\n');
+
+/** Gateway API limits (HTTPRoute). */
+export const MAX_BACKEND_WEIGHT = 1_000_000;
+export const MAX_BACKENDS_PER_RULE = 16;
+export const MAX_RULES = 16;
+export const MAX_MATCHES_PER_RULE = 64;
+
+/** Default model-server port (the chart's `targetPortNumber`). */
+export const DEFAULT_TARGET_PORT = 8000;
+/** Namespace used when neither the prop nor the chart sets one. */
+export const DEFAULT_NAMESPACE = 'default';

@@ -1,0 +1,365 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  CHART_VERSION,
+  EPP_DEFAULT_PLUGINS_CONFIG,
+  EPP_GRPC_PORT,
+  EPP_HEALTH_PORT,
+  EPP_IMAGE,
+  EPP_IMAGE_TAG,
+  EPP_METRICS_PORT,
+  EPP_PLUGINS_FILE,
+  GA_POOL_GROUP,
+} from './api';
+import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from './names';
+import { clusterScoped, resolveNamespace } from './namespace';
+import { InferenceProvider, ModelServerType } from './types';
+import { checkInteger, checkOneOf, propError, show } from '../errors';
+
+/**
+ * Settings of an Endpoint Picker (EPP) deployment: the same knobs as the upstream `inferencepool`
+ * chart's `inferenceExtension` values.
+ */
+export interface EndpointPickerOptions {
+  /**
+   * EPP container image, without the tag.
+   * @default 'registry.k8s.io/gateway-api-inference-extension/epp'
+   */
+  readonly image?: string;
+
+  /**
+   * EPP image tag. Must be a v1.x release: only those read InferenceObjectives and take `--pool-group`.
+   * @default 'v1.0.2'
+   */
+  readonly imageTag?: string;
+
+  /**
+   * Image pull policy of the EPP container.
+   * @default 'Always' (as the chart)
+   */
+  readonly imagePullPolicy?: string;
+
+  /**
+   * Number of EPP replicas. More than one turns on leader election (`--ha-enable-leader-election`, a
+   * leases Role, and the `liveness`/`readiness` gRPC health services).
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Extra EPP command-line flags, name (without `--`) to value, written after the flags the construct
+   * sets itself. The pool, config-file, encoder and leader-election flags are owned by the construct.
+   * @default { v: '1' }
+   */
+  readonly flags?: { [name: string]: string };
+
+  /**
+   * Extra environment variables of the EPP container, after `NAMESPACE`.
+   * @default - none
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * CPU and memory requests and limits of the EPP container.
+   * @default - none (as the chart)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * The EndpointPickerConfig (plugins and scheduling profiles), as YAML text.
+   * @default - the chart's default: queue-scorer, kv-cache-utilization-scorer, prefix-cache-scorer
+   */
+  readonly pluginsConfig?: string;
+
+  /**
+   * File name of the plugins config inside the ConfigMap (mounted at /config).
+   * @default 'default-plugins.yaml'
+   */
+  readonly pluginsConfigFile?: string;
+}
+
+/**
+ * Props of an `EndpointPicker`.
+ */
+export interface EndpointPickerProps extends EndpointPickerOptions {
+  /** Name of the InferencePool this EPP serves (`--pool-name`). */
+  readonly poolName: string;
+
+  /**
+   * Namespace of the pool and of every namespaced EPP object.
+   * @default - the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * API group of the pool the EPP binds (`--pool-group`). The EPP ignores pools of any other group.
+   * @default 'inference.networking.k8s.io'
+   */
+  readonly poolGroup?: string;
+
+  /**
+   * The model server behind the pool.
+   * @default ModelServerType.VLLM
+   */
+  readonly modelServerType?: ModelServerType;
+
+  /**
+   * The gateway's platform. `ISTIO` adds a DestinationRule for the EPP Service.
+   * @default InferenceProvider.NONE
+   */
+  readonly provider?: InferenceProvider;
+}
+
+const RESERVED_FLAGS = [
+  'pool-name',
+  'pool-namespace',
+  'pool-group',
+  'config-file',
+  'zap-encoder',
+  'ha-enable-leader-election',
+];
+
+const TRITON_FLAGS = [
+  '--total-queued-requests-metric',
+  'nv_trt_llm_request_metrics{request_type=waiting}',
+  '--kv-cache-usage-percentage-metric',
+  'nv_trt_llm_kv_cache_block_metrics{kv_cache_block_type=fraction}',
+  '--lora-info-metric',
+  '', // Triton exposes no LoRA metrics: an empty name turns the scrape off.
+];
+
+/** The user the EPP image runs as (distroless `nonroot`). */
+const EPP_USER = 65532;
+
+/**
+ * The Endpoint Picker of a GA InferencePool, as the upstream `inferencepool` chart v1.0.2 renders it:
+ * Deployment, Service, ServiceAccount, plugins ConfigMap, Role and RoleBinding, ClusterRole and
+ * ClusterRoleBinding for metrics auth, a leader-election Role when replicas > 1, and for Istio a
+ * DestinationRule. Object names follow the chart (`<pool>-epp`), so the construct can replace a Helm
+ * release in place. Beyond the chart: `--pool-group` is always set, the pod meets the restricted Pod
+ * Security Standard, and a writable `/tmp` is mounted so the root filesystem can be read-only.
+ */
+export class EndpointPicker extends Construct {
+  /** Name shared by the EPP Deployment, Service, ServiceAccount and ConfigMap (`<pool>-epp`). */
+  public readonly name: string;
+  /** Namespace of the EPP. */
+  public readonly namespace: string;
+  /** Name of the EPP Service, the pool's `endpointPickerRef.name`. */
+  public readonly serviceName: string;
+  /** gRPC ext-proc port of the EPP Service, the pool's `endpointPickerRef.port.number`. */
+  public readonly port: number;
+  /** Number of EPP replicas. */
+  public readonly replicas: number;
+  /** The EPP Deployment. */
+  public readonly deployment: ApiObject;
+  /** The EPP Service. */
+  public readonly service: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: EndpointPickerProps) {
+    super(scope, id);
+
+    checkSubdomain(this, 'poolName', props.poolName);
+    this.namespace = resolveNamespace(this, 'namespace', props.namespace);
+    this.name = endpointPickerName(props.poolName);
+    checkServiceName(this, 'poolName', this.name);
+    this.serviceName = this.name;
+    this.port = EPP_GRPC_PORT;
+    this.replicas = props.replicas ?? 1;
+    checkInteger(this, 'replicas', this.replicas, 1, 100);
+    const poolGroup = props.poolGroup ?? GA_POOL_GROUP;
+    checkSubdomain(this, 'poolGroup', poolGroup);
+    const modelServerType = props.modelServerType ?? ModelServerType.VLLM;
+    checkOneOf(this, 'modelServerType', modelServerType, Object.values(ModelServerType));
+    const provider = props.provider ?? InferenceProvider.NONE;
+    checkOneOf(this, 'provider', provider, Object.values(InferenceProvider));
+    const pluginsFile = props.pluginsConfigFile ?? EPP_PLUGINS_FILE;
+    if (!/^[-._a-zA-Z0-9]+$/.test(pluginsFile)) {
+      throw propError(this, 'pluginsConfigFile', `must be a ConfigMap key ([-._a-zA-Z0-9]+) (got ${show(pluginsFile)})`);
+    }
+    const flags = props.flags ?? { v: '1' };
+    for (const flag of Object.keys(flags)) {
+      const bare = flag.replace(/^-+/, '');
+      if (RESERVED_FLAGS.includes(bare)) {
+        throw propError(this, `flags.${flag}`, `is set by the construct; allowed are flags other than ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}`);
+      }
+    }
+    const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? EPP_IMAGE_TAG}`;
+    const leaderElection = this.replicas > 1;
+
+    const labels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION };
+    const selector = { inferencepool: this.name };
+    const meta = { name: this.name, namespace: this.namespace, labels };
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
+
+    new k8s.KubeConfigMap(this, 'ConfigMap', {
+      metadata: meta,
+      data: { [pluginsFile]: props.pluginsConfig ?? EPP_DEFAULT_PLUGINS_CONFIG },
+    });
+
+    const args = [
+      '--pool-name', props.poolName,
+      '--pool-namespace', this.namespace,
+      '--pool-group', poolGroup,
+      '--zap-encoder', 'json',
+      '--config-file', `/config/${pluginsFile}`,
+      ...(modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : []),
+      ...(leaderElection ? ['--ha-enable-leader-election'] : []),
+      ...Object.entries(flags).flatMap(([flag, value]) => [`--${flag.replace(/^-+/, '')}`, value]),
+    ];
+
+    const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: meta,
+      spec: {
+        replicas: this.replicas,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels: selector },
+          spec: {
+            serviceAccountName: this.name,
+            // Conservatively as long as the longest grace period of the model servers in the pool.
+            terminationGracePeriodSeconds: 130,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: EPP_USER,
+              runAsGroup: EPP_USER,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [{
+              name: 'epp',
+              image,
+              imagePullPolicy: props.imagePullPolicy ?? 'Always',
+              args,
+              ports: [
+                { name: 'grpc', containerPort: EPP_GRPC_PORT },
+                { name: 'grpc-health', containerPort: EPP_HEALTH_PORT },
+                { name: 'metrics', containerPort: EPP_METRICS_PORT },
+              ],
+              livenessProbe: {
+                grpc: grpcProbe(leaderElection ? 'liveness' : 'inference-extension'),
+                initialDelaySeconds: 5,
+                periodSeconds: 10,
+              },
+              readinessProbe: {
+                grpc: grpcProbe(leaderElection ? 'readiness' : 'inference-extension'),
+                periodSeconds: 2,
+              },
+              env: [
+                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom })),
+              ],
+              resources: toResourceRequirements(props.resources),
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+                seccompProfile: { type: 'RuntimeDefault' },
+              },
+              volumeMounts: [
+                { name: 'plugins-config-volume', mountPath: '/config' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'plugins-config-volume', configMap: { name: this.name } },
+              { name: 'tmp', emptyDir: {} },
+            ],
+          },
+        },
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: meta,
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [
+          { name: 'grpc-ext-proc', protocol: 'TCP', port: EPP_GRPC_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_GRPC_PORT), appProtocol: 'http2' },
+          { name: 'http-metrics', protocol: 'TCP', port: EPP_METRICS_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_METRICS_PORT) },
+        ],
+      },
+    });
+
+    const serviceAccountSubject = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
+    const read = ['get', 'watch', 'list'];
+    new k8s.KubeRole(this, 'Role', {
+      metadata: meta,
+      rules: [
+        { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives'], verbs: read },
+        { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
+        { apiGroups: [''], resources: ['pods'], verbs: read },
+      ],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: meta,
+      subjects: serviceAccountSubject,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
+    });
+
+    // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
+    const clusterName = clusterRbacName(props.poolName, this.namespace);
+    clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: clusterName, labels },
+      rules: [
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+        { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+      ],
+    }));
+    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: clusterName, labels },
+      subjects: serviceAccountSubject,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
+    }));
+
+    if (leaderElection) {
+      const leaderName = `${this.name}-leader-election`;
+      new k8s.KubeRole(this, 'LeaderElectionRole', {
+        metadata: { ...meta, name: leaderName },
+        rules: [
+          { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+          { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+        ],
+      });
+      new k8s.KubeRoleBinding(this, 'LeaderElectionRoleBinding', {
+        metadata: { ...meta, name: leaderName },
+        subjects: serviceAccountSubject,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaderName },
+      });
+    }
+
+    if (provider === InferenceProvider.ISTIO) {
+      // Istio's sidecar-less gateway talks TLS to the EPP, whose certificate is self-signed.
+      new ApiObject(this, 'DestinationRule', {
+        apiVersion: 'networking.istio.io/v1beta1',
+        kind: 'DestinationRule',
+        metadata: meta,
+        spec: {
+          host: `${this.name}.${this.namespace}.svc.cluster.local`,
+          trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } },
+        },
+      });
+    }
+  }
+}
+
+function toResourceRequirements(resources: kplus.ContainerResources | undefined): k8s.ResourceRequirements | undefined {
+  if (!resources) return undefined;
+  const quantities = (pick: 'request' | 'limit') => {
+    const out: { [key: string]: k8s.Quantity } = {};
+    const cpu = resources.cpu?.[pick];
+    const memory = resources.memory?.[pick];
+    const ephemeral = resources.ephemeralStorage?.[pick];
+    if (cpu) out.cpu = k8s.Quantity.fromString(cpu.amount);
+    if (memory) out.memory = k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`);
+    if (ephemeral) out['ephemeral-storage'] = k8s.Quantity.fromString(`${ephemeral.toMebibytes()}Mi`);
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  const requirements = { requests: quantities('request'), limits: quantities('limit') };
+  return requirements.requests || requirements.limits ? requirements : undefined;
+}

@@ -1,0 +1,95 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CHART_VERSION, GA_POOL_GROUP } from './api';
+import { checkSubdomain } from './names';
+import { resolveNamespace } from './namespace';
+import { checkInteger } from '../errors';
+
+/**
+ * Props of `GkePoolPolicies`.
+ */
+export interface GkePoolPoliciesProps {
+  /** Name of the InferencePool the policies target; also the name of both policies (as the chart). */
+  readonly poolName: string;
+
+  /**
+   * Namespace of the pool and the policies.
+   * @default - the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * API group of the targeted pool.
+   * @default 'inference.networking.k8s.io'
+   */
+  readonly poolGroup?: string;
+
+  /**
+   * Model-server port that the load balancer health-checks.
+   * @default 8000
+   */
+  readonly targetPort?: number;
+
+  /**
+   * The HealthCheckPolicy's whole `spec.default`, used as given (for twins of an existing policy).
+   * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
+   */
+  readonly healthCheckDefault?: any;
+
+  /**
+   * The GCPBackendPolicy's whole `spec.default`, used as given (for twins of an existing policy).
+   * @default - timeoutSec 300, logging enabled
+   */
+  readonly backendPolicyDefault?: any;
+
+  /**
+   * Labels of both policies.
+   * @default - the chart's labels
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * The GKE policies the `inferencepool` chart adds for `provider.name=gke`: a HealthCheckPolicy and a
+ * GCPBackendPolicy (`networking.gke.io/v1`), both targeting the pool.
+ */
+export class GkePoolPolicies extends Construct {
+  /** The HealthCheckPolicy. */
+  public readonly healthCheckPolicy: ApiObject;
+  /** The GCPBackendPolicy. */
+  public readonly backendPolicy: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: GkePoolPoliciesProps) {
+    super(scope, id);
+    checkSubdomain(this, 'poolName', props.poolName);
+    const namespace = resolveNamespace(this, 'namespace', props.namespace);
+    const targetPort = props.targetPort ?? 8000;
+    checkInteger(this, 'targetPort', targetPort, 1, 65535);
+    const labels = props.labels ?? { 'app.kubernetes.io/name': `${props.poolName}-epp`, 'app.kubernetes.io/version': CHART_VERSION };
+    const metadata = { name: props.poolName, namespace, labels };
+    const targetRef = { group: props.poolGroup ?? GA_POOL_GROUP, kind: 'InferencePool', name: props.poolName };
+
+    this.healthCheckPolicy = new ApiObject(this, 'HealthCheckPolicy', {
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'HealthCheckPolicy',
+      metadata,
+      spec: {
+        targetRef,
+        default: props.healthCheckDefault ?? {
+          timeoutSec: 2,
+          checkIntervalSec: 2,
+          config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: targetPort } },
+        },
+      },
+    });
+    this.backendPolicy = new ApiObject(this, 'GCPBackendPolicy', {
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'GCPBackendPolicy',
+      metadata,
+      spec: {
+        targetRef,
+        default: props.backendPolicyDefault ?? { timeoutSec: 300, logging: { enabled: true } },
+      },
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GA_POOL_GROUP } from './api';
+import { checkSubdomain } from './names';
+import { resolveNamespace } from './namespace';
+import { IInferencePoolBackend } from './types';
+import { convertInferenceModel } from '../convert/inference-model';
+import { CriticalityPriorities } from '../convert/types';
+import { checkInteger, propError, show } from '../errors';
+import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * Props of an `InferenceObjective`.
+ */
+export interface InferenceObjectiveProps {
+  /**
+   * Name of the objective: requests select it with the header `x-gateway-inference-objective: <name>`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the objective; must be the pool's namespace (`poolRef` has no namespace).
+   * @default - the pool's namespace
+   */
+  readonly namespace?: string;
+
+  /**
+   * Priority of the requests that name this objective: higher is served first, negative is shed first
+   * under saturation.
+   * @default 0
+   */
+  readonly priority?: number;
+
+  /** The GA pool the objective applies to. */
+  readonly pool: IInferencePoolBackend;
+}
+
+/**
+ * Options of `InferenceObjective.fromInferenceModel`.
+ */
+export interface InferenceObjectiveFromModelOptions {
+  /** The v1alpha2 InferenceModel, as parsed from YAML. */
+  readonly inferenceModel: any;
+
+  /** The GA pool the objective applies to (the model pointed at the alpha pool). */
+  readonly pool: IInferencePoolBackend;
+
+  /**
+   * Priorities for the model's criticality.
+   * @default - Critical=1, Standard=0, Sheddable=-1; a model without criticality is Standard
+   */
+  readonly priorities?: CriticalityPriorities;
+
+  /**
+   * Name of the objective.
+   * @default - the InferenceModel's name
+   */
+  readonly name?: string;
+}
+
+/**
+ * An InferenceObjective (`inference.networking.x-k8s.io/v1alpha2`, the GA replacement of InferenceModel):
+ * a priority for the requests that name it, and a `poolRef` to a GA pool with the group and kind written
+ * out.
+ */
+export class InferenceObjective extends Construct {
+  /**
+   * Converts a v1alpha2 InferenceModel: its criticality becomes the priority, its name the objective's
+   * name. What has no equivalent (modelName, targetModels) is listed in `conversionWarnings`.
+   */
+  public static fromInferenceModel(scope: Construct, id: string, options: InferenceObjectiveFromModelOptions): InferenceObjective {
+    let conversion;
+    try {
+      conversion = convertInferenceModel(options.inferenceModel, options.priorities);
+    } catch (err) {
+      throw propError(`${scope.node.path}/${id}`, 'inferenceModel', `cannot be converted: ${(err as Error).message}`);
+    }
+    const objective = new InferenceObjective(scope, id, {
+      name: options.name ?? conversion.name,
+      priority: conversion.priority,
+      pool: options.pool,
+    });
+    objective.conversionWarnings.push(...conversion.warnings);
+    return objective;
+  }
+
+  /** Name of the objective. */
+  public readonly name: string;
+  /** Namespace of the objective. */
+  public readonly namespace: string;
+  /** Priority of the objective. */
+  public readonly priority: number;
+  /** What a conversion from an InferenceModel could not carry over (empty otherwise). */
+  public readonly conversionWarnings: string[] = [];
+  /** The InferenceObjective API object. */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: InferenceObjectiveProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkSubdomain(this, 'name', this.name);
+    this.priority = props.priority ?? 0;
+    checkInteger(this, 'priority', this.priority, INT32_MIN, INT32_MAX);
+    const pool = props.pool;
+    if (!pool || typeof pool.poolName !== 'string') {
+      throw propError(this, 'pool', `must be an InferencePoolGa or another pool backend (got ${show(pool)})`);
+    }
+    if (pool.poolGroup !== GA_POOL_GROUP) {
+      throw propError(this, 'pool', `must be a GA pool (group ${GA_POOL_GROUP}); ${pool.poolName} is in group ${pool.poolGroup}, whose v0.x EPP reads InferenceModels, not objectives`);
+    }
+    this.namespace = resolveNamespace(this, 'namespace', props.namespace ?? pool.poolNamespace);
+    if (this.namespace !== pool.poolNamespace) {
+      throw propError(this, 'namespace', `must be the pool's namespace ${show(pool.poolNamespace)}: poolRef cannot cross namespaces (got ${show(this.namespace)})`);
+    }
+    this.resource = new InferenceObjectiveResource(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        priority: this.priority,
+        poolRef: { group: GA_POOL_GROUP, kind: 'InferencePool', name: pool.poolName },
+      },
+    });
+  }
+}

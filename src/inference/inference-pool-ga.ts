@@ -1,0 +1,185 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CHART_VERSION, DEFAULT_TARGET_PORT, EPP_GRPC_PORT, GA_POOL_GROUP } from './api';
+import { EndpointPicker, EndpointPickerOptions } from './endpoint-picker';
+import { GkePoolPolicies } from './gke-pool-policies';
+import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from './names';
+import { resolveNamespace } from './namespace';
+import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
+import { checkInteger, checkOneOf, propError } from '../errors';
+import { InferencePool } from '../imports/inference.networking.k8s.io';
+
+/**
+ * An Endpoint Picker Service that already exists (deployed by other means), for a pool that should not
+ * deploy its own.
+ */
+export interface ExistingEndpointPicker {
+  /** Name of the EPP Service in the pool's namespace. */
+  readonly serviceName: string;
+
+  /**
+   * gRPC ext-proc port of the EPP Service.
+   * @default 9002
+   */
+  readonly port?: number;
+}
+
+/**
+ * Props of an `InferencePoolGa`.
+ */
+export interface InferencePoolGaProps {
+  /**
+   * Name of the InferencePool: also the Helm release name the chart would have used, from which the EPP
+   * objects are named (`<name>-epp`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the pool and its EPP.
+   * @default - the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Labels that select the model-server pods (`spec.selector.matchLabels`), 1..64 entries. During a
+   * migration these must equal the alpha pool's selector, so both pools serve the same pods.
+   */
+  readonly modelServerSelector: { [key: string]: string };
+
+  /**
+   * Port the model servers listen on (`spec.targetPorts[0].number`).
+   * @default 8000
+   */
+  readonly targetPort?: number;
+
+  /**
+   * What the gateway does when the EPP cannot answer.
+   * @default FailureMode.FAIL_CLOSE
+   */
+  readonly failureMode?: FailureMode;
+
+  /**
+   * The model server behind the pool (decides the metrics the EPP reads).
+   * @default ModelServerType.VLLM
+   */
+  readonly modelServerType?: ModelServerType;
+
+  /**
+   * The gateway's platform: GKE adds a HealthCheckPolicy and a GCPBackendPolicy, Istio a DestinationRule.
+   * @default InferenceProvider.NONE
+   */
+  readonly provider?: InferenceProvider;
+
+  /**
+   * Settings of the EPP the pool deploys. Ignored when `existingEndpointPicker` is set.
+   * @default - the chart's defaults
+   */
+  readonly endpointPicker?: EndpointPickerOptions;
+
+  /**
+   * Use an EPP Service that exists already instead of deploying one.
+   * @default - an `EndpointPicker` is deployed with the pool
+   */
+  readonly existingEndpointPicker?: ExistingEndpointPicker;
+}
+
+/**
+ * A GA InferencePool (`inference.networking.k8s.io/v1`) and, by default, its Endpoint Picker: what the
+ * upstream `inferencepool` chart v1.0.2 renders, with the chart's object names, plus every API default
+ * written out (`endpointPickerRef.group`, `kind`, `port.number`, `failureMode`) so a GitOps tool sees no
+ * drift.
+ *
+ * @example
+ * new InferencePoolGa(chart, 'pool', {
+ *   name: 'vllm-llama3-8b-instruct-ga',
+ *   modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+ * });
+ */
+export class InferencePoolGa extends Construct implements IInferencePoolBackend {
+  /** Name of the InferencePool. */
+  public readonly poolName: string;
+  /** Namespace of the InferencePool. */
+  public readonly poolNamespace: string;
+  /** API group of the pool: `inference.networking.k8s.io`. */
+  public readonly poolGroup: string = GA_POOL_GROUP;
+  /** Always false: the pool is rendered by this construct. */
+  public readonly external: boolean = false;
+  /** The model-server selector. */
+  public readonly modelServerSelector: { [key: string]: string };
+  /** The model-server port. */
+  public readonly targetPort: number;
+  /** The failure mode of the EPP reference. */
+  public readonly failureMode: FailureMode;
+  /** Name of the EPP Service the pool points at. */
+  public readonly endpointPickerServiceName: string;
+  /** The EPP deployed with the pool, if any. */
+  public readonly endpointPicker?: EndpointPicker;
+  /** The InferencePool API object. */
+  public readonly resource: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: InferencePoolGaProps) {
+    super(scope, id);
+
+    this.poolName = props.name ?? id;
+    checkSubdomain(this, 'name', this.poolName);
+    this.poolNamespace = resolveNamespace(this, 'namespace', props.namespace);
+    checkLabels(this, 'modelServerSelector', props.modelServerSelector, 1, 64);
+    this.modelServerSelector = { ...props.modelServerSelector };
+    this.targetPort = props.targetPort ?? DEFAULT_TARGET_PORT;
+    checkInteger(this, 'targetPort', this.targetPort, 1, 65535);
+    this.failureMode = props.failureMode ?? FailureMode.FAIL_CLOSE;
+    checkOneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
+    const provider = props.provider ?? InferenceProvider.NONE;
+    checkOneOf(this, 'provider', provider, Object.values(InferenceProvider));
+
+    let eppPort = EPP_GRPC_PORT;
+    if (props.existingEndpointPicker) {
+      if (props.endpointPicker) {
+        throw propError(this, 'endpointPicker', 'cannot be set together with \'existingEndpointPicker\': give one or the other');
+      }
+      this.endpointPickerServiceName = props.existingEndpointPicker.serviceName;
+      checkServiceName(this, 'existingEndpointPicker.serviceName', this.endpointPickerServiceName);
+      eppPort = props.existingEndpointPicker.port ?? EPP_GRPC_PORT;
+      checkInteger(this, 'existingEndpointPicker.port', eppPort, 1, 65535);
+    } else {
+      this.endpointPicker = new EndpointPicker(this, 'EndpointPicker', {
+        ...props.endpointPicker,
+        poolName: this.poolName,
+        namespace: this.poolNamespace,
+        poolGroup: GA_POOL_GROUP,
+        modelServerType: props.modelServerType,
+        provider,
+      });
+      this.endpointPickerServiceName = this.endpointPicker.serviceName;
+      eppPort = this.endpointPicker.port;
+    }
+
+    this.resource = new InferencePool(this, 'Resource', {
+      metadata: {
+        name: this.poolName,
+        namespace: this.poolNamespace,
+        labels: { 'app.kubernetes.io/name': endpointPickerName(this.poolName), 'app.kubernetes.io/version': CHART_VERSION },
+      },
+      spec: {
+        selector: { matchLabels: this.modelServerSelector },
+        targetPorts: [{ number: this.targetPort }],
+        endpointPickerRef: {
+          group: '',
+          kind: 'Service',
+          name: this.endpointPickerServiceName,
+          port: { number: eppPort },
+          failureMode: this.failureMode as any,
+        },
+      },
+    });
+
+    if (provider === InferenceProvider.GKE) {
+      new GkePoolPolicies(this, 'GkePolicies', {
+        poolName: this.poolName,
+        namespace: this.poolNamespace,
+        targetPort: this.targetPort,
+      });
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { DEFAULT_NAMESPACE } from './api';
+import { checkLabelName } from './names';
+
+/**
+ * The namespace a construct writes into: its own prop, else its chart's namespace, else `default`.
+ * Namespaced objects always carry it explicitly, so the output does not depend on the namespace of
+ * the GitOps tool's destination.
+ */
+export function resolveNamespace(scope: IConstruct, prop: string, namespace: string | undefined): string {
+  const resolved = namespace ?? Chart.of(scope).namespace ?? DEFAULT_NAMESPACE;
+  checkLabelName(scope, prop, resolved);
+  return resolved;
+}
+
+/**
+ * Cluster-scoped objects must carry no namespace, but cdk8s gives every object its chart's namespace:
+ * take it off again.
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (obj.metadata.namespace !== undefined) {
+    obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+  return obj;
+}

@@ -1,0 +1,443 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  GATEWAY_GROUP,
+  MAX_BACKEND_WEIGHT,
+  MAX_BACKENDS_PER_RULE,
+  MAX_MATCHES_PER_RULE,
+  MAX_RULES,
+} from './api';
+import { checkHeaderName, checkLabelName, checkSubdomain } from './names';
+import { resolveNamespace } from './namespace';
+import { IInferencePoolBackend } from './types';
+import { checkInteger, checkOneOf, propError, show } from '../errors';
+import { HttpRoute, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
+
+/** How an HTTPRoute path match compares. */
+export enum PathMatchType {
+  /** The path starts with the value, element by element (the API default). */
+  PATH_PREFIX = 'PathPrefix',
+  /** The path equals the value. */
+  EXACT = 'Exact',
+  /** The path matches the value as a regular expression (implementation-specific dialect). */
+  REGULAR_EXPRESSION = 'RegularExpression',
+}
+
+/** How an HTTPRoute header or query-parameter match compares. */
+export enum ValueMatchType {
+  /** The value equals (the API default). */
+  EXACT = 'Exact',
+  /** The value matches a regular expression (implementation-specific dialect). */
+  REGULAR_EXPRESSION = 'RegularExpression',
+}
+
+/** A Gateway the route attaches to (an HTTPRoute `parentRef`). */
+export interface GatewayParentRef {
+  /** Name of the Gateway. */
+  readonly name: string;
+  /**
+   * Namespace of the Gateway.
+   * @default - the route's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the Gateway listener to attach to.
+   * @default - every listener that allows the route
+   */
+  readonly sectionName?: string;
+  /**
+   * Port of the Gateway listener to attach to.
+   * @default - every port
+   */
+  readonly port?: number;
+}
+
+/** A path match. */
+export interface PathMatch {
+  /**
+   * How to compare.
+   * @default PathMatchType.PATH_PREFIX
+   */
+  readonly type?: PathMatchType;
+  /** The path, starting with `/` (for prefix and exact matches). */
+  readonly value: string;
+}
+
+/** A header or query-parameter match. */
+export interface ValueMatch {
+  /** Header or query-parameter name, e.g. `X-Gateway-Model-Name`. */
+  readonly name: string;
+  /** Value to compare with. */
+  readonly value: string;
+  /**
+   * How to compare.
+   * @default ValueMatchType.EXACT
+   */
+  readonly type?: ValueMatchType;
+}
+
+/** One HTTPRoute match: every condition must hold. */
+export interface RouteMatch {
+  /**
+   * Path condition.
+   * @default - `PathPrefix /` when the match has no other condition; none otherwise
+   */
+  readonly path?: PathMatch;
+  /**
+   * Header conditions.
+   * @default - none
+   */
+  readonly headers?: ValueMatch[];
+  /**
+   * Query-parameter conditions.
+   * @default - none
+   */
+  readonly queryParams?: ValueMatch[];
+  /**
+   * HTTP method condition, e.g. `POST`.
+   * @default - any method
+   */
+  readonly method?: string;
+}
+
+/** A pool and the share of a rule's traffic it receives. */
+export interface WeightedPoolBackend {
+  /** The pool: an `InferencePoolGa`, an `InferencePoolAlpha`, or any other pool backend. */
+  readonly pool: IInferencePoolBackend;
+  /** Relative weight, an integer in 0..1,000,000. */
+  readonly weight: number;
+}
+
+/** One HTTPRoute rule: matches, weighted pool backends, timeouts and filters. */
+export interface InferenceRouteRule {
+  /**
+   * Conditions, any of which selects the rule (1..64).
+   * @default - one match, `PathPrefix /` (the API default, written out)
+   */
+  readonly matches?: RouteMatch[];
+  /** Weighted pool backends (1..16, each pool at most once, not all weights 0). */
+  readonly backends: WeightedPoolBackend[];
+  /**
+   * Timeout of the whole request (`timeouts.request`). Long generations need minutes.
+   * @default - the gateway's default
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Timeout of one request to a backend (`timeouts.backendRequest`); at most `requestTimeout`.
+   * @default - the gateway's default
+   */
+  readonly backendRequestTimeout?: Duration;
+  /**
+   * HTTPRoute filters, as the Gateway API spells them, carried as given.
+   * @default - none
+   */
+  readonly filters?: any[];
+}
+
+/** Props of a `WeightedInferenceRoute`. */
+export interface WeightedInferenceRouteProps {
+  /**
+   * Name of the HTTPRoute.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the HTTPRoute.
+   * @default - the chart's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /** The Gateways the route attaches to (1..32). */
+  readonly parentRefs: GatewayParentRef[];
+
+  /**
+   * Host names the route answers for (at most 16).
+   * @default - every host name of the listeners
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * The rules (1..16). Give either `rules`, or `backends` (and optionally `matches` and timeouts) for a
+   * route of one rule.
+   * @default - one rule made of `matches`, `backends` and the timeouts
+   */
+  readonly rules?: InferenceRouteRule[];
+
+  /**
+   * Matches of the single rule, when `rules` is not given.
+   * @default - `PathPrefix /`
+   */
+  readonly matches?: RouteMatch[];
+
+  /**
+   * Backends of the single rule, when `rules` is not given.
+   * @default - none: `rules` must be given
+   */
+  readonly backends?: WeightedPoolBackend[];
+
+  /**
+   * Request timeout of the single rule, when `rules` is not given.
+   * @default - the gateway's default
+   */
+  readonly requestTimeout?: Duration;
+
+  /**
+   * Labels of the HTTPRoute.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Annotations of the HTTPRoute.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Create a ReferenceGrant in a pool's namespace when the pool lives in another namespace than the
+   * route. When false, a cross-namespace pool is an error.
+   * @default true
+   */
+  readonly createReferenceGrants?: boolean;
+}
+
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
+// The HTTPRoute CRD (v1.3.0) caps the total of matches over all rules.
+const MAX_MATCHES_TOTAL = 128;
+
+/**
+ * An HTTPRoute that splits traffic by weight between InferencePools, e.g. between an alpha and a GA pool
+ * during a migration. Every API default is written out (parentRef group and kind, backendRef group, kind
+ * and weight, the `PathPrefix /` match, header match types), so a GitOps tool sees no drift between Git
+ * and the cluster. A pool in another namespace gets a ReferenceGrant.
+ */
+export class WeightedInferenceRoute extends Construct {
+  /** Name of the HTTPRoute. */
+  public readonly name: string;
+  /** Namespace of the HTTPRoute. */
+  public readonly namespace: string;
+  /** The HTTPRoute API object. */
+  public readonly resource: ApiObject;
+  /** The rules as given (after defaults), for inspection by migrations. */
+  public readonly rules: InferenceRouteRule[];
+
+  public constructor(scope: Construct, id: string, props: WeightedInferenceRouteProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    checkSubdomain(this, 'name', this.name);
+    this.namespace = resolveNamespace(this, 'namespace', props.namespace);
+
+    const parents = props.parentRefs;
+    if (!Array.isArray(parents) || parents.length < 1 || parents.length > 32) {
+      throw propError(this, 'parentRefs', `must list 1..32 Gateways (got ${Array.isArray(parents) ? parents.length : show(parents)})`);
+    }
+    parents.forEach((p, i) => {
+      checkSubdomain(this, `parentRefs[${i}].name`, p.name);
+      if (p.namespace !== undefined) checkLabelName(this, `parentRefs[${i}].namespace`, p.namespace);
+      if (p.sectionName !== undefined) checkSubdomain(this, `parentRefs[${i}].sectionName`, p.sectionName);
+      if (p.port !== undefined) checkInteger(this, `parentRefs[${i}].port`, p.port, 1, 65535);
+    });
+    const parentKeys = parents.map((p) => `${p.namespace ?? ''}/${p.name}/${p.sectionName ?? ''}/${p.port ?? ''}`);
+    const dupParent = parentKeys.findIndex((k, i) => parentKeys.indexOf(k) !== i);
+    if (dupParent >= 0) {
+      throw propError(this, `parentRefs[${dupParent}]`, 'must not repeat another parentRef (same Gateway, section and port)');
+    }
+
+    const hostnames = props.hostnames ?? [];
+    if (hostnames.length > 16) throw propError(this, 'hostnames', `must have at most 16 entries (got ${hostnames.length})`);
+    hostnames.forEach((h, i) => {
+      if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) {
+        throw propError(this, `hostnames[${i}]`, `must be a lower-case DNS host name, optionally starting with '*.' (got ${show(h)})`);
+      }
+    });
+
+    this.rules = this.resolveRules(props);
+    const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0);
+    if (totalMatches > MAX_MATCHES_TOTAL) {
+      throw propError(this, 'rules', `must have at most ${MAX_MATCHES_TOTAL} matches over all rules (got ${totalMatches})`);
+    }
+
+    const grants = new Map<string, Set<string>>();
+    const createGrants = props.createReferenceGrants ?? true;
+    const rules = this.rules.map((rule, r) => {
+      const prefix = props.rules ? `rules[${r}]` : '';
+      const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+      return {
+        matches: rule.matches!.map((m, i) => renderMatch(this, at(`matches[${i}]`), m)),
+        ...(rule.filters && rule.filters.length > 0 ? { filters: rule.filters } : {}),
+        backendRefs: rule.backends.map((b) => {
+          const crossNamespace = b.pool.poolNamespace !== this.namespace;
+          if (crossNamespace) {
+            if (!createGrants) {
+              throw propError(this, at('backends'), `names pool ${b.pool.poolName} in namespace ${b.pool.poolNamespace}, but the route is in ${this.namespace}: set createReferenceGrants or move the route`);
+            }
+            const names = grants.get(b.pool.poolNamespace) ?? new Set<string>();
+            names.add(`${b.pool.poolGroup}/${b.pool.poolName}`);
+            grants.set(b.pool.poolNamespace, names);
+          }
+          return {
+            group: b.pool.poolGroup,
+            kind: 'InferencePool',
+            name: b.pool.poolName,
+            ...(crossNamespace ? { namespace: b.pool.poolNamespace } : {}),
+            weight: b.weight,
+          };
+        }),
+        ...renderTimeouts(this, at, rule),
+      };
+    });
+
+    this.resource = new HttpRoute(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        ...(props.labels ? { labels: props.labels } : {}),
+        ...(props.annotations ? { annotations: props.annotations } : {}),
+      },
+      spec: {
+        parentRefs: parents.map((p) => ({
+          group: GATEWAY_GROUP,
+          kind: 'Gateway',
+          name: p.name,
+          ...(p.namespace !== undefined ? { namespace: p.namespace } : {}),
+          ...(p.sectionName !== undefined ? { sectionName: p.sectionName } : {}),
+          ...(p.port !== undefined ? { port: p.port } : {}),
+        })),
+        ...(hostnames.length > 0 ? { hostnames } : {}),
+        rules: rules as any,
+      },
+    });
+
+    for (const [poolNamespace, pools] of [...grants.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      new ReferenceGrant(this, `ReferenceGrant-${poolNamespace}`, {
+        metadata: { name: `${this.name}-from-${this.namespace}`.slice(0, 253), namespace: poolNamespace },
+        spec: {
+          from: [{ group: GATEWAY_GROUP, kind: 'HTTPRoute', namespace: this.namespace }],
+          to: [...pools].sort().map((key) => {
+            const [group, name] = key.split('/');
+            return { group, kind: 'InferencePool', name };
+          }),
+        },
+      });
+    }
+  }
+
+  private resolveRules(props: WeightedInferenceRouteProps): InferenceRouteRule[] {
+    if (props.rules !== undefined && (props.backends !== undefined || props.matches !== undefined || props.requestTimeout !== undefined)) {
+      throw propError(this, 'rules', 'cannot be combined with \'backends\', \'matches\' or \'requestTimeout\': give the rules, or the single rule\'s fields');
+    }
+    const given: InferenceRouteRule[] = props.rules ?? (props.backends !== undefined
+      ? [{ backends: props.backends, matches: props.matches, requestTimeout: props.requestTimeout }]
+      : []);
+    if (!Array.isArray(given) || given.length < 1 || given.length > MAX_RULES) {
+      throw propError(this, props.rules ? 'rules' : 'backends', `must give 1..${MAX_RULES} rules with backends (got ${Array.isArray(given) ? given.length : show(given)})`);
+    }
+    return given.map((rule, r) => {
+      const at = (field: string) => (props.rules ? `rules[${r}].${field}` : field);
+      const backends = rule.backends;
+      if (!Array.isArray(backends) || backends.length < 1 || backends.length > MAX_BACKENDS_PER_RULE) {
+        throw propError(this, at('backends'), `must list 1..${MAX_BACKENDS_PER_RULE} pools (got ${Array.isArray(backends) ? backends.length : show(backends)})`);
+      }
+      const seen = new Map<string, number>();
+      backends.forEach((b, i) => {
+        if (!b || !b.pool || typeof b.pool.poolName !== 'string') {
+          throw propError(this, at(`backends[${i}].pool`), `must be an InferencePoolGa, an InferencePoolAlpha or another pool backend (got ${show(b?.pool)})`);
+        }
+        checkInteger(this, at(`backends[${i}].weight`), b.weight, 0, MAX_BACKEND_WEIGHT);
+        const key = `${b.pool.poolGroup}/${b.pool.poolNamespace}/${b.pool.poolName}`;
+        if (seen.has(key)) {
+          throw propError(this, at(`backends[${i}].pool`), `names pool ${b.pool.poolName} (${b.pool.poolGroup}) again, already at backends[${seen.get(key)}]: each pool at most once per rule`);
+        }
+        seen.set(key, i);
+      });
+      if (backends.every((b) => b.weight === 0)) {
+        throw propError(this, at('backends'), 'must give at least one pool a weight above 0 (all weights are 0, so the rule would reject every request)');
+      }
+      const matches = rule.matches ?? [{ path: { type: PathMatchType.PATH_PREFIX, value: '/' } }];
+      if (!Array.isArray(matches) || matches.length < 1 || matches.length > MAX_MATCHES_PER_RULE) {
+        throw propError(this, at('matches'), `must list 1..${MAX_MATCHES_PER_RULE} matches (got ${Array.isArray(matches) ? matches.length : show(matches)})`);
+      }
+      return { ...rule, matches };
+    });
+  }
+}
+
+function renderMatch(scope: Construct, at: string, match: RouteMatch): any {
+  const out: any = {};
+  const hasOther = (match.headers?.length ?? 0) > 0 || (match.queryParams?.length ?? 0) > 0 || match.method !== undefined;
+  const path = match.path ?? (hasOther ? undefined : { value: '/' });
+  if (path) {
+    const type = path.type ?? PathMatchType.PATH_PREFIX;
+    checkOneOf(scope, `${at}.path.type`, type, Object.values(PathMatchType));
+    if (typeof path.value !== 'string' || path.value.length > 1024) {
+      throw propError(scope, `${at}.path.value`, `must be a string of at most 1024 characters (got ${show(path.value)})`);
+    }
+    if (type !== PathMatchType.REGULAR_EXPRESSION && !path.value.startsWith('/')) {
+      throw propError(scope, `${at}.path.value`, `must start with '/' for ${type} matches (got ${show(path.value)})`);
+    }
+    out.path = { type, value: path.value };
+  }
+  if (match.headers && match.headers.length > 0) out.headers = renderValueMatches(scope, `${at}.headers`, match.headers, true);
+  if (match.queryParams && match.queryParams.length > 0) out.queryParams = renderValueMatches(scope, `${at}.queryParams`, match.queryParams, false);
+  if (match.method !== undefined) {
+    checkOneOf(scope, `${at}.method`, match.method, METHODS);
+    out.method = match.method;
+  }
+  return out;
+}
+
+function renderValueMatches(scope: Construct, at: string, matches: ValueMatch[], caseInsensitive: boolean): any[] {
+  if (matches.length > 16) throw propError(scope, at, `must have at most 16 entries (got ${matches.length})`);
+  const names = matches.map((m) => (caseInsensitive ? m.name?.toLowerCase() : m.name));
+  return matches.map((m, i) => {
+    checkHeaderName(scope, `${at}[${i}].name`, m.name);
+    if (names.indexOf(names[i]) !== i) {
+      throw propError(scope, `${at}[${i}].name`, `repeats ${show(m.name)}: each name at most once per match`);
+    }
+    if (typeof m.value !== 'string' || m.value.length < 1 || m.value.length > 4096) {
+      throw propError(scope, `${at}[${i}].value`, `must be a string of 1..4096 characters (got ${show(m.value)})`);
+    }
+    const type = m.type ?? ValueMatchType.EXACT;
+    checkOneOf(scope, `${at}[${i}].type`, type, Object.values(ValueMatchType));
+    return { name: m.name, type, value: m.value };
+  });
+}
+
+function renderTimeouts(scope: Construct, at: (f: string) => string, rule: InferenceRouteRule): any {
+  if (rule.requestTimeout === undefined && rule.backendRequestTimeout === undefined) return {};
+  const request = rule.requestTimeout && toGatewayDuration(scope, at('requestTimeout'), rule.requestTimeout);
+  const backendRequest = rule.backendRequestTimeout && toGatewayDuration(scope, at('backendRequestTimeout'), rule.backendRequestTimeout);
+  if (rule.requestTimeout && rule.backendRequestTimeout) {
+    const r = rule.requestTimeout.toMilliseconds();
+    if (r !== 0 && rule.backendRequestTimeout.toMilliseconds() > r) {
+      throw propError(scope, at('backendRequestTimeout'), `must not exceed requestTimeout (${request}) (got ${backendRequest})`);
+    }
+  }
+  return { timeouts: { ...(request ? { request } : {}), ...(backendRequest ? { backendRequest } : {}) } };
+}
+
+/** Renders a Duration in the Gateway API's duration format (e.g. `300s`, `1500ms`, `30h`). */
+export function toGatewayDuration(scope: Construct | string, prop: string, duration: Duration): string {
+  const ms = duration.toMilliseconds();
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw propError(scope, prop, `must be a whole number of milliseconds, at least 0 (got ${ms}ms)`);
+  }
+  const units: Array<[string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
+  // Prefer seconds (300s), as people write it, then milliseconds; the format caps each number at 5 digits.
+  if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
+  if (ms <= 99999) return `${ms}ms`;
+  let rest = ms;
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  const text = parts.join('');
+  if (!/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(text)) {
+    throw propError(scope, prop, `is too long for the Gateway API duration format (at most 99999h) (got ${ms}ms)`);
+  }
+  return text;
+}
