@@ -64,7 +64,7 @@ export function convertInferenceModel(model: any, priorities: CriticalityPriorit
 }
 
 /** The facts of a v1alpha2 InferencePool a GA pool copies. */
-export interface AlphaPoolFacts {
+export interface AlphaPoolSpec {
   readonly name: string;
   readonly namespace?: string;
   readonly selector: { [key: string]: string };
@@ -75,7 +75,7 @@ export interface AlphaPoolFacts {
 }
 
 /** Reads the facts of a v1alpha2 InferencePool. Throws an Error naming the missing field. */
-export function readAlphaPool(pool: any): AlphaPoolFacts {
+export function readAlphaPool(pool: any): AlphaPoolSpec {
   const name = pool?.metadata?.name;
   const where = `InferencePool ${name ?? '(unnamed)'}`;
   if (typeof name !== 'string' || name.length === 0) throw new Error(`${where}: 'metadata.name' is required`);

@@ -1,11 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ALPHA_API_VERSION, ALPHA_GROUP, DEFAULT_TARGET_PORT } from './api';
-import { checkLabels, checkSubdomain, endpointPickerName } from './names';
+import { resolveAlphaPool } from './alpha-pool-facts';
+import { ALPHA_GROUP } from './api';
 import { resolveNamespace } from './namespace';
 import { FailureMode, IInferencePoolBackend } from './types';
-import { readAlphaPool } from '../convert/inference-model';
-import { checkInteger, checkOneOf, propError, show } from '../errors';
 
 /**
  * An alpha pool that runs already and is not in Git (typically installed by Helm): only the facts a
@@ -128,75 +126,21 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
 
   public constructor(scope: Construct, id: string, props: InferencePoolAlphaProps) {
     super(scope, id);
-    if ((props.manifests === undefined) === (props.existing === undefined)) {
-      throw propError(this, 'manifests', 'or \'existing\' must be set, not both and not neither');
-    }
-    const defaultNamespace = resolveNamespace(this, 'namespace', props.namespace);
-
-    if (props.existing) {
-      const e = props.existing;
-      this.external = true;
-      this.manifests = [];
-      this.poolName = e.name;
-      checkSubdomain(this, 'existing.name', e.name);
-      this.poolNamespace = resolveNamespace(this, 'existing.namespace', e.namespace ?? defaultNamespace);
-      checkLabels(this, 'existing.modelServerSelector', e.modelServerSelector, 1, 64);
-      this.modelServerSelector = { ...e.modelServerSelector };
-      this.targetPort = e.targetPort ?? DEFAULT_TARGET_PORT;
-      checkInteger(this, 'existing.targetPort', this.targetPort, 1, 65535);
-      this.failureMode = e.failureMode ?? FailureMode.FAIL_CLOSE;
-      checkOneOf(this, 'existing.failureMode', this.failureMode, Object.values(FailureMode));
-      this.endpointPickerServiceName = e.endpointPickerServiceName ?? endpointPickerName(e.name);
-      this.helmRelease = e.helmRelease ?? e.name;
-      this.inferenceModelNames = [...(e.inferenceModelNames ?? [])];
-      return;
-    }
-
-    const manifests = props.manifests!;
-    if (!Array.isArray(manifests)) {
-      throw propError(this, 'manifests', `must be a list of Kubernetes objects (got ${show(manifests)})`);
-    }
-    manifests.forEach((obj, i) => {
-      if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-        throw propError(this, `manifests[${i}]`, 'must be a Kubernetes object with apiVersion, kind and metadata.name');
-      }
-    });
-    const pools = manifests.filter((o) => o.apiVersion === ALPHA_API_VERSION && o.kind === 'InferencePool');
-    if (pools.length !== 1) {
-      throw propError(this, 'manifests', `must hold exactly one ${ALPHA_API_VERSION} InferencePool (got ${pools.length})`);
-    }
-    let facts;
-    try {
-      facts = readAlphaPool(pools[0]);
-    } catch (err) {
-      throw propError(this, 'manifests', `has an alpha pool that cannot be read: ${(err as Error).message}`);
-    }
-    this.external = false;
-    this.manifests = manifests;
-    this.poolName = facts.name;
-    this.poolNamespace = facts.namespace ?? defaultNamespace;
-    this.modelServerSelector = facts.selector;
+    const facts = resolveAlphaPool(this.node.path, props, resolveNamespace(this, 'namespace', props.namespace));
+    this.external = facts.external;
+    this.manifests = facts.manifests;
+    this.poolName = facts.poolName;
+    this.poolNamespace = facts.poolNamespace;
+    this.modelServerSelector = facts.modelServerSelector;
     this.targetPort = facts.targetPort;
-    this.failureMode = facts.failureMode === 'FailOpen' ? FailureMode.FAIL_OPEN : FailureMode.FAIL_CLOSE;
+    this.failureMode = facts.failureMode;
     this.endpointPickerServiceName = facts.endpointPickerServiceName;
-    const models = manifests.filter((o) => o.kind === 'InferenceModel');
-    for (const model of models) {
-      const target = model.spec?.poolRef?.name;
-      if (target !== this.poolName) {
-        throw propError(this, 'manifests', `holds InferenceModel ${model.metadata.name}, which points at pool ${show(target)}, not ${show(this.poolName)}`);
-      }
-    }
-    this.inferenceModelNames = models.map((m) => m.metadata.name);
-
-    const seen = new Set<string>();
-    for (const obj of manifests) {
-      const key = `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
-      if (seen.has(key)) {
-        throw propError(this, 'manifests', `holds ${obj.kind} ${obj.metadata.name} twice`);
-      }
-      seen.add(key);
+    this.helmRelease = facts.helmRelease;
+    this.inferenceModelNames = facts.inferenceModelNames;
+    for (const obj of facts.manifests) {
       const { apiVersion, kind, metadata, ...rest } = obj;
       new ApiObject(this, `${kind}-${metadata.namespace ?? ''}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
     }
   }
 }
+

@@ -25,6 +25,22 @@ export interface ExistingEndpointPicker {
 }
 
 /**
+ * The `spec.default` of the GKE policies, for pools whose policies are not the chart's.
+ */
+export interface GkePolicyDefaults {
+  /**
+   * The HealthCheckPolicy's `spec.default`.
+   * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
+   */
+  readonly healthCheckDefault?: any;
+  /**
+   * The GCPBackendPolicy's `spec.default`.
+   * @default - timeoutSec 300, logging enabled
+   */
+  readonly backendPolicyDefault?: any;
+}
+
+/**
  * Props of an `InferencePoolGa`.
  */
 export interface InferencePoolGaProps {
@@ -70,6 +86,12 @@ export interface InferencePoolGaProps {
    * @default InferenceProvider.NONE
    */
   readonly provider?: InferenceProvider;
+
+  /**
+   * The GKE policies' settings when `provider` is GKE (e.g. copied from an alpha pool's policies).
+   * @default - the chart's policies
+   */
+  readonly gkePolicyDefaults?: GkePolicyDefaults;
 
   /**
    * Settings of the EPP the pool deploys. Ignored when `existingEndpointPicker` is set.
@@ -179,6 +201,8 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
         poolName: this.poolName,
         namespace: this.poolNamespace,
         targetPort: this.targetPort,
+        healthCheckDefault: props.gkePolicyDefaults?.healthCheckDefault,
+        backendPolicyDefault: props.gkePolicyDefaults?.backendPolicyDefault,
       });
     }
   }

@@ -183,6 +183,13 @@ export interface WeightedInferenceRouteProps {
   readonly requestTimeout?: Duration;
 
   /**
+   * Rules for other backends (Services, other pools), as the Gateway API spells them, written unchanged
+   * after the pool rules. They count towards the limit of 16 rules.
+   * @default - none
+   */
+  readonly additionalRules?: any[];
+
+  /**
    * Labels of the HTTPRoute.
    * @default - none
    */
@@ -253,8 +260,13 @@ export class WeightedInferenceRoute extends Construct {
       }
     });
 
-    this.rules = this.resolveRules(props);
-    const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0);
+    const additionalRules = props.additionalRules ?? [];
+    if (!Array.isArray(additionalRules) || additionalRules.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) {
+      throw propError(this, 'additionalRules', `must be a list of HTTPRoute rule objects (got ${show(additionalRules)})`);
+    }
+    this.rules = this.resolveRules(props, additionalRules.length);
+    const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0)
+      + additionalRules.reduce((n, r) => n + (Array.isArray(r.matches) ? r.matches.length : 1), 0);
     if (totalMatches > MAX_MATCHES_TOTAL) {
       throw propError(this, 'rules', `must have at most ${MAX_MATCHES_TOTAL} matches over all rules (got ${totalMatches})`);
     }
@@ -306,7 +318,7 @@ export class WeightedInferenceRoute extends Construct {
           ...(p.port !== undefined ? { port: p.port } : {}),
         })),
         ...(hostnames.length > 0 ? { hostnames } : {}),
-        rules: rules as any,
+        rules: [...rules, ...additionalRules] as any,
       },
     });
 
@@ -324,15 +336,17 @@ export class WeightedInferenceRoute extends Construct {
     }
   }
 
-  private resolveRules(props: WeightedInferenceRouteProps): InferenceRouteRule[] {
+  private resolveRules(props: WeightedInferenceRouteProps, additional: number): InferenceRouteRule[] {
     if (props.rules !== undefined && (props.backends !== undefined || props.matches !== undefined || props.requestTimeout !== undefined)) {
       throw propError(this, 'rules', 'cannot be combined with \'backends\', \'matches\' or \'requestTimeout\': give the rules, or the single rule\'s fields');
     }
     const given: InferenceRouteRule[] = props.rules ?? (props.backends !== undefined
       ? [{ backends: props.backends, matches: props.matches, requestTimeout: props.requestTimeout }]
       : []);
-    if (!Array.isArray(given) || given.length < 1 || given.length > MAX_RULES) {
-      throw propError(this, props.rules ? 'rules' : 'backends', `must give 1..${MAX_RULES} rules with backends (got ${Array.isArray(given) ? given.length : show(given)})`);
+    const min = additional > 0 ? 0 : 1;
+    if (!Array.isArray(given) || given.length < min || given.length + additional > MAX_RULES) {
+      const count = Array.isArray(given) ? `${given.length}${additional > 0 ? ` and ${additional} additional` : ''}` : show(given);
+      throw propError(this, props.rules ? 'rules' : 'backends', `must give ${min}..${MAX_RULES} rules with backends, additional rules included (got ${count})`);
     }
     return given.map((rule, r) => {
       const at = (field: string) => (props.rules ? `rules[${r}].${field}` : field);

@@ -1,0 +1,122 @@
+/**
+ * Reading an alpha pool's props into facts: shared by InferencePoolAlpha and the migrations, which need
+ * the facts before any stage exists. Internal: not exported from the package entry point.
+ */
+import { ALPHA_API_VERSION, DEFAULT_TARGET_PORT } from './api';
+import type { InferencePoolAlphaProps } from './inference-pool-alpha';
+import { checkLabelName, checkLabels, checkSubdomain, endpointPickerName } from './names';
+import { FailureMode } from './types';
+import { readAlphaPool } from '../convert/inference-model';
+import { checkInteger, checkOneOf, propError, show } from '../errors';
+
+/** What an alpha pool is, read from its props: shared by the construct and the migrations. */
+export interface ResolvedAlphaPool {
+  readonly external: boolean;
+  readonly manifests: any[];
+  readonly poolName: string;
+  readonly poolNamespace: string;
+  readonly modelServerSelector: { [key: string]: string };
+  readonly targetPort: number;
+  readonly failureMode: FailureMode;
+  readonly endpointPickerServiceName: string;
+  readonly helmRelease?: string;
+  readonly inferenceModelNames: string[];
+  /** The carried InferenceModels (empty for a referenced pool). */
+  readonly inferenceModels: any[];
+}
+
+/** Fields the API server fills in; a carried object is written without them (it is desired state). */
+const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink'];
+
+/** A carried object as desired state: without status and server-filled metadata. */
+export function desiredState(obj: any): any {
+  const { status, ...rest } = obj;
+  const metadata = { ...obj.metadata };
+  for (const f of SERVER_FIELDS) delete metadata[f];
+  if (metadata.annotations && 'kubectl.kubernetes.io/last-applied-configuration' in metadata.annotations) {
+    const { ['kubectl.kubernetes.io/last-applied-configuration']: _, ...annotations } = metadata.annotations;
+    if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+    else delete metadata.annotations;
+  }
+  return { ...rest, metadata };
+}
+
+/**
+ * Reads and checks the props of an alpha pool. Errors name `where` (a construct path) and the prop.
+ */
+export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, defaultNamespace: string): ResolvedAlphaPool {
+  if ((props.manifests === undefined) === (props.existing === undefined)) {
+    throw propError(where, 'manifests', 'or \'existing\' must be set, not both and not neither');
+  }
+  if (props.existing) {
+    const e = props.existing;
+    checkSubdomain(where, 'existing.name', e.name);
+    const poolNamespace = e.namespace ?? defaultNamespace;
+    checkLabelName(where, 'existing.namespace', poolNamespace);
+    checkLabels(where, 'existing.modelServerSelector', e.modelServerSelector, 1, 64);
+    const targetPort = e.targetPort ?? DEFAULT_TARGET_PORT;
+    checkInteger(where, 'existing.targetPort', targetPort, 1, 65535);
+    const failureMode = e.failureMode ?? FailureMode.FAIL_CLOSE;
+    checkOneOf(where, 'existing.failureMode', failureMode, Object.values(FailureMode));
+    return {
+      external: true,
+      manifests: [],
+      poolName: e.name,
+      poolNamespace,
+      modelServerSelector: { ...e.modelServerSelector },
+      targetPort,
+      failureMode,
+      endpointPickerServiceName: e.endpointPickerServiceName ?? endpointPickerName(e.name),
+      helmRelease: e.helmRelease ?? e.name,
+      inferenceModelNames: [...(e.inferenceModelNames ?? [])],
+      inferenceModels: [],
+    };
+  }
+
+  const given = props.manifests!;
+  if (!Array.isArray(given)) {
+    throw propError(where, 'manifests', `must be a list of Kubernetes objects (got ${show(given)})`);
+  }
+  given.forEach((obj, i) => {
+    if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
+      throw propError(where, `manifests[${i}]`, 'must be a Kubernetes object with apiVersion, kind and metadata.name');
+    }
+  });
+  const manifests = given.map(desiredState);
+  const pools = manifests.filter((o) => o.apiVersion === ALPHA_API_VERSION && o.kind === 'InferencePool');
+  if (pools.length !== 1) {
+    throw propError(where, 'manifests', `must hold exactly one ${ALPHA_API_VERSION} InferencePool (got ${pools.length})`);
+  }
+  let pool;
+  try {
+    pool = readAlphaPool(pools[0]);
+  } catch (err) {
+    throw propError(where, 'manifests', `has an alpha pool that cannot be read: ${(err as Error).message}`);
+  }
+  const models = manifests.filter((o) => o.kind === 'InferenceModel');
+  for (const model of models) {
+    const target = model.spec?.poolRef?.name;
+    if (target !== pool.name) {
+      throw propError(where, 'manifests', `holds InferenceModel ${model.metadata.name}, which points at pool ${show(target)}, not ${show(pool.name)}`);
+    }
+  }
+  const seen = new Set<string>();
+  for (const obj of manifests) {
+    const key = `${obj.apiVersion}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    if (seen.has(key)) throw propError(where, 'manifests', `holds ${obj.kind} ${obj.metadata.name} twice`);
+    seen.add(key);
+  }
+  return {
+    external: false,
+    manifests,
+    poolName: pool.name,
+    poolNamespace: pool.namespace ?? defaultNamespace,
+    modelServerSelector: pool.selector,
+    targetPort: pool.targetPort,
+    failureMode: pool.failureMode === 'FailOpen' ? FailureMode.FAIL_OPEN : FailureMode.FAIL_CLOSE,
+    endpointPickerServiceName: pool.endpointPickerServiceName,
+    helmRelease: undefined,
+    inferenceModelNames: models.map((m) => m.metadata.name),
+    inferenceModels: models,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Where the CRDs of each stage come from. CRDs are not put into stage folders: they are cluster-scoped,
+ * and a GitOps tool pruning a CRD deletes every object of its kind. Stage READMEs name these URLs
+ * instead. Pure functions.
+ */
+
+const GIE_REPO = 'https://github.com/kubernetes-sigs/gateway-api-inference-extension';
+
+/** The GKE version from which GKE ships the v1 InferencePool CRD itself. */
+export const GKE_MANAGED_CRD_VERSION = '1.34.0-gke.1626000';
+
+/** GIE releases whose CRDs serve both the v1alpha2 and the v1 InferencePool: a side-by-side migration needs one. */
+export const SIDE_BY_SIDE_GIE = /^v1\.[0-4]\.\d+$/;
+
+/** GIE releases that shipped only the alpha API (InferencePool and InferenceModel v1alpha2). */
+export const ALPHA_GIE = /^v0\.(3\.\d+|4\.\d+|5\.[01])$/;
+
+/** A CRD to install or remove, by URL. */
+export interface CrdSource {
+  readonly description: string;
+  readonly url: string;
+}
+
+/** The raw URL of a CRD file of GIE `version`. */
+export function gieCrdUrl(version: string, file: string): string {
+  return `${GIE_REPO}/raw/${version}/config/crd/bases/${file}`;
+}
+
+/** The release manifest (all CRDs) of GIE `version`. */
+export function gieManifestsUrl(version: string): string {
+  return `${GIE_REPO}/releases/download/${version}/manifests.yaml`;
+}
+
+/** The CRDs a GA stack needs off GKE: the v1 InferencePool and the InferenceObjective CRD. */
+export function gaCrds(gieVersion: string): CrdSource[] {
+  return [
+    { description: 'InferencePool v1 (inference.networking.k8s.io)', url: gieCrdUrl(gieVersion, 'inference.networking.k8s.io_inferencepools.yaml') },
+    { description: 'InferenceObjective v1alpha2 (inference.networking.x-k8s.io)', url: gieCrdUrl(gieVersion, 'inference.networking.x-k8s.io_inferenceobjectives.yaml') },
+  ];
+}
+
+/**
+ * Compares two GKE versions such as `1.34.0-gke.1626000`: negative when a is older than b.
+ * Throws on a version that is not of that form.
+ */
+export function compareGkeVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^(\d+)\.(\d+)\.(\d+)(?:-gke\.(\d+))?$/.exec(v);
+    if (!m) throw new Error(`'gkeVersion' must look like 1.34.0-gke.1626000 (got ${JSON.stringify(v)})`);
+    return [m[1], m[2], m[3], m[4] ?? '0'].map(Number);
+  };
+  const pa = parse(a);
+  const pb = parse(b);
+  for (let i = 0; i < 4; i++) {
+    if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  }
+  return 0;
+}
+
+/** CRD instructions of the first GA stage, as README lines. */
+export function installCrdLines(options: { gieVersion: string; gke: boolean; gkeVersion?: string }): string[] {
+  const lines: string[] = [];
+  if (!options.gke) {
+    lines.push(
+      `Install the GA CRDs of GIE ${options.gieVersion} before this stage syncs. Upstream's guide applies only the InferenceObjective CRD; the v1 InferencePool CRD is needed too:`,
+      '',
+      '```bash',
+      ...gaCrds(options.gieVersion).map((c) => `kubectl apply --server-side -f ${c.url}`),
+      '```',
+    );
+  } else {
+    const full = `kubectl apply --server-side -f ${gieManifestsUrl('v1.0.0')}`;
+    const objectiveOnly = `kubectl apply --server-side -f ${gieCrdUrl('v1.0.0', 'inference.networking.x-k8s.io_inferenceobjectives.yaml')}`;
+    if (options.gkeVersion === undefined) {
+      lines.push(
+        `On GKE the CRDs depend on the cluster version (\`kubectl version\`): before ${GKE_MANAGED_CRD_VERSION}, install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
+        '', '```bash', full, '```', '',
+        `From ${GKE_MANAGED_CRD_VERSION} on, GKE ships the v1 InferencePool CRD: install only the InferenceObjective CRD:`,
+        '', '```bash', objectiveOnly, '```',
+      );
+    } else if (compareGkeVersions(options.gkeVersion, GKE_MANAGED_CRD_VERSION) < 0) {
+      lines.push(
+        `GKE ${options.gkeVersion} is older than ${GKE_MANAGED_CRD_VERSION}: install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
+        '', '```bash', full, '```',
+      );
+    } else {
+      lines.push(
+        `GKE ${options.gkeVersion} ships the v1 InferencePool CRD itself: install only the InferenceObjective CRD:`,
+        '', '```bash', objectiveOnly, '```',
+      );
+    }
+  }
+  return lines;
+}
+
+/** Commands that remove the alpha CRDs once no alpha object is left. */
+export function removeAlphaCrdCommands(alphaCrdVersion: string): string[] {
+  return [
+    '# Only when this lists nothing:',
+    'kubectl get inferencepools.inference.networking.x-k8s.io,inferencemodels.inference.networking.x-k8s.io --all-namespaces',
+    '# Either delete the two alpha CRDs by name (the InferenceObjective CRD stays: the GA stack uses it) ...',
+    'kubectl delete crd inferencepools.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io',
+    `# ... or, as upstream's guide does, the alpha release you installed (${alphaCrdVersion}; never a v1.x manifest, which holds the GA CRDs too):`,
+    `kubectl delete -f ${gieManifestsUrl(alphaCrdVersion)}`,
+  ];
+}

@@ -1,0 +1,182 @@
+import { Duration } from 'cdk8s';
+import { CriticalityPriorities } from '../convert/types';
+import { EndpointPickerOptions } from '../inference/endpoint-picker';
+import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
+import { ExistingEndpointPicker } from '../inference/inference-pool-ga';
+import { FailureMode, InferenceProvider, ModelServerType } from '../inference/types';
+import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
+import { MigrationRoute } from './migration-route';
+
+/** The GA pool of a migration; everything defaults to what the alpha pool has. */
+export interface GaPoolOptions {
+  /**
+   * Name of the GA InferencePool.
+   * @default - the alpha name with a trailing `-alpha` or `-preview` replaced by `nameSuffix`, else with `nameSuffix` appended
+   */
+  readonly name?: string;
+
+  /**
+   * Suffix of the derived GA name.
+   * @default '-ga'
+   */
+  readonly nameSuffix?: string;
+
+  /**
+   * Model-server selector. Differing from the alpha pool's needs `allowSelectorChange`.
+   * @default - the alpha pool's selector
+   */
+  readonly modelServerSelector?: { [key: string]: string };
+
+  /**
+   * Model-server port. Differing from the alpha pool's needs `allowSelectorChange`.
+   * @default - the alpha pool's port
+   */
+  readonly targetPort?: number;
+
+  /**
+   * Failure mode of the EPP reference.
+   * @default - the alpha pool's failure mode
+   */
+  readonly failureMode?: FailureMode;
+
+  /**
+   * The model server behind the pool.
+   * @default ModelServerType.VLLM
+   */
+  readonly modelServerType?: ModelServerType;
+
+  /**
+   * The gateway's platform.
+   * @default InferenceProvider.NONE (InferenceProvider.GKE when the alpha stack has GKE policies)
+   */
+  readonly provider?: InferenceProvider;
+
+  /**
+   * Settings of the GA pool's Endpoint Picker.
+   * @default - the chart's defaults
+   */
+  readonly endpointPicker?: EndpointPickerOptions;
+
+  /**
+   * Use an existing EPP Service instead of deploying one.
+   * @default - an EndpointPicker is deployed
+   */
+  readonly existingEndpointPicker?: ExistingEndpointPicker;
+}
+
+/** An InferenceObjective of the GA pool. */
+export interface ObjectiveOptions {
+  /** Name of the objective (requests select it with `x-gateway-inference-objective: <name>`). */
+  readonly name: string;
+  /**
+   * Priority of the objective.
+   * @default 0
+   */
+  readonly priority?: number;
+}
+
+/** Props shared by the zero-downtime and the simple migration of an InferencePool. */
+export interface InferenceMigrationProps {
+  /**
+   * Name of the migration: its folder under the output directory.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace of the pools, objectives and routes.
+   * @default - the alpha pool's namespace, else 'default'
+   */
+  readonly namespace?: string;
+
+  /** The alpha pool: referenced (`existing`, installed by Helm) or carried (`manifests`, from Git). */
+  readonly alphaPool: InferencePoolAlphaProps;
+
+  /**
+   * The GA pool.
+   * @default - derived from the alpha pool
+   */
+  readonly gaPool?: GaPoolOptions;
+
+  /**
+   * Let the GA pool select other pods (selector or port) than the alpha pool. Off by default: a
+   * side-by-side migration is only safe when both pools serve the same model servers.
+   * @default false
+   */
+  readonly allowSelectorChange?: boolean;
+
+  /**
+   * The InferenceObjectives of the GA pool.
+   * @default - converted from the carried InferenceModels (criticality to priority); none for a referenced pool
+   */
+  readonly objectives?: ObjectiveOptions[];
+
+  /**
+   * Priorities of the InferenceModel criticalities, when objectives are converted.
+   * @default - Critical=1, Standard=0, Sheddable=-1
+   */
+  readonly criticalityPriorities?: CriticalityPriorities;
+
+  /**
+   * The Gateway of the route, when the route is given by `routeName`, `hostnames` and `matches`.
+   * @default - none: `routes` must be given
+   */
+  readonly gateway?: GatewayParentRef;
+
+  /**
+   * Name of the HTTPRoute.
+   * @default - `<migration name>-route`
+   */
+  readonly routeName?: string;
+
+  /**
+   * Host names of the route.
+   * @default - none
+   */
+  readonly hostnames?: string[];
+
+  /**
+   * Matches of the route's pool rule.
+   * @default - `PathPrefix /`
+   */
+  readonly matches?: RouteMatch[];
+
+  /**
+   * Request timeout of the route's pool rule.
+   * @default - the gateway's default
+   */
+  readonly requestTimeout?: Duration;
+
+  /**
+   * The routes that use the alpha pool, for more than one route or rule (the CLI builds these from
+   * existing HTTPRoutes). Replaces `gateway`, `routeName`, `hostnames`, `matches` and `requestTimeout`.
+   * @default - one route from `gateway`, `routeName`, `hostnames`, `matches` and `requestTimeout`
+   */
+  readonly routes?: MigrationRoute[];
+
+  /**
+   * GIE release whose CRDs the READMEs name. Must serve both the v1alpha2 and the v1 InferencePool
+   * (v1.0.x..v1.4.x): v1.5.0 removed the alpha pool CRD.
+   * @default 'v1.0.2'
+   */
+  readonly gieVersion?: string;
+
+  /**
+   * GKE version of the cluster (e.g. `1.34.0-gke.1626000`): decides which CRDs the README installs on GKE.
+   * @default - both GKE variants are described
+   */
+  readonly gkeVersion?: string;
+
+  /**
+   * GIE release of the alpha CRDs installed today (v0.3.0..v0.5.1), for the removal instructions.
+   * @default 'v0.3.0'
+   */
+  readonly alphaCrdVersion?: string;
+
+  /**
+   * Warnings from whoever built the props (e.g. the CLI's conversion of routes): listed in the plan
+   * and in the first stage's README.
+   * @default - none
+   */
+  readonly warnings?: string[];
+}

@@ -1,0 +1,85 @@
+import { Duration } from 'cdk8s';
+import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
+
+/** One rule of a route being migrated: everything but its backends, which each stage decides. */
+export interface MigrationRouteRule {
+  /**
+   * Conditions of the rule.
+   * @default - `PathPrefix /`
+   */
+  readonly matches?: RouteMatch[];
+  /**
+   * Request timeout of the rule.
+   * @default - the gateway's default
+   */
+  readonly requestTimeout?: Duration;
+  /**
+   * Backend request timeout of the rule.
+   * @default - the gateway's default
+   */
+  readonly backendRequestTimeout?: Duration;
+  /**
+   * HTTPRoute filters of the rule, carried as given.
+   * @default - none
+   */
+  readonly filters?: any[];
+}
+
+/** An HTTPRoute whose pool backend moves from the alpha to the GA pool. */
+export interface MigrationRoute {
+  /** Name of the HTTPRoute. */
+  readonly name: string;
+  /**
+   * Namespace of the HTTPRoute.
+   * @default - the migration's namespace
+   */
+  readonly namespace?: string;
+  /** The Gateways the route attaches to. */
+  readonly parentRefs: GatewayParentRef[];
+  /**
+   * Host names of the route.
+   * @default - none
+   */
+  readonly hostnames?: string[];
+  /**
+   * The rules that send traffic to the pool.
+   * @default - one rule matching `PathPrefix /`
+   */
+  readonly rules?: MigrationRouteRule[];
+  /**
+   * Rules of the route that serve other backends (Services, other pools), carried unchanged in every
+   * stage, after the pool rules.
+   * @default - none
+   */
+  readonly otherRules?: any[];
+  /**
+   * Labels of the HTTPRoute.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations of the HTTPRoute.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+  /**
+   * The route as it is in Git today. When given, the first stage carries it unchanged (the route is
+   * untouched until traffic shifts) and it counts as existing before the migration.
+   * @default - the first stage renders the route with 100% to the alpha pool
+   */
+  readonly manifest?: any;
+}
+
+/** The request header that selects the GA pool in a header-preview-cutover migration. */
+export interface PreviewHeader {
+  /**
+   * Header name.
+   * @default 'x-inference-preview'
+   */
+  readonly name?: string;
+  /**
+   * Header value.
+   * @default 'ga'
+   */
+  readonly value?: string;
+}

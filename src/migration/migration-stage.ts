@@ -1,0 +1,142 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { stageFolder } from './plan';
+import { propError } from '../errors';
+import { checkLabelName } from '../inference/names';
+import { IInferencePoolBackend } from '../inference/types';
+import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
+
+const STAGE_SYMBOL = Symbol.for('cdk8s-inference-migration.MigrationStage');
+
+/** A command in a stage README, with what it should show. */
+export interface StageCommand {
+  /** What the command checks or does, one sentence. */
+  readonly description: string;
+  /** The shell command, with real names filled in. */
+  readonly command: string;
+  /**
+   * What a good result looks like.
+   * @default - nothing stated
+   */
+  readonly expected?: string;
+}
+
+/** A step the user does by hand in a stage (not expressible as desired state). */
+export interface ManualStep {
+  /** What to do and why, one or two sentences. */
+  readonly text: string;
+  /**
+   * Commands that do it.
+   * @default - none
+   */
+  readonly commands?: string[];
+}
+
+/** Props of a `MigrationStage`. */
+export interface MigrationStageProps {
+  /** Position of the stage in its migration, from 1. */
+  readonly ordinal: number;
+
+  /** Name of the stage, a DNS-1123 label such as `side-by-side`; the folder is `<NN>-<name>`. */
+  readonly stageName: string;
+
+  /**
+   * One sentence: what the stage does.
+   * @default - none
+   */
+  readonly purpose?: string;
+
+  /**
+   * Default namespace of the stage's objects.
+   * @default - each construct's own default ('default')
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * The complete desired state of a migration's objects at one point in time: a cdk8s Chart with an
+ * ordinal and a name. A stage never holds a diff: a GitOps tool that syncs the stage's folder with
+ * pruning converges to exactly this state. The stage also carries what its README needs: verification
+ * commands, manual steps and warnings.
+ *
+ * Checked at synthesis: every backend of every route in the stage exists in the stage, or is a pool
+ * referenced as external.
+ */
+export class MigrationStage extends Chart {
+  /** True when `x` is a MigrationStage (works across copies of the library). */
+  public static isMigrationStage(x: any): x is MigrationStage {
+    return x !== null && typeof x === 'object' && STAGE_SYMBOL in x;
+  }
+
+  /** Position of the stage, from 1. */
+  public readonly ordinal: number;
+  /** Name of the stage. */
+  public readonly stageName: string;
+  /** Folder of the stage: `<NN>-<name>`. */
+  public readonly folderName: string;
+  /** What the stage does. */
+  public readonly purpose: string;
+  /** Commands that verify the stage, in order. */
+  public readonly verifications: StageCommand[] = [];
+  /** Steps done by hand, in order. */
+  public readonly manualSteps: ManualStep[] = [];
+  /** Warnings for the stage's README and the plan. */
+  public readonly warnings: string[] = [];
+
+  public constructor(scope: Construct, id: string, props: MigrationStageProps) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: props.namespace });
+    Object.defineProperty(this, STAGE_SYMBOL, { value: true });
+    if (!Number.isInteger(props.ordinal) || props.ordinal < 1 || props.ordinal > 99) {
+      throw propError(this, 'ordinal', `must be an integer in 1..99 (got ${props.ordinal})`);
+    }
+    checkLabelName(this, 'stageName', props.stageName);
+    this.ordinal = props.ordinal;
+    this.stageName = props.stageName;
+    this.folderName = stageFolder(props.ordinal, props.stageName);
+    this.purpose = props.purpose ?? '';
+    this.node.addValidation({ validate: () => this.backendsInStage() });
+  }
+
+  /** Adds a verification command to the stage README. */
+  public addVerification(command: StageCommand): void {
+    this.verifications.push(command);
+  }
+
+  /** Adds a manual step to the stage README. */
+  public addManualStep(step: ManualStep): void {
+    this.manualSteps.push(step);
+  }
+
+  /** Adds a warning to the stage README and the plan. */
+  public addWarning(warning: string): void {
+    if (!this.warnings.includes(warning)) this.warnings.push(warning);
+  }
+
+  /** The stage's API objects, in construct order (cdk8s renders each with `toJson()`). */
+  public get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === this);
+  }
+
+  private backendsInStage(): string[] {
+    const errors: string[] = [];
+    for (const c of this.node.findAll()) {
+      if (!(c instanceof WeightedInferenceRoute)) continue;
+      for (const rule of c.rules) {
+        for (const backend of rule.backends) {
+          const problem = this.backendProblem(backend.pool);
+          if (problem) errors.push(`route ${c.name}: ${problem}`);
+        }
+      }
+    }
+    return errors;
+  }
+
+  private backendProblem(pool: IInferencePoolBackend): string | undefined {
+    if (pool.external) return undefined;
+    const construct = pool as unknown as IConstruct;
+    const inStage = construct.node !== undefined && Chart.of(construct) === this;
+    return inStage
+      ? undefined
+      : `backend pool ${pool.poolName} (${pool.poolGroup}) is neither in stage ${this.folderName} nor referenced as external: a GitOps tool pruning this folder would leave the route without its backend`;
+  }
+}

@@ -1,0 +1,43 @@
+import { IConstruct } from 'constructs';
+import { MigrationStage, StageCommand } from './migration-stage';
+
+/** What the migration's top README says before the stages. */
+export interface MigrationOverview {
+  /** Title of the migration, e.g. `vllm-llama3-8b-instruct: v1alpha2 to v1, zero downtime`. */
+  readonly title: string;
+  /** A paragraph: what is migrated and how. */
+  readonly summary: string;
+  /** Checks to run before the first stage. */
+  readonly preflight: StageCommand[];
+  /**
+   * Further notes (one paragraph each), e.g. what the gateway implementation can do.
+   * @default - none
+   */
+  readonly notes?: string[];
+}
+
+/**
+ * A migration: an ordered list of stages the GitOps writer turns into folders.
+ */
+export interface IMigration extends IConstruct {
+  /** Name of the migration: its folder under the output directory. */
+  readonly migrationName: string;
+  /** Kind of migration, e.g. `zero-downtime`, `simple`, `kserve-gateway-api`. */
+  readonly migrationKind: string;
+  /** The stages, in order. */
+  readonly stages: MigrationStage[];
+  /** What the top README says before the stages. */
+  readonly overview: MigrationOverview;
+  /** Everything the plan could not carry over, one sentence each. */
+  readonly warnings: string[];
+  /** The objects known to exist before the first stage (carried from Git); empty when unknown. */
+  readonly baseline: any[];
+  /** Namespace for the example Argo CD Application and Flux Kustomization destinations. */
+  readonly namespace: string;
+}
+
+/** True when `x` looks like a migration (stages and a name). */
+export function isMigration(x: any): x is IMigration {
+  return x !== null && typeof x === 'object' && typeof x.migrationName === 'string' && Array.isArray(x.stages)
+    && typeof x.migrationKind === 'string';
+}

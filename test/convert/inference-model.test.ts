@@ -1,0 +1,49 @@
+import { InferenceModelConverter } from '../../src';
+import { readAlphaPool } from '../../src/convert/inference-model';
+
+describe('InferenceModelConverter', () => {
+  test('given the default mapping, then Critical=1, Standard=0, Sheddable=-1 and a missing criticality is Standard', () => {
+    expect(InferenceModelConverter.priorityFor('Critical')).toBe(1);
+    expect(InferenceModelConverter.priorityFor('Standard')).toBe(0);
+    expect(InferenceModelConverter.priorityFor('Sheddable')).toBe(-1);
+    expect(InferenceModelConverter.priorityFor(undefined)).toBe(0);
+  });
+
+  test('given overrides, then only the overridden criticalities change', () => {
+    expect(InferenceModelConverter.priorityFor('Sheddable', { sheddable: -10 })).toBe(-10);
+    expect(InferenceModelConverter.priorityFor('Critical', { sheddable: -10 })).toBe(1);
+  });
+
+  test('given an InferenceModel, then convert returns name, namespace, priority, pool and no warnings', () => {
+    const result = InferenceModelConverter.convert({
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'base-model', namespace: 'llm' },
+      spec: { modelName: 'base-model', poolRef: { name: 'p-alpha' } },
+    });
+    expect(result).toEqual({ name: 'base-model', namespace: 'llm', criticality: 'Standard', priority: 0, poolName: 'p-alpha', warnings: [] });
+  });
+
+  test('given something that is not an InferenceModel, then the error names the field', () => {
+    expect(() => InferenceModelConverter.convert({ kind: 'Service', metadata: { name: 'x' } })).toThrow(/InferenceModel x: 'kind' must be InferenceModel \(got "Service"\)/);
+    expect(() => InferenceModelConverter.convert({ kind: 'InferenceModel', metadata: { name: 'x' }, spec: {} })).toThrow(/'spec.poolRef.name' is required/);
+  });
+
+  test.each([
+    ['vllm-llama3-8b-instruct-alpha', undefined, 'vllm-llama3-8b-instruct-ga'],
+    ['vllm-llama3-8b-instruct-preview', undefined, 'vllm-llama3-8b-instruct-ga'],
+    ['my-pool', undefined, 'my-pool-ga'],
+    ['my-pool-alpha', '-v1', 'my-pool-v1'],
+  ])('given alpha pool %p and suffix %p, then the GA pool is %p', (alpha, suffix, ga) => {
+    expect(InferenceModelConverter.gaPoolName(alpha, suffix)).toBe(ga);
+  });
+
+  test('given a v1alpha2 pool, then readAlphaPool returns selector, port, failure mode and EPP (9002 implied)', () => {
+    expect(readAlphaPool({
+      metadata: { name: 'p', namespace: 'n' },
+      spec: { selector: { app: 'x', tier: 1 }, targetPortNumber: 8000, extensionRef: { name: 'p-epp' } },
+    })).toEqual({
+      name: 'p', namespace: 'n', selector: { app: 'x', tier: '1' }, targetPort: 8000, failureMode: 'FailClose', endpointPickerServiceName: 'p-epp', endpointPickerPort: 9002,
+    });
+  });
+});

@@ -1,0 +1,115 @@
+import { InferenceObjective, InferencePoolAlpha, InferencePoolGa } from '../../src';
+import { newChart, only, parseYamlDocs, synthValid, validator } from '../util';
+
+// Stage 1, step 3 of the zero-downtime path in guide 000, verbatim.
+const GUIDE_OBJECTIVES = `
+---
+apiVersion: inference.networking.x-k8s.io/v1alpha2
+kind: InferenceObjective
+metadata:
+  name: food-review
+spec:
+  priority: 1
+  poolRef:
+    group: inference.networking.k8s.io
+    name: vllm-llama3-8b-instruct-ga
+---
+apiVersion: inference.networking.x-k8s.io/v1alpha2
+kind: InferenceObjective
+metadata:
+  name: base-model
+spec:
+  priority: 2
+  poolRef:
+    group: inference.networking.k8s.io
+    name: vllm-llama3-8b-instruct-ga
+---
+`;
+
+function gaPool(chart = newChart(), namespace?: string) {
+  return new InferencePoolGa(chart, 'pool', { name: 'vllm-llama3-8b-instruct-ga', namespace, modelServerSelector: { app: 'vllm-llama3-8b-instruct' } });
+}
+
+function model(spec: any, name = 'food-review'): any {
+  return { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name }, spec: { poolRef: { name: 'vllm-llama3-8b-instruct-alpha' }, ...spec } };
+}
+
+describe('InferenceObjective', () => {
+  test('given the guide\'s objectives, then they equal the guide\'s YAML with the poolRef kind written out', () => {
+    const chart = newChart();
+    const pool = gaPool(chart);
+    new InferenceObjective(chart, 'food-review', { priority: 1, pool });
+    new InferenceObjective(chart, 'base-model', { priority: 2, pool });
+    const objectives = synthValid(chart).filter((o) => o.kind === 'InferenceObjective');
+
+    const guide = parseYamlDocs(GUIDE_OBJECTIVES);
+    for (const o of guide) {
+      o.metadata.namespace = 'default';
+      o.spec.poolRef.kind = 'InferencePool';
+    }
+    expect(objectives).toEqual(guide);
+    expect(validator().validate(objectives).defaultsApplied).toEqual([]);
+  });
+
+  test('given no priority, then priority 0 is written', () => {
+    const chart = newChart();
+    new InferenceObjective(chart, 'chat', { pool: gaPool(chart) });
+    expect(only(synthValid(chart), 'InferenceObjective').spec.priority).toBe(0);
+  });
+
+  test.each([
+    ['Critical', 1],
+    ['Standard', 0],
+    ['Sheddable', -1],
+    [undefined, 0],
+  ])('given an InferenceModel of criticality %p, then the objective has priority %p', (criticality, priority) => {
+    const chart = newChart();
+    const objective = InferenceObjective.fromInferenceModel(chart, 'o', { inferenceModel: model(criticality ? { criticality } : {}), pool: gaPool(chart) });
+    const out = only(synthValid(chart), 'InferenceObjective');
+    expect(out.metadata.name).toBe('food-review');
+    expect(out.spec.priority).toBe(priority);
+    expect(objective.conversionWarnings).toEqual([]);
+  });
+
+  test('given overridden priorities, then they are used', () => {
+    const chart = newChart();
+    InferenceObjective.fromInferenceModel(chart, 'o', { inferenceModel: model({ criticality: 'Critical' }), pool: gaPool(chart), priorities: { critical: 10 } });
+    expect(only(synthValid(chart), 'InferenceObjective').spec.priority).toBe(10);
+  });
+
+  test('given a model with modelName and targetModels, then the conversion reports both, never silently', () => {
+    const chart = newChart();
+    const objective = InferenceObjective.fromInferenceModel(chart, 'o', {
+      inferenceModel: model({ modelName: 'meta-llama/Llama-3.1-8B-Instruct', targetModels: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] }),
+      pool: gaPool(chart),
+    });
+    expect(objective.conversionWarnings).toHaveLength(2);
+    expect(objective.conversionWarnings[0]).toMatch(/modelName "meta-llama\/Llama-3.1-8B-Instruct" has no v1 equivalent.*X-Gateway-Model-Name/);
+    expect(objective.conversionWarnings[1]).toMatch(/targetModels \(a=50, b=50\) have no equivalent in GIE v1.0.x/);
+  });
+
+  describe('bad input', () => {
+    test('an alpha pool is rejected: its EPP reads InferenceModels, not objectives', () => {
+      const chart = newChart();
+      const alpha = InferencePoolAlpha.fromExisting(chart, 'alpha', { name: 'a', modelServerSelector: { app: 'x' } });
+      expect(() => new InferenceObjective(chart, 'o', { pool: alpha })).toThrow(/test\/o: 'pool' must be a GA pool \(group inference.networking.k8s.io\)/);
+    });
+    test('a namespace other than the pool\'s is rejected', () => {
+      const chart = newChart();
+      expect(() => new InferenceObjective(chart, 'o', { pool: gaPool(chart, 'models'), namespace: 'other' })).toThrow(/'namespace' must be the pool's namespace "models"/);
+    });
+    test('a non-integer priority is rejected', () => {
+      const chart = newChart();
+      expect(() => new InferenceObjective(chart, 'o', { pool: gaPool(chart), priority: 1.5 })).toThrow(/'priority' must be an integer in -2147483648\.\.2147483647 \(got 1.5\)/);
+    });
+    test('a bad name is rejected', () => {
+      const chart = newChart();
+      expect(() => new InferenceObjective(chart, 'o', { pool: gaPool(chart), name: 'Food Review' })).toThrow(/'name' must be a DNS-1123 subdomain/);
+    });
+    test('an InferenceModel with an unknown criticality is rejected with the allowed values', () => {
+      const chart = newChart();
+      expect(() => InferenceObjective.fromInferenceModel(chart, 'o', { inferenceModel: model({ criticality: 'Urgent' }), pool: gaPool(chart) }))
+        .toThrow(/test\/o: 'inferenceModel' cannot be converted: InferenceModel food-review: 'spec.criticality' must be one of Critical, Standard, Sheddable \(got "Urgent"\)/);
+    });
+  });
+});

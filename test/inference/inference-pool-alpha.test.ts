@@ -1,0 +1,111 @@
+import { Testing } from 'cdk8s';
+import { FailureMode, InferencePoolAlpha } from '../../src';
+import { newChart, synthValid } from '../util';
+
+// An alpha stack as a v0.3.0 Helm chart would have rendered it (abridged to what matters).
+export function alphaStack(name = 'vllm-llama3-8b-instruct-alpha', namespace = 'default'): any[] {
+  const epp = `${name}-epp`;
+  return [
+    {
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferencePool',
+      metadata: { name, namespace },
+      spec: { selector: { app: 'vllm-llama3-8b-instruct' }, targetPortNumber: 8000, extensionRef: { name: epp, failureMode: 'FailOpen' } },
+    },
+    {
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'food-review', namespace },
+      spec: { modelName: 'food-review', criticality: 'Critical', poolRef: { name } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: epp, namespace },
+      spec: { selector: { app: epp }, ports: [{ protocol: 'TCP', port: 9002, targetPort: 9002 }], type: 'ClusterIP' },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: epp, namespace, labels: { app: epp } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: epp } },
+        template: {
+          metadata: { labels: { app: epp } },
+          spec: { containers: [{ name: 'epp', image: 'registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0', args: ['-poolName', name, '-v', '4'] }] },
+        },
+      },
+    },
+  ];
+}
+
+describe('InferencePoolAlpha', () => {
+  test('given a pool installed by Helm, then fromExisting renders nothing and exposes what a GA pool copies', () => {
+    const chart = newChart();
+    const alpha = InferencePoolAlpha.fromExisting(chart, 'alpha', {
+      name: 'vllm-llama3-8b-instruct-alpha',
+      modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+      targetPort: 8000,
+      helmRelease: 'vllm-llama3-8b-instruct-alpha',
+    });
+    expect(Testing.synth(chart)).toEqual([]);
+    expect(alpha.external).toBe(true);
+    expect(alpha.poolGroup).toBe('inference.networking.x-k8s.io');
+    expect(alpha.modelServerSelector).toEqual({ app: 'vllm-llama3-8b-instruct' });
+    expect(alpha.targetPort).toBe(8000);
+    expect(alpha.failureMode).toBe(FailureMode.FAIL_CLOSE);
+    expect(alpha.endpointPickerServiceName).toBe('vllm-llama3-8b-instruct-alpha-epp');
+    expect(alpha.helmRelease).toBe('vllm-llama3-8b-instruct-alpha');
+  });
+
+  test('given the alpha stack from Git, then fromManifests writes every object out unchanged', () => {
+    const chart = newChart();
+    const stack = alphaStack();
+    const alpha = InferencePoolAlpha.fromManifests(chart, 'alpha', stack);
+    const objects = synthValid(chart);
+    expect(objects).toEqual(stack);
+    expect(alpha.external).toBe(false);
+    expect(alpha.poolName).toBe('vllm-llama3-8b-instruct-alpha');
+    expect(alpha.targetPort).toBe(8000);
+    expect(alpha.failureMode).toBe(FailureMode.FAIL_OPEN);
+    expect(alpha.inferenceModelNames).toEqual(['food-review']);
+  });
+
+  test('given carried objects without namespace, then the pool takes the chart\'s namespace but the objects stay as they were', () => {
+    const chart = newChart({});
+    const stack = alphaStack().map((o) => ({ ...o, metadata: { ...o.metadata, namespace: undefined } }));
+    for (const o of stack) delete o.metadata.namespace;
+    const alpha = new InferencePoolAlpha(chart, 'alpha', { manifests: stack, namespace: 'models' });
+    expect(alpha.poolNamespace).toBe('models');
+    expect(Testing.synth(chart).every((o: any) => o.metadata.namespace === undefined)).toBe(true);
+  });
+
+  describe('bad input', () => {
+    test('neither manifests nor existing is rejected', () => {
+      expect(() => new InferencePoolAlpha(newChart(), 'alpha', {})).toThrow(/test\/alpha: 'manifests' or 'existing' must be set, not both and not neither/);
+    });
+    test('manifests without an alpha pool are rejected', () => {
+      expect(() => InferencePoolAlpha.fromManifests(newChart(), 'alpha', alphaStack().slice(1)))
+        .toThrow(/'manifests' must hold exactly one inference.networking.x-k8s.io\/v1alpha2 InferencePool \(got 0\)/);
+    });
+    test('an InferenceModel of another pool is rejected', () => {
+      const stack = alphaStack();
+      stack[1].spec.poolRef.name = 'other';
+      expect(() => InferencePoolAlpha.fromManifests(newChart(), 'alpha', stack)).toThrow(/holds InferenceModel food-review, which points at pool "other"/);
+    });
+    test('a pool without targetPortNumber is rejected, naming the field', () => {
+      const stack = alphaStack();
+      delete stack[0].spec.targetPortNumber;
+      expect(() => InferencePoolAlpha.fromManifests(newChart(), 'alpha', stack)).toThrow(/'spec.targetPortNumber' must be an integer/);
+    });
+    test('an object without a name is rejected', () => {
+      expect(() => InferencePoolAlpha.fromManifests(newChart(), 'alpha', [{ apiVersion: 'v1', kind: 'Service', metadata: {} }]))
+        .toThrow(/'manifests\[0\]' must be a Kubernetes object with apiVersion, kind and metadata.name/);
+    });
+    test('an empty selector of a referenced pool is rejected', () => {
+      expect(() => InferencePoolAlpha.fromExisting(newChart(), 'alpha', { name: 'a', modelServerSelector: {} }))
+        .toThrow(/'existing.modelServerSelector' must have 1\.\.64 entries \(got 0\)/);
+    });
+  });
+});
