@@ -10,3 +10,6 @@ export * from './inference/gke-pool-policies';
 // Converters: pure functions on plain data.
 export * from './convert/types';
 export * from './convert/inference-model-converter';
+
+// Validation against the pinned CRDs (OpenAPI and CEL) and the core schemas.
+export * from './validation';

@@ -1,0 +1,208 @@
+import * as path from 'path';
+import type { ValidateFunction } from 'ajv';
+import { evaluateRules } from './cel';
+import { isKnownCoreKind, validateCoreObject } from './core-kinds';
+import { CrdHeader, CrdIndex, crdVersions, packageRoot } from './crd-store';
+import { checkObjectMeta, FieldProblem, isClusterScopedCoreKind, Scope, splitApiVersion } from './metadata';
+import { ajvErrorsToProblems, compileRootValidator } from './openapi';
+import { cloneJson, isPlainObject, objectLabel } from './paths';
+import { compileRootSchema, normalize, schemaPointerToPath, SchemaNode } from './structural';
+import { AppliedDefault, DEFAULT_CRD_BUNDLES, ManifestValidatorOptions, ValidationProblem, ValidationReport } from './types';
+
+/** A CRD version compiled for validation; shared by all validators of the process. */
+interface CompiledCrdVersion {
+  readonly root: SchemaNode;
+  readonly validate: ValidateFunction;
+}
+
+const compiledVersions = new Map<string, CompiledCrdVersion>();
+
+function compileCrdVersion(file: string, version: string, schema: any): CompiledCrdVersion {
+  const key = `${file}#${version}`;
+  let compiled = compiledVersions.get(key);
+  if (!compiled) {
+    compiled = { root: compileRootSchema(schema), validate: compileRootValidator(schema) };
+    compiledVersions.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** How an apiVersion/kind is validated. */
+type Resolution =
+  | { readonly via: 'crd'; readonly header: CrdHeader; readonly compiled: CompiledCrdVersion }
+  | { readonly via: 'core'; readonly scope: Scope }
+  | { readonly via: 'unknown'; readonly message: string; readonly scope: Scope };
+
+/** Mutable collector for one validate() call. */
+class ReportBuilder {
+  public readonly problems: ValidationProblem[] = [];
+  public readonly defaultsApplied: AppliedDefault[] = [];
+  public celRulesEvaluated = 0;
+  public celRulesSkipped = 0;
+
+  public add(object: string, source: string, problems: readonly FieldProblem[], rule?: string): void {
+    for (const p of problems) {
+      const problem: ValidationProblem = { object, field: p.field, message: p.message, source };
+      this.problems.push(rule === undefined ? problem : { ...problem, rule });
+    }
+  }
+}
+
+/**
+ * Validates synthesized Kubernetes manifests the way an API server would: ObjectMeta rules for every object;
+ * custom resources against the pinned CRDs (pruning of unknown fields, structural defaulting, OpenAPI schema with
+ * ajv, then every x-kubernetes-validations CEL rule); built-in, GKE and Istio kinds with the kubernetes-models
+ * validators. Objects of any other kind are reported, never passed silently.
+ *
+ * CRD files are read and compiled on first use and cached for the whole process, so creating many validators and
+ * validating many objects is cheap after the first object of each kind.
+ *
+ * @example
+ * const report = new ManifestValidator().validate([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }]);
+ * console.log(ManifestValidator.formatProblems(report.problems));
+ */
+export class ManifestValidator {
+  /**
+   * The CRD bundles used when ManifestValidatorOptions.crdBundles is not given (same as the DEFAULT_CRD_BUNDLES
+   * constant, for languages other than TypeScript).
+   */
+  public static readonly DEFAULT_CRD_BUNDLES: string[] = DEFAULT_CRD_BUNDLES;
+
+  /**
+   * Formats problems for people, one line per problem: `<object>: <field>: <message> [<source>]`.
+   *
+   * @param problems the problems of a ValidationReport
+   */
+  public static formatProblems(problems: ValidationProblem[]): string {
+    return problems
+      .map((p) => `${p.object}: ${p.field === '' ? '' : `${p.field}: `}${p.message} [${p.source}]`)
+      .join('\n');
+  }
+
+  /**
+   * Validates objects and throws an Error listing every problem (see formatProblems) when there is any.
+   *
+   * @param objects the manifests, as plain JSON objects (e.g. `Testing.synth(chart)`)
+   * @param options which CRD bundles to use
+   * @returns the report, when there is no problem
+   */
+  public static validateOrThrow(objects: any[], options?: ManifestValidatorOptions): ValidationReport {
+    const report = new ManifestValidator(options).validate(objects);
+    if (report.problems.length > 0) {
+      const count = report.problems.length;
+      throw new Error(`manifest validation found ${count} problem${count === 1 ? '' : 's'}:\n${ManifestValidator.formatProblems(report.problems)}`);
+    }
+    return report;
+  }
+
+  private readonly bundles: readonly string[];
+  private readonly crds: CrdIndex;
+  private readonly resolutions = new Map<string, Resolution>();
+
+  /**
+   * Selects the CRD bundles. Throws when a bundle is unknown, one of its files has not been fetched
+   * (`npx projen fetch-crds`) or two bundles define the same group/version/kind.
+   *
+   * @param options which CRD bundles to use, and where their files are
+   */
+  constructor(options: ManifestValidatorOptions = {}) {
+    this.bundles = [...(options.crdBundles ?? DEFAULT_CRD_BUNDLES)];
+    this.crds = new CrdIndex(this.bundles, options.crdDir ?? path.join(packageRoot(), 'imports', 'crds'));
+  }
+
+  /**
+   * Validates a list of manifests. Never throws for invalid input: every finding is a problem in the report.
+   *
+   * @param objects the manifests, as plain JSON objects
+   * @returns problems, counts and the defaults the API server would add
+   */
+  public validate(objects: any[]): ValidationReport {
+    const report = new ReportBuilder();
+    objects.forEach((obj, i) => this.validateObject(obj, i, report));
+    return {
+      problems: report.problems,
+      objectsChecked: objects.length,
+      celRulesEvaluated: report.celRulesEvaluated,
+      celRulesSkipped: report.celRulesSkipped,
+      defaultsApplied: report.defaultsApplied,
+    };
+  }
+
+  private validateObject(obj: unknown, index: number, report: ReportBuilder): void {
+    if (!isPlainObject(obj)) {
+      report.add(`object #${index}`, 'metadata', [{ field: '', message: 'must be a JSON object with apiVersion, kind and metadata' }]);
+      return;
+    }
+    const label = objectLabel(obj);
+    const typed = typeof obj.apiVersion === 'string' && obj.apiVersion !== '' && typeof obj.kind === 'string' && obj.kind !== '';
+    const resolution = typed ? this.resolve(obj.apiVersion, obj.kind) : undefined;
+    report.add(label, 'metadata', checkObjectMeta(obj, scopeOf(resolution)));
+    if (!resolution) return;
+    switch (resolution.via) {
+      case 'crd':
+        this.validateCustomResource(obj, label, resolution.compiled, report);
+        break;
+      case 'core':
+        report.add(label, 'core', validateCoreObject(obj));
+        break;
+      case 'unknown':
+        report.add(label, 'unknown-kind', [{ field: '', message: resolution.message }]);
+        break;
+    }
+  }
+
+  private validateCustomResource(obj: Record<string, any>, label: string, compiled: CompiledCrdVersion, report: ReportBuilder): void {
+    // One deep copy per object: pruning and defaulting change it, as the API server changes what it stores.
+    const { status: _ignored, ...rest } = obj;
+    const work = cloneJson(rest);
+    normalize(work, compiled.root, '', {
+      unknownField: (field) => report.add(label, 'unknown-field', [{ field, message: 'unknown field: the crd schema does not declare it, so the api server would drop it' }]),
+      defaulted: (field, value) => report.defaultsApplied.push({ object: label, field, value }),
+      listProblem: (problem) => report.add(label, 'schema', [problem]),
+    });
+    if (!compiled.validate(work)) {
+      report.add(label, 'schema', ajvErrorsToProblems(compiled.validate.errors ?? [], work, (p) => schemaPointerToPath(p, compiled.root)));
+    }
+    evaluateRules(work, compiled.root, '', {
+      evaluated: () => report.celRulesEvaluated++,
+      skipped: () => report.celRulesSkipped++,
+      problem: (p) => report.add(label, 'cel', [p], p.rule),
+    });
+  }
+
+  private resolve(apiVersion: string, kind: string): Resolution {
+    const key = `${apiVersion}/${kind}`;
+    let resolution = this.resolutions.get(key);
+    if (!resolution) {
+      resolution = this.resolveUncached(apiVersion, kind);
+      this.resolutions.set(key, resolution);
+    }
+    return resolution;
+  }
+
+  private resolveUncached(apiVersion: string, kind: string): Resolution {
+    const { group, version } = splitApiVersion(apiVersion);
+    const found = group === '' ? { knownKind: false } : this.crds.find(group, version, kind);
+    if ('header' in found && found.header) {
+      const defined = crdVersions(found.header.file).find((v) => v.name === version)!;
+      if (!defined.served) {
+        return { via: 'unknown', scope: found.header.scope, message: `version ${version} of ${kind} is not served by the crd in bundle '${found.header.bundle}'` };
+      }
+      return { via: 'crd', header: found.header, compiled: compileCrdVersion(found.header.file, version, defined.schema) };
+    }
+    if (found.knownKind) {
+      return { via: 'unknown', scope: undefined, message: `the selected crd bundles define ${kind} in group ${group}, but not version ${version}` };
+    }
+    if (isKnownCoreKind(apiVersion, kind)) return { via: 'core', scope: isClusterScopedCoreKind(group, kind) ? 'Cluster' : 'Namespaced' };
+    return {
+      via: 'unknown',
+      scope: undefined,
+      message: `no schema is known for ${apiVersion} ${kind}: it is neither a built-in kind nor defined by the crd bundles ${this.bundles.join(', ')}`,
+    };
+  }
+}
+
+function scopeOf(resolution: Resolution | undefined): Scope {
+  if (!resolution) return undefined;
+  return resolution.via === 'crd' ? resolution.header.scope : resolution.scope;
+}
