@@ -13,3 +13,14 @@ export * from './convert/inference-model-converter';
 
 // Validation against the pinned CRDs (OpenAPI and CEL) and the core schemas.
 export * from './validation';
+
+// Migration orchestration: stages, plans and the GitOps writer.
+export * from './migration/migration';
+export * from './migration/migration-stage';
+export * from './migration/migration-strategy';
+export * from './migration/migration-route';
+export * from './migration/gateway-implementation';
+export * from './migration/inference-migration-props';
+export * from './migration/zero-downtime-migration';
+export * from './migration/simple-migration';
+export * from './migration/gitops-writer';

@@ -80,7 +80,7 @@ export interface ValueMatch {
 export interface RouteMatch {
   /**
    * Path condition.
-   * @default - `PathPrefix /` when the match has no other condition; none otherwise
+   * @default - `PathPrefix /` (any path; the API default, written out)
    */
   readonly path?: PathMatch;
   /**
@@ -380,9 +380,9 @@ export class WeightedInferenceRoute extends Construct {
 
 function renderMatch(scope: Construct, at: string, match: RouteMatch): any {
   const out: any = {};
-  const hasOther = (match.headers?.length ?? 0) > 0 || (match.queryParams?.length ?? 0) > 0 || match.method !== undefined;
-  const path = match.path ?? (hasOther ? undefined : { value: '/' });
-  if (path) {
+  // The API server defaults every match's path to `PathPrefix /` (which matches any path): written out.
+  const path = match.path ?? { value: '/' };
+  {
     const type = path.type ?? PathMatchType.PATH_PREFIX;
     checkOneOf(scope, `${at}.path.type`, type, Object.values(PathMatchType));
     if (typeof path.value !== 'string' || path.value.length > 1024) {

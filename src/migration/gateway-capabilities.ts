@@ -82,7 +82,7 @@ const TABLE: GatewayCapability[] = [
   },
   {
     implementation: GatewayImplementation.GENERIC,
-    displayName: 'an unnamed Gateway API implementation',
+    displayName: 'a Gateway API implementation not in the table (generic)',
     alphaBackendRef: 'unknown',
     weightedAlphaAndGa: 'unknown',
     note: 'Nothing is known about this implementation: verify a weighted alpha/GA split in a test cluster first (watch the route\'s ResolvedRefs condition and the error rate).',

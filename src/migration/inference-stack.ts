@@ -6,8 +6,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
 import { MigrationRoute, MigrationRouteRule } from './migration-route';
-import { ManualStep, MigrationStage, StageCommand } from './migration-stage';
-import { ALPHA_GIE, SIDE_BY_SIDE_GIE, installCrdLines, removeAlphaCrdCommands } from './crd-sources';
+import { ManualStep, ManualStepTiming, MigrationStage, StageCommand } from './migration-stage';
+import { ALPHA_GIE, GKE_MANAGED_CRD_VERSION, SIDE_BY_SIDE_GIE, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdLines, removeAlphaCrdCommands } from './crd-sources';
+import { CrdReference } from './migration';
 import { PlannedStage, RouteState } from './plan';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
 import { propError, show } from '../errors';
@@ -108,7 +109,7 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
       const conversion = convertInferenceModel(model, props.criticalityPriorities);
       for (const w of conversion.warnings) {
         warnings.push(w);
-        conversionSteps.push({ text: w });
+        conversionSteps.push({ text: w, timing: ManualStepTiming.BEFORE_SYNC });
       }
       return { name: conversion.name, priority: conversion.priority };
     });
@@ -287,13 +288,7 @@ function previewMatches(stage: MigrationStage, route: MigrationRoute, matches: R
     if ((m.headers ?? []).some((h) => h.name.toLowerCase() === header.name.toLowerCase())) {
       throw propError(stage, 'previewHeader.name', `${show(header.name)} is already matched by route ${route.name}: choose another preview header`);
     }
-    const onlyPath = (m.headers?.length ?? 0) === 0 && (m.queryParams?.length ?? 0) === 0 && m.method === undefined;
-    return {
-      ...m,
-      // An empty match means `PathPrefix /`: keep that explicit once a header condition joins it.
-      path: m.path ?? (onlyPath ? { value: '/' } : undefined),
-      headers: [...(m.headers ?? []), { name: header.name, value: header.value }],
-    };
+    return { ...m, headers: [...(m.headers ?? []), { name: header.name, value: header.value }] };
   });
 }
 
@@ -400,7 +395,7 @@ export function inferenceManualSteps(m: ResolvedInferenceMigration, planned: Pla
   const steps: ManualStep[] = [];
   if (firstGaStage) {
     const lines = installCrdLines({ gieVersion: m.gieVersion, gke: m.provider === InferenceProvider.GKE, gkeVersion: m.gkeVersion });
-    steps.push({ text: lines.join('\n') });
+    steps.push({ text: lines.join('\n'), timing: ManualStepTiming.BEFORE_SYNC });
     steps.push(...m.conversionSteps);
   }
   if (!planned.alphaStack && lastStage) {
@@ -436,3 +431,16 @@ export function parseGatewayDuration(text: string): Duration {
   return Duration.millis(ms);
 }
 
+
+/** The CRDs of the GA stack, by upstream URL: for the READMEs, the plan and the optional crds/ folder. */
+export function inferenceCrds(m: ResolvedInferenceMigration): CrdReference[] {
+  if (m.provider !== InferenceProvider.GKE) return gaCrds(m.gieVersion);
+  if (m.gkeVersion !== undefined && compareGke(m.gkeVersion)) {
+    return [{ description: 'InferenceObjective v1alpha2 (GKE ships the v1 InferencePool CRD)', url: gieCrdUrl('v1.0.0', 'inference.networking.x-k8s.io_inferenceobjectives.yaml') }];
+  }
+  return [{ description: 'GIE v1.0.0 manifests (v1 InferencePool and InferenceObjective CRDs), for GKE before 1.34.0-gke.1626000', url: gieManifestsUrl('v1.0.0') }];
+}
+
+function compareGke(version: string): boolean {
+  return compareGkeVersions(version, GKE_MANAGED_CRD_VERSION) >= 0;
+}

@@ -21,10 +21,23 @@ export interface StageCommand {
   readonly expected?: string;
 }
 
+/** When a manual step is done, relative to syncing its stage. */
+export enum ManualStepTiming {
+  /** Before the stage's folder is synced (e.g. installing CRDs). */
+  BEFORE_SYNC = 'before-sync',
+  /** After the stage is synced and verified (e.g. removing what is no longer used). */
+  AFTER_VERIFY = 'after-verify',
+}
+
 /** A step the user does by hand in a stage (not expressible as desired state). */
 export interface ManualStep {
   /** What to do and why, one or two sentences. */
   readonly text: string;
+  /**
+   * When to do it.
+   * @default ManualStepTiming.AFTER_VERIFY
+   */
+  readonly timing?: ManualStepTiming;
   /**
    * Commands that do it.
    * @default - none

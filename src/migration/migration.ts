@@ -16,6 +16,14 @@ export interface MigrationOverview {
   readonly notes?: string[];
 }
 
+/** A CRD by upstream URL. */
+export interface CrdReference {
+  /** What the CRD is, e.g. `InferencePool v1 (inference.networking.k8s.io)`. */
+  readonly description: string;
+  /** Upstream URL of the CRD file or release manifest. */
+  readonly url: string;
+}
+
 /**
  * A migration: an ordered list of stages the GitOps writer turns into folders.
  */
@@ -34,6 +42,8 @@ export interface IMigration extends IConstruct {
   readonly baseline: any[];
   /** Namespace for the example Argo CD Application and Flux Kustomization destinations. */
   readonly namespace: string;
+  /** The CRDs the stages need, by upstream URL (never written into stage folders). */
+  readonly crds: CrdReference[];
 }
 
 /** True when `x` looks like a migration (stages and a name). */

@@ -78,8 +78,8 @@ describe('WeightedInferenceRoute', () => {
     expect(route.spec.hostnames).toEqual(['llm.example.com']);
     expect(route.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1' }, headers: [{ name: 'X-Gateway-Model-Name', type: 'Exact', value: 'food-review' }] }]);
     expect(route.spec.rules[0].timeouts).toEqual({ request: '300s', backendRequest: '90s' });
-    // A match with only header and method conditions gets no path: it must not also require '/'.
-    expect(route.spec.rules[1].matches).toEqual([{ headers: [{ name: 'x-preview', type: 'Exact', value: 'ga' }], method: 'POST' }]);
+    // A match with only header and method conditions still gets the API's default path, written out.
+    expect(route.spec.rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/' }, headers: [{ name: 'x-preview', type: 'Exact', value: 'ga' }], method: 'POST' }]);
     expect(validator().validate([route]).defaultsApplied).toEqual([]);
   });
 

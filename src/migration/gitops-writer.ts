@@ -1,0 +1,349 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { IMigration, isMigration } from './migration';
+import { ManualStepTiming, MigrationStage } from './migration-stage';
+import {
+  ManifestDiff,
+  SYNC_WAVE,
+  defaultSyncWave,
+  diffManifests,
+  fileNames,
+  identity,
+  sortForApply,
+  stableJson,
+  toYaml,
+  withSyncWave,
+} from './manifests';
+import { renderMigrationReadme, renderStageReadme } from './readme';
+import { ManifestValidator } from '../validation';
+
+/** Marker file in every migration folder the writer made: only such folders are replaced. */
+export const MIGRATION_MARKER = '.generated-by-cdk8s-inference-migration';
+
+/** Options of a `GitOpsWriter`. */
+export interface GitOpsWriterOptions {
+  /** Directory the migration folders are written into. */
+  readonly outdir: string;
+
+  /**
+   * Annotate objects with Argo CD sync waves (pools and EPP 0, objectives 1, routes 2). Objects carried
+   * unchanged from Git are left as they are.
+   * @default true
+   */
+  readonly syncWaves?: boolean;
+
+  /**
+   * Also write a `crds/` folder whose kustomization references the pinned CRD URLs, with `Prune=false`
+   * and sync wave -1, for a separate, never-pruning GitOps object.
+   * @default false
+   */
+  readonly crdsFolder?: boolean;
+
+  /**
+   * Path of `outdir` inside the GitOps repository, for the example Argo CD and Flux manifests.
+   * @default - `outdir` when it is relative, else the migration folders are named from the repository root
+   */
+  readonly repoPath?: string;
+
+  /**
+   * Validate every object of every stage against the pinned CRDs and core schemas before anything is
+   * written; a problem throws and nothing is written.
+   * @default false
+   */
+  readonly validate?: boolean;
+}
+
+/** A stage folder as written. */
+export interface WrittenStage {
+  /** Folder name, e.g. `02-shift-50`. */
+  readonly folder: string;
+  /** The object files, in kustomization order. */
+  readonly files: string[];
+}
+
+/** A migration as written. */
+export interface WrittenMigration {
+  /** Name of the migration. */
+  readonly name: string;
+  /** Absolute path of the migration folder. */
+  readonly directory: string;
+  /** The stage folders. */
+  readonly stages: WrittenStage[];
+  /** Number of object files written over all stages. */
+  readonly objectCount: number;
+}
+
+interface RenderedStage {
+  readonly stage: MigrationStage;
+  readonly objects: any[];
+  readonly files: string[];
+  readonly diff: ManifestDiff;
+}
+
+interface RenderedMigration {
+  readonly migration: IMigration;
+  readonly stages: RenderedStage[];
+}
+
+/**
+ * Writes migrations as GitOps-ready folders: `<outdir>/<migration>/<NN>-<stage>/` with one YAML file per
+ * object, a `kustomization.yaml` listing exactly those files, and a README (what changed, how to verify,
+ * how to roll back, what to do by hand); the migration folder gets a README, example Argo CD and Flux
+ * manifests and a `plan.json`. Everything is synthesized (and optionally validated) before the first
+ * file is written, and the same input gives byte-identical files.
+ *
+ * Each stage is synthesized on its own, so the cost grows linearly with the number of stages (cdk8s'
+ * `App.synth()` validates the whole app once per chart).
+ */
+export class GitOpsWriter {
+  /**
+   * Synthesizes one stage: runs the validations of its constructs, then renders its API objects.
+   * Throws with every construct path and message when a validation fails.
+   */
+  public static synthesizeStage(stage: MigrationStage): any[] {
+    const errors: string[] = [];
+    const constructs = stage.node.findAll();
+    for (const c of constructs) {
+      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    }
+    if (errors.length > 0) {
+      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+    }
+    return constructs
+      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage)
+      .map((o) => o.toJson());
+  }
+
+  /** Every migration under `scope` (including `scope` itself), in construct order. */
+  public static findMigrations(scope: IConstruct): IMigration[] {
+    return scope.node.findAll().filter((c) => isMigration(c)) as unknown as IMigration[];
+  }
+
+  private readonly outdir: string;
+  private readonly syncWaves: boolean;
+  private readonly crdsFolder: boolean;
+  private readonly repoPath: string;
+  private readonly validate: boolean;
+
+  public constructor(options: GitOpsWriterOptions) {
+    if (!options || typeof options.outdir !== 'string' || options.outdir.length === 0) {
+      throw new Error('GitOpsWriter: \'outdir\' must be a directory path');
+    }
+    this.outdir = path.resolve(options.outdir);
+    this.syncWaves = options.syncWaves ?? true;
+    this.crdsFolder = options.crdsFolder ?? false;
+    this.repoPath = options.repoPath ?? (path.isAbsolute(options.outdir) ? '.' : options.outdir);
+    this.validate = options.validate ?? false;
+  }
+
+  /** Writes one migration. */
+  public write(migration: IMigration): WrittenMigration {
+    return this.writeMigrations([migration])[0];
+  }
+
+  /** Writes every migration found under `scope` (an App, a Chart, or any construct). */
+  public writeAll(scope: IConstruct): WrittenMigration[] {
+    const migrations = GitOpsWriter.findMigrations(scope);
+    if (migrations.length === 0) throw new Error(`GitOpsWriter: no migration found under ${scope.node.path || 'the app'}`);
+    return this.writeMigrations(migrations);
+  }
+
+  /** Writes the given migrations; nothing is written unless all of them render (and validate). */
+  public writeMigrations(migrations: IMigration[]): WrittenMigration[] {
+    const names = new Set<string>();
+    for (const m of migrations) {
+      if (names.has(m.migrationName)) throw new Error(`GitOpsWriter: two migrations are named ${m.migrationName}: each needs its own folder`);
+      names.add(m.migrationName);
+    }
+    const rendered = migrations.map((m) => this.render(m));
+    if (this.validate) this.validateAll(rendered);
+    for (const r of rendered) this.checkTarget(r.migration);
+    return rendered.map((r) => this.writeRendered(r));
+  }
+
+  private render(migration: IMigration): RenderedMigration {
+    const baseline = migration.baseline ?? [];
+    const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
+    let previous = baseline;
+    const stages = migration.stages.map((stage) => {
+      let objects = GitOpsWriter.synthesizeStage(stage);
+      if (this.syncWaves) {
+        // Objects carried unchanged from Git stay byte-for-byte as they are.
+        objects = objects.map((o) => (baselineKeys.get(identity(o)) === stableJson(o) ? o : withSyncWave(o, defaultSyncWave(o))));
+      }
+      objects = sortForApply(objects);
+      const files = fileNames(objects);
+      const diff = diffManifests(previous, objects);
+      previous = objects;
+      return { stage, objects, files, diff };
+    });
+    return { migration, stages };
+  }
+
+  private validateAll(rendered: RenderedMigration[]): void {
+    const validator = new ManifestValidator();
+    const problems: string[] = [];
+    for (const r of rendered) {
+      for (const s of r.stages) {
+        const report = validator.validate(s.objects);
+        for (const p of report.problems) {
+          problems.push(`${r.migration.migrationName}/${s.stage.folderName}: ${ManifestValidator.formatProblems([p])}`);
+        }
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
+    }
+  }
+
+  private checkTarget(migration: IMigration): void {
+    const dir = path.join(this.outdir, migration.migrationName);
+    if (!fs.existsSync(dir)) return;
+    const entries = fs.readdirSync(dir);
+    if (entries.length > 0 && !entries.includes(MIGRATION_MARKER)) {
+      throw new Error(`GitOpsWriter: ${dir} exists and was not written by this library; move it away or choose another outdir`);
+    }
+  }
+
+  private writeRendered(r: RenderedMigration): WrittenMigration {
+    const m = r.migration;
+    const dir = path.join(this.outdir, m.migrationName);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, MIGRATION_MARKER), 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n');
+    const total = r.stages.length;
+    let objectCount = 0;
+    const written: WrittenStage[] = r.stages.map((s, i) => {
+      const folder = s.stage.folderName;
+      const stageDir = path.join(dir, folder);
+      fs.mkdirSync(stageDir, { recursive: true });
+      s.objects.forEach((o, j) => fs.writeFileSync(path.join(stageDir, s.files[j]), toYaml([o])));
+      objectCount += s.objects.length;
+      fs.writeFileSync(path.join(stageDir, 'kustomization.yaml'), toYaml([{
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: s.files,
+      }]));
+      const steps = s.stage.manualSteps;
+      fs.writeFileSync(path.join(stageDir, 'README.md'), renderStageReadme({
+        migrationName: m.migrationName,
+        migrationTitle: m.overview.title,
+        ordinal: s.stage.ordinal,
+        total,
+        folder,
+        purpose: s.stage.purpose,
+        previousFolder: i > 0 ? r.stages[i - 1].stage.folderName : undefined,
+        nextFolder: i + 1 < total ? r.stages[i + 1].stage.folderName : undefined,
+        baselineKnown: (m.baseline ?? []).length > 0,
+        diff: s.diff,
+        files: s.files.map((file, j) => ({ file, obj: s.objects[j] })),
+        verifications: s.stage.verifications,
+        beforeSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.BEFORE_SYNC),
+        afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
+        warnings: s.stage.warnings,
+      }));
+      return { folder, files: s.files };
+    });
+
+    const examples = 'gitops';
+    fs.mkdirSync(path.join(dir, examples), { recursive: true });
+    const firstPath = path.posix.join(this.repoPath.split(path.sep).join('/'), m.migrationName, r.stages[0].stage.folderName);
+    fs.writeFileSync(path.join(dir, examples, 'argocd-application.yaml'), argoApplication(m, firstPath));
+    fs.writeFileSync(path.join(dir, examples, 'flux-kustomization.yaml'), fluxKustomization(m, firstPath));
+
+    const crds = m.crds ?? [];
+    if (this.crdsFolder && crds.length > 0) {
+      fs.mkdirSync(path.join(dir, 'crds'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'crds', 'kustomization.yaml'), toYaml([{
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: crds.map((c) => c.url),
+        commonAnnotations: { 'argocd.argoproj.io/sync-options': 'Prune=false', [SYNC_WAVE]: '-1' },
+      }]));
+    }
+
+    fs.writeFileSync(path.join(dir, 'README.md'), renderMigrationReadme({
+      name: m.migrationName,
+      title: m.overview.title,
+      summary: m.overview.summary,
+      preflight: m.overview.preflight,
+      notes: m.overview.notes ?? [],
+      warnings: m.warnings,
+      stages: r.stages.map((s) => ({ folder: s.stage.folderName, purpose: s.stage.purpose, objects: s.objects.length })),
+      crds,
+      crdsFolder: this.crdsFolder && crds.length > 0,
+      examplesFolder: examples,
+    }));
+    fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson(r), null, 2)}\n`);
+    return { name: m.migrationName, directory: dir, stages: written, objectCount };
+  }
+}
+
+function ref(o: any) {
+  return { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name };
+}
+
+function planJson(r: RenderedMigration): any {
+  const m = r.migration;
+  return {
+    migration: m.migrationName,
+    kind: m.migrationKind,
+    namespace: m.namespace,
+    title: m.overview.title,
+    warnings: m.warnings,
+    crds: m.crds ?? [],
+    stages: r.stages.map((s) => ({
+      ordinal: s.stage.ordinal,
+      name: s.stage.stageName,
+      folder: s.stage.folderName,
+      purpose: s.stage.purpose,
+      objects: s.objects.map((o, i) => ({ file: s.files[i], ...ref(o) })),
+      changes: { created: s.diff.created.map(ref), changed: s.diff.changed.map(ref), deleted: s.diff.deleted.map(ref) },
+      routes: s.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => ({
+        ...ref(o),
+        rules: (o.spec?.rules ?? []).map((rule: any) => ({
+          backends: (rule.backendRefs ?? []).map((b: any) => ({ group: b.group ?? '', kind: b.kind ?? 'Service', name: b.name, weight: b.weight ?? 1 })),
+        })),
+      })),
+      manualSteps: s.stage.manualSteps,
+      warnings: s.stage.warnings,
+    })),
+  };
+}
+
+function argoApplication(m: IMigration, stagePath: string): string {
+  return `# Example Argo CD Application for this migration. Set repoURL to your GitOps repository, then promote
+# stage by stage by changing spec.source.path to the next stage folder (one reviewed change per stage).
+${toYaml([{
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: m.migrationName, namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/your-org/your-gitops-repo.git', targetRevision: 'main', path: stagePath },
+      destination: { server: 'https://kubernetes.default.svc', namespace: m.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+    },
+  }])}`;
+}
+
+function fluxKustomization(m: IMigration, stagePath: string): string {
+  return `# Example Flux Kustomization for this migration. Set sourceRef to your GitRepository, then promote stage
+# by stage by changing spec.path to the next stage folder (one reviewed change per stage).
+${toYaml([{
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: m.migrationName, namespace: 'flux-system' },
+    spec: {
+      interval: '5m',
+      path: `./${stagePath.replace(/^\.\//, '')}`,
+      prune: true,
+      wait: true,
+      timeout: '10m',
+      sourceRef: { kind: 'GitRepository', name: 'your-gitops-repo' },
+    },
+  }])}`;
+}
+

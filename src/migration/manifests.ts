@@ -1,0 +1,149 @@
+/**
+ * Pure helpers on synthesized manifests (plain JSON objects): identity, YAML, file names, sync waves,
+ * and the difference between two stages. No cdk8s, no file system.
+ */
+import * as YAML from 'yaml';
+
+/** Annotation of the Argo CD sync wave. */
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** API group of an apiVersion (`''` for the core group). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Identity of an object across stages: group, kind, namespace and name (not the version). */
+export function identity(obj: any): string {
+  return `${groupOf(obj.apiVersion)}/${obj.kind}/${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}`;
+}
+
+/**
+ * A short human reference: `Kind namespace/name`, with the apiVersion for the inference kinds whose
+ * alpha and GA versions live side by side.
+ */
+export function describe(obj: any): string {
+  const ns = obj.metadata?.namespace;
+  const kind = obj.kind.startsWith('Inference') ? `${obj.kind} (${obj.apiVersion})` : obj.kind;
+  return `${kind} ${ns ? `${ns}/` : ''}${obj.metadata?.name}`;
+}
+
+/**
+ * YAML of one or more objects, as cdk8s writes it (YAML 1.1 quoting, so `on`, `yes` and the like stay
+ * strings for Kubernetes' parser), documents separated by `---`.
+ */
+export function toYaml(objects: any[]): string {
+  return objects.map((o) => YAML.stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
+}
+
+/** JSON with sorted keys: equal objects give equal text. */
+export function stableJson(value: any): string {
+  return JSON.stringify(sortDeep(value));
+}
+
+function sortDeep(value: any): any {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortDeep(value[k])]));
+  }
+  return value;
+}
+
+/**
+ * The default sync wave of a kind: pools, Endpoint Pickers and everything they need first (0), then
+ * what refers to pools (objectives, pool policies: 1), then routes and grants (2).
+ */
+export function defaultSyncWave(obj: any): number {
+  switch (obj.kind) {
+    case 'InferenceObjective':
+    case 'HealthCheckPolicy':
+    case 'GCPBackendPolicy':
+      return 1;
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+    case 'ReferenceGrant':
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+/** The object with its sync-wave annotation (an annotation it carries already wins). */
+export function withSyncWave(obj: any, wave: number): any {
+  const annotations = obj.metadata?.annotations ?? {};
+  if (SYNC_WAVE in annotations) return obj;
+  return { ...obj, metadata: { ...obj.metadata, annotations: { ...annotations, [SYNC_WAVE]: String(wave) } } };
+}
+
+/** The sync wave an object carries (0 when none). */
+export function syncWaveOf(obj: any): number {
+  const value = obj.metadata?.annotations?.[SYNC_WAVE];
+  return value === undefined ? 0 : Number(value);
+}
+
+const KIND_ORDER = [
+  'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+  'ConfigMap', 'Secret', 'Service', 'Deployment', 'DestinationRule', 'InferencePool', 'InferenceModel', 'InferenceObjective',
+  'HealthCheckPolicy', 'GCPBackendPolicy', 'GatewayClass', 'Gateway', 'ReferenceGrant', 'HTTPRoute',
+];
+
+/** Sorts objects as they are applied: by sync wave, then a kind order, then namespace and name. */
+export function sortForApply(objects: any[]): any[] {
+  const rank = (kind: string) => {
+    const i = KIND_ORDER.indexOf(kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  return [...objects].sort((a, b) =>
+    syncWaveOf(a) - syncWaveOf(b)
+    || rank(a.kind) - rank(b.kind)
+    || a.kind.localeCompare(b.kind)
+    || groupOf(a.apiVersion).localeCompare(groupOf(b.apiVersion))
+    || (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '')
+    || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+/**
+ * File names for the objects of one folder: `<kind>-<name>.yaml`, made unique with the API group and
+ * namespace where two objects would share one.
+ */
+export function fileNames(objects: any[]): string[] {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
+  const short = objects.map((o) => `${slug(o.kind)}-${slug(o.metadata.name)}`);
+  const counts = new Map<string, number>();
+  for (const s of short) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const names = objects.map((o, i) => {
+    if (counts.get(short[i]) === 1) return `${short[i]}.yaml`;
+    const group = groupOf(o.apiVersion) || 'core';
+    return `${slug(o.kind)}-${slug(group)}-${slug(o.metadata.namespace ?? 'cluster')}-${slug(o.metadata.name)}.yaml`;
+  });
+  if (new Set(names).size !== names.length) {
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    throw new Error(`two objects would be written to ${dup}: each object must have a unique group, kind, namespace and name`);
+  }
+  return names;
+}
+
+/** What changed between two stages, by object identity. */
+export interface ManifestDiff {
+  readonly created: any[];
+  readonly changed: any[];
+  readonly deleted: any[];
+  readonly unchanged: any[];
+}
+
+/** The difference from `before` to `after`. */
+export function diffManifests(before: any[], after: any[]): ManifestDiff {
+  const prev = new Map(before.map((o) => [identity(o), o]));
+  const next = new Map(after.map((o) => [identity(o), o]));
+  const created: any[] = [];
+  const changed: any[] = [];
+  const unchanged: any[] = [];
+  for (const [key, obj] of next) {
+    const old = prev.get(key);
+    if (!old) created.push(obj);
+    else if (stableJson(old) !== stableJson(obj)) changed.push(obj);
+    else unchanged.push(obj);
+  }
+  const deleted = [...prev.entries()].filter(([key]) => !next.has(key)).map(([, o]) => o);
+  return { created, changed, deleted, unchanged };
+}

@@ -1,0 +1,90 @@
+import { Construct } from 'constructs';
+import { buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
+import { InferenceMigrationProps } from './inference-migration-props';
+import { CrdReference, IMigration, MigrationOverview } from './migration';
+import { ManualStepTiming, MigrationStage } from './migration-stage';
+import { planSimple } from './plan';
+import { inferencePreflight } from './zero-downtime-migration';
+import { removeAlphaCrdCommands } from './crd-sources';
+
+/** Props of a `SimpleMigration`. */
+export interface SimpleMigrationProps extends InferenceMigrationProps {}
+
+/**
+ * The simple migration of a v1alpha2 InferencePool to v1, with downtime: `01-remove-alpha` (the alpha
+ * pool, its InferenceModels and EPP, and the route's alpha backendRef are gone; the route too when it
+ * had no other backend), then `02-install-ga` (GA pool, EPP, objectives and a route to the GA pool).
+ * Inference traffic fails between the two stages.
+ */
+export class SimpleMigration extends Construct implements IMigration {
+  /** Name of the migration (its folder). */
+  public readonly migrationName: string;
+  /** Always `simple`. */
+  public readonly migrationKind: string = 'simple';
+  /** Namespace of the pools and routes. */
+  public readonly namespace: string;
+  /** The stages, in order. */
+  public readonly stages: MigrationStage[] = [];
+  /** Everything the plan could not carry over. */
+  public readonly warnings: string[];
+  /** The alpha objects carried from Git (and routes given as manifests). */
+  public readonly baseline: any[];
+  /** What the top README says. */
+  public readonly overview: MigrationOverview;
+  /** The CRDs the GA stack needs, by upstream URL. */
+  public readonly crds: CrdReference[];
+
+  public constructor(scope: Construct, id: string, props: SimpleMigrationProps) {
+    super(scope, id);
+    const m = resolveInferenceMigration(this.node.path, id, props);
+    this.migrationName = m.name;
+    this.namespace = m.namespace;
+    this.warnings = m.warnings;
+    this.crds = inferenceCrds(m);
+    this.baseline = [...m.alpha.manifests, ...m.routes.filter((r) => r.manifest).map((r) => r.manifest)];
+
+    const [remove, install] = planSimple();
+    const removeStage = new MigrationStage(this, remove.name, { ordinal: remove.ordinal, stageName: remove.name, purpose: remove.purpose });
+    buildInferenceStage(removeStage, m, remove);
+    for (const v of inferenceVerifications(m, remove)) removeStage.addVerification(v);
+    removeStage.addWarning('Inference requests fail from this stage until 02-install-ga is synced and verified.');
+    for (const w of m.warnings) removeStage.addWarning(w);
+    if (m.alpha.external) {
+      removeStage.addManualStep({ text: 'The alpha stack was installed by Helm: uninstall it.', timing: ManualStepTiming.BEFORE_SYNC, commands: [`helm uninstall ${m.alpha.helmRelease} -n ${m.alpha.poolNamespace}`] });
+    }
+    for (const route of m.routes.filter((r) => !r.manifest)) {
+      removeStage.addManualStep({
+        timing: ManualStepTiming.BEFORE_SYNC,
+        text: `If the HTTPRoute ${route.namespace}/${route.name} exists and is not managed from this folder, remove its backendRef to the alpha pool ${m.alpha.poolName}, or delete the route.`,
+        commands: [`kubectl delete httproute ${route.name} -n ${route.namespace}`],
+      });
+    }
+    removeStage.addManualStep({
+      timing: ManualStepTiming.BEFORE_SYNC,
+      text: `Delete any InferenceModel or InferenceObjective that still points at the alpha pool ${m.alpha.poolName}${m.alpha.inferenceModelNames.length > 0 ? ` (known: ${m.alpha.inferenceModelNames.join(', ')})` : ''}.`,
+      commands: [
+        `kubectl get inferencemodels.inference.networking.x-k8s.io -n ${m.namespace}`,
+        ...(m.alpha.inferenceModelNames.length > 0 ? [`kubectl delete inferencemodels.inference.networking.x-k8s.io -n ${m.namespace} ${m.alpha.inferenceModelNames.join(' ')}`] : []),
+      ],
+    });
+    removeStage.addManualStep({
+      text: `Remove the alpha CRDs (installed from GIE ${m.alphaCrdVersion}) once no alpha object is left.`,
+      commands: removeAlphaCrdCommands(m.alphaCrdVersion),
+    });
+    this.stages.push(removeStage);
+
+    const installStage = new MigrationStage(this, install.name, { ordinal: install.ordinal, stageName: install.name, purpose: install.purpose });
+    buildInferenceStage(installStage, m, install);
+    for (const v of inferenceVerifications(m, install)) installStage.addVerification(v);
+    for (const s of inferenceManualSteps(m, install, true, false)) installStage.addManualStep(s);
+    this.stages.push(installStage);
+
+    this.overview = {
+      title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 with downtime`,
+      summary: `Removes the v1alpha2 InferencePool ${m.namespace}/${m.alpha.poolName} and its objects, then installs the v1 InferencePool ` +
+        `${m.namespace}/${m.gaProps.name} with its Endpoint Picker, objectives and route. Inference traffic fails between the two stages; ` +
+        'use a ZeroDowntimeMigration when that is not acceptable.',
+      preflight: inferencePreflight(),
+    };
+  }
+}

@@ -1,0 +1,188 @@
+import { Construct } from 'constructs';
+import { capabilityOf } from './gateway-capabilities';
+import { GatewayImplementation } from './gateway-implementation';
+import { ResolvedInferenceMigration, buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
+import { InferenceMigrationProps } from './inference-migration-props';
+import { CrdReference, IMigration, MigrationOverview } from './migration';
+import { PreviewHeader } from './migration-route';
+import { MigrationStage } from './migration-stage';
+import { MigrationStrategy } from './migration-strategy';
+import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
+import { checkOneOf, propError, show } from '../errors';
+import { checkHeaderName } from '../inference/names';
+import { InferenceProvider } from '../inference/types';
+
+/** Props of a `ZeroDowntimeMigration`. */
+export interface ZeroDowntimeMigrationProps extends InferenceMigrationProps {
+  /**
+   * GA weights of the traffic-shift stages, in percent: increasing integers in 1..99, one stage each.
+   * @default [50]
+   */
+  readonly steps?: number[];
+
+  /**
+   * How traffic moves: weighted shift in one rule (the upstream guide), or a header preview then one
+   * cutover, for gateways that cannot split a rule between an alpha and a GA pool.
+   * @default MigrationStrategy.WEIGHTED_SHIFT
+   */
+  readonly strategy?: MigrationStrategy;
+
+  /**
+   * The header that sends a request to the GA pool in the preview stage (header-preview-cutover only).
+   * @default - `x-inference-preview: ga`
+   */
+  readonly previewHeader?: PreviewHeader;
+
+  /**
+   * The Gateway API implementation that serves the route: decides whether the plan can work.
+   * @default GatewayImplementation.GKE when the GA pool's provider is GKE, else GatewayImplementation.GENERIC
+   */
+  readonly gatewayImplementation?: GatewayImplementation;
+}
+
+/**
+ * The zero-downtime migration of one v1alpha2 InferencePool to v1, as stages that each hold the complete
+ * desired state: `01-side-by-side` (GA pool, EPP and objectives beside the untouched alpha stack; the
+ * route sends 100% to alpha), one `NN-shift-<w>` per weight step, `NN-finalize` (the route's only
+ * backend is the GA pool), `NN-cleanup` (the alpha stack is gone). With the header-preview-cutover
+ * strategy the middle stages are `NN-preview` and `NN-cutover`.
+ *
+ * Checked when the construct is built: the GA pool selects the alpha pool's pods (unless
+ * `allowSelectorChange`), the GA weight never decreases, the gateway can carry the plan; and at
+ * synthesis: every route backend exists in its stage or is external, and the cleanup stage holds no
+ * alpha pool, no InferenceModel and no backendRef to the alpha group.
+ */
+export class ZeroDowntimeMigration extends Construct implements IMigration {
+  /** Name of the migration (its folder). */
+  public readonly migrationName: string;
+  /** Always `zero-downtime`. */
+  public readonly migrationKind: string = 'zero-downtime';
+  /** Namespace of the pools and routes. */
+  public readonly namespace: string;
+  /** The stages, in order. */
+  public readonly stages: MigrationStage[] = [];
+  /** Everything the plan could not carry over. */
+  public readonly warnings: string[];
+  /** The alpha objects carried from Git (and routes given as manifests): what exists before stage 1. */
+  public readonly baseline: any[];
+  /** What the top README says. */
+  public readonly overview: MigrationOverview;
+  /** The CRDs the GA stack needs, by upstream URL. */
+  public readonly crds: CrdReference[];
+  /** The strategy in use. */
+  public readonly strategy: MigrationStrategy;
+  /** The gateway implementation the plan was checked against. */
+  public readonly gatewayImplementation: GatewayImplementation;
+  /** Name of the GA pool. */
+  public readonly gaPoolName: string;
+  /** Name of the alpha pool. */
+  public readonly alphaPoolName: string;
+
+  public constructor(scope: Construct, id: string, props: ZeroDowntimeMigrationProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const m = resolveInferenceMigration(where, id, props);
+    this.migrationName = m.name;
+    this.namespace = m.namespace;
+    this.gaPoolName = m.gaProps.name;
+    this.alphaPoolName = m.alpha.poolName;
+    this.warnings = m.warnings;
+    this.crds = inferenceCrds(m);
+
+    const steps = props.steps ?? [50];
+    const stepProblem = checkSteps(steps);
+    if (stepProblem) throw propError(this, 'steps', stepProblem);
+    this.strategy = props.strategy ?? MigrationStrategy.WEIGHTED_SHIFT;
+    checkOneOf(this, 'strategy', this.strategy, Object.values(MigrationStrategy));
+    if (props.steps !== undefined && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
+      throw propError(this, 'steps', 'has no meaning with the header-preview-cutover strategy (traffic moves at once): leave it out');
+    }
+    this.gatewayImplementation = props.gatewayImplementation ?? (m.provider === InferenceProvider.GKE ? GatewayImplementation.GKE : GatewayImplementation.GENERIC);
+    checkOneOf(this, 'gatewayImplementation', this.gatewayImplementation, Object.values(GatewayImplementation));
+    this.checkGateway(m);
+    const preview = this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER ? this.resolvePreviewHeader(props.previewHeader) : undefined;
+
+    const plan = planZeroDowntime(steps, this.strategy);
+    const violations = planViolations(plan);
+    if (violations.length > 0) throw new Error(`${where}: the plan breaks its invariants: ${violations.join('; ')}`);
+
+    this.baseline = [...m.alpha.manifests, ...m.routes.filter((r) => r.manifest).map((r) => r.manifest)];
+    plan.forEach((planned, i) => this.addStage(m, planned, i === 0, i === plan.length - 1, preview));
+    this.node.addValidation({ validate: () => this.cleanupHoldsNoAlpha() });
+
+    this.overview = {
+      title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 without downtime`,
+      summary: `Moves the traffic of the v1alpha2 InferencePool ${m.namespace}/${m.alpha.poolName} ` +
+        `(${m.alpha.external ? `installed by Helm, release ${m.alpha.helmRelease}` : 'carried from Git'}) to the v1 InferencePool ` +
+        `${m.namespace}/${m.gaProps.name}, which selects the same model-server pods, through the HTTPRoute${m.routes.length > 1 ? 's' : ''} ` +
+        `${m.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}. Strategy: ${this.strategy}` +
+        (this.strategy === MigrationStrategy.WEIGHTED_SHIFT ? ` (GA weight ${steps.join('% then ')}%, then 100%).` : ` (preview header ${preview!.name}: ${preview!.value}, then 100% at once).`),
+      preflight: inferencePreflight(),
+      notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`],
+    };
+  }
+
+  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, first: boolean, last: boolean, preview?: { name: string; value: string }): void {
+    const stage = new MigrationStage(this, planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose });
+    buildInferenceStage(stage, m, planned, preview);
+    for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
+    for (const s of inferenceManualSteps(m, planned, first, last)) stage.addManualStep(s);
+    if (first) for (const w of m.warnings) stage.addWarning(w);
+    const cap = capabilityOf(this.gatewayImplementation);
+    if ((planned.route.kind === 'split' && cap.weightedAlphaAndGa === 'unknown') || (planned.route.kind !== 'ga-only' && cap.alphaBackendRef !== 'yes' && !first)) {
+      stage.addWarning(`Gateway implementation ${cap.implementation}: ${cap.note}`);
+    }
+    this.stages.push(stage);
+  }
+
+  private checkGateway(m: ResolvedInferenceMigration): void {
+    const cap = capabilityOf(this.gatewayImplementation);
+    if (this.strategy === MigrationStrategy.WEIGHTED_SHIFT && cap.weightedAlphaAndGa === 'no') {
+      throw propError(this, 'gatewayImplementation',
+        `${show(this.gatewayImplementation)} cannot split one rule's traffic between an alpha and a GA InferencePool: ${cap.note} ` +
+        `(${cap.sources.join(', ')}). Use strategy: 'header-preview-cutover' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): ` +
+        'a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.');
+    }
+    if (m.routes.some((r) => (r.rules?.length ?? 1) * 2 + (r.otherRules?.length ?? 0) > 16) && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
+      throw propError(this, 'routes', 'have too many rules for the header-preview-cutover strategy, which doubles each pool rule: at most 16 rules per HTTPRoute');
+    }
+  }
+
+  private resolvePreviewHeader(header: PreviewHeader | undefined): { name: string; value: string } {
+    const name = header?.name ?? 'x-inference-preview';
+    const value = header?.value ?? 'ga';
+    checkHeaderName(this, 'previewHeader.name', name);
+    if (value.length < 1 || value.length > 4096) throw propError(this, 'previewHeader.value', `must have 1..4096 characters (got ${show(value)})`);
+    return { name, value };
+  }
+
+  private cleanupHoldsNoAlpha(): string[] {
+    const cleanup = this.stages[this.stages.length - 1];
+    const errors: string[] = [];
+    for (const obj of cleanup.apiObjects) {
+      if (obj.apiGroup === 'inference.networking.x-k8s.io' && (obj.kind === 'InferencePool' || obj.kind === 'InferenceModel')) {
+        errors.push(`stage ${cleanup.folderName} still holds alpha ${obj.kind} ${obj.name}`);
+      }
+    }
+    return errors;
+  }
+}
+
+/** The preflight of the upstream guides: is this a migration at all? */
+export function inferencePreflight() {
+  return [
+    {
+      description: 'Alpha InferencePools in use. Nothing found means there is nothing to migrate: install the GA stack fresh.',
+      command: 'kubectl get inferencepools.inference.networking.x-k8s.io --all-namespaces',
+      expected: 'The alpha pool of this migration is listed.',
+    },
+    {
+      description: 'Alpha InferenceModels in use (each becomes an InferenceObjective).',
+      command: 'kubectl get inferencemodels.inference.networking.x-k8s.io --all-namespaces',
+    },
+    {
+      description: 'Which CRDs are installed (the GA pool needs the v1 InferencePool and the InferenceObjective CRDs; the alpha CRD must stay served until cleanup).',
+      command: 'kubectl get crd inferencepools.inference.networking.k8s.io inferencepools.inference.networking.x-k8s.io inferenceobjectives.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io',
+    },
+  ];
+}
