@@ -55,12 +55,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
       maxWorkers: 2,
     },
   },
   gitignore: ['/imports/crds/', '/build/', '/dist/', '/bench/results/', '*.cpuprofile'],
   npmignoreEnabled: true,
 });
+
+// jsii prints a banner on Node 20; the machines here run Node 20.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
 
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');

@@ -24,3 +24,6 @@ export * from './migration/inference-migration-props';
 export * from './migration/zero-downtime-migration';
 export * from './migration/simple-migration';
 export * from './migration/gitops-writer';
+
+// The built-in examples: the upstream guides' migrations with their exact names.
+export * from './examples/guide-examples';

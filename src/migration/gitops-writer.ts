@@ -2,8 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { IMigration, isMigration } from './migration';
-import { ManualStepTiming, MigrationStage } from './migration-stage';
 import {
   ManifestDiff,
   SYNC_WAVE,
@@ -16,6 +14,8 @@ import {
   toYaml,
   withSyncWave,
 } from './manifests';
+import { IMigration, isMigration } from './migration';
+import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { ManifestValidator } from '../validation';
 
@@ -317,33 +317,33 @@ function argoApplication(m: IMigration, stagePath: string): string {
   return `# Example Argo CD Application for this migration. Set repoURL to your GitOps repository, then promote
 # stage by stage by changing spec.source.path to the next stage folder (one reviewed change per stage).
 ${toYaml([{
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: { name: m.migrationName, namespace: 'argocd' },
-    spec: {
-      project: 'default',
-      source: { repoURL: 'https://github.com/your-org/your-gitops-repo.git', targetRevision: 'main', path: stagePath },
-      destination: { server: 'https://kubernetes.default.svc', namespace: m.namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
-    },
-  }])}`;
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Application',
+  metadata: { name: m.migrationName, namespace: 'argocd' },
+  spec: {
+    project: 'default',
+    source: { repoURL: 'https://github.com/your-org/your-gitops-repo.git', targetRevision: 'main', path: stagePath },
+    destination: { server: 'https://kubernetes.default.svc', namespace: m.namespace },
+    syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+  },
+}])}`;
 }
 
 function fluxKustomization(m: IMigration, stagePath: string): string {
   return `# Example Flux Kustomization for this migration. Set sourceRef to your GitRepository, then promote stage
 # by stage by changing spec.path to the next stage folder (one reviewed change per stage).
 ${toYaml([{
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: m.migrationName, namespace: 'flux-system' },
-    spec: {
-      interval: '5m',
-      path: `./${stagePath.replace(/^\.\//, '')}`,
-      prune: true,
-      wait: true,
-      timeout: '10m',
-      sourceRef: { kind: 'GitRepository', name: 'your-gitops-repo' },
-    },
-  }])}`;
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: m.migrationName, namespace: 'flux-system' },
+  spec: {
+    interval: '5m',
+    path: `./${stagePath.replace(/^\.\//, '')}`,
+    prune: true,
+    wait: true,
+    timeout: '10m',
+    sourceRef: { kind: 'GitRepository', name: 'your-gitops-repo' },
+  },
+}])}`;
 }
 

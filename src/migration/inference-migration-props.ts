@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
+import { MigrationRoute } from './migration-route';
 import { CriticalityPriorities } from '../convert/types';
 import { EndpointPickerOptions } from '../inference/endpoint-picker';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
 import { ExistingEndpointPicker } from '../inference/inference-pool-ga';
 import { FailureMode, InferenceProvider, ModelServerType } from '../inference/types';
 import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
-import { MigrationRoute } from './migration-route';
 
 /** The GA pool of a migration; everything defaults to what the alpha pool has. */
 export interface GaPoolOptions {

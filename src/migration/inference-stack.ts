@@ -4,11 +4,11 @@
  * Internal: not exported from the package entry point.
  */
 import { ApiObject, Duration } from 'cdk8s';
+import { ALPHA_GIE, GKE_MANAGED_CRD_VERSION, SIDE_BY_SIDE_GIE, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdLines, removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
+import { CrdReference } from './migration';
 import { MigrationRoute, MigrationRouteRule } from './migration-route';
 import { ManualStep, ManualStepTiming, MigrationStage, StageCommand } from './migration-stage';
-import { ALPHA_GIE, GKE_MANAGED_CRD_VERSION, SIDE_BY_SIDE_GIE, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdLines, removeAlphaCrdCommands } from './crd-sources';
-import { CrdReference } from './migration';
 import { PlannedStage, RouteState } from './plan';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
 import { propError, show } from '../errors';
@@ -21,6 +21,15 @@ import { checkLabelName, checkSubdomain, endpointPickerName } from '../inference
 import { IInferencePoolBackend, InferenceProvider } from '../inference/types';
 import { InferenceRouteRule, RouteMatch, WeightedInferenceRoute } from '../inference/weighted-inference-route';
 
+/** A route with its namespace resolved. */
+export type ResolvedRoute = MigrationRoute & { readonly namespace: string };
+
+/** A request header: name and value. */
+export interface Header {
+  readonly name: string;
+  readonly value: string;
+}
+
 /** Everything a stage builder needs, resolved once from the props. */
 export interface ResolvedInferenceMigration {
   readonly name: string;
@@ -32,7 +41,7 @@ export interface ResolvedInferenceMigration {
   readonly provider: InferenceProvider;
   readonly gkeTwin?: { healthCheckDefault?: any; backendPolicyDefault?: any };
   readonly objectives: ObjectiveOptions[];
-  readonly routes: Array<MigrationRoute & { namespace: string }>;
+  readonly routes: ResolvedRoute[];
   readonly gieVersion: string;
   readonly gkeVersion?: string;
   readonly alphaCrdVersion: string;
@@ -81,7 +90,9 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
   const alphaPolicies = alpha.manifests.filter((o) => GKE_POLICY_KINDS.includes(o.kind) && o.spec?.targetRef?.name === alpha.poolName);
   const healthCheck = alphaPolicies.find((o) => o.kind === 'HealthCheckPolicy');
   const backendPolicy = alphaPolicies.find((o) => o.kind === 'GCPBackendPolicy');
-  const gkeTwin = alphaPolicies.length > 0 ? { healthCheckDefault: healthCheck?.spec?.default, backendPolicyDefault: backendPolicy?.spec?.default } : undefined;
+  const gkeTwin = alphaPolicies.length > 0
+    ? { healthCheckDefault: healthCheck?.spec?.default, backendPolicyDefault: backendPolicy?.spec?.default }
+    : undefined;
   const provider = ga.provider ?? (gkeTwin ? InferenceProvider.GKE : InferenceProvider.NONE);
 
   const gaProps = {
@@ -161,7 +172,7 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
   };
 }
 
-function resolveRoutes(where: string, name: string, namespace: string, props: InferenceMigrationProps): Array<MigrationRoute & { namespace: string }> {
+function resolveRoutes(where: string, name: string, namespace: string, props: InferenceMigrationProps): ResolvedRoute[] {
   let routes: MigrationRoute[];
   if (props.routes !== undefined) {
     if (props.gateway || props.routeName || props.hostnames || props.matches || props.requestTimeout) {
@@ -204,7 +215,7 @@ export interface StagePools {
 }
 
 /** Adds the objects of one planned stage to `stage`. */
-export function buildInferenceStage(stage: MigrationStage, m: ResolvedInferenceMigration, planned: PlannedStage, preview?: { name: string; value: string }): StagePools {
+export function buildInferenceStage(stage: MigrationStage, m: ResolvedInferenceMigration, planned: PlannedStage, preview?: Header): StagePools {
   let alpha: IInferencePoolBackend | undefined;
   const routeNeedsAlpha = planned.route.kind === 'alpha-only' || planned.route.kind === 'split' || planned.route.kind === 'preview';
   if (planned.alphaStack || routeNeedsAlpha) {
@@ -227,7 +238,7 @@ export function buildInferenceStage(stage: MigrationStage, m: ResolvedInferenceM
   return { alpha, ga };
 }
 
-function buildRoute(stage: MigrationStage, route: MigrationRoute & { namespace: string }, state: RouteState, pools: StagePools, preview?: { name: string; value: string }): void {
+function buildRoute(stage: MigrationStage, route: ResolvedRoute, state: RouteState, pools: StagePools, preview?: Header): void {
   const id = `Route-${route.namespace}-${route.name}`;
   if (state.kind === 'alpha-only' && route.manifest) {
     // The route is untouched until traffic shifts: carried exactly as it is in Git.
@@ -282,7 +293,7 @@ function buildRoute(stage: MigrationStage, route: MigrationRoute & { namespace: 
 }
 
 /** The matches of a preview rule: each original match, also requiring the preview header. */
-function previewMatches(stage: MigrationStage, route: MigrationRoute, matches: RouteMatch[] | undefined, header: { name: string; value: string }): RouteMatch[] {
+function previewMatches(stage: MigrationStage, route: MigrationRoute, matches: RouteMatch[] | undefined, header: Header): RouteMatch[] {
   const base: RouteMatch[] = matches && matches.length > 0 ? matches : [{}];
   return base.map((m) => {
     if ((m.headers ?? []).some((h) => h.name.toLowerCase() === header.name.toLowerCase())) {
@@ -293,7 +304,7 @@ function previewMatches(stage: MigrationStage, route: MigrationRoute, matches: R
 }
 
 /** The verification commands of an inference stage, with real names filled in. */
-export function inferenceVerifications(m: ResolvedInferenceMigration, planned: PlannedStage, preview?: { name: string; value: string }): StageCommand[] {
+export function inferenceVerifications(m: ResolvedInferenceMigration, planned: PlannedStage, preview?: Header): StageCommand[] {
   const out: StageCommand[] = [];
   const ns = m.namespace;
   const gateways = uniqueGateways(m);
@@ -346,7 +357,7 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
     const gw = gateways[0];
     const host = m.routes[0].hostnames?.[0];
     const hostHeader = host ? ` -H 'Host: ${host.replace(/^\*\./, 'test.')}'` : '';
-    const body = `-H 'Content-Type: application/json' -d '{"model": "<your_model>", "prompt": "<your_prompt>", "max_tokens": 100, "temperature": 0}'`;
+    const body = '-H \'Content-Type: application/json\' -d \'{"model": "<your_model>", "prompt": "<your_prompt>", "max_tokens": 100, "temperature": 0}\'';
     out.push({
       description: 'A completion request through the gateway succeeds.',
       command: [
@@ -360,7 +371,7 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
       out.push({
         description: 'A request with the preview header reaches the GA pool.',
         command: `curl -i \${IP}:\${PORT}/v1/completions${hostHeader} -H '${preview.name}: ${preview.value}' ${body}`,
-        expected: `HTTP/1.1 200, and the request shows up in the GA EPP's metrics (below), not the alpha EPP's.`,
+        expected: 'HTTP/1.1 200, and the request shows up in the GA EPP\'s metrics (below), not the alpha EPP\'s.',
       });
     }
   }
@@ -401,7 +412,7 @@ export function inferenceManualSteps(m: ResolvedInferenceMigration, planned: Pla
   if (!planned.alphaStack && lastStage) {
     if (m.alpha.external) {
       steps.push({
-        text: `The alpha stack was installed by Helm, outside Git: uninstall its release once this stage is verified.`,
+        text: 'The alpha stack was installed by Helm, outside Git: uninstall its release once this stage is verified.',
         commands: [`helm uninstall ${m.alpha.helmRelease} -n ${m.alpha.poolNamespace}`],
       });
       if (m.alpha.inferenceModelNames.length > 0) {

@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
+import { removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps } from './inference-migration-props';
+import { buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { planSimple } from './plan';
 import { inferencePreflight } from './zero-downtime-migration';
-import { removeAlphaCrdCommands } from './crd-sources';
 
 /** Props of a `SimpleMigration`. */
 export interface SimpleMigrationProps extends InferenceMigrationProps {}

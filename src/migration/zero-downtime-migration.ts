@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { capabilityOf } from './gateway-capabilities';
 import { GatewayImplementation } from './gateway-implementation';
-import { ResolvedInferenceMigration, buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
 import { InferenceMigrationProps } from './inference-migration-props';
+import { Header, ResolvedInferenceMigration, buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { PreviewHeader } from './migration-route';
 import { MigrationStage } from './migration-stage';
@@ -97,7 +97,8 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     if (props.steps !== undefined && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
       throw propError(this, 'steps', 'has no meaning with the header-preview-cutover strategy (traffic moves at once): leave it out');
     }
-    this.gatewayImplementation = props.gatewayImplementation ?? (m.provider === InferenceProvider.GKE ? GatewayImplementation.GKE : GatewayImplementation.GENERIC);
+    this.gatewayImplementation = props.gatewayImplementation
+      ?? (m.provider === InferenceProvider.GKE ? GatewayImplementation.GKE : GatewayImplementation.GENERIC);
     checkOneOf(this, 'gatewayImplementation', this.gatewayImplementation, Object.values(GatewayImplementation));
     this.checkGateway(m);
     const preview = this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER ? this.resolvePreviewHeader(props.previewHeader) : undefined;
@@ -122,7 +123,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     };
   }
 
-  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, first: boolean, last: boolean, preview?: { name: string; value: string }): void {
+  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, first: boolean, last: boolean, preview?: Header): void {
     const stage = new MigrationStage(this, planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose });
     buildInferenceStage(stage, m, planned, preview);
     for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
@@ -143,12 +144,13 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
         `(${cap.sources.join(', ')}). Use strategy: 'header-preview-cutover' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): ` +
         'a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.');
     }
-    if (m.routes.some((r) => (r.rules?.length ?? 1) * 2 + (r.otherRules?.length ?? 0) > 16) && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
+    const doubled = m.routes.some((r) => (r.rules?.length ?? 1) * 2 + (r.otherRules?.length ?? 0) > 16);
+    if (doubled && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
       throw propError(this, 'routes', 'have too many rules for the header-preview-cutover strategy, which doubles each pool rule: at most 16 rules per HTTPRoute');
     }
   }
 
-  private resolvePreviewHeader(header: PreviewHeader | undefined): { name: string; value: string } {
+  private resolvePreviewHeader(header: PreviewHeader | undefined): Header {
     const name = header?.name ?? 'x-inference-preview';
     const value = header?.value ?? 'ga';
     checkHeaderName(this, 'previewHeader.name', name);

@@ -1,44 +1,7 @@
 import { Testing } from 'cdk8s';
 import { FailureMode, InferencePoolAlpha } from '../../src';
+import { alphaStack } from '../fixtures/alpha-stack';
 import { newChart, synthValid } from '../util';
-
-// An alpha stack as a v0.3.0 Helm chart would have rendered it (abridged to what matters).
-export function alphaStack(name = 'vllm-llama3-8b-instruct-alpha', namespace = 'default'): any[] {
-  const epp = `${name}-epp`;
-  return [
-    {
-      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
-      kind: 'InferencePool',
-      metadata: { name, namespace },
-      spec: { selector: { app: 'vllm-llama3-8b-instruct' }, targetPortNumber: 8000, extensionRef: { name: epp, failureMode: 'FailOpen' } },
-    },
-    {
-      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
-      kind: 'InferenceModel',
-      metadata: { name: 'food-review', namespace },
-      spec: { modelName: 'food-review', criticality: 'Critical', poolRef: { name } },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: epp, namespace },
-      spec: { selector: { app: epp }, ports: [{ protocol: 'TCP', port: 9002, targetPort: 9002 }], type: 'ClusterIP' },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: epp, namespace, labels: { app: epp } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: epp } },
-        template: {
-          metadata: { labels: { app: epp } },
-          spec: { containers: [{ name: 'epp', image: 'registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0', args: ['-poolName', name, '-v', '4'] }] },
-        },
-      },
-    },
-  ];
-}
 
 describe('InferencePoolAlpha', () => {
   test('given a pool installed by Helm, then fromExisting renders nothing and exposes what a GA pool copies', () => {

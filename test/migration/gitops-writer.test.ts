@@ -1,0 +1,233 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { GitOpsWriter, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { GuideExamples } from '../../src/examples/guide-examples';
+import { alphaStack } from '../fixtures/alpha-stack';
+import { expectValid } from '../util';
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Every file under dir, relative, with its content. */
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function readYaml(file: string): any[] {
+  return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
+}
+
+describe('GitOpsWriter', () => {
+  describe('given the guide\'s migration written to a directory', () => {
+    const outdir = tmp('gitops-');
+    const written = new GitOpsWriter({ outdir, validate: true }).write(GuideExamples.zeroDowntime(Testing.app()));
+    const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+
+    test('then each stage is a folder <NN>-<stage> whose kustomization lists exactly its object files', () => {
+      expect(written.stages.map((s) => s.folder)).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+      for (const stage of written.stages) {
+        const stageDir = path.join(dir, stage.folder);
+        const [kustomization] = readYaml(path.join(stageDir, 'kustomization.yaml'));
+        expect(kustomization.apiVersion).toBe('kustomize.config.k8s.io/v1beta1');
+        expect(kustomization.kind).toBe('Kustomization');
+        const files = fs.readdirSync(stageDir).filter((f) => f !== 'kustomization.yaml' && f !== 'README.md').sort();
+        expect([...kustomization.resources].sort()).toEqual(files);
+        expect(kustomization.resources).toEqual(stage.files);
+      }
+    });
+
+    test('then every written object passes validation and carries its Argo CD sync wave', () => {
+      for (const stage of written.stages) {
+        const objects = stage.files.flatMap((f) => readYaml(path.join(dir, stage.folder, f)));
+        expectValid(objects);
+        for (const o of objects) {
+          const wave = o.metadata.annotations['argocd.argoproj.io/sync-wave'];
+          if (o.kind === 'HTTPRoute') expect(wave).toBe('2');
+          else if (o.kind === 'InferenceObjective') expect(wave).toBe('1');
+          else expect(wave).toBe('0');
+        }
+      }
+    });
+
+    test('then the files are in apply order: pool and EPP, then objectives, then the route', () => {
+      const files = written.stages[1].files;
+      expect(files.indexOf('inferencepool-vllm-llama3-8b-instruct-ga.yaml')).toBeLessThan(files.indexOf('inferenceobjective-food-review.yaml'));
+      expect(files[files.length - 1]).toBe('httproute-llm-route.yaml');
+    });
+
+    test('then the first stage README says what is created, which CRDs to install (both v1 CRDs) and how to verify', () => {
+      const readme = fs.readFileSync(path.join(dir, '01-side-by-side', 'README.md'), 'utf8');
+      expect(readme).toContain('# 01-side-by-side: stage 1 of 4');
+      expect(readme).toContain('| created | `InferencePool (inference.networking.k8s.io/v1) default/vllm-llama3-8b-instruct-ga` |');
+      expect(readme).toContain('## Before you sync');
+      expect(readme).toContain('Upstream\'s guide applies only the InferenceObjective CRD; the v1 InferencePool CRD is needed too');
+      expect(readme).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml');
+      expect(readme).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml');
+      expect(readme).toContain('kubectl get gateway inference-gateway -n default -o wide');
+      expect(readme).toContain('PROGRAMMED is True');
+      expect(readme).toContain('kubectl get httproute llm-route -n default -o jsonpath=');
+      expect(readme).toContain('ResolvedRefs=False with reason InvalidKind or BackendNotFound means the gateway rejects a backend');
+      expect(readme).toContain('kubectl get inferencepools.inference.networking.k8s.io -n default');
+      expect(readme).toContain('curl -i ${IP}:${PORT}/v1/completions');
+      expect(readme).toContain('HTTP/1.1 200');
+      expect(readme).toContain('inference_pool_ready_pods');
+      expect(readme).toContain('The objects this migration replaces are not in Git (installed by Helm)');
+    });
+
+    test('then a shift stage README lists only the route as changed and says how to roll back', () => {
+      const readme = fs.readFileSync(path.join(dir, '02-shift-50', 'README.md'), 'utf8');
+      expect(readme).toContain('## What changes since 01-side-by-side');
+      expect(readme).toMatch(/\| change \| object \|\n\|---\|---\|\n\| changed \| `HTTPRoute default\/llm-route` \|\n\nUnchanged: 11 objects\./);
+      expect(readme).toContain('Re-apply the previous folder, `01-side-by-side`');
+    });
+
+    test('then the cleanup README says to uninstall the Helm release and remove the alpha CRDs, never the GA ones', () => {
+      const readme = fs.readFileSync(path.join(dir, '04-cleanup', 'README.md'), 'utf8');
+      expect(readme).toContain('## After you verify');
+      expect(readme).toContain('helm uninstall vllm-llama3-8b-instruct-alpha -n default');
+      expect(readme).toContain('kubectl delete crd inferencepools.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io');
+      expect(readme).toContain('kubectl delete -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v0.3.0/manifests.yaml');
+      expect(readme).not.toContain('inferenceobjectives.inference.networking.x-k8s.io inference');
+    });
+
+    test('then the top folder has a README with preflight and promotion, Argo CD and Flux examples, and plan.json', () => {
+      const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
+      expect(readme).toContain('kubectl get inferencepools.inference.networking.x-k8s.io --all-namespaces');
+      expect(readme).toContain('Nothing found means there is nothing to migrate');
+      expect(readme).toContain('| [`03-finalize`](03-finalize/README.md) |');
+      expect(readme).toContain('spec.source.path');
+      const [argo] = readYaml(path.join(dir, 'gitops', 'argocd-application.yaml'));
+      expect(argo.kind).toBe('Application');
+      expect(argo.spec.source.path).toBe(`${outdir.startsWith('/') ? '.' : outdir}/vllm-llama3-8b-instruct/01-side-by-side`.replace(/^\.\//, ''));
+      expect(argo.spec.syncPolicy.automated.prune).toBe(true);
+      const [flux] = readYaml(path.join(dir, 'gitops', 'flux-kustomization.yaml'));
+      expect(flux.kind).toBe('Kustomization');
+      expect(flux.spec.prune).toBe(true);
+      const plan = JSON.parse(fs.readFileSync(path.join(dir, 'plan.json'), 'utf8'));
+      expect(plan.migration).toBe('vllm-llama3-8b-instruct');
+      expect(plan.stages.map((s: any) => s.folder)).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+      expect(plan.stages[1].routes[0].rules[0].backends).toEqual([
+        { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', weight: 50 },
+        { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 50 },
+      ]);
+      expect(plan.stages[1].changes.changed).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'default', name: 'llm-route' }]);
+    });
+
+    test('then no CRD is written into any stage folder', () => {
+      for (const [file, content] of tree(dir)) {
+        if (file.endsWith('.yaml')) expect(content).not.toMatch(/^kind: CustomResourceDefinition$/m);
+      }
+    });
+  });
+
+  test('given the same input twice, then the files are byte-identical', () => {
+    const a = tmp('det-a-');
+    const b = tmp('det-b-');
+    new GitOpsWriter({ outdir: a, repoPath: 'clusters/prod' }).writeMigrations(GuideExamples.all(Testing.app()));
+    new GitOpsWriter({ outdir: b, repoPath: 'clusters/prod' }).writeMigrations(GuideExamples.all(Testing.app()));
+    const ta = tree(a);
+    expect(ta.size).toBeGreaterThan(100);
+    expect(tree(b)).toEqual(ta);
+  });
+
+  test('given a carried alpha stack, then its objects are written unchanged (no sync-wave annotation added) and pruned in cleanup', () => {
+    const outdir = tmp('carried-');
+    const stack = alphaStack();
+    new GitOpsWriter({ outdir }).write(new ZeroDowntimeMigration(Testing.app(), 'm', {
+      alphaPool: { manifests: stack }, gateway: { name: 'inference-gateway' }, routeName: 'llm-route',
+    }));
+    const first = path.join(outdir, 'm', '01-side-by-side');
+    expect(readYaml(path.join(first, 'inferencepool-vllm-llama3-8b-instruct-alpha.yaml'))).toEqual([stack[0]]);
+    const readme = fs.readFileSync(path.join(outdir, 'm', '04-cleanup', 'README.md'), 'utf8');
+    expect(readme).toContain('| deleted | `InferencePool (inference.networking.x-k8s.io/v1alpha2) default/vllm-llama3-8b-instruct-alpha` |');
+    expect(readme).toContain('| deleted | `InferenceModel (inference.networking.x-k8s.io/v1alpha2) default/food-review` |');
+    expect(readme).not.toContain('helm uninstall');
+  });
+
+  test('given the crds folder option, then crds/ references the pinned URLs without pruning, at sync wave -1', () => {
+    const outdir = tmp('crds-');
+    new GitOpsWriter({ outdir, crdsFolder: true }).write(GuideExamples.zeroDowntime(Testing.app()));
+    const [k] = readYaml(path.join(outdir, 'vllm-llama3-8b-instruct', 'crds', 'kustomization.yaml'));
+    expect(k.resources).toEqual([
+      'https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+      'https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml',
+    ]);
+    expect(k.commonAnnotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false', 'argocd.argoproj.io/sync-wave': '-1' });
+  });
+
+  test('given GKE versions before and after 1.34.0-gke.1626000, then the README installs the full v1.0.0 manifests or only the objective CRD', () => {
+    const before = tmp('gke-before-');
+    const after = tmp('gke-after-');
+    const build = (gkeVersion: string) => {
+      const app = Testing.app();
+      return new ZeroDowntimeMigration(app, 'm', {
+        alphaPool: { existing: { name: 'p-preview', modelServerSelector: { app: 'x' } } },
+        gaPool: { provider: InferenceProvider.GKE },
+        gateway: { name: 'inference-gateway' },
+        gkeVersion,
+      });
+    };
+    new GitOpsWriter({ outdir: before }).write(build('1.33.5-gke.1000000'));
+    new GitOpsWriter({ outdir: after }).write(build('1.34.0-gke.1626000'));
+    const rb = fs.readFileSync(path.join(before, 'm', '01-side-by-side', 'README.md'), 'utf8');
+    const ra = fs.readFileSync(path.join(after, 'm', '01-side-by-side', 'README.md'), 'utf8');
+    expect(rb).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.0.0/manifests.yaml');
+    expect(ra).toContain('ships the v1 InferencePool CRD itself: install only the InferenceObjective CRD');
+    expect(ra).toContain('https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.0/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml');
+    expect(ra).not.toContain('releases/download/v1.0.0/manifests.yaml');
+  });
+
+  test('given a folder not written by the library, then the writer refuses to replace it', () => {
+    const outdir = tmp('foreign-');
+    fs.mkdirSync(path.join(outdir, 'vllm-llama3-8b-instruct'));
+    fs.writeFileSync(path.join(outdir, 'vllm-llama3-8b-instruct', 'mine.yaml'), 'x: 1\n');
+    expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/vllm-llama3-8b-instruct exists and was not written by this library/);
+    expect(fs.readdirSync(path.join(outdir, 'vllm-llama3-8b-instruct'))).toEqual(['mine.yaml']);
+  });
+
+  test('given a folder the library wrote before, then it is replaced, stale files included', () => {
+    const outdir = tmp('rewrite-');
+    const writer = new GitOpsWriter({ outdir });
+    writer.write(GuideExamples.zeroDowntime(Testing.app()));
+    fs.writeFileSync(path.join(outdir, 'vllm-llama3-8b-instruct', '02-shift-50', 'stale.yaml'), 'x: 1\n');
+    writer.write(GuideExamples.zeroDowntime(Testing.app()));
+    expect(fs.existsSync(path.join(outdir, 'vllm-llama3-8b-instruct', '02-shift-50', 'stale.yaml'))).toBe(false);
+  });
+
+  test('given an object that fails its CRD schema and validate on, then nothing is written', () => {
+    const outdir = tmp('invalid-');
+    const app = Testing.app();
+    const migration = GuideExamples.zeroDowntime(app);
+    // Two targetPorts: GIE v1.0.x allows exactly one.
+    new ApiObject(migration.stages[0], 'Broken', {
+      apiVersion: 'inference.networking.k8s.io/v1',
+      kind: 'InferencePool',
+      metadata: { name: 'broken', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
+    });
+    expect(() => new GitOpsWriter({ outdir, validate: true }).write(migration)).toThrow(/do not pass the CRD schemas; nothing was written:\n {2}vllm-llama3-8b-instruct\/01-side-by-side: InferencePool default\/broken: spec\.targetPorts/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const stage: MigrationStage = migration.stages[1];
+    const foreignPool = migration.stages[0].node.findChild('GaPool') as any;
+    new WeightedInferenceRoute(stage, 'Stray', { name: 'stray', parentRefs: [{ name: 'gw' }], backends: [{ pool: foreignPool, weight: 1 }] });
+    expect(() => GitOpsWriter.synthesizeStage(stage)).toThrow(/route stray: backend pool vllm-llama3-8b-instruct-ga \(inference.networking.k8s.io\) is neither in stage 02-shift-50 nor referenced as external/);
+  });
+});

@@ -1,0 +1,365 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import {
+  GatewayImplementation,
+  GitOpsWriter,
+  InferenceProvider,
+  MigrationStrategy,
+  ZeroDowntimeMigration,
+  ZeroDowntimeMigrationProps,
+} from '../../src';
+import { GuideExamples } from '../../src/examples/guide-examples';
+import { alphaStack } from '../fixtures/alpha-stack';
+import { expectValid, only, parseYamlDocs } from '../util';
+
+const SELECTOR = { app: 'vllm-llama3-8b-instruct' };
+
+// The guide's stage-3 route (zero-downtime path, guide 000), verbatim.
+const GUIDE_FINAL_ROUTE = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: llm-route
+spec:
+  parentRefs:
+  - group: gateway.networking.k8s.io
+    kind: Gateway
+    name: inference-gateway
+  rules:
+  - backendRefs:
+    - group: inference.networking.k8s.io
+      kind: InferencePool
+      name: vllm-llama3-8b-instruct-ga
+      weight: 100
+`;
+
+const GUIDE_SPLIT_ROUTE = `
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: llm-route
+spec:
+  parentRefs:
+  - group: gateway.networking.k8s.io
+    kind: Gateway
+    name: inference-gateway
+  rules:
+  - backendRefs:
+    - group: inference.networking.x-k8s.io
+      kind: InferencePool
+      name: vllm-llama3-8b-instruct-alpha
+      weight: 50
+    - group: inference.networking.k8s.io
+      kind: InferencePool
+      name: vllm-llama3-8b-instruct-ga
+      weight: 50
+`;
+
+/** The guide's YAML with what the API server would default, and the namespace kubectl would use. */
+function withApiDefaults(yaml: string): any {
+  const [route] = parseYamlDocs(yaml);
+  route.metadata.namespace = 'default';
+  for (const rule of route.spec.rules) rule.matches = [{ path: { type: 'PathPrefix', value: '/' } }];
+  return route;
+}
+
+/** Each stage's objects, by folder name. */
+function synthStages(migration: ZeroDowntimeMigration): Map<string, any[]> {
+  return new Map(migration.stages.map((s) => [s.folderName, GitOpsWriter.synthesizeStage(s)]));
+}
+
+function referencedProps(props: Partial<ZeroDowntimeMigrationProps> = {}): ZeroDowntimeMigrationProps {
+  return {
+    alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: SELECTOR } },
+    gateway: { name: 'inference-gateway' },
+    routeName: 'llm-route',
+    ...props,
+  };
+}
+
+function routeWeights(objects: any[]): Array<[string, number]> {
+  return only(objects, 'HTTPRoute').spec.rules.flatMap((r: any) => r.backendRefs.map((b: any) => [`${b.group}/${b.name}`, b.weight]));
+}
+
+describe('ZeroDowntimeMigration', () => {
+  describe('given the guide\'s migration (built-in example)', () => {
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const stages = synthStages(migration);
+
+    test('then the stages are 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup', () => {
+      expect([...stages.keys()]).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+    });
+
+    test('then every object of every stage passes the CRD schemas and CEL rules', () => {
+      for (const objects of stages.values()) expectValid(objects);
+    });
+
+    test('then 01-side-by-side adds the GA pool, its EPP and the guide\'s objectives while the route sends 100% to alpha', () => {
+      const objects = stages.get('01-side-by-side')!;
+      expect(only(objects, 'InferencePool').metadata.name).toBe('vllm-llama3-8b-instruct-ga');
+      expect(only(objects, 'Deployment').metadata.name).toBe('vllm-llama3-8b-instruct-ga-epp');
+      expect(routeWeights(objects)).toEqual([['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 100]]);
+      const objectives = objects.filter((o) => o.kind === 'InferenceObjective');
+      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['base-model', 2]]);
+      for (const o of objectives) {
+        expect(o.spec.poolRef).toEqual({ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' });
+      }
+    });
+
+    test('then 02-shift-50 holds the guide\'s 50/50 HTTPRoute', () => {
+      expect(only(stages.get('02-shift-50')!, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_SPLIT_ROUTE));
+    });
+
+    test('then 03-finalize holds the guide\'s 100% GA HTTPRoute, and the alpha pool is still referenced nowhere else', () => {
+      expect(only(stages.get('03-finalize')!, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_FINAL_ROUTE));
+    });
+
+    test('then 04-cleanup holds only the GA stack: no alpha pool, no InferenceModel, no backendRef to the alpha group', () => {
+      const objects = stages.get('04-cleanup')!;
+      expect(only(objects, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_FINAL_ROUTE));
+      expect(objects.filter((o) => o.apiVersion.startsWith('inference.networking.x-k8s.io') && o.kind !== 'InferenceObjective')).toEqual([]);
+      expect(JSON.stringify(only(objects, 'HTTPRoute'))).not.toContain('inference.networking.x-k8s.io');
+    });
+
+    test('then every stage holds the complete desired state: the GA stack is in each one', () => {
+      for (const objects of stages.values()) {
+        expect(objects.filter((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1')).toHaveLength(1);
+        expect(objects.filter((o) => o.kind === 'InferenceObjective')).toHaveLength(2);
+      }
+    });
+  });
+
+  test('given the GKE variant, then the GA pool gets GKE policies and both objectives priority 2', () => {
+    const migration = GuideExamples.gke(Testing.app());
+    const stages = synthStages(migration);
+    expect(migration.alphaPoolName).toBe('vllm-llama3-8b-instruct-preview');
+    for (const objects of stages.values()) {
+      expectValid(objects);
+      expect(only(objects, 'HealthCheckPolicy').spec.targetRef).toEqual({ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' });
+      expect(objects.filter((o) => o.kind === 'InferenceObjective').map((o) => o.spec.priority)).toEqual([2, 2]);
+    }
+    expect(only(stages.get('02-shift-50')!, 'HTTPRoute').spec.rules[0].backendRefs[0].name).toBe('vllm-llama3-8b-instruct-preview');
+  });
+
+  test('given steps 10 and 50, then the stages are numbered consecutively and the GA weight never decreases', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ steps: [10, 50] }));
+    const stages = synthStages(migration);
+    expect([...stages.keys()]).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-finalize', '05-cleanup']);
+    const gaWeights = [...stages.values()].map((objects) => {
+      const weights = routeWeights(objects);
+      const total = weights.reduce((n, [, w]) => n + w, 0);
+      const ga = weights.filter(([k]) => k.startsWith('inference.networking.k8s.io/')).reduce((n, [, w]) => n + w, 0);
+      return (100 * ga) / total;
+    });
+    expect(gaWeights).toEqual([0, 10, 50, 100, 100]);
+    expect(routeWeights(stages.get('02-shift-10')!)).toEqual([
+      ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 90],
+      ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', 10],
+    ]);
+  });
+
+  describe('given the alpha stack carried from Git', () => {
+    const stack = [
+      ...alphaStack(),
+      { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name: 'chat', namespace: 'default' }, spec: { modelName: 'chat', criticality: 'Sheddable', poolRef: { name: 'vllm-llama3-8b-instruct-alpha' } } },
+      { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name: 'batch', namespace: 'default' }, spec: { modelName: 'batch', poolRef: { name: 'vllm-llama3-8b-instruct-alpha' } } },
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'HealthCheckPolicy',
+        metadata: { name: 'vllm-llama3-8b-instruct-alpha', namespace: 'default' },
+        spec: { targetRef: { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }, default: { config: { type: 'HTTP', httpHealthCheck: { requestPath: '/healthz', port: 8000 } } } },
+      },
+    ];
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
+      alphaPool: { manifests: stack },
+      gateway: { name: 'inference-gateway' },
+      routeName: 'llm-route',
+    });
+    const stages = synthStages(migration);
+
+    test('then the alpha objects are carried unchanged until cleanup and gone in cleanup', () => {
+      for (const folder of ['01-side-by-side', '02-shift-50', '03-finalize']) {
+        const objects = stages.get(folder)!;
+        for (const original of stack) {
+          expect(objects).toContainEqual(original);
+        }
+      }
+      const cleanup = stages.get('04-cleanup')!;
+      for (const original of stack) expect(cleanup).not.toContainEqual(original);
+      expect(migration.baseline).toEqual(stack);
+    });
+
+    test('then objectives come from the InferenceModels: Critical=1, Sheddable=-1, missing criticality=Standard=0', () => {
+      const objectives = stages.get('01-side-by-side')!.filter((o) => o.kind === 'InferenceObjective');
+      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['chat', -1], ['batch', 0]]);
+    });
+
+    test('then the GA pool copies the alpha pool\'s selector, port and failure mode, and its GKE policy gets a GA twin', () => {
+      const objects = stages.get('01-side-by-side')!;
+      const ga = objects.find((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1');
+      expect(ga.spec.selector.matchLabels).toEqual(SELECTOR);
+      expect(ga.spec.targetPorts).toEqual([{ number: 8000 }]);
+      expect(ga.spec.endpointPickerRef.failureMode).toBe('FailOpen');
+      const twin = only(objects, 'HealthCheckPolicy', 'vllm-llama3-8b-instruct-ga');
+      expect(twin.spec).toEqual({
+        targetRef: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' },
+        default: { config: { type: 'HTTP', httpHealthCheck: { requestPath: '/healthz', port: 8000 } } },
+      });
+      expect(only(stages.get('04-cleanup')!, 'HealthCheckPolicy').metadata.name).toBe('vllm-llama3-8b-instruct-ga');
+    });
+
+    test('then every stage validates', () => {
+      for (const objects of stages.values()) expectValid(objects);
+    });
+  });
+
+  test('given a route manifest from Git, then 01-side-by-side carries it unchanged and later stages keep its matches and timeouts', () => {
+    const original = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'llm-route', namespace: 'default', labels: { team: 'ml' } },
+      spec: {
+        parentRefs: [{ name: 'inference-gateway' }],
+        hostnames: ['llm.example.com'],
+        rules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }], timeouts: { request: '300s' } }],
+      },
+    };
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
+      alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: SELECTOR } },
+      routes: [{
+        name: 'llm-route',
+        parentRefs: [{ name: 'inference-gateway' }],
+        hostnames: ['llm.example.com'],
+        labels: { team: 'ml' },
+        rules: [{ requestTimeout: Duration.seconds(300) }],
+        manifest: original,
+      }],
+    });
+    const stages = synthStages(migration);
+    expect(only(stages.get('01-side-by-side')!, 'HTTPRoute')).toEqual(original);
+    const shifted = only(stages.get('02-shift-50')!, 'HTTPRoute');
+    expect(shifted.metadata.labels).toEqual({ team: 'ml' });
+    expect(shifted.spec.hostnames).toEqual(['llm.example.com']);
+    expect(shifted.spec.rules[0].timeouts).toEqual({ request: '300s' });
+    for (const objects of stages.values()) expectValid(objects);
+  });
+
+  describe('gateway implementations', () => {
+    test.each([
+      [GatewayImplementation.KGATEWAY, /kgateway-dev\/kgateway#?\/?.*11667|issues\/11667/],
+      [GatewayImplementation.NGINX_GATEWAY_FABRIC, /one InferencePool backendRef per rule/],
+      [GatewayImplementation.ENVOY_AI_GATEWAY, /one InferencePool per rule/],
+    ])('given %p, which cannot split a rule between alpha and GA, then the weighted plan fails and offers header-preview-cutover', (impl, why) => {
+      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
+      expect(build).toThrow(/m: 'gatewayImplementation' ".*" cannot split one rule's traffic between an alpha and a GA InferencePool/);
+      expect(build).toThrow(why);
+      expect(build).toThrow(/Use strategy: 'header-preview-cutover' \(MigrationStrategy.HEADER_PREVIEW_CUTOVER\)/);
+    });
+
+    test('given the header-preview-cutover strategy, then a preview stage routes header traffic to GA and the cutover moves everything at once', () => {
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({
+        gatewayImplementation: GatewayImplementation.KGATEWAY,
+        strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
+        matches: [{ path: { value: '/v1' } }],
+      }));
+      const stages = synthStages(migration);
+      expect([...stages.keys()]).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+      for (const objects of stages.values()) expectValid(objects);
+      const preview = only(stages.get('02-preview')!, 'HTTPRoute');
+      expect(preview.spec.rules).toEqual([
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/v1' }, headers: [{ name: 'x-inference-preview', type: 'Exact', value: 'ga' }] }],
+          backendRefs: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 100 }],
+        },
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/v1' } }],
+          backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', weight: 100 }],
+        },
+      ]);
+      // No rule ever splits between the two pools.
+      for (const objects of stages.values()) {
+        for (const rule of only(objects, 'HTTPRoute').spec.rules) expect(rule.backendRefs).toHaveLength(1);
+      }
+      expect(routeWeights(stages.get('03-cutover')!)).toEqual([['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', 100]]);
+    });
+
+    test('given GKE as provider, then the gateway implementation defaults to GKE, which can split', () => {
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gaPool: { provider: InferenceProvider.GKE } }));
+      expect(migration.gatewayImplementation).toBe(GatewayImplementation.GKE);
+      expect(migration.stages.map((s) => s.folderName)).toContain('02-shift-50');
+    });
+
+    test('given a gateway of unknown split support, then the shift stages carry a warning to verify first', () => {
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: GatewayImplementation.ENVOY_GATEWAY }));
+      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of both groups; no report says whether one rule can split/);
+    });
+  });
+
+  test('given a migration inside a user\'s own chart and app, then it composes: the writer finds it and app.synth() still works', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-')) });
+    const platform = new Chart(app, 'platform');
+    GuideExamples.zeroDowntime(platform, 'llm');
+    expect(GitOpsWriter.findMigrations(app).map((m) => m.migrationName)).toEqual(['llm']);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  describe('bad input', () => {
+    const build = (props: Partial<ZeroDowntimeMigrationProps>) => () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps(props));
+
+    test.each([
+      [[50, 10], /'steps' must increase: steps\[1\] \(10\) is not above steps\[0\] \(50\), and the GA weight may never decrease/],
+      [[0], /'steps' must hold integers in 1\.\.99: steps\[0\] is 0/],
+      [[100], /'steps' must hold integers in 1\.\.99: steps\[0\] is 100/],
+      [[12.5], /'steps' must hold integers in 1\.\.99: steps\[0\] is 12.5/],
+      [[], /'steps' must be a non-empty list of increasing integers in 1\.\.99/],
+    ])('steps %p are rejected', (steps, message) => {
+      expect(build({ steps })).toThrow(message);
+    });
+
+    test('a GA pool selecting other pods is rejected unless allowed', () => {
+      expect(build({ gaPool: { modelServerSelector: { app: 'other' } } }))
+        .toThrow(/m: 'gaPool.modelServerSelector' must select the same model-server pods as the alpha pool \(selector \{"app":"vllm-llama3-8b-instruct"\}, port 8000\); got selector \{"app":"other"\}, port 8000\. Set allowSelectorChange/);
+      const allowed = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gaPool: { modelServerSelector: { app: 'other' } }, allowSelectorChange: true }));
+      expect(allowed.warnings.join('\n')).toMatch(/selects other pods than the alpha pool/);
+    });
+
+    test('a GA target port other than the alpha pool\'s is rejected', () => {
+      expect(build({ gaPool: { targetPort: 9000 } })).toThrow(/got selector \{"app":"vllm-llama3-8b-instruct"\}, port 9000/);
+    });
+
+    test('a GA pool named like the alpha pool is rejected', () => {
+      expect(build({ gaPool: { name: 'vllm-llama3-8b-instruct-alpha' } })).toThrow(/'gaPool.name' must differ from the alpha pool "vllm-llama3-8b-instruct-alpha"/);
+    });
+
+    test('a missing gateway is rejected', () => {
+      expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', { alphaPool: referencedProps().alphaPool })).toThrow(/m: 'gateway' is required/);
+    });
+
+    test('a GIE release without both pool APIs is rejected', () => {
+      expect(build({ gieVersion: 'v1.5.0' })).toThrow(/'gieVersion' must be a GIE release from v1.0.0 to v1.4.x/);
+    });
+
+    test('an alpha CRD release outside v0.3.0..v0.5.1 is rejected', () => {
+      expect(build({ alphaCrdVersion: 'v1.0.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.3.0 to v0.5.1/);
+    });
+
+    test('a malformed GKE version is rejected', () => {
+      expect(build({ gkeVersion: '1.34' })).toThrow(/'gkeVersion' must look like 1.34.0-gke.1626000/);
+    });
+
+    test('steps with the header-preview-cutover strategy are rejected', () => {
+      expect(build({ strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER, steps: [50] })).toThrow(/'steps' has no meaning with the header-preview-cutover strategy/);
+    });
+
+    test('a namespace other than the alpha pool\'s is rejected', () => {
+      expect(build({ namespace: 'other', alphaPool: { existing: { name: 'a-alpha', namespace: 'models', modelServerSelector: SELECTOR } } }))
+        .toThrow(/'namespace' must be the alpha pool's namespace "models"/);
+    });
+
+    test('a duplicate objective is rejected', () => {
+      expect(build({ objectives: [{ name: 'a' }, { name: 'a' }] })).toThrow(/'objectives\[1\].name' repeats "a"/);
+    });
+  });
+});
