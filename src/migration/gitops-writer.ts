@@ -171,7 +171,10 @@ export class GitOpsWriter {
       let objects = GitOpsWriter.synthesizeStage(stage);
       if (this.syncWaves) {
         // Objects carried unchanged from Git stay byte-for-byte as they are.
-        objects = objects.map((o) => (baselineKeys.get(identity(o)) === stableJson(o) ? o : withSyncWave(o, defaultSyncWave(o))));
+        objects = objects.map((o) => {
+          const carried = baselineKeys.get(identity(o));
+          return carried !== undefined && carried === stableJson(o) ? o : withSyncWave(o, defaultSyncWave(o));
+        });
       }
       objects = sortForApply(objects);
       const files = fileNames(objects);

@@ -36,9 +36,17 @@ export function toYaml(objects: any[]): string {
   return objects.map((o) => YAML.stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
 }
 
-/** JSON with sorted keys: equal objects give equal text. */
+const stableJsonCache = new WeakMap<object, string>();
+
+/** JSON with sorted keys: equal objects give equal text. Cached per object (objects are not mutated). */
 export function stableJson(value: any): string {
-  return JSON.stringify(sortDeep(value));
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let text = stableJsonCache.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(sortDeep(value));
+    stableJsonCache.set(value, text);
+  }
+  return text;
 }
 
 function sortDeep(value: any): any {

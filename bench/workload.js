@@ -1,0 +1,70 @@
+// The benchmark's workload: N generated pools, each migrated without downtime (4 stages: side-by-side,
+// shift-50, finalize, cleanup; 12 objects per pool per stage). Shared by the three variants so that
+// they build and write the same objects.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const TEMPLATE_POOL = 'tplpool';
+const TEMPLATE_NAMESPACE = 'tplns';
+
+/** Props of the i-th pool's ZeroDowntimeMigration (names only differ by pool and namespace). */
+function migrationProps(pool, namespace) {
+  return {
+    namespace,
+    alphaPool: { existing: { name: `${pool}-alpha`, namespace, modelServerSelector: { app: pool }, targetPort: 8000 } },
+    gaPool: { name: `${pool}-ga` },
+    objectives: [{ name: 'food-review', priority: 1 }, { name: 'base-model', priority: 2 }],
+    gateway: { name: 'inference-gateway' },
+    routeName: `${pool}-route`,
+    steps: [50],
+  };
+}
+
+function poolName(i) {
+  return `pool-${i}`;
+}
+
+function namespaceOf(i) {
+  return `team-${i % 10}`;
+}
+
+/**
+ * The objects of one pool, per stage, as the library writes them (sync-wave annotations included),
+ * rendered once for the template pool: the baseline variants instantiate them by renaming.
+ */
+function renderTemplates(lib, cdk8s) {
+  const app = new cdk8s.App();
+  const migration = new lib.ZeroDowntimeMigration(app, TEMPLATE_POOL, migrationProps(TEMPLATE_POOL, TEMPLATE_NAMESPACE));
+  return migration.stages.map((stage) => ({
+    folder: stage.folderName,
+    objects: lib.GitOpsWriter.synthesizeStage(stage).map((o) => {
+      const annotations = { ...(o.metadata.annotations || {}), 'argocd.argoproj.io/sync-wave': String(syncWave(o.kind)) };
+      return { ...o, metadata: { ...o.metadata, annotations } };
+    }),
+  }));
+}
+
+function syncWave(kind) {
+  if (kind === 'InferenceObjective' || kind === 'HealthCheckPolicy' || kind === 'GCPBackendPolicy') return 1;
+  if (kind === 'HTTPRoute' || kind === 'ReferenceGrant') return 2;
+  return 0;
+}
+
+/** The template's objects for pool i: a rename of pool and namespace in the JSON text. */
+function instantiate(templateJson, i) {
+  return JSON.parse(templateJson.split(TEMPLATE_POOL).join(poolName(i)).split(TEMPLATE_NAMESPACE).join(namespaceOf(i)));
+}
+
+/** Writes one stage folder as the library lays it out: one file per object plus kustomization.yaml. */
+function writeStage(manifests, dir, objects) {
+  fs.mkdirSync(dir, { recursive: true });
+  const sorted = manifests.sortForApply(objects);
+  const files = manifests.fileNames(sorted);
+  sorted.forEach((o, j) => fs.writeFileSync(path.join(dir, files[j]), manifests.toYaml([o])));
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), manifests.toYaml([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files }]));
+  return files.length;
+}
+
+module.exports = { migrationProps, poolName, namespaceOf, renderTemplates, instantiate, writeStage, TEMPLATE_POOL };
