@@ -25,7 +25,10 @@ export interface CriticalityPriorities {
 export interface InferenceModelConversion {
   /** Name of the InferenceModel, and of the objective made from it. */
   readonly name: string;
-  /** Namespace of the InferenceModel, if it had one. */
+  /**
+   * Namespace of the InferenceModel.
+   * @default - none: the model had no namespace
+   */
   readonly namespace?: string;
   /** Criticality of the model: `Critical`, `Standard` or `Sheddable` (`Standard` when it had none). */
   readonly criticality: string;

@@ -57,6 +57,7 @@ export class GuideExamples {
         { name: 'base-model', priority: 2 },
       ],
       gateway: { name: 'inference-gateway' },
+      gatewayClassName: 'gke-l7-regional-external-managed',
       routeName: 'llm-route',
       gatewayImplementation: GatewayImplementation.GKE,
       steps: [50],

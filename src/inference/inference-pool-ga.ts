@@ -7,6 +7,8 @@ import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } fro
 import { resolveNamespace } from './namespace';
 import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
 import { checkInteger, checkOneOf, propError } from '../errors';
+import { InferencePoolAlpha } from './inference-pool-alpha';
+import { gaPoolName } from '../convert/inference-model';
 import { InferencePool } from '../imports/inference.networking.k8s.io';
 
 /**
@@ -38,6 +40,53 @@ export interface GkePolicyDefaults {
    * @default - timeoutSec 300, logging enabled
    */
   readonly backendPolicyDefault?: any;
+}
+
+/**
+ * Options of `InferencePoolGa.fromAlpha`: everything else is copied from the alpha pool.
+ */
+export interface InferencePoolGaFromAlphaOptions {
+  /**
+   * Name of the GA InferencePool.
+   * @default - the alpha name with a trailing `-alpha` or `-preview` replaced by `nameSuffix`, else with `nameSuffix` appended
+   */
+  readonly name?: string;
+
+  /**
+   * Suffix of the derived GA name.
+   * @default '-ga'
+   */
+  readonly nameSuffix?: string;
+
+  /**
+   * Failure mode of the EPP reference.
+   * @default - the alpha pool's failure mode
+   */
+  readonly failureMode?: FailureMode;
+
+  /**
+   * The model server behind the pool.
+   * @default ModelServerType.VLLM
+   */
+  readonly modelServerType?: ModelServerType;
+
+  /**
+   * The gateway's platform.
+   * @default InferenceProvider.NONE
+   */
+  readonly provider?: InferenceProvider;
+
+  /**
+   * Settings of the GA pool's Endpoint Picker.
+   * @default - the chart's defaults
+   */
+  readonly endpointPicker?: EndpointPickerOptions;
+
+  /**
+   * Use an existing EPP Service instead of deploying one.
+   * @default - an EndpointPicker is deployed
+   */
+  readonly existingEndpointPicker?: ExistingEndpointPicker;
 }
 
 /**
@@ -119,6 +168,21 @@ export interface InferencePoolGaProps {
  * });
  */
 export class InferencePoolGa extends Construct implements IInferencePoolBackend {
+  /**
+   * The GA twin of an alpha pool: same namespace, selector, port and failure mode, so both pools serve
+   * the same model-server pods.
+   */
+  public static fromAlpha(scope: Construct, id: string, alpha: InferencePoolAlpha, options: InferencePoolGaFromAlphaOptions = {}): InferencePoolGa {
+    return new InferencePoolGa(scope, id, {
+      ...options,
+      name: options.name ?? gaPoolName(alpha.poolName, options.nameSuffix),
+      namespace: alpha.poolNamespace,
+      modelServerSelector: alpha.modelServerSelector,
+      targetPort: alpha.targetPort,
+      failureMode: options.failureMode ?? alpha.failureMode,
+    });
+  }
+
   /** Name of the InferencePool. */
   public readonly poolName: string;
   /** Namespace of the InferencePool. */

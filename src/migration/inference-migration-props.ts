@@ -1,26 +1,12 @@
 import { Duration } from 'cdk8s';
 import { MigrationRoute } from './migration-route';
 import { CriticalityPriorities } from '../convert/types';
-import { EndpointPickerOptions } from '../inference/endpoint-picker';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
-import { ExistingEndpointPicker } from '../inference/inference-pool-ga';
-import { FailureMode, InferenceProvider, ModelServerType } from '../inference/types';
+import { InferencePoolGaFromAlphaOptions } from '../inference/inference-pool-ga';
 import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
 
 /** The GA pool of a migration; everything defaults to what the alpha pool has. */
-export interface GaPoolOptions {
-  /**
-   * Name of the GA InferencePool.
-   * @default - the alpha name with a trailing `-alpha` or `-preview` replaced by `nameSuffix`, else with `nameSuffix` appended
-   */
-  readonly name?: string;
-
-  /**
-   * Suffix of the derived GA name.
-   * @default '-ga'
-   */
-  readonly nameSuffix?: string;
-
+export interface GaPoolOptions extends InferencePoolGaFromAlphaOptions {
   /**
    * Model-server selector. Differing from the alpha pool's needs `allowSelectorChange`.
    * @default - the alpha pool's selector
@@ -32,36 +18,6 @@ export interface GaPoolOptions {
    * @default - the alpha pool's port
    */
   readonly targetPort?: number;
-
-  /**
-   * Failure mode of the EPP reference.
-   * @default - the alpha pool's failure mode
-   */
-  readonly failureMode?: FailureMode;
-
-  /**
-   * The model server behind the pool.
-   * @default ModelServerType.VLLM
-   */
-  readonly modelServerType?: ModelServerType;
-
-  /**
-   * The gateway's platform.
-   * @default InferenceProvider.NONE (InferenceProvider.GKE when the alpha stack has GKE policies)
-   */
-  readonly provider?: InferenceProvider;
-
-  /**
-   * Settings of the GA pool's Endpoint Picker.
-   * @default - the chart's defaults
-   */
-  readonly endpointPicker?: EndpointPickerOptions;
-
-  /**
-   * Use an existing EPP Service instead of deploying one.
-   * @default - an EndpointPicker is deployed
-   */
-  readonly existingEndpointPicker?: ExistingEndpointPicker;
 }
 
 /** An InferenceObjective of the GA pool. */
@@ -122,6 +78,13 @@ export interface InferenceMigrationProps {
    * @default - none: `routes` must be given
    */
   readonly gateway?: GatewayParentRef;
+
+  /**
+   * GatewayClass of the route's Gateway, e.g. `gke-l7-regional-external-managed`: the verification
+   * commands then expect it.
+   * @default - the class is not checked
+   */
+  readonly gatewayClassName?: string;
 
   /**
    * Name of the HTTPRoute.

@@ -42,6 +42,7 @@ export interface ResolvedInferenceMigration {
   readonly gkeTwin?: { healthCheckDefault?: any; backendPolicyDefault?: any };
   readonly objectives: ObjectiveOptions[];
   readonly routes: ResolvedRoute[];
+  readonly gatewayClassName?: string;
   readonly gieVersion: string;
   readonly gkeVersion?: string;
   readonly alphaCrdVersion: string;
@@ -136,6 +137,7 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
   });
 
   const routes = resolveRoutes(where, name, namespace, props);
+  if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
 
   const gieVersion = props.gieVersion ?? 'v1.0.2';
   if (!SIDE_BY_SIDE_GIE.test(gieVersion)) {
@@ -164,6 +166,7 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
     gkeTwin,
     objectives,
     routes,
+    gatewayClassName: props.gatewayClassName,
     gieVersion,
     gkeVersion: props.gkeVersion,
     alphaCrdVersion,
@@ -312,7 +315,7 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
     out.push({
       description: `The Gateway ${gw.namespace}/${gw.name} is programmed.`,
       command: `kubectl get gateway ${gw.name} -n ${gw.namespace} -o wide`,
-      expected: 'PROGRAMMED is True.',
+      expected: m.gatewayClassName ? `CLASS is ${m.gatewayClassName} and PROGRAMMED is True.` : 'PROGRAMMED is True.',
     });
   }
   for (const route of m.routes) {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { FailureMode, InferencePoolAlpha } from '../../src';
+import { FailureMode, InferencePoolAlpha, InferencePoolGa } from '../../src';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { newChart, synthValid } from '../util';
 
@@ -42,6 +42,18 @@ describe('InferencePoolAlpha', () => {
     const alpha = new InferencePoolAlpha(chart, 'alpha', { manifests: stack, namespace: 'models' });
     expect(alpha.poolNamespace).toBe('models');
     expect(Testing.synth(chart).every((o: any) => o.metadata.namespace === undefined)).toBe(true);
+  });
+
+  test('given an alpha pool, then InferencePoolGa.fromAlpha copies namespace, selector, port and failure mode and names it -ga', () => {
+    const chart = newChart();
+    const alpha = InferencePoolAlpha.fromManifests(chart, 'alpha', alphaStack('llm-alpha', 'models'));
+    const ga = InferencePoolGa.fromAlpha(chart, 'ga', alpha);
+    expect(ga.poolName).toBe('llm-ga');
+    const pool = synthValid(chart).find((o) => o.apiVersion === 'inference.networking.k8s.io/v1' && o.kind === 'InferencePool');
+    expect(pool.metadata.namespace).toBe('models');
+    expect(pool.spec.selector.matchLabels).toEqual({ app: 'vllm-llama3-8b-instruct' });
+    expect(pool.spec.targetPorts).toEqual([{ number: 8000 }]);
+    expect(pool.spec.endpointPickerRef.failureMode).toBe('FailOpen');
   });
 
   describe('bad input', () => {

@@ -141,6 +141,7 @@ describe('ZeroDowntimeMigration', () => {
       expect(objects.filter((o) => o.kind === 'InferenceObjective').map((o) => o.spec.priority)).toEqual([2, 2]);
     }
     expect(only(stages.get('02-shift-50')!, 'HTTPRoute').spec.rules[0].backendRefs[0].name).toBe('vllm-llama3-8b-instruct-preview');
+    expect(migration.stages[0].verifications[0].expected).toBe('CLASS is gke-l7-regional-external-managed and PROGRAMMED is True.');
   });
 
   test('given steps 10 and 50, then the stages are numbered consecutively and the GA weight never decreases', () => {

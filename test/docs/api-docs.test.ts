@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+// The jsii assembly is what API.md and the other languages' docs are made from: every public type and
+// member must say what it is, and every optional property what happens when it is left out.
+const assemblyFile = path.join(__dirname, '..', '..', '.jsii');
+
+function assembly(): any {
+  if (!fs.existsSync(assemblyFile)) {
+    throw new Error(`${assemblyFile} is missing: run \`npx projen compile\` (the build does) before this test`);
+  }
+  return JSON.parse(fs.readFileSync(assemblyFile, 'utf8'));
+}
+
+describe('API documentation', () => {
+  const types: any[] = Object.values(assembly().types);
+
+  test('the assembly holds the library\'s public types', () => {
+    const names = types.map((t) => t.name);
+    for (const expected of ['InferencePoolGa', 'EndpointPicker', 'InferencePoolAlpha', 'InferenceObjective', 'WeightedInferenceRoute', 'MigrationStage', 'ZeroDowntimeMigration', 'SimpleMigration', 'GitOpsWriter', 'ManifestValidator']) {
+      expect(names).toContain(expected);
+    }
+  });
+
+  test('every public type and member has a summary', () => {
+    const missing: string[] = [];
+    for (const t of types) {
+      if (!t.docs?.summary) missing.push(t.fqn);
+      for (const p of t.properties ?? []) if (!p.docs?.summary) missing.push(`${t.fqn}.${p.name}`);
+      for (const m of t.methods ?? []) if (!m.docs?.summary) missing.push(`${t.fqn}.${m.name}()`);
+      for (const m of t.members ?? []) if (!m.docs?.summary) missing.push(`${t.fqn}.${m.name}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('every optional property of every props struct says its default', () => {
+    const missing: string[] = [];
+    for (const t of types.filter((x) => x.datatype)) {
+      for (const p of t.properties ?? []) {
+        if (p.optional && p.docs?.default === undefined) missing.push(`${t.fqn}.${p.name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
