@@ -105,6 +105,15 @@ export function preflight(n: CheckNames, helm: HelmNames | undefined): StageComm
   return checks;
 }
 
+/** Stage 1, first: the Gateway API CRDs are served (at the version the preflight chose). */
+export function crdCheck(): StageCommand {
+  return {
+    description: `The Gateway API CRDs are installed, at ${GATEWAY_API_VERSION} or newer.`,
+    command: bundleVersionCommand(),
+    expected: `${GATEWAY_API_VERSION} or a newer version`,
+  };
+}
+
 /** Stage 1: the GatewayClass, the Gateway and its pods and Service. */
 export function gatewayChecks(n: CheckNames): StageCommand[] {
   const checks: StageCommand[] = [
@@ -121,7 +130,7 @@ export function gatewayChecks(n: CheckNames): StageCommand[] {
     {
       description: 'The gateway instance: a pod and a Service, found by the infrastructure label (guide step 3).',
       command: `kubectl get pods,svc -l ${selector(n)} -A`,
-      expected: `a pod Running${n.controllerName === ENVOY_CONTROLLER ? ` (in ${ENVOY_GATEWAY_NAMESPACE} with Envoy Gateway)` : ''} and a Service with ports ${n.httpPort}${n.tls ? ` and ${n.tls.port}` : ''}`,
+      expected: `a pod Running${n.controllerName === ENVOY_CONTROLLER ? ` (in ${ENVOY_GATEWAY_NAMESPACE} with Envoy Gateway)` : ''} and a Service with ${n.tls ? `ports ${n.httpPort} and ${n.tls.port}` : `port ${n.httpPort}`}`,
     },
     {
       description: 'External traffic: on a cloud provider the Service is a LoadBalancer that needs an EXTERNAL-IP (guide step 5).',

@@ -20,6 +20,7 @@ import {
 import {
   CheckNames,
   HelmNames,
+  crdCheck,
   crdInstallCommands,
   enableChecks,
   gatewayChecks,
@@ -350,6 +351,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       text: `Install the Gateway API ${GATEWAY_API_VERSION} CRDs (standard channel), the version KServe implements, only where they are absent or older: applying the ${GATEWAY_API_VERSION} install over newer CRDs downgrades them for the whole cluster. Also install the GatewayClass's controller (${gw.controllerName}) if it is not running.`,
       commands: crdInstallCommands(),
     });
+    first.addVerification(crdCheck());
     if (writesGateway) {
       for (const c of gatewayChecks(names)) first.addVerification(c);
     } else if (gw.createGatewayClass) {
