@@ -1,0 +1,508 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GatewayPropNames, ResolvedGateway, gatewayClassObject, resolveGateway } from './gateway-options';
+import { rewriteIngressConfig } from './ingress-config';
+import {
+  CONFIG_MAP_NAME,
+  CONTROLLER_DEPLOYMENT,
+  DEFAULT_GATEWAY_NAME,
+  DEFAULT_KSERVE_NAMESPACE,
+  GATEWAY_API_STANDARD_INSTALL,
+  GATEWAY_API_VERSION,
+  HELM_CHART_VERSION,
+  INGRESS_KEY,
+  TEST_ISVC_NAME,
+  TEST_ISVC_STORAGE_URI,
+  WAVE_CONFIG,
+  WAVE_CONTROLLER,
+  WAVE_TEST_ISVC,
+} from './kserve-api';
+import {
+  CheckNames,
+  HelmNames,
+  crdCheck,
+  crdInstallCommands,
+  enableChecks,
+  gatewayChecks,
+  helmUpgradeCommand,
+  preflight,
+  restartCommands,
+  verifyChecks,
+} from './kserve-checks';
+import { KServeIngressGateway } from './kserve-ingress-gateway';
+import { carriedObject, controllerWithRestart, resolveExistingConfigMap, resolveControllerDeployment } from './kserve-objects';
+import { propError, show } from '../errors';
+import { checkLabelName, checkServiceName } from '../inference/names';
+import { SYNC_WAVE } from '../migration/manifests';
+import { CrdReference, IMigration, MigrationOverview } from '../migration/migration';
+import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';
+
+/** Props of a `KServeGatewayApiMigration`. */
+export interface KServeGatewayApiMigrationProps {
+  /**
+   * Name of the migration: its folder under the output directory.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * Namespace KServe runs in: its `inferenceservice-config` ConfigMap and `kserve-controller-manager`.
+   * @default 'kserve'
+   */
+  readonly kserveNamespace?: string;
+
+  /**
+   * Name of the Gateway KServe attaches its HTTPRoutes to.
+   * @default 'kserve-ingress-gateway'
+   */
+  readonly gatewayName?: string;
+
+  /**
+   * Namespace of the Gateway.
+   * @default - `kserveNamespace`
+   */
+  readonly gatewayNamespace?: string;
+
+  /**
+   * Name of the GatewayClass.
+   * @default 'envoy'
+   */
+  readonly gatewayClassName?: string;
+
+  /**
+   * Controller of the GatewayClass.
+   * @default 'gateway.envoyproxy.io/gatewayclass-controller' (Envoy Gateway, as in KServe's guide)
+   */
+  readonly gatewayClassControllerName?: string;
+
+  /**
+   * Write the GatewayClass. Set false when the class exists and is managed elsewhere.
+   * @default - true, false when `helmCreatesGateway` is true
+   */
+  readonly createGatewayClass?: boolean;
+
+  /**
+   * Port of the Gateway's HTTP listener.
+   * @default 80
+   */
+  readonly httpPort?: number;
+
+  /**
+   * Name of the `kubernetes.io/tls` Secret for an HTTPS listener that terminates TLS.
+   * @default - no HTTPS listener
+   */
+  readonly tlsSecretName?: string;
+
+  /**
+   * Namespace of the TLS Secret; another namespace than the Gateway's adds a ReferenceGrant.
+   * @default - the Gateway's namespace
+   */
+  readonly tlsSecretNamespace?: string;
+
+  /**
+   * Port of the HTTPS listener.
+   * @default 443
+   */
+  readonly httpsPort?: number;
+
+  /**
+   * The `inferenceservice-config` ConfigMap as it is in your repository (a parsed manifest). Stage 02
+   * writes it whole with only `data.ingress` rewritten: every other data key, label and annotation stays.
+   * Give this or `ingressConfig`, unless `helm` is true.
+   * @default - none
+   */
+  readonly existingConfigMap?: any;
+
+  /**
+   * The current value of `data.ingress` (the whole JSON text), when the ConfigMap itself is not in Git.
+   * Stage 02 then writes a ConfigMap holding only `data.ingress`, which must be applied server-side
+   * (Argo CD `ServerSideApply=true`, never `Replace=true`) so the other keys stay.
+   * @default - none
+   */
+  readonly ingressConfig?: string;
+
+  /**
+   * The `kserve-controller-manager` Deployment as it is in your repository. When given, stage 02 carries it
+   * with a `kubectl.kubernetes.io/restartedAt` pod-template annotation derived from the new ingress config,
+   * so the sync restarts the controller; otherwise the README says to restart it by hand.
+   * @default - none: restart by hand
+   */
+  readonly controllerDeployment?: any;
+
+  /**
+   * KServe is installed with Helm: no ConfigMap or Deployment is written; stage 02's README gives the
+   * `helm upgrade` with the guide's values instead.
+   * @default false
+   */
+  readonly helm?: boolean;
+
+  /**
+   * Name of the KServe Helm release.
+   * @default 'kserve'
+   */
+  readonly helmRelease?: string;
+
+  /**
+   * Namespace of the KServe Helm release.
+   * @default - `kserveNamespace`
+   */
+  readonly helmNamespace?: string;
+
+  /**
+   * Chart version for `helm upgrade`: the version the release runs (another one upgrades or downgrades KServe).
+   * @default 'v0.15.1' (KServe's guide)
+   */
+  readonly helmChartVersion?: string;
+
+  /**
+   * Let the chart make the Gateway (`kserve.controller.gateway.ingressGateway.createGateway=true`) instead of
+   * writing it: the chart's Gateway is `kserve-ingress-gateway` in the release namespace with an HTTP listener.
+   * Only with `helm`.
+   * @default false
+   */
+  readonly helmCreatesGateway?: boolean;
+
+  /**
+   * Add the guide's test InferenceService `sklearn-v2-iris` in stage 03 for the end-to-end check.
+   * @default false
+   */
+  readonly testInferenceService?: boolean;
+
+  /**
+   * The InferenceService the end-to-end checks call.
+   * @default 'sklearn-v2-iris'
+   */
+  readonly inferenceServiceName?: string;
+
+  /**
+   * Namespace of that InferenceService (and of the test InferenceService).
+   * @default 'default'
+   */
+  readonly inferenceServiceNamespace?: string;
+}
+
+const GATEWAY_PROPS: GatewayPropNames = {
+  name: 'gatewayName',
+  namespace: 'gatewayNamespace',
+  gatewayClassName: 'gatewayClassName',
+  controllerName: 'gatewayClassControllerName',
+  createGatewayClass: 'createGatewayClass',
+  httpPort: 'httpPort',
+  tlsSecretName: 'tlsSecretName',
+  tlsSecretNamespace: 'tlsSecretNamespace',
+  httpsPort: 'httpsPort',
+};
+
+const YAML_ONLY = ['existingConfigMap', 'ingressConfig', 'controllerDeployment'] as const;
+const HELM_ONLY = ['helmRelease', 'helmNamespace', 'helmChartVersion', 'helmCreatesGateway'] as const;
+
+/**
+ * KServe's move from Kubernetes Ingress to the Gateway API (KServe guide 002) as three stages, each the
+ * complete desired state of the migration's objects:
+ *
+ * 1. `01-gateway`: a GatewayClass (default `envoy`) and a Gateway (default `kserve/kserve-ingress-gateway`)
+ *    with an HTTP listener and, with a TLS Secret, an HTTPS listener; the README installs the Gateway API
+ *    v1.2.1 CRDs only where that does not downgrade newer ones. KServe's ConfigMap and Deployment, when
+ *    known, are carried unchanged, so rolling back from stage 02 restores them rather than pruning them.
+ * 2. `02-enable-gateway-api`: the `inferenceservice-config` ConfigMap with `enableGatewayApi: true` and
+ *    `kserveIngressGateway: <namespace>/<name>` set in its one-string `ingress` JSON (every other key
+ *    kept), and the controller restarted through a `kubectl.kubernetes.io/restartedAt` pod-template
+ *    annotation derived from the new config; with Helm, the guide's `helm upgrade` instead.
+ * 3. `03-verify`: the same objects (plus the guide's `sklearn-v2-iris` InferenceService when asked) and the
+ *    guide's end-to-end checks with the names filled in.
+ */
+export class KServeGatewayApiMigration extends Construct implements IMigration {
+  /** Name of the migration (its folder). */
+  public readonly migrationName: string;
+  /** Always `kserve-gateway-api`. */
+  public readonly migrationKind: string = 'kserve-gateway-api';
+  /** KServe's namespace (also the destination of the example Argo CD and Flux manifests). */
+  public readonly namespace: string;
+  /** The stages, in order. */
+  public readonly stages: MigrationStage[] = [];
+  /** What the top README says. */
+  public readonly overview: MigrationOverview;
+  /** Everything the plan could not carry over or the user should know, one sentence each. */
+  public readonly warnings: string[] = [];
+  /** KServe's ConfigMap and Deployment as carried from Git (normalized); empty with Helm. */
+  public readonly baseline: any[];
+  /** The Gateway API v1.2.1 standard install. */
+  public readonly crds: CrdReference[];
+  /** The Gateway as KServe's ingress config names it: `<namespace>/<name>`. */
+  public readonly gatewayReference: string;
+  /** True when Helm owns KServe. */
+  public readonly helm: boolean;
+  /**
+   * The new `data.ingress` JSON.
+   * @default - none with Helm
+   */
+  public readonly newIngressConfig?: string;
+  /**
+   * The value of the controller's `kubectl.kubernetes.io/restartedAt` pod-template annotation.
+   * @default - none when the controller Deployment is not given
+   */
+  public readonly restartedAt?: string;
+
+  public constructor(scope: Construct, id: string, props: KServeGatewayApiMigrationProps = {}) {
+    super(scope, id);
+    const p = props ?? {};
+    this.migrationName = p.name ?? id;
+    checkLabelName(this, 'name', this.migrationName);
+    this.namespace = p.kserveNamespace ?? DEFAULT_KSERVE_NAMESPACE;
+    checkLabelName(this, 'kserveNamespace', this.namespace);
+    this.helm = p.helm ?? false;
+    this.checkMode(p);
+
+    const helmCreatesGateway = p.helmCreatesGateway ?? false;
+    const gw = resolveGateway(this, {
+      name: p.gatewayName,
+      namespace: p.gatewayNamespace ?? this.namespace,
+      gatewayClassName: p.gatewayClassName,
+      controllerName: p.gatewayClassControllerName,
+      createGatewayClass: p.createGatewayClass ?? !helmCreatesGateway,
+      httpPort: p.httpPort,
+      tlsSecretName: p.tlsSecretName,
+      tlsSecretNamespace: p.tlsSecretNamespace,
+      httpsPort: p.httpsPort,
+    }, GATEWAY_PROPS);
+    const helmNames = this.helm ? this.resolveHelm(p, gw) : undefined;
+    this.gatewayReference = `${gw.namespace}/${gw.name}`;
+
+    const isvc = this.resolveInferenceService(p);
+
+    // KServe's own objects: the ConfigMap before and after, the controller before and after.
+    let configBefore: any | undefined;
+    let configAfter: any | undefined;
+    let controllerBefore: any | undefined;
+    let controllerAfter: any | undefined;
+    let serverSideWarning: string | undefined;
+    if (!this.helm) {
+      const config = resolveExistingConfigMap(this, p.existingConfigMap, p.ingressConfig, this.namespace);
+      const rewrite = rewriteIngressConfig(config.ingress, this.gatewayReference);
+      this.newIngressConfig = rewrite.text;
+      this.noteIngress(rewrite, config.prop);
+      configBefore = config.object;
+      configAfter = { ...config.object, data: { ...config.object.data, [INGRESS_KEY]: rewrite.text } };
+      if (p.controllerDeployment !== undefined) {
+        controllerBefore = resolveControllerDeployment(this, p.controllerDeployment, this.namespace);
+        const configWave = Number(configBefore.metadata?.annotations?.[SYNC_WAVE] ?? WAVE_CONFIG);
+        const restarted = controllerWithRestart(controllerBefore, rewrite.text, configWave + WAVE_CONTROLLER - WAVE_CONFIG);
+        controllerAfter = restarted.object;
+        this.restartedAt = restarted.restartedAt;
+        if (restarted.waveWarning) this.warnings.push(restarted.waveWarning);
+      }
+      if (config.prop === 'ingressConfig') {
+        serverSideWarning = `The ConfigMap ${this.namespace}/${CONFIG_MAP_NAME} is written with only its '${INGRESS_KEY}' key (from 'ingressConfig'): apply it server-side only (Argo CD ServerSideApply=true, Flux, or kubectl apply --server-side), never with Replace=true or a client-side replace, or every other key of KServe's configuration is deleted.`;
+      }
+    }
+    this.baseline = [configBefore, controllerBefore].filter((o) => o !== undefined);
+    // Warnings about the config belong to the stage that changes it; the server-side one to every stage holding it.
+    const configWarnings = [...this.warnings];
+    if (serverSideWarning) this.warnings.unshift(serverSideWarning);
+
+    const names: CheckNames = {
+      gatewayName: gw.name,
+      gatewayNamespace: gw.namespace,
+      gatewayClassName: gw.gatewayClassName,
+      controllerName: gw.controllerName,
+      httpPort: gw.httpPort,
+      tls: gw.tls,
+      kserveNamespace: this.namespace,
+      controllerDeployment: controllerBefore?.metadata?.name ?? CONTROLLER_DEPLOYMENT,
+      configMapName: CONFIG_MAP_NAME,
+      isvcName: isvc.name,
+      isvcNamespace: isvc.namespace,
+      isvcIsGuideModel: isvc.name === TEST_ISVC_NAME,
+    };
+
+    const gatewayProps = {
+      name: gw.name,
+      namespace: gw.namespace,
+      gatewayClassName: gw.gatewayClassName,
+      controllerName: gw.controllerName,
+      createGatewayClass: gw.createGatewayClass,
+      httpPort: gw.httpPort,
+      tlsSecretName: gw.tls?.secretName,
+      tlsSecretNamespace: gw.tls ? gw.tls.secretNamespace : undefined,
+      httpsPort: gw.tls?.port,
+    };
+    const writesGateway = !helmCreatesGateway;
+    const addGateway = (stage: MigrationStage) => {
+      if (writesGateway) {
+        new KServeIngressGateway(stage, 'gateway', gatewayProps);
+      } else if (gw.createGatewayClass) {
+        gatewayClassObject(stage, 'gateway-class', gw.gatewayClassName, gw.controllerName);
+      }
+    };
+
+    // 01: the Gateway beside an unchanged KServe.
+    const first = new MigrationStage(this, 'gateway', {
+      ordinal: 1,
+      stageName: 'gateway',
+      purpose: writesGateway
+        ? `The Gateway ${this.gatewayReference} is created${gw.createGatewayClass ? ` with its GatewayClass ${gw.gatewayClassName}` : ` (its GatewayClass ${gw.gatewayClassName} exists already)`}; KServe still uses Ingress.`
+        : `Prepares the Gateway API CRDs${gw.createGatewayClass ? ` and the GatewayClass ${gw.gatewayClassName}` : ''}; the Helm chart makes the Gateway ${this.gatewayReference} in the next stage. KServe still uses Ingress.`,
+    });
+    addGateway(first);
+    if (configBefore) carriedObject(first, 'config', configBefore);
+    if (controllerBefore) carriedObject(first, 'controller', controllerBefore);
+    first.addManualStep({
+      timing: ManualStepTiming.BEFORE_SYNC,
+      text: `Install the Gateway API ${GATEWAY_API_VERSION} CRDs (standard channel), the version KServe implements, only where they are absent or older: applying the ${GATEWAY_API_VERSION} install over newer CRDs downgrades them for the whole cluster. Also install the GatewayClass's controller (${gw.controllerName}) if it is not running.`,
+      commands: crdInstallCommands(),
+    });
+    first.addVerification(crdCheck());
+    if (writesGateway) {
+      for (const c of gatewayChecks(names)) first.addVerification(c);
+    } else if (gw.createGatewayClass) {
+      first.addVerification(gatewayChecks(names)[0]);
+    }
+    if (serverSideWarning) first.addWarning(serverSideWarning);
+    this.stages.push(first);
+
+    // 02: KServe switches to the Gateway API.
+    const second = new MigrationStage(this, 'enable-gateway-api', {
+      ordinal: 2,
+      stageName: 'enable-gateway-api',
+      purpose: this.helm
+        ? `Helm sets enableGatewayApi and kserveGateway=${this.gatewayReference}${helmCreatesGateway ? ' and makes the Gateway' : ''}; the controller is restarted so existing InferenceServices get HTTPRoutes.`
+        : `The ${CONFIG_MAP_NAME} ingress config gets "enableGatewayApi": true and "kserveIngressGateway": "${this.gatewayReference}" (every other key kept); ${controllerAfter ? 'the controller Deployment restarts through its restartedAt annotation' : 'the controller is restarted by hand'}.`,
+    });
+    addGateway(second);
+    if (configAfter) carriedObject(second, 'config', configAfter);
+    if (controllerAfter) carriedObject(second, 'controller', controllerAfter);
+    if (helmNames) {
+      second.addManualStep({
+        timing: ManualStepTiming.BEFORE_SYNC,
+        text: `KServe is owned by Helm: set the two Gateway API values (guide step 4, both in one upgrade that keeps the release's other values)${helmCreatesGateway ? ' and let the chart create the Gateway' : ''}, then restart the controller, which reads the ingress config only at start-up. To roll back: \`helm rollback ${helmNames.release} -n ${helmNames.namespace}\`, then restart again.`,
+        commands: [...helmUpgradeCommand(names, helmNames), ...restartCommands(names)],
+      });
+      if (helmCreatesGateway) for (const c of gatewayChecks(names)) second.addVerification(c);
+      for (const c of enableChecks(names, 'helm')) second.addVerification(c);
+    } else {
+      for (const c of enableChecks(names, controllerAfter ? 'carried' : 'manual')) second.addVerification(c);
+      if (serverSideWarning) second.addWarning(serverSideWarning);
+      for (const w of configWarnings) second.addWarning(w);
+      second.addManualStep({
+        text: `If you roll back to 01-gateway, the old ingress config comes back; ${controllerAfter ? 'the controller restarts by itself (its restartedAt annotation goes away)' : `restart the controller again afterwards: \`${restartCommands(names)[0]}\``}.`,
+      });
+    }
+    this.stages.push(second);
+
+    // 03: end-to-end checks (and the guide's test model when asked).
+    const third = new MigrationStage(this, 'verify', {
+      ordinal: 3,
+      stageName: 'verify',
+      purpose: isvc.test
+        ? `Adds the guide's test InferenceService ${isvc.namespace}/${isvc.name} and checks an inference request end to end through the Gateway.`
+        : `Nothing changes: checks an inference request to ${isvc.namespace}/${isvc.name} end to end through the Gateway.`,
+    });
+    addGateway(third);
+    if (configAfter) carriedObject(third, 'config', configAfter);
+    if (serverSideWarning) third.addWarning(serverSideWarning);
+    if (controllerAfter) carriedObject(third, 'controller', controllerAfter);
+    if (isvc.test) {
+      new ApiObject(third, 'test-isvc', {
+        apiVersion: 'serving.kserve.io/v1beta1',
+        kind: 'InferenceService',
+        metadata: { name: isvc.name, namespace: isvc.namespace, annotations: { [SYNC_WAVE]: String(WAVE_TEST_ISVC) } },
+        spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: TEST_ISVC_STORAGE_URI } } },
+      });
+    }
+    for (const c of verifyChecks(names, isvc.test)) third.addVerification(c);
+    if (isvc.test) {
+      third.addManualStep({ text: `The test InferenceService ${isvc.namespace}/${isvc.name} is for the check only: remove it from this folder (or delete it) once the request succeeds.` });
+    }
+    this.stages.push(third);
+
+    this.crds = [{
+      description: `Gateway API ${GATEWAY_API_VERSION}, standard channel (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant): install only where the cluster has no Gateway API CRDs or older ones, never over newer ones`,
+      url: GATEWAY_API_STANDARD_INSTALL,
+    }];
+    this.overview = {
+      title: `KServe: Ingress to Gateway API through ${this.gatewayReference}`,
+      summary: `Moves KServe (namespace ${this.namespace}${this.helm ? `, Helm release ${helmNames!.release}` : ''}) from Kubernetes Ingress to the Gateway API as in KServe's guide: ` +
+        `01 ${writesGateway ? `creates the Gateway ${this.gatewayReference}` : 'prepares the Gateway API CRDs (the chart makes the Gateway in 02)'}, ` +
+        `02 sets enableGatewayApi and kserveIngressGateway=${this.gatewayReference} ${this.helm ? 'with helm upgrade' : `in the ${CONFIG_MAP_NAME} ConfigMap`} and restarts the controller, ` +
+        `03 checks an inference request through the Gateway${isvc.test ? ` with the test InferenceService ${isvc.name}` : ''}.`,
+      preflight: preflight(names, helmNames),
+      notes: this.notes(gw, helmNames),
+    };
+  }
+
+  private checkMode(p: KServeGatewayApiMigrationProps): void {
+    if (this.helm) {
+      for (const prop of YAML_ONLY) {
+        if (p[prop] !== undefined) throw propError(this, prop, 'has no meaning with \'helm\': true (Helm owns the ConfigMap and the controller): leave it out');
+      }
+      return;
+    }
+    for (const prop of HELM_ONLY) {
+      if (p[prop] !== undefined) throw propError(this, prop, 'only applies with \'helm\': true: leave it out, or set \'helm\': true when Helm owns KServe');
+    }
+    if (p.existingConfigMap === undefined && p.ingressConfig === undefined) {
+      throw propError(this, 'existingConfigMap', `or 'ingressConfig' is required (the current ${CONFIG_MAP_NAME} ConfigMap, or its ingress JSON), unless 'helm' is true: the ingress config is one JSON string, so the whole value must be known to change two keys in it`);
+    }
+    if (p.existingConfigMap !== undefined && p.ingressConfig !== undefined) {
+      throw propError(this, 'ingressConfig', 'must be left out when \'existingConfigMap\' is given (its data.ingress is used)');
+    }
+  }
+
+  private resolveHelm(p: KServeGatewayApiMigrationProps, gw: ResolvedGateway): HelmNames {
+    const release = p.helmRelease ?? 'kserve';
+    checkLabelName(this, 'helmRelease', release);
+    const namespace = p.helmNamespace ?? this.namespace;
+    checkLabelName(this, 'helmNamespace', namespace);
+    const chartVersion = p.helmChartVersion ?? HELM_CHART_VERSION;
+    if (typeof chartVersion !== 'string' || !/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(chartVersion)) {
+      throw propError(this, 'helmChartVersion', `must be a chart version such as 'v0.15.1' (got ${show(chartVersion)})`);
+    }
+    const createGateway = p.helmCreatesGateway ?? false;
+    if (createGateway) {
+      if (gw.name !== DEFAULT_GATEWAY_NAME || gw.namespace !== namespace) {
+        throw propError(this, 'helmCreatesGateway', `makes the chart create the Gateway ${namespace}/${DEFAULT_GATEWAY_NAME} (its fixed name, in the release namespace): leave 'gatewayName' and 'gatewayNamespace' at that (got ${gw.namespace}/${gw.name})`);
+      }
+      if (gw.tls || p.httpPort !== undefined) {
+        throw propError(this, 'helmCreatesGateway', `makes the chart create a Gateway with one HTTP listener on port 80: leave out ${gw.tls ? '\'tlsSecretName\'' : '\'httpPort\''}, or write the Gateway here (helmCreatesGateway: false)`);
+      }
+    }
+    return { release, namespace, chartVersion, createGateway };
+  }
+
+  private resolveInferenceService(p: KServeGatewayApiMigrationProps): { name: string; namespace: string; test: boolean } {
+    const test = p.testInferenceService ?? false;
+    const name = p.inferenceServiceName ?? TEST_ISVC_NAME;
+    checkServiceName(this, 'inferenceServiceName', name);
+    const namespace = p.inferenceServiceNamespace ?? 'default';
+    checkLabelName(this, 'inferenceServiceNamespace', namespace);
+    if (test && name !== TEST_ISVC_NAME) {
+      throw propError(this, 'inferenceServiceName', `must be left out with 'testInferenceService': true, whose InferenceService is the guide's ${TEST_ISVC_NAME} (got ${show(name)}); to check your own InferenceService, leave 'testInferenceService' out`);
+    }
+    return { name, namespace, test };
+  }
+
+  private noteIngress(rewrite: ReturnType<typeof rewriteIngressConfig>, prop: string): void {
+    if (rewrite.alreadyEnabled) {
+      this.warnings.push(`The ingress config (${prop}) has "enableGatewayApi": true already: the Gateway API is already enabled. Stage 02 ${rewrite.previousGateway === this.gatewayReference ? 'changes nothing in it' : `points kserveIngressGateway at ${this.gatewayReference} (was ${JSON.stringify(rewrite.previousGateway ?? null)})`}.`);
+    }
+    const legacy = rewrite.before.ingressGateway;
+    if (typeof legacy !== 'string' || legacy === '') {
+      this.warnings.push(`The ingress config (${prop}) has no "ingressGateway": KServe's controller rejects such a config ("invalid ingress config - ingressGateway is required") even with the Gateway API enabled; add it (e.g. "knative-serving/knative-ingress-gateway") before stage 02.`);
+    }
+  }
+
+  private notes(gw: ResolvedGateway, helm: HelmNames | undefined): string[] {
+    const notes = [
+      `Sync waves (Argo CD): GatewayClass and ReferenceGrant -2, Gateway -1, KServe's ConfigMap ${WAVE_CONFIG}, the controller Deployment ${WAVE_CONTROLLER}, the test InferenceService ${WAVE_TEST_ISVC}: the Gateway exists before KServe is told to use it, and the controller restarts after its config changed. Objects carried unchanged from Git keep their own annotations.`,
+      `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${this.namespace}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
+    ];
+    if (helm) {
+      notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${helm.release}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);
+    } else {
+      notes.push(`KServe's ${CONFIG_MAP_NAME} ConfigMap${this.baseline.length > 1 ? ' and controller Deployment are' : ' is'} carried from stage 01 on, unchanged until 02, so rolling back never prunes ${this.baseline.length > 1 ? 'them' : 'it'}. They also live in the source that installs KServe: take them out of it while the migration's folder manages them (two GitOps objects owning one object fight), and move 03's versions back into it at the end. Delete the migration's Argo CD Application without cascading (\`argocd app delete <app> --cascade=false\`), or KServe's configuration goes with it.`);
+    }
+    if (!gw.createGatewayClass) notes.push(`The GatewayClass ${gw.gatewayClassName} is not written: it must exist (\`kubectl get gatewayclass ${gw.gatewayClassName}\`).`);
+    notes.push(`The Gateway API objects are checked against the Gateway API ${GATEWAY_API_VERSION} CRDs, the version KServe implements; they are valid under newer versions too. Do not use the writer's crds/ folder on clusters with newer Gateway API CRDs: it would apply the ${GATEWAY_API_VERSION} install over them.`);
+    return notes;
+  }
+}
