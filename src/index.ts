@@ -27,3 +27,7 @@ export * from './migration/gitops-writer';
 
 // The built-in examples: the upstream guides' migrations with their exact names.
 export * from './examples/guide-examples';
+
+// KServe: Ingress to Gateway API.
+export * from './kserve/kserve-ingress-gateway';
+export * from './kserve/kserve-gateway-api-migration';

@@ -174,13 +174,7 @@ export function helmUpgradeCommand(n: CheckNames, h: HelmNames): string[] {
 /** Stage 2: the ingress config, the controller, the routes it now makes. */
 export function enableChecks(n: CheckNames, restart: 'carried' | 'manual' | 'helm'): StageCommand[] {
   const checks: StageCommand[] = [];
-  if (restart === 'manual') {
-    checks.push({
-      description: 'First, restart the KServe controller by hand: this folder changes only its ConfigMap, and the controller reads the ingress config at start-up (it chooses Ingress or HTTPRoute then). Do it right after the sync, before the checks below.',
-      command: restartCommands(n).join('\n'),
-      expected: `deployment "${n.controllerDeployment}" successfully rolled out`,
-    });
-  } else if (restart === 'carried') {
+  if (restart === 'carried') {
     checks.push({
       description: `The controller restarted: its pod template carries a new \`kubectl.kubernetes.io/restartedAt\` (synced after the ConfigMap). If the Deployment is not synced from this folder, restart it by hand: \`${restartCommands(n)[0]}\`.`,
       command: restartCommands(n)[1],

@@ -228,6 +228,8 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
   public readonly baseline: any[];
   /** The Gateway API v1.2.1 standard install. */
   public readonly crds: CrdReference[];
+  /** The Gateway API v1.2.1 and KServe v0.15.1 CRDs: what KServe implements. */
+  public readonly validationBundles: string[] = ['gateway-api-v1.2.1', 'kserve-v0.15.1'];
   /** The Gateway as KServe's ingress config names it: `<namespace>/<name>`. */
   public readonly gatewayReference: string;
   /** True when Helm owns KServe. */
@@ -380,6 +382,13 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       if (helmCreatesGateway) for (const c of gatewayChecks(names)) second.addVerification(c);
       for (const c of enableChecks(names, 'helm')) second.addVerification(c);
     } else {
+      if (!controllerAfter) {
+        second.addManualStep({
+          timing: ManualStepTiming.AFTER_SYNC,
+          text: 'Restart the KServe controller: this folder changes only its ConfigMap, and the controller reads the ingress config at start-up (it chooses Ingress or HTTPRoute then).',
+          commands: restartCommands(names),
+        });
+      }
       for (const c of enableChecks(names, controllerAfter ? 'carried' : 'manual')) second.addVerification(c);
       if (serverSideWarning) second.addWarning(serverSideWarning);
       for (const w of configWarnings) second.addWarning(w);
@@ -427,6 +436,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
         `03 checks an inference request through the Gateway${isvc.test ? ` with the test InferenceService ${isvc.name}` : ''}.`,
       preflight: preflight(names, helmNames),
       notes: this.notes(gw, helmNames),
+      syncWaves: 'GatewayClass and ReferenceGrant first (-2), then the Gateway (-1), the ConfigMap (0), the controller Deployment (1) and the test InferenceService (2)',
     };
   }
 

@@ -186,9 +186,16 @@ export class GitOpsWriter {
   }
 
   private validateAll(rendered: RenderedMigration[]): void {
-    const validator = new ManifestValidator();
+    const validators = new Map<string, ManifestValidator>();
     const problems: string[] = [];
     for (const r of rendered) {
+      const bundles = r.migration.validationBundles;
+      const key = bundles ? bundles.join(',') : '';
+      let validator = validators.get(key);
+      if (!validator) {
+        validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
+        validators.set(key, validator);
+      }
       for (const s of r.stages) {
         const report = validator.validate(s.objects);
         for (const p of report.problems) {
@@ -244,6 +251,7 @@ export class GitOpsWriter {
         files: s.files.map((file, j) => ({ file, obj: s.objects[j] })),
         verifications: s.stage.verifications,
         beforeSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.BEFORE_SYNC),
+        afterSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_SYNC),
         afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
         warnings: s.stage.warnings,
       }));
@@ -278,6 +286,7 @@ export class GitOpsWriter {
       crds,
       crdsFolder: this.crdsFolder && crds.length > 0,
       examplesFolder: examples,
+      syncWaves: m.overview.syncWaves,
     }));
     fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson(r), null, 2)}\n`);
     return { name: m.migrationName, directory: dir, stages: written, objectCount };

@@ -25,6 +25,8 @@ export interface StageCommand {
 export enum ManualStepTiming {
   /** Before the stage's folder is synced (e.g. installing CRDs). */
   BEFORE_SYNC = 'before-sync',
+  /** Right after the stage's folder is synced, before it is verified (e.g. restarting a controller). */
+  AFTER_SYNC = 'after-sync',
   /** After the stage is synced and verified (e.g. removing what is no longer used). */
   AFTER_VERIFY = 'after-verify',
 }

@@ -14,6 +14,12 @@ export interface MigrationOverview {
    * @default - none
    */
   readonly notes?: string[];
+
+  /**
+   * One sentence on the Argo CD sync waves the objects carry.
+   * @default - pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)
+   */
+  readonly syncWaves?: string;
 }
 
 /** A CRD by upstream URL. */
@@ -44,6 +50,12 @@ export interface IMigration extends IConstruct {
   readonly namespace: string;
   /** The CRDs the stages need, by upstream URL (never written into stage folders). */
   readonly crds: CrdReference[];
+
+  /**
+   * The CRD bundles (names in `imports/crds.lock.json`) the stages are validated against.
+   * @default - the validator's default bundles (GIE v1.0.2, Gateway API v1.3.0, KServe, LlamaStack)
+   */
+  readonly validationBundles?: string[];
 }
 
 /** True when `x` looks like a migration (stages and a name). */

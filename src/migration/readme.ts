@@ -32,6 +32,7 @@ export interface StageReadmeInput {
   readonly files: Array<{ file: string; obj: any }>;
   readonly verifications: CommandText[];
   readonly beforeSync: StepText[];
+  readonly afterSync: StepText[];
   readonly afterVerify: StepText[];
   readonly warnings: string[];
 }
@@ -109,9 +110,11 @@ export function renderStageReadme(s: StageReadmeInput): string {
     '',
     ...commandBlock(`kubectl apply --server-side -k ${s.folder}`),
     '',
-    '## Verify',
-    '',
   );
+  if (s.afterSync.length > 0) {
+    lines.push('## Right after you sync', '', ...stepLines(s.afterSync));
+  }
+  lines.push('## Verify', '');
   s.verifications.forEach((v, i) => {
     lines.push(`${i + 1}. ${v.description}`, '', ...commandBlock(v.command).map((l) => `   ${l}`));
     if (v.expected) lines.push('', `   Expected: ${v.expected}`);
@@ -143,6 +146,7 @@ export interface MigrationReadmeInput {
   readonly crds: Array<{ description: string; url: string }>;
   readonly crdsFolder: boolean;
   readonly examplesFolder: string;
+  readonly syncWaves?: string;
 }
 
 /** The README of a migration's top folder. */
@@ -167,7 +171,7 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
     '',
     'Each folder holds the complete desired state of its stage, with a `kustomization.yaml` that lists exactly its files. Point one GitOps object at one stage folder at a time, with pruning on, and move it to the next folder in one reviewed Git change per stage:',
     '',
-    `- Argo CD: change the Application's \`spec.source.path\` (example: [\`${m.examplesFolder}/argocd-application.yaml\`](${m.examplesFolder}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2).`,
+    `- Argo CD: change the Application's \`spec.source.path\` (example: [\`${m.examplesFolder}/argocd-application.yaml\`](${m.examplesFolder}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: ${m.syncWaves ?? 'pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)'}.`,
     `- Flux: change the Kustomization's \`spec.path\` (example: [\`${m.examplesFolder}/flux-kustomization.yaml\`](${m.examplesFolder}/flux-kustomization.yaml)).`,
     '',
     'Rolling back is promoting the previous folder again.',

@@ -287,7 +287,9 @@ describe('KServeGatewayApiMigration, YAML mode with only the ingress JSON', () =
     const warning = /only its 'ingress' key \(from 'ingressConfig'\): apply it server-side only \(Argo CD ServerSideApply=true, Flux, or kubectl apply --server-side\), never with Replace=true/;
     expect(m.warnings).toEqual([expect.stringMatching(warning)]);
     for (const stage of m.stages) expect(stage.warnings).toEqual([expect.stringMatching(warning)]);
-    expect(m.stages[1].verifications[0].command).toBe('kubectl rollout restart deployment kserve-controller-manager -n kserve\nkubectl rollout status deployment kserve-controller-manager -n kserve');
+    const restart = m.stages[1].manualSteps.find((s) => s.timing === ManualStepTiming.AFTER_SYNC);
+    expect(restart?.commands).toEqual(['kubectl rollout restart deployment kserve-controller-manager -n kserve', 'kubectl rollout status deployment kserve-controller-manager -n kserve']);
+    expect(m.stages[1].verifications[0].command).toBe('kubectl get configmap inferenceservice-config -n kserve -o jsonpath=\'{.data.ingress}\'');
     expect(m.restartedAt).toBeUndefined();
   });
 
