@@ -1,4 +1,6 @@
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../../src/convert/llamastack';
+import { LlamaStackConverter } from '../../src/convert/llamastack-converter';
+import { convertLlamaStackDocuments } from '../../src/llamastack/convert-files';
 import * as guide from '../llamastack/guide-004';
 import { expectValid, parseYamlDocs, validator } from '../util';
 
@@ -421,5 +423,16 @@ describe('normalizeLlamaStackDraft', () => {
 
   test('given a v1alpha1 object, then it is an error saying to convert it first', () => {
     expect(() => normalizeLlamaStackDraft(v1alpha1({}))).toThrow(/'apiVersion' must be llamastack.io\/v1alpha2 \(got "llamastack.io\/v1alpha1"\): convert a v1alpha1 object first/);
+  });
+});
+describe('LlamaStackConverter', () => {
+  test('given the guide\'s Ollama example, then the jsii wrapper gives the same result as the functions', () => {
+    const before = parse(guide.OLLAMA_BEFORE);
+    const after = parse(guide.OLLAMA_AFTER);
+
+    expect(LlamaStackConverter.convert(before)).toEqual(convertLlamaStackDistribution(before));
+    expect(LlamaStackConverter.normalizeDraft(after)).toEqual(normalizeLlamaStackDraft(after));
+    expect(LlamaStackConverter.convertDocuments([before])).toEqual(convertLlamaStackDocuments([before]));
+    expect(LlamaStackConverter.EXTRAS_ANNOTATION).toBe(EXTRAS);
   });
 });
