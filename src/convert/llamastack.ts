@@ -258,7 +258,7 @@ function splitEnv(ctx: Context, mapKnown: boolean): EnvSplit {
     .map((f) => (withIds ? { name: f.model, provider: f.provider.provider } : { name: f.model }));
   const rest = env.filter((e) => !consumed.has(e?.name));
   if (rest.length > 0) {
-    ctx.warn(field, `${rest.map((e) => e?.name).join(', ')} moved as they are to spec.workload.overrides.env: v1alpha2 has no declarative field for them`);
+    ctx.warn(field, `${rest.map((e) => e?.name).join(', ')} moved unchanged to spec.workload.overrides.env: v1alpha2 has no declarative field for them`);
   }
   return { providers, models, rest: cloneJson(rest) };
 }

@@ -108,7 +108,7 @@ describe('convertLlamaStackDistribution: every row of the field tables', () => {
       },
     });
     expect(warnings).toEqual([
-      "LlamaStackDistribution my-llsd: 'spec.server.containerSpec.env' HF_TOKEN moved as they are to spec.workload.overrides.env: v1alpha2 has no declarative field for them",
+      "LlamaStackDistribution my-llsd: 'spec.server.containerSpec.env' HF_TOKEN moved unchanged to spec.workload.overrides.env: v1alpha2 has no declarative field for them",
     ]);
   });
 
@@ -217,7 +217,7 @@ describe('convertLlamaStackDistribution: warnings', () => {
       { name: 'TAVILY_SEARCH_API_KEY', valueFrom: { secretKeyRef: { name: 'tavily', key: 'key' } } },
     ]);
     expect(warnings).toEqual([
-      "LlamaStackDistribution my-llsd: 'spec.server.containerSpec.env' LLAMA_STACK_LOGGING, TAVILY_SEARCH_API_KEY moved as they are to spec.workload.overrides.env: v1alpha2 has no declarative field for them",
+      "LlamaStackDistribution my-llsd: 'spec.server.containerSpec.env' LLAMA_STACK_LOGGING, TAVILY_SEARCH_API_KEY moved unchanged to spec.workload.overrides.env: v1alpha2 has no declarative field for them",
     ]);
   });
 
