@@ -228,14 +228,15 @@ function splitEnv(ctx: Context, mapKnown: boolean): EnvSplit {
       const model = literal(modelVar);
       if (model !== undefined) consumed.add(family.model);
       else if (modelVar !== undefined) notMapped(family.model, 'it has no literal value to become a model name; declare resources.models by hand');
-      if (family.apiKey !== undefined && byName.has(family.apiKey)) {
-        const ref = byName.get(family.apiKey)?.valueFrom?.secretKeyRef;
-        const why = apiKeyNotMappable(byName.get(family.apiKey));
+      const apiKeyVar = family.apiKey !== undefined ? byName.get(family.apiKey) : undefined;
+      if (apiKeyVar !== undefined) {
+        const why = apiKeyNotMappable(apiKeyVar);
+        const ref = apiKeyVar.valueFrom?.secretKeyRef;
         if (why !== undefined) {
-          notMapped(family.apiKey, why);
+          notMapped(family.apiKey!, why);
         } else {
           provider.secretRefs = { api_key: { name: ref.name, key: ref.key } };
-          consumed.add(family.apiKey);
+          consumed.add(family.apiKey!);
           if (ref.optional === true) {
             ctx.warn(`${field}[${family.apiKey}].valueFrom.secretKeyRef.optional`, 'was dropped: a secretRefs entry is always required, so the Secret must exist');
           }

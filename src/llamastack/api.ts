@@ -47,6 +47,3 @@ export const GENERATED_CONFIG_FIELDS = ['providers', 'resources', 'storage', 'di
 /** KV storage backends, and SQL storage backends. */
 export const KV_STORAGE_TYPES = ['sqlite', 'redis'];
 export const SQL_STORAGE_TYPES = ['sqlite', 'postgres'];
-
-/** The server port when `networking.port` is not set. */
-export const DEFAULT_PORT = 8321;

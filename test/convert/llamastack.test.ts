@@ -258,6 +258,18 @@ describe('convertLlamaStackDistribution: warnings', () => {
     expect(warnings[0]).toMatch(message);
   });
 
+  test('given an optional API key Secret, then it still becomes secretRefs.api_key, and the dropped optional flag is warned of', () => {
+    const env = [
+      { name: 'VLLM_URL', value: 'http://vllm:8000/v1' },
+      { name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: 'vllm-secret', key: 'api-key', optional: true } } },
+    ];
+
+    const { object, warnings } = convert(v1alpha1({ containerSpec: { env } }));
+
+    expect(object.spec.providers.inference[0].secretRefs).toEqual({ api_key: { name: 'vllm-secret', key: 'api-key' } });
+    expect(warnings).toEqual([expect.stringMatching(/'spec.server.containerSpec.env\[VLLM_API_KEY\].valueFrom.secretKeyRef.optional' was dropped: a secretRefs entry is always required/)]);
+  });
+
   test('given mapKnownEnv false, then every env var is copied as it is, like the operator\'s webhook', () => {
     const env = parse(guide.OLLAMA_BEFORE).spec.server.containerSpec.env;
 
