@@ -229,7 +229,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
   /** The Gateway API v1.2.1 standard install. */
   public readonly crds: CrdReference[];
   /** The Gateway API v1.2.1 and KServe v0.15.1 CRDs: what KServe implements. */
-  public readonly validationBundles: string[] = ['gateway-api-v1.2.1', 'kserve-v0.15.1'];
+  public readonly validationBundles?: string[] = ['gateway-api-v1.2.1', 'kserve-v0.15.1'];
   /** The Gateway as KServe's ingress config names it: `<namespace>/<name>`. */
   public readonly gatewayReference: string;
   /** True when Helm owns KServe. */
