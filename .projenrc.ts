@@ -52,6 +52,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    coverageText: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
@@ -98,6 +99,8 @@ project.addTask('test:fuzz', {
   steps: [{ spawn: 'fetch-crds' }, { exec: 'jest --testMatch "<rootDir>/test/**/*.property.test.ts" --updateSnapshot=none' }],
 });
 
+// jsii-pacmak appends its outdir when missing: keep it here so a build never changes .npmignore.
+project.npmignore?.addPatterns('# Exclude jsii outdir', 'build');
 project.npmignore?.exclude('/bench/', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile');
 project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/');
 

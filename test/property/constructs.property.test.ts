@@ -67,19 +67,28 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
   });
 
   test('WeightedInferenceRoute', () => {
+    const weight = fc.integer({ min: 0, max: 1_000_000 });
     const backends = fc.uniqueArray(externalPool, { minLength: 1, maxLength: 16, selector: (p) => `${p.poolGroup}/${p.poolName}` })
-      .chain((pools) => fc.tuple(fc.constant(pools), fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: pools.length, maxLength: pools.length })))
+      .chain((pools) => fc.tuple(fc.constant(pools), fc.array(weight, { minLength: pools.length, maxLength: pools.length })))
+      // At least one weight above 0: a rule of zero weights is invalid input, tested below.
       .map(([pools, weights]) => pools.map((pool, i) => ({ pool, weight: weights.every((w) => w === 0) && i === 0 ? 1 : weights[i] })));
     const match = fc.record({
       path: fc.option(fc.record({ value: path }), { nil: undefined }),
-      headers: fc.option(fc.uniqueArray(fc.record({ name: headerName, value: dnsLabel(10) }), { maxLength: 3, selector: (h) => h.name.toLowerCase() }), { nil: undefined }),
+      headers: fc.option(
+        fc.uniqueArray(fc.record({ name: headerName, value: dnsLabel(10) }), { maxLength: 3, selector: (h) => h.name.toLowerCase() }),
+        { nil: undefined },
+      ),
     });
     fc.assert(fc.property(
       fc.record({
         name: dnsLabel(40),
         gateways: fc.uniqueArray(dnsLabel(15), { minLength: 1, maxLength: 3 }),
         hostnames: fc.uniqueArray(hostname, { maxLength: 4 }),
-        rules: fc.array(fc.record({ backends, matches: fc.array(match, { minLength: 1, maxLength: 4 }), timeoutSeconds: fc.option(fc.integer({ min: 1, max: 3600 }), { nil: undefined }) }), { minLength: 1, maxLength: 4 }),
+        rules: fc.array(fc.record({
+          backends,
+          matches: fc.array(match, { minLength: 1, maxLength: 4 }),
+          timeoutSeconds: fc.option(fc.integer({ min: 1, max: 3600 }), { nil: undefined }),
+        }), { minLength: 1, maxLength: 4 }),
       }),
       (p) => {
         const chart = newChart();
@@ -87,7 +96,11 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
           name: p.name,
           parentRefs: p.gateways.map((name) => ({ name })),
           hostnames: p.hostnames,
-          rules: p.rules.map((r) => ({ backends: r.backends, matches: r.matches, requestTimeout: r.timeoutSeconds ? Duration.seconds(r.timeoutSeconds) : undefined })),
+          rules: p.rules.map((r) => ({
+            backends: r.backends,
+            matches: r.matches,
+            requestTimeout: r.timeoutSeconds ? Duration.seconds(r.timeoutSeconds) : undefined,
+          })),
         });
         const objects = Testing.synth(chart);
         expect(problemsOf(objects)).toBe('');
@@ -102,7 +115,10 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
         carried: fc.boolean(),
         steps: fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 5 }).map((s) => [...s].sort((a, b) => a - b)),
         strategy: fc.constantFrom(MigrationStrategy.WEIGHTED_SHIFT, MigrationStrategy.HEADER_PREVIEW_CUTOVER),
-        objectives: fc.uniqueArray(fc.record({ name: dnsLabel(20), priority: fc.integer({ min: -10, max: 10 }) }), { maxLength: 4, selector: (o) => o.name }),
+        objectives: fc.uniqueArray(
+          fc.record({ name: dnsLabel(20), priority: fc.integer({ min: -10, max: 10 }) }),
+          { maxLength: 4, selector: (o) => o.name },
+        ),
         matches: fc.option(fc.array(fc.record({ path: fc.record({ value: path }) }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
         hostnames: fc.option(fc.uniqueArray(hostname, { minLength: 1, maxLength: 2 }), { nil: undefined }),
         provider,
@@ -145,12 +161,17 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
   });
 });
 
+/** A number in min..max that is not an integer. */
+function fraction(min: number, max: number): fc.Arbitrary<number> {
+  return fc.double({ min, max, noNaN: true }).filter((d) => !Number.isInteger(d));
+}
+
 describe('property: invalid props give an Error that names the prop, never a TypeError', () => {
   const pool = (props: any) => () => new InferencePoolGa(newChart(), 'pool', { name: 'p', modelServerSelector: { app: 'x' }, ...props });
 
   test('out-of-range or fractional target ports', () => {
     fc.assert(fc.property(
-      fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ min: 1.0001, max: 65534, noNaN: true }).filter((d) => !Number.isInteger(d)), fc.constant(Number.NaN)),
+      fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fraction(1.0001, 65534), fc.constant(Number.NaN)),
       (targetPort) => {
         expect(errorOf(pool({ targetPort })).message).toMatch(/test\/pool: 'targetPort' must be an integer in 1\.\.65535/);
       },
@@ -159,7 +180,7 @@ describe('property: invalid props give an Error that names the prop, never a Typ
 
   test('out-of-range or fractional weights', () => {
     fc.assert(fc.property(
-      fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 1_000_001 }), fc.double({ min: 0.001, max: 999_999, noNaN: true }).filter((d) => !Number.isInteger(d))),
+      fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: 1_000_001 }), fraction(0.001, 999_999)),
       (weight) => {
         const build = () => new WeightedInferenceRoute(newChart(), 'route', {
           parentRefs: [{ name: 'gw' }],
@@ -197,7 +218,9 @@ describe('property: invalid props give an Error that names the prop, never a Typ
   });
 
   test('steps that do not increase', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 2, maxLength: 6 }).filter((s) => s.some((v, i) => i > 0 && v <= s[i - 1])), (steps) => {
+    const notIncreasing = fc.array(fc.integer({ min: 1, max: 99 }), { minLength: 2, maxLength: 6 })
+      .filter((s) => s.some((v, i) => i > 0 && v <= s[i - 1]));
+    fc.assert(fc.property(notIncreasing, (steps) => {
       const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', {
         alphaPool: { existing: { name: 'a-alpha', modelServerSelector: { app: 'x' } } },
         gateway: { name: 'gw' },
@@ -208,7 +231,10 @@ describe('property: invalid props give an Error that names the prop, never a Typ
   });
 
   test('arbitrary junk in any prop never escapes as a TypeError', () => {
-    const junk = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.string(), fc.boolean(), fc.array(fc.anything(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+    const junk = fc.oneof(
+      fc.constant(null), fc.constant(undefined), fc.integer(), fc.string(), fc.boolean(),
+      fc.array(fc.anything(), { maxLength: 2 }), fc.object({ maxDepth: 1 }),
+    );
     fc.assert(fc.property(fc.constantFrom('name', 'namespace', 'modelServerSelector', 'targetPort', 'failureMode', 'provider', 'modelServerType', 'endpointPicker'), junk, (prop, value) => {
       try {
         pool({ [prop]: value })();
