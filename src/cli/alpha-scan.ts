@@ -1,6 +1,11 @@
 /**
  * Finds the alpha objects of a directory and says what each becomes and whether a target Gateway API
  * Inference Extension release still serves its API. Pure: objects in, a report out, then text.
+ *
+ * Listed: v1alpha2 InferencePools and InferenceModels, llamastack.io/v1alpha1 LlamaStackDistributions
+ * and a KServe `inferenceservice-config` whose ingress is not on Gateway API. InferenceObjectives are
+ * not listed: they are what the migration produces (an InferenceModel's note says when the target no
+ * longer serves them either).
  */
 import { displayPath, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
@@ -26,6 +31,8 @@ export interface ScanFinding {
   readonly servedBy: string;
   /** More to know, for people. */
   readonly note?: string;
+  /** True when the object is in a stage folder written by inference-migrate. */
+  readonly generated?: boolean;
 }
 
 /** What `scan` found. */
@@ -53,6 +60,7 @@ export function scanObjects(objects: SourceObject[], target: GieVersion): ScanRe
       kind: obj.kind,
       ...(typeof (obj.metadata.namespace ?? source.namespaceHint) === 'string' ? { namespace: obj.metadata.namespace ?? source.namespaceHint } : {}),
       name: obj.metadata.name,
+      ...(source.generated ? { generated: true } : {}),
     };
     const ns = base.namespace ? `${base.namespace}/` : '';
     const gie = (extra: { becomes: string; note?: string }) => {
@@ -68,8 +76,6 @@ export function scanObjects(objects: SourceObject[], target: GieVersion): ScanRe
         becomes: `InferenceObjective ${ns}${obj.metadata.name} (${INFERENCE_OBJECTIVE}), priority ${priorityFor(criticality)} (criticality ${criticality})`,
         ...(objectiveServed ? {} : { note: `GIE ${t} does not serve InferenceObjective either (served v1.0.0–v1.5.x): migrate with the CRDs of a release from v1.0.x to v1.4.x, which serve both pools` }),
       });
-    } else if (obj.apiVersion === INFERENCE_OBJECTIVE && obj.kind === 'InferenceObjective') {
-      gie({ becomes: 'no successor in GIE v1.6.0 (InferenceObjective was removed there): keep a release up to v1.5.x while you rely on objectives' });
     } else if (obj.apiVersion === 'llamastack.io/v1alpha1' && obj.kind === 'LlamaStackDistribution') {
       findings.push({
         ...base,
@@ -146,7 +152,7 @@ export function formatScan(report: ScanReport, format: 'text' | 'json' | 'markdo
     const lines = [
       `| file | object | becomes | served by GIE ${report.target} |`,
       '|---|---|---|---|',
-      ...report.findings.map((f) => `| \`${cell(where(f))}\` | ${cell(objectText(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} | ${cell(servedText(f, report.target))} |`),
+      ...report.findings.map((f) => `| \`${cell(where(f))}\`${f.generated ? ' (stage folder)' : ''} | ${cell(objectText(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} | ${cell(servedText(f, report.target))} |`),
     ];
     return `${report.findings.length > 0 ? `${lines.join('\n')}\n\n` : ''}${summary(report)}.\n`;
   }
@@ -155,6 +161,7 @@ export function formatScan(report: ScanReport, format: 'text' | 'json' | 'markdo
     `  becomes: ${f.becomes}`,
     `  served:  ${servedText(f, report.target)}`,
     ...(f.note ? [`  note:    ${f.note}`] : []),
+    ...(f.generated ? ['  origin:  a stage folder written by inference-migrate (applied while that stage is synced)'] : []),
   ].join('\n'));
   return `${blocks.length > 0 ? `${blocks.join('\n\n')}\n\n` : ''}${summary(report)}\n`;
 }

@@ -31,6 +31,8 @@ export interface SourceObject extends SourceLocation {
   readonly node?: Node;
   /** Line counter of the file, to turn node offsets into lines. */
   readonly lines?: LineCounter;
+  /** True when the file is in a directory this tool (or the library's GitOpsWriter) wrote. */
+  readonly generated?: boolean;
 }
 
 /** A document (or file, or directory) that is not a Kubernetes object, and why. */
@@ -107,8 +109,8 @@ export function displayPath(root: string, file: string): string {
 /** Options of readRepo. */
 export interface ReadOptions {
   /**
-   * Skip directories written by this tool (they hold a marker file): its output is not input to plan
-   * or scan. `validate` reads them.
+   * Skip directories written by this tool (they hold a marker file): its output is not input to
+   * `plan`. `scan` and `validate` read them (their objects are marked `generated`).
    * @default true
    */
   readonly skipOutputs?: boolean;
@@ -126,7 +128,8 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
 
   const files: string[] = [];
   const skipped: SkippedDocument[] = [];
-  walk(root, '', files, skipped, new Set([fs.realpathSync(root)]), options.skipOutputs ?? true);
+  const generated = new Set<string>();
+  walk(root, '', { files, skipped, generated, seen: new Set([fs.realpathSync(root)]), skipOutputs: options.skipOutputs ?? true }, false);
   files.sort();
 
   const context = readLayout(root, files, skipped);
@@ -147,7 +150,8 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
     problems.push(...parsed.problems);
     skipped.push(...parsed.skipped);
     const hint = context.namespaceHints.get(file);
-    objects.push(...parsed.objects.map((o) => (hint !== undefined ? { ...o, namespaceHint: hint } : o)));
+    const extra = { ...(hint !== undefined ? { namespaceHint: hint } : {}), ...(generated.has(file) ? { generated: true } : {}) };
+    objects.push(...parsed.objects.map((o) => ({ ...o, ...extra })));
   }
   if (problems.length > 0) throw new InputError(problems, root);
   skipped.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
@@ -162,13 +166,25 @@ function statOrUndefined(p: string): fs.Stats | undefined {
   }
 }
 
-function walk(root: string, rel: string, files: string[], skipped: SkippedDocument[], seen: Set<string>, skipOutputs: boolean): void {
+interface WalkState {
+  readonly files: string[];
+  readonly skipped: SkippedDocument[];
+  /** Files inside directories this tool wrote. */
+  readonly generated: Set<string>;
+  /** Real paths of the directories visited (symbolic link loops). */
+  readonly seen: Set<string>;
+  readonly skipOutputs: boolean;
+}
+
+function walk(root: string, rel: string, state: WalkState, insideOutput: boolean): void {
   const dir = path.join(root, rel);
   const entries = fs.readdirSync(dir).sort();
-  if (skipOutputs && rel !== '' && (entries.includes(CLI_OUTPUT_MARKER) || entries.includes(WRITER_MARKER))) {
-    skipped.push({ file: `${toPosix(rel)}/`, line: 0, reason: 'written by inference-migrate (stage folders are output, not input)' });
+  const isOutput = rel !== '' && (entries.includes(CLI_OUTPUT_MARKER) || entries.includes(WRITER_MARKER));
+  if (isOutput && state.skipOutputs) {
+    state.skipped.push({ file: `${toPosix(rel)}/`, line: 0, reason: 'written by inference-migrate (stage folders are output, not input)' });
     return;
   }
+  const generated = insideOutput || isOutput;
   for (const name of entries) {
     const childRel = rel === '' ? name : path.join(rel, name);
     const stat = statOrUndefined(path.join(root, childRel));
@@ -176,15 +192,16 @@ function walk(root: string, rel: string, files: string[], skipped: SkippedDocume
     if (stat.isDirectory()) {
       if (SKIPPED_DIRS.has(name)) continue;
       if (name.startsWith('.')) {
-        skipped.push({ file: `${toPosix(childRel)}/`, line: 0, reason: 'hidden directory' });
+        state.skipped.push({ file: `${toPosix(childRel)}/`, line: 0, reason: 'hidden directory' });
         continue;
       }
       const real = fs.realpathSync(path.join(root, childRel));
-      if (seen.has(real)) continue; // a symbolic link loop
-      seen.add(real);
-      walk(root, childRel, files, skipped, seen, skipOutputs);
+      if (state.seen.has(real)) continue; // a symbolic link loop
+      state.seen.add(real);
+      walk(root, childRel, state, generated);
     } else if (stat.isFile() && (YAML_FILE.test(name) || name === 'Kustomization')) {
-      files.push(toPosix(childRel));
+      state.files.push(toPosix(childRel));
+      if (generated) state.generated.add(toPosix(childRel));
     }
   }
 }

@@ -50,17 +50,24 @@ describe('scanObjects', () => {
     expect(scanExitCode(report)).toBe(2);
   });
 
-  test('given a KServe config already on Gateway API, an InferenceObjective and a GA pool, then only the objective is found', () => {
+  test('given a KServe config already on Gateway API, an InferenceObjective and a GA pool, then nothing is found', () => {
     const text = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inferenceservice-config\n  namespace: kserve\ndata:\n  ingress: \'{"enableGatewayApi": true, "kserveIngressGateway": "kserve/kserve-ingress-gateway"}\'',
       'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceObjective\nmetadata:\n  name: chat\nspec:\n  priority: 1\n  poolRef:\n    name: p',
       'apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata:\n  name: p',
     ].join('\n---\n');
 
-    const report = scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.6.0'));
+    expect(scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.6.0')).findings).toEqual([]);
+  });
 
-    expect(report.findings.map((f) => `${f.kind} ${f.name} served=${f.served}`)).toEqual(['InferenceObjective chat served=false']);
-    expect(scanExitCode(scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.5.0')))).toBe(2);
+  test('given objects from a stage folder written by inference-migrate, then they are listed and marked', () => {
+    const objects = parseYamlText('apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: p-alpha\n', 'm/01-side-by-side/pool.yaml').objects
+      .map((o) => ({ ...o, generated: true }));
+
+    const report = scanObjects(objects, v('v1.6.0'));
+
+    expect(report.findings.map((f) => f.generated)).toEqual([true]);
+    expect(formatScan(report, 'text', 'repo')).toContain('  origin:  a stage folder written by inference-migrate (applied while that stage is synced)\n');
   });
 
   test('given nothing alpha, then the exit code is 0 and the text says so', () => {

@@ -137,6 +137,27 @@ describe('scan', () => {
     expect(run.stdout).toContain('| `test/cli/fixtures/other-apis/llamastack.yaml:1` | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha1) | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha2)');
   });
 
+  test('given stage folders written by plan, then their alpha objects are listed too, marked as such', () => {
+    const repo = tempDir('repo-');
+    fs.cpSync(path.join(FIXTURES, 'one-pool'), path.join(repo, 'apps'), { recursive: true });
+    expect(runCli(['plan', '--from', path.join(repo, 'apps'), '--out', path.join(repo, 'migrations'), '--no-validate']).status).toBe(0);
+
+    const run = runCli(['scan', repo, '--output', 'json']);
+
+    expect(run.status).toBe(3);
+    const found = JSON.parse(run.stdout).findings.map((f: any) => `${f.file.slice(repo.length + 1)}:${f.line} ${f.kind} ${f.generated ? 'generated' : 'source'}`);
+    expect(found).toEqual([
+      'apps/apps/llm/inference-models.yaml:1 InferenceModel source',
+      'apps/apps/llm/inference-models.yaml:12 InferenceModel source',
+      'apps/apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136 InferencePool source',
+      ...['01-side-by-side', '02-shift-50', '03-finalize'].flatMap((stage) => [
+        `migrations/vllm-llama3-8b-instruct/${stage}/inferencemodel-base-model.yaml:1 InferenceModel generated`,
+        `migrations/vllm-llama3-8b-instruct/${stage}/inferencemodel-food-review.yaml:1 InferenceModel generated`,
+        `migrations/vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml:1 InferencePool generated`,
+      ]),
+    ]);
+  });
+
   test('given nothing alpha, then the exit code is 0', () => {
     expect(runCli(['scan', 'test/cli/fixtures/nothing'])).toEqual({ status: 0, stdout: 'no alpha objects found (target GIE v1.6.0)\n', stderr: '' });
   });
