@@ -39,6 +39,11 @@ export interface PlanOptions {
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
+  /**
+   * How the READMEs name the files that were read: `prefix/<file>`, and what the paths are relative to.
+   * @default - paths relative to the directory that was read
+   */
+  readonly sourcePaths?: { readonly prefix: string; readonly relativeTo: string };
 }
 
 /** A step for a stage README. */
@@ -409,14 +414,16 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   // The objects the stages now own, by file: they must leave their old place in the same change.
   const owned = [...carried, ...parts.routes];
   const files = [...new Set(owned.map((l) => l.source.file))].sort();
+  const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   const listing = files.map((f) => {
     const here = owned.filter((l) => l.source.file === f).sort((a, b) => a.source.line - b.source.line);
-    return `- \`${f}\`: ${here.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (line ${l.source.line})`).join(', ')}`;
+    const shown = sourcePaths.prefix === '' || sourcePaths.prefix === '.' ? f : `${sourcePaths.prefix.replace(/\/$/, '')}/${f}`;
+    return `- \`${shown}\`: ${here.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (line ${l.source.line})`).join(', ')}`;
   });
   manualSteps.unshift({
     stage: 'first',
     text: 'The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place ' +
-      '(paths relative to the planned directory) in the same Git change that points your GitOps tool at 01-side-by-side; ' +
+      `(paths relative to ${sourcePaths.relativeTo}) in the same Git change that points your GitOps tool at 01-side-by-side; ` +
       'otherwise two tools (or two Applications) fight over them:\n' + listing.join('\n'),
   });
 

@@ -215,17 +215,24 @@ function pruneEmptyParents(root: string, rel: string): void {
 }
 
 /**
- * Path of `out` inside its Git repository (for the example Argo CD and Flux manifests), found by
- * looking for `.git` above it; `out` as given when it is relative and no repository is found, else `.`.
+ * Path of `p` relative to the root of the Git repository that holds it (found by looking for `.git`
+ * above it), with `/` separators; undefined when it is in no repository.
  */
-export function repoPathOf(out: string): string {
-  const abs = realPathOf(out);
-  let dir = path.dirname(abs);
+export function gitRelativePath(p: string): string | undefined {
+  const abs = realPathOf(p);
+  let dir = abs;
   for (;;) {
     if (fs.existsSync(path.join(dir, '.git'))) return path.relative(dir, abs).split(path.sep).join('/') || '.';
     const parent = path.dirname(dir);
-    if (parent === dir) break;
+    if (parent === dir) return undefined;
     dir = parent;
   }
-  return path.isAbsolute(out) ? '.' : path.normalize(out).split(path.sep).join('/');
+}
+
+/**
+ * Path of `out` inside its Git repository (for the example Argo CD and Flux manifests); `out` as given
+ * when it is relative and no repository is found, else `.`.
+ */
+export function repoPathOf(out: string): string {
+  return gitRelativePath(out) ?? (path.isAbsolute(out) ? '.' : path.normalize(out).split(path.sep).join('/'));
 }

@@ -110,8 +110,10 @@ describe('plan', () => {
     test('then the first stage README says which files the carried objects must leave', () => {
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
       expect(readme).toContain('The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place');
-      expect(readme).toContain('- `apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
-      expect(readme).toContain('- `apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
+      // The fixture is inside this package's Git repository: paths are named from its root.
+      expect(readme).toContain('(paths relative to the root of the Git repository) in the same Git change that points your GitOps tool at 01-side-by-side');
+      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
+      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
@@ -126,6 +128,16 @@ describe('plan', () => {
     expect(stages.map((s) => s.folder)).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-shift-90', '05-finalize', '06-cleanup']);
     expect(backends(find(stages[1], 'HTTPRoute'))[0]).toEqual(['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=90', 'inference.networking.k8s.io/vllm-llama3-8b-instruct-v1=10']);
     expect(find(stages[5], 'InferencePool').metadata.name).toBe('vllm-llama3-8b-instruct-v1');
+  });
+
+  test('given a directory outside any Git repository, then the README names the files relative to --from', () => {
+    const from = tempDir('repo-');
+    fs.cpSync(path.join(FIXTURES, 'shared-pool'), from, { recursive: true });
+    const out = path.join(tempDir(), 'out');
+    expect(runCli(['plan', '--from', from, '--out', out, '--no-validate']).status).toBe(0);
+    const readme = fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
+    expect(readme).toContain(`(paths relative to the planned directory ${from}) in the same Git change`);
+    expect(readme).toContain('- `routes/chat.yaml`: HTTPRoute chat (line 1)\n');
   });
 
   describe('given two pools in two namespaces', () => {

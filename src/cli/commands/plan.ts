@@ -73,7 +73,11 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
 
   const repo = reader.readRepo(flags.from);
   if (flags.verbose) printSkipped(io, repo.root, repo.skipped, reader.displayPath);
+  const fromInGit = output.gitRelativePath(flags.from);
   const plan = planner.planRepo(repo, {
+    sourcePaths: fromInGit !== undefined
+      ? { prefix: fromInGit, relativeTo: 'the root of the Git repository' }
+      : { prefix: '', relativeTo: `the planned directory ${flags.from}` },
     steps: flags.steps,
     provider: flags.provider,
     gateway: flags.gateway,
