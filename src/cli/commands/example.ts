@@ -1,0 +1,52 @@
+import { Command } from 'commander';
+import type { CliCommand } from './index';
+import { CliContext, EXIT } from '../context';
+import { load } from '../lazy';
+import type * as Output from '../output-dir';
+
+interface ExampleFlags {
+  readonly out: string;
+  readonly gke?: boolean;
+  readonly force?: boolean;
+  readonly validate?: boolean;
+}
+
+/** `example`: writes the stages of the built-in examples (the upstream guides' migrations). */
+export const exampleCommand: CliCommand = {
+  path: ['example'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('example')
+      .summary('write the stages of the built-in examples (the upstream guides\' migrations)')
+      .description('Writes the migrations of the upstream v1alpha2-to-v1 guide (zero-downtime and simple paths for the pool ' +
+        'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route), or with --gke the GKE guide\'s variant, as GitOps stage folders.')
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .option('--gke', 'write the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview) instead')
+      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .option('--validate', 'validate every stage against the pinned CRDs before writing (the tests do this already)')
+      .addHelpText('after', [
+        '',
+        'Example:',
+        '  $ inference-migrate example --out dist',
+        '',
+        'Exit codes: 0 written, 1 refused --out, 64 usage error.',
+      ].join('\n'))
+      .action((flags: ExampleFlags) => {
+        const output = load<typeof Output>('./output-dir');
+        const checked = output.checkOutputDir(flags.out, { force: flags.force });
+        const { App } = load<typeof import('cdk8s')>('cdk8s');
+        const { GuideExamples } = load<typeof import('../../examples/guide-examples')>('../examples/guide-examples');
+        const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+        const app = new App({ outdir: '.' });
+        const migrations = flags.gke ? [GuideExamples.gke(app)] : [GuideExamples.zeroDowntime(app), GuideExamples.simple(app)];
+        const repoPath = output.repoPathOf(flags.out);
+        let written: Array<{ name: string; stages: Array<{ folder: string }> }> = [];
+        output.writeOutput(checked, { command: 'example', version: ctx.version }, (dir) => {
+          written = new GitOpsWriter({ outdir: dir, validate: flags.validate ?? false, repoPath }).writeMigrations(migrations);
+        });
+        const lines = [`wrote ${written.length} example migration${written.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+        for (const m of written) lines.push(`  ${m.name}/: ${m.stages.map((s) => s.folder).join(', ')}`);
+        ctx.io.stdout(`${lines.join('\n')}\n`);
+        ctx.exitCode = EXIT.OK;
+      });
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * The registry of commands. Each command lives in its own file and registers its flags, help and
+ * action on a parent commander Command; heavy modules are loaded only when its action runs. A command
+ * in a group (e.g. a future `convert llamastack`) names the group in its path; the group is created
+ * once, with the description given here.
+ */
+import type { Command } from 'commander';
+import { exampleCommand } from './example';
+import { planCommand } from './plan';
+import { scanCommand } from './scan';
+import { validateCommand } from './validate';
+import type { CliContext } from '../context';
+
+/** One command of the CLI. */
+export interface CliCommand {
+  /** The words that invoke it: `['plan']`, or `['convert', 'llamastack']` for a command in a group. */
+  readonly path: string[];
+  /** Adds the command (flags, help, action) under `parent`; returns it. */
+  register(parent: Command, ctx: CliContext): Command;
+}
+
+/** Descriptions of command groups (the first words of multi-word command paths). */
+export const COMMAND_GROUPS: { readonly [name: string]: string } = {};
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: CliCommand[] = [scanCommand, planCommand, validateCommand, exampleCommand];

@@ -1,0 +1,48 @@
+import { Command, Option } from 'commander';
+import type { CliCommand } from './index';
+import { parseGieTarget } from './options';
+import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
+import type * as Scan from '../alpha-scan';
+import { CliContext, printSkipped } from '../context';
+import { load } from '../lazy';
+import type * as Reader from '../repo-reader';
+
+interface ScanFlags {
+  readonly targetGie: string;
+  readonly output: 'text' | 'json' | 'markdown';
+  readonly verbose?: boolean;
+}
+
+/** `scan`: lists the alpha objects under a directory. */
+export const scanCommand: CliCommand = {
+  path: ['scan'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('scan')
+      .summary('list the alpha objects under a directory and whether a GIE release still serves them')
+      .description('Lists every alpha object under DIR with its file and line: InferencePool and InferenceModel ' +
+        '(inference.networking.x-k8s.io/v1alpha2), LlamaStackDistribution llamastack.io/v1alpha1, and a KServe inferenceservice-config ' +
+        'whose ingress is not on Gateway API yet; says what each becomes and whether the target GIE release still serves its API. ' +
+        'Stage folders written by plan are read too: their alpha objects are applied until the cleanup stage.')
+      .argument('<dir>', 'directory of manifests to read')
+      .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
+      .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+      .addHelpText('after', [
+        '',
+        'Examples:',
+        '  $ inference-migrate scan gitops/',
+        '  $ inference-migrate scan gitops/ --target-gie v1.4.0 --output markdown',
+        '',
+        'Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,',
+        '3 found objects whose API the target no longer serves, 1 bad input, 64 usage error.',
+      ].join('\n'))
+      .action((dir: string, flags: ScanFlags, cmd: Command) => {
+        const reader = load<typeof Reader>('./repo-reader');
+        const scan = load<typeof Scan>('./alpha-scan');
+        const repo = reader.readRepo(dir, { skipOutputs: false });
+        if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+        const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!);
+        ctx.io.stdout(scan.formatScan(report, flags.output, repo.root));
+        ctx.exitCode = scan.scanExitCode(report);
+      });
+  },
+};

@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import type { CliCommand } from './index';
+import { CliContext, EXIT, printSkipped } from '../context';
+import { load } from '../lazy';
+import type * as Reader from '../repo-reader';
+import type * as SourceValidation from '../source-validation';
+
+/** `validate`: checks the manifests under a directory against the pinned CRDs and core schemas. */
+export const validateCommand: CliCommand = {
+  path: ['validate'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('validate')
+      .summary('check the manifests under a directory against the pinned CRDs and core schemas')
+      .description('Validates every Kubernetes object under DIR the way an API server would: custom resources against the pinned CRDs ' +
+        '(OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. Prints each problem with file, line, object and field.')
+      .argument('<dir>', 'directory of manifests to read')
+      .addHelpText('after', [
+        '',
+        'Example:',
+        '  $ inference-migrate validate migrations/vllm-llama3-8b-instruct',
+        '',
+        'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error.',
+      ].join('\n'))
+      .action((dir: string, _flags: unknown, cmd: Command) => {
+        const reader = load<typeof Reader>('./repo-reader');
+        const repo = reader.readRepo(dir, { skipOutputs: false });
+        if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+        const problems = load<typeof SourceValidation>('./source-validation').validateSources(repo.objects);
+        for (const p of problems) ctx.io.stdout(`${reader.displayPath(repo.root, p.file)}:${p.line}: ${p.message}\n`);
+        const objects = `${repo.objects.length} object${repo.objects.length === 1 ? '' : 's'} in ${repo.files.length} file${repo.files.length === 1 ? '' : 's'}`;
+        if (problems.length > 0) {
+          const bad = new Set(problems.map((p) => `${p.file}:${p.object}`)).size;
+          ctx.io.stderr(`error: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} of ${objects}\n`);
+          ctx.exitCode = EXIT.FAILURE;
+          return;
+        }
+        ctx.io.stdout(`${objects}: no problems\n`);
+        ctx.exitCode = EXIT.OK;
+      });
+  },
+};

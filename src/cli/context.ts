@@ -1,0 +1,55 @@
+/**
+ * What every command gets: where to print, the package version, exit codes, and the errors that map
+ * to them. Light: loaded at start-up.
+ */
+
+/** Exit codes shared by all commands (scan adds 2 and 3). */
+export const EXIT = {
+  /** Success. */
+  OK: 0,
+  /** Bad input, failed validation, refused output. */
+  FAILURE: 1,
+  /** Usage error: unknown flag, missing argument, bad flag value (EX_USAGE). */
+  USAGE: 64,
+} as const;
+
+/** Where the CLI prints. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Shared by the commands of one run. */
+export interface CliContext {
+  readonly io: CliIo;
+  /** Version of the package. */
+  readonly version: string;
+  /** Exit code the command chose (0 unless set). */
+  exitCode: number;
+}
+
+/**
+ * A usage error found by a command after commander parsed the flags (e.g. two flags that cannot be
+ * combined): exit 64, with the command's usage.
+ */
+export class UsageError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Prints warnings to stderr, one `warning:` line (or paragraph) each. */
+export function printWarnings(io: CliIo, warnings: string[]): void {
+  for (const w of warnings) io.stderr(`warning: ${w.split('\n').join('\n  ')}\n`);
+}
+
+/** Prints what was skipped while reading a directory (with --verbose). */
+export function printSkipped(
+  io: CliIo,
+  root: string,
+  skipped: Array<{ file: string; line: number; reason: string }>,
+  display: (root: string, file: string) => string,
+): void {
+  for (const s of skipped) io.stderr(`skipped ${display(root, s.file)}${s.line > 0 ? `:${s.line}` : ''}: ${s.reason}\n`);
+}

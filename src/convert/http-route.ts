@@ -1,0 +1,206 @@
+/**
+ * Pure conversion of an existing HTTPRoute manifest into the `MigrationRoute` of one alpha
+ * InferencePool: the rules that send traffic only to that pool become pool rules (their matches,
+ * filters and timeouts are kept; each stage decides their backends), rules that do not touch the pool
+ * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
+ */
+import { desiredState } from '../inference/alpha-pool-facts';
+import { ALPHA_GROUP, GATEWAY_GROUP, GA_POOL_GROUP } from '../inference/api';
+import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
+import { parseGatewayDuration } from '../migration/inference-stack';
+import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
+
+/** A pool by name and namespace. */
+export interface PoolIdentity {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** The result of converting one HTTPRoute for one alpha pool. */
+export interface HttpRouteConversion {
+  /** The route as the migration takes it. */
+  readonly route: MigrationRoute;
+  /** Indexes (in `spec.rules`) of the rules that become pool rules. */
+  readonly poolRules: number[];
+  /** Indexes of the rules that send traffic to the pool and to other backends: carried unchanged. */
+  readonly mixedRules: number[];
+  /** What could not be carried over, one sentence each. */
+  readonly warnings: string[];
+  /** What the user must do by hand before the finalize stage, one paragraph each. */
+  readonly manualSteps: string[];
+}
+
+const CARRIED_RULE_FIELDS = ['matches', 'filters', 'timeouts', 'backendRefs'];
+
+/** True when a backendRef names an alpha (v1alpha2) InferencePool. */
+export function isAlphaPoolRef(ref: any): boolean {
+  return ref && typeof ref === 'object' && ref.group === ALPHA_GROUP && ref.kind === 'InferencePool' && typeof ref.name === 'string';
+}
+
+/** The alpha pools a route sends traffic to, each once, in order of appearance. */
+export function alphaPoolRefs(route: any, routeNamespace: string): PoolIdentity[] {
+  const out: PoolIdentity[] = [];
+  for (const rule of asList(route?.spec?.rules)) {
+    for (const ref of asList(rule?.backendRefs)) {
+      if (!isAlphaPoolRef(ref)) continue;
+      const id = { name: ref.name, namespace: typeof ref.namespace === 'string' ? ref.namespace : routeNamespace };
+      if (!out.some((p) => p.name === id.name && p.namespace === id.namespace)) out.push(id);
+    }
+  }
+  return out;
+}
+
+function asList(v: unknown): any[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/**
+ * Converts an HTTPRoute (as parsed from YAML) into the MigrationRoute of the alpha pool `pool`, whose GA
+ * twin is `gaPoolName`. Throws an Error naming the route and the field when the route cannot be taken
+ * over (no rule sends traffic only to the pool, a parent that is not a Gateway, a malformed timeout).
+ */
+export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string): HttpRouteConversion {
+  if (!manifest || manifest.kind !== 'HTTPRoute' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
+    throw new Error(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
+  }
+  const carried = desiredState(manifest);
+  const name: string = carried.metadata.name;
+  const namespace: string = carried.metadata.namespace ?? defaultNamespace;
+  const where = `HTTPRoute ${namespace}/${name}`;
+  const fail = (field: string, message: string) => new Error(`${where}: '${field}' ${message}`);
+  const spec = carried.spec ?? {};
+
+  const parentRefs: GatewayParentRef[] = asList(spec.parentRefs).map((p, i) => {
+    const group = p?.group ?? GATEWAY_GROUP;
+    const kind = p?.kind ?? 'Gateway';
+    if (group !== GATEWAY_GROUP || kind !== 'Gateway') {
+      throw fail(`spec.parentRefs[${i}]`, `is a ${group === '' ? 'core' : group} ${kind}, not a Gateway: only routes attached to Gateways can be migrated`);
+    }
+    return {
+      name: p.name,
+      ...(p.namespace !== undefined ? { namespace: p.namespace } : {}),
+      ...(p.sectionName !== undefined ? { sectionName: p.sectionName } : {}),
+      ...(p.port !== undefined ? { port: p.port } : {}),
+    };
+  });
+  if (parentRefs.length === 0) throw fail('spec.parentRefs', 'is empty: a route without a Gateway receives no traffic to migrate');
+
+  const isThisPool = (ref: any) => isAlphaPoolRef(ref) && ref.name === pool.name && (ref.namespace ?? namespace) === pool.namespace;
+  const rules: any[] = asList(spec.rules);
+  const poolRules: number[] = [];
+  const mixedRules: number[] = [];
+  const otherRules: any[] = [];
+  const migrationRules: MigrationRouteRule[] = [];
+  const warnings: string[] = [];
+  const manualSteps: string[] = [];
+
+  rules.forEach((rule, r) => {
+    const refs = asList(rule?.backendRefs);
+    const mine = refs.filter(isThisPool);
+    if (mine.length === 0) {
+      otherRules.push(rule);
+      return;
+    }
+    if (mine.length < refs.length) {
+      mixedRules.push(r);
+      otherRules.push(rule);
+      const others = refs.filter((ref) => !isThisPool(ref)).map(describeBackend).join(', ');
+      warnings.push(`${where}: rule ${r} sends traffic to the alpha pool ${pool.name} and to ${others}; a weighted rule cannot be split automatically, so it is carried unchanged in every stage.`);
+      manualSteps.push(
+        `${where}, rule ${r}: it mixes the alpha pool ${pool.name} with ${others} and is carried unchanged. ` +
+        'In the finalize and cleanup folders (and the shift folders, if you want that rule\'s share to move too), replace its backendRef ' +
+        `{group: ${ALPHA_GROUP}, kind: InferencePool, name: ${pool.name}} with {group: ${GA_POOL_GROUP}, kind: InferencePool, name: ${gaPoolName}}; ` +
+        'otherwise the rule loses that backend when the alpha pool is removed.',
+      );
+      return;
+    }
+    poolRules.push(r);
+    migrationRules.push(convertRule(rule, r, where, pool, warnings));
+  });
+
+  if (poolRules.length === 0) {
+    const why = mixedRules.length > 0
+      ? `its rules ${mixedRules.join(', ')} mix the pool with other backends`
+      : 'none of its rules names the pool';
+    throw new Error(`${where}: no rule sends traffic only to the alpha pool ${pool.namespace}/${pool.name} (${why}): give the pool a rule of its own, then plan again`);
+  }
+  // The library writes the pool rules first, then the other rules.
+  const lastPool = poolRules[poolRules.length - 1];
+  const reordered = rules.some((_rule, r) => !poolRules.includes(r) && r < lastPool);
+  if (reordered) {
+    warnings.push(`${where}: from the first shift stage on, the pool rules come first and the other rules after them; Gateway API breaks ties between equally specific matches by rule order, so check that no other rule matches the same requests.`);
+  }
+
+  const labels = carried.metadata.labels;
+  const annotations = carried.metadata.annotations;
+  return {
+    route: {
+      name,
+      namespace,
+      parentRefs,
+      ...(Array.isArray(spec.hostnames) && spec.hostnames.length > 0 ? { hostnames: spec.hostnames } : {}),
+      rules: migrationRules,
+      ...(otherRules.length > 0 ? { otherRules } : {}),
+      ...(labels && Object.keys(labels).length > 0 ? { labels } : {}),
+      ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
+      manifest: { ...carried, metadata: { ...carried.metadata, namespace } },
+    },
+    poolRules,
+    mixedRules,
+    warnings,
+    manualSteps,
+  };
+}
+
+function describeBackend(ref: any): string {
+  const kind = ref?.kind ?? 'Service';
+  const group = ref?.group ? ` (${ref.group})` : '';
+  return `${kind}${group} ${ref?.name}`;
+}
+
+function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, warnings: string[]): MigrationRouteRule {
+  const at = `spec.rules[${r}]`;
+  for (const key of Object.keys(rule ?? {})) {
+    if (!CARRIED_RULE_FIELDS.includes(key)) {
+      warnings.push(`${where}: '${at}.${key}' is not carried into the stages that change the rule (only matches, filters and timeouts are): add it back by hand.`);
+    }
+  }
+  asList(rule.backendRefs).forEach((ref, b) => {
+    if (ref.filters !== undefined) {
+      warnings.push(`${where}: '${at}.backendRefs[${b}].filters' (on the backendRef to ${pool.name}) is not carried into the stages that change the rule: move it to the rule's filters or add it back by hand.`);
+    }
+  });
+  const timeouts = rule.timeouts ?? {};
+  const duration = (field: 'request' | 'backendRequest') => {
+    const text = timeouts[field];
+    if (text === undefined) return undefined;
+    try {
+      return parseGatewayDuration(String(text));
+    } catch (err) {
+      throw new Error(`${where}: '${at}.timeouts.${field}' ${(err as Error).message}`);
+    }
+  };
+  const requestTimeout = duration('request');
+  const backendRequestTimeout = duration('backendRequest');
+  const matches = rule.matches === undefined ? undefined : asList(rule.matches).map((m) => convertMatch(m));
+  const filters = asList(rule.filters);
+  return {
+    ...(matches !== undefined ? { matches } : {}),
+    ...(requestTimeout ? { requestTimeout } : {}),
+    ...(backendRequestTimeout ? { backendRequestTimeout } : {}),
+    ...(filters.length > 0 ? { filters } : {}),
+  };
+}
+
+function convertMatch(m: any): RouteMatch {
+  const out: { -readonly [K in keyof RouteMatch]: RouteMatch[K] } = {};
+  if (m?.path) out.path = { type: (m.path.type ?? PathMatchType.PATH_PREFIX) as PathMatchType, value: m.path.value ?? '/' };
+  if (Array.isArray(m?.headers) && m.headers.length > 0) out.headers = m.headers.map(convertValueMatch);
+  if (Array.isArray(m?.queryParams) && m.queryParams.length > 0) out.queryParams = m.queryParams.map(convertValueMatch);
+  if (m?.method !== undefined) out.method = m.method;
+  return out;
+}
+
+function convertValueMatch(v: any): ValueMatch {
+  return { name: v.name, value: v.value, type: (v.type ?? ValueMatchType.EXACT) as ValueMatchType };
+}

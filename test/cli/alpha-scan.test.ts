@@ -1,0 +1,109 @@
+import * as path from 'path';
+import { formatScan, scanExitCode, scanObjects } from '../../src/cli/alpha-scan';
+import { parseYamlText, readRepo } from '../../src/cli/repo-reader';
+import { parseGieVersion } from '../../src/convert/gie-versions';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const v = (s: string) => parseGieVersion(s)!;
+
+describe('scanObjects', () => {
+  test('given the one-pool fixture and GIE v1.6.0, then the pool and both models are found, none still served', () => {
+    const report = scanObjects(readRepo(path.join(FIXTURES, 'one-pool')).objects, v('v1.6.0'));
+
+    expect(report.findings.map((f) => `${f.file}:${f.line} ${f.kind} ${f.name} served=${f.served}`)).toEqual([
+      'apps/llm/inference-models.yaml:1 InferenceModel food-review served=false',
+      'apps/llm/inference-models.yaml:12 InferenceModel base-model served=false',
+      'apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136 InferencePool vllm-llama3-8b-instruct-alpha served=false',
+    ]);
+    expect(report.findings[0].becomes).toBe('InferenceObjective default/food-review (inference.networking.x-k8s.io/v1alpha2), priority 1 (criticality Critical)');
+    expect(report.findings[0].note).toMatch(/^GIE v1\.6\.0 does not serve InferenceObjective either/);
+    expect(report.findings[2].becomes).toBe('InferencePool default/vllm-llama3-8b-instruct-ga (inference.networking.k8s.io/v1)');
+    expect(scanExitCode(report)).toBe(3);
+  });
+
+  test('given GIE v0.5.1, then everything alpha is still served (exit 2); with v1.4.0 only the pool', () => {
+    const objects = readRepo(path.join(FIXTURES, 'one-pool')).objects;
+
+    expect(scanExitCode(scanObjects(objects, v('v0.5.1')))).toBe(2);
+    expect(scanObjects(objects, v('v1.4.0')).findings.map((f) => f.served)).toEqual([false, false, true]);
+  });
+
+  test('given every criticality and none, then each model becomes an objective with the documented priority', () => {
+    const report = scanObjects(readRepo(path.join(FIXTURES, 'criticalities')).objects, v('v1.0.2'));
+
+    expect(report.findings.filter((f) => f.kind === 'InferenceModel').map((f) => `${f.name}: ${f.becomes.replace(/^.*\), /, '')}`)).toEqual([
+      'chatbot: priority 1 (criticality Critical)',
+      'summarizer: priority 0 (criticality Standard)',
+      'batch-eval: priority -1 (criticality Sheddable)',
+      'unlabelled: priority 0 (criticality Standard)',
+      'food-review: priority 0 (criticality Standard)',
+    ]);
+  });
+
+  test('given LlamaStack v1alpha1 and a KServe ingress config not on Gateway API, then both are found and served', () => {
+    const report = scanObjects(readRepo(path.join(FIXTURES, 'other-apis')).objects, v('v1.6.0'));
+
+    expect(report.findings.map((f) => `${f.kind} ${f.namespace}/${f.name} served=${f.served}`)).toEqual([
+      'ConfigMap kserve/inferenceservice-config served=true',
+      'LlamaStackDistribution llama/llamastack served=true',
+    ]);
+    expect(scanExitCode(report)).toBe(2);
+  });
+
+  test('given a KServe config already on Gateway API, an InferenceObjective and a GA pool, then nothing is found', () => {
+    const text = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inferenceservice-config\n  namespace: kserve\ndata:\n  ingress: \'{"enableGatewayApi": true, "kserveIngressGateway": "kserve/kserve-ingress-gateway"}\'',
+      'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceObjective\nmetadata:\n  name: chat\nspec:\n  priority: 1\n  poolRef:\n    name: p',
+      'apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata:\n  name: p',
+    ].join('\n---\n');
+
+    expect(scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.6.0')).findings).toEqual([]);
+  });
+
+  test('given objects from a stage folder written by inference-migrate, then they are listed and marked', () => {
+    const objects = parseYamlText('apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: p-alpha\n', 'm/01-side-by-side/pool.yaml').objects
+      .map((o) => ({ ...o, generated: true }));
+
+    const report = scanObjects(objects, v('v1.6.0'));
+
+    expect(report.findings.map((f) => f.generated)).toEqual([true]);
+    expect(formatScan(report, 'text', 'repo')).toContain('  origin:  a stage folder written by inference-migrate (applied while that stage is synced)\n');
+  });
+
+  test('given nothing alpha, then the exit code is 0 and the text says so', () => {
+    const report = scanObjects(readRepo(path.join(FIXTURES, 'nothing')).objects, v('v1.6.0'));
+
+    expect(scanExitCode(report)).toBe(0);
+    expect(formatScan(report, 'text', 'repo')).toBe('no alpha objects found (target GIE v1.6.0)\n');
+  });
+});
+
+describe('formatScan', () => {
+  const report = scanObjects(parseYamlText('apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: p-alpha\n  namespace: llm\n', 'pool.yaml').objects, v('v1.6.0'));
+
+  test('given text, then each object is a block with file:line, what it becomes and whether it is served', () => {
+    expect(formatScan(report, 'text', 'repo')).toBe([
+      'repo/pool.yaml:1: InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2)',
+      '  becomes: InferencePool llm/p-ga (inference.networking.k8s.io/v1)',
+      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x)',
+      '',
+      'found 1 alpha object; 1 uses an API that GIE v1.6.0 does not serve',
+      '',
+    ].join('\n'));
+  });
+
+  test('given json, then the findings, counts and exit code are machine-readable', () => {
+    const json = JSON.parse(formatScan(report, 'json', 'repo'));
+
+    expect(json).toMatchObject({ target: 'v1.6.0', found: 1, notServed: 1, exitCode: 3 });
+    expect(json.findings[0]).toMatchObject({ file: 'repo/pool.yaml', line: 1, kind: 'InferencePool', namespace: 'llm', name: 'p-alpha', served: false });
+  });
+
+  test('given markdown, then it is a table with one row per object', () => {
+    expect(formatScan(report, 'markdown', 'repo').split('\n').slice(0, 3)).toEqual([
+      '| file | object | becomes | served by GIE v1.6.0 |',
+      '|---|---|---|---|',
+      '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x) |',
+    ]);
+  });
+});

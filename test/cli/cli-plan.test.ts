@@ -1,0 +1,417 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { find, FIXTURES, inventoryOf, listTree, readStages, removeTempDirs, requireCompiled, runCli, snapshotTree, tempDir, WrittenStageFolder, writeTree } from './run-cli';
+import { expectValid } from '../util';
+
+beforeAll(() => requireCompiled());
+afterAll(() => removeTempDirs());
+
+const ALPHA = 'inference.networking.x-k8s.io/v1alpha2';
+const GA = 'inference.networking.k8s.io/v1';
+
+/** Runs plan on a fixture into a fresh --out; returns the run and the out directory. */
+function plan(fixture: string, ...extra: string[]) {
+  const out = path.join(tempDir('plan-'), 'out');
+  const run = runCli(['plan', '--from', path.join(FIXTURES, fixture), '--out', out, ...extra]);
+  return { run, out };
+}
+
+/** Runs plan once for the tests of a describe block (in beforeAll). */
+function planned(fixture: string, ...extra: string[]): { run: ReturnType<typeof runCli>; out: string } {
+  const result = {} as { run: ReturnType<typeof runCli>; out: string };
+  beforeAll(() => Object.assign(result, plan(fixture, ...extra)));
+  return result;
+}
+
+/** Every object of every stage of every migration under `out` passes the validator. */
+function expectEveryStageValid(out: string): void {
+  for (const migration of fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory())) {
+    for (const stage of readStages(path.join(out, migration))) expectValid(stage.objects);
+  }
+}
+
+/** The backends of each rule of an HTTPRoute: `group/name=weight`. */
+function backends(route: any): string[][] {
+  return route.spec.rules.map((r: any) => r.backendRefs.map((b: any) => `${b.group ?? ''}/${b.name}=${b.weight ?? 1}`));
+}
+
+describe('plan', () => {
+  describe('given one alpha pool rendered by the inferencepool chart', () => {
+    const p = planned('one-pool');
+    const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
+
+    test('then it exits 0 and says what it wrote', () => {
+      expect(p.run.stderr).toBe('');
+      expect(p.run.status).toBe(0);
+      expect(p.run.stdout).toMatch(/^planned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
+      expect(p.run.stdout).toContain('    stages:  01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\n');
+    });
+
+    test('then the migration folder holds four stages, the READMEs, the GitOps examples, plan.json and the marker', () => {
+      expect(listTree(p.out).filter((f) => !/^vllm-llama3-8b-instruct\/\d\d-/.test(f))).toEqual([
+        '.inference-migrate.json',
+        'vllm-llama3-8b-instruct/.generated-by-cdk8s-inference-migration',
+        'vllm-llama3-8b-instruct/README.md',
+        'vllm-llama3-8b-instruct/gitops/argocd-application.yaml',
+        'vllm-llama3-8b-instruct/gitops/flux-kustomization.yaml',
+        'vllm-llama3-8b-instruct/plan.json',
+      ]);
+      expect(stages().map((s) => s.folder)).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+    });
+
+    test('then stage 01 carries the alpha stack and the route unchanged and adds the GA stack', () => {
+      const [first] = stages();
+      expect(inventoryOf(first)).toEqual([
+        'ClusterRole vllm-llama3-8b-instruct-alpha-epp', 'ClusterRole vllm-llama3-8b-instruct-ga-default-epp',
+        'ClusterRoleBinding vllm-llama3-8b-instruct-alpha-epp', 'ClusterRoleBinding vllm-llama3-8b-instruct-ga-default-epp',
+        'ConfigMap vllm-llama3-8b-instruct-ga-epp',
+        'Deployment vllm-llama3-8b-instruct-alpha-epp', 'Deployment vllm-llama3-8b-instruct-ga-epp',
+        'HTTPRoute llm-route',
+        'InferenceModel base-model', 'InferenceModel food-review',
+        'InferenceObjective base-model', 'InferenceObjective food-review',
+        'InferencePool vllm-llama3-8b-instruct-alpha', 'InferencePool vllm-llama3-8b-instruct-ga',
+        'Role vllm-llama3-8b-instruct-ga-epp', 'RoleBinding vllm-llama3-8b-instruct-ga-epp',
+        'Service vllm-llama3-8b-instruct-alpha-epp', 'Service vllm-llama3-8b-instruct-ga-epp',
+        'ServiceAccount vllm-llama3-8b-instruct-alpha-epp', 'ServiceAccount vllm-llama3-8b-instruct-ga-epp',
+      ]);
+      const original = YAML.parse(fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8'));
+      expect(find(first, 'HTTPRoute')).toEqual(original);
+      const alphaPoolDocs = YAML.parseAllDocuments(fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml'), 'utf8')).map((d) => d.toJS());
+      expect(find(first, 'InferencePool', undefined, ALPHA)).toEqual(alphaPoolDocs.find((o) => o.kind === 'InferencePool'));
+      expect(find(first, 'Deployment', 'vllm-llama3-8b-instruct-alpha-epp')).toEqual(alphaPoolDocs.find((o) => o.kind === 'Deployment'));
+    });
+
+    test('then the GA pool copies the alpha pool\'s selector, port, failure mode and namespace', () => {
+      const ga = find(stages()[0], 'InferencePool', undefined, GA);
+      expect(ga.metadata).toMatchObject({ name: 'vllm-llama3-8b-instruct-ga', namespace: 'default' });
+      expect(ga.spec.selector).toEqual({ matchLabels: { app: 'vllm-llama3-8b-instruct' } });
+      expect(ga.spec.targetPorts).toEqual([{ number: 8000 }]);
+      expect(ga.spec.endpointPickerRef).toMatchObject({ kind: 'Service', name: 'vllm-llama3-8b-instruct-ga-epp', failureMode: 'FailClose', port: { number: 9002 } });
+    });
+
+    test('then the InferenceModels become InferenceObjectives of the GA pool with priorities from their criticality', () => {
+      const [first] = stages();
+      expect(find(first, 'InferenceObjective', 'food-review').spec).toEqual({ priority: 1, poolRef: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' } });
+      expect(find(first, 'InferenceObjective', 'base-model').spec.priority).toBe(0);
+    });
+
+    test('then traffic moves 50/50, then 100% to the GA pool, and cleanup holds no alpha object', () => {
+      const [, shift, finalize, cleanup] = stages();
+      expect(backends(find(shift, 'HTTPRoute'))).toEqual([['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=50', 'inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=50']]);
+      expect(backends(find(finalize, 'HTTPRoute'))).toEqual([['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100']]);
+      expect(cleanup.objects.filter((o) => o.apiVersion === ALPHA && o.kind !== 'InferenceObjective')).toEqual([]);
+      expect(cleanup.objects.filter((o) => o.metadata.name.includes('alpha'))).toEqual([]);
+      const route = find(cleanup, 'HTTPRoute');
+      expect(route.spec.hostnames).toEqual(['llm.example.com']);
+      expect(route.spec.rules[0].timeouts).toEqual({ request: '300s' });
+    });
+
+    test('then the first stage README says which files the carried objects must leave', () => {
+      const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
+      expect(readme).toContain('The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place');
+      // The fixture is inside this package's Git repository: paths are named from its root.
+      expect(readme).toContain('(paths relative to the root of the Git repository) in the same Git change that points your GitOps tool at 01-side-by-side');
+      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
+      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  test('given --steps 10,50,90 and --ga-name-suffix -v1, then there is one shift stage per step and the GA pool takes the suffix', () => {
+    const { run, out } = plan('one-pool', '--steps', '10,50,90', '--ga-name-suffix', '-v1', '--no-validate');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('validated');
+    const stages = readStages(path.join(out, 'vllm-llama3-8b-instruct'));
+    expect(stages.map((s) => s.folder)).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-shift-90', '05-finalize', '06-cleanup']);
+    expect(backends(find(stages[1], 'HTTPRoute'))[0]).toEqual(['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=90', 'inference.networking.k8s.io/vllm-llama3-8b-instruct-v1=10']);
+    expect(find(stages[5], 'InferencePool').metadata.name).toBe('vllm-llama3-8b-instruct-v1');
+  });
+
+  test('given a directory outside any Git repository, then the README names the files relative to --from', () => {
+    const from = tempDir('repo-');
+    fs.cpSync(path.join(FIXTURES, 'shared-pool'), from, { recursive: true });
+    const out = path.join(tempDir(), 'out');
+    expect(runCli(['plan', '--from', from, '--out', out, '--no-validate']).status).toBe(0);
+    const readme = fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
+    expect(readme).toContain(`(paths relative to the planned directory ${from}) in the same Git change`);
+    expect(readme).toContain('- `routes/chat.yaml`: HTTPRoute chat (line 1)\n');
+  });
+
+  describe('given two pools in two namespaces', () => {
+    const p = planned('two-namespaces');
+
+    test('then each pool gets its own migration in its own namespace', () => {
+      expect(p.run.stderr).toBe('');
+      expect(p.run.status).toBe(0);
+      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate.json', 'llama', 'mistral']);
+      const llama = find(readStages(path.join(p.out, 'llama'))[0], 'InferencePool', 'llama-ga');
+      const mistral = find(readStages(path.join(p.out, 'mistral'))[0], 'InferencePool', 'mistral-ga');
+      expect(llama.metadata.namespace).toBe('team-a');
+      expect(llama.spec).toMatchObject({ selector: { matchLabels: { app: 'vllm-llama' } }, targetPorts: [{ number: 8000 }], endpointPickerRef: { failureMode: 'FailOpen' } });
+      expect(mistral.metadata.namespace).toBe('team-b');
+      expect(mistral.spec).toMatchObject({ selector: { matchLabels: { app: 'vllm-mistral' } }, targetPorts: [{ number: 8080 }], endpointPickerRef: { failureMode: 'FailClose' } });
+    });
+
+    test('then objects whose namespace came from a kustomization carry it explicitly', () => {
+      const first = readStages(path.join(p.out, 'mistral'))[0];
+      expect(find(first, 'InferencePool', 'mistral-preview').metadata.namespace).toBe('team-b');
+      expect(find(first, 'HTTPRoute', 'mistral').metadata.namespace).toBe('team-b');
+      expect(find(first, 'Deployment', 'mistral-preview-epp').metadata.namespace).toBe('team-b');
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given InferenceModels of every criticality and none', () => {
+    const p = planned('criticalities');
+
+    test('then the objectives get priorities Critical=1, Standard=0, Sheddable=-1, none=0', () => {
+      expect(p.run.status).toBe(0);
+      const first = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0];
+      const priorities = Object.fromEntries(first.objects.filter((o) => o.kind === 'InferenceObjective').map((o) => [o.metadata.name, o.spec.priority]));
+      expect(priorities).toEqual({ 'chatbot': 1, 'summarizer': 0, 'batch-eval': -1, 'unlabelled': 0, 'food-review': 0 });
+    });
+
+    test('then modelName and targetModels weights are warnings and manual steps', () => {
+      expect(p.run.stderr).toBe([
+        'warning: InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent: the EPP serves whatever model the request body names; to route by model, match the X-Gateway-Model-Name header (set by body-based routing) in the HTTPRoute.',
+        'warning: InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent in GIE v1.0.x; split traffic between model names by hand (per-model HTTPRoute rules, or InferenceModelRewrite from GIE v1.2).',
+        '',
+      ].join('\n'));
+      const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
+      const beforeSync = readme.slice(readme.indexOf('## Before you sync'), readme.indexOf('## Sync'));
+      expect(beforeSync).toContain('InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent');
+      expect(beforeSync).toContain('InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent');
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given a route with header matches and two rules', () => {
+    const p = planned('header-matches');
+
+    test('then every stage keeps the parentRefs, hostnames, matches, filters and timeouts', () => {
+      expect(p.run.status).toBe(0);
+      const original = YAML.parse(fs.readFileSync(path.join(FIXTURES, 'header-matches/httproute.yaml'), 'utf8'));
+      for (const stage of readStages(path.join(p.out, 'vllm-llama3-8b-instruct')).slice(1)) {
+        const route = find(stage, 'HTTPRoute');
+        expect(route.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'llm' });
+        expect(route.metadata.annotations.team).toBe('ml-platform');
+        expect(route.spec.parentRefs).toEqual(original.spec.parentRefs);
+        expect(route.spec.hostnames).toEqual(['api.example.com']);
+        expect(route.spec.rules).toHaveLength(2);
+        expect(route.spec.rules[0].matches).toEqual(original.spec.rules[0].matches);
+        expect(route.spec.rules[0].timeouts).toEqual({ request: '300s', backendRequest: '240s' });
+        expect(route.spec.rules[1].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1/completions' }, headers: [{ type: 'Exact', name: 'X-Gateway-Model-Name', value: 'food-review' }], method: 'POST' }]);
+        expect(route.spec.rules[1].filters).toEqual(original.spec.rules[1].filters);
+        expect(route.spec.rules[1].timeouts).toEqual({ request: '300s' });
+      }
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given a pool shared by two routes', () => {
+    const p = planned('shared-pool');
+
+    test('then one migration moves both routes to one GA pool', () => {
+      expect(p.run.status).toBe(0);
+      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate.json', 'vllm-llama3-8b-instruct']);
+      for (const stage of readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))) {
+        expect(stage.objects.filter((o) => o.kind === 'InferencePool' && o.apiVersion === GA)).toHaveLength(1);
+        expect(stage.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name).sort()).toEqual(['chat', 'completions']);
+      }
+      const finalize = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[2];
+      expect(backends(find(finalize, 'HTTPRoute', 'chat'))).toEqual([['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100']]);
+      expect(backends(find(finalize, 'HTTPRoute', 'completions'))).toEqual([['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100']]);
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given a route that also routes to other backends', () => {
+    const p = planned('mixed-backends');
+
+    test('then the mixed rule is carried unchanged, with a warning and a manual step', () => {
+      expect(p.run.status).toBe(0);
+      expect(p.run.stderr).toMatch(/^warning: HTTPRoute default\/llm-route: rule 2 sends traffic to the alpha pool vllm-llama3-8b-instruct-alpha and to Service embeddings-fallback; a weighted rule cannot be split automatically, so it is carried unchanged in every stage\.\n/m);
+      expect(p.run.stderr).toMatch(/^warning: HTTPRoute default\/llm-route: from the first shift stage on, the pool rules come first/m);
+      const stages = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
+      const cleanup = find(stages[3], 'HTTPRoute');
+      expect(backends(cleanup)).toEqual([
+        ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100'],
+        ['/status-page=1'],
+        ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=80', '/embeddings-fallback=20'],
+      ]);
+      const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
+      expect(readme).toContain('HTTPRoute default/llm-route, rule 2: it mixes the alpha pool vllm-llama3-8b-instruct-alpha with Service embeddings-fallback and is carried unchanged.');
+    });
+  });
+
+  describe('given Kubernetes YAML next to kustomizations, a kustomize patch, a Helm chart and Helm values', () => {
+    const p = planned('kustomize-helm', '--verbose');
+
+    test('then the non-objects are skipped, listed with --verbose, and the rest is planned', () => {
+      expect(p.run.status).toBe(0);
+      const skipped = p.run.stderr.split('\n').filter((l) => l.startsWith('skipped '));
+      expect(skipped.map((l) => l.replace(/^skipped .*kustomize-helm\//, ''))).toEqual([
+        'base/kustomization.yaml: kustomization (kustomize configuration, not a cluster object)',
+        'charts/vllm/Chart.yaml: helm chart metadata (Chart.yaml)',
+        'charts/vllm/templates/deployment.yaml: helm chart template (chart charts/vllm/)',
+        'charts/vllm/values.yaml: helm values file',
+        'overlays/prod/epp-resources.yaml: kustomize patch (listed in overlays/prod/kustomization.yaml)',
+        'overlays/prod/kustomization.yaml: kustomization (kustomize configuration, not a cluster object)',
+        'stray-template.yaml:1: template ({{ }}), not yaml until rendered',
+        'values-prod.yaml:2: helm values file',
+      ]);
+      const first = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0];
+      expect(find(first, 'InferencePool', 'vllm-llama3-8b-instruct-ga').metadata.namespace).toBe('llm');
+      expect(find(first, 'Deployment', 'vllm-llama3-8b-instruct-alpha-epp').spec.template.spec.containers[0].resources).toBeUndefined();
+    });
+
+    test('then without --verbose nothing is said about skipped documents', () => {
+      expect(plan('kustomize-helm').run.stderr).toBe('');
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given the GKE chart\'s alpha stack and --provider gke', () => {
+    const p = planned('gke', '--provider', 'gke');
+
+    test('then the GKE policies get GA twins that target the GA pool', () => {
+      expect(p.run.status).toBe(0);
+      const first = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0];
+      expect(find(first, 'HealthCheckPolicy', 'vllm-llama3-8b-instruct-ga').spec).toEqual({
+        targetRef: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' },
+        default: { config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: 8000 } } },
+      });
+      expect(find(first, 'GCPBackendPolicy', 'vllm-llama3-8b-instruct-ga').spec.targetRef.name).toBe('vllm-llama3-8b-instruct-ga');
+      expect(find(first, 'HealthCheckPolicy', 'vllm-llama3-8b-instruct-preview').spec.targetRef.group).toBe('inference.networking.x-k8s.io');
+      const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/README.md'), 'utf8');
+      expect(readme).toContain('Gateway: GKE Gateway.');
+    });
+
+    test('then every written object passes validation', () => expectEveryStageValid(p.out));
+  });
+
+  describe('given a gateway that cannot split one rule between two pools', () => {
+    test('then plan asks for the header-preview-cutover strategy (usage error)', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway');
+      expect(run.status).toBe(64);
+      expect(run.stderr).toMatch(/^error: --gateway kgateway: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools return 503 \(open issue\)\. Add --strategy header-preview-cutover/);
+      expect(fs.existsSync(out)).toBe(false);
+    });
+
+    test('then with --strategy header-preview-cutover the stages preview, then cut over', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', 'header-preview-cutover', '--no-validate');
+      expect(run.status).toBe(0);
+      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+    });
+  });
+
+  describe('bad input: exit 1, a message with file and line, nothing written', () => {
+    test('given a malformed file, then the error names file, line and column', () => {
+      const { run, out } = plan('malformed');
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^error: .*fixtures\/malformed\/broken\.yaml:4: malformed yaml: nested mappings are not allowed in compact mappings \(column 9\)\n$/);
+      expect(fs.existsSync(out)).toBe(false);
+      expect(fs.readdirSync(path.dirname(out))).toEqual([]);
+    });
+
+    test('given a malformed file and --force on an earlier output, then the earlier output is untouched', () => {
+      const { out } = plan('one-pool', '--no-validate');
+      const before = snapshotTree(out);
+
+      const run = runCli(['plan', '--from', path.join(FIXTURES, 'malformed'), '--out', out, '--force']);
+
+      expect(run.status).toBe(1);
+      expect(snapshotTree(out)).toEqual(before);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
+    });
+
+    test('given a route to an alpha pool installed by Helm, then the error names the route and the pool and says to add its manifest', () => {
+      const { run, out } = plan('helm-installed-pool');
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(
+        '^error: .*helm-installed-pool/httproute\\.yaml:1: HTTPRoute default/llm-route sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
+        'which is not under .*helm-installed-pool: its selector and port are needed, so add the pool\'s manifest \\(if Helm installed it: helm get manifest <release> -n default > .*\\), then plan again\\n$',
+      ));
+      expect(fs.existsSync(out)).toBe(false);
+    });
+
+    test('given objects with no kind and no name, then each is an error with its file and line', () => {
+      const from = writeTree(tempDir('repo-'), {
+        'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\napiVersion: v1\nmetadata:\n  name: nokind\n',
+        'b.yaml': '# a pool without a name\napiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  namespace: llm\n',
+      });
+      const run = runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out')]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`error: ${from}/a.yaml:6: object with apiVersion "v1" has no kind\nerror: ${from}/b.yaml:2: InferencePool has no metadata.name\n`);
+    });
+
+    test('given an input object that fails validation, then the error names file, line, object and field; --no-validate writes it anyway', () => {
+      const text = fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml'), 'utf8').replace('terminationGracePeriodSeconds: 130', 'terminationGracePeriodSeconds: "130s"');
+      const from = writeTree(tempDir('repo-'), {
+        'pool.yaml': text,
+        'route.yaml': fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8'),
+      });
+
+      const run = runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out')]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(new RegExp(`^error: ${from}/pool\\.yaml:97: input does not pass validation: Deployment default/vllm-llama3-8b-instruct-alpha-epp: spec\\.template\\.spec\\.terminationGracePeriodSeconds: must be integer \\(got string "130s"\\) \\[core\\]\\n$`));
+      expect(runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out'), '--no-validate']).status).toBe(0);
+    });
+  });
+
+  describe('nothing to migrate', () => {
+    test('given a repo without alpha objects, then plan exits 0, says so and writes nothing', () => {
+      const { run, out } = plan('nothing');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/^nothing to migrate: no v1alpha2 InferencePool under .*nothing \(3 objects in 3 files read\); nothing was written\n$/);
+      expect(fs.existsSync(out)).toBe(false);
+    });
+  });
+
+  describe('output safety', () => {
+    test('given --out inside --from, then plan refuses', () => {
+      const from = writeTree(tempDir('repo-'), { 'a.yaml': fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8') });
+      const run = runCli(['plan', '--from', from, '--out', path.join(from, 'migrations')]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`error: --out ${from}/migrations is inside --from ${from}: the next plan would read its own output; choose a directory outside ${from}\n`);
+      expect(fs.readdirSync(from)).toEqual(['a.yaml']);
+    });
+
+    test('given a non-empty --out the tool did not write, then plan refuses, with or without --force', () => {
+      const out = writeTree(tempDir('out-'), { 'README.md': 'mine\n' });
+      for (const force of [[], ['--force']]) {
+        const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--out', out, ...force]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(/^error: --out .* exists, is not empty and was not written by inference-migrate \(no \.inference-migrate\.json\)/);
+      }
+      expect(snapshotTree(out)).toEqual({ 'README.md': 'mine\n' });
+    });
+
+    test('given an earlier output, then plan refuses without --force and replaces it with --force', () => {
+      const { out } = plan('one-pool', '--no-validate');
+      const again = runCli(['plan', '--from', path.join(FIXTURES, 'shared-pool'), '--out', out, '--no-validate']);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/holds an earlier output of inference-migrate: add --force to replace it/);
+
+      const forced = runCli(['plan', '--from', path.join(FIXTURES, 'shared-pool'), '--out', out, '--force', '--no-validate']);
+      expect(forced.status).toBe(0);
+      const first: WrittenStageFolder = readStages(path.join(out, 'vllm-llama3-8b-instruct'))[0];
+      expect(first.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name).sort()).toEqual(['chat', 'completions']);
+    });
+
+    test('given the same input twice, then the files are byte-identical', () => {
+      const a = plan('two-namespaces', '--no-validate').out;
+      const b = plan('two-namespaces', '--no-validate').out;
+      expect(snapshotTree(b)).toEqual(snapshotTree(a));
+    });
+  });
+});

@@ -1,0 +1,250 @@
+import * as path from 'path';
+import { planRepo } from '../../src/cli/inference-planner';
+import { parseYamlText, readRepo, RepoContents } from '../../src/cli/repo-reader';
+import { InferenceProvider } from '../../src/inference/types';
+import { GatewayImplementation } from '../../src/migration/gateway-implementation';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const fixture = (name: string) => readRepo(path.join(FIXTURES, name));
+
+/** A repo made of in-memory files. */
+function repoOf(files: { [file: string]: string }): RepoContents {
+  const objects = Object.entries(files).flatMap(([file, text]) => parseYamlText(text, file).objects);
+  return { root: 'repo', files: Object.keys(files), objects, skipped: [] };
+}
+
+const pool = (name: string, ns: string, epp = `${name}-epp`) => `apiVersion: inference.networking.x-k8s.io/v1alpha2
+kind: InferencePool
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  selector:
+    app: vllm
+  targetPortNumber: 8000
+  extensionRef:
+    name: ${epp}
+`;
+const route = (name: string, ns: string, ...pools: string[]) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  parentRefs:
+  - name: gw
+  rules:
+${pools.map((p) => `  - backendRefs:\n    - group: inference.networking.x-k8s.io\n      kind: InferencePool\n      name: ${p}\n`).join('')}`;
+const model = (name: string, ns: string, poolName: string) => `apiVersion: inference.networking.x-k8s.io/v1alpha2
+kind: InferenceModel
+metadata:
+  name: ${name}
+  namespace: ${ns}
+spec:
+  modelName: ${name}
+  poolRef:
+    name: ${poolName}
+`;
+const kinds = (objs: any[]) => objs.map((o) => `${o.kind} ${o.metadata.name}`);
+
+describe('planRepo', () => {
+  test('given one pool rendered by the chart, then its models, EPP objects and route form one migration', () => {
+    const plan = planRepo(fixture('one-pool'));
+
+    expect(plan.warnings).toEqual([]);
+    expect(plan.migrations).toHaveLength(1);
+    const m = plan.migrations[0];
+    expect(m.name).toBe('vllm-llama3-8b-instruct');
+    expect(m.gaPoolName).toBe('vllm-llama3-8b-instruct-ga');
+    expect(m.namespace).toBe('default');
+    expect(kinds(m.props.alphaPool.manifests!)).toEqual([
+      'InferencePool vllm-llama3-8b-instruct-alpha',
+      'InferenceModel food-review',
+      'InferenceModel base-model',
+      'Service vllm-llama3-8b-instruct-alpha-epp',
+      'Deployment vllm-llama3-8b-instruct-alpha-epp',
+      'ServiceAccount vllm-llama3-8b-instruct-alpha-epp',
+      'ClusterRoleBinding vllm-llama3-8b-instruct-alpha-epp',
+      'ClusterRole vllm-llama3-8b-instruct-alpha-epp',
+    ]);
+    expect(m.props.routes!.map((r) => `${r.namespace}/${r.name}`)).toEqual(['default/llm-route']);
+    expect(m.props.gaPool).toEqual({ name: 'vllm-llama3-8b-instruct-ga' });
+    expect(m.props.gatewayImplementation).toBeUndefined();
+    expect(m.manualSteps[0].stage).toBe('first');
+    expect(m.manualSteps[0].text).toMatch(/^The stage folders now own the alpha stack and the routes of this migration\. Remove these objects from their old place/);
+    expect(m.manualSteps[0].text).toContain('- `apps/llm/inference-models.yaml`: InferenceModel food-review (line 1), InferenceModel base-model (line 12)');
+    expect(m.manualSteps[0].text).toContain('- `apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
+    expect(m.manualSteps[0].text).not.toContain('model-server.yaml');
+  });
+
+  test('given two pools in two namespaces, then there are two migrations, and a kustomization\'s namespace reaches the carried objects', () => {
+    const plan = planRepo(fixture('two-namespaces'));
+
+    expect(plan.migrations.map((m) => `${m.namespace}/${m.name} -> ${m.gaPoolName}`)).toEqual(['team-a/llama -> llama-ga', 'team-b/mistral -> mistral-ga']);
+    const teamB = plan.migrations[1];
+    const namespaces = teamB.props.alphaPool.manifests!.filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding').map((o) => o.metadata.namespace);
+    expect(new Set(namespaces)).toEqual(new Set(['team-b']));
+    expect(teamB.props.alphaPool.manifests!.find((o) => o.kind === 'ClusterRole').metadata.namespace).toBeUndefined();
+    expect(teamB.props.routes![0].namespace).toBe('team-b');
+    expect(teamB.props.routes![0].parentRefs).toEqual([{ name: 'shared-gateway', namespace: 'gateway-system', sectionName: 'http' }]);
+  });
+
+  test('given a pool shared by two routes, then one migration covers both routes', () => {
+    const plan = planRepo(fixture('shared-pool'));
+
+    expect(plan.migrations).toHaveLength(1);
+    expect(plan.migrations[0].props.routes!.map((r) => r.name)).toEqual(['chat', 'completions']);
+    expect(plan.migrations[0].routes.map((r) => r.file)).toEqual(['routes/chat.yaml', 'routes/completions.yaml']);
+  });
+
+  test('given the GKE chart\'s policies, then they are carried with the pool, and --provider gke implies the GKE gateway', () => {
+    const carried = planRepo(fixture('gke')).migrations[0];
+    expect(kinds(carried.props.alphaPool.manifests!)).toEqual(expect.arrayContaining(['HealthCheckPolicy vllm-llama3-8b-instruct-preview', 'GCPBackendPolicy vllm-llama3-8b-instruct-preview']));
+
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.GKE);
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.ISTIO }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.ISTIO);
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE, gateway: GatewayImplementation.ENVOY_GATEWAY }).migrations[0].props.gatewayImplementation)
+      .toBe(GatewayImplementation.ENVOY_GATEWAY);
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.NONE }).migrations[0].props.warnings)
+      .toEqual([expect.stringMatching(/^The alpha pool vllm-llama3-8b-instruct-preview has GKE policies \(HealthCheckPolicy, GCPBackendPolicy\), but --provider none was given/)]);
+  });
+
+  test('given options, then steps, strategy and the GA name suffix reach the props', () => {
+    const m = planRepo(fixture('one-pool'), { steps: [10, 50, 90], gaNameSuffix: '-v1' }).migrations[0];
+
+    expect(m.props.steps).toEqual([10, 50, 90]);
+    expect(m.gaPoolName).toBe('vllm-llama3-8b-instruct-v1');
+    expect(m.props.gaPool!.name).toBe('vllm-llama3-8b-instruct-v1');
+  });
+
+  test('given two pools of the same name in two namespaces, then the migration folders carry the namespace', () => {
+    const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'a')}---\n${route('r', 'a', 'vllm-alpha')}`, 'b.yaml': `${pool('vllm-alpha', 'b')}---\n${route('r', 'b', 'vllm-alpha')}` });
+
+    expect(planRepo(repo).migrations.map((m) => m.name)).toEqual(['vllm-a', 'vllm-b']);
+  });
+
+  test('given a ClusterRole bound to the EPPs of two pools, then neither carries it and a warning says so', () => {
+    const binding = (name: string, sa: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ${name}
+subjects:
+- kind: ServiceAccount
+  name: ${sa}
+  namespace: llm
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: epp-reader
+`;
+    const epp = (name: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: llm
+spec:
+  selector:
+    app: ${name}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: llm
+spec:
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      serviceAccountName: ${name}
+      containers:
+      - name: epp
+        image: epp
+`;
+    const repo = repoOf({
+      'pools.yaml': `${pool('one-alpha', 'llm')}---\n${pool('two-alpha', 'llm')}---\n${route('one', 'llm', 'one-alpha')}---\n${route('two', 'llm', 'two-alpha')}`,
+      'epps.yaml': `${epp('one-alpha-epp')}---\n${epp('two-alpha-epp')}`,
+      'rbac.yaml': `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: epp-reader\nrules: []\n---\n${binding('one', 'one-alpha-epp')}---\n${binding('two', 'two-alpha-epp')}`,
+    });
+
+    const plan = planRepo(repo);
+
+    expect(plan.warnings).toEqual([expect.stringMatching(/^ClusterRole epp-reader \(repo\/rbac\.yaml:1\) serves the Endpoint Pickers of the alpha pools llm\/one-alpha and llm\/two-alpha: it is carried by neither migration/)]);
+    expect(kinds(plan.migrations[0].props.alphaPool.manifests!)).toEqual([
+      'InferencePool one-alpha', 'Service one-alpha-epp', 'Deployment one-alpha-epp', 'ClusterRoleBinding one',
+    ]);
+  });
+
+  test('given a pool whose EPP Service is not in the directory, then the cleanup stage says to delete the EPP by hand', () => {
+    const m = planRepo(repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}` })).migrations[0];
+
+    expect(m.manualSteps.filter((s) => s.stage === 'last').map((s) => s.text))
+      .toEqual([expect.stringMatching(/^The alpha Endpoint Picker Service llm\/vllm-alpha-epp is not in the directory that was planned, so no stage removes it/)]);
+  });
+
+  test('given objects without a namespace and no kustomization, then default is assumed and said', () => {
+    const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'default').replace('  namespace: default\n', '')}---\n${route('r', 'default', 'vllm-alpha')}` });
+
+    expect(planRepo(repo).migrations[0].props.warnings).toEqual([
+      'InferencePool vllm-alpha (repo/a.yaml:1) has no metadata.namespace: the stages put it in namespace default. If your GitOps tool deploys it elsewhere, set metadata.namespace and plan again.',
+    ]);
+  });
+
+  test('given a repo without alpha pools, then nothing is planned', () => {
+    expect(planRepo(fixture('nothing')).migrations).toEqual([]);
+  });
+
+  describe('errors, each with file and line', () => {
+    test('given a route to an alpha pool that is not in the directory, then the error names the route and the pool and says how to add it', () => {
+      expect(() => planRepo(fixture('helm-installed-pool'))).toThrow(new RegExp(
+        '^.*helm-installed-pool/httproute\\.yaml:1: HTTPRoute default/llm-route sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
+        'which is not under .*helm-installed-pool: its selector and port are needed, so add the pool\'s manifest \\(if Helm installed it: helm get manifest <release> -n default > ',
+      ));
+    });
+
+    test('given an InferenceModel of a pool that is not in the directory, then the error names it', () => {
+      expect(() => planRepo(repoOf({ 'm.yaml': model('chat', 'llm', 'gone-alpha') })))
+        .toThrow(/^repo\/m\.yaml:1: InferenceModel llm\/chat points at alpha InferencePool llm\/gone-alpha, which is not under repo/);
+    });
+
+    test('given a route to two alpha pools, then it must be split', () => {
+      const repo = repoOf({ 'a.yaml': `${pool('a-alpha', 'llm')}---\n${pool('b-alpha', 'llm')}---\n${route('both', 'llm', 'a-alpha', 'b-alpha')}` });
+
+      expect(() => planRepo(repo)).toThrow(/^repo\/a\.yaml:25: HTTPRoute llm\/both sends traffic to 2 alpha pools \(llm\/a-alpha, llm\/b-alpha\): .* split it into one HTTPRoute per pool \(same parentRefs and hostnames\), then plan again$/);
+    });
+
+    test('given a pool that no route uses, then the error names the pool', () => {
+      expect(() => planRepo(repoOf({ 'p.yaml': pool('idle-alpha', 'llm') })))
+        .toThrow(/^repo\/p\.yaml:1: alpha InferencePool llm\/idle-alpha is not a backend of any HTTPRoute under repo/);
+    });
+
+    test('given the same pool twice, then both places are named', () => {
+      const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}`, 'b.yaml': pool('vllm-alpha', 'llm') });
+
+      expect(() => planRepo(repo)).toThrow(/^repo\/b\.yaml:1: InferencePool llm\/vllm-alpha is defined twice \(also at repo\/a\.yaml:1\)/);
+    });
+
+    test('given a GA pool of the planned name already in the directory, then the plan is refused', () => {
+      const ga = 'apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata:\n  name: vllm-ga\n  namespace: llm\n';
+      const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}`, 'ga.yaml': ga });
+
+      expect(() => planRepo(repo)).toThrow(/^repo\/ga\.yaml:1: the GA pool llm\/vllm-ga planned for alpha pool vllm-alpha already exists here/);
+    });
+
+    test('given two alpha pools that would get one GA name, then the plan is refused', () => {
+      const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${pool('vllm-preview', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}---\n${route('s', 'llm', 'vllm-preview')}` });
+
+      expect(() => planRepo(repo)).toThrow(/alpha pools vllm-alpha and vllm-preview in namespace llm would both become GA pool vllm-ga/);
+    });
+
+    test('given a route that cannot be taken over, then the error has the route\'s file and line', () => {
+      const bad = route('r', 'llm', 'vllm-alpha').replace('  rules:', '  rules:\n  - backendRefs:\n    - name: svc\n      port: 80\n      weight: 1').replace(/(name: vllm-alpha\n)$/, '$1    - name: other\n');
+      expect(() => planRepo(repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${bad}` })))
+        .toThrow(/^repo\/a\.yaml:13: HTTPRoute llm\/r: no rule sends traffic only to the alpha pool llm\/vllm-alpha/);
+    });
+  });
+});
