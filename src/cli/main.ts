@@ -28,7 +28,7 @@ export function packageVersion(): string {
 /** Builds the program: global flags, then every registered command. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('inference-migrate')
-    .description('Plan the migration of inference-serving APIs (Gateway API Inference Extension v1alpha2 to v1) as staged, GitOps-ready YAML.')
+    .description('Plan the migration of inference-serving APIs as staged, GitOps-ready YAML: Gateway API Inference Extension v1alpha2 to v1, KServe Ingress to Gateway API, LlamaStackDistribution v1alpha1 to v1alpha2.')
     .version(ctx.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help for the command')
     .option('--verbose', 'list the documents that were skipped while reading, and why')

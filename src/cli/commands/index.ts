@@ -5,8 +5,10 @@
  * once, with the description given here.
  */
 import type { Command } from 'commander';
+import { convertLlamaStackCommand } from './convert-llamastack';
 import { exampleCommand } from './example';
 import { planCommand } from './plan';
+import { planKServeCommand } from './plan-kserve';
 import { scanCommand } from './scan';
 import { validateCommand } from './validate';
 import type { CliContext } from '../context';
@@ -20,7 +22,9 @@ export interface CliCommand {
 }
 
 /** Descriptions of command groups (the first words of multi-word command paths). */
-export const COMMAND_GROUPS: { readonly [name: string]: string } = {};
+export const COMMAND_GROUPS: { readonly [name: string]: string } = {
+  convert: 'convert objects of other APIs to their new versions (convert llamastack)',
+};
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [scanCommand, planCommand, validateCommand, exampleCommand];
+export const COMMANDS: CliCommand[] = [scanCommand, planCommand, planKServeCommand, convertLlamaStackCommand, validateCommand, exampleCommand];

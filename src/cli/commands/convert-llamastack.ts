@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import type { CliCommand } from './index';
+import { CliContext, EXIT, printWarnings } from '../context';
+import { load } from '../lazy';
+import type * as Output from '../output-dir';
+import type * as Reader from '../repo-reader';
+
+interface ConvertFlags {
+  readonly out: string;
+  readonly namespace?: string;
+  readonly mapEnv: boolean;
+  readonly force?: boolean;
+}
+
+/** `convert llamastack`: LlamaStackDistributions from v1alpha1 (or the guide's v1alpha2 drafts) to typed v1alpha2. */
+export const convertLlamaStackCommand: CliCommand = {
+  path: ['convert', 'llamastack'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('llamastack')
+      .summary('convert LlamaStackDistributions from llamastack.io/v1alpha1 to v1alpha2')
+      .description('Reads a YAML file, or every YAML file under a directory, converts each LlamaStackDistribution ' +
+        '(v1alpha1 by the operator guide\'s field tables; v1alpha2 written in the guide\'s draft forms into the CRD\'s typed forms), ' +
+        'checks the v1alpha2 rules and the pinned CRD, and writes one file per object plus a README with the migration steps into --out.')
+      .argument('<path>', 'a YAML file or a directory of YAML files')
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)')
+      .option('--no-map-env', 'copy every env var to workload.overrides.env, as the operator\'s webhook does, instead of turning known ones into providers')
+      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .addHelpText('after', [
+        '',
+        'Example:',
+        '  $ inference-migrate convert llamastack apps/llama-stack/ --out apps/llama-stack-v1alpha2',
+        '',
+        'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error.',
+      ].join('\n'))
+      .action((input: string, flags: ConvertFlags) => {
+        const output = load<typeof Output>('./output-dir');
+        const reader = load<typeof Reader>('./repo-reader');
+        const checked = output.checkOutputDir(flags.out, { force: flags.force, from: fs.statSync(input).isDirectory() ? input : undefined });
+        const objects = readObjects(reader, input);
+        const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
+        const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
+        const result = convertLlamaStackDocuments(objects, { outDir: flags.out, namespace: flags.namespace, mapKnownEnv: flags.mapEnv, validate: true });
+        output.writeOutput(checked, { command: 'convert llamastack', version: ctx.version }, (dir) => {
+          for (const c of result.converted) fs.writeFileSync(path.join(dir, c.fileName), toYaml([c.object]));
+          fs.writeFileSync(path.join(dir, 'README.md'), readme(result.instructions, result.warnings));
+        });
+        printWarnings(ctx.io, result.warnings);
+        ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
+          `${result.converted.map((c) => `  ${c.fileName} (from ${c.sourceApiVersion})`).join('\n')}\n\n${result.instructions.trimEnd()}\n`);
+        ctx.exitCode = EXIT.OK;
+      });
+  },
+};
+
+/** The Kubernetes objects of a file or directory; malformed YAML is an error with file and line. */
+function readObjects(reader: typeof Reader, input: string): any[] {
+  if (fs.statSync(input).isDirectory()) return reader.readRepo(input).objects.map((o) => o.object);
+  const parsed = reader.parseYamlText(fs.readFileSync(input, 'utf8'), path.basename(input));
+  if (parsed.problems.length > 0) throw new reader.InputError(parsed.problems, path.dirname(input));
+  return parsed.objects.map((o) => o.object);
+}
+
+function readme(instructions: string, warnings: string[]): string {
+  const lines = ['# LlamaStackDistribution v1alpha1 to v1alpha2', '', 'Written by `inference-migrate convert llamastack`.', '', '```', instructions.trimEnd(), '```', ''];
+  if (warnings.length > 0) {
+    lines.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,107 @@
+import { Command } from 'commander';
+import type { CliCommand } from './index';
+import { CliContext, EXIT, UsageError, printSkipped, printWarnings } from '../context';
+import { load } from '../lazy';
+import type * as Output from '../output-dir';
+import type * as Reader from '../repo-reader';
+
+interface PlanKServeFlags {
+  readonly from?: string;
+  readonly out: string;
+  readonly helm?: boolean;
+  readonly helmCreatesGateway?: boolean;
+  readonly namespace?: string;
+  readonly gatewayName?: string;
+  readonly gatewayNamespace?: string;
+  readonly gatewayClass?: string;
+  readonly tlsSecret?: string;
+  readonly testInferenceService?: boolean;
+  readonly force?: boolean;
+  readonly validate: boolean;
+  readonly verbose?: boolean;
+}
+
+/** `plan-kserve`: KServe from Kubernetes Ingress to the Gateway API, as stage folders. */
+export const planKServeCommand: CliCommand = {
+  path: ['plan-kserve'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('plan-kserve')
+      .summary('write the stages that move KServe from Kubernetes Ingress to the Gateway API')
+      .description('Finds KServe\'s inferenceservice-config ConfigMap (and the kserve-controller-manager Deployment, when present) ' +
+        'under --from, or takes --helm when Helm owns KServe, and writes the stages 01-gateway, 02-enable-gateway-api and 03-verify ' +
+        'into --out, validated against the Gateway API v1.2.1 and KServe v0.15.1 CRDs before anything is written.')
+      .option('--from <dir>', 'directory of the manifests that install KServe (not with --helm)')
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .option('--helm', 'Helm owns KServe: the stages give the helm upgrade instead of writing the ConfigMap')
+      .option('--helm-creates-gateway', 'with --helm: let the chart create the Gateway (createGateway=true) instead of writing it')
+      .option('--namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)')
+      .option('--gateway-name <name>', 'name of the Gateway (default: kserve-ingress-gateway)')
+      .option('--gateway-namespace <namespace>', 'namespace of the Gateway (default: KServe\'s namespace)')
+      .option('--gateway-class <name>', 'GatewayClass of the Gateway (default: envoy)')
+      .option('--tls-secret <name>', 'Secret of an HTTPS listener on 443 that terminates TLS (default: HTTP only)')
+      .option('--test-inference-service', 'add the guide\'s sklearn-v2-iris InferenceService to 03-verify')
+      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .option('--no-validate', 'skip validating the stages against the pinned CRDs')
+      .addHelpText('after', [
+        '',
+        'Examples:',
+        '  $ inference-migrate plan-kserve --from gitops/kserve --out gitops/migrations',
+        '  $ inference-migrate plan-kserve --helm --out gitops/migrations --tls-secret my-secret',
+        '',
+        'Exit codes: 0 written, 1 bad input (no inferenceservice-config, malformed ingress JSON), validation problems or refused --out, 64 usage error.',
+      ].join('\n'))
+      .action((flags: PlanKServeFlags, cmd: Command) => {
+        ctx.exitCode = runPlanKServe({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
+      });
+  },
+};
+
+function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
+  if (Boolean(flags.helm) === (flags.from !== undefined)) {
+    throw new UsageError('give either --from <dir> (KServe installed from manifests) or --helm (Helm owns KServe)');
+  }
+  if (flags.helmCreatesGateway && !flags.helm) {
+    throw new UsageError('--helm-creates-gateway needs --helm');
+  }
+  const output = load<typeof Output>('./output-dir');
+  const checked = output.checkOutputDir(flags.out, { force: flags.force, from: flags.from });
+
+  let found: { kserveNamespace?: string; existingConfigMap?: any; controllerDeployment?: any } = {};
+  if (flags.from !== undefined) {
+    const reader = load<typeof Reader>('./repo-reader');
+    const repo = reader.readRepo(flags.from);
+    if (flags.verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+    const { kserveInputsFromManifests } = load<typeof import('../../kserve/repo-scan')>('../kserve/repo-scan');
+    found = kserveInputsFromManifests(repo.objects.map((o) => o.object), { namespace: flags.namespace });
+  }
+
+  const { App } = load<typeof import('cdk8s')>('cdk8s');
+  const { KServeGatewayApiMigration } = load<typeof import('../../kserve/kserve-gateway-api-migration')>('../kserve/kserve-gateway-api-migration');
+  const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+  const app = new App({ outdir: '.' });
+  const migration = new KServeGatewayApiMigration(app, 'kserve-gateway-api', {
+    kserveNamespace: found.kserveNamespace ?? flags.namespace,
+    existingConfigMap: found.existingConfigMap,
+    controllerDeployment: found.controllerDeployment,
+    helm: flags.helm,
+    helmCreatesGateway: flags.helmCreatesGateway,
+    gatewayName: flags.gatewayName,
+    gatewayNamespace: flags.gatewayNamespace,
+    gatewayClassName: flags.gatewayClass,
+    tlsSecretName: flags.tlsSecret,
+    testInferenceService: flags.testInferenceService,
+  });
+  let stages: string[] = [];
+  output.writeOutput(checked, { command: 'plan-kserve', version: ctx.version }, (dir) => {
+    const written = new GitOpsWriter({ outdir: dir, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).write(migration);
+    stages = written.stages.map((s) => s.folder);
+  });
+  printWarnings(ctx.io, migration.warnings);
+  ctx.io.stdout([
+    `planned the KServe migration to the Gateway API into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+    `  ${migration.migrationName}/: gateway ${migration.gatewayReference}, ${flags.helm ? 'Helm owns KServe' : `ConfigMap ${found.kserveNamespace}/inferenceservice-config${found.controllerDeployment ? ' and controller Deployment' : ''} carried`}`,
+    `    stages: ${stages.join(', ')}`,
+    `next: read ${flags.out.replace(/\/$/, '')}/${migration.migrationName}/README.md`,
+  ].join('\n') + '\n');
+  return EXIT.OK;
+}
