@@ -403,7 +403,6 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     }
     routes.push(conversion.route);
     warnings.push(...conversion.warnings);
-    for (const text of conversion.manualSteps) manualSteps.push({ stage: 'first', text });
   }
 
   const gke = parts.policies.length > 0;

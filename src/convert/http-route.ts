@@ -5,7 +5,7 @@
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
 import { desiredState } from '../inference/alpha-pool-facts';
-import { ALPHA_GROUP, GATEWAY_GROUP, GA_POOL_GROUP } from '../inference/api';
+import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
 import { parseGatewayDuration } from '../migration/inference-stack';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
@@ -22,12 +22,10 @@ export interface HttpRouteConversion {
   readonly route: MigrationRoute;
   /** Indexes (in `spec.rules`) of the rules that become pool rules. */
   readonly poolRules: number[];
-  /** Indexes of the rules that send traffic to the pool and to other backends: carried unchanged. */
+  /** Indexes of the rules that send traffic to the pool and to other backends (also pool rules: only the pool's share moves). */
   readonly mixedRules: number[];
-  /** What could not be carried over, one sentence each. */
+  /** What could not be carried over, or changes on the way, one sentence each. */
   readonly warnings: string[];
-  /** What the user must do by hand before the finalize stage, one paragraph each. */
-  readonly manualSteps: string[];
 }
 
 const CARRIED_RULE_FIELDS = ['matches', 'filters', 'timeouts', 'backendRefs'];
@@ -92,7 +90,6 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
   const otherRules: any[] = [];
   const migrationRules: MigrationRouteRule[] = [];
   const warnings: string[] = [];
-  const manualSteps: string[] = [];
 
   rules.forEach((rule, r) => {
     const refs = asList(rule?.backendRefs);
@@ -102,16 +99,13 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
       return;
     }
     if (mine.length < refs.length) {
+      // The pool's share of the rule moves from alpha to GA; the other backends keep theirs.
       mixedRules.push(r);
-      otherRules.push(rule);
-      const others = refs.filter((ref) => !isThisPool(ref)).map(describeBackend).join(', ');
-      warnings.push(`${where}: rule ${r} sends traffic to the alpha pool ${pool.name} and to ${others}; a weighted rule cannot be split automatically, so it is carried unchanged in every stage.`);
-      manualSteps.push(
-        `${where}, rule ${r}: it mixes the alpha pool ${pool.name} with ${others} and is carried unchanged. ` +
-        'In the finalize and cleanup folders (and the shift folders, if you want that rule\'s share to move too), replace its backendRef ' +
-        `{group: ${ALPHA_GROUP}, kind: InferencePool, name: ${pool.name}} with {group: ${GA_POOL_GROUP}, kind: InferencePool, name: ${gaPoolName}}; ` +
-        'otherwise the rule loses that backend when the alpha pool is removed.',
-      );
+      const others = refs.filter((ref) => !isThisPool(ref));
+      warnings.push(`${where}: rule ${r} sends traffic to the alpha pool ${pool.name} and to ${others.map(describeBackend).join(', ')}; ` +
+        `only the pool's share (weight ${mine[0].weight ?? 1}) moves to ${gaPoolName}, the other backends keep theirs.`);
+      poolRules.push(r);
+      migrationRules.push({ ...convertRule(rule, r, where, pool, warnings), otherBackendRefs: others, poolWeight: mine[0].weight ?? 1 });
       return;
     }
     poolRules.push(r);
@@ -119,10 +113,7 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
   });
 
   if (poolRules.length === 0) {
-    const why = mixedRules.length > 0
-      ? `its rules ${mixedRules.join(', ')} mix the pool with other backends`
-      : 'none of its rules names the pool';
-    throw new Error(`${where}: no rule sends traffic only to the alpha pool ${pool.namespace}/${pool.name} (${why}): give the pool a rule of its own, then plan again`);
+    throw new Error(`${where}: none of its rules sends traffic to the alpha pool ${pool.namespace}/${pool.name}`);
   }
   // The library writes the pool rules first, then the other rules.
   const lastPool = poolRules[poolRules.length - 1];
@@ -148,7 +139,6 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
     poolRules,
     mixedRules,
     warnings,
-    manualSteps,
   };
 }
 

@@ -88,12 +88,16 @@ export function readAlphaPool(pool: any): AlphaPoolSpec {
   if (!Number.isInteger(targetPort)) throw new Error(`${where}: 'spec.targetPortNumber' must be an integer (got ${JSON.stringify(targetPort)})`);
   const ext = spec.extensionRef ?? {};
   if (typeof ext.name !== 'string') throw new Error(`${where}: 'spec.extensionRef.name' is required`);
+  const failureMode = ext.failureMode ?? 'FailClose';
+  if (failureMode !== 'FailOpen' && failureMode !== 'FailClose') {
+    throw new Error(`${where}: 'spec.extensionRef.failureMode' must be FailOpen or FailClose (got ${JSON.stringify(failureMode)})`);
+  }
   return {
     name,
     namespace: pool.metadata.namespace,
     selector: Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])),
     targetPort,
-    failureMode: ext.failureMode ?? 'FailClose',
+    failureMode,
     endpointPickerServiceName: ext.name,
     endpointPickerPort: ext.portNumber ?? 9002,
   };

@@ -115,8 +115,14 @@ export interface InferenceRouteRule {
    * @default - one match, `PathPrefix /` (the API default, written out)
    */
   readonly matches?: RouteMatch[];
-  /** Weighted pool backends (1..16, each pool at most once, not all weights 0). */
+  /** Weighted pool backends (each pool at most once; with the additional backendRefs 1..16, not all weights 0). */
   readonly backends: WeightedPoolBackend[];
+  /**
+   * Other backendRefs of the rule (Services, other backends), as the Gateway API spells them, written
+   * unchanged after the pool backends.
+   * @default - none
+   */
+  readonly additionalBackendRefs?: any[];
   /**
    * Timeout of the whole request (`timeouts.request`). Long generations need minutes.
    * @default - the gateway's default
@@ -229,6 +235,8 @@ export class WeightedInferenceRoute extends Construct {
   public readonly resource: ApiObject;
   /** The rules as given (after defaults), for inspection by migrations. */
   public readonly rules: InferenceRouteRule[];
+  /** The additional rules, as given. */
+  public readonly additionalRules: any[];
 
   public constructor(scope: Construct, id: string, props: WeightedInferenceRouteProps) {
     super(scope, id);
@@ -264,6 +272,7 @@ export class WeightedInferenceRoute extends Construct {
     if (!Array.isArray(additionalRules) || additionalRules.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) {
       throw propError(this, 'additionalRules', `must be a list of HTTPRoute rule objects (got ${show(additionalRules)})`);
     }
+    this.additionalRules = additionalRules;
     this.rules = this.resolveRules(props, additionalRules.length);
     const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0)
       + additionalRules.reduce((n, r) => n + (Array.isArray(r.matches) ? r.matches.length : 1), 0);
@@ -273,30 +282,31 @@ export class WeightedInferenceRoute extends Construct {
 
     const grants = new Map<string, Set<string>>();
     const createGrants = props.createReferenceGrants ?? true;
+    const poolRef = (b: WeightedPoolBackend, at: (f: string) => string) => {
+      const crossNamespace = b.pool.poolNamespace !== this.namespace;
+      if (crossNamespace) {
+        if (!createGrants) {
+          throw propError(this, at('backends'), `names pool ${b.pool.poolName} in namespace ${b.pool.poolNamespace}, but the route is in ${this.namespace}: set createReferenceGrants or move the route`);
+        }
+        const names = grants.get(b.pool.poolNamespace) ?? new Set<string>();
+        names.add(`${b.pool.poolGroup}/${b.pool.poolName}`);
+        grants.set(b.pool.poolNamespace, names);
+      }
+      return {
+        group: b.pool.poolGroup,
+        kind: 'InferencePool',
+        name: b.pool.poolName,
+        ...(crossNamespace ? { namespace: b.pool.poolNamespace } : {}),
+        weight: b.weight,
+      };
+    };
     const rules = this.rules.map((rule, r) => {
       const prefix = props.rules ? `rules[${r}]` : '';
       const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
       return {
         matches: rule.matches!.map((m, i) => renderMatch(this, at(`matches[${i}]`), m)),
         ...(rule.filters && rule.filters.length > 0 ? { filters: rule.filters } : {}),
-        backendRefs: rule.backends.map((b) => {
-          const crossNamespace = b.pool.poolNamespace !== this.namespace;
-          if (crossNamespace) {
-            if (!createGrants) {
-              throw propError(this, at('backends'), `names pool ${b.pool.poolName} in namespace ${b.pool.poolNamespace}, but the route is in ${this.namespace}: set createReferenceGrants or move the route`);
-            }
-            const names = grants.get(b.pool.poolNamespace) ?? new Set<string>();
-            names.add(`${b.pool.poolGroup}/${b.pool.poolName}`);
-            grants.set(b.pool.poolNamespace, names);
-          }
-          return {
-            group: b.pool.poolGroup,
-            kind: 'InferencePool',
-            name: b.pool.poolName,
-            ...(crossNamespace ? { namespace: b.pool.poolNamespace } : {}),
-            weight: b.weight,
-          };
-        }),
+        backendRefs: [...rule.backends.map((b) => poolRef(b, at)), ...(rule.additionalBackendRefs ?? [])],
         ...renderTimeouts(this, at, rule),
       };
     });
@@ -351,8 +361,14 @@ export class WeightedInferenceRoute extends Construct {
     return given.map((rule, r) => {
       const at = (field: string) => (props.rules ? `rules[${r}].${field}` : field);
       const backends = rule.backends;
-      if (!Array.isArray(backends) || backends.length < 1 || backends.length > MAX_BACKENDS_PER_RULE) {
-        throw propError(this, at('backends'), `must list 1..${MAX_BACKENDS_PER_RULE} pools (got ${Array.isArray(backends) ? backends.length : show(backends)})`);
+      const others = rule.additionalBackendRefs ?? [];
+      if (!Array.isArray(others) || others.some((ref) => !ref || typeof ref !== 'object' || typeof ref.name !== 'string')) {
+        throw propError(this, at('additionalBackendRefs'), `must be a list of HTTPRoute backendRefs with a name (got ${show(others)})`);
+      }
+      const min = others.length > 0 ? 0 : 1;
+      if (!Array.isArray(backends) || backends.length < min || backends.length + others.length > MAX_BACKENDS_PER_RULE) {
+        const count = Array.isArray(backends) ? `${backends.length}${others.length > 0 ? ` and ${others.length} additional` : ''}` : show(backends);
+        throw propError(this, at('backends'), `must list ${min}..${MAX_BACKENDS_PER_RULE} pools, additional backendRefs included (got ${count})`);
       }
       const seen = new Map<string, number>();
       backends.forEach((b, i) => {
@@ -366,8 +382,8 @@ export class WeightedInferenceRoute extends Construct {
         }
         seen.set(key, i);
       });
-      if (backends.every((b) => b.weight === 0)) {
-        throw propError(this, at('backends'), 'must give at least one pool a weight above 0 (all weights are 0, so the rule would reject every request)');
+      if (backends.every((b) => b.weight === 0) && others.every((ref) => ref.weight === 0)) {
+        throw propError(this, at('backends'), 'must give at least one backend a weight above 0 (all weights are 0, so the rule would reject every request)');
       }
       const matches = rule.matches ?? [{ path: { type: PathMatchType.PATH_PREFIX, value: '/' } }];
       if (!Array.isArray(matches) || matches.length < 1 || matches.length > MAX_MATCHES_PER_RULE) {

@@ -164,6 +164,11 @@ export class GitOpsWriter {
   }
 
   private render(migration: IMigration): RenderedMigration {
+    // The migration's own invariants (e.g. cleanup holds no alpha object), then each stage's.
+    const errors = migration.node.validate();
+    if (errors.length > 0) {
+      throw new Error(`Validation failed with the following errors:\n  ${errors.map((e) => `[${migration.node.path}] ${e}`).join('\n  ')}`);
+    }
     const baseline = migration.baseline ?? [];
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
     let previous = baseline;

@@ -250,9 +250,10 @@ function buildRoute(stage: MigrationStage, route: ResolvedRoute, state: RouteSta
     return;
   }
   const baseRules: MigrationRouteRule[] = route.rules && route.rules.length > 0 ? route.rules : [{}];
-  const toRule = (rule: MigrationRouteRule, backends: InferenceRouteRule['backends'], matches?: RouteMatch[]): InferenceRouteRule => ({
+  const toRule = (rule: MigrationRouteRule, backends: InferenceRouteRule['backends'], others: any[], matches?: RouteMatch[]): InferenceRouteRule => ({
     matches: matches ?? rule.matches,
     backends,
+    additionalBackendRefs: others,
     requestTimeout: rule.requestTimeout,
     backendRequestTimeout: rule.backendRequestTimeout,
     filters: rule.filters,
@@ -260,25 +261,24 @@ function buildRoute(stage: MigrationStage, route: ResolvedRoute, state: RouteSta
   let rules: InferenceRouteRule[];
   switch (state.kind) {
     case 'none':
-      rules = [];
+      // The alpha backend goes; a rule that also served other backends keeps them.
+      rules = baseRules.filter((r) => (r.otherBackendRefs ?? []).length > 0).map((r) => toRule(r, [], r.otherBackendRefs!));
       break;
     case 'alpha-only':
-      rules = baseRules.map((r) => toRule(r, [{ pool: pools.alpha!, weight: 100 }]));
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, 0)));
       break;
     case 'split':
-      rules = baseRules.map((r) => toRule(r, [
-        { pool: pools.alpha!, weight: 100 - state.gaPercent },
-        { pool: pools.ga!, weight: state.gaPercent },
-      ]));
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, state.gaPercent)));
       break;
     case 'preview':
       rules = [
-        ...baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }], previewMatches(stage, route, r.matches, preview!))),
-        ...baseRules.map((r) => toRule(r, [{ pool: pools.alpha!, weight: 100 }])),
+        // Preview requests go to the GA pool only; everything else is as before.
+        ...baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }], [], previewMatches(stage, route, r.matches, preview!))),
+        ...baseRules.map((r) => toRule(r, ...poolShare(r, pools, 0))),
       ];
       break;
     case 'ga-only':
-      rules = baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }]));
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, 100)));
       break;
   }
   const otherRules = route.otherRules ?? [];
@@ -293,6 +293,28 @@ function buildRoute(stage: MigrationStage, route: ResolvedRoute, state: RouteSta
     labels: route.labels,
     annotations: route.annotations,
   });
+}
+
+/**
+ * The backends of a rule when the GA pool has `gaPercent` of the pool's share: weights in percent for a
+ * rule that only serves the pool; for a rule that also serves other backends, the pool's weight is split
+ * and the others keep theirs (all scaled by 100 when that stays within the API's maximum, so the split
+ * is exact).
+ */
+function poolShare(rule: MigrationRouteRule, pools: StagePools, gaPercent: number): [InferenceRouteRule['backends'], any[]] {
+  const split = (total: number) => {
+    const ga = Math.round((total * gaPercent) / 100);
+    return [
+      ...(gaPercent < 100 ? [{ pool: pools.alpha!, weight: total - ga }] : []),
+      ...(gaPercent > 0 ? [{ pool: pools.ga!, weight: ga }] : []),
+    ];
+  };
+  const others = rule.otherBackendRefs ?? [];
+  if (others.length === 0) return [split(100), []];
+  const poolWeight = rule.poolWeight ?? 1;
+  const weights = [poolWeight, ...others.map((o) => o.weight ?? 1)];
+  const scale = Math.max(...weights) * 100 <= 1_000_000 ? 100 : 1;
+  return [split(poolWeight * scale), others.map((o) => ({ ...o, weight: (o.weight ?? 1) * scale }))];
 }
 
 /** The matches of a preview rule: each original match, also requiring the preview header. */

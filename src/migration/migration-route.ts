@@ -23,6 +23,20 @@ export interface MigrationRouteRule {
    * @default - none
    */
   readonly filters?: any[];
+
+  /**
+   * Other backendRefs of the rule (Services, other backends), for a rule that sends part of its traffic
+   * to the pool and part elsewhere. They keep their share in every stage; only the pool's share moves
+   * from the alpha to the GA pool.
+   * @default - none: all of the rule's traffic goes to the pool
+   */
+  readonly otherBackendRefs?: any[];
+
+  /**
+   * Weight of the pool's backendRef next to `otherBackendRefs`.
+   * @default 1 (the API default weight)
+   */
+  readonly poolWeight?: number;
 }
 
 /** An HTTPRoute whose pool backend moves from the alpha to the GA pool. */

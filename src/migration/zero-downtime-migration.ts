@@ -10,7 +10,9 @@ import { MigrationStrategy } from './migration-strategy';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
 import { checkOneOf, propError, show } from '../errors';
 import { checkHeaderName } from '../inference/names';
+import { ALPHA_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
+import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
 
 /** Props of a `ZeroDowntimeMigration`. */
 export interface ZeroDowntimeMigrationProps extends InferenceMigrationProps {
@@ -162,8 +164,17 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     const cleanup = this.stages[this.stages.length - 1];
     const errors: string[] = [];
     for (const obj of cleanup.apiObjects) {
-      if (obj.apiGroup === 'inference.networking.x-k8s.io' && (obj.kind === 'InferencePool' || obj.kind === 'InferenceModel')) {
+      if (obj.apiGroup === ALPHA_GROUP && (obj.kind === 'InferencePool' || obj.kind === 'InferenceModel')) {
         errors.push(`stage ${cleanup.folderName} still holds alpha ${obj.kind} ${obj.name}`);
+      }
+    }
+    for (const route of cleanup.node.findAll().filter((c): c is WeightedInferenceRoute => c instanceof WeightedInferenceRoute)) {
+      const refs = [
+        ...route.rules.flatMap((r) => [...r.backends.map((b) => ({ group: b.pool.poolGroup, name: b.pool.poolName })), ...(r.additionalBackendRefs ?? [])]),
+        ...route.additionalRules.flatMap((r) => (Array.isArray(r.backendRefs) ? r.backendRefs : [])),
+      ];
+      for (const ref of refs.filter((x) => x.group === ALPHA_GROUP)) {
+        errors.push(`stage ${cleanup.folderName}: route ${route.name} still sends traffic to the alpha group (${ref.name}), which cleanup removes`);
       }
     }
     return errors;

@@ -235,19 +235,22 @@ describe('plan', () => {
   describe('given a route that also routes to other backends', () => {
     const p = planned('mixed-backends');
 
-    test('then the mixed rule is carried unchanged, with a warning and a manual step', () => {
+    test('then only the pool\'s share of the mixed rule moves, the Service keeps its share, and cleanup holds no alpha backendRef', () => {
       expect(p.run.status).toBe(0);
-      expect(p.run.stderr).toMatch(/^warning: HTTPRoute default\/llm-route: rule 2 sends traffic to the alpha pool vllm-llama3-8b-instruct-alpha and to Service embeddings-fallback; a weighted rule cannot be split automatically, so it is carried unchanged in every stage\.\n/m);
+      expect(p.run.stderr).toMatch(/^warning: HTTPRoute default\/llm-route: rule 2 sends traffic to the alpha pool vllm-llama3-8b-instruct-alpha and to Service embeddings-fallback; only the pool's share \(weight 80\) moves to vllm-llama3-8b-instruct-ga, the other backends keep theirs\.\n/m);
       expect(p.run.stderr).toMatch(/^warning: HTTPRoute default\/llm-route: from the first shift stage on, the pool rules come first/m);
       const stages = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
-      const cleanup = find(stages[3], 'HTTPRoute');
-      expect(backends(cleanup)).toEqual([
-        ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100'],
+      // Weights are scaled by 100 so that the split of the pool's 80 is exact: 80:20 stays 8000:2000.
+      expect(backends(find(stages[1], 'HTTPRoute'))).toEqual([
+        ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=50', 'inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=50'],
+        ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=4000', 'inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=4000', '/embeddings-fallback=2000'],
         ['/status-page=1'],
-        ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha=80', '/embeddings-fallback=20'],
       ]);
-      const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
-      expect(readme).toContain('HTTPRoute default/llm-route, rule 2: it mixes the alpha pool vllm-llama3-8b-instruct-alpha with Service embeddings-fallback and is carried unchanged.');
+      expect(backends(find(stages[3], 'HTTPRoute'))).toEqual([
+        ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=100'],
+        ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=8000', '/embeddings-fallback=2000'],
+        ['/status-page=1'],
+      ]);
     });
   });
 

@@ -73,18 +73,20 @@ describe('convertHttpRoute', () => {
     expect(c.poolRules).toEqual([1]);
     expect(c.route.otherRules).toEqual([health, otherPool]);
     expect(c.warnings).toEqual([expect.stringMatching(/^HTTPRoute llm\/llm-route: from the first shift stage on, the pool rules come first/)]);
-    expect(c.manualSteps).toEqual([]);
   });
 
-  test('given a rule mixing the pool with a Service, then it is carried unchanged with a warning and a manual step naming the GA pool', () => {
-    const mixed = { backendRefs: [alphaRef('vllm-alpha', { weight: 80 }), { name: 'fallback', port: 8000, weight: 20 }] };
+  test('given a rule mixing the pool with a Service, then it is a pool rule whose other backends keep their share', () => {
+    const fallback = { name: 'fallback', port: 8000, weight: 20 };
+    const mixed = { backendRefs: [alphaRef('vllm-alpha', { weight: 80 }), fallback] };
 
     const c = convertHttpRoute(route([{ backendRefs: [alphaRef()] }, mixed]), POOL, 'vllm-ga', 'default');
 
     expect(c.mixedRules).toEqual([1]);
-    expect(c.route.otherRules).toEqual([mixed]);
-    expect(c.warnings).toEqual([expect.stringMatching(/^HTTPRoute llm\/llm-route: rule 1 sends traffic to the alpha pool vllm-alpha and to Service fallback; .* carried unchanged in every stage\.$/)]);
-    expect(c.manualSteps).toEqual([expect.stringMatching(/replace its backendRef \{group: inference\.networking\.x-k8s\.io, kind: InferencePool, name: vllm-alpha\} with \{group: inference\.networking\.k8s\.io, kind: InferencePool, name: vllm-ga\}/)]);
+    expect(c.poolRules).toEqual([0, 1]);
+    expect(c.route.otherRules).toBeUndefined();
+    expect(c.route.rules![1].otherBackendRefs).toEqual([fallback]);
+    expect(c.route.rules![1].poolWeight).toBe(80);
+    expect(c.warnings).toEqual([expect.stringMatching(/^HTTPRoute llm\/llm-route: rule 1 sends traffic to the alpha pool vllm-alpha and to Service fallback; only the pool's share \(weight 80\) moves to vllm-ga, the other backends keep theirs\.$/)]);
   });
 
   test('given rule fields the stages cannot carry, then each is named in a warning', () => {
@@ -101,15 +103,17 @@ describe('convertHttpRoute', () => {
     const refs = [alphaRef('vllm-alpha', { namespace: 'other' })];
 
     expect(() => convertHttpRoute(route([{ backendRefs: refs }]), POOL, 'vllm-ga', 'default'))
-      .toThrow(/^HTTPRoute llm\/llm-route: no rule sends traffic only to the alpha pool llm\/vllm-alpha \(none of its rules names the pool\)/);
+      .toThrow(/^HTTPRoute llm\/llm-route: none of its rules sends traffic to the alpha pool llm\/vllm-alpha/);
     expect(convertHttpRoute(route([{ backendRefs: refs }]), { name: 'vllm-alpha', namespace: 'other' }, 'vllm-ga', 'default').poolRules).toEqual([0]);
   });
 
-  test('given only mixed rules, then the route cannot be taken over', () => {
+  test('given only a mixed rule, then the route is taken over with the pool weight defaulting to 1', () => {
     const mixed = { backendRefs: [alphaRef(), { name: 'fallback', port: 8000 }] };
 
-    expect(() => convertHttpRoute(route([mixed]), POOL, 'vllm-ga', 'default'))
-      .toThrow(/no rule sends traffic only to the alpha pool llm\/vllm-alpha \(its rules 0 mix the pool with other backends\): give the pool a rule of its own/);
+    const c = convertHttpRoute(route([mixed]), POOL, 'vllm-ga', 'default');
+
+    expect(c.poolRules).toEqual([0]);
+    expect(c.route.rules![0].poolWeight).toBe(1);
   });
 
   test('given a malformed timeout, then the error names the route and the field', () => {

@@ -242,9 +242,10 @@ spec:
     });
 
     test('given a route that cannot be taken over, then the error has the route\'s file and line', () => {
-      const bad = route('r', 'llm', 'vllm-alpha').replace('  rules:', '  rules:\n  - backendRefs:\n    - name: svc\n      port: 80\n      weight: 1').replace(/(name: vllm-alpha\n)$/, '$1    - name: other\n');
+      // A mesh route (parentRef to a Service) is not a Gateway's route.
+      const bad = route('r', 'llm', 'vllm-alpha').replace('  - name: gw', '  - group: ""\n    kind: Service\n    name: gw');
       expect(() => planRepo(repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${bad}` })))
-        .toThrow(/^repo\/a\.yaml:13: HTTPRoute llm\/r: no rule sends traffic only to the alpha pool llm\/vllm-alpha/);
+        .toThrow(/^repo\/a\.yaml:13: HTTPRoute llm\/r: 'spec\.parentRefs\[0\]' is a core Service, not a Gateway: only routes attached to Gateways can be migrated/);
     });
   });
 });

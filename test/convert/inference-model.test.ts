@@ -38,6 +38,11 @@ describe('InferenceModelConverter', () => {
     expect(InferenceModelConverter.gaPoolName(alpha, suffix)).toBe(ga);
   });
 
+  test('given a v1alpha2 pool with an unknown failure mode, then readAlphaPool names the field instead of guessing', () => {
+    expect(() => readAlphaPool({ metadata: { name: 'p' }, spec: { selector: { app: 'x' }, targetPortNumber: 8000, extensionRef: { name: 'e', failureMode: 'FailOpn' } } }))
+      .toThrow(/InferencePool p: 'spec.extensionRef.failureMode' must be FailOpen or FailClose \(got "FailOpn"\)/);
+  });
+
   test('given a v1alpha2 pool, then readAlphaPool returns selector, port, failure mode and EPP (9002 implied)', () => {
     expect(readAlphaPool({
       metadata: { name: 'p', namespace: 'n' },

@@ -122,11 +122,11 @@ describe('WeightedInferenceRoute', () => {
       expect(route({ backends: one(w) })).toThrow(/test\/route: 'backends\[0\]\.weight' must be an integer in 0\.\.1000000/);
     });
     test('all weights 0 are rejected', () => {
-      expect(route({ backends: [{ pool: external('a'), weight: 0 }, { pool: external('b'), weight: 0 }] })).toThrow(/'backends' must give at least one pool a weight above 0/);
+      expect(route({ backends: [{ pool: external('a'), weight: 0 }, { pool: external('b'), weight: 0 }] })).toThrow(/'backends' must give at least one backend a weight above 0/);
     });
     test('more than 16 backends are rejected', () => {
       const backends = Array.from({ length: 17 }, (_, i) => ({ pool: external(`p${i}`), weight: 1 }));
-      expect(route({ backends })).toThrow(/'backends' must list 1\.\.16 pools \(got 17\)/);
+      expect(route({ backends })).toThrow(/'backends' must list 1\.\.16 pools, additional backendRefs included \(got 17\)/);
     });
     test('more than 16 rules are rejected', () => {
       const rules = Array.from({ length: 17 }, (_, i) => ({ backends: [{ pool: external(`p${i}`), weight: 1 }] }));

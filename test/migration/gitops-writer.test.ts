@@ -223,6 +223,17 @@ describe('GitOpsWriter', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test('given a cleanup stage that still routes to the alpha group, then writing fails on the cleanup invariant and nothing is written', () => {
+    const outdir = tmp('cleanup-invariant-');
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    const alpha = { poolName: 'vllm-llama3-8b-instruct-alpha', poolNamespace: 'default', poolGroup: 'inference.networking.x-k8s.io', external: true };
+    new WeightedInferenceRoute(cleanup, 'Leftover', { name: 'leftover', parentRefs: [{ name: 'gw' }], backends: [{ pool: alpha, weight: 1 }] });
+    expect(() => new GitOpsWriter({ outdir }).write(migration))
+      .toThrow(/\[vllm-llama3-8b-instruct\] stage 04-cleanup: route leftover still sends traffic to the alpha group \(vllm-llama3-8b-instruct-alpha\), which cleanup removes/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
   test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {
     const migration = GuideExamples.zeroDowntime(Testing.app());
     const stage: MigrationStage = migration.stages[1];
