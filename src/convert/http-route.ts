@@ -93,6 +93,12 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
 
   rules.forEach((rule, r) => {
     const refs = asList(rule?.backendRefs);
+    refs.forEach((ref, b) => {
+      // A ref to the alpha group that is not an InferencePool is a typo (kind defaults to Service).
+      if (ref?.group === ALPHA_GROUP && ref?.kind !== 'InferencePool') {
+        throw fail(`spec.rules[${r}].backendRefs[${b}].kind`, `is ${ref?.kind === undefined ? 'missing, so it defaults to Service,' : JSON.stringify(ref.kind)} in group ${ALPHA_GROUP}: a backendRef to an alpha pool needs kind: InferencePool`);
+      }
+    });
     const mine = refs.filter(isThisPool);
     if (mine.length === 0) {
       otherRules.push(rule);

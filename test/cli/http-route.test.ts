@@ -107,6 +107,12 @@ describe('convertHttpRoute', () => {
     expect(convertHttpRoute(route([{ backendRefs: refs }]), { name: 'vllm-alpha', namespace: 'other' }, 'vllm-ga', 'default').poolRules).toEqual([0]);
   });
 
+  test('given a backendRef to the alpha group without kind, then the error names the field instead of carrying a dangling ref', () => {
+    const typo = { backendRefs: [{ group: 'inference.networking.x-k8s.io', name: 'vllm-alpha' }] };
+    expect(() => convertHttpRoute(route([{ backendRefs: [alphaRef()] }, typo]), POOL, 'vllm-ga', 'default'))
+      .toThrow(/^HTTPRoute llm\/llm-route: 'spec\.rules\[1\]\.backendRefs\[0\]\.kind' is missing, so it defaults to Service, in group inference\.networking\.x-k8s\.io: a backendRef to an alpha pool needs kind: InferencePool/);
+  });
+
   test('given only a mixed rule, then the route is taken over with the pool weight defaulting to 1', () => {
     const mixed = { backendRefs: [alphaRef(), { name: 'fallback', port: 8000 }] };
 
