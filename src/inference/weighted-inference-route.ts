@@ -365,10 +365,10 @@ export class WeightedInferenceRoute extends Construct {
       if (!Array.isArray(others) || others.some((ref) => !ref || typeof ref !== 'object' || typeof ref.name !== 'string')) {
         throw propError(this, at('additionalBackendRefs'), `must be a list of HTTPRoute backendRefs with a name (got ${show(others)})`);
       }
-      const min = others.length > 0 ? 0 : 1;
-      if (!Array.isArray(backends) || backends.length < min || backends.length + others.length > MAX_BACKENDS_PER_RULE) {
+      const minPools = others.length > 0 ? 0 : 1;
+      if (!Array.isArray(backends) || backends.length < minPools || backends.length + others.length > MAX_BACKENDS_PER_RULE) {
         const count = Array.isArray(backends) ? `${backends.length}${others.length > 0 ? ` and ${others.length} additional` : ''}` : show(backends);
-        throw propError(this, at('backends'), `must list ${min}..${MAX_BACKENDS_PER_RULE} pools, additional backendRefs included (got ${count})`);
+        throw propError(this, at('backends'), `must list ${minPools}..${MAX_BACKENDS_PER_RULE} pools, additional backendRefs included (got ${count})`);
       }
       const seen = new Map<string, number>();
       backends.forEach((b, i) => {

@@ -9,8 +9,8 @@ import { MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
 import { checkOneOf, propError, show } from '../errors';
-import { checkHeaderName } from '../inference/names';
 import { ALPHA_GROUP } from '../inference/api';
+import { checkHeaderName } from '../inference/names';
 import { InferenceProvider } from '../inference/types';
 import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
 
@@ -170,7 +170,10 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     }
     for (const route of cleanup.node.findAll().filter((c): c is WeightedInferenceRoute => c instanceof WeightedInferenceRoute)) {
       const refs = [
-        ...route.rules.flatMap((r) => [...r.backends.map((b) => ({ group: b.pool.poolGroup, name: b.pool.poolName })), ...(r.additionalBackendRefs ?? [])]),
+        ...route.rules.flatMap((r) => [
+          ...r.backends.map((b) => ({ group: b.pool.poolGroup, name: b.pool.poolName })),
+          ...(r.additionalBackendRefs ?? []),
+        ]),
         ...route.additionalRules.flatMap((r) => (Array.isArray(r.backendRefs) ? r.backendRefs : [])),
       ];
       for (const ref of refs.filter((x) => x.group === ALPHA_GROUP)) {

@@ -77,7 +77,7 @@ describe('errors', () => {
 });
 
 describe('example', () => {
-  test('given --out, then the guide\'s zero-downtime and simple migrations are written, and every object passes validation', () => {
+  test('given --out, then the guide\'s zero-downtime migration, its GKE variant and the simple path are written, and every object passes validation', () => {
     const out = path.join(tempDir(), 'dist');
     const run = runCli(['example', '--out', out]);
 
@@ -85,13 +85,14 @@ describe('example', () => {
       status: 0,
       stderr: '',
       stdout: [
-        `wrote 2 example migrations into ${out}:`,
+        `wrote 3 example migrations into ${out}:`,
         '  vllm-llama3-8b-instruct/: 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup',
+        '  vllm-llama3-8b-instruct-gke/: 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup',
         '  vllm-llama3-8b-instruct-simple/: 01-remove-alpha, 02-install-ga',
         '',
       ].join('\n'),
     });
-    for (const m of ['vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-simple']) {
+    for (const m of ['vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-gke', 'vllm-llama3-8b-instruct-simple']) {
       for (const stage of readStages(path.join(out, m))) expectValid(stage.objects);
     }
     expect(fs.existsSync(path.join(out, '.inference-migrate.json'))).toBe(true);
@@ -109,7 +110,7 @@ describe('example', () => {
     expect(runCli(['example', '--out', out]).status).toBe(1);
     const forced = runCli(['example', '--out', out, '--force']);
     expect(forced.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate.json', 'vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-simple']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate.json', 'vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-gke', 'vllm-llama3-8b-instruct-simple']);
   });
 });
 

@@ -49,13 +49,21 @@ function applyText(text: string, m: fc.GeneratorValue<typeof textMutation> | any
 }
 
 /** A structural mutation: a field removed or replaced by a value of another type. */
-const valueJunk = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant([]), fc.constant({}), fc.double({ noNaN: true }));
-const structMutation = fc.record({ doc: fc.nat(), depth: fc.nat({ max: 5 }), pick: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }), remove: fc.boolean(), value: valueJunk });
+const valueJunk = fc.oneof(
+  fc.constant(null), fc.integer(), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant([]), fc.constant({}), fc.double({ noNaN: true }),
+);
+const structMutation = fc.record({
+  doc: fc.nat(),
+  depth: fc.nat({ max: 5 }),
+  pick: fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+  remove: fc.boolean(),
+  value: valueJunk,
+});
 
 function applyStruct(text: string, m: any): string {
   let docs: any[];
   try {
-    docs = YAML.parseAllDocuments(text).map((d) => d.toJS());
+    docs = YAML.parseAllDocuments(text, { logLevel: 'error' }).map((d) => d.toJS({ logLevel: 'error' } as any));
   } catch {
     return text;
   }

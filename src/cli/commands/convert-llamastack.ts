@@ -42,7 +42,12 @@ export const convertLlamaStackCommand: CliCommand = {
         const objects = readObjects(reader, input);
         const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
         const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
-        const result = convertLlamaStackDocuments(objects, { outDir: flags.out, namespace: flags.namespace, mapKnownEnv: flags.mapEnv, validate: true });
+        const result = convertLlamaStackDocuments(objects, {
+          outDir: flags.out,
+          namespace: flags.namespace,
+          mapKnownEnv: flags.mapEnv,
+          validate: true,
+        });
         output.writeOutput(checked, { command: 'convert llamastack', version: ctx.version }, (dir) => {
           for (const c of result.converted) fs.writeFileSync(path.join(dir, c.fileName), toYaml([c.object]));
           fs.writeFileSync(path.join(dir, 'README.md'), readme(result.instructions, result.warnings));

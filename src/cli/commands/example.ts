@@ -18,9 +18,9 @@ export const exampleCommand: CliCommand = {
     return parent.command('example')
       .summary('write the stages of the built-in examples (the upstream guides\' migrations)')
       .description('Writes the migrations of the upstream v1alpha2-to-v1 guide (zero-downtime and simple paths for the pool ' +
-        'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route), or with --gke the GKE guide\'s variant, as GitOps stage folders.')
+        'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route) and the GKE guide\'s variant, as GitOps stage folders; with --gke, only the GKE variant.')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
-      .option('--gke', 'write the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview) instead')
+      .option('--gke', 'write only the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview)')
       .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
       .option('--validate', 'validate every stage against the pinned CRDs before writing (the tests do this already)')
       .addHelpText('after', [
@@ -37,7 +37,7 @@ export const exampleCommand: CliCommand = {
         const { GuideExamples } = load<typeof import('../../examples/guide-examples')>('../examples/guide-examples');
         const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
         const app = new App({ outdir: '.' });
-        const migrations = flags.gke ? [GuideExamples.gke(app)] : [GuideExamples.zeroDowntime(app), GuideExamples.simple(app)];
+        const migrations = flags.gke ? [GuideExamples.gke(app)] : GuideExamples.all(app);
         const repoPath = output.repoPathOf(flags.out);
         let written: Array<{ name: string; stages: Array<{ folder: string }> }> = [];
         output.writeOutput(checked, { command: 'example', version: ctx.version }, (dir) => {
