@@ -234,7 +234,7 @@ function readLayout(root: string, files: string[], skipped: SkippedDocument[]): 
     const inChart = chart === '.' ? file : file.slice(chart.length + 1);
     const base = path.posix.basename(file);
     if (inChart === 'Chart.yaml') skippedFiles.set(file, 'helm chart metadata (Chart.yaml)');
-    else if (inChart.startsWith('templates/')) skippedFiles.set(file, `helm chart template (chart ${chart === '.' ? './' : `${chart}/`})`);
+    else if (inChart.startsWith('templates/')) skippedFiles.set(file, `helm chart template (chart ${chart === '.' ? '.' : `${chart}/`})`);
     else if (/^values.*\.ya?ml$/i.test(base)) skippedFiles.set(file, 'helm values file');
   }
 

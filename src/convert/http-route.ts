@@ -4,10 +4,10 @@
  * filters and timeouts are kept; each stage decides their backends), rules that do not touch the pool
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
+import { parseGatewayDuration } from '../core/gateway-duration';
 import { desiredState } from '../inference/alpha-pool-facts';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
-import { parseGatewayDuration } from '../migration/inference-stack';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
 
 /** A pool by name and namespace. */

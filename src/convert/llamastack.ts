@@ -5,7 +5,7 @@
  */
 
 import { LlamaStackConversion, LlamaStackConversionOptions, LlamaStackNormalization } from './llamastack-types';
-import { propError, show } from '../errors';
+import { propError, show } from '../core/errors';
 import {
   DEFAULT_CONTAINER_NAME,
   EXTRAS_ANNOTATION,

@@ -4,10 +4,10 @@
  */
 import { ALPHA_API_VERSION, DEFAULT_TARGET_PORT } from './api';
 import type { InferencePoolAlphaProps } from './inference-pool-alpha';
-import { checkLabelName, checkLabels, checkSubdomain, endpointPickerName } from './names';
 import { FailureMode } from './types';
 import { readAlphaPool } from '../convert/inference-model';
-import { checkInteger, checkOneOf, propError, show } from '../errors';
+import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { checkLabelName, checkLabels, checkSubdomain, endpointPickerName } from '../core/names';
 
 /** What an alpha pool is, read from its props: shared by the construct and the migrations. */
 export interface ResolvedAlphaPool {

@@ -51,5 +51,3 @@ export const MAX_MATCHES_PER_RULE = 64;
 
 /** Default model-server port (the chart's `targetPortNumber`). */
 export const DEFAULT_TARGET_PORT = 8000;
-/** Namespace used when neither the prop nor the chart sets one. */
-export const DEFAULT_NAMESPACE = 'default';

@@ -13,10 +13,10 @@ import {
   EPP_PLUGINS_FILE,
   GA_POOL_GROUP,
 } from './api';
-import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from './names';
-import { clusterScoped, resolveNamespace } from './namespace';
 import { InferenceProvider, ModelServerType } from './types';
-import { checkInteger, checkOneOf, propError, show } from '../errors';
+import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
+import { clusterScoped, resolveNamespace } from '../core/namespace';
 
 /**
  * Settings of an Endpoint Picker (EPP) deployment: the same knobs as the upstream `inferencepool`

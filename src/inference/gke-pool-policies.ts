@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CHART_VERSION, GA_POOL_GROUP } from './api';
-import { checkSubdomain } from './names';
-import { resolveNamespace } from './namespace';
-import { checkInteger } from '../errors';
+import { checkInteger } from '../core/errors';
+import { checkSubdomain } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 
 /**
  * Props of `GkePoolPolicies`.

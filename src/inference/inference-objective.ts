@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
-import { checkSubdomain } from './names';
-import { resolveNamespace } from './namespace';
 import { IInferencePoolBackend } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
 import { CriticalityPriorities } from '../convert/types';
-import { checkInteger, propError, show } from '../errors';
+import { checkInteger, propError, show } from '../core/errors';
+import { checkSubdomain } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
 
 const INT32_MIN = -2147483648;

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolveAlphaPool } from './alpha-pool-facts';
 import { ALPHA_GROUP } from './api';
-import { resolveNamespace } from './namespace';
 import { FailureMode, IInferencePoolBackend } from './types';
+import { resolveNamespace } from '../core/namespace';
 
 /**
  * An alpha pool that runs already and is not in Git (typically installed by Helm): only the facts a

@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { CHART_VERSION, DEFAULT_TARGET_PORT, EPP_GRPC_PORT, GA_POOL_GROUP } from './api';
 import { EndpointPicker, EndpointPickerOptions } from './endpoint-picker';
 import { GkePoolPolicies } from './gke-pool-policies';
-import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from './names';
-import { resolveNamespace } from './namespace';
-import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
-import { checkInteger, checkOneOf, propError } from '../errors';
 import { InferencePoolAlpha } from './inference-pool-alpha';
+import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
 import { gaPoolName } from '../convert/inference-model';
+import { checkInteger, checkOneOf, propError } from '../core/errors';
+import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { InferencePool } from '../imports/inference.networking.k8s.io';
 
 /**

@@ -7,10 +7,11 @@ import {
   MAX_MATCHES_PER_RULE,
   MAX_RULES,
 } from './api';
-import { checkHeaderName, checkLabelName, checkSubdomain } from './names';
-import { resolveNamespace } from './namespace';
 import { IInferencePoolBackend } from './types';
-import { checkInteger, checkOneOf, propError, show } from '../errors';
+import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { toGatewayDuration } from '../core/gateway-duration';
+import { checkHeaderName, checkLabelName, checkSubdomain } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { HttpRoute, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
 
 /** How an HTTPRoute path match compares. */
@@ -446,28 +447,4 @@ function renderTimeouts(scope: Construct, at: (f: string) => string, rule: Infer
     }
   }
   return { timeouts: { ...(request ? { request } : {}), ...(backendRequest ? { backendRequest } : {}) } };
-}
-
-/** Renders a Duration in the Gateway API's duration format (e.g. `300s`, `1500ms`, `30h`). */
-export function toGatewayDuration(scope: Construct | string, prop: string, duration: Duration): string {
-  const ms = duration.toMilliseconds();
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw propError(scope, prop, `must be a whole number of milliseconds, at least 0 (got ${ms}ms)`);
-  }
-  const units: Array<[string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
-  // Prefer seconds (300s), as people write it, then milliseconds; the format caps each number at 5 digits.
-  if (ms % 1000 === 0 && ms / 1000 <= 99999) return `${ms / 1000}s`;
-  if (ms <= 99999) return `${ms}ms`;
-  let rest = ms;
-  const parts: string[] = [];
-  for (const [unit, size] of units) {
-    const n = Math.floor(rest / size);
-    if (n > 0) parts.push(`${n}${unit}`);
-    rest -= n * size;
-  }
-  const text = parts.join('');
-  if (!/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(text)) {
-    throw propError(scope, prop, `is too long for the Gateway API duration format (at most 99999h) (got ${ms}ms)`);
-  }
-  return text;
 }

@@ -5,10 +5,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, ENVOY_CONTROLLER, WAVE_GATEWAY_CLASS } from './kserve-api';
-import { checkInteger, propError, show } from '../errors';
+import { checkInteger, propError, show } from '../core/errors';
+import { checkLabelName, checkSubdomain } from '../core/names';
+import { clusterScoped } from '../core/namespace';
 import { GatewayClass } from '../imports/gateway.networking.k8s.io';
-import { checkLabelName, checkSubdomain } from '../inference/names';
-import { clusterScoped } from '../inference/namespace';
 import { SYNC_WAVE } from '../migration/manifests';
 
 // A domain-prefixed path, as the GatewayClass CRD requires of spec.controllerName.

@@ -31,8 +31,8 @@ import {
 } from './kserve-checks';
 import { KServeIngressGateway } from './kserve-ingress-gateway';
 import { carriedObject, controllerWithRestart, resolveExistingConfigMap, resolveControllerDeployment } from './kserve-objects';
-import { propError, show } from '../errors';
-import { checkLabelName, checkServiceName } from '../inference/names';
+import { propError, show } from '../core/errors';
+import { checkLabelName, checkServiceName } from '../core/names';
 import { SYNC_WAVE } from '../migration/manifests';
 import { CrdReference, IMigration, MigrationOverview } from '../migration/migration';
 import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';

@@ -7,7 +7,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { parseIngressConfig, restartedAtValue } from './ingress-config';
 import { CONFIG_MAP_NAME, INGRESS_KEY, RESTARTED_AT } from './kserve-api';
-import { propError, show } from '../errors';
+import { propError, show } from '../core/errors';
 import { SYNC_WAVE } from '../migration/manifests';
 
 /** The ConfigMap the migration starts from. */

@@ -9,7 +9,7 @@ import { LLSD_KIND, LLSD_V1ALPHA1, LLSD_V1ALPHA2 } from './api';
 import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
-import { show } from '../errors';
+import { show } from '../core/errors';
 import { ManifestValidator } from '../validation/manifest-validator';
 import { isPlainObject } from '../validation/paths';
 

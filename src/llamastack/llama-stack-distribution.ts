@@ -5,9 +5,9 @@ import { checkLlamaStackSpec } from './rules';
 import { LlamaStackDistributionProps } from './types';
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConversionOptions } from '../convert/llamastack-types';
-import { propError, show } from '../errors';
-import { checkSubdomain } from '../inference/names';
-import { resolveNamespace } from '../inference/namespace';
+import { propError, show } from '../core/errors';
+import { checkSubdomain } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { cloneJson, isPlainObject } from '../validation/paths';
 
 /**

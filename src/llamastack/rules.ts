@@ -14,8 +14,8 @@ import {
   SPEC_FIELDS,
   SQL_STORAGE_TYPES,
 } from './api';
-import { checkInteger, checkOneOf, propError, show } from '../errors';
-import { checkSubdomain } from '../inference/names';
+import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { checkSubdomain } from '../core/names';
 import { isPlainObject } from '../validation/paths';
 
 const INT32_MAX = 2147483647;

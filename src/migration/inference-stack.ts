@@ -3,7 +3,7 @@
  * one resolved description, and building a stage's objects and README commands from a planned stage.
  * Internal: not exported from the package entry point.
  */
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { ALPHA_GIE, GKE_MANAGED_CRD_VERSION, SIDE_BY_SIDE_GIE, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdLines, removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
 import { CrdReference } from './migration';
@@ -11,13 +11,13 @@ import { MigrationRoute, MigrationRouteRule } from './migration-route';
 import { ManualStep, ManualStepTiming, MigrationStage, StageCommand } from './migration-stage';
 import { PlannedStage, RouteState } from './plan';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
-import { propError, show } from '../errors';
+import { propError, show } from '../core/errors';
+import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
+import { DEFAULT_NAMESPACE } from '../core/namespace';
 import { ResolvedAlphaPool, resolveAlphaPool } from '../inference/alpha-pool-facts';
-import { DEFAULT_NAMESPACE } from '../inference/api';
 import { InferenceObjective } from '../inference/inference-objective';
 import { InferencePoolAlpha } from '../inference/inference-pool-alpha';
 import { InferencePoolGa, InferencePoolGaProps } from '../inference/inference-pool-ga';
-import { checkLabelName, checkSubdomain, endpointPickerName } from '../inference/names';
 import { IInferencePoolBackend, InferenceProvider } from '../inference/types';
 import { InferenceRouteRule, RouteMatch, WeightedInferenceRoute } from '../inference/weighted-inference-route';
 
@@ -453,18 +453,6 @@ export function inferenceManualSteps(m: ResolvedInferenceMigration, planned: Pla
     });
   }
   return steps;
-}
-
-/** The request timeout of a rule as a Duration, from the Gateway API format (`300s`, `1h30m`). */
-export function parseGatewayDuration(text: string): Duration {
-  const m = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/.exec(text);
-  if (!m) throw new Error(`${JSON.stringify(text)} is not a Gateway API duration such as 300s or 1h30m`);
-  let ms = 0;
-  for (const part of text.matchAll(/([0-9]+)(ms|h|m|s)/g)) {
-    const n = Number(part[1]);
-    ms += part[2] === 'h' ? n * 3_600_000 : part[2] === 'm' ? n * 60_000 : part[2] === 's' ? n * 1000 : n;
-  }
-  return Duration.millis(ms);
 }
 
 

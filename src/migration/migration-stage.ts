@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { stageFolder } from './plan';
-import { propError } from '../errors';
-import { checkLabelName } from '../inference/names';
+import { propError } from '../core/errors';
+import { checkLabelName } from '../core/names';
 import { IInferencePoolBackend } from '../inference/types';
 import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
 

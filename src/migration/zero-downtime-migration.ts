@@ -8,9 +8,9 @@ import { PreviewHeader } from './migration-route';
 import { MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
-import { checkOneOf, propError, show } from '../errors';
+import { checkOneOf, propError, show } from '../core/errors';
+import { checkHeaderName } from '../core/names';
 import { ALPHA_GROUP } from '../inference/api';
-import { checkHeaderName } from '../inference/names';
 import { InferenceProvider } from '../inference/types';
 import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
 

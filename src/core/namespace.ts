@@ -1,7 +1,9 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { DEFAULT_NAMESPACE } from './api';
 import { checkLabelName } from './names';
+
+/** Namespace used when neither the prop nor the chart sets one. */
+export const DEFAULT_NAMESPACE = 'default';
 
 /**
  * The namespace a construct writes into: its own prop, else its chart's namespace, else `default`.

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { propError, show } from '../errors';
+import { propError, show } from './errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
