@@ -4,6 +4,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { KServeIngressGatewayProps } from './kserve-ingress-gateway';
 import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, ENVOY_CONTROLLER, WAVE_GATEWAY_CLASS } from './kserve-api';
 import { checkInteger, propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain } from '../core/names';
@@ -14,18 +15,8 @@ import { SYNC_WAVE } from '../migration/manifests';
 // A domain-prefixed path, as the GatewayClass CRD requires of spec.controllerName.
 const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 
-/** The gateway settings as given. */
-export interface GatewayInput {
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly gatewayClassName?: string;
-  readonly controllerName?: string;
-  readonly createGatewayClass?: boolean;
-  readonly httpPort?: number;
-  readonly tlsSecretName?: string;
-  readonly tlsSecretNamespace?: string;
-  readonly httpsPort?: number;
-}
+/** The gateway settings as given: the props of `KServeIngressGateway`. */
+export type GatewayInput = KServeIngressGatewayProps;
 
 /** The gateway settings with defaults applied and checked. */
 export interface ResolvedGateway {
