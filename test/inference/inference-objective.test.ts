@@ -1,30 +1,7 @@
 import { InferenceObjective, InferencePoolAlpha, InferencePoolGa } from '../../src';
+import { GUIDE_OBJECTIVES } from '../fixtures/guide-000';
 import { newChart, only, parseYamlDocs, synthValid, validator } from '../util';
 
-// Stage 1, step 3 of the zero-downtime path in guide 000, verbatim.
-const GUIDE_OBJECTIVES = `
----
-apiVersion: inference.networking.x-k8s.io/v1alpha2
-kind: InferenceObjective
-metadata:
-  name: food-review
-spec:
-  priority: 1
-  poolRef:
-    group: inference.networking.k8s.io
-    name: vllm-llama3-8b-instruct-ga
----
-apiVersion: inference.networking.x-k8s.io/v1alpha2
-kind: InferenceObjective
-metadata:
-  name: base-model
-spec:
-  priority: 2
-  poolRef:
-    group: inference.networking.k8s.io
-    name: vllm-llama3-8b-instruct-ga
----
-`;
 
 function gaPool(chart = newChart(), namespace?: string) {
   return new InferencePoolGa(chart, 'pool', { name: 'vllm-llama3-8b-instruct-ga', namespace, modelServerSelector: { app: 'vllm-llama3-8b-instruct' } });

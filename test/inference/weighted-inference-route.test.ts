@@ -1,29 +1,8 @@
 import { Duration } from 'cdk8s';
 import { IInferencePoolBackend, InferencePoolAlpha, InferencePoolGa, PathMatchType, ValueMatchType, WeightedInferenceRoute } from '../../src';
-import { newChart, only, parseYamlDocs, synthValid, validator } from '../util';
+import { GUIDE_SPLIT_ROUTE, routeWithApiDefaults } from '../fixtures/guide-000';
+import { newChart, only, synthValid, validator } from '../util';
 
-// Stage 2 of the zero-downtime path in guide 000, verbatim.
-const GUIDE_SPLIT_ROUTE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: llm-route
-spec:
-  parentRefs:
-  - group: gateway.networking.k8s.io
-    kind: Gateway
-    name: inference-gateway
-  rules:
-  - backendRefs:
-    - group: inference.networking.x-k8s.io
-      kind: InferencePool
-      name: vllm-llama3-8b-instruct-alpha
-      weight: 50
-    - group: inference.networking.k8s.io
-      kind: InferencePool
-      name: vllm-llama3-8b-instruct-ga
-      weight: 50
-`;
 
 function pools(chart = newChart()) {
   const alpha = InferencePoolAlpha.fromExisting(chart, 'alpha', { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } });
@@ -45,11 +24,7 @@ describe('WeightedInferenceRoute', () => {
     });
     const route = only(synthValid(chart), 'HTTPRoute');
 
-    const [guide] = parseYamlDocs(GUIDE_SPLIT_ROUTE);
-    // What the API server would default, and the namespace the guide's kubectl would use.
-    guide.metadata.namespace = 'default';
-    guide.spec.rules[0].matches = [{ path: { type: 'PathPrefix', value: '/' } }];
-    expect(route).toEqual(guide);
+    expect(route).toEqual(routeWithApiDefaults(GUIDE_SPLIT_ROUTE));
     // Nothing left for the API server to default: no drift for a GitOps tool.
     expect(validator().validate([route]).defaultsApplied).toEqual([]);
   });

@@ -12,58 +12,11 @@ import {
 } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
-import { expectValid, only, parseYamlDocs } from '../util';
+import { GUIDE_FINAL_ROUTE, GUIDE_SPLIT_ROUTE, routeWithApiDefaults } from '../fixtures/guide-000';
+import { expectValid, only } from '../util';
 
 const SELECTOR = { app: 'vllm-llama3-8b-instruct' };
 
-// The guide's stage-3 route (zero-downtime path, guide 000), verbatim.
-const GUIDE_FINAL_ROUTE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: llm-route
-spec:
-  parentRefs:
-  - group: gateway.networking.k8s.io
-    kind: Gateway
-    name: inference-gateway
-  rules:
-  - backendRefs:
-    - group: inference.networking.k8s.io
-      kind: InferencePool
-      name: vllm-llama3-8b-instruct-ga
-      weight: 100
-`;
-
-const GUIDE_SPLIT_ROUTE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: llm-route
-spec:
-  parentRefs:
-  - group: gateway.networking.k8s.io
-    kind: Gateway
-    name: inference-gateway
-  rules:
-  - backendRefs:
-    - group: inference.networking.x-k8s.io
-      kind: InferencePool
-      name: vllm-llama3-8b-instruct-alpha
-      weight: 50
-    - group: inference.networking.k8s.io
-      kind: InferencePool
-      name: vllm-llama3-8b-instruct-ga
-      weight: 50
-`;
-
-/** The guide's YAML with what the API server would default, and the namespace kubectl would use. */
-function withApiDefaults(yaml: string): any {
-  const [route] = parseYamlDocs(yaml);
-  route.metadata.namespace = 'default';
-  for (const rule of route.spec.rules) rule.matches = [{ path: { type: 'PathPrefix', value: '/' } }];
-  return route;
-}
 
 /** Each stage's objects, by folder name. */
 function synthStages(migration: ZeroDowntimeMigration): Map<string, any[]> {
@@ -109,16 +62,16 @@ describe('ZeroDowntimeMigration', () => {
     });
 
     test('then 02-shift-50 holds the guide\'s 50/50 HTTPRoute', () => {
-      expect(only(stages.get('02-shift-50')!, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_SPLIT_ROUTE));
+      expect(only(stages.get('02-shift-50')!, 'HTTPRoute')).toEqual(routeWithApiDefaults(GUIDE_SPLIT_ROUTE));
     });
 
     test('then 03-finalize holds the guide\'s 100% GA HTTPRoute, and the alpha pool is still referenced nowhere else', () => {
-      expect(only(stages.get('03-finalize')!, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_FINAL_ROUTE));
+      expect(only(stages.get('03-finalize')!, 'HTTPRoute')).toEqual(routeWithApiDefaults(GUIDE_FINAL_ROUTE));
     });
 
     test('then 04-cleanup holds only the GA stack: no alpha pool, no InferenceModel, no backendRef to the alpha group', () => {
       const objects = stages.get('04-cleanup')!;
-      expect(only(objects, 'HTTPRoute')).toEqual(withApiDefaults(GUIDE_FINAL_ROUTE));
+      expect(only(objects, 'HTTPRoute')).toEqual(routeWithApiDefaults(GUIDE_FINAL_ROUTE));
       expect(objects.filter((o) => o.apiVersion.startsWith('inference.networking.x-k8s.io') && o.kind !== 'InferenceObjective')).toEqual([]);
       expect(JSON.stringify(only(objects, 'HTTPRoute'))).not.toContain('inference.networking.x-k8s.io');
     });
