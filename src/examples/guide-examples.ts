@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { InferenceMigrationProps } from '../migration/inference-migration-props';
 import { IMigration } from '../migration/migration';
 import { SimpleMigration } from '../migration/simple-migration';
 import { ZeroDowntimeMigration } from '../migration/zero-downtime-migration';
@@ -16,24 +17,7 @@ export class GuideExamples {
    * `inference-gateway`, a 50/50 shift.
    */
   public static zeroDowntime(scope: Construct, id: string = 'vllm-llama3-8b-instruct'): ZeroDowntimeMigration {
-    return new ZeroDowntimeMigration(scope, id, {
-      alphaPool: {
-        existing: {
-          name: 'vllm-llama3-8b-instruct-alpha',
-          modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
-          targetPort: 8000,
-          helmRelease: 'vllm-llama3-8b-instruct-alpha',
-        },
-      },
-      gaPool: { name: 'vllm-llama3-8b-instruct-ga' },
-      objectives: [
-        { name: 'food-review', priority: 1 },
-        { name: 'base-model', priority: 2 },
-      ],
-      gateway: { name: 'inference-gateway' },
-      routeName: 'llm-route',
-      steps: [50],
-    });
+    return new ZeroDowntimeMigration(scope, id, { ...guideMigration('vllm-llama3-8b-instruct-alpha', 1), steps: [50] });
   }
 
   /**
@@ -42,23 +26,11 @@ export class GuideExamples {
    * priority 2.
    */
   public static gke(scope: Construct, id: string = 'vllm-llama3-8b-instruct-gke'): ZeroDowntimeMigration {
+    const guide = guideMigration('vllm-llama3-8b-instruct-preview', 2);
     return new ZeroDowntimeMigration(scope, id, {
-      alphaPool: {
-        existing: {
-          name: 'vllm-llama3-8b-instruct-preview',
-          modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
-          targetPort: 8000,
-          helmRelease: 'vllm-llama3-8b-instruct-preview',
-        },
-      },
-      gaPool: { name: 'vllm-llama3-8b-instruct-ga', provider: InferenceProvider.GKE },
-      objectives: [
-        { name: 'food-review', priority: 2 },
-        { name: 'base-model', priority: 2 },
-      ],
-      gateway: { name: 'inference-gateway' },
+      ...guide,
+      gaPool: { ...guide.gaPool, provider: InferenceProvider.GKE },
       gatewayClassName: 'gke-l7-regional-external-managed',
-      routeName: 'llm-route',
       gatewayImplementation: GatewayImplementation.GKE,
       steps: [50],
     });
@@ -66,23 +38,7 @@ export class GuideExamples {
 
   /** The simple path (with downtime) of guide 000, for the same pools. */
   public static simple(scope: Construct, id: string = 'vllm-llama3-8b-instruct-simple'): SimpleMigration {
-    return new SimpleMigration(scope, id, {
-      alphaPool: {
-        existing: {
-          name: 'vllm-llama3-8b-instruct-alpha',
-          modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
-          targetPort: 8000,
-          helmRelease: 'vllm-llama3-8b-instruct-alpha',
-        },
-      },
-      gaPool: { name: 'vllm-llama3-8b-instruct-ga' },
-      objectives: [
-        { name: 'food-review', priority: 1 },
-        { name: 'base-model', priority: 2 },
-      ],
-      gateway: { name: 'inference-gateway' },
-      routeName: 'llm-route',
-    });
+    return new SimpleMigration(scope, id, guideMigration('vllm-llama3-8b-instruct-alpha', 1));
   }
 
   /** Every built-in example, GKE variant included. */
@@ -91,4 +47,29 @@ export class GuideExamples {
   }
 
   private constructor() {}
+}
+
+/**
+ * What every guide shares: the alpha pool installed by Helm (under `alphaName`), the GA pool
+ * `vllm-llama3-8b-instruct-ga` on the same pods, the objectives `food-review` and `base-model`, and the
+ * HTTPRoute `llm-route` on the Gateway `inference-gateway`.
+ */
+function guideMigration(alphaName: string, foodReviewPriority: number): InferenceMigrationProps {
+  return {
+    alphaPool: {
+      existing: {
+        name: alphaName,
+        modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+        targetPort: 8000,
+        helmRelease: alphaName,
+      },
+    },
+    gaPool: { name: 'vllm-llama3-8b-instruct-ga' },
+    objectives: [
+      { name: 'food-review', priority: foodReviewPriority },
+      { name: 'base-model', priority: 2 },
+    ],
+    gateway: { name: 'inference-gateway' },
+    routeName: 'llm-route',
+  };
 }

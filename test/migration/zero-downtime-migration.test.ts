@@ -17,7 +17,6 @@ import { expectValid, only } from '../util';
 
 const SELECTOR = { app: 'vllm-llama3-8b-instruct' };
 
-
 /** Each stage's objects, by folder name. */
 function synthStages(migration: ZeroDowntimeMigration): Map<string, any[]> {
   return new Map(migration.stages.map((s) => [s.folderName, GitOpsWriter.synthesizeStage(s)]));
