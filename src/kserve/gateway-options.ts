@@ -4,8 +4,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import type { KServeIngressGatewayProps } from './kserve-ingress-gateway';
 import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, ENVOY_CONTROLLER, WAVE_GATEWAY_CLASS } from './kserve-api';
+import type { KServeIngressGatewayProps } from './kserve-ingress-gateway';
 import { checkInteger, propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain } from '../core/names';
 import { clusterScoped } from '../core/namespace';
