@@ -5,7 +5,7 @@
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
 import { parseGatewayDuration } from '../core/gateway-duration';
-import { desiredState } from '../inference/alpha-pool-facts';
+import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';

@@ -6,6 +6,7 @@
 
 import { LlamaStackConversion, LlamaStackConversionOptions, LlamaStackNormalization } from './llamastack-types';
 import { propError, show } from '../core/errors';
+import { desiredMetadata } from '../core/manifest-objects';
 import {
   DEFAULT_CONTAINER_NAME,
   EXTRAS_ANNOTATION,
@@ -32,10 +33,6 @@ const V1ALPHA1_FIELDS: { readonly [path: string]: readonly string[] } = {
   'spec.network': ['exposeRoute', 'allowedFrom'],
 };
 
-/** Metadata the API server writes: never part of a manifest to apply. */
-const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
-/** kubectl's record of the last applied v1alpha1 object. */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** An environment-variable family of the starter distribution that becomes an inference provider. */
 interface KnownEnvProvider {
@@ -145,12 +142,8 @@ interface Context {
 }
 
 function metadata(ctx: Context, meta: Record<string, any>): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [key, value] of Object.entries(meta)) {
-    if (!SERVER_METADATA.includes(key)) out[key] = cloneJson(value);
-  }
+  const out: Record<string, any> = cloneJson(desiredMetadata(meta));
   const annotations: Record<string, string> = { ...(out.annotations ?? {}) };
-  delete annotations[LAST_APPLIED];
   const extras = EXTRAS_KEYS.filter((k) => ctx.extras[k] !== undefined).map((k) => [k, ctx.extras[k]]);
   if (extras.length > 0) annotations[EXTRAS_ANNOTATION] = JSON.stringify(Object.fromEntries(extras));
   if (Object.keys(annotations).length > 0) out.annotations = annotations;

@@ -7,6 +7,7 @@ import type { InferencePoolAlphaProps } from './inference-pool-alpha';
 import { FailureMode } from './types';
 import { readAlphaPool } from '../convert/inference-model';
 import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { desiredState } from '../core/manifest-objects';
 import { checkLabelName, checkLabels, checkSubdomain, endpointPickerName } from '../core/names';
 
 /** What an alpha pool is, read from its props: shared by the construct and the migrations. */
@@ -23,22 +24,6 @@ export interface ResolvedAlphaPool {
   readonly inferenceModelNames: string[];
   /** The carried InferenceModels (empty for a referenced pool). */
   readonly inferenceModels: any[];
-}
-
-/** Fields the API server fills in; a carried object is written without them (it is desired state). */
-const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink'];
-
-/** A carried object as desired state: without status and server-filled metadata. */
-export function desiredState(obj: any): any {
-  const { status, ...rest } = obj;
-  const metadata = { ...obj.metadata };
-  for (const f of SERVER_FIELDS) delete metadata[f];
-  if (metadata.annotations && 'kubectl.kubernetes.io/last-applied-configuration' in metadata.annotations) {
-    const { ['kubectl.kubernetes.io/last-applied-configuration']: _, ...annotations } = metadata.annotations;
-    if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-    else delete metadata.annotations;
-  }
-  return { ...rest, metadata };
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { parseIngressConfig } from './ingress-config';
 import { CONFIG_MAP_NAME, CONTROLLER_DEPLOYMENT, INGRESS_KEY } from './kserve-api';
+import { listItems } from '../core/manifest-objects';
 
 /** Options of `kserveInputsFromManifests`. */
 export interface KServeScanOptions {
@@ -28,15 +29,9 @@ function label(o: any): string {
   return `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
 }
 
-/** The documents, with `kind: List` documents replaced by their items and empty documents dropped. */
+/** The objects of the documents: list documents opened, anything that is not an object dropped. */
 function flatten(docs: any[]): any[] {
-  const out: any[] = [];
-  for (const d of docs) {
-    if (d === null || d === undefined || typeof d !== 'object' || Array.isArray(d)) continue;
-    if (d.kind === 'List' && Array.isArray(d.items)) out.push(...flatten(d.items));
-    else out.push(d);
-  }
-  return out;
+  return listItems(docs).filter((d) => typeof d === 'object' && !Array.isArray(d));
 }
 
 function pick(objects: any[], kind: string, apiVersion: string, name: string, namespace: string | undefined): any[] {

@@ -10,15 +10,10 @@ import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { show } from '../core/errors';
+import { listItems } from '../core/manifest-objects';
 import { ManifestValidator } from '../validation/manifest-validator';
 import { isPlainObject } from '../validation/paths';
 
-/** The objects of the documents, with `List` documents (`kubectl get -o yaml` of several objects) opened. */
-function objectsOf(docs: any[]): any[] {
-  return docs
-    .filter((d) => d !== null && d !== undefined)
-    .flatMap((d) => (isPlainObject(d) && typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items) ? d.items : [d]));
-}
 
 /** File name of a converted object: `<namespace>-<name>.yaml`, or `<name>.yaml` without a namespace. */
 function fileNameOf(obj: any): string {
@@ -58,7 +53,7 @@ export function convertLlamaStackDocuments(docs: any[], options: LlamaStackDocum
   const converted: LlamaStackConvertedObject[] = [];
   const skipped: string[] = [];
   const files = new Map<string, string>();
-  objectsOf(docs).forEach((obj, i) => {
+  listItems(docs).forEach((obj, i) => {
     if (!isPlainObject(obj)) throw new Error(`document ${i + 1}: must be a Kubernetes object (got ${show(obj)})`);
     if (obj.kind !== LLSD_KIND) {
       skipped.push(`${obj.kind ?? '(no kind)'} ${obj.metadata?.name ?? '(unnamed)'}: skipped, not a ${LLSD_KIND}`);
@@ -92,7 +87,7 @@ export function convertLlamaStackDocuments(docs: any[], options: LlamaStackDocum
  */
 export function scanLlamaStackDocuments(docs: any[]): string[] {
   const command = 'inference-migrate convert llamastack';
-  return objectsOf(docs)
+  return listItems(docs)
     .filter((obj) => isPlainObject(obj) && obj.kind === LLSD_KIND)
     .flatMap((obj) => {
       const label = llamaStackLabel(obj);
