@@ -1,6 +1,7 @@
 // Checks of apiVersion/kind/metadata that the API server applies to every object, whatever its kind
 // (k8s.io/apimachinery ObjectMeta validation: names, namespace, label and annotation keys and values).
 import { isPlainObject, joinMapKey, joinProperty, showValue } from './paths';
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, QUALIFIED_NAME } from '../core/name-patterns';
 
 /** A problem found by a check, before it is tied to an object label. */
 export interface FieldProblem {
@@ -8,10 +9,6 @@ export interface FieldProblem {
   readonly message: string;
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 
