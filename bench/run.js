@@ -35,7 +35,7 @@ function tmpdir(prefix) {
 
 // The baseline variants build exactly the library's objects: prove it on two pools first.
 function renderTemplateFile() {
-  const templates = workload.renderTemplates(lib, cdk8s).map((t) => ({ folder: t.folder, json: JSON.stringify(t.objects) }));
+  const templates = workload.renderTemplates(lib, cdk8s, manifests).map((t) => ({ folder: t.folder, json: JSON.stringify(t.objects) }));
   const app = new cdk8s.App();
   const migrations = [0, 1].map((i) => new lib.ZeroDowntimeMigration(app, workload.poolName(i), workload.migrationProps(workload.poolName(i), workload.namespaceOf(i))));
   migrations.forEach((m, i) => m.stages.forEach((stage, s) => {

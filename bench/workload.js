@@ -32,24 +32,17 @@ function namespaceOf(i) {
 
 /**
  * The objects of one pool, per stage, as the library writes them (sync-wave annotations included),
- * rendered once for the template pool: the baseline variants instantiate them by renaming.
+ * rendered once for the template pool: the baseline variants instantiate them by renaming. `manifests` is
+ * the library's lib/migration/manifests module.
  */
-function renderTemplates(lib, cdk8s) {
+function renderTemplates(lib, cdk8s, manifests) {
   const app = new cdk8s.App();
   const migration = new lib.ZeroDowntimeMigration(app, TEMPLATE_POOL, migrationProps(TEMPLATE_POOL, TEMPLATE_NAMESPACE));
   return migration.stages.map((stage) => ({
     folder: stage.folderName,
-    objects: lib.GitOpsWriter.synthesizeStage(stage).map((o) => {
-      const annotations = { ...(o.metadata.annotations || {}), 'argocd.argoproj.io/sync-wave': String(syncWave(o.kind)) };
-      return { ...o, metadata: { ...o.metadata, annotations } };
-    }),
+    // As the writer annotates them.
+    objects: lib.GitOpsWriter.synthesizeStage(stage).map((o) => manifests.withSyncWave(o, manifests.defaultSyncWave(o))),
   }));
-}
-
-function syncWave(kind) {
-  if (kind === 'InferenceObjective' || kind === 'HealthCheckPolicy' || kind === 'GCPBackendPolicy') return 1;
-  if (kind === 'HTTPRoute' || kind === 'ReferenceGrant') return 2;
-  return 0;
 }
 
 /** The template's objects for pool i: a rename of pool and namespace in the JSON text. */
