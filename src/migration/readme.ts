@@ -2,19 +2,7 @@
  * README and plan rendering for the GitOps layout: pure functions from plain data to text.
  */
 import { ManifestDiff, describe } from './manifests';
-
-/** A command with what it should show. */
-export interface CommandText {
-  readonly description: string;
-  readonly command: string;
-  readonly expected?: string;
-}
-
-/** A step done by hand. */
-export interface StepText {
-  readonly text: string;
-  readonly commands?: string[];
-}
+import type { ManualStep, StageCommand } from './migration-stage';
 
 /** What a stage README says. */
 export interface StageReadmeInput {
@@ -30,10 +18,10 @@ export interface StageReadmeInput {
   readonly baselineKnown: boolean;
   readonly diff: ManifestDiff;
   readonly files: Array<{ file: string; obj: any }>;
-  readonly verifications: CommandText[];
-  readonly beforeSync: StepText[];
-  readonly afterSync: StepText[];
-  readonly afterVerify: StepText[];
+  readonly verifications: StageCommand[];
+  readonly beforeSync: ManualStep[];
+  readonly afterSync: ManualStep[];
+  readonly afterVerify: ManualStep[];
   readonly warnings: string[];
 }
 
@@ -41,7 +29,7 @@ function commandBlock(command: string): string[] {
   return ['```bash', ...command.split('\n'), '```'];
 }
 
-function stepLines(steps: StepText[]): string[] {
+function stepLines(steps: ManualStep[]): string[] {
   const out: string[] = [];
   steps.forEach((s, i) => {
     out.push(`${i + 1}. ${indentAfterFirst(s.text, '   ')}`);
@@ -139,7 +127,7 @@ export interface MigrationReadmeInput {
   readonly name: string;
   readonly title: string;
   readonly summary: string;
-  readonly preflight: CommandText[];
+  readonly preflight: StageCommand[];
   readonly notes: string[];
   readonly warnings: string[];
   readonly stages: Array<{ folder: string; purpose: string; objects: number }>;
