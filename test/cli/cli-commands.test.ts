@@ -116,10 +116,10 @@ describe('example', () => {
 
 describe('scan', () => {
   test('given alpha objects the newest GIE release no longer serves, then each is listed with file and line and the exit code is 3', () => {
-    const run = runCli(['scan', 'test/cli/fixtures/one-pool']);
+    const run = runCli(['scan', 'test/fixtures/repos/one-pool']);
     expect(run.status).toBe(3);
     expect(run.stdout).toContain([
-      'test/cli/fixtures/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136: InferencePool default/vllm-llama3-8b-instruct-alpha (inference.networking.x-k8s.io/v1alpha2)',
+      'test/fixtures/repos/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136: InferencePool default/vllm-llama3-8b-instruct-alpha (inference.networking.x-k8s.io/v1alpha2)',
       '  becomes: InferencePool default/vllm-llama3-8b-instruct-ga (inference.networking.k8s.io/v1)',
       '  served:  no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x)',
     ].join('\n'));
@@ -127,15 +127,15 @@ describe('scan', () => {
   });
 
   test('given a target that still serves them, then the exit code is 2', () => {
-    const run = runCli(['scan', 'test/cli/fixtures/one-pool', '--target-gie', 'v0.5.1', '--output', 'json']);
+    const run = runCli(['scan', 'test/fixtures/repos/one-pool', '--target-gie', 'v0.5.1', '--output', 'json']);
     expect(run.status).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ target: 'v0.5.1', found: 3, notServed: 0, exitCode: 2 });
   });
 
   test('given LlamaStack v1alpha1 and a KServe ingress config, then they are found (exit 2)', () => {
-    const run = runCli(['scan', 'test/cli/fixtures/other-apis', '--output', 'markdown']);
+    const run = runCli(['scan', 'test/fixtures/repos/other-apis', '--output', 'markdown']);
     expect(run.status).toBe(2);
-    expect(run.stdout).toContain('| `test/cli/fixtures/other-apis/llamastack.yaml:1` | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha1) | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha2)');
+    expect(run.stdout).toContain('| `test/fixtures/repos/other-apis/llamastack.yaml:1` | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha1) | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha2)');
   });
 
   test('given stage folders written by plan, then their alpha objects are listed too, marked as such', () => {
@@ -160,21 +160,21 @@ describe('scan', () => {
   });
 
   test('given nothing alpha, then the exit code is 0', () => {
-    expect(runCli(['scan', 'test/cli/fixtures/nothing'])).toEqual({ status: 0, stdout: 'no alpha objects found (target GIE v1.6.0)\n', stderr: '' });
+    expect(runCli(['scan', 'test/fixtures/repos/nothing'])).toEqual({ status: 0, stdout: 'no alpha objects found (target GIE v1.6.0)\n', stderr: '' });
   });
 
   test('given a malformed file, then the exit code is 1 with file and line', () => {
-    expect(runCli(['scan', 'test/cli/fixtures/malformed'])).toEqual({
+    expect(runCli(['scan', 'test/fixtures/repos/malformed'])).toEqual({
       status: 1,
       stdout: '',
-      stderr: 'error: test/cli/fixtures/malformed/broken.yaml:4: malformed yaml: nested mappings are not allowed in compact mappings (column 9)\n',
+      stderr: 'error: test/fixtures/repos/malformed/broken.yaml:4: malformed yaml: nested mappings are not allowed in compact mappings (column 9)\n',
     });
   });
 });
 
 describe('validate', () => {
   test('given valid manifests, then it exits 0', () => {
-    expect(runCli(['validate', 'test/cli/fixtures/one-pool'])).toEqual({ status: 0, stdout: '11 objects in 5 files: no problems\n', stderr: '' });
+    expect(runCli(['validate', 'test/fixtures/repos/one-pool'])).toEqual({ status: 0, stdout: '11 objects in 5 files: no problems\n', stderr: '' });
   });
 
   test('given problems, then each is printed with file, line, object and field, and the exit code is 1', () => {

@@ -112,8 +112,8 @@ describe('plan', () => {
       expect(readme).toContain('The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place');
       // The fixture is inside this package's Git repository: paths are named from its root.
       expect(readme).toContain('(paths relative to the root of the Git repository) in the same Git change that points your GitOps tool at 01-side-by-side');
-      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
-      expect(readme).toContain('- `test/cli/fixtures/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
+      expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
+      expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
@@ -321,7 +321,7 @@ describe('plan', () => {
       const { run, out } = plan('malformed');
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^error: .*fixtures\/malformed\/broken\.yaml:4: malformed yaml: nested mappings are not allowed in compact mappings \(column 9\)\n$/);
+      expect(run.stderr).toMatch(/^error: .*fixtures\/repos\/malformed\/broken\.yaml:4: malformed yaml: nested mappings are not allowed in compact mappings \(column 9\)\n$/);
       expect(fs.existsSync(out)).toBe(false);
       expect(fs.readdirSync(path.dirname(out))).toEqual([]);
     });

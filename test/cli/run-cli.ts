@@ -9,7 +9,7 @@ import * as YAML from 'yaml';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'inference-migrate');
-export const FIXTURES = path.join(__dirname, 'fixtures');
+export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const MAIN = path.join(ROOT, 'lib', 'cli', 'main.js');
 
 function newest(dir: string): number {

@@ -10,7 +10,7 @@ import { listTree, snapshotTree, writeTree } from '../cli/run-cli';
 // The CLI's entry point, in-process (it never throws and never exits: it resolves to the exit code),
 // fed with random and mutated YAML trees.
 
-const FIXTURES = path.join(__dirname, '..', 'cli', 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const BASES = ['one-pool', 'criticalities', 'header-matches', 'shared-pool', 'two-namespaces', 'mixed-backends', 'kustomize-helm'];
 const base = Object.fromEntries(BASES.map((b) => [b, snapshotTree(path.join(FIXTURES, b))]));
 

@@ -4,8 +4,8 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT, printWarnings } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../output-dir';
-import type * as Reader from '../repo-reader';
+import type * as Output from '../../output/output-dir';
+import type * as Reader from '../../discover/repo-reader';
 
 interface ConvertFlags {
   readonly out: string;
@@ -36,8 +36,8 @@ export const convertLlamaStackCommand: CliCommand = {
         'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error.',
       ].join('\n'))
       .action((input: string, flags: ConvertFlags) => {
-        const output = load<typeof Output>('./output-dir');
-        const reader = load<typeof Reader>('./repo-reader');
+        const output = load<typeof Output>('../output/output-dir');
+        const reader = load<typeof Reader>('../discover/repo-reader');
         const checked = output.checkOutputDir(flags.out, { force: flags.force, from: fs.statSync(input).isDirectory() ? input : undefined });
         const objects = readObjects(reader, input);
         const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../output-dir';
+import type * as Output from '../../output/output-dir';
 
 interface ExampleFlags {
   readonly out: string;
@@ -31,7 +31,7 @@ export const exampleCommand: CliCommand = {
         'Exit codes: 0 written, 1 refused --out, 64 usage error.',
       ].join('\n'))
       .action((flags: ExampleFlags) => {
-        const output = load<typeof Output>('./output-dir');
+        const output = load<typeof Output>('../output/output-dir');
         const checked = output.checkOutputDir(flags.out, { force: flags.force });
         const { App } = load<typeof import('cdk8s')>('cdk8s');
         const { GuideExamples } = load<typeof import('../../examples/guide-examples')>('../examples/guide-examples');

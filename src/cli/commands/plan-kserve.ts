@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT, UsageError, printSkipped, printWarnings } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../output-dir';
-import type * as Reader from '../repo-reader';
+import type * as Output from '../../output/output-dir';
+import type * as Reader from '../../discover/repo-reader';
 
 interface PlanKServeFlags {
   readonly from?: string;
@@ -63,12 +63,12 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
   if (flags.helmCreatesGateway && !flags.helm) {
     throw new UsageError('--helm-creates-gateway needs --helm');
   }
-  const output = load<typeof Output>('./output-dir');
+  const output = load<typeof Output>('../output/output-dir');
   const checked = output.checkOutputDir(flags.out, { force: flags.force, from: flags.from });
 
   let found: { kserveNamespace?: string; existingConfigMap?: any; controllerDeployment?: any } = {};
   if (flags.from !== undefined) {
-    const reader = load<typeof Reader>('./repo-reader');
+    const reader = load<typeof Reader>('../discover/repo-reader');
     const repo = reader.readRepo(flags.from);
     if (flags.verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
     const { kserveInputsFromManifests } = load<typeof import('../../kserve/repo-scan')>('../kserve/repo-scan');

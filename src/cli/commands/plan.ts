@@ -6,12 +6,12 @@ import { capabilityOf } from '../../migration/gateway-capabilities';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
-import type * as Planner from '../inference-planner';
+import type * as Planner from '../../discover/inference-planner';
 import { load } from '../lazy';
-import type * as Output from '../output-dir';
-import type * as PlanWriter from '../plan-writer';
-import type * as Reader from '../repo-reader';
-import type * as SourceValidation from '../source-validation';
+import type * as Output from '../../output/output-dir';
+import type * as PlanBuilder from '../../discover/plan-builder';
+import type * as Reader from '../../discover/repo-reader';
+import type * as SourceValidation from '../../discover/source-validation';
 
 interface PlanFlags {
   readonly from: string;
@@ -66,9 +66,9 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
   if (flags.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER && flags.steps !== undefined) {
     throw new UsageError('--steps cannot be combined with --strategy header-preview-cutover, which moves all traffic at once');
   }
-  const output = load<typeof Output>('./output-dir');
-  const reader = load<typeof Reader>('./repo-reader');
-  const planner = load<typeof Planner>('./inference-planner');
+  const output = load<typeof Output>('../output/output-dir');
+  const reader = load<typeof Reader>('../discover/repo-reader');
+  const planner = load<typeof Planner>('../discover/inference-planner');
   const checked = output.checkOutputDir(flags.out, { force: flags.force, from: flags.from });
 
   const repo = reader.readRepo(flags.from);
@@ -93,17 +93,17 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
 
   if (flags.validate) {
     const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
-    const problems = load<typeof SourceValidation>('./source-validation').validateSources(inputs);
+    const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(inputs);
     if (problems.length > 0) {
       throw new reader.InputError(problems.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), repo.root);
     }
   }
 
-  const planWriter = load<typeof PlanWriter>('./plan-writer');
-  const built = planWriter.buildPlan(plan, repo.root);
+  const planBuilder = load<typeof PlanBuilder>('../discover/plan-builder');
+  const built = planBuilder.buildPlan(plan, repo.root);
   const repoPath = output.repoPathOf(flags.out);
   output.writeOutput(checked, { command: 'plan', version: ctx.version }, (dir) => {
-    planWriter.writePlan(built, dir, { validate: flags.validate, repoPath });
+    planBuilder.writePlan(built, dir, { validate: flags.validate, repoPath });
   });
 
   printWarnings(io, [...plan.warnings, ...built.migrations.flatMap((m) => m.migration.warnings)]);

@@ -2,10 +2,10 @@ import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { parseGieTarget } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
-import type * as Scan from '../alpha-scan';
+import type * as Scan from '../../discover/alpha-scan';
 import { CliContext, printSkipped } from '../context';
 import { load } from '../lazy';
-import type * as Reader from '../repo-reader';
+import type * as Reader from '../../discover/repo-reader';
 
 interface ScanFlags {
   readonly targetGie: string;
@@ -36,8 +36,8 @@ export const scanCommand: CliCommand = {
         '3 found objects whose API the target no longer serves, 1 bad input, 64 usage error.',
       ].join('\n'))
       .action((dir: string, flags: ScanFlags, cmd: Command) => {
-        const reader = load<typeof Reader>('./repo-reader');
-        const scan = load<typeof Scan>('./alpha-scan');
+        const reader = load<typeof Reader>('../discover/repo-reader');
+        const scan = load<typeof Scan>('../discover/alpha-scan');
         const repo = reader.readRepo(dir, { skipOutputs: false });
         if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
         const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!);

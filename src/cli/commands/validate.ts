@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT, printSkipped } from '../context';
 import { load } from '../lazy';
-import type * as Reader from '../repo-reader';
-import type * as SourceValidation from '../source-validation';
+import type * as Reader from '../../discover/repo-reader';
+import type * as SourceValidation from '../../discover/source-validation';
 
 /** `validate`: checks the manifests under a directory against the pinned CRDs and core schemas. */
 export const validateCommand: CliCommand = {
@@ -22,10 +22,10 @@ export const validateCommand: CliCommand = {
         'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error.',
       ].join('\n'))
       .action((dir: string, _flags: unknown, cmd: Command) => {
-        const reader = load<typeof Reader>('./repo-reader');
+        const reader = load<typeof Reader>('../discover/repo-reader');
         const repo = reader.readRepo(dir, { skipOutputs: false });
         if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
-        const problems = load<typeof SourceValidation>('./source-validation').validateSources(repo.objects);
+        const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(repo.objects);
         for (const p of problems) ctx.io.stdout(`${reader.displayPath(repo.root, p.file)}:${p.line}: ${p.message}\n`);
         const objects = `${repo.objects.length} object${repo.objects.length === 1 ? '' : 's'} in ${repo.files.length} file${repo.files.length === 1 ? '' : 's'}`;
         if (problems.length > 0) {

@@ -1,9 +1,9 @@
 import * as path from 'path';
-import { formatScan, scanExitCode, scanObjects } from '../../src/cli/alpha-scan';
-import { parseYamlText, readRepo } from '../../src/cli/repo-reader';
+import { formatScan, scanExitCode, scanObjects } from '../../src/discover/alpha-scan';
+import { parseYamlText, readRepo } from '../../src/discover/repo-reader';
 import { parseGieVersion } from '../../src/convert/gie-versions';
 
-const FIXTURES = path.join(__dirname, 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const v = (s: string) => parseGieVersion(s)!;
 
 describe('scanObjects', () => {

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkOutputDir, listFiles, OUTPUT_MARKER, repoPathOf, writeOutput } from '../../src/cli/output-dir';
+import { checkOutputDir, listFiles, OUTPUT_MARKER, repoPathOf, writeOutput } from '../../src/output/output-dir';
 
 let base: string;
 beforeEach(() => {

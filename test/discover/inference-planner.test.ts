@@ -1,10 +1,10 @@
 import * as path from 'path';
-import { planRepo } from '../../src/cli/inference-planner';
-import { parseYamlText, readRepo, RepoContents } from '../../src/cli/repo-reader';
+import { planRepo } from '../../src/discover/inference-planner';
+import { parseYamlText, readRepo, RepoContents } from '../../src/discover/repo-reader';
 import { InferenceProvider } from '../../src/inference/types';
 import { GatewayImplementation } from '../../src/migration/gateway-implementation';
 
-const FIXTURES = path.join(__dirname, 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const fixture = (name: string) => readRepo(path.join(FIXTURES, name));
 
 /** A repo made of in-memory files. */

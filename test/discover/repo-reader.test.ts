@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fieldLine, InputError, parseYamlText, readRepo, splitFieldPath } from '../../src/cli/repo-reader';
+import { fieldLine, InputError, parseYamlText, readRepo, splitFieldPath } from '../../src/discover/repo-reader';
 
-const FIXTURES = path.join(__dirname, 'fixtures');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -9,7 +9,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI_OUTPUT_MARKER } from './repo-reader';
+import { CLI_OUTPUT_MARKER } from '../discover/repo-reader';
 
 /** Name of the marker file at the root of every output directory. */
 export const OUTPUT_MARKER = CLI_OUTPUT_MARKER;
