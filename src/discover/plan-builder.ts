@@ -1,11 +1,11 @@
 /**
  * Turns a RepoPlan into ZeroDowntimeMigrations (with the planner's manual steps in the stage READMEs)
- * and writes them through the GitOpsWriter. The glue between the pure planner and the constructs.
+ * and renders them through the GitOpsWriter. The glue between the pure planner and the constructs.
  */
 import { App } from 'cdk8s';
 import { PlannedMigration, RepoPlan } from './inference-planner';
 import { displayPath } from './repo-reader';
-import { GitOpsWriter, WrittenMigration } from '../migration/gitops-writer';
+import { GitOpsOutput, GitOpsWriter } from '../migration/gitops-writer';
 import { ManualStepTiming } from '../migration/migration-stage';
 import { ZeroDowntimeMigration } from '../migration/zero-downtime-migration';
 
@@ -40,8 +40,8 @@ export function buildPlan(plan: RepoPlan, root: string): BuiltPlan {
   return { app, migrations };
 }
 
-/** Writes the migrations into `outdir` (validated first when `validate`); nothing is written on failure. */
-export function writePlan(built: BuiltPlan, outdir: string, options: { validate: boolean; repoPath: string }): WrittenMigration[] {
+/** The files of the migrations, relative to `outdir` (validated first when `validate`); throws when one does not render. */
+export function renderPlan(built: BuiltPlan, outdir: string, options: { validate: boolean; repoPath: string }): GitOpsOutput {
   const writer = new GitOpsWriter({ outdir, validate: options.validate, repoPath: options.repoPath });
-  return writer.writeMigrations(built.migrations.map((m) => m.migration));
+  return writer.renderMigrations(built.migrations.map((m) => m.migration));
 }

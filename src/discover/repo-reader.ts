@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, visit } from 'yaml';
+import { OUTPUT_MARKERS } from '../output/names';
 
 /** Where a document or object starts. */
 export interface SourceLocation {
@@ -73,11 +74,6 @@ export class InputError extends Error {
     this.problems = problems;
   }
 }
-
-/** Marker file at the root of every `--out` directory the CLI wrote. */
-export const CLI_OUTPUT_MARKER = '.inference-migrate.json';
-/** Marker file in every migration folder the library's GitOpsWriter wrote. */
-const WRITER_MARKER = '.generated-by-cdk8s-inference-migration';
 
 const YAML_FILE = /\.ya?ml$/i;
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -179,7 +175,8 @@ interface WalkState {
 function walk(root: string, rel: string, state: WalkState, insideOutput: boolean): void {
   const dir = path.join(root, rel);
   const entries = fs.readdirSync(dir).sort();
-  const isOutput = rel !== '' && (entries.includes(CLI_OUTPUT_MARKER) || entries.includes(WRITER_MARKER));
+  // The marker of the CLI's --out and of the GitOpsWriter's folders (and those of earlier releases).
+  const isOutput = rel !== '' && entries.some((e) => OUTPUT_MARKERS.includes(e));
   if (isOutput && state.skipOutputs) {
     state.skipped.push({ file: `${toPosix(rel)}/`, line: 0, reason: 'written by inference-migrate (stage folders are output, not input)' });
     return;

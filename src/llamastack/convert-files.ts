@@ -10,15 +10,19 @@ import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { show } from '../core/errors';
+import { fitFileName } from '../output/names';
 import { listItems } from '../core/manifest-objects';
 import { ManifestValidator } from '../validation/manifest-validator';
 import { isPlainObject } from '../validation/paths';
 
 
-/** File name of a converted object: `<namespace>-<name>.yaml`, or `<name>.yaml` without a namespace. */
+/**
+ * File name of a converted object: `<namespace>-<name>.yaml`, or `<name>.yaml` without a namespace; shortened
+ * with a hash suffix where it would exceed the 255 bytes file systems allow.
+ */
 function fileNameOf(obj: any): string {
   const ns = obj.metadata.namespace;
-  return `${typeof ns === 'string' && ns !== '' ? `${ns}-` : ''}${obj.metadata.name}.yaml`;
+  return fitFileName(`${typeof ns === 'string' && ns !== '' ? `${ns}-` : ''}${obj.metadata.name}`, '.yaml');
 }
 
 /** Converts one LlamaStackDistribution of either version; throws an Error naming it. */

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -17,10 +16,8 @@ import {
 import { IMigration, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { renderMigrationReadme, renderStageReadme } from './readme';
+import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
 import { ManifestValidator } from '../validation';
-
-/** Marker file in every migration folder the writer made: only such folders are replaced. */
-export const MIGRATION_MARKER = '.generated-by-cdk8s-inference-migration';
 
 /** Options of a `GitOpsWriter`. */
 export interface GitOpsWriterOptions {
@@ -53,6 +50,31 @@ export interface GitOpsWriterOptions {
    * @default false
    */
   readonly validate?: boolean;
+
+  /**
+   * Keep files in a migration folder that the writer did not write, or that were changed after it
+   * wrote them, where they are. Without it such files make the write fail with their list; either way
+   * they are never removed or replaced (only files listed, with their sha256, in the folder's marker
+   * `.inference-migrate-output.json` are).
+   * @default false
+   */
+  readonly keepUnknownFiles?: boolean;
+}
+
+/** A file of the output, before it is written. */
+export interface GeneratedFile {
+  /** Path relative to `outdir`, with `/` separators, e.g. `my-migration/01-side-by-side/README.md`. */
+  readonly path: string;
+  /** Content (UTF-8). */
+  readonly content: string;
+}
+
+/** What `GitOpsWriter.renderMigrations` produces: every migration and every file, nothing written. */
+export interface GitOpsOutput {
+  /** The migrations, as they would be written. */
+  readonly migrations: WrittenMigration[];
+  /** Every file (the marker excluded). */
+  readonly files: GeneratedFile[];
 }
 
 /** A stage folder as written. */
@@ -73,6 +95,13 @@ export interface WrittenMigration {
   readonly stages: WrittenStage[];
   /** Number of object files written over all stages. */
   readonly objectCount: number;
+  /**
+   * Files and folders in the migration folder that the writer did not write (or that were changed
+   * since) and kept where they are (`keepUnknownFiles`); paths relative to the migration folder.
+   */
+  readonly keptFiles: string[];
+  /** What else a user should know, e.g. that an interrupted earlier write was finished. */
+  readonly notices: string[];
 }
 
 interface RenderedStage {
@@ -126,6 +155,7 @@ export class GitOpsWriter {
   private readonly crdsFolder: boolean;
   private readonly repoPath: string;
   private readonly validate: boolean;
+  private readonly keepUnknownFiles: boolean;
 
   public constructor(options: GitOpsWriterOptions) {
     if (!options || typeof options.outdir !== 'string' || options.outdir.length === 0) {
@@ -136,6 +166,7 @@ export class GitOpsWriter {
     this.crdsFolder = options.crdsFolder ?? false;
     this.repoPath = options.repoPath ?? (path.isAbsolute(options.outdir) ? '.' : options.outdir);
     this.validate = options.validate ?? false;
+    this.keepUnknownFiles = options.keepUnknownFiles ?? false;
   }
 
   /** Writes one migration. */
@@ -150,8 +181,53 @@ export class GitOpsWriter {
     return this.writeMigrations(migrations);
   }
 
-  /** Writes the given migrations; nothing is written unless all of them render (and validate). */
+  /**
+   * Writes the given migrations, each into its folder `<outdir>/<migration>`; nothing is written
+   * unless all of them render (and validate). A folder is replaced as a whole (crash-safe: a folder is
+   * never left half old, half new) and only when it holds an earlier output of this writer; files the
+   * writer did not write are never removed (see `keepUnknownFiles`). A symbolic link as `outdir` or
+   * anywhere in a migration folder is refused.
+   */
   public writeMigrations(migrations: IMigration[]): WrittenMigration[] {
+    const rendered = this.renderAll(migrations);
+    const outdirStat = lstatOrUndefined(this.outdir, this.outdir);
+    if (outdirStat?.isSymbolicLink()) throw symlinkError(`GitOpsWriter: outdir ${this.outdir}`);
+    if (outdirStat && !outdirStat.isDirectory()) throw new OutputError(`GitOpsWriter: outdir ${this.outdir} exists and is not a directory`);
+    const targets: OutputDirectory[] = [];
+    try {
+      for (const r of rendered) {
+        const dir = path.join(this.outdir, r.migration.migrationName);
+        targets.push(OutputDirectory.open(dir, {
+          command: 'GitOpsWriter',
+          label: `GitOpsWriter: ${dir}`,
+          replace: true,
+          keepUnknownFiles: this.keepUnknownFiles,
+          keepHint: 'set the GitOpsWriter option keepUnknownFiles',
+        }));
+      }
+      return rendered.map((r, i) => {
+        const result = targets[i].write(this.filesOf(r));
+        return { ...this.summaryOf(r), keptFiles: result.kept, notices: [...targets[i].notices, ...result.notices] };
+      });
+    } finally {
+      for (const t of targets) t.close();
+    }
+  }
+
+  /**
+   * Renders the given migrations without writing anything: the files `writeMigrations` would write
+   * (paths relative to `outdir`). Throws as `writeMigrations` does when a migration does not render or
+   * validate.
+   */
+  public renderMigrations(migrations: IMigration[]): GitOpsOutput {
+    const rendered = this.renderAll(migrations);
+    return {
+      migrations: rendered.map((r) => ({ ...this.summaryOf(r), keptFiles: [], notices: [] })),
+      files: rendered.flatMap((r) => this.filesOf(r).map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
+    };
+  }
+
+  private renderAll(migrations: IMigration[]): RenderedMigration[] {
     const names = new Set<string>();
     for (const m of migrations) {
       if (names.has(m.migrationName)) throw new Error(`GitOpsWriter: two migrations are named ${m.migrationName}: each needs its own folder`);
@@ -159,8 +235,7 @@ export class GitOpsWriter {
     }
     const rendered = migrations.map((m) => this.render(m));
     if (this.validate) this.validateAll(rendered);
-    for (const r of rendered) this.checkTarget(r.migration);
-    return rendered.map((r) => this.writeRendered(r));
+    return rendered;
   }
 
   private render(migration: IMigration): RenderedMigration {
@@ -213,36 +288,30 @@ export class GitOpsWriter {
     }
   }
 
-  private checkTarget(migration: IMigration): void {
-    const dir = path.join(this.outdir, migration.migrationName);
-    if (!fs.existsSync(dir)) return;
-    const entries = fs.readdirSync(dir);
-    if (entries.length > 0 && !entries.includes(MIGRATION_MARKER)) {
-      throw new Error(`GitOpsWriter: ${dir} exists and was not written by this library; move it away or choose another outdir`);
-    }
+  /** What `r` is, as written into `<outdir>/<migration>`. */
+  private summaryOf(r: RenderedMigration): Omit<WrittenMigration, 'keptFiles' | 'notices'> {
+    const m = r.migration;
+    const stages: WrittenStage[] = r.stages.map((s) => ({ folder: s.stage.folderName, files: s.files }));
+    const objectCount = r.stages.reduce((n, s) => n + s.objects.length, 0);
+    return { name: m.migrationName, directory: path.join(this.outdir, m.migrationName), stages, objectCount };
   }
 
-  private writeRendered(r: RenderedMigration): WrittenMigration {
+  /** The files of the migration folder (paths relative to it), in the order they are made. */
+  private filesOf(r: RenderedMigration): GeneratedFile[] {
     const m = r.migration;
-    const dir = path.join(this.outdir, m.migrationName);
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, MIGRATION_MARKER), 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n');
+    const files: GeneratedFile[] = [];
+    const add = (file: string, content: string) => files.push({ path: file, content });
     const total = r.stages.length;
-    let objectCount = 0;
-    const written: WrittenStage[] = r.stages.map((s, i) => {
+    r.stages.forEach((s, i) => {
       const folder = s.stage.folderName;
-      const stageDir = path.join(dir, folder);
-      fs.mkdirSync(stageDir, { recursive: true });
-      s.objects.forEach((o, j) => fs.writeFileSync(path.join(stageDir, s.files[j]), toYaml([o])));
-      objectCount += s.objects.length;
-      fs.writeFileSync(path.join(stageDir, 'kustomization.yaml'), toYaml([{
+      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, toYaml([o])));
+      add(`${folder}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
         resources: s.files,
       }]));
       const steps = s.stage.manualSteps;
-      fs.writeFileSync(path.join(stageDir, 'README.md'), renderStageReadme({
+      add(`${folder}/README.md`, renderStageReadme({
         migrationName: m.migrationName,
         migrationTitle: m.overview.title,
         ordinal: s.stage.ordinal,
@@ -260,19 +329,16 @@ export class GitOpsWriter {
         afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
         warnings: s.stage.warnings,
       }));
-      return { folder, files: s.files };
     });
 
     const examples = 'gitops';
-    fs.mkdirSync(path.join(dir, examples), { recursive: true });
     const firstPath = path.posix.join(this.repoPath.split(path.sep).join('/'), m.migrationName, r.stages[0].stage.folderName);
-    fs.writeFileSync(path.join(dir, examples, 'argocd-application.yaml'), argoApplication(m, firstPath));
-    fs.writeFileSync(path.join(dir, examples, 'flux-kustomization.yaml'), fluxKustomization(m, firstPath));
+    add(`${examples}/argocd-application.yaml`, argoApplication(m, firstPath));
+    add(`${examples}/flux-kustomization.yaml`, fluxKustomization(m, firstPath));
 
     const crds = m.crds ?? [];
     if (this.crdsFolder && crds.length > 0) {
-      fs.mkdirSync(path.join(dir, 'crds'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'crds', 'kustomization.yaml'), toYaml([{
+      add('crds/kustomization.yaml', toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
         resources: crds.map((c) => c.url),
@@ -280,7 +346,7 @@ export class GitOpsWriter {
       }]));
     }
 
-    fs.writeFileSync(path.join(dir, 'README.md'), renderMigrationReadme({
+    add('README.md', renderMigrationReadme({
       name: m.migrationName,
       title: m.overview.title,
       summary: m.overview.summary,
@@ -293,8 +359,8 @@ export class GitOpsWriter {
       examplesFolder: examples,
       syncWaves: m.overview.syncWaves,
     }));
-    fs.writeFileSync(path.join(dir, 'plan.json'), `${JSON.stringify(planJson(r), null, 2)}\n`);
-    return { name: m.migrationName, directory: dir, stages: written, objectCount };
+    add('plan.json', `${JSON.stringify(planJson(r), null, 2)}\n`);
+    return files;
   }
 }
 

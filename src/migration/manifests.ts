@@ -3,6 +3,7 @@
  * and the difference between two stages. No cdk8s, no file system.
  */
 import * as YAML from 'yaml';
+import { fitFileName } from '../output/names';
 
 /** Annotation of the Argo CD sync wave. */
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -112,7 +113,8 @@ export function sortForApply(objects: any[]): any[] {
 
 /**
  * File names for the objects of one folder: `<kind>-<name>.yaml`, made unique with the API group and
- * namespace where two objects would share one.
+ * namespace where two objects would share one; a name longer than file systems allow (255 bytes; a
+ * Kubernetes name may have 253 characters) is shortened, with a hash of the full name as its suffix.
  */
 export function fileNames(objects: any[]): string[] {
   const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-');
@@ -120,9 +122,9 @@ export function fileNames(objects: any[]): string[] {
   const counts = new Map<string, number>();
   for (const s of short) counts.set(s, (counts.get(s) ?? 0) + 1);
   const names = objects.map((o, i) => {
-    if (counts.get(short[i]) === 1) return `${short[i]}.yaml`;
+    if (counts.get(short[i]) === 1) return fitFileName(short[i], '.yaml');
     const group = groupOf(o.apiVersion) || 'core';
-    return `${slug(o.kind)}-${slug(group)}-${slug(o.metadata.namespace ?? 'cluster')}-${slug(o.metadata.name)}.yaml`;
+    return fitFileName(`${slug(o.kind)}-${slug(group)}-${slug(o.metadata.namespace ?? 'cluster')}-${slug(o.metadata.name)}`, '.yaml');
   });
   if (new Set(names).size !== names.length) {
     const dup = names.find((n, i) => names.indexOf(n) !== i);

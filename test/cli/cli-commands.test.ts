@@ -95,7 +95,7 @@ describe('example', () => {
     for (const m of ['vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-gke', 'vllm-llama3-8b-instruct-simple']) {
       for (const stage of readStages(path.join(out, m))) expectValid(stage.objects);
     }
-    expect(fs.existsSync(path.join(out, '.inference-migrate.json'))).toBe(true);
+    expect(fs.existsSync(path.join(out, '.inference-migrate-output.json'))).toBe(true);
   });
 
   test('given --gke, then the GKE guide\'s variant is written and validates; a second run needs --force', () => {
@@ -110,7 +110,7 @@ describe('example', () => {
     expect(runCli(['example', '--out', out]).status).toBe(1);
     const forced = runCli(['example', '--out', out, '--force']);
     expect(forced.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate.json', 'vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-gke', 'vllm-llama3-8b-instruct-simple']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate-output.json', 'vllm-llama3-8b-instruct', 'vllm-llama3-8b-instruct-gke', 'vllm-llama3-8b-instruct-simple']);
   });
 });
 

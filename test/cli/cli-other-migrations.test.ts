@@ -82,7 +82,7 @@ describe('inference-migrate convert llamastack', () => {
     const out = path.join(tempDir(), 'out');
     const run = runCli(['convert', 'llamastack', path.join(FIXTURES, 'llamastack', 'llsd.yaml'), '--out', out]);
     expect(run.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate.json', 'README.md', 'ai-my-llsd.yaml', 'ai-vllm-llsd.yaml']);
+    expect(fs.readdirSync(out).sort()).toEqual(['.inference-migrate-output.json', 'README.md', 'ai-my-llsd.yaml', 'ai-vllm-llsd.yaml']);
   });
 
   test('given nothing to convert, then it fails (1) and writes nothing', () => {

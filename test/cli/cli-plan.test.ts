@@ -50,8 +50,7 @@ describe('plan', () => {
 
     test('then the migration folder holds four stages, the READMEs, the GitOps examples, plan.json and the marker', () => {
       expect(listTree(p.out).filter((f) => !/^vllm-llama3-8b-instruct\/\d\d-/.test(f))).toEqual([
-        '.inference-migrate.json',
-        'vllm-llama3-8b-instruct/.generated-by-cdk8s-inference-migration',
+        '.inference-migrate-output.json',
         'vllm-llama3-8b-instruct/README.md',
         'vllm-llama3-8b-instruct/gitops/argocd-application.yaml',
         'vllm-llama3-8b-instruct/gitops/flux-kustomization.yaml',
@@ -146,7 +145,7 @@ describe('plan', () => {
     test('then each pool gets its own migration in its own namespace', () => {
       expect(p.run.stderr).toBe('');
       expect(p.run.status).toBe(0);
-      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate.json', 'llama', 'mistral']);
+      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate-output.json', 'llama', 'mistral']);
       const llama = find(readStages(path.join(p.out, 'llama'))[0], 'InferencePool', 'llama-ga');
       const mistral = find(readStages(path.join(p.out, 'mistral'))[0], 'InferencePool', 'mistral-ga');
       expect(llama.metadata.namespace).toBe('team-a');
@@ -219,7 +218,7 @@ describe('plan', () => {
 
     test('then one migration moves both routes to one GA pool', () => {
       expect(p.run.status).toBe(0);
-      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate.json', 'vllm-llama3-8b-instruct']);
+      expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate-output.json', 'vllm-llama3-8b-instruct']);
       for (const stage of readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))) {
         expect(stage.objects.filter((o) => o.kind === 'InferencePool' && o.apiVersion === GA)).toHaveLength(1);
         expect(stage.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name).sort()).toEqual(['chat', 'completions']);
@@ -385,7 +384,7 @@ describe('plan', () => {
       const from = writeTree(tempDir('repo-'), { 'a.yaml': fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8') });
       const run = runCli(['plan', '--from', from, '--out', path.join(from, 'migrations')]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toBe(`error: --out ${from}/migrations is inside --from ${from}: the next plan would read its own output; choose a directory outside ${from}\n`);
+      expect(run.stderr).toBe(`error: --out ${from}/migrations is inside --from ${from}: the next run would read its own output; choose a directory outside ${from}\n`);
       expect(fs.readdirSync(from)).toEqual(['a.yaml']);
     });
 
@@ -394,7 +393,7 @@ describe('plan', () => {
       for (const force of [[], ['--force']]) {
         const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--out', out, ...force]);
         expect(run.status).toBe(1);
-        expect(run.stderr).toMatch(/^error: --out .* exists, is not empty and was not written by inference-migrate \(no \.inference-migrate\.json\)/);
+        expect(run.stderr).toMatch(/^error: --out .* exists, is not empty and was not written by inference-migrate \(no \.inference-migrate-output\.json\)/);
       }
       expect(snapshotTree(out)).toEqual({ 'README.md': 'mine\n' });
     });

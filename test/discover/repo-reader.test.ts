@@ -179,6 +179,15 @@ describe('readRepo', () => {
     expect(readRepo(dir, { skipOutputs: false }).files).toEqual(['app/a.yml', 'out/m/01-side-by-side/a.yaml']);
   });
 
+  test.each(['.inference-migrate-output.json', '.inference-migrate.json', '.generated-by-cdk8s-inference-migration'])(
+    'given a folder holding the output marker %s (this release or an earlier one), then it is skipped as output',
+    (marker) => {
+      const dir = tempRepo({ [`gitops/m/${marker}`]: '{}', 'gitops/m/01-side-by-side/a.yaml': CM('out'), 'app/a.yml': CM('a') });
+      expect(readRepo(dir).files).toEqual(['app/a.yml']);
+      expect(readRepo(dir).skipped.map((s) => s.file)).toEqual(['gitops/m/']);
+    },
+  );
+
   test('given a path that is not a directory, then the error says so', () => {
     expect(() => readRepo(path.join(FIXTURES, 'does-not-exist'))).toThrow(/does-not-exist: no such directory$/);
     expect(() => readRepo(path.join(FIXTURES, 'one-pool', 'infra', 'gateway.yaml'))).toThrow(/gateway\.yaml: not a directory$/);

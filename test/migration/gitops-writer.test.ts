@@ -195,17 +195,88 @@ describe('GitOpsWriter', () => {
     fs.mkdirSync(path.join(outdir, 'vllm-llama3-8b-instruct'));
     fs.writeFileSync(path.join(outdir, 'vllm-llama3-8b-instruct', 'mine.yaml'), 'x: 1\n');
     expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())))
-      .toThrow(/vllm-llama3-8b-instruct exists and was not written by this library/);
+      .toThrow(/^GitOpsWriter: .*vllm-llama3-8b-instruct exists, is not empty and was not written by inference-migrate \(no \.inference-migrate-output\.json\): choose a new or empty directory$/);
+    expect(fs.readdirSync(outdir)).toEqual(['vllm-llama3-8b-instruct']);
     expect(fs.readdirSync(path.join(outdir, 'vllm-llama3-8b-instruct'))).toEqual(['mine.yaml']);
   });
 
-  test('given a folder the library wrote before, then it is replaced, stale files included', () => {
+  test('given a folder the library wrote before, then it is replaced whole, and the marker lists every file with its sha256', () => {
     const outdir = tmp('rewrite-');
-    const writer = new GitOpsWriter({ outdir });
-    writer.write(GuideExamples.zeroDowntime(Testing.app()));
-    fs.writeFileSync(path.join(outdir, 'vllm-llama3-8b-instruct', '02-shift-50', 'stale.yaml'), 'x: 1\n');
-    writer.write(GuideExamples.zeroDowntime(Testing.app()));
-    expect(fs.existsSync(path.join(outdir, 'vllm-llama3-8b-instruct', '02-shift-50', 'stale.yaml'))).toBe(false);
+    const first = new GitOpsWriter({ outdir }).write(GuideExamples.simple(Testing.app(), 'vllm-llama3-8b-instruct'));
+    expect(first.stages.map((s) => s.folder)).toEqual(['01-remove-alpha', '02-install-ga']);
+
+    const again = new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app()));
+
+    const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+    expect(again.keptFiles).toEqual([]);
+    expect(fs.readdirSync(dir).filter((f) => /^\d\d-/.test(f))).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, '.inference-migrate-output.json'), 'utf8'));
+    expect(marker.command).toBe('GitOpsWriter');
+    expect(marker.files.map((f: any) => f.path)).toEqual([...tree(dir).keys()].filter((f) => f !== '.inference-migrate-output.json').sort());
+    expect(fs.readdirSync(outdir)).toEqual(['vllm-llama3-8b-instruct']);
+  });
+
+  describe('given files a user added to a migration folder it wrote before', () => {
+    const setup = () => {
+      const outdir = tmp('user-files-');
+      new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app()));
+      const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+      fs.writeFileSync(path.join(dir, '02-shift-50', 'hand-written.yaml'), 'x: 1\n');
+      fs.writeFileSync(path.join(dir, 'NOTES.md'), 'my notes\n');
+      return { outdir, dir, before: tree(dir) };
+    };
+
+    test('then the write is refused with their list, and nothing is removed', () => {
+      const { outdir, dir, before } = setup();
+      expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app()))).toThrow([
+        `GitOpsWriter: ${dir} holds files inference-migrate did not write, or changed after writing them; it never removes or replaces those:`,
+        '  - 02-shift-50/hand-written.yaml (not written by inference-migrate)',
+        '  - NOTES.md (not written by inference-migrate)',
+        'Move them away, or set the GitOpsWriter option keepUnknownFiles to keep them where they are; nothing was changed',
+      ].join('\n'));
+      expect(tree(dir)).toEqual(before);
+    });
+
+    test('then with keepUnknownFiles they are kept untouched beside the new output', () => {
+      const { outdir, dir } = setup();
+      const written = new GitOpsWriter({ outdir, keepUnknownFiles: true }).write(GuideExamples.simple(Testing.app(), 'vllm-llama3-8b-instruct'));
+      expect(written.keptFiles).toEqual(['02-shift-50/hand-written.yaml', 'NOTES.md']);
+      expect(fs.readFileSync(path.join(dir, '02-shift-50', 'hand-written.yaml'), 'utf8')).toBe('x: 1\n');
+      expect(fs.readFileSync(path.join(dir, 'NOTES.md'), 'utf8')).toBe('my notes\n');
+      expect(fs.readdirSync(dir).filter((f) => /^\d\d-/.test(f))).toEqual(['01-remove-alpha', '02-install-ga', '02-shift-50']);
+      expect(fs.readdirSync(path.join(dir, '02-shift-50'))).toEqual(['hand-written.yaml']);
+    });
+  });
+
+  test('given a symbolic link as outdir or inside a migration folder, then the write is refused and nothing outside is touched', () => {
+    const outdir = tmp('links-');
+    const elsewhere = tmp('elsewhere-');
+    fs.writeFileSync(path.join(elsewhere, 'precious.yaml'), 'keep: me\n');
+    fs.symlinkSync(elsewhere, path.join(outdir, 'linked'));
+    expect(() => new GitOpsWriter({ outdir: path.join(outdir, 'linked') }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(`GitOpsWriter: outdir ${path.join(outdir, 'linked')} is a symbolic link`);
+
+    const real = path.join(outdir, 'real');
+    new GitOpsWriter({ outdir: real }).write(GuideExamples.zeroDowntime(Testing.app()));
+    const stage = path.join(real, 'vllm-llama3-8b-instruct', '02-shift-50');
+    fs.rmSync(stage, { recursive: true });
+    fs.symlinkSync(elsewhere, stage);
+    expect(() => new GitOpsWriter({ outdir: real, keepUnknownFiles: true }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(`${stage} is a symbolic link: inference-migrate never follows, replaces or removes links where it writes`);
+    expect(fs.readdirSync(elsewhere)).toEqual(['precious.yaml']);
+    expect(fs.lstatSync(stage).isSymbolicLink()).toBe(true);
+  });
+
+  test('given renderMigrations, then it returns every file writeMigrations writes, and writes nothing', () => {
+    const outdir = tmp('render-');
+    const rendered = new GitOpsWriter({ outdir: path.join(outdir, 'never') }).renderMigrations([GuideExamples.zeroDowntime(Testing.app())]);
+    new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app()));
+
+    expect(fs.existsSync(path.join(outdir, 'never'))).toBe(false);
+    const written = tree(outdir);
+    written.delete(path.join('vllm-llama3-8b-instruct', '.inference-migrate-output.json'));
+    expect(new Map(rendered.files.map((f) => [f.path, f.content]))).toEqual(written);
+    expect(rendered.migrations[0].stages.map((s) => s.folder)).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
   });
 
   test('given an object that fails its CRD schema and validate on, then nothing is written', () => {

@@ -4,14 +4,12 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT, printWarnings } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../../output/output-dir';
+import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 import type * as Reader from '../../discover/repo-reader';
 
-interface ConvertFlags {
-  readonly out: string;
+interface ConvertFlags extends OutFlags {
   readonly namespace?: string;
   readonly mapEnv: boolean;
-  readonly force?: boolean;
 }
 
 /** `convert llamastack`: LlamaStackDistributions from v1alpha1 (or the guide's v1alpha2 drafts) to typed v1alpha2. */
@@ -27,7 +25,8 @@ export const convertLlamaStackCommand: CliCommand = {
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)')
       .option('--no-map-env', 'copy every env var to workload.overrides.env, as the operator\'s webhook does, instead of turning known ones into providers')
-      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .addOption(forceOption())
+      .addOption(keepUnknownFilesOption())
       .addHelpText('after', [
         '',
         'Example:',
@@ -36,26 +35,30 @@ export const convertLlamaStackCommand: CliCommand = {
         'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error.',
       ].join('\n'))
       .action((input: string, flags: ConvertFlags) => {
-        const output = load<typeof Output>('../output/output-dir');
         const reader = load<typeof Reader>('../discover/repo-reader');
-        const checked = output.checkOutputDir(flags.out, { force: flags.force, from: fs.statSync(input).isDirectory() ? input : undefined });
-        const objects = readObjects(reader, input);
-        const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
-        const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
-        const result = convertLlamaStackDocuments(objects, {
-          outDir: flags.out,
-          namespace: flags.namespace,
-          mapKnownEnv: flags.mapEnv,
-          validate: true,
-        });
-        output.writeOutput(checked, { command: 'convert llamastack', version: ctx.version }, (dir) => {
-          for (const c of result.converted) fs.writeFileSync(path.join(dir, c.fileName), toYaml([c.object]));
-          fs.writeFileSync(path.join(dir, 'README.md'), readme(result.instructions, result.warnings));
-        });
-        printWarnings(ctx.io, result.warnings);
-        ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
-          `${result.converted.map((c) => `  ${c.fileName} (from ${c.sourceApiVersion})`).join('\n')}\n\n${result.instructions.trimEnd()}\n`);
-        ctx.exitCode = EXIT.OK;
+        const out = openOut(ctx, 'convert llamastack', flags, fs.statSync(input).isDirectory() ? { path: input, label: input } : undefined);
+        try {
+          const objects = readObjects(reader, input);
+          const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
+          const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
+          const result = convertLlamaStackDocuments(objects, {
+            outDir: flags.out,
+            namespace: flags.namespace,
+            mapKnownEnv: flags.mapEnv,
+            validate: true,
+          });
+          const written = writeOut(ctx, out, [
+            ...result.converted.map((c) => ({ path: c.fileName, content: toYaml([c.object]) })),
+            { path: 'README.md', content: readme(result.instructions, result.warnings) },
+          ]);
+          printWarnings(ctx.io, result.warnings);
+          ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
+            `${result.converted.map((c) => `  ${c.fileName} (from ${c.sourceApiVersion})`).join('\n')}\n` +
+            `${keptLines(written).map((l) => `${l}\n`).join('')}\n${result.instructions.trimEnd()}\n`);
+          ctx.exitCode = EXIT.OK;
+        } finally {
+          out.close();
+        }
       });
   },
 };

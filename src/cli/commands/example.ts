@@ -2,12 +2,11 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../../output/output-dir';
+import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
+import type * as Output from '../../output';
 
-interface ExampleFlags {
-  readonly out: string;
+interface ExampleFlags extends OutFlags {
   readonly gke?: boolean;
-  readonly force?: boolean;
   readonly validate?: boolean;
 }
 
@@ -21,7 +20,8 @@ export const exampleCommand: CliCommand = {
         'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route) and the GKE guide\'s variant, as GitOps stage folders; with --gke, only the GKE variant.')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--gke', 'write only the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview)')
-      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .addOption(forceOption())
+      .addOption(keepUnknownFilesOption())
       .option('--validate', 'validate every stage against the pinned CRDs before writing (the tests do this already)')
       .addHelpText('after', [
         '',
@@ -31,22 +31,26 @@ export const exampleCommand: CliCommand = {
         'Exit codes: 0 written, 1 refused --out, 64 usage error.',
       ].join('\n'))
       .action((flags: ExampleFlags) => {
-        const output = load<typeof Output>('../output/output-dir');
-        const checked = output.checkOutputDir(flags.out, { force: flags.force });
-        const { App } = load<typeof import('cdk8s')>('cdk8s');
-        const { GuideExamples } = load<typeof import('../../examples/guide-examples')>('../examples/guide-examples');
-        const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
-        const app = new App({ outdir: '.' });
-        const migrations = flags.gke ? [GuideExamples.gke(app)] : GuideExamples.all(app);
-        const repoPath = output.repoPathOf(flags.out);
-        let written: Array<{ name: string; stages: Array<{ folder: string }> }> = [];
-        output.writeOutput(checked, { command: 'example', version: ctx.version }, (dir) => {
-          written = new GitOpsWriter({ outdir: dir, validate: flags.validate ?? false, repoPath }).writeMigrations(migrations);
-        });
-        const lines = [`wrote ${written.length} example migration${written.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
-        for (const m of written) lines.push(`  ${m.name}/: ${m.stages.map((s) => s.folder).join(', ')}`);
-        ctx.io.stdout(`${lines.join('\n')}\n`);
-        ctx.exitCode = EXIT.OK;
+        const out = openOut(ctx, 'example', flags);
+        try {
+          const output = load<typeof Output>('../output');
+          const { App } = load<typeof import('cdk8s')>('cdk8s');
+          const { GuideExamples } = load<typeof import('../../examples/guide-examples')>('../examples/guide-examples');
+          const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+          const app = new App({ outdir: '.' });
+          const migrations = flags.gke ? [GuideExamples.gke(app)] : GuideExamples.all(app);
+          const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate ?? false, repoPath: output.repoPathOf(flags.out) });
+          const rendered = writer.renderMigrations(migrations);
+          const result = writeOut(ctx, out, rendered.files);
+          const written = rendered.migrations;
+          const lines = [`wrote ${written.length} example migration${written.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+          for (const m of written) lines.push(`  ${m.name}/: ${m.stages.map((s) => s.folder).join(', ')}`);
+          lines.push(...keptLines(result));
+          ctx.io.stdout(`${lines.join('\n')}\n`);
+          ctx.exitCode = EXIT.OK;
+        } finally {
+          out.close();
+        }
       });
   },
 };

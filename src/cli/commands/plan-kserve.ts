@@ -2,12 +2,12 @@ import { Command } from 'commander';
 import type { CliCommand } from './index';
 import { CliContext, EXIT, UsageError, printSkipped, printWarnings } from '../context';
 import { load } from '../lazy';
-import type * as Output from '../../output/output-dir';
+import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
+import type * as Output from '../../output';
 import type * as Reader from '../../discover/repo-reader';
 
-interface PlanKServeFlags {
+interface PlanKServeFlags extends OutFlags {
   readonly from?: string;
-  readonly out: string;
   readonly helm?: boolean;
   readonly helmCreatesGateway?: boolean;
   readonly namespace?: string;
@@ -16,7 +16,6 @@ interface PlanKServeFlags {
   readonly gatewayClass?: string;
   readonly tlsSecret?: string;
   readonly testInferenceService?: boolean;
-  readonly force?: boolean;
   readonly validate: boolean;
   readonly verbose?: boolean;
 }
@@ -40,7 +39,8 @@ export const planKServeCommand: CliCommand = {
       .option('--gateway-class <name>', 'GatewayClass of the Gateway (default: envoy)')
       .option('--tls-secret <name>', 'Secret of an HTTPS listener on 443 that terminates TLS (default: HTTP only)')
       .option('--test-inference-service', 'add the guide\'s sklearn-v2-iris InferenceService to 03-verify')
-      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .addOption(forceOption())
+      .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the stages against the pinned CRDs')
       .addHelpText('after', [
         '',
@@ -63,9 +63,16 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
   if (flags.helmCreatesGateway && !flags.helm) {
     throw new UsageError('--helm-creates-gateway needs --helm');
   }
-  const output = load<typeof Output>('../output/output-dir');
-  const checked = output.checkOutputDir(flags.out, { force: flags.force, from: flags.from });
+  const out = openOut(ctx, 'plan-kserve', flags, flags.from !== undefined ? { path: flags.from, label: `--from ${flags.from}` } : undefined);
+  try {
+    return planKServeInto(out, flags, ctx);
+  } finally {
+    out.close();
+  }
+}
 
+function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx: CliContext): number {
+  const output = load<typeof Output>('../output');
   let found: { kserveNamespace?: string; existingConfigMap?: any; controllerDeployment?: any } = {};
   if (flags.from !== undefined) {
     const reader = load<typeof Reader>('../discover/repo-reader');
@@ -91,16 +98,15 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
     tlsSecretName: flags.tlsSecret,
     testInferenceService: flags.testInferenceService,
   });
-  let stages: string[] = [];
-  output.writeOutput(checked, { command: 'plan-kserve', version: ctx.version }, (dir) => {
-    const written = new GitOpsWriter({ outdir: dir, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).write(migration);
-    stages = written.stages.map((s) => s.folder);
-  });
+  const rendered = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).renderMigrations([migration]);
+  const result = writeOut(ctx, out, rendered.files);
+  const stages = rendered.migrations[0].stages.map((s) => s.folder);
   printWarnings(ctx.io, migration.warnings);
   ctx.io.stdout([
     `planned the KServe migration to the Gateway API into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
     `  ${migration.migrationName}/: gateway ${migration.gatewayReference}, ${flags.helm ? 'Helm owns KServe' : `ConfigMap ${found.kserveNamespace}/inferenceservice-config${found.controllerDeployment ? ' and controller Deployment' : ''} carried`}`,
     `    stages: ${stages.join(', ')}`,
+    ...keptLines(result),
     `next: read ${flags.out.replace(/\/$/, '')}/${migration.migrationName}/README.md`,
   ].join('\n') + '\n');
   return EXIT.OK;

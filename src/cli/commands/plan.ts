@@ -8,20 +8,19 @@ import { MigrationStrategy } from '../../migration/migration-strategy';
 import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
 import type * as Planner from '../../discover/inference-planner';
 import { load } from '../lazy';
-import type * as Output from '../../output/output-dir';
+import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
+import type * as Output from '../../output';
 import type * as PlanBuilder from '../../discover/plan-builder';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 
-interface PlanFlags {
+interface PlanFlags extends OutFlags {
   readonly from: string;
-  readonly out: string;
   readonly steps?: number[];
   readonly provider?: InferenceProvider;
   readonly gateway?: GatewayImplementation;
   readonly strategy?: MigrationStrategy;
   readonly gaNameSuffix: string;
-  readonly force?: boolean;
   readonly validate: boolean;
   readonly verbose?: boolean;
 }
@@ -45,7 +44,8 @@ export const planCommand: CliCommand = {
       .addOption(new Option('--strategy <strategy>', 'how traffic moves; header-preview-cutover for gateways that cannot split a rule between two pools (default: weighted-shift)')
         .choices(Object.values(MigrationStrategy)))
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
-      .option('--force', 'replace an earlier output of this tool in --out (only the files it wrote, and only when unchanged)')
+      .addOption(forceOption())
+      .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addHelpText('after', [
         '',
@@ -62,14 +62,22 @@ export const planCommand: CliCommand = {
 };
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
-  const { io } = ctx;
   if (flags.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER && flags.steps !== undefined) {
     throw new UsageError('--steps cannot be combined with --strategy header-preview-cutover, which moves all traffic at once');
   }
-  const output = load<typeof Output>('../output/output-dir');
+  const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
+  try {
+    return planInto(out, flags, ctx);
+  } finally {
+    out.close();
+  }
+}
+
+function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext): number {
+  const { io } = ctx;
+  const output = load<typeof Output>('../output');
   const reader = load<typeof Reader>('../discover/repo-reader');
   const planner = load<typeof Planner>('../discover/inference-planner');
-  const checked = output.checkOutputDir(flags.out, { force: flags.force, from: flags.from });
 
   const repo = reader.readRepo(flags.from);
   if (flags.verbose) printSkipped(io, repo.root, repo.skipped, reader.displayPath);
@@ -101,10 +109,8 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
 
   const planBuilder = load<typeof PlanBuilder>('../discover/plan-builder');
   const built = planBuilder.buildPlan(plan, repo.root);
-  const repoPath = output.repoPathOf(flags.out);
-  output.writeOutput(checked, { command: 'plan', version: ctx.version }, (dir) => {
-    planBuilder.writePlan(built, dir, { validate: flags.validate, repoPath });
-  });
+  const rendered = planBuilder.renderPlan(built, flags.out, { validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const result = writeOut(ctx, out, rendered.files);
 
   printWarnings(io, [...plan.warnings, ...built.migrations.flatMap((m) => m.migration.warnings)]);
   const lines = [`planned ${built.migrations.length} migration${built.migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
@@ -117,6 +123,7 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   }
+  lines.push(...keptLines(result));
   lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; remove the carried objects from their old place in the same change that syncs 01-side-by-side (listed in its README)`);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
