@@ -1,7 +1,7 @@
 import * as path from 'path';
+import { parseGieVersion } from '../../src/convert/gie-versions';
 import { formatScan, scanExitCode, scanObjects } from '../../src/discover/alpha-scan';
 import { parseYamlText, readRepo } from '../../src/discover/repo-reader';
-import { parseGieVersion } from '../../src/convert/gie-versions';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const v = (s: string) => parseGieVersion(s)!;

@@ -3,9 +3,9 @@ import type { CliCommand } from './index';
 import { parseGieTarget } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
 import type * as Scan from '../../discover/alpha-scan';
+import type * as Reader from '../../discover/repo-reader';
 import { CliContext, printSkipped } from '../context';
 import { load } from '../lazy';
-import type * as Reader from '../../discover/repo-reader';
 
 interface ScanFlags {
   readonly targetGie: string;

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
-import { CliContext, EXIT, printSkipped } from '../context';
-import { load } from '../lazy';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
+import { CliContext, EXIT, printSkipped } from '../context';
+import { load } from '../lazy';
 
 /** `validate`: checks the manifests under a directory against the pinned CRDs and core schemas. */
 export const validateCommand: CliCommand = {
