@@ -29,7 +29,12 @@ export function keepUnknownFilesOption(): Option {
  * another run writing it, files the tool did not write), locks it and finishes an interrupted earlier
  * run; prints what that recovery did.
  */
-export function openOut(ctx: CliContext, command: string, flags: OutFlags, from?: { readonly path: string; readonly label: string }): Output.OutputDirectory {
+export function openOut(
+  ctx: CliContext,
+  command: string,
+  flags: OutFlags,
+  from?: { readonly path: string; readonly label: string },
+): Output.OutputDirectory {
   const output = load<typeof Output>('../output');
   const out = output.OutputDirectory.open(flags.out, {
     command,

@@ -10,8 +10,8 @@ import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { show } from '../core/errors';
-import { fitFileName } from '../output/names';
 import { listItems } from '../core/manifest-objects';
+import { fitFileName } from '../output/names';
 import { ManifestValidator } from '../validation/manifest-validator';
 import { isPlainObject } from '../validation/paths';
 

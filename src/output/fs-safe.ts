@@ -28,13 +28,18 @@ export function readRegularFile(abs: string, display: string): Buffer {
   if (stat?.isSymbolicLink()) throw symlinkError(display);
   if (stat && !stat.isFile()) throw new OutputError(`${display}: expected a file, found ${kindOf(stat)}`);
   return attempt(display, 'read the file', () => {
-    const fd = fs.openSync(abs, fs.constants.O_RDONLY | NOFOLLOW);
+    const fd = fs.openSync(abs, fs.constants.O_RDONLY + NOFOLLOW); // distinct flag bits;
     try {
       return fs.readFileSync(fd);
     } finally {
       fs.closeSync(fd);
     }
   });
+}
+
+/** The permission bits of a file (mode without the file type). */
+export function permissionBits(stat: fs.Stats): number {
+  return stat.mode % 0o10000;
 }
 
 /** sha256 of `content`, hex. */

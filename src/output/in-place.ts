@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputError, attempt } from './errors';
-import { kindOf, lstatOrUndefined, readRegularFile, sha256, symlinkError } from './fs-safe';
+import { kindOf, lstatOrUndefined, permissionBits, readRegularFile, sha256, symlinkError } from './fs-safe';
 
 /**
  * Replaces the content of the file `file` with `content`, provided its content still has the sha256
@@ -27,7 +27,7 @@ export function replaceFileContent(file: string, expectedSha256: string, content
   const changed = () => new OutputError(`${file} was changed after it was read (its sha256 differs): nothing was written; read it again and retry`);
   if (!unchanged()) throw changed();
 
-  const mode = stat.mode & 0o7777;
+  const mode = permissionBits(stat);
   // A short name of its own, so a file name near the length limit still leaves room for it.
   const tmp = path.join(path.dirname(abs), `.inference-migrate-${randomBytes(6).toString('hex')}.tmp`);
   const tmpDisplay = path.join(path.dirname(file), path.basename(tmp));

@@ -75,7 +75,7 @@ export function pathProblem(rel: string): string | undefined {
   if (rel.startsWith('/')) return 'is absolute';
   if (/[\\\0]/.test(rel)) return 'holds a backslash or a NUL character';
   for (const segment of rel.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') return `has an empty, '.' or '..' part`;
+    if (segment === '' || segment === '.' || segment === '..') return 'has an empty, \'.\' or \'..\' part';
     const bytes = Buffer.byteLength(segment);
     if (bytes > MAX_NAME_BYTES) return `has a name of ${bytes} bytes; file systems allow at most ${MAX_NAME_BYTES}`;
   }

@@ -22,7 +22,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputError, attempt } from './errors';
-import { kindOf, lstatOrUndefined, readRegularFile, removeOwnTree, sha256, symlinkError, writeAtomically, writeNewFile } from './fs-safe';
+import { kindOf, lstatOrUndefined, permissionBits, readRegularFile, removeOwnTree, sha256, symlinkError, writeAtomically, writeNewFile } from './fs-safe';
 import { OutputLock, isDeadProcess } from './lock';
 import { FoundMarker, WrittenFile, readMarker, renderMarker } from './marker';
 import { OUTPUT_MARKER, OUTPUT_MARKERS, pathProblem, sideName } from './names';
@@ -122,8 +122,6 @@ export class OutputDirectory {
   public readonly path: string;
   /** What the opening did that a user should know (recovery of an interrupted run). */
   public readonly notices: string[] = [];
-  /** Whether the folder holds an earlier output now. */
-  public previousOutput = false;
 
   private readonly display: string;
   private readonly label: string;
@@ -180,6 +178,7 @@ export class OutputDirectory {
     if (from !== undefined && isInside(realPathOf(this.path), realPathOf(from.path))) {
       throw new OutputError(`${this.label} is inside ${from.label}: the next run would read its own output; choose a directory outside ${from.path}`);
     }
+    if (this.parent === this.path) throw new OutputError(`${this.label} is the root directory: choose a directory to write`);
     this.checkFolderItself();
     const parentStat = lstatOrUndefined(this.parent, this.parentDisplay);
     if (parentStat === undefined) {
@@ -205,9 +204,7 @@ export class OutputDirectory {
           + 'look through it and remove it, then run again');
       }
     }
-    const inspection = this.inspect();
-    this.previousOutput = inspection.state === 'output';
-    this.check(inspection);
+    this.check(this.inspect());
   }
 
   private checkFolderItself(): void {
@@ -234,7 +231,7 @@ export class OutputDirectory {
     this.checkFolderItself();
     const stat = lstatOrUndefined(this.path, this.display);
     if (!stat) return { state: 'absent', ours: [], unknown: [] };
-    const mode = stat.mode & 0o7777;
+    const mode = permissionBits(stat);
     const entries = attempt(this.display, 'list the directory', () => fs.readdirSync(this.path));
     if (entries.length === 0) return { state: 'empty', ours: [], unknown: [], mode };
     const marker = readMarker(this.path, this.display);
@@ -261,8 +258,7 @@ export class OutputDirectory {
       if (st.isSymbolicLink()) throw symlinkError(display);
       if (st.isDirectory()) {
         const sub = this.walk(r, listed, ours);
-        if (listed.has(r)) unknown.push({ path: r, dir: true, why: 'a folder where inference-migrate wrote a file' });
-        else if (sub.hasOurs) {
+        if (listed.has(r)) {unknown.push({ path: r, dir: true, why: 'a folder where inference-migrate wrote a file' });} else if (sub.hasOurs) {
           hasOurs = true;
           unknown.push(...sub.unknown);
         } else if (sub.unknown.length > 0) {
@@ -307,17 +303,14 @@ export class OutputDirectory {
     const clashes: string[] = [];
     const place = (u: Unknown) => {
       const ancestor = ancestorsOf(u.path).find((a) => files.has(a));
-      if (files.has(u.path)) clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file there`);
-      else if (ancestor !== undefined) clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file at ${ancestor}`);
-      else if (dirs.has(u.path) && !u.dir) clashes.push(`${u.path} (${u.why}): the new output needs a folder there`);
-      else if (dirs.has(u.path)) {
+      if (files.has(u.path)) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file there`);} else if (ancestor !== undefined) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file at ${ancestor}`);} else if (dirs.has(u.path) && !u.dir) {clashes.push(`${u.path} (${u.why}): the new output needs a folder there`);} else if (dirs.has(u.path)) {
         const names = attempt(path.join(this.display, u.path), 'list the directory', () => fs.readdirSync(path.join(this.path, u.path))).sort();
         for (const name of names) {
           const r = `${u.path}/${name}`;
           const st = lstatOrUndefined(path.join(this.path, r), path.join(this.display, r));
           if (st) place({ path: r, dir: st.isDirectory(), why: u.why });
         }
-      } else moves.push(u.path);
+      } else {moves.push(u.path);}
     };
     unknown.forEach(place);
     if (clashes.length > 0) {
@@ -504,7 +497,8 @@ export class OutputDirectory {
       if (lstatOrUndefined(old.abs, old.display) && !lstatOrUndefined(this.path, this.display)) {
         // Kept files that moved already go back first.
         for (const k of keep) {
-          if (!lstatOrUndefined(path.join(old.abs, k), path.join(old.display, k)) && lstatOrUndefined(path.join(fresh.abs, k), path.join(fresh.display, k))) {
+          const inOld = lstatOrUndefined(path.join(old.abs, k), path.join(old.display, k));
+          if (!inOld && lstatOrUndefined(path.join(fresh.abs, k), path.join(fresh.display, k))) {
             this.hook(`rename back ${k}`);
             fs.renameSync(path.join(fresh.abs, k), path.join(old.abs, k));
           }

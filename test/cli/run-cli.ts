@@ -45,6 +45,20 @@ export function runCli(args: string[], cwd: string = ROOT): CliRun {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A seeded random number generator (in [0, 1)): the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed % 2147483648;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+/** The seed of a randomized test: OUTPUT_CRASH_SEED when set, else a new one each run (print it). */
+export function testSeed(): number {
+  return Number(process.env.OUTPUT_CRASH_SEED ?? Date.now() % 1_000_000);
+}
+
 const temps: string[] = [];
 
 /** A fresh temporary directory (real path), removed after the test file. */

@@ -11,27 +11,15 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, removeTempDirs, requireCompiled, tempDir } from '../cli/run-cli';
 import { OutputDirectory } from '../../src/output';
+import { ROOT, removeTempDirs, requireCompiled, seededRandom, tempDir, testSeed } from '../cli/run-cli';
 
 beforeAll(() => requireCompiled());
 afterAll(() => removeTempDirs());
 
-const SEED = Number(process.env.OUTPUT_CRASH_SEED ?? Date.now() % 1_000_000);
+const SEED = testSeed();
 const RANDOM_MOMENTS = Number(process.env.OUTPUT_CRASH_MOMENTS ?? 16);
 const LIB = path.join(ROOT, 'lib', 'output', 'index.js');
-
-/** A seeded random number generator (mulberry32): the same seed gives the same moments. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A large tree: `count` files in nested folders; `variant` changes the content and some paths. */
 function tree(variant: string, count: number): { [file: string]: string } {
@@ -112,11 +100,12 @@ describe('a replacement killed at any moment', () => {
   });
 
   test(`then the folder is old or new, never a mix, and the next run recovers it (seed ${SEED})`, () => {
-    const rand = random(SEED);
+    const rand = seededRandom(SEED);
     // Every step that moves something as a whole (lock, journal, folders, kept files), plus a random
     // sample of the others (file writes, folders made, old files and folders removed).
     const critical = steps.map((s, i) => ({ s, i: i + 1 })).filter(({ s }) => !/^(write|unlink old|mkdir) [^ ]*\.yaml$|^mkdir m\d|^rmdir /.test(s)).map(({ i }) => i);
-    const moments = [...new Set([...critical, ...Array.from({ length: RANDOM_MOMENTS }, () => 1 + Math.floor(rand() * steps.length))])].sort((a, b) => a - b);
+    const sample = Array.from({ length: RANDOM_MOMENTS }, () => 1 + Math.floor(rand() * steps.length));
+    const moments = [...new Set([...critical, ...sample])].sort((a, b) => a - b);
     expect(critical.length).toBeGreaterThan(10);
 
     const work = tempDir('crash-run-');
@@ -133,7 +122,8 @@ describe('a replacement killed at any moment', () => {
 
       // Right after the kill: old, new, or missing with the complete old output beside it.
       const now = snapshot(out);
-      const oldOutputBeside = now === undefined && [...oldSnap].every(([f, text]) => USER_FILES.hasOwnProperty(f) || snapshot(oldSide)?.get(f) === text);
+      const beside = snapshot(oldSide);
+      const oldOutputBeside = now === undefined && [...oldSnap].every(([f, text]) => f in USER_FILES || beside?.get(f) === text);
       expect({ where, state: same(now, oldSnap) ? 'old' : same(now, newSnap) ? 'new' : oldOutputBeside ? 'missing, old beside' : 'mixed' })
         .toEqual({ where, state: expect.stringMatching(/^(old|new|missing, old beside)$/) });
 

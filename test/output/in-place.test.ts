@@ -21,7 +21,7 @@ describe('replaceFileContent: the one in-place edit of a user\'s file', () => {
     const result = replaceFileContent(file, sha('path: a\n'), 'path: b\n');
 
     expect(fs.readFileSync(file, 'utf8')).toBe('path: b\n');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(fs.statSync(file).mode % 0o1000).toBe(0o640);
     expect(result).toBe(sha('path: b\n'));
     expect(fs.readdirSync(base)).toEqual(['application.yaml']);
   });

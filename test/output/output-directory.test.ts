@@ -79,7 +79,7 @@ describe('writing a new output', () => {
     write(out, { 'a.yaml': 'a\n' });
 
     expect(Object.keys(snapshot(out))).toEqual([OUTPUT_MARKER, 'a.yaml']);
-    expect(fs.statSync(out).mode & 0o777).toBe(0o750);
+    expect(fs.statSync(out).mode % 0o1000).toBe(0o750);
     expect(fs.readdirSync(base)).toEqual(['out']);
   });
 
@@ -210,7 +210,7 @@ describe('replacing an earlier output', () => {
       const before = snapshot(out);
       expect(() => write(out, { 'm/01/mine.yaml': 'ours\n' }, { replace: true, keepUnknownFiles: true }))
         .toThrow(/the new output would replace files inference-migrate did not write, or changed after writing them:\n {2}- m\/01\/mine\.yaml \(not written by inference-migrate\): the new output writes a file there\nMove them away \(or restore them\); nothing was changed$/);
-      expect(() => write(out, { 'extra': 'ours\n' }, { replace: true, keepUnknownFiles: true }))
+      expect(() => write(out, { extra: 'ours\n' }, { replace: true, keepUnknownFiles: true }))
         .toThrow(/- extra\/ \(a folder of files inference-migrate did not write\): the new output writes a file there/);
       expect(() => write(out, { 'NOTES.md/x.yaml': 'ours\n' }, { replace: true, keepUnknownFiles: true }))
         .toThrow(/- NOTES\.md \(not written by inference-migrate\): the new output needs a folder there/);
@@ -342,7 +342,10 @@ describe('outputs of earlier releases', () => {
     });
     const listed = ['m/.generated-by-cdk8s-inference-migration', 'm/01/a.yaml'];
     fs.writeFileSync(path.join(out, LEGACY_CLI_MARKER), JSON.stringify({
-      tool: 'inference-migrate', package: 'cdk8s-inference-migration', version: '0.0.0', command: 'plan',
+      tool: 'inference-migrate',
+      package: 'cdk8s-inference-migration',
+      version: '0.0.0',
+      command: 'plan',
       files: listed.map((p) => ({ path: p, sha256: sha(fs.readFileSync(path.join(out, p), 'utf8')) })),
     }));
 

@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import type * as Reader from '../../discover/repo-reader';
 import { CliContext, EXIT, printWarnings } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
-import type * as Reader from '../../discover/repo-reader';
 
 interface ConvertFlags extends OutFlags {
   readonly namespace?: string;

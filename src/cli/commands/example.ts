@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import type * as Output from '../../output';
 import { CliContext, EXIT } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
-import type * as Output from '../../output';
 
 interface ExampleFlags extends OutFlags {
   readonly gke?: boolean;

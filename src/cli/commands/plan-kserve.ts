@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import type * as Reader from '../../discover/repo-reader';
+import type * as Output from '../../output';
 import { CliContext, EXIT, UsageError, printSkipped, printWarnings } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
-import type * as Output from '../../output';
-import type * as Reader from '../../discover/repo-reader';
 
 interface PlanKServeFlags extends OutFlags {
   readonly from?: string;
@@ -98,7 +98,8 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
     tlsSecretName: flags.tlsSecret,
     testInferenceService: flags.testInferenceService,
   });
-  const rendered = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).renderMigrations([migration]);
+  const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const rendered = writer.renderMigrations([migration]);
   const result = writeOut(ctx, out, rendered.files);
   const stages = rendered.migrations[0].stages.map((s) => s.folder);
   printWarnings(ctx.io, migration.warnings);

@@ -1,18 +1,18 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { parseNameSuffix, parseSteps } from './options';
+import type * as Planner from '../../discover/inference-planner';
+import type * as PlanBuilder from '../../discover/plan-builder';
+import type * as Reader from '../../discover/repo-reader';
+import type * as SourceValidation from '../../discover/source-validation';
 import { InferenceProvider } from '../../inference/types';
 import { capabilityOf } from '../../migration/gateway-capabilities';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationStrategy } from '../../migration/migration-strategy';
+import type * as Output from '../../output';
 import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
-import type * as Planner from '../../discover/inference-planner';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
-import type * as Output from '../../output';
-import type * as PlanBuilder from '../../discover/plan-builder';
-import type * as Reader from '../../discover/repo-reader';
-import type * as SourceValidation from '../../discover/source-validation';
 
 interface PlanFlags extends OutFlags {
   readonly from: string;
