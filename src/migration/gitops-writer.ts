@@ -123,6 +123,11 @@ interface RenderedMigration {
  * manifests and a `plan.json`. Everything is synthesized (and optionally validated) before the first
  * file is written, and the same input gives byte-identical files.
  *
+ * A migration folder is written as a whole and crash-safely, and its marker
+ * `.inference-migrate-output.json` lists every file with its sha256: a later write replaces only those
+ * files, while unchanged, and never removes a file the writer did not write (see `keepUnknownFiles`).
+ * Symbolic links are refused, never followed.
+ *
  * Each stage is synthesized on its own, so the cost grows linearly with the number of stages (cdk8s'
  * `App.synth()` validates the whole app once per chart).
  */
