@@ -33,6 +33,7 @@ import { KServeIngressGateway } from './kserve-ingress-gateway';
 import { carriedObject, controllerWithRestart, resolveExistingConfigMap, resolveControllerDeployment } from './kserve-objects';
 import { propError, show } from '../core/errors';
 import { checkLabelName, checkServiceName } from '../core/names';
+import { shellQuote as q } from '../core/shell';
 import { SYNC_WAVE } from '../migration/manifests';
 import { CrdReference, IMigration, MigrationOverview } from '../migration/migration';
 import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';
@@ -376,7 +377,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     if (helmNames) {
       second.addManualStep({
         timing: ManualStepTiming.BEFORE_SYNC,
-        text: `KServe is owned by Helm: set the two Gateway API values (guide step 4, both in one upgrade that keeps the release's other values)${helmCreatesGateway ? ' and let the chart create the Gateway' : ''}, then restart the controller, which reads the ingress config only at start-up. To roll back: \`helm rollback ${helmNames.release} -n ${helmNames.namespace}\`, then restart again.`,
+        text: `KServe is owned by Helm: set the two Gateway API values (guide step 4, both in one upgrade that keeps the release's other values)${helmCreatesGateway ? ' and let the chart create the Gateway' : ''}, then restart the controller, which reads the ingress config only at start-up. To roll back: \`helm rollback ${q(helmNames.release)} -n ${q(helmNames.namespace)}\`, then restart again.`,
         commands: [...helmUpgradeCommand(names, helmNames), ...restartCommands(names)],
       });
       if (helmCreatesGateway) for (const c of gatewayChecks(names)) second.addVerification(c);
@@ -504,14 +505,14 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
   private notes(gw: ResolvedGateway, helm: HelmNames | undefined): string[] {
     const notes = [
       `Sync waves (Argo CD): GatewayClass and ReferenceGrant -2, Gateway -1, KServe's ConfigMap ${WAVE_CONFIG}, the controller Deployment ${WAVE_CONTROLLER}, the test InferenceService ${WAVE_TEST_ISVC}: the Gateway exists before KServe is told to use it, and the controller restarts after its config changed. Objects carried unchanged from Git keep their own annotations.`,
-      `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${this.namespace}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
+      `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${q(this.namespace)}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
     ];
     if (helm) {
-      notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${helm.release}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);
+      notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${q(helm.release)}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);
     } else {
       notes.push(`KServe's ${CONFIG_MAP_NAME} ConfigMap${this.baseline.length > 1 ? ' and controller Deployment are' : ' is'} carried from stage 01 on, unchanged until 02, so rolling back never prunes ${this.baseline.length > 1 ? 'them' : 'it'}. They also live in the source that installs KServe: take them out of it while the migration's folder manages them (two GitOps objects owning one object fight), and move 03's versions back into it at the end. Delete the migration's Argo CD Application without cascading (\`argocd app delete <app> --cascade=false\`), or KServe's configuration goes with it.`);
     }
-    if (!gw.createGatewayClass) notes.push(`The GatewayClass ${gw.gatewayClassName} is not written: it must exist (\`kubectl get gatewayclass ${gw.gatewayClassName}\`).`);
+    if (!gw.createGatewayClass) notes.push(`The GatewayClass ${gw.gatewayClassName} is not written: it must exist (\`kubectl get gatewayclass ${q(gw.gatewayClassName)}\`).`);
     notes.push(`The Gateway API objects are checked against the Gateway API ${GATEWAY_API_VERSION} CRDs, the version KServe implements; they are valid under newer versions too. Do not use the writer's crds/ folder on clusters with newer Gateway API CRDs: it would apply the ${GATEWAY_API_VERSION} install over them.`);
     return notes;
   }
