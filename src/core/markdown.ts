@@ -39,6 +39,15 @@ function closingRun(text: string, from: number, n: number): number {
 }
 
 /**
+ * Code span content for a GFM table cell: every pipe preceded by an odd number of backslashes. GFM splits a row at
+ * each pipe not escaped by a backslash before it reads code spans (`\\` escapes the backslash, not the pipe), and
+ * drops the backslash of `\|`, so the pipe shows and the cell stays one.
+ */
+function tablePipes(code: string): string {
+  return code.replace(/\\*\|/g, (run) => ((run.length - 1) % 2 === 0 ? `\\${run}` : run));
+}
+
+/**
  * `text` as one line of Markdown inline content that reads as the text itself: line breaks become spaces;
  * backslashes, `*`, `[`, `]`, `<`, `~`, `|`, `#`, `$`, `&` and `_` at a word boundary are backslash-escaped; a
  * leading `-`, `+`, `=`, `>` or `1.` cannot start a list, a quote or a heading underline. Text between
@@ -61,7 +70,7 @@ export function markdownText(text: string, table = false): string {
         continue;
       }
       const span = flat.slice(i, close + n);
-      out += table ? span.replace(/\|/g, '\\|') : span;
+      out += table ? tablePipes(span) : span;
       i = close + n;
       continue;
     }
@@ -100,7 +109,7 @@ export function markdownCode(text: string, table = false): string {
   for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   const pad = body.startsWith('`') || body.endsWith('`') || (body.startsWith(' ') && body.endsWith(' ') && body.trim() !== '') ? ' ' : '';
-  const inner = table ? body.replace(/\|/g, '\\|') : body;
+  const inner = table ? tablePipes(body) : body;
   return `${fence}${pad}${inner}${pad}${fence}`;
 }
 
