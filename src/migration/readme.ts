@@ -8,7 +8,7 @@
  */
 import { ManifestDiff, describe } from './manifests';
 import type { ManualStep, StageCommand } from './migration-stage';
-import { markdownCode, markdownFence, markdownParagraph as prose, markdownText } from '../core/markdown';
+import { markdownCode, markdownFence, markdownParagraph as prose, markdownText, textLines } from '../core/markdown';
 import { shellQuote } from '../core/shell';
 
 /** What a stage README says. */
@@ -32,11 +32,30 @@ export interface StageReadmeInput {
   readonly warnings: string[];
 }
 
-/** A list item: `marker` before the first line of `text`, the other lines indented under it. */
+/**
+ * A list item: `marker` before the first line of `text`, the other lines indented under it. Lines of the text that
+ * start with `- ` (after the first) become a nested list, as the planner lists the files a step names; every
+ * other line is escaped text (markdownParagraph).
+ */
 function item(marker: string, text: string, indent = ' '.repeat(marker.length)): string[] {
-  const lines = prose(text);
-  if (lines.length === 0) return [marker.trimEnd()];
-  return lines.map((l, i) => (i === 0 ? `${marker}${l}` : `${indent}${l}`));
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    out.push(...prose(paragraph.join('\n')));
+    paragraph = [];
+  };
+  for (const line of textLines(text)) {
+    const bullet = /^\s*- (.*)$/.exec(line);
+    if (bullet && (out.length > 0 || paragraph.some((l) => l.trim() !== ''))) {
+      flush();
+      out.push(`- ${markdownText(bullet[1])}`);
+    } else {
+      paragraph.push(line);
+    }
+  }
+  flush();
+  if (out.length === 0) return [marker.trimEnd()];
+  return out.map((l, i) => (i === 0 ? `${marker}${l}` : `${indent}${l}`));
 }
 
 function warningLines(warnings: string[]): string[] {

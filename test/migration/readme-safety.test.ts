@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { GitOpsWriter, MigrationStrategy, SimpleMigration, ZeroDowntimeMigration } from '../../src';
 import { README_SECTIONS, readmesUnder, renderReadme, runCommands } from './readme-commands';
+import { GitOpsWriter, MigrationStrategy, SimpleMigration, ZeroDowntimeMigration } from '../../src';
 
 /** A name that runs a command when pasted unquoted. */
 const SHELL_NAME = 'x; touch pwned-name #';
@@ -57,7 +57,7 @@ describe('READMEs written from hostile names and text', () => {
       });
       // A library user's own text, and a command that holds a fence.
       m.stages[0].addWarning(`warning: ${FENCE_NAME}`);
-      m.stages[0].addManualStep({ text: `1. # step\n${FENCE_NAME}| a | b |\n<!-- hidden`, commands: ['echo \'```\'', '```', '# not a heading'] });
+      m.stages[0].addManualStep({ text: `1. # step\n${FENCE_NAME}| a | b |\n<!-- hidden\n- \`\`\`\n- # x\n\n- > y\n1. z`, commands: ['echo \'```\'', '```', '# not a heading'] });
       m.stages[0].addVerification({ description: FENCE_NAME, command: 'echo done', expected: `> ${FENCE_NAME}` });
     });
 
