@@ -5,8 +5,8 @@ import { buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVeri
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { planSimple } from './plan';
-import { shellOperands, shellQuote as q } from '../core/shell';
 import { inferencePreflight } from './zero-downtime-migration';
+import { shellOperands, shellQuote as q } from '../core/shell';
 
 /** Props of a `SimpleMigration`. */
 export interface SimpleMigrationProps extends InferenceMigrationProps {}

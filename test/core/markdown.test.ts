@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
-import { markdownCode, markdownFence, markdownParagraph, markdownText, textLines } from '../../src/core/markdown';
 import { hostileText } from './hostile-text';
+import { markdownCode, markdownFence, markdownParagraph, markdownText, textLines } from '../../src/core/markdown';
 import { fcOptions } from '../property/arbitraries';
 
-// The CommonMark reference parser (a dependency of jsii-pacmak and jsii-rosetta, so always installed here).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The CommonMark reference parser, a dependency of jsii-pacmak and jsii-rosetta (so always installed here).
+// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
 const commonmark = require('commonmark');
 
 interface MdNode {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fc from 'fast-check';
-import { shellOperands, shellQuote, shellWords } from '../../src/core/shell';
 import { hostileText } from './hostile-text';
+import { shellOperands, shellQuote, shellWords } from '../../src/core/shell';
 import { fcOptions } from '../property/arbitraries';
 
 /** The words a POSIX shell (`sh`, then `bash`) reads from `text` as the arguments of a command. */

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-// The CommonMark reference parser (a dependency of jsii-pacmak and jsii-rosetta, so always installed here).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The CommonMark reference parser, a dependency of jsii-pacmak and jsii-rosetta (so always installed here).
+// eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
 const commonmark = require('commonmark');
 
 /** What a README renders to, as far as these tests care. */
