@@ -74,6 +74,25 @@ function filesWithSecrets(dir: string): string[] {
   return listTree(dir).filter((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(MARK));
 }
 
+/** A copy of a fixture repository, with `insert` added after `anchor` in one of its files. */
+function fixtureWith(fixture: string, file: string, anchor: string, insert: string): string {
+  const repo = path.join(tempDir('secrets-'), 'repo');
+  fs.cpSync(path.join(FIXTURES, fixture), repo, { recursive: true });
+  const text = fs.readFileSync(path.join(repo, file), 'utf8');
+  expect(text).toContain(anchor);
+  fs.writeFileSync(path.join(repo, file), text.replace(anchor, `${anchor}${insert}`));
+  return repo;
+}
+
+/** Runs a command that writes into a fresh --out; returns the run and the directory. */
+function runInto(args: string[]): { run: ReturnType<typeof runCli>; out: string } {
+  const out = path.join(tempDir('secrets-out-'), 'out');
+  return { run: runCli([...args, '--out', out]), out };
+}
+
+const EPP_FILE = path.join('apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml');
+const EPP_ANCHOR = '        imagePullPolicy: Always\n';
+
 describe('secret values never show up in any output', () => {
   test('given validate on objects whose secret fields are wrong, then every problem is reported by path, without the values', () => {
     const repo = writeTree(tempDir('secrets-'), { 'secrets.yaml': SECRETS_YAML });
@@ -94,16 +113,9 @@ describe('secret values never show up in any output', () => {
   });
 
   test('given plan on a repository whose alpha EPP has secret env values, then only the carried object files hold them', () => {
-    const repo = path.join(tempDir('secrets-'), 'repo');
-    fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
-    const file = path.join(repo, 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml');
-    const text = fs.readFileSync(file, 'utf8');
-    const anchor = '        imagePullPolicy: Always\n';
-    expect(text).toContain(anchor);
-    fs.writeFileSync(file, text.replace(anchor, `${anchor}        env:\n        - name: HF_TOKEN\n          value: "${MARK}-epp-env"\n`));
+    const repo = fixtureWith('one-pool', EPP_FILE, EPP_ANCHOR, `        env:\n        - name: HF_TOKEN\n          value: "${MARK}-epp-env"\n`);
     writeTree(repo, { 'apps/llm/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: hf\n  namespace: default\nstringData:\n  token: "${MARK}-hf"\n` });
-    const out = path.join(tempDir('secrets-out-'), 'out');
-    const run = runCli(['plan', '--from', repo, '--out', out]);
+    const { run, out } = runInto(['plan', '--from', repo]);
     expect(run.status).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(MARK);
     const leaked = filesWithSecrets(out);
@@ -112,29 +124,18 @@ describe('secret values never show up in any output', () => {
   });
 
   test('given plan whose carried objects fail validation on a secret field, then the refusal names the field, not the value', () => {
-    const repo = path.join(tempDir('secrets-'), 'repo');
-    fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
-    const file = path.join(repo, 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml');
-    const anchor = '        imagePullPolicy: Always\n';
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(anchor, `${anchor}        env:\n        - name: HF_TOKEN\n          value: { v: "${MARK}-epp-env" }\n`));
-    const out = path.join(tempDir('secrets-out-'), 'out');
-    const run = runCli(['plan', '--from', repo, '--out', out]);
+    const repo = fixtureWith('one-pool', EPP_FILE, EPP_ANCHOR, `        env:\n        - name: HF_TOKEN\n          value: { v: "${MARK}-epp-env" }\n`);
+    const { run } = runInto(['plan', '--from', repo]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('env[0].value');
     expect(run.stdout + run.stderr).not.toContain(MARK);
   });
 
   test('given plan-kserve with secrets beside KServe\'s config, then only the carried ConfigMap holds its values', () => {
-    const repo = path.join(tempDir('secrets-'), 'repo');
-    fs.cpSync(path.join(FIXTURES, 'kserve'), repo, { recursive: true });
-    const file = path.join(repo, 'kserve.yaml');
-    const text = fs.readFileSync(file, 'utf8');
-    const anchor = '  storageInitializer: |-\n';
-    expect(text).toContain(anchor);
-    fs.writeFileSync(file, text.replace(anchor, `  credentials: |-\n    {"s3": {"token": "${MARK}-kserve-credentials"}}\n${anchor}`));
+    const endOfIngress = '        "urlScheme": "http"\n    }\n';
+    const repo = fixtureWith('kserve', 'kserve.yaml', endOfIngress, `  credentials: |-\n    {"s3": {"token": "${MARK}-kserve-credentials"}}\n`);
     writeTree(repo, { 'secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s3\n  namespace: kserve\nstringData:\n  AWS_SECRET_ACCESS_KEY: "${MARK}-aws"\n` });
-    const out = path.join(tempDir('secrets-out-'), 'out');
-    const run = runCli(['plan-kserve', '--from', repo, '--out', out]);
+    const { run, out } = runInto(['plan-kserve', '--from', repo]);
     expect(run.status).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(MARK);
     const leaked = filesWithSecrets(out);

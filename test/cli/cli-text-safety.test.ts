@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FIXTURES, removeTempDirs, requireCompiled, runCli, tempDir } from './run-cli';
-import { README_SECTIONS, readmesUnder, renderReadme, runCommands } from '../migration/readme-commands';
+import { expectReadmesSafe, readmesUnder, renderReadme, runCommands } from '../migration/readme-commands';
 
 beforeAll(() => requireCompiled());
 afterAll(() => removeTempDirs());
@@ -32,16 +32,7 @@ function expectPlanSafe(repo: string): string[][] {
     expect(run.stderr).toContain(POOL_FILE);
     return [];
   }
-  const calls: string[][] = [];
-  for (const [file, text] of readmesUnder(out)) {
-    const rendered = renderReadme(text);
-    expect(rendered.headings.slice(1).filter((h) => !README_SECTIONS.some((s) => h.startsWith(`2 ${s}`)))).toEqual([]);
-    expect({ file, html: rendered.html }).toEqual({ file, html: [] });
-    const ran = runCommands(rendered.codeBlocks.join('\n'));
-    expect({ file, left: ran.files.filter((f) => f.startsWith('pwned')) }).toEqual({ file, left: [] });
-    calls.push(...ran.calls);
-  }
-  return calls;
+  return expectReadmesSafe(readmesUnder(out));
 }
 
 describe('hostile names in the input of plan', () => {

@@ -99,3 +99,22 @@ export function readmesUnder(dir: string): Map<string, string> {
   walk(dir);
   return out;
 }
+
+/**
+ * Checks that every README renders only the renderer's own headings (one title, then known sections) and no HTML,
+ * and that pasting all its code blocks into bash leaves no file named `pwned*`; returns the tool calls made.
+ */
+export function expectReadmesSafe(readmes: Map<string, string>): ToolCall[] {
+  const calls: ToolCall[] = [];
+  for (const [file, text] of readmes) {
+    const rendered = renderReadme(text);
+    const [title, ...sections] = rendered.headings;
+    expect({ file, title: title.slice(0, 2) }).toEqual({ file, title: '1 ' });
+    expect({ file, foreign: sections.filter((h) => !README_SECTIONS.some((s) => h.startsWith(`2 ${s}`))) }).toEqual({ file, foreign: [] });
+    expect({ file, html: rendered.html }).toEqual({ file, html: [] });
+    const run = runCommands(rendered.codeBlocks.join('\n'));
+    expect({ file, left: run.files.filter((f) => f.startsWith('pwned')) }).toEqual({ file, left: [] });
+    calls.push(...run.calls);
+  }
+  return calls;
+}
