@@ -90,6 +90,18 @@ function runInto(args: string[]): { run: ReturnType<typeof runCli>; out: string 
   return { run: runCli([...args, '--out', out]), out };
 }
 
+/**
+ * The run succeeded and printed no secret; of the files it wrote, only the object files named `objectFile` in the
+ * stage folders (which must carry the values to the cluster) hold one, and they do.
+ */
+function expectSecretsOnlyIn({ run, out }: { run: ReturnType<typeof runCli>; out: string }, objectFile: string): void {
+  expect(run.status).toBe(0);
+  expect(run.stdout + run.stderr).not.toContain(MARK);
+  const holding = filesWithSecrets(out);
+  expect(holding.length).toBeGreaterThan(0);
+  expect(holding.filter((f) => !new RegExp(`/\\d\\d-[a-z0-9-]+/${objectFile.replace(/\./g, '\\.')}$`).test(f))).toEqual([]);
+}
+
 const EPP_FILE = path.join('apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml');
 const EPP_ANCHOR = '        imagePullPolicy: Always\n';
 
@@ -115,12 +127,7 @@ describe('secret values never show up in any output', () => {
   test('given plan on a repository whose alpha EPP has secret env values, then only the carried object files hold them', () => {
     const repo = fixtureWith('one-pool', EPP_FILE, EPP_ANCHOR, `        env:\n        - name: HF_TOKEN\n          value: "${MARK}-epp-env"\n`);
     writeTree(repo, { 'apps/llm/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: hf\n  namespace: default\nstringData:\n  token: "${MARK}-hf"\n` });
-    const { run, out } = runInto(['plan', '--from', repo]);
-    expect(run.status).toBe(0);
-    expect(run.stdout + run.stderr).not.toContain(MARK);
-    const leaked = filesWithSecrets(out);
-    expect(leaked.length).toBeGreaterThan(0);
-    expect(leaked.filter((f) => !/\/\d\d-[a-z0-9-]+\/deployment-vllm-llama3-8b-instruct-alpha-epp\.yaml$/.test(f))).toEqual([]);
+    expectSecretsOnlyIn(runInto(['plan', '--from', repo]), 'deployment-vllm-llama3-8b-instruct-alpha-epp.yaml');
   });
 
   test('given plan whose carried objects fail validation on a secret field, then the refusal names the field, not the value', () => {
@@ -135,12 +142,7 @@ describe('secret values never show up in any output', () => {
     const endOfIngress = '        "urlScheme": "http"\n    }\n';
     const repo = fixtureWith('kserve', 'kserve.yaml', endOfIngress, `  credentials: |-\n    {"s3": {"token": "${MARK}-kserve-credentials"}}\n`);
     writeTree(repo, { 'secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s3\n  namespace: kserve\nstringData:\n  AWS_SECRET_ACCESS_KEY: "${MARK}-aws"\n` });
-    const { run, out } = runInto(['plan-kserve', '--from', repo]);
-    expect(run.status).toBe(0);
-    expect(run.stdout + run.stderr).not.toContain(MARK);
-    const leaked = filesWithSecrets(out);
-    expect(leaked.length).toBeGreaterThan(0);
-    expect(leaked.filter((f) => !/\/\d\d-[a-z0-9-]+\/configmap-inferenceservice-config\.yaml$/.test(f))).toEqual([]);
+    expectSecretsOnlyIn(runInto(['plan-kserve', '--from', repo]), 'configmap-inferenceservice-config.yaml');
   });
 
   test('given convert llamastack, then only the converted objects hold env values, and refusals name fields only', () => {
