@@ -231,7 +231,9 @@ export class ManifestValidator {
 
 /**
  * A field the schema does not declare, reported as the API server's strict field validation does (kubectl's
- * default); without it the server would drop the field silently.
+ * default); without it the server would drop the field silently. Same text as the server's strict decoder:
+ * `unknown field "spec.template.spec.containers[0].resource"` (kubernetes-sigs/json,
+ * internal/golang/encoding/json/kubernetes_patch.go: strictError.Error quotes the path).
  */
 function unknownField(field: string): FieldProblem {
   return { field, message: `unknown field ${JSON.stringify(field)}` };

@@ -2,8 +2,8 @@ import { ManifestValidator } from '../../src/validation';
 import { compileSchema, normalize } from '../../src/validation/structural';
 
 // Strict field validation, as the API server does it with fieldValidation=Strict (kubectl's default
-// --validate=strict): "strict decoding error: unknown field \"spec.replica\"" (k8s.io/apimachinery
-// pkg/runtime/serializer/json, and the apiextensions-apiserver's pruning for custom resources).
+// --validate=strict): "strict decoding error: unknown field \"spec.replica\"", the path quoted as
+// kubernetes-sigs/json internal/golang/encoding/json/kubernetes_patch.go (strictError.Error) writes it.
 const validator = new ManifestValidator();
 
 function deployment(): any {
