@@ -64,6 +64,88 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   npmignoreEnabled: true,
 });
 
+// The house (../shared/DESIGN.md, "Layout sketch"): what each folder of src/ may import. A violation is a lint
+// error, so it fails the build; test/lint/house.test.ts shows each rule failing on a forbidden import.
+const FS_MODULES = ['fs', 'fs/promises', 'node:fs', 'node:fs/promises'];
+const CDK8S_MODULES = ['cdk8s', 'constructs'];
+const CDK8S_PATTERNS = ['cdk8s-plus-*'];
+// The files of src/core that adapt cdk8s objects; every other file of src/core is pure (cdk8s types at most).
+const CORE_CDK8S_ADAPTORS = ['src/core/namespace.ts'];
+// The folders that touch the file system: src/output writes (the one writer), src/discover reads repositories
+// and streams, src/validation reads the pinned CRD files.
+const FS_FOLDERS = ['src/output/**', 'src/discover/**', 'src/validation/**'];
+// Files that still write to the file system outside src/output. Each entry goes when its writes move to
+// src/output (the output module's work); add none.
+const FS_WRITERS_TO_MOVE = [
+  'src/migration/gitops-writer.ts', // writes the stage folders itself
+  'src/cli/commands/convert-llamastack.ts', // writes the converted files itself, and reads its input with fs
+];
+const fsMessage = 'only src/output writes to the file system (src/discover and src/validation read); go through them';
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'import/no-restricted-paths': ['error', {
+      zones: [
+        {
+          target: './src/core',
+          from: './src',
+          except: ['./core'],
+          message: 'src/core is the ground floor: it imports nothing else of src/.',
+        },
+        {
+          target: './src/convert',
+          from: './src',
+          except: ['./convert', './core'],
+          message: 'src/convert holds pure data transforms: it imports only src/core and src/convert.',
+        },
+        {
+          target: './src/convert',
+          from: CORE_CDK8S_ADAPTORS.map((f) => `./${f}`),
+          message: 'this src/core file adapts cdk8s objects, and src/convert stays free of cdk8s.',
+        },
+        {
+          target: './src/inference',
+          from: './src/migration',
+          message: 'src/inference never imports src/migration: migrations are built from the inference constructs.',
+        },
+        {
+          target: ['./src/!(cli)/**', './src/*.ts'],
+          from: './src/cli',
+          message: 'src/cli is argument parsing and printing, run by bin/inference-migrate alone: library code never imports it.',
+        },
+      ],
+    }],
+    'no-restricted-imports': ['error', { paths: FS_MODULES.map((name) => ({ name, message: fsMessage })) }],
+  },
+});
+project.eslint?.addOverride({
+  files: [...FS_FOLDERS, ...FS_WRITERS_TO_MOVE],
+  rules: { 'no-restricted-imports': 'off' },
+});
+project.eslint?.addOverride({
+  files: ['src/core/**'],
+  excludedFiles: CORE_CDK8S_ADAPTORS,
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      paths: CDK8S_MODULES.map((name) => ({
+        name,
+        allowTypeImports: true,
+        message: 'src/core is pure: import cdk8s types only (`import type`), or add the file to CORE_CDK8S_ADAPTORS in .projenrc.ts.',
+      })),
+      patterns: [{ group: CDK8S_PATTERNS, message: 'src/core is pure: no cdk8s-plus.' }],
+    }],
+  },
+});
+project.eslint?.addOverride({
+  files: ['src/convert/**'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': ['error', {
+      paths: CDK8S_MODULES.map((name) => ({ name, message: 'src/convert holds pure data transforms: no cdk8s, not even its types.' })),
+      patterns: [{ group: CDK8S_PATTERNS, message: 'src/convert holds pure data transforms: no cdk8s-plus.' }],
+    }],
+  },
+});
+
 // jsii prints a banner on Node 20; the machines here run Node 20.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
 

@@ -34,6 +34,6 @@ export * from './kserve/kserve-gateway-api-migration';
 
 // LlamaStack operator: v1alpha1 to v1alpha2 conversion and the v1alpha2 construct.
 export * from './convert/llamastack-types';
-export * from './convert/llamastack-converter';
+export * from './llamastack/llamastack-converter';
 export * from './llamastack/types';
 export * from './llamastack/llama-stack-distribution';

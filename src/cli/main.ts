@@ -5,11 +5,10 @@
  * `error:` message per problem (the stack only with --debug). Only commander and the command
  * definitions load at start-up; each command loads what it needs when it runs.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command, CommanderError } from 'commander';
 import { COMMAND_GROUPS, COMMANDS } from './commands';
 import { CliContext, CliIo, EXIT, UsageError } from './context';
+import { load } from './lazy';
 
 const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
@@ -19,7 +18,7 @@ const PROCESS_IO: CliIo = {
 /** The version in the package's package.json (`lib/cli` and `src/cli` both sit two levels below it). */
 export function packageVersion(): string {
   try {
-    return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
+    return load<{ version: string }>('../../package.json').version;
   } catch {
     return 'unknown';
   }

@@ -4,9 +4,6 @@
  * forms of the operator's CRD. Plain data in, plain data out; no cdk8s.
  */
 
-import { LlamaStackConversion, LlamaStackConversionOptions, LlamaStackNormalization } from './llamastack-types';
-import { propError, show } from '../core/errors';
-import { desiredMetadata } from '../core/manifest-objects';
 import {
   DEFAULT_CONTAINER_NAME,
   EXTRAS_ANNOTATION,
@@ -14,8 +11,11 @@ import {
   LLSD_KIND,
   LLSD_V1ALPHA1,
   LLSD_V1ALPHA2,
-} from '../llamastack/api';
-import { cloneJson, isPlainObject } from '../validation/paths';
+} from './llamastack-api';
+import { LlamaStackConversion, LlamaStackConversionOptions, LlamaStackNormalization } from './llamastack-types';
+import { propError, show } from '../core/errors';
+import { cloneJson, isPlainObject } from '../core/json';
+import { desiredMetadata } from '../core/manifest-objects';
 import { showField } from '../validation/redact';
 
 /** Fields of each v1alpha1 object the converter reads; anything else is reported, not dropped silently. */

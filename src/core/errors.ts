@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 
 /**
  * The error thrown for bad input: it names the construct path, the prop and what is allowed, e.g.

@@ -1,5 +1,6 @@
-import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+// Pure: cdk8s and constructs appear only as types (a Duration's methods are all this reads), so src/convert may use it.
+import type { Duration } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { propError } from './errors';
 
 const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
@@ -33,13 +34,13 @@ export function toGatewayDuration(scope: IConstruct | string, prop: string, dura
   return text;
 }
 
-/** A Gateway API duration (`300s`, `1h30m`) as a Duration. Throws on anything else. */
-export function parseGatewayDuration(text: string): Duration {
+/** A Gateway API duration (`300s`, `1h30m`) in milliseconds (for `Duration.millis`). Throws on anything else. */
+export function parseGatewayDurationMillis(text: string): number {
   if (!GATEWAY_DURATION.test(text)) throw new Error(`${JSON.stringify(text)} is not a Gateway API duration such as 300s or 1h30m`);
   let ms = 0;
   for (const part of text.matchAll(/([0-9]+)(ms|h|m|s)/g)) {
     const n = Number(part[1]);
     ms += part[2] === 'h' ? n * 3_600_000 : part[2] === 'm' ? n * 60_000 : part[2] === 's' ? n * 1000 : n;
   }
-  return Duration.millis(ms);
+  return ms;
 }

@@ -1,4 +1,4 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
 import { propError, show } from './errors';
 import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, QUALIFIED_NAME as LABEL_NAME } from './name-patterns';
 

@@ -16,9 +16,9 @@
  * The model-server Deployment is never carried: both pools select its pods, and it outlives the
  * migration.
  */
+import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
 import { displayPath, InputError, InputProblem, objectRef, RepoContents, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
-import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from '../convert/http-route';
 import { gaPoolName } from '../convert/inference-model';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';

@@ -5,17 +5,17 @@
  * and writes the guide's step-by-step instructions with the names filled in.
  */
 
-import { LLSD_KIND, LLSD_V1ALPHA1, LLSD_V1ALPHA2 } from './api';
 import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
+import { LLSD_KIND, LLSD_V1ALPHA1, LLSD_V1ALPHA2 } from '../convert/llamastack-api';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { show } from '../core/errors';
+import { isPlainObject } from '../core/json';
 import { listItems } from '../core/manifest-objects';
 import { markdownFence, markdownParagraph } from '../core/markdown';
 import { shellQuote as q } from '../core/shell';
 import { fitFileName } from '../output/names';
 import { ManifestValidator } from '../validation/manifest-validator';
-import { isPlainObject } from '../validation/paths';
 
 
 /**

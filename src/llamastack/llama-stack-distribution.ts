@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LLSD_KIND, LLSD_V1ALPHA2, SPEC_FIELDS } from './api';
 import { checkLlamaStackSpec } from './rules';
 import { LlamaStackDistributionProps } from './types';
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../convert/llamastack';
+import { LLSD_KIND, LLSD_V1ALPHA2, SPEC_FIELDS } from '../convert/llamastack-api';
 import { LlamaStackConversionOptions } from '../convert/llamastack-types';
 import { propError, show } from '../core/errors';
+import { cloneJson, isPlainObject } from '../core/json';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
-import { cloneJson, isPlainObject } from '../validation/paths';
 
 /**
  * A LlamaStackDistribution (`llamastack.io/v1alpha2`, llama-stack-k8s-operator): a LlamaStack server whose

@@ -14,10 +14,10 @@ import {
   PROVIDER_FIELDS,
   SPEC_FIELDS,
   SQL_STORAGE_TYPES,
-} from './api';
+} from '../convert/llamastack-api';
 import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { isPlainObject } from '../core/json';
 import { checkSubdomain } from '../core/names';
-import { isPlainObject } from '../validation/paths';
 import { showField } from '../validation/redact';
 
 const INT32_MAX = 2147483647;

@@ -1,4 +1,7 @@
 // Small pure helpers shared by the checks: field paths, object labels, JSON value handling.
+import { cloneJson, isPlainObject } from '../core/json';
+
+export { cloneJson, isPlainObject };
 
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 const MAX_SHOWN = 80;
@@ -17,22 +20,6 @@ export function joinMapKey(path: string, key: string): string {
 /** Path of a list item: "spec.rules" + 0 -> "spec.rules[0]". */
 export function joinIndex(path: string, index: number): string {
   return `${path}[${index}]`;
-}
-
-/** True for a JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is Record<string, any> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Deep copy of a JSON value (objects, arrays, scalars); much cheaper than a generic structured clone. */
-export function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(cloneJson) as unknown as T;
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = cloneJson(value[key]);
-    return out as T;
-  }
-  return value;
 }
 
 /** Short JSON rendering of a value for messages, e.g. `"two"`, `2000000`, `{"a":1}`. */

@@ -1,6 +1,6 @@
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../../src/convert/llamastack';
-import { LlamaStackConverter } from '../../src/convert/llamastack-converter';
 import { convertLlamaStackDocuments } from '../../src/llamastack/convert-files';
+import { LlamaStackConverter } from '../../src/llamastack/llamastack-converter';
 import * as guide from '../llamastack/guide-004';
 import { expectValid, parseYamlDocs, validator } from '../util';
 

@@ -1,4 +1,4 @@
-import { alphaPoolRefs, convertHttpRoute } from '../../src/convert/http-route';
+import { alphaPoolRefs, convertHttpRoute } from '../../src/discover/http-route';
 
 const POOL = { name: 'vllm-alpha', namespace: 'llm' };
 const alphaRef = (name = 'vllm-alpha', extra: any = {}) => ({ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name, ...extra });

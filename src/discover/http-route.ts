@@ -1,10 +1,11 @@
 /**
- * Pure conversion of an existing HTTPRoute manifest into the `MigrationRoute` of one alpha
+ * Conversion of an existing HTTPRoute manifest into the `MigrationRoute` of one alpha
  * InferencePool: the rules that send traffic only to that pool become pool rules (their matches,
  * filters and timeouts are kept; each stage decides their backends), rules that do not touch the pool
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
-import { parseGatewayDuration } from '../core/gateway-duration';
+import { Duration } from 'cdk8s';
+import { parseGatewayDurationMillis } from '../core/gateway-duration';
 import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
@@ -171,7 +172,7 @@ function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, wa
     const text = timeouts[field];
     if (text === undefined) return undefined;
     try {
-      return parseGatewayDuration(String(text));
+      return Duration.millis(parseGatewayDurationMillis(String(text)));
     } catch (err) {
       throw new Error(`${where}: '${at}.timeouts.${field}' ${(err as Error).message}`);
     }

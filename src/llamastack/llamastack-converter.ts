@@ -1,13 +1,13 @@
-import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from './llamastack';
+import { convertLlamaStackDocuments, scanLlamaStackDocuments } from './convert-files';
+import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../convert/llamastack';
+import { EXTRAS_ANNOTATION } from '../convert/llamastack-api';
 import {
   LlamaStackConversion,
   LlamaStackConversionOptions,
   LlamaStackDocumentConversion,
   LlamaStackDocumentOptions,
   LlamaStackNormalization,
-} from './llamastack-types';
-import { EXTRAS_ANNOTATION } from '../llamastack/api';
-import { convertLlamaStackDocuments, scanLlamaStackDocuments } from '../llamastack/convert-files';
+} from '../convert/llamastack-types';
 
 /**
  * Converts LlamaStackDistributions from `llamastack.io/v1alpha1` to `v1alpha2` (the operator's migration guide,
