@@ -146,8 +146,10 @@ project.eslint?.addOverride({
   },
 });
 
-// jsii prints a banner on Node 20; the machines here run Node 20.
-project.tasks.addEnvironment('JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION', '1');
+// jsii (through @jsii/check-node) prints a 12-line end-of-life banner on Node 20, which the machines here run.
+// Since Node 20's end of life the check reads JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION, a list of major
+// versions to keep quiet about (node_modules/@jsii/check-node/lib/index.js); the DEPRECATED variable no longer applies.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
