@@ -28,11 +28,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@bufbuild/protobuf@^2.6.2',
     'yaml@^2.8.0',
     'kubernetes-models@~4.5.1',
-    '@kubernetes-models/gke@~4.6.2',
+    // The pinned GKE policy validators (imports/crds.lock.json, "validators") run on kubernetes-models' own runtime.
+    '@kubernetes-models/base@^5.0.1',
+    '@kubernetes-models/validate@^4.0.0',
+    '@kubernetes-models/apimachinery@^2.2.0',
+    '@swc/helpers@^0.5.8',
     '@kubernetes-models/istio@~2.3.0',
     'commander@^14.0.0',
   ],
-  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0'],
+  // undici: the CRD fetch honours HTTPS_PROXY/NO_PROXY (Node 20's fetch does not); tar: it reads npm tarballs.
+  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3'],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
   // No publishing targets and no GitHub automation yet.

@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// Fetches the pinned upstream CRDs named in imports/crds.lock.json into imports/crds/.
+// Fetches the pinned files named in imports/crds.lock.json ("crds", and "validators" for kinds whose CRD cannot be
+// fetched where the build runs) into imports/crds/.
 //
-// For each entry: a file already in imports/crds/ with the right sha256 is kept; otherwise the file is
-// taken from the mirror directory (INFERENCE_MIGRATION_CRD_MIRROR, default ../shared/crds beside the
-// project root) when that directory exists, else downloaded from the entry's URL. Every file is checked
-// against its sha256 before it is written; a mismatch fails the step and writes nothing for that entry.
+// For each entry: a file already in imports/crds/ with the right sha256 is kept; otherwise the file is taken from
+// the mirror directory (INFERENCE_MIGRATION_CRD_MIRROR, default ../shared/crds beside the project root) when it
+// holds the file, else downloaded: from the entry's url, or, for entries with `npm`, as one member of a pinned npm
+// tarball (whose own sha256 is checked too). Downloads run in parallel, through HTTPS_PROXY/HTTP_PROXY unless
+// NO_PROXY names the host (undici's EnvHttpProxyAgent: Node 20's own fetch ignores those variables), with short
+// timeouts. Every file is checked against its sha256 before it is written. When files cannot be fetched, the step
+// fails with one line per cause (DNS, refused connection, timeout, TLS, proxy, HTTP status) and says how to
+// use a mirror instead.
 'use strict';
 
 const crypto = require('node:crypto');
@@ -14,46 +19,169 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const lockFile = path.join(root, 'imports', 'crds.lock.json');
 const outDir = path.join(root, 'imports', 'crds');
-const mirrorDir = path.resolve(root, process.env.INFERENCE_MIGRATION_CRD_MIRROR || path.join('..', 'shared', 'crds'));
+const MIRROR_VARIABLE = 'INFERENCE_MIGRATION_CRD_MIRROR';
+const mirrorDir = path.resolve(root, process.env[MIRROR_VARIABLE] || path.join('..', 'shared', 'crds'));
+
+/** How long to wait for a TCP (or proxy) connection, for response headers, and for a whole download. */
+const CONNECT_TIMEOUT_MS = 5_000;
+const HEADERS_TIMEOUT_MS = 15_000;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
 
 function sha256(buf) {
   return crypto.createHash('sha256').update(buf).digest('hex');
 }
 
-async function download(url) {
-  let lastError;
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      const res = await fetch(url, { redirect: 'follow' });
-      if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-      return Buffer.from(await res.arrayBuffer());
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
+/** A download that failed, with the host and the cause in words; entries that share a cause are reported once. */
+class FetchFailure extends Error {
+  constructor(url, cause) {
+    super(`${url}: ${cause}`);
+    this.host = new URL(url).host;
+    this.reason = cause;
   }
-  throw new Error(`download of ${url} failed: ${lastError && lastError.message}`);
+}
+
+let agent;
+/** undici's fetch and an agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (upper or lower case). */
+function http() {
+  const undici = require('undici');
+  agent ??= new undici.EnvHttpProxyAgent({ connect: { timeout: CONNECT_TIMEOUT_MS }, headersTimeout: HEADERS_TIMEOUT_MS });
+  return { fetch: undici.fetch, agent };
+}
+
+/** The proxy a request to `url` goes through, or undefined (the same variables EnvHttpProxyAgent reads). */
+function proxyFor(url) {
+  const { protocol, hostname, port } = new URL(url);
+  const env = (name) => process.env[name] || process.env[name.toLowerCase()];
+  const proxy = protocol === 'https:' ? env('HTTPS_PROXY') || env('HTTP_PROXY') : env('HTTP_PROXY');
+  if (!proxy) return undefined;
+  const noProxy = (env('NO_PROXY') || '').split(/[\s,]+/).filter(Boolean);
+  const excluded = noProxy.some((entry) => {
+    if (entry === '*') return true;
+    const [host, entryPort] = entry.replace(/^\*?\./, '.').split(':');
+    if (entryPort && entryPort !== (port || (protocol === 'https:' ? '443' : '80'))) return false;
+    return host.startsWith('.') ? hostname.endsWith(host) || hostname === host.slice(1) : hostname === host;
+  });
+  return excluded ? undefined : proxy;
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+/** The real cause of a failed fetch, in words: fetch itself says only "fetch failed" and keeps the rest in err.cause. */
+function describeCause(err, url) {
+  let cause = err;
+  while (cause && cause.cause && (cause.message === 'fetch failed' || !cause.code)) cause = cause.cause;
+  const code = (cause && cause.code) || '';
+  const { hostname } = new URL(url);
+  const proxy = proxyFor(url);
+  const via = proxy ? ` (through the proxy ${redact(proxy)} from HTTPS_PROXY/HTTP_PROXY)` : '';
+  if (err && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 1000}s${via}`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    const host = (cause.hostname || hostname);
+    return proxy && host !== hostname
+      ? `DNS lookup of the proxy host ${host} failed (${code})`
+      : `DNS lookup of ${host} failed (${code}): no network, or no DNS for it here${proxy ? '' : '; behind a proxy, set HTTPS_PROXY'}`;
+  }
+  if (code === 'ECONNREFUSED') return `connection to ${cause.address || hostname}${cause.port ? `:${cause.port}` : ''} refused (${code})${via}`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `no connection within ${CONNECT_TIMEOUT_MS / 1000}s (${code})${via}`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `no response within ${HEADERS_TIMEOUT_MS / 1000}s (${code})${via}`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection reset (${code})${via}`;
+  if (TLS_CODES.test(code)) {
+    return `TLS: ${cause.message} (${code})${via}; a proxy that inspects TLS needs its CA in NODE_EXTRA_CA_CERTS`;
+  }
+  if (proxy && /proxy|tunnel/i.test(cause && cause.message)) return `proxy ${redact(proxy)}: ${cause.message}${code ? ` (${code})` : ''}`;
+  return `${(cause && cause.message) || String(err)}${code ? ` (${code})` : ''}${via}`;
+}
+
+/** A proxy URL without its password, for messages. */
+function redact(proxy) {
+  try {
+    const u = new URL(proxy);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return proxy;
+  }
+}
+
+function isTransient(err) {
+  return /connection reset|HTTP 5\d\d|HTTP 429/.test(err.reason);
+}
+
+async function downloadOnce(url) {
+  const { fetch, agent: dispatcher } = http();
+  let res;
+  try {
+    res = await fetch(url, { dispatcher, redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  } catch (err) {
+    throw new FetchFailure(url, describeCause(err, url));
+  }
+  if (!res.ok) throw new FetchFailure(url, `HTTP ${res.status} ${res.statusText}`.trim());
+  try {
+    return Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    throw new FetchFailure(url, describeCause(err, url));
+  }
+}
+
+/** Downloads `url` (each URL once per run), retrying once after a second for a reset connection or a 5xx/429. */
+const downloads = new Map();
+function download(url) {
+  if (!downloads.has(url)) {
+    downloads.set(url, downloadOnce(url).catch(async (err) => {
+      if (!(err instanceof FetchFailure) || !isTransient(err)) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+      return downloadOnce(url);
+    }));
+  }
+  return downloads.get(url);
+}
+
+/** One member of a (gzipped) npm tarball, or an Error naming what is missing. */
+function extractMember(tgz, member, tarball) {
+  const { Parser } = require('tar');
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let found = false;
+    const parser = new Parser({
+      strict: true,
+      filter: (p) => p === member,
+      onReadEntry: (entry) => {
+        found = true;
+        entry.on('data', (c) => chunks.push(c));
+      },
+    });
+    parser.on('error', (err) => reject(new Error(`cannot read ${tarball}: ${err.message}`)));
+    parser.on('end', () => (found ? resolve(Buffer.concat(chunks)) : reject(new Error(`${tarball} has no member ${member}`))));
+    parser.end(tgz);
+  });
+}
+
+function checkSha(data, expected, what) {
+  const actual = sha256(data);
+  if (actual !== expected) throw new Error(`sha256 mismatch for ${what}: expected ${expected}, got ${actual}`);
 }
 
 async function fetchEntry(entry) {
   const target = path.join(outDir, entry.file);
-  if (fs.existsSync(target) && sha256(fs.readFileSync(target)) === entry.sha256) {
-    return 'cached';
-  }
+  if (fs.existsSync(target) && sha256(fs.readFileSync(target)) === entry.sha256) return 'cached';
   let data;
   let source;
   const mirrored = path.join(mirrorDir, entry.file);
   if (fs.existsSync(mirrored)) {
     data = fs.readFileSync(mirrored);
     source = `mirror ${mirrored}`;
+  } else if (entry.npm) {
+    const tgz = await download(entry.npm.tarball);
+    checkSha(tgz, entry.npm.sha256, entry.npm.tarball);
+    data = await extractMember(tgz, entry.npm.member, entry.npm.tarball);
+    source = `${entry.npm.tarball} (${entry.npm.member})`;
   } else {
     data = await download(entry.url);
     source = entry.url;
   }
-  const actual = sha256(data);
-  if (actual !== entry.sha256) {
-    throw new Error(`sha256 mismatch for ${entry.file} from ${source}: expected ${entry.sha256}, got ${actual}`);
-  }
+  checkSha(data, entry.sha256, `${entry.file} from ${source}`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   fs.writeFileSync(tmp, data);
@@ -61,26 +189,51 @@ async function fetchEntry(entry) {
   return source.startsWith('mirror') ? 'mirror' : 'download';
 }
 
+/** The lines that explain the failures: one per cause (host and reason), then how to do without the network. */
+function failureReport(entries, results) {
+  const lines = [];
+  const byCause = new Map();
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') return;
+    const err = r.reason;
+    if (err instanceof FetchFailure) {
+      const key = `${err.host}: ${err.reason}`;
+      if (!byCause.has(key)) byCause.set(key, []);
+      byCause.get(key).push(entries[i].file);
+    } else {
+      lines.push(err.message);
+    }
+  });
+  for (const [cause, files] of byCause) {
+    const bundles = [...new Set(files.map((f) => path.dirname(f)))].join(', ');
+    lines.push(`cannot download from ${cause} (${files.length} file${files.length === 1 ? '' : 's'} of ${bundles})`);
+  }
+  if (byCause.size > 0) {
+    const hosts = [...new Set([...byCause.keys()].map((k) => k.split(':')[0]))].join(' and ');
+    lines.push(fs.existsSync(mirrorDir)
+      ? `the mirror directory ${mirrorDir} (${MIRROR_VARIABLE}) does not hold these files; add them there, or allow HTTPS to ${hosts} (HTTPS_PROXY and NO_PROXY are honoured)`
+      : `no mirror directory at ${mirrorDir}: set ${MIRROR_VARIABLE} to a directory holding the pinned files (laid out as imports/crds.lock.json names them, e.g. a copy of ../shared/crds), or allow HTTPS to ${hosts} (HTTPS_PROXY and NO_PROXY are honoured)`);
+  }
+  return lines;
+}
+
 async function main() {
   const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-  const counts = { cached: 0, mirror: 0, download: 0 };
-  const failures = [];
-  for (const entry of lock.crds) {
-    try {
-      counts[await fetchEntry(entry)]++;
-    } catch (err) {
-      failures.push(err.message);
-    }
-  }
+  const entries = [...lock.crds, ...(lock.validators || [])];
+  const results = await Promise.allSettled(entries.map(fetchEntry));
+  const failures = failureReport(entries, results);
   if (failures.length > 0) {
-    for (const f of failures) console.error(`fetch-crds: ${f}`);
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    console.error(`fetch-crds: ${failed} of ${entries.length} pinned files are missing from imports/crds and could not be fetched:`);
+    for (const line of failures) console.error(`fetch-crds: ${line}`);
     process.exit(1);
   }
+  const counts = { cached: 0, mirror: 0, download: 0 };
+  for (const r of results) counts[r.value]++;
   if (counts.mirror + counts.download > 0) {
-    console.log(
-      `fetch-crds: ${lock.crds.length} CRDs pinned (${counts.cached} cached, ${counts.mirror} from mirror, ${counts.download} downloaded)`,
-    );
+    console.log(`fetch-crds: ${entries.length} files pinned (${counts.cached} cached, ${counts.mirror} from mirror, ${counts.download} downloaded)`);
   }
+  if (agent) await agent.close();
 }
 
 main().catch((err) => {

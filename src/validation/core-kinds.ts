@@ -1,5 +1,9 @@
-// Built-in Kubernetes kinds, GKE policy kinds and Istio DestinationRules, validated with the generated validators
-// of the kubernetes-models packages. Each model module is required on first use of its kind.
+// Built-in Kubernetes kinds and Istio DestinationRules, validated with the generated validators of the
+// kubernetes-models packages; GKE policy kinds with the generated validators pinned in imports/crds.lock.json
+// ("validators": made by @kubernetes-models/gke from the upstream CRDs, fetched with the CRDs). Each validator is
+// loaded on first use of its kind.
+import * as fs from 'fs';
+import { pinnedValidators } from './crd-store';
 import { loadModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { ajvErrorsToProblems } from './openapi';
@@ -8,8 +12,6 @@ import { findUnreadFields } from './strict-fields';
 
 /** Third-party kinds this library emits, by apiVersion/kind, and the kubernetes-models module that knows them. */
 const THIRD_PARTY_MODELS: Record<string, string> = {
-  'networking.gke.io/v1/HealthCheckPolicy': '@kubernetes-models/gke/networking.gke.io/v1/HealthCheckPolicy',
-  'networking.gke.io/v1/GCPBackendPolicy': '@kubernetes-models/gke/networking.gke.io/v1/GCPBackendPolicy',
   'networking.istio.io/v1beta1/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule',
   'networking.istio.io/v1alpha3/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule',
 };
@@ -37,11 +39,38 @@ function moduleId(apiVersion: string, kind: string): string | undefined {
   return group === '' ? `kubernetes-models/v1/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
 }
 
+let pinned: ReturnType<typeof pinnedValidators> | undefined;
+
+/**
+ * A model class around a pinned validator, built the way kubernetes-models builds its own classes (the
+ * @kubernetes-models/base Model with the validate function set), so that the checks are the same.
+ */
+function pinnedModel(apiVersion: string, kind: string): ModelClass | null {
+  pinned ??= pinnedValidators();
+  const entry = pinned.get(`${apiVersion}/${kind}`);
+  if (!entry) return null;
+  if (!fs.existsSync(entry.file)) {
+    throw new Error(`the validator of ${apiVersion} ${kind} is missing (${entry.file}): run \`npx projen fetch-crds\``);
+  }
+  const validate = loadModule(entry.file).validate;
+  const base = loadModule('@kubernetes-models/base');
+  const Model = class extends base.Model {
+    public static readonly apiVersion = apiVersion;
+    public static readonly kind = kind;
+    constructor(data: unknown) {
+      super();
+      this.setDefinedProps({ apiVersion, kind, ...(data as object) });
+    }
+  };
+  base.setValidateFunc(Model, validate);
+  return Model as unknown as ModelClass;
+}
+
 function loadModel(apiVersion: string, kind: string): ModelClass | null {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
-  let model: ModelClass | null = null;
-  const id = moduleId(apiVersion, kind);
+  let model: ModelClass | null = pinnedModel(apiVersion, kind);
+  const id = model ? undefined : moduleId(apiVersion, kind);
   if (id) {
     try {
       const candidate = loadModule(id)[kind] as ModelClass | undefined;

@@ -47,9 +47,27 @@ export function packageRoot(): string {
   }
 }
 
+function readLockFile(): any {
+  return JSON.parse(fs.readFileSync(path.join(packageRoot(), LOCK_FILE), 'utf8'));
+}
+
 function readLock(): LockEntry[] {
-  const lock = JSON.parse(fs.readFileSync(path.join(packageRoot(), LOCK_FILE), 'utf8'));
-  return lock.crds as LockEntry[];
+  return readLockFile().crds as LockEntry[];
+}
+
+/** A generated validator pinned in imports/crds.lock.json ("validators"): a kind whose CRD the build cannot fetch. */
+export interface PinnedValidator {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /** Absolute path of the validator module (a standalone ajv function exported as `validate`). */
+  readonly file: string;
+}
+
+/** The pinned validators, by `apiVersion/kind`; their files are in the package's own imports/crds. */
+export function pinnedValidators(): Map<string, PinnedValidator> {
+  const crdDir = path.join(packageRoot(), 'imports', 'crds');
+  const entries: Array<{ file: string; apiVersion: string; kind: string }> = readLockFile().validators ?? [];
+  return new Map(entries.map((e) => [`${e.apiVersion}/${e.kind}`, { apiVersion: e.apiVersion, kind: e.kind, file: path.join(crdDir, e.file) }]));
 }
 
 function missingFileError(file: string, bundle: string, crdDir: string): Error {

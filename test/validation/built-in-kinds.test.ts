@@ -129,6 +129,32 @@ describe('GKE and Istio kinds', () => {
     expect(report.problems).toEqual([expect.objectContaining({ source: 'core', field: 'spec.default.timeoutSec', message: 'must be integer (got string "300s")' })]);
   });
 
+  // The GKE kinds are checked with the validators that @kubernetes-models/gke 4.6.2 generated from the CRDs of
+  // GoogleCloudPlatform/gke-gateway-api v1.4.0 (config/crd/networking.gke.io_healthcheckpolicies.yaml:
+  // checkIntervalSec 1..300, config.type one of TCP/HTTP/HTTPS/HTTP2/GRPC, spec.targetRef required), pinned in
+  // imports/crds.lock.json and fetched with the CRDs.
+  test.each([
+    [{ targetRef, default: { checkIntervalSec: 301 } }, 'spec.default.checkIntervalSec', 'must be <= 300 (got 301)'],
+    [{ targetRef, default: { config: { type: 'UDP', httpHealthCheck: { port: 8000 } } } }, 'spec.default.config.type', 'must be one of "TCP", "HTTP", "HTTPS", "HTTP2", "GRPC" (got "UDP")'],
+    [{ default: { timeoutSec: 2 } }, 'spec.targetRef', 'required field is missing'],
+  ])('a HealthCheckPolicy with spec %j is reported at %s', (spec, field, message) => {
+    // Given a policy that breaks one rule of the upstream CRD
+    const policy = { apiVersion: 'networking.gke.io/v1', kind: 'HealthCheckPolicy', metadata: { name: 'p', namespace: 'default' }, spec };
+    // When it is validated
+    const report = validator.validate([policy]);
+    // Then the field and the rule are named
+    expect(report.problems).toEqual([expect.objectContaining({ source: 'core', field, message })]);
+  });
+
+  test('a GKE policy kind of another version is unknown, never passed', () => {
+    // Given a HealthCheckPolicy of a version no pinned validator knows
+    const policy = { apiVersion: 'networking.gke.io/v2', kind: 'HealthCheckPolicy', metadata: { name: 'p', namespace: 'default' }, spec: { targetRef } };
+    // When it is validated
+    const report = validator.validate([policy]);
+    // Then it is reported as unknown
+    expect(report.problems).toEqual([expect.objectContaining({ source: 'unknown-kind' })]);
+  });
+
   test('the istio provider DestinationRule passes', () => {
     // Given the istio provider's DestinationRule for the EPP Service
     const rule = {
