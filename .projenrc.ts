@@ -35,9 +35,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@swc/helpers@^0.5.8',
     '@kubernetes-models/istio@~2.3.0',
     'commander@^14.0.0',
+    'jsonc-parser@^3.3.1',
+    'safe-stable-stringify@^2.5.0',
+    'semver@^7.7.3',
   ],
   // undici: the CRD fetch honours HTTPS_PROXY/NO_PROXY (Node 20's fetch does not); tar: it reads npm tarballs.
-  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3'],
+  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1'],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
   // No publishing targets and no GitHub automation yet.

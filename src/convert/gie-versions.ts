@@ -1,8 +1,10 @@
 /**
  * Which Gateway API Inference Extension (GIE) release serves which inference API: a table of API
  * lifetimes and pure functions on release versions. Used by `inference-migrate scan` to say whether a
- * target GIE release still serves an object's API. Plain data; no cdk8s.
+ * target GIE release still serves an object's API. Plain data; no cdk8s. Versions are parsed and compared
+ * with `semver`.
  */
+import { compare, parse } from 'semver';
 
 /** A GIE release version: `vMAJOR.MINOR.PATCH`. */
 export interface GieVersion {
@@ -48,9 +50,11 @@ const LIFETIMES: GieApiLifetime[] = [
  * Parses `v1.2.3`, `1.2.3` or `v1.2` (patch 0). Returns undefined for anything else.
  */
 export function parseGieVersion(text: string): GieVersion | undefined {
-  const m = /^v?(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? '0') };
+  const trimmed = text.trim();
+  // semver wants three numbers; GIE tags have no pre-release or build part (release candidates are not targets).
+  const v = parse(/^v?\d+\.\d+$/.test(trimmed) ? `${trimmed}.0` : trimmed);
+  if (!v || v.prerelease.length > 0 || v.build.length > 0) return undefined;
+  return { major: v.major, minor: v.minor, patch: v.patch };
 }
 
 /** `v1.2.3`. */
@@ -60,7 +64,7 @@ export function formatGieVersion(v: GieVersion): string {
 
 /** Negative when a is older than b, 0 when equal, positive when newer. */
 export function compareGieVersions(a: GieVersion, b: GieVersion): number {
-  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  return compare(formatGieVersion(a), formatGieVersion(b));
 }
 
 function mustParse(text: string): GieVersion {

@@ -2,12 +2,13 @@
  * The `ingress` key of KServe's `inferenceservice-config` ConfigMap: one JSON object in one string, which
  * no kustomize or strategic-merge patch can merge into. Pure functions on text; no cdk8s.
  *
- * The rewrite is a minimal text edit: the values of `enableGatewayApi` and `kserveIngressGateway` are
- * replaced where they stand, missing keys are appended after the last member in the style of that member
+ * The rewrite is a minimal text edit (jsonc-parser's syntax tree and applyEdits): the values of
+ * `enableGatewayApi` and `kserveIngressGateway` are replaced where they stand, missing keys are appended after the last member in the style of that member
  * (indentation, `:` spacing, line ends), and every other character stays as it was. A reviewer sees exactly
  * the changed lines, and values such as `1.0` or very large integers are not re-formatted by a JSON round trip.
  */
 import { createHash } from 'crypto';
+import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser';
 
 /** The keys the migration sets. */
 export const ENABLE_GATEWAY_API = 'enableGatewayApi';
@@ -82,19 +83,16 @@ export function rewriteIngressConfig(text: string, gateway: string): IngressRewr
   ];
 
   // Replace values where the keys stand (every occurrence: JSON.parse and Go keep the last one).
-  const replacements: Array<{ start: number; end: number; value: string }> = [];
+  const edits: Edit[] = [];
   for (const [key, value] of wanted) {
     for (const m of layout.members.filter((x) => x.key === key)) {
-      replacements.push({ start: m.valueStart, end: m.valueEnd, value });
+      edits.push({ offset: m.valueStart, length: m.valueEnd - m.valueStart, content: value });
     }
   }
+  // Missing keys go after the last member (after every replaced value), in its style.
   const missing = wanted.filter(([key]) => !layout.members.some((m) => m.key === key));
-  let out = text;
-  // Insert missing keys first (they sit after every replaced value), then replace from the end.
-  if (missing.length > 0) out = appendMembers(out, layout, missing);
-  for (const r of [...replacements].sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, r.start) + r.value + out.slice(r.end);
-  }
+  if (missing.length > 0) edits.push(appendMembers(text, layout, missing));
+  const out = applyEdits(text, edits);
 
   const after = parseIngressConfig(out);
   checkRewrite(before, after, gateway);
@@ -131,7 +129,8 @@ function checkRewrite(before: { [key: string]: any }, after: { [key: string]: an
   }
 }
 
-function appendMembers(text: string, layout: ObjectLayout, add: Array<[string, string]>): string {
+/** The edit that appends members after the last one, copying its style (line end, indentation, colon spacing). */
+function appendMembers(text: string, layout: ObjectLayout, add: Array<[string, string]>): Edit {
   const nl = text.includes('\r\n') ? '\r\n' : '\n';
   const last = layout.members[layout.members.length - 1];
   if (!last) {
@@ -140,89 +139,29 @@ function appendMembers(text: string, layout: ObjectLayout, add: Array<[string, s
     const inner = interior.includes('\n')
       ? `${nl}${body.map((b) => `    ${b}`).join(`,${nl}`)}${nl}`
       : body.join(', ');
-    return `${text.slice(0, layout.open + 1)}${inner}${text.slice(layout.close)}`;
+    return { offset: layout.open + 1, length: interior.length, content: inner };
   }
-  // Copy the style of the last member: what precedes its key (after the separator) and its colon spacing.
-  const separatorEnd = layout.members.length > 1 ? precedingSeparator(text, last.keyStart) + 1 : layout.open + 1;
+  // What precedes the last key after the separator (the comma, or the opening brace), and its colon spacing.
+  const previous = layout.members[layout.members.length - 2];
+  const separatorEnd = previous ? text.indexOf(',', previous.valueEnd) + 1 : layout.open + 1;
   const lead = text.slice(separatorEnd, last.keyStart);
   const prefix = lead.includes('\n') ? `${nl}${lead.slice(lead.lastIndexOf('\n') + 1)}` : ' ';
   const colon = text.slice(last.keyEnd, last.valueStart);
-  const addition = add.map(([k, v]) => `,${prefix}${JSON.stringify(k)}${colon}${v}`).join('');
-  return text.slice(0, last.valueEnd) + addition + text.slice(last.valueEnd);
+  return { offset: last.valueEnd, length: 0, content: add.map(([k, v]) => `,${prefix}${JSON.stringify(k)}${colon}${v}`).join('') };
 }
 
-function precedingSeparator(text: string, from: number): number {
-  let i = from - 1;
-  while (i >= 0 && text[i] !== ',') i--;
-  return i;
-}
-
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
-}
-
-/** Offsets of the top-level members of a JSON object text that JSON.parse accepted. */
+/** Offsets of the top-level members of a JSON object text that JSON.parse accepted (jsonc-parser's syntax tree). */
 function scanObject(text: string): ObjectLayout {
-  let i = 0;
-  const skip = () => {
-    while (isSpace(text[i])) i++;
-  };
-  skip();
-  const open = i;
-  i++;
-  const members: Member[] = [];
-  for (;;) {
-    skip();
-    if (text[i] === '}') break;
-    if (text[i] === ',') {
-      i++;
-      skip();
-    }
-    const keyStart = i;
-    const keyEnd = endOfString(text, i);
-    const key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
-    i = keyEnd;
-    skip();
-    i++; // ':'
-    skip();
-    const valueStart = i;
-    const valueEnd = endOfValue(text, i);
-    members.push({ key, keyStart, keyEnd, valueStart, valueEnd });
-    i = valueEnd;
-    skip();
-    if (text[i] === ',') i++;
-  }
-  return { open, close: i, members };
-}
-
-function endOfString(text: string, start: number): number {
-  let i = start + 1;
-  while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-  return i + 1;
-}
-
-function endOfValue(text: string, start: number): number {
-  const c = text[start];
-  if (c === '"') return endOfString(text, start);
-  if (c === '{' || c === '[') {
-    let depth = 0;
-    let i = start;
-    while (i < text.length) {
-      const d = text[i];
-      if (d === '"') {
-        i = endOfString(text, i);
-        continue;
-      }
-      if (d === '{' || d === '[') depth++;
-      if (d === '}' || d === ']') {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-      i++;
-    }
-    return i;
-  }
-  let i = start;
-  while (i < text.length && !isSpace(text[i]) && text[i] !== ',' && text[i] !== '}' && text[i] !== ']') i++;
-  return i;
+  const root = parseTree(text) as Node;
+  const members = (root.children ?? []).map((property) => {
+    const [key, value] = property.children!;
+    return {
+      key: key.value as string,
+      keyStart: key.offset,
+      keyEnd: key.offset + key.length,
+      valueStart: value.offset,
+      valueEnd: value.offset + value.length,
+    };
+  });
+  return { open: root.offset, close: root.offset + root.length - 1, members };
 }

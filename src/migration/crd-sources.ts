@@ -3,6 +3,7 @@
  * and a GitOps tool pruning a CRD deletes every object of its kind. Stage READMEs name these URLs
  * instead. Pure functions.
  */
+import { compare, parse, SemVer } from 'semver';
 
 import { shellQuote } from '../core/shell';
 
@@ -42,21 +43,17 @@ export function gaCrds(gieVersion: string): CrdSource[] {
 }
 
 /**
- * Compares two GKE versions such as `1.34.0-gke.1626000`: negative when a is older than b.
- * Throws on a version that is not of that form.
+ * Compares two GKE versions such as `1.34.0-gke.1626000` (semver: the `-gke.N` part compares by its number; a
+ * version without it counts as `-gke.0`): negative when a is older than b. Throws on a version not of that form.
  */
 export function compareGkeVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const m = /^(\d+)\.(\d+)\.(\d+)(?:-gke\.(\d+))?$/.exec(v);
-    if (!m) throw new Error(`'gkeVersion' must look like 1.34.0-gke.1626000 (got ${JSON.stringify(v)})`);
-    return [m[1], m[2], m[3], m[4] ?? '0'].map(Number);
-  };
-  const pa = parse(a);
-  const pb = parse(b);
-  for (let i = 0; i < 4; i++) {
-    if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  }
-  return 0;
+  return compare(gkeSemver(a), gkeSemver(b));
+}
+
+function gkeSemver(version: string): SemVer {
+  const parsed = /^\d+\.\d+\.\d+(-gke\.\d+)?$/.test(version) ? parse(version.includes('-') ? version : `${version}-gke.0`) : null;
+  if (!parsed) throw new Error(`'gkeVersion' must look like 1.34.0-gke.1626000 (got ${JSON.stringify(version)})`);
+  return parsed;
 }
 
 /** A README step: plain text, and the commands that do it. */

@@ -6,6 +6,7 @@
 import { ApiObject } from 'cdk8s';
 import { ALPHA_GIE, GKE_MANAGED_CRD_VERSION, SIDE_BY_SIDE_GIE, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdSteps, removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
+import { sortedJson } from './manifests';
 import { CrdReference } from './migration';
 import { MigrationRoute, MigrationRouteRule } from './migration-route';
 import { ManualStep, ManualStepTiming, MigrationStage, StageCommand } from './migration-stage';
@@ -79,7 +80,7 @@ export function resolveInferenceMigration(where: string, id: string, props: Infe
   }
   const selector = ga.modelServerSelector ?? alpha.modelServerSelector;
   const targetPort = ga.targetPort ?? alpha.targetPort;
-  const sameSelector = JSON.stringify(sortKeys(selector)) === JSON.stringify(sortKeys(alpha.modelServerSelector));
+  const sameSelector = sortedJson(selector) === sortedJson(alpha.modelServerSelector);
   if ((!sameSelector || targetPort !== alpha.targetPort) && !props.allowSelectorChange) {
     throw propError(where, 'gaPool.modelServerSelector',
       `must select the same model-server pods as the alpha pool (selector ${show(alpha.modelServerSelector)}, port ${alpha.targetPort}); got selector ${show(selector)}, port ${targetPort}. Set allowSelectorChange to migrate to other pods on purpose`);
@@ -206,10 +207,6 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
     seen.add(`${ns}/${r.name}`);
     return { ...r, namespace: ns };
   });
-}
-
-function sortKeys(o: { [k: string]: string }): { [k: string]: string } {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** The pools a stage holds (or references). */

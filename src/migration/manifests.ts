@@ -2,6 +2,7 @@
  * Pure helpers on synthesized manifests (plain JSON objects): identity, YAML, file names, sync waves,
  * and the difference between two stages. No cdk8s, no file system.
  */
+import { configure } from 'safe-stable-stringify';
 import * as YAML from 'yaml';
 import { fitFileName } from '../output/names';
 
@@ -39,23 +40,22 @@ export function toYaml(objects: any[]): string {
 
 const stableJsonCache = new WeakMap<object, string>();
 
-/** JSON with sorted keys: equal objects give equal text. Cached per object (objects are not mutated). */
+const stringifySorted = configure({ deterministic: true, circularValue: TypeError });
+
+/** JSON with every object's keys sorted (safe-stable-stringify): equal values give equal text. A cycle throws. */
+export function sortedJson(value: object): string {
+  return stringifySorted(value);
+}
+
+/** sortedJson of a synthesized manifest, cached per object (manifests are not mutated). */
 export function stableJson(value: any): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   let text = stableJsonCache.get(value);
   if (text === undefined) {
-    text = JSON.stringify(sortDeep(value));
+    text = sortedJson(value);
     stableJsonCache.set(value, text);
   }
   return text;
-}
-
-function sortDeep(value: any): any {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortDeep(value[k])]));
-  }
-  return value;
 }
 
 /**

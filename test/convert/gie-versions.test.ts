@@ -35,6 +35,11 @@ describe('gie-versions', () => {
     expect(compareGieVersions(parseGieVersion('v1.10.0')!, parseGieVersion('v1.9.9')!)).toBeGreaterThan(0);
   });
 
+  test('given build metadata, a leading "=", a leading zero or four parts, then the text is not a GIE release', () => {
+    for (const text of ['v1.4.0+build.1', '=1.4.0', 'v01.4.0', '1.4.0.1', 'v1']) expect(parseGieVersion(text)).toBeUndefined();
+    expect(parseGieVersion('  v1.0.2\n')).toEqual({ major: 1, minor: 0, patch: 2 });
+  });
+
   test('given the table, then the newest known release is v1.6.0 and the ranges read as documented', () => {
     expect(NEWEST_KNOWN_GIE).toBe('v1.6.0');
     expect(allGieApiLifetimes().map((l) => `${l.kind} ${l.apiVersion}: ${l.served}`)).toEqual([

