@@ -178,6 +178,9 @@ const fetchCrds = project.addTask('fetch-crds', {
 project.tasks.tryFind('pre-compile')!.spawn(fetchCrds);
 project.testTask.prependSpawn(fetchCrds);
 
+// The packed package must stay small (README.md, "Package size"): jsii bundles every runtime dependency.
+project.tasks.tryFind('package:js')!.exec('node scripts/check-package-size.js');
+
 project.addTask('import-crds', {
   description: 'Regenerate src/imports from the pinned CRDs with cdk8s import',
   steps: [{ spawn: 'fetch-crds' }, { exec: 'node scripts/import-crds.js' }],

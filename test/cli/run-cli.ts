@@ -24,7 +24,7 @@ function newest(dir: string): number {
 
 /** Fails with a message that says to compile first when lib/ is missing or older than src/. */
 export function requireCompiled(): void {
-  const compile = 'compile first: `npx projen compile` (or `JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 npx jsii --silence-warnings=reserved-word`)';
+  const compile = 'compile first: `npx projen compile` (or `JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 npx jsii --silence-warnings=reserved-word`)';
   if (!fs.existsSync(MAIN)) throw new Error(`lib/cli/main.js is missing: these tests run the compiled CLI; ${compile}`);
   if (newest(path.join(ROOT, 'src')) > fs.statSync(MAIN).mtimeMs) {
     throw new Error(`lib/ is older than src/: these tests run the compiled CLI; ${compile}`);
