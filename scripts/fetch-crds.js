@@ -17,10 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const lockFile = path.join(root, 'imports', 'crds.lock.json');
-const outDir = path.join(root, 'imports', 'crds');
 const MIRROR_VARIABLE = 'INFERENCE_MIGRATION_CRD_MIRROR';
-const mirrorDir = path.resolve(root, process.env[MIRROR_VARIABLE] || path.join('..', 'shared', 'crds'));
 
 /** How long to wait for a TCP (or proxy) connection, for response headers, and for a whole download. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -40,39 +37,39 @@ class FetchFailure extends Error {
   }
 }
 
-let agent;
-/** undici's fetch and an agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (upper or lower case). */
-function http() {
-  const undici = require('undici');
-  agent ??= new undici.EnvHttpProxyAgent({ connect: { timeout: CONNECT_TIMEOUT_MS }, headersTimeout: HEADERS_TIMEOUT_MS });
-  return { fetch: undici.fetch, agent };
+/** The proxy settings of an environment, read as undici and curl read them (lower case first). */
+function proxySettings(env) {
+  const pick = (name) => env[name.toLowerCase()] || env[name] || '';
+  const httpProxy = pick('HTTP_PROXY');
+  return { httpProxy, httpsProxy: pick('HTTPS_PROXY') || httpProxy, noProxy: pick('NO_PROXY') };
 }
 
-/** The proxy a request to `url` goes through, or undefined (the same variables EnvHttpProxyAgent reads). */
-function proxyFor(url) {
+/** The proxy a request to `url` goes through, or '' (EnvHttpProxyAgent's NO_PROXY rules: host or subdomain, port). */
+function proxyFor(url, settings) {
   const { protocol, hostname, port } = new URL(url);
-  const env = (name) => process.env[name] || process.env[name.toLowerCase()];
-  const proxy = protocol === 'https:' ? env('HTTPS_PROXY') || env('HTTP_PROXY') : env('HTTP_PROXY');
-  if (!proxy) return undefined;
-  const noProxy = (env('NO_PROXY') || '').split(/[\s,]+/).filter(Boolean);
-  const excluded = noProxy.some((entry) => {
-    if (entry === '*') return true;
-    const [host, entryPort] = entry.replace(/^\*?\./, '.').split(':');
-    if (entryPort && entryPort !== (port || (protocol === 'https:' ? '443' : '80'))) return false;
-    return host.startsWith('.') ? hostname.endsWith(host) || hostname === host.slice(1) : hostname === host;
+  const proxy = protocol === 'https:' ? settings.httpsProxy : settings.httpProxy;
+  if (!proxy) return '';
+  const entries = settings.noProxy.split(/[,\s]/).filter(Boolean);
+  if (entries.includes('*')) return '';
+  const actualPort = Number(port) || (protocol === 'https:' ? 443 : 80);
+  const excluded = entries.some((entry) => {
+    const m = /^(.+):(\d+)$/.exec(entry);
+    const host = (m ? m[1] : entry).replace(/^\*?\./, '').toLowerCase();
+    if (m && Number(m[2]) !== actualPort) return false;
+    return hostname === host || hostname.endsWith(`.${host}`);
   });
-  return excluded ? undefined : proxy;
+  return excluded ? '' : proxy;
 }
 
 const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS_|ERR_SSL_|HOSTNAME_MISMATCH)/;
 
 /** The real cause of a failed fetch, in words: fetch itself says only "fetch failed" and keeps the rest in err.cause. */
-function describeCause(err, url) {
+function describeCause(err, url, settings) {
   let cause = err;
   while (cause && cause.cause && (cause.message === 'fetch failed' || !cause.code)) cause = cause.cause;
   const code = (cause && cause.code) || '';
   const { hostname } = new URL(url);
-  const proxy = proxyFor(url);
+  const proxy = proxyFor(url, settings);
   const via = proxy ? ` (through the proxy ${redact(proxy)} from HTTPS_PROXY/HTTP_PROXY)` : '';
   if (err && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return `no complete answer within ${DOWNLOAD_TIMEOUT_MS / 1000}s${via}`;
@@ -109,33 +106,47 @@ function isTransient(err) {
   return /connection reset|HTTP 5\d\d|HTTP 429/.test(err.reason);
 }
 
-async function downloadOnce(url) {
-  const { fetch, agent: dispatcher } = http();
-  let res;
-  try {
-    res = await fetch(url, { dispatcher, redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  } catch (err) {
-    throw new FetchFailure(url, describeCause(err, url));
-  }
-  if (!res.ok) throw new FetchFailure(url, `HTTP ${res.status} ${res.statusText}`.trim());
-  try {
-    return Buffer.from(await res.arrayBuffer());
-  } catch (err) {
-    throw new FetchFailure(url, describeCause(err, url));
-  }
-}
+/** Downloads for one run: one undici agent (closed by close()), each URL fetched once. */
+function createDownloader(settings) {
+  const undici = require('undici');
+  const dispatcher = new undici.EnvHttpProxyAgent({
+    httpProxy: settings.httpProxy,
+    httpsProxy: settings.httpsProxy,
+    noProxy: settings.noProxy,
+    connect: { timeout: CONNECT_TIMEOUT_MS },
+    headersTimeout: HEADERS_TIMEOUT_MS,
+  });
 
-/** Downloads `url` (each URL once per run), retrying once after a second for a reset connection or a 5xx/429. */
-const downloads = new Map();
-function download(url) {
-  if (!downloads.has(url)) {
-    downloads.set(url, downloadOnce(url).catch(async (err) => {
-      if (!(err instanceof FetchFailure) || !isTransient(err)) throw err;
-      await new Promise((r) => setTimeout(r, 1000));
-      return downloadOnce(url);
-    }));
+  async function downloadOnce(url) {
+    let res;
+    try {
+      res = await undici.fetch(url, { dispatcher, redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+    } catch (err) {
+      throw new FetchFailure(url, describeCause(err, url, settings));
+    }
+    if (!res.ok) throw new FetchFailure(url, `HTTP ${res.status} ${res.statusText}`.trim());
+    try {
+      return Buffer.from(await res.arrayBuffer());
+    } catch (err) {
+      throw new FetchFailure(url, describeCause(err, url, settings));
+    }
   }
-  return downloads.get(url);
+
+  // Each URL once per run; one retry after a second for a reset connection or a 5xx/429.
+  const downloads = new Map();
+  return {
+    download(url) {
+      if (!downloads.has(url)) {
+        downloads.set(url, downloadOnce(url).catch(async (err) => {
+          if (!(err instanceof FetchFailure) || !isTransient(err)) throw err;
+          await new Promise((r) => setTimeout(r, 1000));
+          return downloadOnce(url);
+        }));
+      }
+      return downloads.get(url);
+    },
+    close: () => dispatcher.close(),
+  };
 }
 
 /** One member of a (gzipped) npm tarball, or an Error naming what is missing. */
@@ -163,7 +174,7 @@ function checkSha(data, expected, what) {
   if (actual !== expected) throw new Error(`sha256 mismatch for ${what}: expected ${expected}, got ${actual}`);
 }
 
-async function fetchEntry(entry) {
+async function fetchEntry(entry, { outDir, mirrorDir, downloader }) {
   const target = path.join(outDir, entry.file);
   if (fs.existsSync(target) && sha256(fs.readFileSync(target)) === entry.sha256) return 'cached';
   let data;
@@ -173,12 +184,12 @@ async function fetchEntry(entry) {
     data = fs.readFileSync(mirrored);
     source = `mirror ${mirrored}`;
   } else if (entry.npm) {
-    const tgz = await download(entry.npm.tarball);
+    const tgz = await downloader.download(entry.npm.tarball);
     checkSha(tgz, entry.npm.sha256, entry.npm.tarball);
     data = await extractMember(tgz, entry.npm.member, entry.npm.tarball);
     source = `${entry.npm.tarball} (${entry.npm.member})`;
   } else {
-    data = await download(entry.url);
+    data = await downloader.download(entry.url);
     source = entry.url;
   }
   checkSha(data, entry.sha256, `${entry.file} from ${source}`);
@@ -190,7 +201,7 @@ async function fetchEntry(entry) {
 }
 
 /** The lines that explain the failures: one per cause (host and reason), then how to do without the network. */
-function failureReport(entries, results) {
+function failureReport(entries, results, mirrorDir) {
   const lines = [];
   const byCause = new Map();
   results.forEach((r, i) => {
@@ -217,26 +228,48 @@ function failureReport(entries, results) {
   return lines;
 }
 
-async function main() {
+/**
+ * Brings every pinned file of the lock file into outDir. Resolves to the counts by source and, when files could
+ * not be fetched, the lines that say why (empty on success).
+ */
+async function fetchPinned(options = {}) {
+  const env = options.env ?? process.env;
+  const lockFile = options.lockFile ?? path.join(root, 'imports', 'crds.lock.json');
+  const outDir = options.outDir ?? path.join(root, 'imports', 'crds');
+  const mirrorDir = options.mirrorDir ?? path.resolve(root, env[MIRROR_VARIABLE] || path.join('..', 'shared', 'crds'));
   const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
   const entries = [...lock.crds, ...(lock.validators || [])];
-  const results = await Promise.allSettled(entries.map(fetchEntry));
-  const failures = failureReport(entries, results);
+  const downloader = createDownloader(proxySettings(env));
+  try {
+    const results = await Promise.allSettled(entries.map((e) => fetchEntry(e, { outDir, mirrorDir, downloader })));
+    const counts = { total: entries.length, cached: 0, mirror: 0, download: 0, failed: 0 };
+    for (const r of results) {
+      if (r.status === 'fulfilled') counts[r.value]++;
+      else counts.failed++;
+    }
+    return { counts, failures: failureReport(entries, results, mirrorDir) };
+  } finally {
+    await downloader.close();
+  }
+}
+
+async function main() {
+  const { counts, failures } = await fetchPinned();
   if (failures.length > 0) {
-    const failed = results.filter((r) => r.status === 'rejected').length;
-    console.error(`fetch-crds: ${failed} of ${entries.length} pinned files are missing from imports/crds and could not be fetched:`);
+    console.error(`fetch-crds: ${counts.failed} of ${counts.total} pinned files are missing from imports/crds and could not be fetched:`);
     for (const line of failures) console.error(`fetch-crds: ${line}`);
     process.exit(1);
   }
-  const counts = { cached: 0, mirror: 0, download: 0 };
-  for (const r of results) counts[r.value]++;
   if (counts.mirror + counts.download > 0) {
-    console.log(`fetch-crds: ${entries.length} files pinned (${counts.cached} cached, ${counts.mirror} from mirror, ${counts.download} downloaded)`);
+    console.log(`fetch-crds: ${counts.total} files pinned (${counts.cached} cached, ${counts.mirror} from mirror, ${counts.download} downloaded)`);
   }
-  if (agent) await agent.close();
 }
 
-main().catch((err) => {
-  console.error(`fetch-crds: ${err.message}`);
-  process.exit(1);
-});
+module.exports = { fetchPinned };
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`fetch-crds: ${err.message}`);
+    process.exit(1);
+  });
+}
