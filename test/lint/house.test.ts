@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { ESLint, loadESLint } from 'eslint';
 
@@ -111,17 +110,3 @@ describe('only src/output writes to the file system', () => {
   });
 });
 
-describe('the list of files that still write outside src/output', () => {
-  test('every listed file exists and still imports fs (remove an entry from .projenrc.ts when its writes move)', () => {
-    // Given the files for which .projenrc.ts turns the fs rule off one by one (folders are globs)
-    const config = JSON.parse(fs.readFileSync(path.join(root, '.eslintrc.json'), 'utf8').replace(/^\/\/.*\n/, ''));
-    const listed: string[] = config.overrides
-      .filter((o: any) => o.rules?.['no-restricted-imports'] === 'off')
-      .flatMap((o: any) => o.files)
-      .filter((f: string) => !f.includes('*'));
-    // Then each of them still needs it
-    const stale = listed.filter((f) => !fs.existsSync(path.join(root, f)) ||
-      !/^import .* from '(node:)?fs(\/promises)?';$/m.test(fs.readFileSync(path.join(root, f), 'utf8')));
-    expect(stale).toEqual([]);
-  });
-});

@@ -1,8 +1,6 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Command } from 'commander';
 import type { CliCommand } from './index';
-import type * as Reader from '../../discover/repo-reader';
+import type * as ReadInput from '../../discover/read-input';
 import { CliContext, EXIT, printWarnings } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
@@ -35,10 +33,10 @@ export const convertLlamaStackCommand: CliCommand = {
         'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error.',
       ].join('\n'))
       .action((input: string, flags: ConvertFlags) => {
-        const reader = load<typeof Reader>('../discover/repo-reader');
-        const out = openOut(ctx, 'convert llamastack', flags, fs.statSync(input).isDirectory() ? { path: input, label: input } : undefined);
+        const reader = load<typeof ReadInput>('../discover/read-input');
+        const out = openOut(ctx, 'convert llamastack', flags, reader.isDirectoryInput(input) ? { path: input, label: input } : undefined);
         try {
-          const objects = readObjects(reader, input);
+          const objects = reader.readObjectsAt(input);
           const { convertLlamaStackDocuments, renderLlamaStackReadme } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
           const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
           const result = convertLlamaStackDocuments(objects, {
@@ -63,10 +61,3 @@ export const convertLlamaStackCommand: CliCommand = {
   },
 };
 
-/** The Kubernetes objects of a file or directory; malformed YAML is an error with file and line. */
-function readObjects(reader: typeof Reader, input: string): any[] {
-  if (fs.statSync(input).isDirectory()) return reader.readRepo(input).objects.map((o) => o.object);
-  const parsed = reader.parseYamlText(fs.readFileSync(input, 'utf8'), path.basename(input));
-  if (parsed.problems.length > 0) throw new reader.InputError(parsed.problems, path.dirname(input));
-  return parsed.objects.map((o) => o.object);
-}
