@@ -87,6 +87,9 @@ const CDK8S_MODULES = ['cdk8s', 'constructs'];
 const CDK8S_PATTERNS = ['cdk8s-plus-*'];
 // The files of src/core that adapt cdk8s objects; every other file of src/core is pure (cdk8s types at most).
 const CORE_CDK8S_ADAPTORS = ['src/core/namespace.ts'];
+// Pure helpers of src/validation that src/convert shares (field paths, secret redaction in messages); they import
+// only src/core and each other, and no cdk8s or file system, like src/convert itself.
+const SHARED_PURE = ['src/validation/paths.ts', 'src/validation/redact.ts'];
 // The folders that touch the file system: src/output writes (the one writer), src/discover reads repositories
 // and streams, src/validation reads the pinned CRD files.
 const FS_FOLDERS = ['src/output/**', 'src/discover/**', 'src/validation/**'];
@@ -105,8 +108,14 @@ project.eslint?.addOverride({
         {
           target: './src/convert',
           from: './src',
-          except: ['./convert', './core'],
-          message: 'src/convert holds pure data transforms: it imports only src/core and src/convert.',
+          except: ['./convert', './core', ...SHARED_PURE.map((f) => `./${f.slice('src/'.length)}`)],
+          message: 'src/convert holds pure data transforms: it imports only src/core, src/convert and the pure helpers of SHARED_PURE.',
+        },
+        {
+          target: SHARED_PURE.map((f) => `./${f}`),
+          from: './src',
+          except: ['./core', ...SHARED_PURE.map((f) => `./${f.slice('src/'.length)}`)],
+          message: 'this file is shared with src/convert (SHARED_PURE in .projenrc.ts): it imports only src/core and the other shared files.',
         },
         {
           target: './src/convert',
@@ -133,6 +142,10 @@ project.eslint?.addOverride({
   rules: { 'no-restricted-imports': 'off' },
 });
 project.eslint?.addOverride({
+  files: SHARED_PURE,
+  rules: { 'no-restricted-imports': ['error', { paths: FS_MODULES.map((name) => ({ name, message: 'shared with src/convert: no file system' })) }] },
+});
+project.eslint?.addOverride({
   files: ['src/core/**'],
   excludedFiles: CORE_CDK8S_ADAPTORS,
   rules: {
@@ -147,7 +160,7 @@ project.eslint?.addOverride({
   },
 });
 project.eslint?.addOverride({
-  files: ['src/convert/**'],
+  files: ['src/convert/**', ...SHARED_PURE],
   rules: {
     '@typescript-eslint/no-restricted-imports': ['error', {
       paths: CDK8S_MODULES.map((name) => ({ name, message: 'src/convert holds pure data transforms: no cdk8s, not even its types.' })),

@@ -38,7 +38,7 @@ describe('src/convert: pure data transforms', () => {
     ["import { Deployment } from 'cdk8s-plus-28';", /^@typescript-eslint\/no-restricted-imports: 'cdk8s-plus-28' import is restricted.*no cdk8s-plus/],
     ["import * as fs from 'fs';", /^no-restricted-imports: 'fs' import is restricted.*only src\/output writes to the file system/],
     ["import { readFile } from 'node:fs/promises';", /^no-restricted-imports: 'node:fs\/promises' import is restricted/],
-    ["import { ALPHA_GROUP } from '../inference/api';", /^import\/no-restricted-paths: .*"\.\.\/inference\/api".*imports only src\/core and src\/convert/],
+    ["import { ALPHA_GROUP } from '../inference/api';", /^import\/no-restricted-paths: .*"\.\.\/inference\/api".*imports only src\/core, src\/convert and the pure helpers/],
     ["import { MigrationStage } from '../migration/migration-stage';", /^import\/no-restricted-paths: .*"\.\.\/migration\/migration-stage"/],
     ["import { ManifestValidator } from '../validation/manifest-validator';", /^import\/no-restricted-paths: .*"\.\.\/validation\/manifest-validator"/],
     ["import { resolveNamespace } from '../core/namespace';", /^import\/no-restricted-paths: .*"\.\.\/core\/namespace".*adapts cdk8s objects/],
@@ -49,14 +49,26 @@ describe('src/convert: pure data transforms', () => {
     expect(errors).toEqual([expect.stringMatching(error)]);
   });
 
-  test('given imports of the pure parts of src/core and of src/convert, then lint passes', async () => {
+  test('given imports of the pure parts of src/core, of src/convert and of the shared pure helpers, then lint passes', async () => {
     const code = [
       "import { parseGatewayDurationMillis } from '../core/gateway-duration';",
       "import { isPlainObject } from '../core/json';",
+      "import { joinIndex } from '../validation/paths';",
+      "import { showField } from '../validation/redact';",
       "import { LLSD_KIND } from './llamastack-api';",
       '',
     ].join('\n');
     expect(await houseErrors('src/convert/house-probe.ts', code)).toEqual([]);
+  });
+});
+
+describe('the pure helpers of src/validation that src/convert shares', () => {
+  test.each([
+    ["import { ManifestValidator } from './manifest-validator';", /^import\/no-restricted-paths: .*shared with src\/convert/],
+    ["import * as fs from 'fs';", /^no-restricted-imports: 'fs' import is restricted.*shared with src\/convert: no file system/],
+    ["import { Duration } from 'cdk8s';", /^@typescript-eslint\/no-restricted-imports: 'cdk8s' import is restricted/],
+  ])('given `%s` in src/validation/redact.ts, then lint fails', async (line, error) => {
+    expect(await houseErrors('src/validation/redact.ts', `${line}\n`)).toEqual([expect.stringMatching(error)]);
   });
 });
 
