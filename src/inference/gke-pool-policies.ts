@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CHART_VERSION, GA_POOL_GROUP } from './api';
-import { checkInteger } from '../core/errors';
+import { checkInteger, givenProps } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 
@@ -61,6 +61,7 @@ export class GkePoolPolicies extends Construct {
 
   public constructor(scope: Construct, id: string, props: GkePoolPoliciesProps) {
     super(scope, id);
+    props = givenProps(this, props);
     checkSubdomain(this, 'poolName', props.poolName);
     const namespace = resolveNamespace(this, 'namespace', props.namespace);
     const targetPort = props.targetPort ?? 8000;

@@ -4,7 +4,7 @@ import { GA_POOL_GROUP } from './api';
 import { IInferencePoolBackend } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
 import { CriticalityPriorities } from '../convert/types';
-import { checkInteger, propError, show } from '../core/errors';
+import { checkInteger, givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
@@ -101,6 +101,7 @@ export class InferenceObjective extends Construct {
 
   public constructor(scope: Construct, id: string, props: InferenceObjectiveProps) {
     super(scope, id);
+    props = givenProps(this, props);
     this.name = props.name ?? id;
     checkSubdomain(this, 'name', this.name);
     this.priority = props.priority ?? 0;

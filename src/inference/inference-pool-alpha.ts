@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { resolveAlphaPool } from './alpha-pool-facts';
 import { ALPHA_GROUP } from './api';
 import { FailureMode, IInferencePoolBackend } from './types';
+import { givenProps } from '../core/errors';
 import { resolveNamespace } from '../core/namespace';
 
 /**
@@ -126,6 +127,7 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
 
   public constructor(scope: Construct, id: string, props: InferencePoolAlphaProps) {
     super(scope, id);
+    props = givenProps(this, props);
     const facts = resolveAlphaPool(this.node.path, props, resolveNamespace(this, 'namespace', props.namespace));
     this.external = facts.external;
     this.manifests = facts.manifests;

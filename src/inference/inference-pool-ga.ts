@@ -6,7 +6,7 @@ import { GkePoolPolicies } from './gke-pool-policies';
 import { InferencePoolAlpha } from './inference-pool-alpha';
 import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
 import { gaPoolName } from '../convert/inference-model';
-import { checkInteger, checkOneOf, propError } from '../core/errors';
+import { checkInteger, checkOneOf, givenProps, propError } from '../core/errors';
 import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { InferencePool } from '../imports/inference.networking.k8s.io';
@@ -206,6 +206,7 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
 
   public constructor(scope: Construct, id: string, props: InferencePoolGaProps) {
     super(scope, id);
+    props = givenProps(this, props);
 
     this.poolName = props.name ?? id;
     checkSubdomain(this, 'name', this.poolName);

@@ -8,7 +8,7 @@ import {
   MAX_RULES,
 } from './api';
 import { IInferencePoolBackend } from './types';
-import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { toGatewayDuration } from '../core/gateway-duration';
 import { checkHeaderName, checkLabelName, checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -241,6 +241,7 @@ export class WeightedInferenceRoute extends Construct {
 
   public constructor(scope: Construct, id: string, props: WeightedInferenceRouteProps) {
     super(scope, id);
+    props = givenProps(this, props);
     this.name = props.name ?? id;
     checkSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);

@@ -5,7 +5,7 @@ import { checkLlamaStackSpec } from './rules';
 import { LlamaStackDistributionProps } from './types';
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LlamaStackConversionOptions } from '../convert/llamastack-types';
-import { propError, show } from '../core/errors';
+import { givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { cloneJson, isPlainObject } from '../validation/paths';
@@ -73,6 +73,7 @@ export class LlamaStackDistribution extends Construct {
 
   public constructor(scope: Construct, id: string, props: LlamaStackDistributionProps) {
     super(scope, id);
+    props = givenProps(this, props);
     this.name = props.name ?? id;
     checkSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);

@@ -6,6 +6,7 @@ import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { planSimple } from './plan';
 import { inferencePreflight } from './zero-downtime-migration';
+import { givenProps } from '../core/errors';
 
 /** Props of a `SimpleMigration`. */
 export interface SimpleMigrationProps extends InferenceMigrationProps {}
@@ -36,6 +37,7 @@ export class SimpleMigration extends Construct implements IMigration {
 
   public constructor(scope: Construct, id: string, props: SimpleMigrationProps) {
     super(scope, id);
+    props = givenProps(this, props);
     const m = resolveInferenceMigration(this.node.path, id, props);
     this.migrationName = m.name;
     this.namespace = m.namespace;

@@ -8,7 +8,7 @@ import { PreviewHeader } from './migration-route';
 import { MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
-import { checkOneOf, propError, show } from '../core/errors';
+import { checkOneOf, givenProps, propError, show } from '../core/errors';
 import { checkHeaderName } from '../core/names';
 import { ALPHA_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
@@ -82,6 +82,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
 
   public constructor(scope: Construct, id: string, props: ZeroDowntimeMigrationProps) {
     super(scope, id);
+    props = givenProps(this, props);
     const where = this.node.path;
     const m = resolveInferenceMigration(where, id, props);
     this.migrationName = m.name;
@@ -110,7 +111,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     if (violations.length > 0) throw new Error(`${where}: the plan breaks its invariants: ${violations.join('; ')}`);
 
     this.baseline = [...m.alpha.manifests, ...m.routes.filter((r) => r.manifest).map((r) => r.manifest)];
-    plan.forEach((planned, i) => this.addStage(m, planned, i === 0, i === plan.length - 1, preview));
+    plan.forEach((planned, i) => this.addStage(m, planned, plan.length, i === 0, i === plan.length - 1, preview));
     this.node.addValidation({ validate: () => this.cleanupHoldsNoAlpha() });
 
     this.overview = {
@@ -125,8 +126,8 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     };
   }
 
-  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, first: boolean, last: boolean, preview?: Header): void {
-    const stage = new MigrationStage(this, planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose });
+  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, stageCount: number, first: boolean, last: boolean, preview?: Header): void {
+    const stage = new MigrationStage(this, planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose, stageCount });
     buildInferenceStage(stage, m, planned, preview);
     for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
     for (const s of inferenceManualSteps(m, planned, first, last)) stage.addManualStep(s);

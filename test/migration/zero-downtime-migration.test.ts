@@ -113,6 +113,22 @@ describe('ZeroDowntimeMigration', () => {
     ]);
   });
 
+  test.each([97, 99])('given %p steps (1..N), then every stage is built and the folders, three digits wide, sort in stage order', (count) => {
+    const steps = Array.from({ length: count }, (_, i) => i + 1);
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ steps }));
+    const folders = migration.stages.map((s) => s.folderName);
+    expect(folders).toHaveLength(count + 3);
+    expect(folders[0]).toBe('001-side-by-side');
+    expect(folders[1]).toBe('002-shift-1');
+    expect(folders[folders.length - 1]).toBe(`${count + 3}-cleanup`);
+    expect([...folders].sort()).toEqual(folders);
+    const last = synthStages(migration);
+    expect(routeWeights(last.get(folders[count])!)).toEqual([
+      ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 100 - count],
+      ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', count],
+    ]);
+  });
+
   describe('given the alpha stack carried from Git', () => {
     const stack = [
       ...alphaStack(),
