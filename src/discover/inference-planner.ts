@@ -20,6 +20,7 @@ import { displayPath, InputError, InputProblem, objectRef, RepoContents, SourceO
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from '../convert/http-route';
 import { gaPoolName } from '../convert/inference-model';
+import { CarriedManifest } from '../core/carried-manifest';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
@@ -432,7 +433,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
-    alphaPool: { manifests: carried.map(withNamespace), namespace: id.namespace },
+    alphaPool: { manifests: CarriedManifest.fromObjects(carried.map(withNamespace)), namespace: id.namespace },
     gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}) },
     routes,
     ...(options.steps !== undefined ? { steps: options.steps } : {}),

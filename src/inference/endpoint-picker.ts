@@ -13,7 +13,8 @@ import {
   EPP_PLUGINS_FILE,
   GA_POOL_GROUP,
 } from './api';
-import { InferenceProvider, ModelServerType } from './types';
+import { resolveMetadata } from './metadata';
+import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
@@ -80,6 +81,13 @@ export interface EndpointPickerOptions {
    * @default 'default-plugins.yaml'
    */
   readonly pluginsConfigFile?: string;
+
+  /**
+   * Labels and annotations of every EPP object (the chart's `app.kubernetes.io/name` and
+   * `app.kubernetes.io/version` labels are set by the construct).
+   * @default - the chart's labels only
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /**
@@ -147,6 +155,17 @@ const EPP_USER = 65532;
  * DestinationRule. Object names follow the chart (`<pool>-epp`), so the construct can replace a Helm
  * release in place. Beyond the chart: `--pool-group` is always set, the pod meets the restricted Pod
  * Security Standard, and a writable `/tmp` is mounted so the root filesystem can be read-only.
+ *
+ * @example
+ * new EndpointPicker(chart, 'epp', {
+ *   poolName: 'vllm-llama3-8b-instruct-ga',
+ *   replicas: 2,
+ *   flags: { v: '2' },
+ *   imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/tree/v1.0.2/config/charts/inferencepool
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/epp-configuration/flags.md
  */
 export class EndpointPicker extends Construct {
   /** Name shared by the EPP Deployment, Service, ServiceAccount and ConfigMap (`<pool>-epp`). */
@@ -193,9 +212,9 @@ export class EndpointPicker extends Construct {
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? EPP_IMAGE_TAG}`;
     const leaderElection = this.replicas > 1;
 
-    const labels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION };
+    const own = resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION });
     const selector = { inferencepool: this.name };
-    const meta = { name: this.name, namespace: this.namespace, labels };
+    const meta = { name: this.name, namespace: this.namespace, ...own };
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
 
@@ -310,14 +329,14 @@ export class EndpointPicker extends Construct {
     // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
     const clusterName = clusterRbacName(props.poolName, this.namespace);
     clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: clusterName, labels },
+      metadata: { ...own, name: clusterName },
       rules: [
         { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
         { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
       ],
     }));
     clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: clusterName, labels },
+      metadata: { ...own, name: clusterName },
       subjects: serviceAccountSubject,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
     }));

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CHART_VERSION, GA_POOL_GROUP } from './api';
+import { GcpBackendPolicyDefault, HealthCheckPolicyDefault, HealthCheckType } from './gke-policy-types';
 import { checkInteger, givenProps } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -34,13 +35,13 @@ export interface GkePoolPoliciesProps {
    * The HealthCheckPolicy's whole `spec.default`, used as given (for twins of an existing policy).
    * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
    */
-  readonly healthCheckDefault?: any;
+  readonly healthCheckDefault?: HealthCheckPolicyDefault;
 
   /**
    * The GCPBackendPolicy's whole `spec.default`, used as given (for twins of an existing policy).
    * @default - timeoutSec 300, logging enabled
    */
-  readonly backendPolicyDefault?: any;
+  readonly backendPolicyDefault?: GcpBackendPolicyDefault;
 
   /**
    * Labels of both policies.
@@ -76,11 +77,11 @@ export class GkePoolPolicies extends Construct {
       metadata,
       spec: {
         targetRef,
-        default: props.healthCheckDefault ?? {
+        default: asGiven(props.healthCheckDefault ?? {
           timeoutSec: 2,
           checkIntervalSec: 2,
-          config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: targetPort } },
-        },
+          config: { type: HealthCheckType.HTTP, httpHealthCheck: { requestPath: '/health', port: targetPort } },
+        }),
       },
     });
     this.backendPolicy = new ApiObject(this, 'GCPBackendPolicy', {
@@ -89,8 +90,13 @@ export class GkePoolPolicies extends Construct {
       metadata,
       spec: {
         targetRef,
-        default: props.backendPolicyDefault ?? { timeoutSec: 300, logging: { enabled: true } },
+        default: asGiven(props.backendPolicyDefault ?? { timeoutSec: 300, logging: { enabled: true } }),
       },
     });
   }
+}
+
+/** A deep copy without undefined values: the struct as the API spells it. */
+function asGiven(value: object): any {
+  return JSON.parse(JSON.stringify(value));
 }

@@ -1,8 +1,9 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolveAlphaPool } from './alpha-pool-facts';
 import { ALPHA_GROUP } from './api';
+import { CarriedObjects } from './carried-objects';
 import { FailureMode, IInferencePoolBackend } from './types';
+import { CarriedManifest } from '../core/carried-manifest';
 import { givenProps } from '../core/errors';
 import { resolveNamespace } from '../core/namespace';
 
@@ -62,10 +63,10 @@ export interface InferencePoolAlphaProps {
   /**
    * The alpha stack as it is in Git: exactly one `inference.networking.x-k8s.io/v1alpha2` InferencePool,
    * plus its InferenceModels, EPP Deployment, Service, ServiceAccount, RBAC, ConfigMap and policies.
-   * Every object is written out unchanged.
+   * Every object is written out unchanged (without status and the metadata the API server fills in).
    * @default - none: `existing` must be set
    */
-  readonly manifests?: any[];
+  readonly manifests?: CarriedManifest[];
 
   /**
    * A pool that is not in Git.
@@ -97,8 +98,10 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
 
   /**
    * Carries the user's existing alpha objects (from their GitOps repo) unchanged.
+   *
+   * @param manifests the alpha stack, e.g. `CarriedManifest.allFromYaml(text)`
    */
-  public static fromManifests(scope: Construct, id: string, manifests: any[]): InferencePoolAlpha {
+  public static fromManifests(scope: Construct, id: string, manifests: CarriedManifest[]): InferencePoolAlpha {
     return new InferencePoolAlpha(scope, id, { manifests });
   }
 
@@ -122,8 +125,8 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
   public readonly helmRelease?: string;
   /** Names of the InferenceModels that point at the pool. */
   public readonly inferenceModelNames: string[];
-  /** The carried objects, as given (empty for a referenced pool). */
-  public readonly manifests: any[];
+  /** The carried objects, as rendered (empty for a referenced pool). */
+  public readonly manifests: CarriedManifest[];
 
   public constructor(scope: Construct, id: string, props: InferencePoolAlphaProps) {
     super(scope, id);
@@ -139,10 +142,7 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
     this.endpointPickerServiceName = facts.endpointPickerServiceName;
     this.helmRelease = facts.helmRelease;
     this.inferenceModelNames = facts.inferenceModelNames;
-    for (const obj of facts.manifests) {
-      const { apiVersion, kind, metadata, ...rest } = obj;
-      new ApiObject(this, `${kind}-${metadata.namespace ?? ''}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
-    }
+    if (facts.manifests.length > 0) new CarriedObjects(this, 'Carried', { manifests: facts.manifests });
   }
 }
 

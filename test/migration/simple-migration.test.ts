@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { GitOpsWriter, SimpleMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, SimpleMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid, only } from '../util';
@@ -37,7 +37,7 @@ describe('SimpleMigration', () => {
 
   test('given the alpha stack carried from Git and the alpha CRDs of v0.5.1, then 01 prunes it all and names v0.5.1', () => {
     const migration = new SimpleMigration(Testing.app(), 's', {
-      alphaPool: { manifests: alphaStack() },
+      alphaPool: { manifests: CarriedManifest.fromObjects(alphaStack()) },
       gateway: { name: 'inference-gateway' },
       alphaCrdVersion: 'v0.5.1',
     });
