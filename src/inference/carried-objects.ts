@@ -20,6 +20,8 @@ export interface CarriedObjectsProps {
  * new CarriedObjects(chart, 'alpha-stack', {
  *   manifests: CarriedManifest.allFromYaml(fs.readFileSync('apps/llm/alpha-stack.yaml', 'utf8')),
  * });
+ *
+ * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/
  */
 export class CarriedObjects extends Construct {
   /** The rendered objects, in the order given. */

@@ -53,6 +53,14 @@ export interface GkePoolPoliciesProps {
 /**
  * The GKE policies the `inferencepool` chart adds for `provider.name=gke`: a HealthCheckPolicy and a
  * GCPBackendPolicy (`networking.gke.io/v1`), both targeting the pool.
+ *
+ * @example
+ * new GkePoolPolicies(chart, 'policies', {
+ *   poolName: 'vllm-llama3-8b-instruct-ga',
+ *   backendPolicyDefault: { timeoutSec: 600, logging: { enabled: true } },
+ * });
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources
  */
 export class GkePoolPolicies extends Construct {
   /** The HealthCheckPolicy. */

@@ -87,6 +87,14 @@ export interface InferencePoolAlphaProps {
  * still flows through it. It is either referenced (`fromExisting`: renders nothing, usable as a route
  * backend) or carried (`fromManifests`: the user's objects written out unchanged). Either way it exposes
  * what a GA pool must copy: selector, port and failure mode.
+ *
+ * @example
+ * const alpha = InferencePoolAlpha.fromExisting(chart, 'alpha', {
+ *   name: 'vllm-llama3-8b-instruct-alpha',
+ *   modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v0.5.1/site-src/api-types/inferencepool.md
  */
 export class InferencePoolAlpha extends Construct implements IInferencePoolBackend {
   /**

@@ -83,7 +83,7 @@ export interface KServeIngressGatewayProps {
  * @example
  * new KServeIngressGateway(chart, 'gateway', { tlsSecretName: 'kserve-tls' });
  *
- * @see https://kserve.github.io/website/latest/admin/kubernetes_deployment/
+ * @see https://kserve.github.io/website/docs/admin-guide/gatewayapi-migration
  * @see https://gateway-api.sigs.k8s.io/api-types/gateway/
  */
 export class KServeIngressGateway extends Construct {

@@ -137,7 +137,7 @@ export class GitOpsWriter {
    * Synthesizes one stage: runs the validations of its constructs, then renders its API objects.
    * Throws with every construct path and message when a validation fails.
    */
-  public static synthesizeStage(stage: MigrationStage): any[] {
+  public static synthesizeStage(stage: MigrationStage): object[] {
     const errors: string[] = [];
     const constructs = stage.node.findAll();
     for (const c of constructs) {

@@ -83,10 +83,23 @@ export interface MigrationStageProps {
  *
  * Checked at synthesis: every backend of every route in the stage exists in the stage, or is a pool
  * referenced as external.
+ *
+ * The migrations keep their stages apart from the user's app (the GitOps writer synthesizes each one on
+ * its own); a stage made directly under an App is an ordinary chart that `app.synth()` writes.
+ *
+ * @example
+ * const stage = new MigrationStage(app, 'extra', { ordinal: 1, stageName: 'extra', purpose: 'One more object.' });
+ * stage.addVerification({ description: 'The pool exists.', command: 'kubectl get inferencepools -A' });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class MigrationStage extends Chart {
-  /** True when `x` is a MigrationStage (works across copies of the library). */
-  public static isMigrationStage(x: any): x is MigrationStage {
+  /**
+   * True when `x` is a MigrationStage (works across copies of the library).
+   *
+   * @param x a construct
+   */
+  public static isMigrationStage(x: IConstruct): x is MigrationStage {
     return x !== null && typeof x === 'object' && STAGE_SYMBOL in x;
   }
 

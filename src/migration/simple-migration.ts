@@ -19,6 +19,15 @@ export interface SimpleMigrationProps extends InferenceMigrationProps {}
  * pool, its InferenceModels and EPP, and the route's alpha backendRef are gone; the route too when it
  * had no other backend), then `02-install-ga` (GA pool, EPP, objectives and a route to the GA pool).
  * Inference traffic fails between the two stages.
+ *
+ * @example
+ * new SimpleMigration(chart, 'vllm-llama3-8b-instruct', {
+ *   alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
+ *   gateway: { name: 'inference-gateway' },
+ *   activeStage: '01-remove-alpha',
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class SimpleMigration extends Construct implements IMigration {
   /** Name of the migration (its folder). */

@@ -57,6 +57,22 @@ export interface ZeroDowntimeMigrationProps extends InferenceMigrationProps {
  * `allowSelectorChange`), the GA weight never decreases, the gateway can carry the plan; and at
  * synthesis: every route backend exists in its stage or is external, and the cleanup stage holds no
  * alpha pool, no InferenceModel and no backendRef to the alpha group.
+ *
+ * In `app.synth()` the migration contributes exactly one stage, the active one (`activeStage`, or the
+ * context key `inference-migration:<name>:active-stage`), rendered in the enclosing chart; the
+ * `GitOpsWriter` writes every stage folder.
+ *
+ * @example
+ * new ZeroDowntimeMigration(chart, 'vllm-llama3-8b-instruct', {
+ *   alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
+ *   gaPool: { name: 'vllm-llama3-8b-instruct-ga' },
+ *   gateway: { name: 'inference-gateway' },
+ *   routeName: 'llm-route',
+ *   steps: [10, 50],
+ *   activeStage: '02-shift-10',
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class ZeroDowntimeMigration extends Construct implements IMigration {
   /** Name of the migration (its folder). */

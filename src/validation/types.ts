@@ -51,9 +51,9 @@ export interface AppliedDefault {
   readonly field: string;
 
   /**
-   * The default value the API server would write.
+   * The default value the API server would write, as JSON text (e.g. `"Service"`, `1`, `[]`).
    */
-  readonly value: any;
+  readonly value: string;
 }
 
 /**
