@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
-import { generatedName, resolveMetadata } from './metadata';
+import { resolveMetadata } from './metadata';
 import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
 import { CriticalityPriorities } from '../convert/types';
 import { CarriedManifest } from '../core/carried-manifest';
 import { checkInteger, givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
 
 const INT32_MIN = -2147483648;

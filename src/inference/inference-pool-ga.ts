@@ -5,12 +5,12 @@ import { EndpointPicker, EndpointPickerOptions } from './endpoint-picker';
 import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from './gke-policy-types';
 import { GkePoolPolicies } from './gke-pool-policies';
 import { InferencePoolAlpha } from './inference-pool-alpha';
-import { generatedName, resolveMetadata } from './metadata';
+import { resolveMetadata } from './metadata';
 import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { gaPoolName } from '../convert/inference-model';
 import { checkInteger, checkOneOf, givenProps, propError } from '../core/errors';
 import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { InferencePool } from '../imports/inference.networking.k8s.io';
 
 /**

@@ -2,7 +2,6 @@
  * The `metadata` prop of the inference constructs: checked and merged with the construct's own labels.
  * Internal.
  */
-import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ResourceMetadata } from './types';
 import { propError, show } from '../core/errors';
@@ -44,11 +43,3 @@ export function resolveMetadata(scope: IConstruct, prop: string, metadata: Resou
   };
 }
 
-/**
- * The name cdk8s gives an object whose name is not set, for a construct whose name prop is left out (as
- * cdk8s-plus does): unique in the app, from the construct path (`<chart>-<id>-<hash>`; without the hash in
- * a chart with `disableResourceNameHashes`).
- */
-export function generatedName(scope: IConstruct): string {
-  return Chart.of(scope).generateObjectName(scope as ApiObject);
-}

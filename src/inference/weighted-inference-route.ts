@@ -21,12 +21,12 @@ import {
   ValueMatch,
   ValueMatchType,
 } from './http-route-types';
-import { generatedName, resolveMetadata } from './metadata';
+import { resolveMetadata } from './metadata';
 import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { toGatewayDuration } from '../core/gateway-duration';
 import { checkHeaderName, checkLabelName, checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { HttpRoute, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
 
 /** A pool and the share of a rule's traffic it receives. */

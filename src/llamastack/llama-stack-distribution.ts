@@ -8,7 +8,7 @@ import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../conv
 import { LlamaStackConversionOptions } from '../convert/llamastack-types';
 import { givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { cloneJson, isPlainObject } from '../validation/paths';
 
 /**
@@ -82,7 +82,7 @@ export class LlamaStackDistribution extends Construct {
   public constructor(scope: Construct, id: string, props: LlamaStackDistributionProps) {
     super(scope, id);
     props = givenProps(this, props);
-    this.name = props.name ?? id;
+    this.name = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);
     const spec = specOf(props);

@@ -471,7 +471,7 @@ export interface LlamaStackDistributionSpec {
 export interface LlamaStackDistributionProps extends LlamaStackDistributionSpec {
   /**
    * Name of the LlamaStackDistribution.
-   * @default - the construct id
+   * @default - a name unique in the app, generated from the construct path (as cdk8s names objects)
    */
   readonly name?: string;
   /**

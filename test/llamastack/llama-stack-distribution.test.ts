@@ -30,6 +30,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the Ollama setup as props, then it equals the typed form of the guide\'s After and passes the CRD', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: { inference: [OLLAMA] },
       resources: { models: [{ name: 'llama3.2:1b' }] },
@@ -42,6 +43,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given vLLM with an API key Secret, then it is secretRefs.api_key, as the CRD spells it', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: {
         inference: [{
@@ -63,6 +65,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given network, TLS and exposure, then expose is {}, as the CRD spells it', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       networking: { port: 9000, expose: {}, tls: { caBundle: { configMapName: 'custom-ca-bundle' } }, allowedFrom: { namespaces: ['monitoring'] } },
       workload: { replicas: 1 },
@@ -76,6 +79,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the guide\'s multiple providers, then both are listed with their ids and the models name them', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: {
         inference: [
@@ -95,6 +99,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the guide\'s state storage, then redis and postgres are written as the guide shows them', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       storage: {
         kv: { type: LlamaStackKvStorageType.REDIS, endpoint: 'redis://redis.default.svc:6379', password: { name: 'redis-secret', key: 'password' } },
@@ -108,6 +113,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given tools, vector I/O providers, external providers and disabled APIs, then they pass through', () => {
     const chart = newChart({ namespace: 'ai' });
     const llsd = new LlamaStackDistribution(chart, 'stack', {
+      name: 'stack',
       distribution: { image: 'quay.io/example/llama-stack:1.0' },
       providers: {
         inference: [{ provider: 'vllm', endpoint: 'http://vllm:8000/v1', settings: { max_tokens: 4096, tls_verify: false } }],
@@ -349,6 +355,7 @@ describe('LlamaStackDistribution: rules', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'llsd', {
       ...base(),
+      name: 'llsd',
       labels: { app: 'chat' },
       annotations: { team: 'ml' },
       providers: { inference: [OLLAMA], telemetry: [{ provider: 'otel', endpoint: 'http://otel:4318' }] },
