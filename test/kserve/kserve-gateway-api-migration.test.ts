@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { BUNDLES, INGRESS_V015, INGRESS_WITHOUT_GATEWAY_KEYS, configMap, controllerDeployment } from './fixtures';
 import { CarriedManifest } from '../../src';
 import { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../src/kserve/kserve-gateway-api-migration';
@@ -236,6 +236,27 @@ describe('KServeGatewayApiMigration, objects from Git without a namespace or wit
     const early = migration({ existingConfigMap: carried(cm), controllerDeployment: carried(dep) });
     expect(only(written(early, '02-enable-gateway-api'), 'Deployment').metadata.annotations).toEqual({ [WAVE]: '2' });
     expect(early.warnings).toContainEqual('The Deployment kserve/kserve-controller-manager carries sync wave 2, which does not come after the ConfigMap\'s (3): Argo CD may restart the controller before its config changed; restart it by hand after the sync.');
+  });
+});
+
+describe('KServeGatewayApiMigration in a larger cdk8s app', () => {
+  test('given a selected stage, then app.synth() renders that stage once in the enclosing chart, without sync waves (only the writer adds them)', () => {
+    const outdir = tmp();
+    const app = new App({ outdir });
+    const m = new KServeGatewayApiMigration(new Chart(app, 'platform'), 'kserve', { ...FULL, activeStage: '02-enable-gateway-api' });
+    app.synth();
+    expect(fs.readdirSync(outdir)).toEqual(['platform.k8s.yaml']);
+    const objects = parseYamlDocs(fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8'));
+    expect(inventory(objects)).toEqual(inventory(stageObjects(m)[1]));
+    expect(JSON.parse(only(objects, 'ConfigMap').data.ingress).enableGatewayApi).toBe(true);
+    expect(only(objects, 'Gateway').metadata.annotations).toBeUndefined();
+    expect(m.activeStage).toBe('02-enable-gateway-api');
+  });
+
+  test('given no selection, then app.synth() fails naming the three stages', () => {
+    const app = new App({ outdir: tmp() });
+    new KServeGatewayApiMigration(new Chart(app, 'platform'), 'kserve', FULL);
+    expect(() => app.synth()).toThrow(/no active stage of migration kserve is selected.*Stages: 01-gateway, 02-enable-gateway-api, 03-verify/s);
   });
 });
 
