@@ -68,9 +68,30 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     throw propError(where, 'namespace', `must be the alpha pool's namespace ${show(alpha.poolNamespace)}: the GA pool selects the same pods, which live there (got ${show(namespace)})`);
   }
   const warnings: string[] = [...(props.warnings ?? [])];
-  const conversionSteps: ManualStep[] = [];
+  const ga = resolveGaPool(where, props, alpha, namespace, warnings);
+  const { objectives, conversionSteps } = resolveObjectives(where, props, alpha, warnings);
+  const routes = resolveRoutes(where, name, namespace, props);
+  if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
+  return {
+    name,
+    namespace,
+    alphaProps: props.alphaPool,
+    alpha,
+    ...ga,
+    objectives,
+    routes,
+    gatewayClassName: props.gatewayClassName,
+    ...resolveVersions(where, props),
+    warnings,
+    conversionSteps,
+  };
+}
 
-  // The GA pool: everything the alpha pool has, unless the user says otherwise.
+type ResolvedGaPool = Pick<ResolvedInferenceMigration, 'gaProps' | 'gaEppName' | 'provider' | 'gkeTwin'>;
+
+/** The GA pool: what the alpha pool has (selector, port, failure mode, GKE policies), unless the props say otherwise. */
+function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, namespace: string,
+  warnings: string[]): ResolvedGaPool {
   const ga = props.gaPool ?? {};
   const gaName = ga.name ?? gaPoolName(alpha.poolName, ga.nameSuffix);
   checkSubdomain(where, 'gaPool.name', gaName);
@@ -97,20 +118,28 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     ? { healthCheckDefault: healthCheck?.spec?.default, backendPolicyDefault: backendPolicy?.spec?.default }
     : undefined;
   const provider = ga.provider ?? (gkeTwin ? InferenceProvider.GKE : InferenceProvider.NONE);
-
-  const gaProps = {
-    name: gaName,
-    namespace,
-    modelServerSelector: selector,
-    targetPort,
-    failureMode: ga.failureMode ?? alpha.failureMode,
-    modelServerType: ga.modelServerType,
+  return {
+    gaProps: {
+      name: gaName,
+      namespace,
+      modelServerSelector: selector,
+      targetPort,
+      failureMode: ga.failureMode ?? alpha.failureMode,
+      modelServerType: ga.modelServerType,
+      provider,
+      endpointPicker: ga.endpointPicker,
+      existingEndpointPicker: ga.existingEndpointPicker,
+    },
+    gaEppName: ga.existingEndpointPicker ? undefined : endpointPickerName(gaName),
     provider,
-    endpointPicker: ga.endpointPicker,
-    existingEndpointPicker: ga.existingEndpointPicker,
+    gkeTwin,
   };
+}
 
-  // Objectives: given, or converted from the carried InferenceModels.
+/** The objectives: given, or converted from the carried InferenceModels (what has no v1 equivalent becomes a manual step). */
+function resolveObjectives(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, warnings: string[]):
+{ objectives: ObjectiveOptions[]; conversionSteps: ManualStep[] } {
+  const conversionSteps: ManualStep[] = [];
   let objectives: ObjectiveOptions[];
   if (props.objectives !== undefined) {
     objectives = props.objectives;
@@ -137,10 +166,11 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     if (objectiveNames.has(o.name)) throw propError(where, `objectives[${i}].name`, `repeats ${show(o.name)}: each objective once`);
     objectiveNames.add(o.name);
   });
+  return { objectives, conversionSteps };
+}
 
-  const routes = resolveRoutes(where, name, namespace, props);
-  if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
-
+/** The GIE release of the READMEs' CRDs, the alpha CRD release to remove, and the GKE version. */
+function resolveVersions(where: string, props: InferenceMigrationProps): Pick<ResolvedInferenceMigration, 'gieVersion' | 'alphaCrdVersion' | 'gkeVersion'> {
   const gieVersion = props.gieVersion ?? 'v1.0.2';
   if (!SIDE_BY_SIDE_GIE.test(gieVersion)) {
     throw propError(where, 'gieVersion', `must be a GIE release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool (got ${show(gieVersion)})`);
@@ -156,25 +186,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
       throw propError(where, 'gkeVersion', (err as Error).message.replace(/^'gkeVersion' /, ''));
     }
   }
-
-  return {
-    name,
-    namespace,
-    alphaProps: props.alphaPool,
-    alpha,
-    gaProps,
-    gaEppName: ga.existingEndpointPicker ? undefined : endpointPickerName(gaName),
-    provider,
-    gkeTwin,
-    objectives,
-    routes,
-    gatewayClassName: props.gatewayClassName,
-    gieVersion,
-    gkeVersion: props.gkeVersion,
-    alphaCrdVersion,
-    warnings,
-    conversionSteps,
-  };
+  return { gieVersion, alphaCrdVersion, gkeVersion: props.gkeVersion };
 }
 
 function resolveRoutes(where: string, name: string, namespace: string, props: InferenceMigrationProps): ResolvedRoute[] {
