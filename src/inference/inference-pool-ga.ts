@@ -89,6 +89,12 @@ export interface InferencePoolGaFromAlphaOptions {
    * @default - an EndpointPicker is deployed
    */
   readonly existingEndpointPicker?: ExistingEndpointPicker;
+
+  /**
+   * Labels and annotations of the GA InferencePool.
+   * @default - the chart's labels only
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /**

@@ -4,6 +4,7 @@ import { CriticalityPriorities } from '../convert/types';
 import { GatewayParentRef, RouteMatch } from '../inference/http-route-types';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
 import { InferencePoolGaFromAlphaOptions } from '../inference/inference-pool-ga';
+import { ResourceMetadata } from '../inference/types';
 
 /** The GA pool of a migration; everything defaults to what the alpha pool has. */
 export interface GaPoolOptions extends InferencePoolGaFromAlphaOptions {
@@ -29,6 +30,11 @@ export interface ObjectiveOptions {
    * @default 0
    */
   readonly priority?: number;
+  /**
+   * Labels and annotations of the objective.
+   * @default - none
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /** Props shared by the zero-downtime and the simple migration of an InferencePool. */

@@ -37,7 +37,7 @@ export function buildInferenceStage(stage: Construct, m: ResolvedInferenceMigrat
       gkePolicyDefaults: m.gkeTwin,
     });
     for (const objective of m.objectives) {
-      new InferenceObjective(stage, `Objective-${objective.name}`, { name: objective.name, priority: objective.priority, pool: ga });
+      new InferenceObjective(stage, `Objective-${objective.name}`, { name: objective.name, priority: objective.priority, metadata: objective.metadata, pool: ga });
     }
   }
   for (const route of m.routes) {

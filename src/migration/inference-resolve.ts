@@ -129,6 +129,7 @@ function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: Res
       provider,
       endpointPicker: ga.endpointPicker,
       existingEndpointPicker: ga.existingEndpointPicker,
+      metadata: ga.metadata,
     },
     gaEppName: ga.existingEndpointPicker ? undefined : endpointPickerName(gaName),
     provider,

@@ -273,6 +273,19 @@ describe('ZeroDowntimeMigration', () => {
     });
   });
 
+  test('given labels and annotations for the GA pool, its EPP and the objectives, then every stage carries them', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({
+      gaPool: { metadata: { labels: { team: 'ml' } }, endpointPicker: { metadata: { annotations: { 'example.com/owner': 'ml-platform' } } } },
+      objectives: [{ name: 'chat', priority: 1, metadata: { labels: { tier: 'gold' } } }],
+    }));
+    for (const objects of synthStages(migration).values()) {
+      expect(objects.find((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1').metadata.labels).toEqual(expect.objectContaining({ team: 'ml' }));
+      expect(only(objects, 'Deployment').metadata.annotations).toEqual({ 'example.com/owner': 'ml-platform' });
+      expect(only(objects, 'InferenceObjective').metadata.labels).toEqual({ tier: 'gold' });
+      expectValid(objects);
+    }
+  });
+
   describe('in a larger cdk8s app: one active stage per synth', () => {
     const synthApp = (build: (app: App) => void) => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
