@@ -16,6 +16,7 @@ import {
   LLSD_V1ALPHA2,
 } from '../llamastack/api';
 import { cloneJson, isPlainObject } from '../validation/paths';
+import { showField } from '../validation/redact';
 
 /** Fields of each v1alpha1 object the converter reads; anything else is reported, not dropped silently. */
 const V1ALPHA1_FIELDS: { readonly [path: string]: readonly string[] } = {
@@ -86,11 +87,16 @@ function checkObject(obj: any, apiVersion: string, otherVersionHint: string): st
   return where;
 }
 
+/** A value of the object at `field` for a message: secrets (env values, keys, passwords) are never shown. */
+function shown(field: string, value: unknown): string {
+  return showField(LLSD_KIND, field, value);
+}
+
 /** Reads the object at `path` of `obj`: undefined when absent, an Error when not an object. */
 function section(where: string, obj: any, path: string): Record<string, any> | undefined {
   const value = path.split('.').reduce((o, key) => (o === undefined ? undefined : o[key]), obj);
   if (value === undefined || value === null) return undefined;
-  if (!isPlainObject(value)) throw propError(where, path, `must be an object (got ${show(value)})`);
+  if (!isPlainObject(value)) throw propError(where, path, `must be an object (got ${shown(path, value)})`);
   return value;
 }
 
@@ -156,7 +162,7 @@ function distribution(ctx: Context): Record<string, string> {
   const name = nonEmptyString(dist?.name);
   const image = nonEmptyString(dist?.image);
   if ((name === undefined) === (image === undefined)) {
-    throw propError(ctx.where, 'spec.server.distribution', `must set exactly one of name or image (got ${show(dist)})`);
+    throw propError(ctx.where, 'spec.server.distribution', `must set exactly one of name or image (got ${shown('spec.server.distribution', dist)})`);
   }
   return name !== undefined ? { name } : { image: image! };
 }
@@ -199,7 +205,7 @@ function literal(envVar: any): string | undefined {
 function splitEnv(ctx: Context, mapKnown: boolean): EnvSplit {
   const field = 'spec.server.containerSpec.env';
   const raw = ctx.server.containerSpec?.env;
-  if (raw !== undefined && !Array.isArray(raw)) throw propError(ctx.where, field, `must be a list of env vars (got ${show(raw)})`);
+  if (raw !== undefined && !Array.isArray(raw)) throw propError(ctx.where, field, `must be a list of env vars (got ${shown(field, raw)})`);
   const env: any[] = raw ?? [];
   const byName = new Map<string, any>(env.map((e) => [e?.name, e]));
   const consumed = new Set<string>();
@@ -266,7 +272,7 @@ function apiKeyNotMappable(envVar: any): string | undefined {
       : 'it does not read a Secret (valueFrom.secretKeyRef); reference one with secretRefs.api_key by hand';
   }
   if (nonEmptyString(ref.name) === undefined || nonEmptyString(ref.key) === undefined) {
-    return `its secretKeyRef needs a name and a key (got ${show(ref)})`;
+    return `its secretKeyRef needs a name and a key (got ${shown('valueFrom.secretKeyRef', ref)})`;
   }
   return undefined;
 }
@@ -373,7 +379,7 @@ export function normalizeLlamaStackDraft(input: any): LlamaStackNormalization {
       changed(field, 'was a single provider object; the CRD takes a list, so it became a one-item list');
       providers![api] = [value];
     } else if (!Array.isArray(value)) {
-      throw propError(where, field, `must be a list of providers (or, in the draft form, one provider object) (got ${show(value)})`);
+      throw propError(where, field, `must be a list of providers (or, in the draft form, one provider object) (got ${shown(field, value)})`);
     }
     providers![api].forEach((p: any, i: number) => normalizeProvider(where, `${field}[${i}]`, p, changed));
   }
@@ -425,7 +431,7 @@ function normalizeProvider(where: string, field: string, provider: any, changed:
   const ref = unwrapSecretKeyRef(`${field}.apiKey`, provider.apiKey, changed);
   const existing = provider.secretRefs?.api_key;
   if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(ref)) {
-    throw propError(where, `${field}.apiKey`, `conflicts with ${field}.secretRefs.api_key (${show(existing)}): give the API key once, as secretRefs.api_key`);
+    throw propError(where, `${field}.apiKey`, `conflicts with ${field}.secretRefs.api_key (${shown(`${field}.secretRefs.api_key`, existing)}): give the API key once, as secretRefs.api_key`);
   }
   provider.secretRefs = { ...(provider.secretRefs ?? {}), api_key: ref };
   delete provider.apiKey;

@@ -11,6 +11,7 @@ import { displayPath, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { formatGieVersion, GieVersion, gieApiLifetime, gieServes } from '../convert/gie-versions';
 import { gaPoolName, priorityFor } from '../convert/inference-model';
+import { markdownCode, markdownText } from '../core/markdown';
 
 /** One alpha object. */
 export interface ScanFinding {
@@ -148,11 +149,12 @@ export function formatScan(report: ScanReport, format: 'text' | 'json' | 'markdo
     }, null, 2)}\n`;
   }
   if (format === 'markdown') {
-    const cell = (s: string) => s.replace(/\|/g, '\\|');
+    // Names and paths come from the files read: escaped, so none can add a row, a cell or markup.
+    const cell = (s: string) => markdownText(s, true);
     const lines = [
       `| file | object | becomes | served by GIE ${report.target} |`,
       '|---|---|---|---|',
-      ...report.findings.map((f) => `| \`${cell(where(f))}\`${f.generated ? ' (stage folder)' : ''} | ${cell(objectText(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} | ${cell(servedText(f, report.target))} |`),
+      ...report.findings.map((f) => `| ${markdownCode(where(f), true)}${f.generated ? ' (stage folder)' : ''} | ${cell(objectText(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} | ${cell(servedText(f, report.target))} |`),
     ];
     return `${report.findings.length > 0 ? `${lines.join('\n')}\n\n` : ''}${summary(report)}.\n`;
   }

@@ -21,6 +21,7 @@ import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from '../convert/http-route';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
+import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
@@ -151,7 +152,7 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
   const poolByKey = new Map(pools.map((p) => [poolKey({ name: p.obj.metadata.name, namespace: p.namespace }), p]));
   const missingPool = (id: PoolIdentity) => `alpha InferencePool ${id.namespace}/${id.name}, which is not under ${repo.root}: ` +
     'its selector and port are needed, so add the pool\'s manifest (if Helm installed it: ' +
-    `helm get manifest <release> -n ${id.namespace} > ${displayPath(repo.root, `${id.name}.yaml`)}), then plan again`;
+    `helm get manifest <release> -n ${shellQuote(id.namespace)} > ${shellQuote(displayPath(repo.root, `${id.name}.yaml`))}), then plan again`;
 
   // InferenceModels, by pool.
   const modelsByPool = new Map<string, Located[]>();
@@ -315,7 +316,7 @@ function endpointPickerObjects(pool: Located, all: Located[], lookup: Lookup): {
     steps.push({
       stage: 'last',
       text: `The alpha Endpoint Picker Service ${ns}/${ext.name} is not in the directory that was planned, so no stage removes it: once this stage is verified, delete the alpha EPP (Deployment, Service, ServiceAccount, RBAC, ConfigMap) where it is managed.`,
-      commands: [`kubectl get deployment,service,serviceaccount,configmap -n ${ns} | grep ${ext.name}`],
+      commands: [`kubectl get deployment,service,serviceaccount,configmap -n ${shellQuote(ns)} | grep -F -e ${shellQuote(ext.name)}`],
     });
     return { objects, steps };
   }

@@ -12,6 +12,7 @@ import {
   HELM_CHART,
   HELM_VALUE_PREFIX,
 } from './kserve-api';
+import { shellQuote as q } from '../core/shell';
 import { StageCommand } from '../migration/migration-stage';
 
 /** The names the commands need. */
@@ -59,7 +60,7 @@ export function crdInstallCommands(): string[] {
     '# Prints the installed Gateway API version; empty when the CRDs are not installed.',
     bundleVersionCommand(),
     `# Only when that printed nothing or a version older than ${GATEWAY_API_VERSION}:`,
-    `kubectl apply -f ${GATEWAY_API_STANDARD_INSTALL}`,
+    `kubectl apply -f ${q(GATEWAY_API_STANDARD_INSTALL)}`,
   ];
 }
 
@@ -79,7 +80,7 @@ export function preflight(n: CheckNames, helm: HelmNames | undefined): StageComm
   if (n.controllerName === ENVOY_CONTROLLER) {
     checks.push({
       description: 'Envoy Gateway, the controller of the GatewayClass, is installed and running.',
-      command: `kubectl get deployment envoy-gateway -n ${ENVOY_GATEWAY_NAMESPACE}`,
+      command: `kubectl get deployment envoy-gateway -n ${q(ENVOY_GATEWAY_NAMESPACE)}`,
       expected: 'READY 1/1 (or more)',
     });
   }
@@ -87,18 +88,18 @@ export function preflight(n: CheckNames, helm: HelmNames | undefined): StageComm
     checks.push(
       {
         description: `The KServe Helm release and its chart version. The stages run \`helm upgrade\` with chart ${helm.chartVersion}: if the release runs another version, re-plan with that version (a different one upgrades or downgrades KServe itself).`,
-        command: `helm list -n ${helm.namespace} --filter '^${helm.release}$'`,
+        command: `helm list -n ${q(helm.namespace)} --filter ${q(`^${helm.release}$`)}`,
         expected: `CHART kserve-${helm.chartVersion}`,
       },
       {
         description: 'The values the release was installed with (the upgrade keeps them with --reuse-values).',
-        command: `helm get values ${helm.release} -n ${helm.namespace}`,
+        command: `helm get values ${q(helm.release)} -n ${q(helm.namespace)}`,
       },
     );
   } else {
     checks.push({
       description: 'The ingress config the cluster runs today. The stages were planned from the one in Git; if the two differ, bring Git up to date and plan again, or the sync changes more than the two Gateway API keys.',
-      command: `kubectl get configmap ${n.configMapName} -n ${n.kserveNamespace} -o jsonpath='{.data.ingress}'`,
+      command: `kubectl get configmap ${q(n.configMapName)} -n ${q(n.kserveNamespace)} -o jsonpath='{.data.ingress}'`,
       expected: 'the same JSON as `data.ingress` of the ConfigMap in the first stage folder',
     });
   }
@@ -119,29 +120,29 @@ export function gatewayChecks(n: CheckNames): StageCommand[] {
   const checks: StageCommand[] = [
     {
       description: `The GatewayClass ${n.gatewayClassName} is accepted by its controller (${n.controllerName}).`,
-      command: `kubectl get gatewayclass ${n.gatewayClassName}`,
+      command: `kubectl get gatewayclass ${q(n.gatewayClassName)}`,
       expected: 'ACCEPTED True',
     },
     {
       description: `The Gateway ${gatewayRef(n)} is programmed.`,
-      command: `kubectl get gateway ${n.gatewayName} -n ${n.gatewayNamespace}`,
+      command: `kubectl get gateway ${q(n.gatewayName)} -n ${q(n.gatewayNamespace)}`,
       expected: 'PROGRAMMED True, with an ADDRESS',
     },
     {
       description: 'The gateway instance: a pod and a Service, found by the infrastructure label (guide step 3).',
-      command: `kubectl get pods,svc -l ${selector(n)} -A`,
+      command: `kubectl get pods,svc -l ${q(selector(n))} -A`,
       expected: `a pod Running${n.controllerName === ENVOY_CONTROLLER ? ` (in ${ENVOY_GATEWAY_NAMESPACE} with Envoy Gateway)` : ''} and a Service with ${n.tls ? `ports ${n.httpPort} and ${n.tls.port}` : `port ${n.httpPort}`}`,
     },
     {
       description: 'External traffic: on a cloud provider the Service is a LoadBalancer that needs an EXTERNAL-IP (guide step 5).',
-      command: `kubectl get svc -l ${selector(n)} -A`,
+      command: `kubectl get svc -l ${q(selector(n))} -A`,
       expected: 'TYPE LoadBalancer with an EXTERNAL-IP, or NodePort where the cluster has no load balancer',
     },
   ];
   if (n.tls) {
     checks.splice(2, 0, {
       description: 'The TLS Secret of the https listener exists; without it the listener reports ResolvedRefs False.',
-      command: `kubectl get secret ${n.tls.secretName} -n ${n.tls.secretNamespace}`,
+      command: `kubectl get secret ${q(n.tls.secretName)} -n ${q(n.tls.secretNamespace)}`,
       expected: 'TYPE kubernetes.io/tls',
     });
   }
@@ -151,18 +152,18 @@ export function gatewayChecks(n: CheckNames): StageCommand[] {
 /** The commands that restart the KServe controller and wait for it. */
 export function restartCommands(n: CheckNames): string[] {
   return [
-    `kubectl rollout restart deployment ${n.controllerDeployment} -n ${n.kserveNamespace}`,
-    `kubectl rollout status deployment ${n.controllerDeployment} -n ${n.kserveNamespace}`,
+    `kubectl rollout restart deployment ${q(n.controllerDeployment)} -n ${q(n.kserveNamespace)}`,
+    `kubectl rollout status deployment ${q(n.controllerDeployment)} -n ${q(n.kserveNamespace)}`,
   ];
 }
 
 /** The guide's Helm command, both settings in one upgrade that keeps the release's other values. */
 export function helmUpgradeCommand(n: CheckNames, h: HelmNames): string[] {
   const lines = [
-    `helm upgrade ${h.release} ${HELM_CHART} --version ${h.chartVersion} \\`,
-    `  --namespace ${h.namespace} --reuse-values \\`,
+    `helm upgrade ${q(h.release)} ${q(HELM_CHART)} --version ${q(h.chartVersion)} \\`,
+    `  --namespace ${q(h.namespace)} --reuse-values \\`,
     `  --set ${HELM_VALUE_PREFIX}.enableGatewayApi=true \\`,
-    `  --set ${HELM_VALUE_PREFIX}.kserveGateway=${gatewayRef(n)}`,
+    `  --set ${q(`${HELM_VALUE_PREFIX}.kserveGateway=${gatewayRef(n)}`)}`,
   ];
   if (h.createGateway) {
     lines[lines.length - 1] += ' \\';
@@ -184,12 +185,12 @@ export function enableChecks(n: CheckNames, restart: 'carried' | 'manual' | 'hel
   checks.push(
     {
       description: `The ingress config enables the Gateway API and names the Gateway ${gatewayRef(n)}.`,
-      command: `kubectl get configmap ${n.configMapName} -n ${n.kserveNamespace} -o jsonpath='{.data.ingress}'`,
+      command: `kubectl get configmap ${q(n.configMapName)} -n ${q(n.kserveNamespace)} -o jsonpath='{.data.ingress}'`,
       expected: `JSON with "enableGatewayApi": true and "kserveIngressGateway": "${gatewayRef(n)}", every other key as before`,
     },
     {
       description: 'The restarted controller accepted the config (it logs "invalid ingress config" or "unable to parse ingress config" when not).',
-      command: `kubectl logs deployment/${n.controllerDeployment} -n ${n.kserveNamespace} --since=10m | grep -i "ingress config"`,
+      command: `kubectl logs ${q(`deployment/${n.controllerDeployment}`)} -n ${q(n.kserveNamespace)} --since=10m | grep -i "ingress config"`,
       expected: 'no output',
     },
     {
@@ -203,12 +204,12 @@ export function enableChecks(n: CheckNames, restart: 'carried' | 'manual' | 'hel
 
 /** Stage 3: the guide's end-to-end checks (section 6). */
 export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
-  const sel = selector(n);
+  const sel = q(selector(n));
   const checks: StageCommand[] = [];
   if (testIsvc) {
     checks.push({
       description: `The test InferenceService ${n.isvcName} is ready.`,
-      command: `kubectl get isvc ${n.isvcName} -n ${n.isvcNamespace}`,
+      command: `kubectl get isvc ${q(n.isvcName)} -n ${q(n.isvcNamespace)}`,
       expected: 'READY True, with a URL',
     });
   }
@@ -224,7 +225,7 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
         `export INGRESS_HOST=$(kubectl get service -l ${sel} -A -o jsonpath='{.items[0].status.loadBalancer.ingress[0].ip}')`,
         `export INGRESS_PORT=$(kubectl get service -l ${sel} -A -o jsonpath='{.items[0].spec.ports[?(@.name=="http2")].port}')`,
       ].join('\n'),
-      expected: `both set; when INGRESS_PORT is empty your gateway names the port otherwise: \`export INGRESS_PORT=${n.httpPort}\``,
+      expected: `both set; when INGRESS_PORT is empty your gateway names the port otherwise: \`export INGRESS_PORT=${q(String(n.httpPort))}\``,
     },
     {
       description: 'Access, node port: when there is no external load balancer. Pick the INGRESS_HOST line of your environment; INGRESS_PORT is the node port of the HTTP listener.',
@@ -235,7 +236,7 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
         'export INGRESS_HOST=$(minikube ip)',
         '# Other environment (on premises)',
         `export INGRESS_HOST=$(kubectl get po -l ${sel} -A -o jsonpath='{.items[0].status.hostIP}')`,
-        `export INGRESS_PORT=$(kubectl get service -l ${sel} -A -o jsonpath='{.items[0].spec.ports[?(@.port==${n.httpPort})].nodePort}')`,
+        `export INGRESS_PORT=$(kubectl get service -l ${sel} -A -o jsonpath=${q(`{.items[0].spec.ports[?(@.port==${n.httpPort})].nodePort}`)})`,
       ].join('\n'),
     },
     {
@@ -262,11 +263,11 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
     {
       description: 'An inference request through the Gateway, with the Host header taken from the InferenceService\'s status.url.',
       command: [
-        `SERVICE_HOSTNAME=$(kubectl get inferenceservice ${n.isvcName} -n ${n.isvcNamespace} -o jsonpath='{.status.url}' | cut -d "/" -f 3)`,
+        `SERVICE_HOSTNAME=$(kubectl get inferenceservice ${q(n.isvcName)} -n ${q(n.isvcNamespace)} -o jsonpath='{.status.url}' | cut -d "/" -f 3)`,
         'curl -v \\',
         '  -H "Host: ${SERVICE_HOSTNAME}" \\',
         '  -H "Content-Type: application/json" \\',
-        `  http://\${INGRESS_HOST}:\${INGRESS_PORT}/v2/models/${n.isvcName}/infer -d @./iris-input-v2.json`,
+        `  http://\${INGRESS_HOST}:\${INGRESS_PORT}/v2/models/${q(n.isvcName)}/infer -d @./iris-input-v2.json`,
       ].join('\n'),
       expected: `HTTP 200 and a body shaped like {"id": "<uuid>", "model_name": "${n.isvcName}", "model_version": "1", "outputs": [{"name": "output-0", "shape": [1], "datatype": "INT64", "data": [0]}]}${n.isvcIsGuideModel ? '' : ' (outputs as your model gives them)'}`,
     },
@@ -277,8 +278,9 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
 function portForwardCommand(n: CheckNames): string {
   if (n.controllerName === ENVOY_CONTROLLER) {
     const ns = ENVOY_GATEWAY_NAMESPACE;
-    return `kubectl port-forward -n ${ns} $(kubectl get pods -n ${ns} -l gateway.envoyproxy.io/owning-gateway-namespace=${n.gatewayNamespace},gateway.envoyproxy.io/owning-gateway-name=${n.gatewayName} -o jsonpath='{.items[0].metadata.name}') 8080:8080`;
+    const owner = `gateway.envoyproxy.io/owning-gateway-namespace=${n.gatewayNamespace},gateway.envoyproxy.io/owning-gateway-name=${n.gatewayName}`;
+    return `kubectl port-forward -n ${q(ns)} $(kubectl get pods -n ${q(ns)} -l ${q(owner)} -o jsonpath='{.items[0].metadata.name}') 8080:8080`;
   }
-  const sel = selector(n);
-  return `kubectl port-forward -n $(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.namespace}') svc/$(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.name}') 8080:${n.httpPort}`;
+  const sel = q(selector(n));
+  return `kubectl port-forward -n $(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.namespace}') svc/$(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.name}') ${q(`8080:${n.httpPort}`)}`;
 }

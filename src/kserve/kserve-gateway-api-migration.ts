@@ -39,6 +39,7 @@ import { checkLabelName, checkServiceName } from '../core/names';
 import { GATEWAY_GROUP } from '../inference/api';
 import { CarriedObjects } from '../inference/carried-objects';
 import { CrdReference, IMigration, MigrationOverview, SyncWaveRule } from '../migration/migration';
+import { shellQuote as q } from '../core/shell';
 import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';
 import { StageSet } from '../migration/stage-set';
 
@@ -622,11 +623,11 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${this.namespace}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
     ];
     if (helm) {
-      notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${helm.release}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);
+      notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${q(helm.release)}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);
     } else {
       notes.push(`KServe's ${CONFIG_MAP_NAME} ConfigMap${this.baseline.length > 1 ? ' and controller Deployment are' : ' is'} carried from stage 01 on, unchanged until 02, so rolling back never prunes ${this.baseline.length > 1 ? 'them' : 'it'}. They also live in the source that installs KServe: take them out of it while the migration's folder manages them (two GitOps objects owning one object fight), and move 03's versions back into it at the end. Delete the migration's Argo CD Application without cascading (\`argocd app delete <app> --cascade=false\`), or KServe's configuration goes with it.`);
     }
-    if (!gw.createGatewayClass) notes.push(`The GatewayClass ${gw.gatewayClassName} is not written: it must exist (\`kubectl get gatewayclass ${gw.gatewayClassName}\`).`);
+    if (!gw.createGatewayClass) notes.push(`The GatewayClass ${gw.gatewayClassName} is not written: it must exist (\`kubectl get gatewayclass ${q(gw.gatewayClassName)}\`).`);
     notes.push(`The Gateway API objects are checked against the Gateway API ${GATEWAY_API_VERSION} CRDs, the version KServe implements; they are valid under newer versions too. Do not use the writer's crds/ folder on clusters with newer Gateway API CRDs: it would apply the ${GATEWAY_API_VERSION} install over them.`);
     return notes;
   }

@@ -11,6 +11,8 @@ import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraf
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { show } from '../core/errors';
 import { listItems } from '../core/manifest-objects';
+import { markdownFence, markdownParagraph } from '../core/markdown';
+import { shellQuote as q } from '../core/shell';
 import { fitFileName } from '../output/names';
 import { ManifestValidator } from '../validation/manifest-validator';
 import { isPlainObject } from '../validation/paths';
@@ -108,7 +110,7 @@ export function scanLlamaStackDocuments(docs: any[]): string[] {
 
 /** `-n <namespace>` for kubectl, or nothing for an object without namespace. */
 function nsFlag(obj: any): string {
-  return obj.metadata.namespace ? ` -n ${obj.metadata.namespace}` : '';
+  return obj.metadata.namespace ? ` -n ${q(obj.metadata.namespace)}` : '';
 }
 
 function nameOf(obj: any): string {
@@ -130,11 +132,11 @@ export function migrationSteps(converted: LlamaStackConvertedObject[], outDir: s
     '     kubectl get llsd -A',
     `3. The v1alpha2 versions are in ${dir}, one file per CR, made with the guide's field mapping.`,
     '4. Apply the new CRs:',
-    ...each((c) => `kubectl apply -f ${dir}/${c.fileName}`),
+    ...each((c) => `kubectl apply -f ${q(`${dir}/${c.fileName}`)}`),
     '5. Verify that each reaches the Ready phase (PHASE column):',
-    ...each((c) => `kubectl get llsd ${nameOf(c.object)}${nsFlag(c.object)}`),
+    ...each((c) => `kubectl get llsd ${q(nameOf(c.object))}${nsFlag(c.object)}`),
     '   or wait for it:',
-    ...each((c) => `kubectl wait llsd/${nameOf(c.object)}${nsFlag(c.object)} --for=jsonpath='{.status.phase}'=Ready --timeout=10m`),
+    ...each((c) => `kubectl wait ${q(`llsd/${nameOf(c.object)}`)}${nsFlag(c.object)} --for=jsonpath='{.status.phase}'=Ready --timeout=10m`),
     '6. Every new CR has the same name as the old one, so the update is in place: there is nothing to delete.',
     '   If you apply one under a different name, delete the old one once the new one is Ready:',
     '     kubectl delete llsd <old-name> -n <namespace>',
@@ -144,4 +146,15 @@ export function migrationSteps(converted: LlamaStackConvertedObject[], outDir: s
     '`kubectl replace -f <file>`.',
     '',
   ].join('\n');
+}
+
+/**
+ * The README written beside the converted objects: the steps (as a block shown literally) and the warnings.
+ */
+export function renderLlamaStackReadme(instructions: string, warnings: string[]): string {
+  const lines = ['# LlamaStackDistribution v1alpha1 to v1alpha2', '', 'Written by `inference-migrate convert llamastack`.', '', ...markdownFence(instructions.trimEnd()), ''];
+  if (warnings.length > 0) {
+    lines.push('## Warnings', '', ...warnings.map((w) => `- ${markdownParagraph(w).join('\n  ')}`), '');
+  }
+  return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import {
   DISABLED_APIS,
   GENERATED_CONFIG_FIELDS,
   KV_STORAGE_TYPES,
+  LLSD_KIND,
   PROVIDER_APIS,
   PROVIDER_FIELDS,
   SPEC_FIELDS,
@@ -17,6 +18,7 @@ import {
 import { checkInteger, checkOneOf, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { isPlainObject } from '../validation/paths';
+import { showField } from '../validation/redact';
 
 const INT32_MAX = 2147483647;
 const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
@@ -61,20 +63,25 @@ function checkKnownFields(w: Where, path: string, obj: Record<string, any>, know
   }
 }
 
+/** A value at `field` for a message: secrets (env values, passwords, keys) are never shown. */
+function shown(field: string, value: unknown): string {
+  return showField(LLSD_KIND, field, value);
+}
+
 function objectAt(w: Where, field: string, value: unknown): Record<string, any> {
-  if (!isPlainObject(value)) throw fail(w, field, `must be an object (got ${show(value)})`);
+  if (!isPlainObject(value)) throw fail(w, field, `must be an object (got ${shown(field, value)})`);
   return value;
 }
 
 function listAt(w: Where, field: string, value: unknown, what: string): any[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw fail(w, field, `must be a non-empty list of ${what}; leave it out instead of giving an empty list (got ${show(value)})`);
+    throw fail(w, field, `must be a non-empty list of ${what}; leave it out instead of giving an empty list (got ${shown(field, value)})`);
   }
   return value;
 }
 
 function checkText(w: Where, field: string, value: unknown): void {
-  if (typeof value !== 'string' || value === '') throw fail(w, field, `must be a non-empty string (got ${show(value)})`);
+  if (typeof value !== 'string' || value === '') throw fail(w, field, `must be a non-empty string (got ${shown(field, value)})`);
 }
 
 function checkTextList(w: Where, field: string, value: unknown, what: string): void {

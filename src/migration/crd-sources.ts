@@ -4,6 +4,8 @@
  * instead. Pure functions.
  */
 
+import { shellQuote } from '../core/shell';
+
 const GIE_REPO = 'https://github.com/kubernetes-sigs/gateway-api-inference-extension';
 
 /** The GKE version from which GKE ships the v1 InferencePool CRD itself. */
@@ -57,40 +59,51 @@ export function compareGkeVersions(a: string, b: string): number {
   return 0;
 }
 
-/** CRD instructions of the first GA stage, as README lines. */
-export function installCrdLines(options: { gieVersion: string; gke: boolean; gkeVersion?: string }): string[] {
-  const lines: string[] = [];
+/** A README step: plain text, and the commands that do it. */
+export interface CrdStep {
+  readonly text: string;
+  readonly commands: string[];
+}
+
+/** `kubectl apply --server-side -f <url>`, the URL quoted for the shell. */
+function applyUrl(url: string): string {
+  return `kubectl apply --server-side -f ${shellQuote(url)}`;
+}
+
+/**
+ * The CRD steps of the first GA stage. Throws when `gkeVersion` is not a GKE version.
+ */
+export function installCrdSteps(options: { gieVersion: string; gke: boolean; gkeVersion?: string }): CrdStep[] {
   if (!options.gke) {
-    lines.push(
-      `Install the GA CRDs of GIE ${options.gieVersion} before this stage syncs. Upstream's guide applies only the InferenceObjective CRD; the v1 InferencePool CRD is needed too:`,
-      '',
-      '```bash',
-      ...gaCrds(options.gieVersion).map((c) => `kubectl apply --server-side -f ${c.url}`),
-      '```',
-    );
-  } else {
-    const full = `kubectl apply --server-side -f ${gieManifestsUrl('v1.0.0')}`;
-    const objectiveOnly = `kubectl apply --server-side -f ${gieCrdUrl('v1.0.0', 'inference.networking.x-k8s.io_inferenceobjectives.yaml')}`;
-    if (options.gkeVersion === undefined) {
-      lines.push(
-        `On GKE the CRDs depend on the cluster version (\`kubectl version\`): before ${GKE_MANAGED_CRD_VERSION}, install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
-        '', '```bash', full, '```', '',
-        `From ${GKE_MANAGED_CRD_VERSION} on, GKE ships the v1 InferencePool CRD: install only the InferenceObjective CRD:`,
-        '', '```bash', objectiveOnly, '```',
-      );
-    } else if (compareGkeVersions(options.gkeVersion, GKE_MANAGED_CRD_VERSION) < 0) {
-      lines.push(
-        `GKE ${options.gkeVersion} is older than ${GKE_MANAGED_CRD_VERSION}: install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
-        '', '```bash', full, '```',
-      );
-    } else {
-      lines.push(
-        `GKE ${options.gkeVersion} ships the v1 InferencePool CRD itself: install only the InferenceObjective CRD:`,
-        '', '```bash', objectiveOnly, '```',
-      );
-    }
+    return [{
+      text: `Install the GA CRDs of GIE ${options.gieVersion} before this stage syncs. Upstream's guide applies only the InferenceObjective CRD; the v1 InferencePool CRD is needed too:`,
+      commands: gaCrds(options.gieVersion).map((c) => applyUrl(c.url)),
+    }];
   }
-  return lines;
+  const full = applyUrl(gieManifestsUrl('v1.0.0'));
+  const objectiveOnly = applyUrl(gieCrdUrl('v1.0.0', 'inference.networking.x-k8s.io_inferenceobjectives.yaml'));
+  if (options.gkeVersion === undefined) {
+    return [
+      {
+        text: `On GKE the CRDs depend on the cluster version (\`kubectl version\`): before ${GKE_MANAGED_CRD_VERSION}, install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
+        commands: [full],
+      },
+      {
+        text: `From ${GKE_MANAGED_CRD_VERSION} on, GKE ships the v1 InferencePool CRD: install only the InferenceObjective CRD instead:`,
+        commands: [objectiveOnly],
+      },
+    ];
+  }
+  if (compareGkeVersions(options.gkeVersion, GKE_MANAGED_CRD_VERSION) < 0) {
+    return [{
+      text: `GKE ${options.gkeVersion} is older than ${GKE_MANAGED_CRD_VERSION}: install the full v1.0.0 manifests (v1 InferencePool and alpha InferenceObjective CRDs):`,
+      commands: [full],
+    }];
+  }
+  return [{
+    text: `GKE ${options.gkeVersion} ships the v1 InferencePool CRD itself: install only the InferenceObjective CRD:`,
+    commands: [objectiveOnly],
+  }];
 }
 
 /** Commands that remove the alpha CRDs once no alpha object is left. */
@@ -101,6 +114,6 @@ export function removeAlphaCrdCommands(alphaCrdVersion: string): string[] {
     '# Either delete the two alpha CRDs by name (the InferenceObjective CRD stays: the GA stack uses it) ...',
     'kubectl delete crd inferencepools.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io',
     `# ... or, as upstream's guide does, the alpha release you installed (${alphaCrdVersion}; never a v1.x manifest, which holds the GA CRDs too):`,
-    `kubectl delete -f ${gieManifestsUrl(alphaCrdVersion)}`,
+    `kubectl delete -f ${shellQuote(gieManifestsUrl(alphaCrdVersion))}`,
   ];
 }

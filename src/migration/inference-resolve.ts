@@ -3,7 +3,7 @@
  * description: names, namespaces, the alpha and GA pools, objectives, routes and versions. Internal.
  */
 import { IConstruct } from 'constructs';
-import { ALPHA_GIE, SIDE_BY_SIDE_GIE, installCrdLines } from './crd-sources';
+import { ALPHA_GIE, SIDE_BY_SIDE_GIE, installCrdSteps } from './crd-sources';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
 import { MigrationRoute } from './migration-route';
 import { ManualStep, ManualStepTiming } from './migration-stage';
@@ -182,7 +182,7 @@ function resolveVersions(where: string, props: InferenceMigrationProps): Pick<Re
   }
   if (props.gkeVersion !== undefined) {
     try {
-      installCrdLines({ gieVersion, gke: true, gkeVersion: props.gkeVersion });
+      installCrdSteps({ gieVersion, gke: true, gkeVersion: props.gkeVersion });
     } catch (err) {
       throw propError(where, 'gkeVersion', (err as Error).message.replace(/^'gkeVersion' /, ''));
     }

@@ -8,11 +8,17 @@ import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
 
 const STAGE_SYMBOL = Symbol.for('cdk8s-inference-migration.MigrationStage');
 
-/** A command in a stage README, with what it should show. */
+/**
+ * A command in a stage README, with what it should show. Texts are plain text: the README shows them literally
+ * (Markdown characters escaped; text between backticks shown as code), so no text can add a heading or a block.
+ */
 export interface StageCommand {
   /** What the command checks or does, one sentence. */
   readonly description: string;
-  /** The shell command, with real names filled in. */
+  /**
+   * The shell command, with real names filled in: quote every value for the shell (POSIX single quotes) unless it
+   * is a valid Kubernetes name. Shown whole in a code block that no line of it can close.
+   */
   readonly command: string;
   /**
    * What a good result looks like.
@@ -33,7 +39,10 @@ export enum ManualStepTiming {
 
 /** A step the user does by hand in a stage (not expressible as desired state). */
 export interface ManualStep {
-  /** What to do and why, one or two sentences. */
+  /**
+   * What to do and why, one or two sentences, as plain text: the README shows it literally (Markdown characters
+   * escaped, text between backticks shown as code); lines after the first that start with `- ` become a list.
+   */
   readonly text: string;
   /**
    * When to do it.
@@ -41,7 +50,7 @@ export interface ManualStep {
    */
   readonly timing?: ManualStepTiming;
   /**
-   * Commands that do it.
+   * Commands that do it, one shell line each, values quoted for the shell; shown in one code block.
    * @default - none
    */
   readonly commands?: string[];

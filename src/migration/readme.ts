@@ -1,8 +1,15 @@
 /**
  * README and plan rendering for the GitOps layout: pure functions from plain data to text.
+ *
+ * Every text that comes in (names read from manifests, warnings, a library user's steps) is rendered so it shows
+ * literally and can never add Markdown structure: prose through markdownText (line breaks kept as hard breaks),
+ * names through markdownCode, commands in fences that no line of them can close. Values inside commands are
+ * shell-quoted where the commands are built (shellQuote).
  */
 import { ManifestDiff, describe } from './manifests';
 import type { ManualStep, StageCommand } from './migration-stage';
+import { markdownCode, markdownFence, markdownParagraph as prose, markdownText, textLines } from '../core/markdown';
+import { shellQuote } from '../core/shell';
 
 /** What a stage README says. */
 export interface StageReadmeInput {
@@ -25,31 +32,72 @@ export interface StageReadmeInput {
   readonly warnings: string[];
 }
 
-function commandBlock(command: string): string[] {
-  return ['```bash', ...command.split('\n'), '```'];
+/**
+ * A list item: `marker` before the first line of `text`, the other lines indented under it. Lines of the text that
+ * start with `- ` (after the first) become a nested list, as the planner lists the files a step names; every
+ * other line is escaped text (markdownParagraph).
+ */
+function item(marker: string, text: string, indent = ' '.repeat(marker.length)): string[] {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const flush = () => {
+    out.push(...prose(paragraph.join('\n')));
+    paragraph = [];
+  };
+  for (const line of textLines(text)) {
+    const bullet = /^\s*- (.*)$/.exec(line);
+    if (bullet && (out.length > 0 || paragraph.some((l) => l.trim() !== ''))) {
+      flush();
+      out.push(`- ${markdownText(bullet[1])}`);
+    } else {
+      paragraph.push(line);
+    }
+  }
+  flush();
+  if (out.length === 0) return [marker.trimEnd()];
+  return out.map((l, i) => (i === 0 ? `${marker}${l}` : `${indent}${l}`));
+}
+
+function warningLines(warnings: string[]): string[] {
+  if (warnings.length === 0) return [];
+  return ['> **Warnings**', '>', ...warnings.flatMap((w) => item('> - ', w, '>   ')), ''];
+}
+
+function commandBlock(command: string, indent = ''): string[] {
+  return markdownFence(command, 'bash').map((l) => (l === '' ? l : `${indent}${l}`));
 }
 
 function stepLines(steps: ManualStep[]): string[] {
   const out: string[] = [];
   steps.forEach((s, i) => {
-    out.push(`${i + 1}. ${indentAfterFirst(s.text, '   ')}`);
+    const marker = `${i + 1}. `;
+    out.push(...item(marker, s.text));
     if (s.commands && s.commands.length > 0) {
-      out.push('', ...commandBlock(s.commands.join('\n')).map((l) => `   ${l}`));
+      out.push('', ...commandBlock(s.commands.join('\n'), ' '.repeat(marker.length)));
     }
     out.push('');
   });
   return out;
 }
 
-function indentAfterFirst(text: string, indent: string): string {
-  return text.split('\n').map((l, i) => (i === 0 || l === '' ? l : `${indent}${l}`)).join('\n');
+function commandLines(commands: StageCommand[]): string[] {
+  const out: string[] = [];
+  commands.forEach((v, i) => {
+    const marker = `${i + 1}. `;
+    const indent = ' '.repeat(marker.length);
+    out.push(...item(marker, v.description), '', ...commandBlock(v.command, indent));
+    if (v.expected) out.push('', ...item(`${indent}Expected: `, v.expected, indent));
+    out.push('');
+  });
+  return out;
 }
 
 function changeTable(diff: ManifestDiff): string[] {
+  const row = (change: string, o: any) => `| ${change} | ${markdownCode(describe(o), true)} |`;
   const rows = [
-    ...diff.created.map((o) => `| created | \`${describe(o)}\` |`),
-    ...diff.changed.map((o) => `| changed | \`${describe(o)}\` |`),
-    ...diff.deleted.map((o) => `| deleted | \`${describe(o)}\` |`),
+    ...diff.created.map((o) => row('created', o)),
+    ...diff.changed.map((o) => row('changed', o)),
+    ...diff.deleted.map((o) => row('deleted', o)),
   ];
   if (rows.length === 0) return ['Nothing changes.'];
   return ['| change | object |', '|---|---|', ...rows];
@@ -58,20 +106,16 @@ function changeTable(diff: ManifestDiff): string[] {
 /** The README of one stage folder. */
 export function renderStageReadme(s: StageReadmeInput): string {
   const lines: string[] = [
-    `# ${s.folder}: stage ${s.ordinal} of ${s.total}`,
+    `# ${markdownText(s.folder)}: stage ${s.ordinal} of ${s.total}`,
     '',
-    `Migration **${s.migrationName}**: ${s.migrationTitle}.`,
+    `Migration **${markdownText(s.migrationName)}**: ${markdownText(s.migrationTitle)}.`,
     '',
-    s.purpose,
+    ...prose(s.purpose),
     '',
+    ...warningLines(s.warnings),
   ];
-  if (s.warnings.length > 0) {
-    lines.push('> **Warnings**', '>');
-    for (const w of s.warnings) lines.push(`> - ${w}`);
-    lines.push('');
-  }
 
-  lines.push(`## What changes since ${s.previousFolder ?? 'today'}`, '');
+  lines.push(`## What changes since ${s.previousFolder === undefined ? 'today' : markdownText(s.previousFolder)}`, '');
   if (!s.previousFolder && !s.baselineKnown) {
     lines.push('The objects this migration replaces are not in Git (installed by Helm), so every object below is listed as created; where an object of that name exists already, this stage takes it over.', '');
   }
@@ -84,7 +128,7 @@ export function renderStageReadme(s: StageReadmeInput): string {
   }
 
   lines.push('## Files', '', `\`kustomization.yaml\` lists exactly these files (${s.files.length}):`, '', '| file | object |', '|---|---|');
-  for (const f of s.files) lines.push(`| \`${f.file}\` | \`${describe(f.obj)}\` |`);
+  for (const f of s.files) lines.push(`| ${markdownCode(f.file, true)} | ${markdownCode(describe(f.obj), true)} |`);
   lines.push('');
 
   if (s.beforeSync.length > 0) {
@@ -94,31 +138,26 @@ export function renderStageReadme(s: StageReadmeInput): string {
   lines.push(
     '## Sync',
     '',
-    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at \`${s.folder}\`. By hand, from the migration folder:`,
+    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at ${markdownCode(s.folder)}. By hand, from the migration folder:`,
     '',
-    ...commandBlock(`kubectl apply --server-side -k ${s.folder}`),
+    ...commandBlock(`kubectl apply --server-side -k ${shellQuote(s.folder)}`),
     '',
   );
   if (s.afterSync.length > 0) {
     lines.push('## Right after you sync', '', ...stepLines(s.afterSync));
   }
-  lines.push('## Verify', '');
-  s.verifications.forEach((v, i) => {
-    lines.push(`${i + 1}. ${v.description}`, '', ...commandBlock(v.command).map((l) => `   ${l}`));
-    if (v.expected) lines.push('', `   Expected: ${v.expected}`);
-    lines.push('');
-  });
+  lines.push('## Verify', '', ...commandLines(s.verifications));
 
   lines.push('## Roll back', '');
   if (s.previousFolder) {
-    lines.push(`Re-apply the previous folder, \`${s.previousFolder}\`: revert the promotion commit (or point the path back). Each folder is a complete desired state, so the GitOps tool restores exactly that stage.`, '');
+    lines.push(`Re-apply the previous folder, ${markdownCode(s.previousFolder)}: revert the promotion commit (or point the path back). Each folder is a complete desired state, so the GitOps tool restores exactly that stage.`, '');
   } else {
     lines.push('Revert the promotion commit: the objects this stage created are pruned, and whatever it did not create was never changed.', '');
   }
   if (s.afterVerify.length > 0) {
     lines.push('## After you verify', '', ...stepLines(s.afterVerify));
   }
-  if (s.nextFolder) lines.push(`Next: \`${s.nextFolder}\`.`, '');
+  if (s.nextFolder) lines.push(`Next: ${markdownCode(s.nextFolder)}.`, '');
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
@@ -139,28 +178,23 @@ export interface MigrationReadmeInput {
 
 /** The README of a migration's top folder. */
 export function renderMigrationReadme(m: MigrationReadmeInput): string {
-  const lines: string[] = [`# ${m.title}`, '', m.summary, ''];
-  if (m.warnings.length > 0) {
-    lines.push('> **Warnings**', '>');
-    for (const w of m.warnings) lines.push(`> - ${w}`);
-    lines.push('');
-  }
-  lines.push('## Preflight', '');
-  m.preflight.forEach((p, i) => {
-    lines.push(`${i + 1}. ${p.description}`, '', ...commandBlock(p.command).map((l) => `   ${l}`));
-    if (p.expected) lines.push('', `   Expected: ${p.expected}`);
-    lines.push('');
-  });
+  const lines: string[] = [`# ${markdownText(m.title)}`, '', ...prose(m.summary), '', ...warningLines(m.warnings)];
+  lines.push('## Preflight', '', ...commandLines(m.preflight));
   lines.push('## Stages', '', 'Apply them in order; verify each (its README says how) before promoting the next.', '', '| stage | what it does | objects |', '|---|---|---|');
-  for (const s of m.stages) lines.push(`| [\`${s.folder}\`](${s.folder}/README.md) | ${s.purpose} | ${s.objects} |`);
+  for (const s of m.stages) {
+    lines.push(`| [${markdownCode(s.folder, true)}](${encodeURIComponent(s.folder)}/README.md) | ${markdownText(s.purpose, true)} | ${s.objects} |`);
+  }
+  const examples = markdownCode(`${m.examplesFolder}/argocd-application.yaml`);
+  const fluxExample = markdownCode(`${m.examplesFolder}/flux-kustomization.yaml`);
+  const examplesLink = encodeURIComponent(m.examplesFolder);
   lines.push(
     '',
     '## How to promote',
     '',
     'Each folder holds the complete desired state of its stage, with a `kustomization.yaml` that lists exactly its files. Point one GitOps object at one stage folder at a time, with pruning on, and move it to the next folder in one reviewed Git change per stage:',
     '',
-    `- Argo CD: change the Application's \`spec.source.path\` (example: [\`${m.examplesFolder}/argocd-application.yaml\`](${m.examplesFolder}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: ${m.syncWaves ?? 'pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)'}.`,
-    `- Flux: change the Kustomization's \`spec.path\` (example: [\`${m.examplesFolder}/flux-kustomization.yaml\`](${m.examplesFolder}/flux-kustomization.yaml)).`,
+    `- Argo CD: change the Application's \`spec.source.path\` (example: [${examples}](${examplesLink}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: ${markdownText(m.syncWaves ?? 'pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)')}.`,
+    `- Flux: change the Kustomization's \`spec.path\` (example: [${fluxExample}](${examplesLink}/flux-kustomization.yaml)).`,
     '',
     'Rolling back is promoting the previous folder again.',
     '',
@@ -169,13 +203,13 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
     'CRDs are not in the stage folders: they are cluster-scoped, and a GitOps tool that prunes a CRD deletes every object of its kind. The first stage README says which to install; the URLs are:',
     '',
   );
-  for (const c of m.crds) lines.push(`- ${c.description}: ${c.url}`);
+  for (const c of m.crds) lines.push(`- ${markdownText(c.description)}: ${markdownText(c.url)}`);
   if (m.crdsFolder) {
     lines.push('', 'The `crds/` folder references these URLs in a kustomization with `Prune=false` and sync wave -1, for a separate Argo CD Application or Flux Kustomization that never prunes.');
   }
   lines.push('');
   if (m.notes.length > 0) {
-    lines.push('## Notes', '', ...m.notes.map((n) => `- ${n}`), '');
+    lines.push('## Notes', '', ...m.notes.flatMap((n) => item('- ', n)), '');
   }
   lines.push('## For machines', '', '`plan.json` lists every stage, its files and objects, the changes from the stage before, and the manual steps.', '');
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;

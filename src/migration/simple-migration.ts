@@ -10,6 +10,7 @@ import { planSimple } from './plan';
 import { StageSet } from './stage-set';
 import { CarriedManifest } from '../core/carried-manifest';
 import { givenProps } from '../core/errors';
+import { shellOperands, shellQuote as q } from '../core/shell';
 
 /** Props of a `SimpleMigration`. */
 export interface SimpleMigrationProps extends InferenceMigrationProps {}
@@ -71,21 +72,21 @@ export class SimpleMigration extends Construct implements IMigration {
     removeStage.addWarning('Inference requests fail from this stage until 02-install-ga is synced and verified.');
     for (const w of m.warnings) removeStage.addWarning(w);
     if (m.alpha.external) {
-      removeStage.addManualStep({ text: 'The alpha stack was installed by Helm: uninstall it.', timing: ManualStepTiming.BEFORE_SYNC, commands: [`helm uninstall ${m.alpha.helmRelease} -n ${m.alpha.poolNamespace}`] });
+      removeStage.addManualStep({ text: 'The alpha stack was installed by Helm: uninstall it.', timing: ManualStepTiming.BEFORE_SYNC, commands: [`helm uninstall ${q(m.alpha.helmRelease ?? m.alpha.poolName)} -n ${q(m.alpha.poolNamespace)}`] });
     }
     for (const route of m.routes.filter((r) => !r.manifest)) {
       removeStage.addManualStep({
         timing: ManualStepTiming.BEFORE_SYNC,
         text: `If the HTTPRoute ${route.namespace}/${route.name} exists and is not managed from this folder, remove its backendRef to the alpha pool ${m.alpha.poolName}, or delete the route.`,
-        commands: [`kubectl delete httproute ${route.name} -n ${route.namespace}`],
+        commands: [`kubectl delete httproute ${q(route.name)} -n ${q(route.namespace)}`],
       });
     }
     removeStage.addManualStep({
       timing: ManualStepTiming.BEFORE_SYNC,
       text: `Delete any InferenceModel or InferenceObjective that still points at the alpha pool ${m.alpha.poolName}${m.alpha.inferenceModelNames.length > 0 ? ` (known: ${m.alpha.inferenceModelNames.join(', ')})` : ''}.`,
       commands: [
-        `kubectl get inferencemodels.inference.networking.x-k8s.io -n ${m.namespace}`,
-        ...(m.alpha.inferenceModelNames.length > 0 ? [`kubectl delete inferencemodels.inference.networking.x-k8s.io -n ${m.namespace} ${m.alpha.inferenceModelNames.join(' ')}`] : []),
+        `kubectl get inferencemodels.inference.networking.x-k8s.io -n ${q(m.namespace)}`,
+        ...(m.alpha.inferenceModelNames.length > 0 ? [`kubectl delete inferencemodels.inference.networking.x-k8s.io -n ${q(m.namespace)} ${shellOperands(m.alpha.inferenceModelNames)}`] : []),
       ],
     });
     removeStage.addManualStep({

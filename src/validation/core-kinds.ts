@@ -4,6 +4,7 @@ import { loadModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { ajvErrorsToProblems } from './openapi';
 import { pointerToPath } from './paths';
+import { findUnreadFields } from './strict-fields';
 
 /** Third-party kinds this library emits, by apiVersion/kind, and the kubernetes-models module that knows them. */
 const THIRD_PARTY_MODELS: Record<string, string> = {
@@ -20,6 +21,8 @@ const KIND = /^[A-Z][A-Za-z0-9]*$/;
 interface ModelClass {
   readonly apiVersion: string;
   readonly kind: string;
+  /** The model's validate() runs on `this`, so it can be called on any object. */
+  readonly prototype: { validate(): void };
   new (data: unknown): { validate(): void };
 }
 
@@ -59,15 +62,54 @@ export function isKnownCoreKind(apiVersion: string, kind: string): boolean {
   return loadModel(apiVersion, kind) !== null;
 }
 
-/** Validates a built-in (or GKE/Istio) object; returns its problems. The kind must be known (isKnownCoreKind). */
-export function validateCoreObject(obj: Record<string, any>): FieldProblem[] {
+/** What the validator of a built-in (or GKE/Istio) kind found. */
+export interface CoreObjectReport {
+  /** Schema problems. */
+  readonly problems: FieldProblem[];
+  /** Fields the kind's schema does not declare (strict field validation), `status` aside. */
+  readonly unknownFields: string[];
+}
+
+/**
+ * Validates a built-in (or GKE/Istio) object. The kind must be known (isKnownCoreKind). The model's validator runs
+ * on a copy that records which fields it reads, so fields the schema does not declare are found too.
+ */
+export function validateCoreObject(obj: Record<string, any>): CoreObjectReport {
   const Model = loadModel(obj.apiVersion, obj.kind)!;
-  try {
-    new Model(obj).validate();
-    return [];
-  } catch (err) {
-    const errors = (err as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) return ajvErrorsToProblems(errors, obj, (pointer) => pointerToPath(obj, pointer));
-    return [{ field: '', message: (err as Error).message }];
+  const { status: _status, ...desired } = obj;
+  const { result: problems, unread } = findUnreadFields(desired, Model.prototype, (copy) => {
+    try {
+      Model.prototype.validate.call(copy);
+      return [];
+    } catch (err) {
+      const errors = (err as { errors?: unknown }).errors;
+      if (Array.isArray(errors)) return ajvErrorsToProblems(errors, obj, (pointer) => pointerToPath(obj, pointer));
+      return [{ field: '', message: (err as Error).message }];
+    }
+  });
+  return { problems, unknownFields: unread.filter((field) => !unreadByDesign(obj, field)) };
+}
+
+/**
+ * Fields the generated validators never read although the schema declares them: the model generator drops
+ * properties named `description` and the `x-kubernetes-*` extensions of a CRD's schema.
+ */
+function unreadByDesign(obj: Record<string, any>, field: string): boolean {
+  const group = String(obj.apiVersion).split('/')[0];
+  if (group === 'scheduling.k8s.io' && obj.kind === 'PriorityClass') return field === 'description';
+  if (group === 'apiextensions.k8s.io' && obj.kind === 'CustomResourceDefinition') {
+    return /^spec\.(versions\[\d+\]\.)?(schema|validation)\.openAPIV3Schema(\.|\[)/.test(field)
+      || /(^|\.)additionalPrinterColumns\[\d+\]\.description$/.test(field);
   }
+  return false;
+}
+
+/**
+ * The fields of an ObjectMeta (the metadata of a custom resource, or of a resource embedded in one) that
+ * ObjectMeta does not declare, as paths below `metadata`, e.g. `metadata.lables`.
+ */
+export function unknownMetadataFields(metadata: unknown): string[] {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return [];
+  // Any built-in kind's validator checks its metadata as an ObjectMeta; a ConfigMap has nothing else to check.
+  return validateCoreObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata }).unknownFields.filter((f) => /^metadata[.[]/.test(f));
 }

@@ -1,11 +1,12 @@
 import * as path from 'path';
 import type { ValidateFunction } from 'ajv';
 import { evaluateRules } from './cel';
-import { isKnownCoreKind, validateCoreObject } from './core-kinds';
+import { isKnownCoreKind, unknownMetadataFields, validateCoreObject } from './core-kinds';
 import { CrdHeader, CrdIndex, crdVersions, packageRoot } from './crd-store';
 import { checkObjectMeta, FieldProblem, isClusterScopedCoreKind, Scope, splitApiVersion } from './metadata';
 import { ajvErrorsToProblems, compileRootValidator } from './openapi';
 import { cloneJson, isPlainObject, objectLabel } from './paths';
+import { scrubSecrets, secretValues, showField } from './redact';
 import { compileRootSchema, normalize, schemaPointerToPath, SchemaNode } from './structural';
 import { AppliedDefault, DEFAULT_CRD_BUNDLES, ManifestValidatorOptions, ValidationProblem, ValidationReport } from './types';
 
@@ -39,12 +40,29 @@ class ReportBuilder {
   public readonly defaultsApplied: AppliedDefault[] = [];
   public celRulesEvaluated = 0;
   public celRulesSkipped = 0;
+  private current: unknown;
+  private secrets: ReadonlySet<string> | undefined;
+
+  /** The object the next problems belong to. */
+  public startObject(obj: unknown): void {
+    this.current = obj;
+    this.secrets = undefined;
+  }
 
   public add(object: string, source: string, problems: readonly FieldProblem[], rule?: string): void {
     for (const p of problems) {
-      const problem: ValidationProblem = { object, field: p.field, message: p.message, source };
+      const problem: ValidationProblem = { object, field: p.field, message: this.scrub(p.message), source };
       this.problems.push(rule === undefined ? problem : { ...problem, rule });
     }
+  }
+
+  /**
+   * Every message shows values through showField, which redacts secret fields; this removes whatever secret of the
+   * object still got into a message another way (a CEL messageExpression, an error of a validator).
+   */
+  private scrub(message: string): string {
+    this.secrets ??= secretValues((this.current as { kind?: unknown } | undefined)?.kind, '', this.current);
+    return this.secrets.size === 0 ? message : scrubSecrets(message, this.secrets);
   }
 }
 
@@ -129,6 +147,7 @@ export class ManifestValidator {
   }
 
   private validateObject(obj: unknown, index: number, report: ReportBuilder): void {
+    report.startObject(obj);
     if (!isPlainObject(obj)) {
       report.add(`object #${index}`, 'metadata', [{ field: '', message: 'must be a JSON object with apiVersion, kind and metadata' }]);
       return;
@@ -142,9 +161,12 @@ export class ManifestValidator {
       case 'crd':
         this.validateCustomResource(obj, label, resolution.compiled, report);
         break;
-      case 'core':
-        report.add(label, 'core', validateCoreObject(obj));
+      case 'core': {
+        const core = validateCoreObject(obj);
+        report.add(label, 'core', core.problems);
+        report.add(label, 'unknown-field', core.unknownFields.map(unknownField));
         break;
+      }
       case 'unknown':
         report.add(label, 'unknown-kind', [{ field: '', message: resolution.message }]);
         break;
@@ -155,10 +177,15 @@ export class ManifestValidator {
     // One deep copy per object: pruning and defaulting change it, as the API server changes what it stores.
     const { status: _ignored, ...rest } = obj;
     const work = cloneJson(rest);
+    report.add(label, 'unknown-field', unknownMetadataFields(obj.metadata).map(unknownField));
     normalize(work, compiled.root, '', {
-      unknownField: (field) => report.add(label, 'unknown-field', [{ field, message: 'unknown field: the crd schema does not declare it, so the api server would drop it' }]),
+      unknownField: (field) => report.add(label, 'unknown-field', [unknownField(field)]),
       defaulted: (field, value) => report.defaultsApplied.push({ object: label, field, value: JSON.stringify(value) }),
       listProblem: (problem) => report.add(label, 'schema', [problem]),
+      show: (field, value) => showField(obj.kind, field, value),
+      embeddedMetadata: (field, value) => {
+        report.add(label, 'unknown-field', unknownMetadataFields(value).map((f) => unknownField(`${field}${f.slice('metadata'.length)}`)));
+      },
     });
     if (!compiled.validate(work)) {
       report.add(label, 'schema', ajvErrorsToProblems(compiled.validate.errors ?? [], work, (p) => schemaPointerToPath(p, compiled.root)));
@@ -200,6 +227,16 @@ export class ManifestValidator {
       message: `no schema is known for ${apiVersion} ${kind}: it is neither a built-in kind nor defined by the crd bundles ${this.bundles.join(', ')}`,
     };
   }
+}
+
+/**
+ * A field the schema does not declare, reported as the API server's strict field validation does (kubectl's
+ * default); without it the server would drop the field silently. Same text as the server's strict decoder:
+ * `unknown field "spec.template.spec.containers[0].resource"` (kubernetes-sigs/json,
+ * internal/golang/encoding/json/kubernetes_patch.go: strictError.Error quotes the path).
+ */
+function unknownField(field: string): FieldProblem {
+  return { field, message: `unknown field ${JSON.stringify(field)}` };
 }
 
 function scopeOf(resolution: Resolution | undefined): Scope {

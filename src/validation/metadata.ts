@@ -1,6 +1,7 @@
 // Checks of apiVersion/kind/metadata that the API server applies to every object, whatever its kind
 // (k8s.io/apimachinery ObjectMeta validation: names, namespace, label and annotation keys and values).
 import { isPlainObject, joinMapKey, joinProperty, showValue } from './paths';
+import { showField } from './redact';
 import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, QUALIFIED_NAME } from '../core/name-patterns';
 
 /** A problem found by a check, before it is tied to an object label. */
@@ -95,31 +96,38 @@ export function checkQualifiedName(key: string): string | undefined {
   return undefined;
 }
 
-/** Problems with a label value: empty, or at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric. */
-export function checkLabelValue(value: unknown): string | undefined {
-  if (typeof value !== 'string') return `must be a string (got ${showValue(value)})`;
+/**
+ * Problems with a label value: empty, or at most 63 alphanumerics, '-', '_' or '.', starting and ending with an
+ * alphanumeric. `show` renders the value in the message.
+ */
+export function checkLabelValue(value: unknown, show: (value: unknown) => string = showValue): string | undefined {
+  if (typeof value !== 'string') return `must be a string (got ${show(value)})`;
   if (value.length > 63) return `must be no more than 63 characters (got ${value.length})`;
   if (!LABEL_VALUE.test(value)) {
-    return `must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric (got ${showValue(value)})`;
+    return `must be empty or consist of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric (got ${show(value)})`;
   }
   return undefined;
 }
 
-function checkStringMap(map: unknown, path: string, checkValue: (v: unknown) => string | undefined): FieldProblem[] {
+type ValueCheck = (value: unknown, show: (value: unknown) => string) => string | undefined;
+
+/** Checks labels or annotations; values show in messages only where they cannot be secrets. */
+function checkStringMap(kind: unknown, map: unknown, path: string, checkValue: ValueCheck): FieldProblem[] {
   if (map === undefined || map === null) return [];
-  if (!isPlainObject(map)) return [{ field: path, message: `must be a map of strings (got ${showValue(map)})` }];
+  if (!isPlainObject(map)) return [{ field: path, message: `must be a map of strings (got ${showField(kind, path, map)})` }];
   const problems: FieldProblem[] = [];
   for (const [key, value] of Object.entries(map)) {
+    const field = joinMapKey(path, key);
     const keyProblem = checkQualifiedName(key);
-    if (keyProblem) problems.push({ field: joinMapKey(path, key), message: `key ${keyProblem}` });
-    const valueProblem = checkValue(value);
-    if (valueProblem) problems.push({ field: joinMapKey(path, key), message: `value ${valueProblem}` });
+    if (keyProblem) problems.push({ field, message: `key ${keyProblem}` });
+    const valueProblem = checkValue(value, (v) => showField(kind, field, v));
+    if (valueProblem) problems.push({ field, message: `value ${valueProblem}` });
   }
   return problems;
 }
 
-function checkAnnotationValue(value: unknown): string | undefined {
-  return typeof value === 'string' ? undefined : `must be a string (got ${showValue(value)})`;
+function checkAnnotationValue(value: unknown, show: (value: unknown) => string): string | undefined {
+  return typeof value === 'string' ? undefined : `must be a string (got ${show(value)})`;
 }
 
 /** Where a kind lives: 'Cluster', 'Namespaced', or undefined when not known. */
@@ -135,7 +143,7 @@ export function checkObjectMeta(obj: Record<string, any>, scope: Scope): FieldPr
   if (typeof obj.kind !== 'string' || obj.kind === '') problems.push({ field: 'kind', message: 'required field is missing' });
   const meta = obj.metadata;
   if (!isPlainObject(meta)) {
-    problems.push({ field: 'metadata', message: meta === undefined ? 'required field is missing' : `must be an object (got ${showValue(meta)})` });
+    problems.push({ field: 'metadata', message: meta === undefined ? 'required field is missing' : `must be an object (got ${showField(obj.kind, 'metadata', meta)})` });
     return problems;
   }
   const { group } = splitApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
@@ -146,8 +154,8 @@ export function checkObjectMeta(obj: Record<string, any>, scope: Scope): FieldPr
     if (nameProblem) problems.push({ field: 'metadata.name', message: nameProblem });
   }
   problems.push(...checkNamespace(meta.namespace, scope, String(obj.kind)));
-  problems.push(...checkStringMap(meta.labels, 'metadata.labels', checkLabelValue));
-  problems.push(...checkStringMap(meta.annotations, 'metadata.annotations', checkAnnotationValue));
+  problems.push(...checkStringMap(obj.kind, meta.labels, 'metadata.labels', checkLabelValue));
+  problems.push(...checkStringMap(obj.kind, meta.annotations, 'metadata.annotations', checkAnnotationValue));
   if (isPlainObject(meta.annotations)) {
     const size = Object.entries(meta.annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
     if (size > MAX_ANNOTATIONS_BYTES) {

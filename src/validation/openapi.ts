@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ajvModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { joinProperty, jsonType, showValue, valueAtPointer } from './paths';
+import { showField } from './redact';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const INT64 = { min: -(2 ** 63), max: 2 ** 63 - 1 };
@@ -191,10 +192,13 @@ function countOf(value: unknown): number {
   return 0;
 }
 
-/** A readable message for one ajv error; `value` is the offending value. */
-export function describeAjvError(err: ErrorObject, value: unknown): string {
+/**
+ * A readable message for one ajv error; `value` is the offending value, `show` renders it (ajvErrorsToProblems
+ * passes one that redacts secrets).
+ */
+export function describeAjvError(err: ErrorObject, value: unknown, show: (value: unknown) => string = showValue): string {
   const p: any = err.params;
-  const got = showValue(value);
+  const got = show(value);
   switch (err.keyword) {
     case 'type': {
       const wanted = Array.isArray(p.type) ? p.type.join(' or ') : String(p.type).replace(/,/g, ' or ');
@@ -259,17 +263,18 @@ function dropBranchErrors(errors: ErrorObject[]): ErrorObject[] {
 }
 
 /**
- * Turns ajv errors into field problems. `pathOf` names the field of a JSON pointer; `data` is the validated value
- * (used when an error carries no data of its own).
+ * Turns ajv errors into field problems. `pathOf` names the field of a JSON pointer; `data` is the validated object
+ * (used when an error carries no data of its own, and for its kind: values of secret fields are never shown).
  */
 export function ajvErrorsToProblems(errors: ErrorObject[], data: unknown, pathOf: (pointer: string) => string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const seen = new Set<string>();
+  const kind = (data as { kind?: unknown } | null)?.kind;
   for (const err of dropBranchErrors(errors)) {
     const value = err.data !== undefined ? err.data : valueAtPointer(data, err.instancePath);
-    let field = pathOf(err.instancePath);
-    if (err.keyword === 'required') field = joinProperty(field, String((err.params as any).missingProperty));
-    const message = describeAjvError(err, value);
+    const at = pathOf(err.instancePath);
+    const field = err.keyword === 'required' ? joinProperty(at, String((err.params as any).missingProperty)) : at;
+    const message = describeAjvError(err, value, (v) => showField(kind, at, v));
     const key = `${field}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,7 +1,7 @@
 // The structural schema of a CRD version, compiled once into a tree that the per-object passes walk quickly:
 // pruning of unknown fields, defaulting and list-type checks here, CEL in cel.ts, path naming for ajv errors.
 import { FieldProblem } from './metadata';
-import { cloneJson, isPlainObject, joinIndex, joinMapKey, joinProperty, showValue } from './paths';
+import { cloneJson, isPlainObject, joinIndex, joinMapKey, joinProperty } from './paths';
 
 /** One `x-kubernetes-validations` entry. */
 export interface CelRuleSpec {
@@ -111,6 +111,10 @@ export interface NormalizeSink {
   unknownField(field: string): void;
   defaulted(field: string, value: unknown): void;
   listProblem(problem: FieldProblem): void;
+  /** Renders the value at `field` for a message (the validator redacts secrets). */
+  show(field: string, value: unknown): string;
+  /** The metadata of an embedded resource, at `field`: checked as an ObjectMeta, as the API server does. */
+  embeddedMetadata(field: string, value: unknown): void;
 }
 
 /**
@@ -138,7 +142,8 @@ export function normalize(value: unknown, node: SchemaNode, path: string, sink: 
   }
   for (const key of Object.keys(value)) {
     const declared = node.properties?.get(key);
-    if (declared) normalize(value[key], declared, joinProperty(path, key), sink);
+    if (node.embedded && key === 'metadata') sink.embeddedMetadata(joinProperty(path, key), value[key]);
+    else if (declared) normalize(value[key], declared, joinProperty(path, key), sink);
     else if (node.additionalProperties) normalize(value[key], node.additionalProperties, joinMapKey(path, key), sink);
   }
 }
@@ -156,7 +161,8 @@ function checkListType(list: unknown[], node: SchemaNode, path: string, sink: No
     const seen = new Set<string>();
     list.forEach((item, i) => {
       const key = JSON.stringify(item);
-      if (seen.has(key)) sink.listProblem({ field: joinIndex(path, i), message: `duplicate value ${showValue(item)}: items of this list must be unique` });
+      const field = joinIndex(path, i);
+      if (seen.has(key)) sink.listProblem({ field, message: `duplicate value ${sink.show(field, item)}: items of this list must be unique` });
       seen.add(key);
     });
   } else if (node.listType === 'map' && node.listMapKeys && node.listMapKeys.length > 0) {
@@ -166,8 +172,9 @@ function checkListType(list: unknown[], node: SchemaNode, path: string, sink: No
       if (!isPlainObject(item)) return;
       const id = JSON.stringify(keys.map((k) => item[k] ?? null));
       if (seen.has(id)) {
-        const shown = keys.map((k) => `${k}=${showValue(item[k])}`).join(', ');
-        sink.listProblem({ field: joinIndex(path, i), message: `duplicate entry with ${shown}: entries must be unique by ${keys.join(', ')}` });
+        const field = joinIndex(path, i);
+        const shown = keys.map((k) => `${k}=${sink.show(joinProperty(field, k), item[k])}`).join(', ');
+        sink.listProblem({ field, message: `duplicate entry with ${shown}: entries must be unique by ${keys.join(', ')}` });
       }
       seen.add(id);
     });

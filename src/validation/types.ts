@@ -16,15 +16,16 @@ export interface ValidationProblem {
   readonly field: string;
 
   /**
-   * What is wrong and what is allowed, e.g. "must be <= 1000000 (got 2000000)".
+   * What is wrong and what is allowed, e.g. "must be <= 1000000 (got 2000000)". The value of a secret field (a
+   * Secret's data, an env var, a field named password, token, key, secret or credential) is shown as `<redacted>`.
    */
   readonly message: string;
 
   /**
    * Which check found the problem: 'schema' (OpenAPI schema of a CRD), 'cel' (an x-kubernetes-validations rule),
    * 'metadata' (names, namespace, labels, annotations), 'unknown-kind' (no schema known for the apiVersion/kind),
-   * 'core' (kubernetes-models validators for built-in, GKE and Istio kinds) or 'unknown-field' (a field the CRD
-   * does not declare, which the API server would prune silently).
+   * 'core' (kubernetes-models validators for built-in, GKE and Istio kinds) or 'unknown-field' (a field the schema
+   * does not declare: the API server's strict field validation, kubectl's default, rejects it).
    */
   readonly source: string;
 

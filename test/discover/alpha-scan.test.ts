@@ -106,4 +106,12 @@ describe('formatScan', () => {
       '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x) |',
     ]);
   });
+
+  test('given a name and a file built to break the table, then each finding stays one row of four cells', () => {
+    const yaml = 'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: "a|b\\n# Pwned\\n| x | y |"\n  namespace: llm\n';
+    const hostile = scanObjects(parseYamlText(yaml, 'p|`x`\n.yaml').objects, v('v1.6.0'));
+    const lines = formatScan(hostile, 'markdown', 'repo').split('\n');
+    expect(lines).toHaveLength(6);
+    expect((lines[2].match(/(?<!\\)(?:\\\\)*\|/g) ?? []).length).toBe(5);
+  });
 });

@@ -31,7 +31,7 @@ describe('SimpleMigration', () => {
         { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 100 },
       ]);
       expect(installed.filter((o) => o.kind === 'InferenceObjective').map((o) => o.metadata.name)).toEqual(['food-review', 'base-model']);
-      expect(install.manualSteps[0].text).toContain('inference.networking.k8s.io_inferencepools.yaml');
+      expect(install.manualSteps[0].commands?.join('\n')).toContain('inference.networking.k8s.io_inferencepools.yaml');
     });
   });
 

@@ -39,7 +39,7 @@ export const convertLlamaStackCommand: CliCommand = {
         const out = openOut(ctx, 'convert llamastack', flags, fs.statSync(input).isDirectory() ? { path: input, label: input } : undefined);
         try {
           const objects = readObjects(reader, input);
-          const { convertLlamaStackDocuments } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
+          const { convertLlamaStackDocuments, renderLlamaStackReadme } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
           const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
           const result = convertLlamaStackDocuments(objects, {
             outDir: flags.out,
@@ -49,7 +49,7 @@ export const convertLlamaStackCommand: CliCommand = {
           });
           const written = writeOut(ctx, out, [
             ...result.converted.map((c) => ({ path: c.fileName, content: toYaml([c.object]) })),
-            { path: 'README.md', content: readme(result.instructions, result.warnings) },
+            { path: 'README.md', content: renderLlamaStackReadme(result.instructions, result.warnings) },
           ]);
           printWarnings(ctx.io, result.warnings);
           ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
@@ -69,12 +69,4 @@ function readObjects(reader: typeof Reader, input: string): any[] {
   const parsed = reader.parseYamlText(fs.readFileSync(input, 'utf8'), path.basename(input));
   if (parsed.problems.length > 0) throw new reader.InputError(parsed.problems, path.dirname(input));
   return parsed.objects.map((o) => o.object);
-}
-
-function readme(instructions: string, warnings: string[]): string {
-  const lines = ['# LlamaStackDistribution v1alpha1 to v1alpha2', '', 'Written by `inference-migrate convert llamastack`.', '', '```', instructions.trimEnd(), '```', ''];
-  if (warnings.length > 0) {
-    lines.push('## Warnings', '', ...warnings.map((w) => `- ${w}`), '');
-  }
-  return lines.join('\n');
 }
