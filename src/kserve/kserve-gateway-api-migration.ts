@@ -36,10 +36,10 @@ import { asCarried, controllerWithRestart, ownSyncWave, resolveControllerDeploym
 import { CarriedManifest } from '../core/carried-manifest';
 import { givenProps, propError, show } from '../core/errors';
 import { checkLabelName, checkServiceName } from '../core/names';
+import { shellQuote as q } from '../core/shell';
 import { GATEWAY_GROUP } from '../inference/api';
 import { CarriedObjects } from '../inference/carried-objects';
 import { CrdReference, IMigration, MigrationOverview, SyncWaveRule } from '../migration/migration';
-import { shellQuote as q } from '../core/shell';
 import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';
 import { StageSet } from '../migration/stage-set';
 
