@@ -1,5 +1,11 @@
+// Objects carried from Git, as typed manifests.
+export * from './core/carried-manifest';
+
 // API objects: the Gateway API Inference Extension constructs.
 export * from './inference/types';
+export * from './inference/http-route-types';
+export * from './inference/gke-policy-types';
+export * from './inference/carried-objects';
 export * from './inference/endpoint-picker';
 export * from './inference/inference-pool-ga';
 export * from './inference/inference-pool-alpha';
@@ -17,6 +23,7 @@ export * from './validation';
 // Migration orchestration: stages, plans and the GitOps writer.
 export * from './migration/migration';
 export * from './migration/migration-stage';
+export * from './migration/stage-selection';
 export * from './migration/migration-strategy';
 export * from './migration/migration-route';
 export * from './migration/gateway-implementation';

@@ -1,5 +1,6 @@
 import { convertInferenceModel, gaPoolName, priorityFor } from './inference-model';
 import { CriticalityPriorities, InferenceModelConversion } from './types';
+import { CarriedManifest } from '../core/carried-manifest';
 
 /**
  * Converts alpha Gateway API Inference Extension objects to their GA counterparts, as plain data.
@@ -7,11 +8,14 @@ import { CriticalityPriorities, InferenceModelConversion } from './types';
  */
 export class InferenceModelConverter {
   /**
-   * Converts a v1alpha2 InferenceModel (as parsed from YAML) into an InferenceObjective's facts: its name,
-   * its priority (from the criticality; a missing criticality is Standard) and what cannot be carried over.
+   * Converts a v1alpha2 InferenceModel into an InferenceObjective's facts: its name, its priority (from
+   * the criticality; a missing criticality is Standard) and what cannot be carried over.
+   *
+   * @param inferenceModel the InferenceModel, e.g. `CarriedManifest.fromYaml(text)`
    */
-  public static convert(inferenceModel: any, priorities?: CriticalityPriorities): InferenceModelConversion {
-    return convertInferenceModel(inferenceModel, priorities);
+  public static convert(inferenceModel: CarriedManifest, priorities?: CriticalityPriorities): InferenceModelConversion {
+    if (!(inferenceModel instanceof CarriedManifest)) throw new Error('InferenceModelConverter.convert: expected a CarriedManifest (CarriedManifest.fromYaml or fromObject)');
+    return convertInferenceModel(inferenceModel._object, priorities);
   }
 
   /**

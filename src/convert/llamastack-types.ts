@@ -25,16 +25,16 @@ export interface LlamaStackConversionOptions {
 
 /** The result of converting one v1alpha1 LlamaStackDistribution. */
 export interface LlamaStackConversion {
-  /** The `llamastack.io/v1alpha2` LlamaStackDistribution, in the CRD's typed form. */
-  readonly object: any;
+  /** The `llamastack.io/v1alpha2` LlamaStackDistribution, in the CRD's typed form (JSON data). */
+  readonly object: object;
   /** What did not carry over as it was, one sentence each, naming the v1alpha1 field. */
   readonly warnings: string[];
 }
 
 /** The result of normalizing a v1alpha2 LlamaStackDistribution written in the migration guide's draft forms. */
 export interface LlamaStackNormalization {
-  /** The LlamaStackDistribution in the CRD's typed form. */
-  readonly object: any;
+  /** The LlamaStackDistribution in the CRD's typed form (JSON data). */
+  readonly object: object;
   /** Each draft form that was rewritten, one sentence each, naming the field. Empty for a typed object. */
   readonly differences: string[];
 }
@@ -57,8 +57,8 @@ export interface LlamaStackDocumentOptions extends LlamaStackConversionOptions {
 
 /** One converted LlamaStackDistribution. */
 export interface LlamaStackConvertedObject {
-  /** The v1alpha2 object, in the CRD's typed form. */
-  readonly object: any;
+  /** The v1alpha2 object, in the CRD's typed form (JSON data). */
+  readonly object: object;
   /** File name for it: `<namespace>-<name>.yaml`, or `<name>.yaml` without a namespace. */
   readonly fileName: string;
   /** The apiVersion it was read as: `llamastack.io/v1alpha1`, or `llamastack.io/v1alpha2` for a draft or typed object. */

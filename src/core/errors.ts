@@ -34,3 +34,15 @@ export function checkOneOf<T>(scope: IConstruct | string, prop: string, value: T
     throw propError(scope, prop, `must be one of ${allowed.map((a) => show(a)).join(', ')} (got ${show(value)})`);
   }
 }
+
+/**
+ * The props a construct was given. JavaScript callers may pass `undefined` (or nothing): that reads as no
+ * props at all, so a missing required prop is reported as a prop error rather than a TypeError.
+ */
+export function givenProps<T extends object>(scope: IConstruct | string, props: T | undefined | null): T {
+  if (props === undefined || props === null) return {} as T;
+  if (typeof props !== 'object' || Array.isArray(props)) {
+    throw new Error(`${typeof scope === 'string' ? scope : scope.node.path}: props must be an object (got ${show(props)})`);
+  }
+  return props;
+}

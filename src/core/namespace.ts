@@ -26,3 +26,12 @@ export function clusterScoped<T extends ApiObject>(obj: T): T {
   }
   return obj;
 }
+
+/**
+ * The name cdk8s gives an object whose name is not set, for a construct whose name prop is left out (as
+ * cdk8s-plus does): unique in the app, from the construct path (`<chart>-<id>-<hash>`; without the hash in
+ * a chart with `disableResourceNameHashes`).
+ */
+export function generatedName(scope: IConstruct): string {
+  return Chart.of(scope).generateObjectName(scope as ApiObject);
+}

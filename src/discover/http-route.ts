@@ -5,10 +5,11 @@
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
 import { Duration } from 'cdk8s';
+import { CarriedManifest } from '../core/carried-manifest';
 import { parseGatewayDurationMillis } from '../core/gateway-duration';
 import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
-import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/weighted-inference-route';
+import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/http-route-types';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
 
 /** A pool by name and namespace. */
@@ -139,14 +140,19 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
       ...(Array.isArray(spec.hostnames) && spec.hostnames.length > 0 ? { hostnames: spec.hostnames } : {}),
       rules: migrationRules,
       ...(otherRules.length > 0 ? { otherRules } : {}),
-      ...(labels && Object.keys(labels).length > 0 ? { labels } : {}),
-      ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}),
-      manifest: { ...carried, metadata: { ...carried.metadata, namespace } },
+      ...(hasKeys(labels) || hasKeys(annotations)
+        ? { metadata: { ...(hasKeys(labels) ? { labels } : {}), ...(hasKeys(annotations) ? { annotations } : {}) } }
+        : {}),
+      manifest: CarriedManifest.fromObject({ ...carried, metadata: { ...carried.metadata, namespace } }),
     },
     poolRules,
     mixedRules,
     warnings,
   };
+}
+
+function hasKeys(o: unknown): boolean {
+  return o !== null && typeof o === 'object' && Object.keys(o).length > 0;
 }
 
 function describeBackend(ref: any): string {

@@ -20,6 +20,7 @@ import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
 import { displayPath, InputError, InputProblem, objectRef, RepoContents, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { gaPoolName } from '../convert/inference-model';
+import { CarriedManifest } from '../core/carried-manifest';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
@@ -433,7 +434,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
-    alphaPool: { manifests: carried.map(withNamespace), namespace: id.namespace },
+    alphaPool: { manifests: CarriedManifest.fromObjects(carried.map(withNamespace)), namespace: id.namespace },
     gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}) },
     routes,
     ...(options.steps !== undefined ? { steps: options.steps } : {}),

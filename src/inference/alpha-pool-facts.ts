@@ -6,14 +6,16 @@ import { ALPHA_API_VERSION, DEFAULT_TARGET_PORT } from './api';
 import type { InferencePoolAlphaProps } from './inference-pool-alpha';
 import { FailureMode } from './types';
 import { readAlphaPool } from '../convert/inference-model';
+import { CarriedManifest } from '../core/carried-manifest';
 import { checkInteger, checkOneOf, propError, show } from '../core/errors';
-import { desiredState } from '../core/manifest-objects';
+import { desiredState, sameJson } from '../core/manifest-objects';
 import { checkLabelName, checkLabels, checkSubdomain, endpointPickerName } from '../core/names';
 
 /** What an alpha pool is, read from its props: shared by the construct and the migrations. */
 export interface ResolvedAlphaPool {
   readonly external: boolean;
-  readonly manifests: any[];
+  /** The carried objects as desired state (without status and server-filled metadata). */
+  readonly manifests: CarriedManifest[];
   readonly poolName: string;
   readonly poolNamespace: string;
   readonly modelServerSelector: { [key: string]: string };
@@ -60,14 +62,15 @@ export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, 
 
   const given = props.manifests!;
   if (!Array.isArray(given)) {
-    throw propError(where, 'manifests', `must be a list of Kubernetes objects (got ${show(given)})`);
+    throw propError(where, 'manifests', `must be a list of CarriedManifests (got ${show(given)})`);
   }
-  given.forEach((obj, i) => {
-    if (!obj || typeof obj !== 'object' || typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || typeof obj.metadata?.name !== 'string') {
-      throw propError(where, `manifests[${i}]`, 'must be a Kubernetes object with apiVersion, kind and metadata.name');
+  given.forEach((m, i) => {
+    if (!(m instanceof CarriedManifest)) {
+      throw propError(where, `manifests[${i}]`, `must be a CarriedManifest (CarriedManifest.fromYaml or fromObject) (got ${show(m)})`);
     }
   });
-  const manifests = given.map(desiredState);
+  const carried = given.map(asDesiredState);
+  const manifests = carried.map((m) => m._object);
   const pools = manifests.filter((o) => o.apiVersion === ALPHA_API_VERSION && o.kind === 'InferencePool');
   if (pools.length !== 1) {
     throw propError(where, 'manifests', `must hold exactly one ${ALPHA_API_VERSION} InferencePool (got ${pools.length})`);
@@ -93,7 +96,7 @@ export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, 
   }
   return {
     external: false,
-    manifests,
+    manifests: carried,
     poolName: pool.name,
     poolNamespace: pool.namespace ?? defaultNamespace,
     modelServerSelector: pool.selector,
@@ -104,4 +107,10 @@ export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, 
     inferenceModelNames: models.map((m) => m.metadata.name),
     inferenceModels: models,
   };
+}
+
+/** The manifest as desired state: the same manifest (text kept) when it has no status or server-filled metadata. */
+function asDesiredState(m: CarriedManifest): CarriedManifest {
+  const desired = desiredState(m._object);
+  return sameJson(desired, m._object) ? m : CarriedManifest.fromObject(desired);
 }

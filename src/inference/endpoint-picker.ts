@@ -13,8 +13,9 @@ import {
   EPP_PLUGINS_FILE,
   GA_POOL_GROUP,
 } from './api';
-import { InferenceProvider, ModelServerType } from './types';
-import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import { resolveMetadata } from './metadata';
+import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
+import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
 
@@ -37,9 +38,9 @@ export interface EndpointPickerOptions {
 
   /**
    * Image pull policy of the EPP container.
-   * @default 'Always' (as the chart)
+   * @default kplus.ImagePullPolicy.ALWAYS (as the chart)
    */
-  readonly imagePullPolicy?: string;
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
 
   /**
    * Number of EPP replicas. More than one turns on leader election (`--ha-enable-leader-election`, a
@@ -50,13 +51,15 @@ export interface EndpointPickerOptions {
 
   /**
    * Extra EPP command-line flags, name (without `--`) to value, written after the flags the construct
-   * sets itself. The pool, config-file, encoder and leader-election flags are owned by the construct.
+   * sets itself. The pool, config-file, encoder and leader-election flags are owned by the construct and
+   * refused in every spelling (`pool-name`, `--pool-name`, `pool-name=x`).
    * @default { v: '1' }
    */
   readonly flags?: { [name: string]: string };
 
   /**
-   * Extra environment variables of the EPP container, after `NAMESPACE`.
+   * Extra environment variables of the EPP container, after `NAMESPACE`. Names follow Kubernetes' rule
+   * (`[-._a-zA-Z][-._a-zA-Z0-9]*`, not `.`, `..` or starting with `..`).
    * @default - none
    */
   readonly env?: { [name: string]: kplus.EnvValue };
@@ -78,6 +81,13 @@ export interface EndpointPickerOptions {
    * @default 'default-plugins.yaml'
    */
   readonly pluginsConfigFile?: string;
+
+  /**
+   * Labels and annotations of every EPP object (the chart's `app.kubernetes.io/name` and
+   * `app.kubernetes.io/version` labels are set by the construct).
+   * @default - the chart's labels only
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /**
@@ -112,6 +122,11 @@ export interface EndpointPickerProps extends EndpointPickerOptions {
   readonly provider?: InferenceProvider;
 }
 
+// A flag name as the EPP's Go flag package reads it: no '=' (that starts the value), no spaces.
+const FLAG_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
+// Kubernetes' environment variable names (apimachinery pkg/util/validation/validation.go@v0.34.0, IsEnvVarName).
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
 const RESERVED_FLAGS = [
   'pool-name',
   'pool-namespace',
@@ -140,6 +155,17 @@ const EPP_USER = 65532;
  * DestinationRule. Object names follow the chart (`<pool>-epp`), so the construct can replace a Helm
  * release in place. Beyond the chart: `--pool-group` is always set, the pod meets the restricted Pod
  * Security Standard, and a writable `/tmp` is mounted so the root filesystem can be read-only.
+ *
+ * @example
+ * new EndpointPicker(chart, 'epp', {
+ *   poolName: 'vllm-llama3-8b-instruct-ga',
+ *   replicas: 2,
+ *   flags: { v: '2' },
+ *   imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/tree/v1.0.2/config/charts/inferencepool
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/epp-configuration/flags.md
  */
 export class EndpointPicker extends Construct {
   /** Name shared by the EPP Deployment, Service, ServiceAccount and ConfigMap (`<pool>-epp`). */
@@ -159,6 +185,7 @@ export class EndpointPicker extends Construct {
 
   public constructor(scope: Construct, id: string, props: EndpointPickerProps) {
     super(scope, id);
+    props = givenProps(this, props);
 
     checkSubdomain(this, 'poolName', props.poolName);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);
@@ -178,19 +205,16 @@ export class EndpointPicker extends Construct {
     if (!/^[-._a-zA-Z0-9]+$/.test(pluginsFile)) {
       throw propError(this, 'pluginsConfigFile', `must be a ConfigMap key ([-._a-zA-Z0-9]+) (got ${show(pluginsFile)})`);
     }
-    const flags = props.flags ?? { v: '1' };
-    for (const flag of Object.keys(flags)) {
-      const bare = flag.replace(/^-+/, '');
-      if (RESERVED_FLAGS.includes(bare)) {
-        throw propError(this, `flags.${flag}`, `is set by the construct; allowed are flags other than ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}`);
-      }
-    }
+    const flags = resolveFlags(this, props.flags ?? { v: '1' });
+    const env = resolveEnv(this, props.env ?? {});
+    const imagePullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS;
+    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, Object.values(kplus.ImagePullPolicy));
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? EPP_IMAGE_TAG}`;
     const leaderElection = this.replicas > 1;
 
-    const labels = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION };
+    const own = resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION });
     const selector = { inferencepool: this.name };
-    const meta = { name: this.name, namespace: this.namespace, labels };
+    const meta = { name: this.name, namespace: this.namespace, ...own };
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
 
@@ -207,7 +231,7 @@ export class EndpointPicker extends Construct {
       '--config-file', `/config/${pluginsFile}`,
       ...(modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : []),
       ...(leaderElection ? ['--ha-enable-leader-election'] : []),
-      ...Object.entries(flags).flatMap(([flag, value]) => [`--${flag.replace(/^-+/, '')}`, value]),
+      ...flags.flatMap(([flag, value]) => [`--${flag}`, value]),
     ];
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
@@ -232,7 +256,7 @@ export class EndpointPicker extends Construct {
             containers: [{
               name: 'epp',
               image,
-              imagePullPolicy: props.imagePullPolicy ?? 'Always',
+              imagePullPolicy,
               args,
               ports: [
                 { name: 'grpc', containerPort: EPP_GRPC_PORT },
@@ -250,7 +274,7 @@ export class EndpointPicker extends Construct {
               },
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom })),
+                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom })),
               ],
               resources: toResourceRequirements(props.resources),
               securityContext: {
@@ -305,14 +329,14 @@ export class EndpointPicker extends Construct {
     // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
     const clusterName = clusterRbacName(props.poolName, this.namespace);
     clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: clusterName, labels },
+      metadata: { ...own, name: clusterName },
       rules: [
         { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
         { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
       ],
     }));
     clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: clusterName, labels },
+      metadata: { ...own, name: clusterName },
       subjects: serviceAccountSubject,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
     }));
@@ -346,6 +370,48 @@ export class EndpointPicker extends Construct {
       });
     }
   }
+}
+
+/**
+ * The user's flags as `[name, value]` pairs, names without dashes. A flag the construct owns is refused
+ * in every spelling: `x`, `--x` and `x=...` (Go's flag package reads `--x=v` as flag x).
+ */
+function resolveFlags(scope: Construct, flags: { [name: string]: string }): Array<[string, string]> {
+  if (flags === null || typeof flags !== 'object' || Array.isArray(flags)) {
+    throw propError(scope, 'flags', `must be a map of flag names to values (got ${show(flags)})`);
+  }
+  const seen = new Map<string, string>();
+  return Object.entries(flags).map(([flag, value]) => {
+    const bare = flag.replace(/^-+/, '');
+    const name = bare.split('=')[0];
+    if (RESERVED_FLAGS.includes(name)) {
+      throw propError(scope, `flags.${flag}`, `is set by the construct; allowed are flags other than ${RESERVED_FLAGS.map((f) => `--${f}`).join(', ')}`);
+    }
+    if (!FLAG_NAME.test(bare)) {
+      throw propError(scope, `flags.${flag}`, `must be a flag name ([A-Za-z0-9][-A-Za-z0-9_.]*, optionally after '-' or '--'), with its value as the map value (got ${show(flag)})`);
+    }
+    if (seen.has(bare)) throw propError(scope, `flags.${flag}`, `repeats flag --${bare} (given as ${show(seen.get(bare))})`);
+    seen.set(bare, flag);
+    if (typeof value !== 'string') throw propError(scope, `flags.${flag}`, `must have a string value (got ${show(value)})`);
+    return [bare, value];
+  });
+}
+
+/** The user's environment variables, names checked as the API server does. */
+function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }): Array<[string, kplus.EnvValue]> {
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+    throw propError(scope, 'env', `must be a map of variable names to EnvValues (got ${show(env)})`);
+  }
+  return Object.entries(env).map(([name, value]) => {
+    if (!ENV_VAR_NAME.test(name) || name === '.' || name.startsWith('..')) {
+      throw propError(scope, `env.${name}`, `must be an environment variable name: letters, digits, '_', '-' or '.', not starting with a digit, not '.' and not starting with '..' (got ${show(name)})`);
+    }
+    if (name === 'NAMESPACE') throw propError(scope, `env.${name}`, 'is set by the construct (the pod\'s namespace): choose another name');
+    if (!value || (value.value === undefined && value.valueFrom === undefined)) {
+      throw propError(scope, `env.${name}`, `must be a kplus.EnvValue (got ${show(value)})`);
+    }
+    return [name, value];
+  });
 }
 
 function toResourceRequirements(resources: kplus.ContainerResources | undefined): k8s.ResourceRequirements | undefined {

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CHART_VERSION, GA_POOL_GROUP } from './api';
-import { checkInteger } from '../core/errors';
+import { GcpBackendPolicyDefault, HealthCheckPolicyDefault, HealthCheckType } from './gke-policy-types';
+import { checkInteger, givenProps } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 
@@ -34,13 +35,13 @@ export interface GkePoolPoliciesProps {
    * The HealthCheckPolicy's whole `spec.default`, used as given (for twins of an existing policy).
    * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
    */
-  readonly healthCheckDefault?: any;
+  readonly healthCheckDefault?: HealthCheckPolicyDefault;
 
   /**
    * The GCPBackendPolicy's whole `spec.default`, used as given (for twins of an existing policy).
    * @default - timeoutSec 300, logging enabled
    */
-  readonly backendPolicyDefault?: any;
+  readonly backendPolicyDefault?: GcpBackendPolicyDefault;
 
   /**
    * Labels of both policies.
@@ -52,6 +53,14 @@ export interface GkePoolPoliciesProps {
 /**
  * The GKE policies the `inferencepool` chart adds for `provider.name=gke`: a HealthCheckPolicy and a
  * GCPBackendPolicy (`networking.gke.io/v1`), both targeting the pool.
+ *
+ * @example
+ * new GkePoolPolicies(chart, 'policies', {
+ *   poolName: 'vllm-llama3-8b-instruct-ga',
+ *   backendPolicyDefault: { timeoutSec: 600, logging: { enabled: true } },
+ * });
+ *
+ * @see https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources
  */
 export class GkePoolPolicies extends Construct {
   /** The HealthCheckPolicy. */
@@ -61,6 +70,7 @@ export class GkePoolPolicies extends Construct {
 
   public constructor(scope: Construct, id: string, props: GkePoolPoliciesProps) {
     super(scope, id);
+    props = givenProps(this, props);
     checkSubdomain(this, 'poolName', props.poolName);
     const namespace = resolveNamespace(this, 'namespace', props.namespace);
     const targetPort = props.targetPort ?? 8000;
@@ -75,11 +85,11 @@ export class GkePoolPolicies extends Construct {
       metadata,
       spec: {
         targetRef,
-        default: props.healthCheckDefault ?? {
+        default: asGiven(props.healthCheckDefault ?? {
           timeoutSec: 2,
           checkIntervalSec: 2,
-          config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: targetPort } },
-        },
+          config: { type: HealthCheckType.HTTP, httpHealthCheck: { requestPath: '/health', port: targetPort } },
+        }),
       },
     });
     this.backendPolicy = new ApiObject(this, 'GCPBackendPolicy', {
@@ -88,8 +98,13 @@ export class GkePoolPolicies extends Construct {
       metadata,
       spec: {
         targetRef,
-        default: props.backendPolicyDefault ?? { timeoutSec: 300, logging: { enabled: true } },
+        default: asGiven(props.backendPolicyDefault ?? { timeoutSec: 300, logging: { enabled: true } }),
       },
     });
   }
+}
+
+/** A deep copy without undefined values: the struct as the API spells it. */
+function asGiven(value: object): any {
+  return JSON.parse(JSON.stringify(value));
 }

@@ -1,12 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
-import { IInferencePoolBackend } from './types';
+import { resolveMetadata } from './metadata';
+import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
 import { CriticalityPriorities } from '../convert/types';
-import { checkInteger, propError, show } from '../core/errors';
+import { CarriedManifest } from '../core/carried-manifest';
+import { checkInteger, givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
 
 const INT32_MIN = -2147483648;
@@ -18,9 +20,15 @@ const INT32_MAX = 2147483647;
 export interface InferenceObjectiveProps {
   /**
    * Name of the objective: requests select it with the header `x-gateway-inference-objective: <name>`.
-   * @default - the construct id
+   * @default - a name unique in the app, generated from the construct path (as cdk8s names objects)
    */
   readonly name?: string;
+
+  /**
+   * Labels and annotations of the InferenceObjective.
+   * @default - none
+   */
+  readonly metadata?: ResourceMetadata;
 
   /**
    * Namespace of the objective; must be the pool's namespace (`poolRef` has no namespace).
@@ -43,8 +51,8 @@ export interface InferenceObjectiveProps {
  * Options of `InferenceObjective.fromInferenceModel`.
  */
 export interface InferenceObjectiveFromModelOptions {
-  /** The v1alpha2 InferenceModel, as parsed from YAML. */
-  readonly inferenceModel: any;
+  /** The v1alpha2 InferenceModel, e.g. `CarriedManifest.fromYaml(text)`. */
+  readonly inferenceModel: CarriedManifest;
 
   /** The GA pool the objective applies to (the model pointed at the alpha pool). */
   readonly pool: IInferencePoolBackend;
@@ -66,6 +74,11 @@ export interface InferenceObjectiveFromModelOptions {
  * An InferenceObjective (`inference.networking.x-k8s.io/v1alpha2`, the GA replacement of InferenceModel):
  * a priority for the requests that name it, and a `poolRef` to a GA pool with the group and kind written
  * out.
+ *
+ * @example
+ * new InferenceObjective(chart, 'food-review', { name: 'food-review', pool, priority: 1 });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/api-types/inferenceobjective.md
  */
 export class InferenceObjective extends Construct {
   /**
@@ -75,7 +88,8 @@ export class InferenceObjective extends Construct {
   public static fromInferenceModel(scope: Construct, id: string, options: InferenceObjectiveFromModelOptions): InferenceObjective {
     let conversion;
     try {
-      conversion = convertInferenceModel(options.inferenceModel, options.priorities);
+      if (!(options.inferenceModel instanceof CarriedManifest)) throw new Error(`expected a CarriedManifest (got ${show(options.inferenceModel)})`);
+      conversion = convertInferenceModel(options.inferenceModel._object, options.priorities);
     } catch (err) {
       throw propError(`${scope.node.path}/${id}`, 'inferenceModel', `cannot be converted: ${(err as Error).message}`);
     }
@@ -101,7 +115,8 @@ export class InferenceObjective extends Construct {
 
   public constructor(scope: Construct, id: string, props: InferenceObjectiveProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    props = givenProps(this, props);
+    this.name = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.name);
     this.priority = props.priority ?? 0;
     checkInteger(this, 'priority', this.priority, INT32_MIN, INT32_MAX);
@@ -117,7 +132,7 @@ export class InferenceObjective extends Construct {
       throw propError(this, 'namespace', `must be the pool's namespace ${show(pool.poolNamespace)}: poolRef cannot cross namespaces (got ${show(this.namespace)})`);
     }
     this.resource = new InferenceObjectiveResource(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace },
+      metadata: { name: this.name, namespace: this.namespace, ...resolveMetadata(this, 'metadata', props.metadata) },
       spec: {
         priority: this.priority,
         poolRef: { group: GA_POOL_GROUP, kind: 'InferencePool', name: pool.poolName },

@@ -1,8 +1,10 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { resolveAlphaPool } from './alpha-pool-facts';
 import { ALPHA_GROUP } from './api';
+import { CarriedObjects } from './carried-objects';
 import { FailureMode, IInferencePoolBackend } from './types';
+import { CarriedManifest } from '../core/carried-manifest';
+import { givenProps } from '../core/errors';
 import { resolveNamespace } from '../core/namespace';
 
 /**
@@ -61,10 +63,10 @@ export interface InferencePoolAlphaProps {
   /**
    * The alpha stack as it is in Git: exactly one `inference.networking.x-k8s.io/v1alpha2` InferencePool,
    * plus its InferenceModels, EPP Deployment, Service, ServiceAccount, RBAC, ConfigMap and policies.
-   * Every object is written out unchanged.
+   * Every object is written out unchanged (without status and the metadata the API server fills in).
    * @default - none: `existing` must be set
    */
-  readonly manifests?: any[];
+  readonly manifests?: CarriedManifest[];
 
   /**
    * A pool that is not in Git.
@@ -85,6 +87,14 @@ export interface InferencePoolAlphaProps {
  * still flows through it. It is either referenced (`fromExisting`: renders nothing, usable as a route
  * backend) or carried (`fromManifests`: the user's objects written out unchanged). Either way it exposes
  * what a GA pool must copy: selector, port and failure mode.
+ *
+ * @example
+ * const alpha = InferencePoolAlpha.fromExisting(chart, 'alpha', {
+ *   name: 'vllm-llama3-8b-instruct-alpha',
+ *   modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v0.5.1/site-src/api-types/inferencepool.md
  */
 export class InferencePoolAlpha extends Construct implements IInferencePoolBackend {
   /**
@@ -96,8 +106,10 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
 
   /**
    * Carries the user's existing alpha objects (from their GitOps repo) unchanged.
+   *
+   * @param manifests the alpha stack, e.g. `CarriedManifest.allFromYaml(text)`
    */
-  public static fromManifests(scope: Construct, id: string, manifests: any[]): InferencePoolAlpha {
+  public static fromManifests(scope: Construct, id: string, manifests: CarriedManifest[]): InferencePoolAlpha {
     return new InferencePoolAlpha(scope, id, { manifests });
   }
 
@@ -121,11 +133,12 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
   public readonly helmRelease?: string;
   /** Names of the InferenceModels that point at the pool. */
   public readonly inferenceModelNames: string[];
-  /** The carried objects, as given (empty for a referenced pool). */
-  public readonly manifests: any[];
+  /** The carried objects, as rendered (empty for a referenced pool). */
+  public readonly manifests: CarriedManifest[];
 
   public constructor(scope: Construct, id: string, props: InferencePoolAlphaProps) {
     super(scope, id);
+    props = givenProps(this, props);
     const facts = resolveAlphaPool(this.node.path, props, resolveNamespace(this, 'namespace', props.namespace));
     this.external = facts.external;
     this.manifests = facts.manifests;
@@ -137,10 +150,7 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
     this.endpointPickerServiceName = facts.endpointPickerServiceName;
     this.helmRelease = facts.helmRelease;
     this.inferenceModelNames = facts.inferenceModelNames;
-    for (const obj of facts.manifests) {
-      const { apiVersion, kind, metadata, ...rest } = obj;
-      new ApiObject(this, `${kind}-${metadata.namespace ?? ''}-${metadata.name}`, { apiVersion, kind, metadata, ...rest });
-    }
+    if (facts.manifests.length > 0) new CarriedObjects(this, 'Carried', { manifests: facts.manifests });
   }
 }
 

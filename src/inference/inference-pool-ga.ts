@@ -2,13 +2,15 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CHART_VERSION, DEFAULT_TARGET_PORT, EPP_GRPC_PORT, GA_POOL_GROUP } from './api';
 import { EndpointPicker, EndpointPickerOptions } from './endpoint-picker';
+import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from './gke-policy-types';
 import { GkePoolPolicies } from './gke-pool-policies';
 import { InferencePoolAlpha } from './inference-pool-alpha';
-import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from './types';
+import { resolveMetadata } from './metadata';
+import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { gaPoolName } from '../convert/inference-model';
-import { checkInteger, checkOneOf, propError } from '../core/errors';
+import { checkInteger, checkOneOf, givenProps, propError } from '../core/errors';
 import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { InferencePool } from '../imports/inference.networking.k8s.io';
 
 /**
@@ -34,12 +36,12 @@ export interface GkePolicyDefaults {
    * The HealthCheckPolicy's `spec.default`.
    * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
    */
-  readonly healthCheckDefault?: any;
+  readonly healthCheckDefault?: HealthCheckPolicyDefault;
   /**
    * The GCPBackendPolicy's `spec.default`.
    * @default - timeoutSec 300, logging enabled
    */
-  readonly backendPolicyDefault?: any;
+  readonly backendPolicyDefault?: GcpBackendPolicyDefault;
 }
 
 /**
@@ -87,6 +89,12 @@ export interface InferencePoolGaFromAlphaOptions {
    * @default - an EndpointPicker is deployed
    */
   readonly existingEndpointPicker?: ExistingEndpointPicker;
+
+  /**
+   * Labels and annotations of the GA InferencePool.
+   * @default - the chart's labels only
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /**
@@ -96,9 +104,17 @@ export interface InferencePoolGaProps {
   /**
    * Name of the InferencePool: also the Helm release name the chart would have used, from which the EPP
    * objects are named (`<name>-epp`).
-   * @default - the construct id
+   * @default - a name unique in the app, generated from the construct path (as cdk8s names objects)
    */
   readonly name?: string;
+
+  /**
+   * Labels and annotations of the InferencePool (the chart's `app.kubernetes.io/name` and
+   * `app.kubernetes.io/version` labels are set by the construct). The EPP's objects take
+   * `endpointPicker.metadata`.
+   * @default - the chart's labels only
+   */
+  readonly metadata?: ResourceMetadata;
 
   /**
    * Namespace of the pool and its EPP.
@@ -165,7 +181,12 @@ export interface InferencePoolGaProps {
  * new InferencePoolGa(chart, 'pool', {
  *   name: 'vllm-llama3-8b-instruct-ga',
  *   modelServerSelector: { app: 'vllm-llama3-8b-instruct' },
+ *   provider: InferenceProvider.GKE,
+ *   endpointPicker: { replicas: 2 },
  * });
+ *
+ * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/tree/v1.0.2/config/charts/inferencepool
  */
 export class InferencePoolGa extends Construct implements IInferencePoolBackend {
   /**
@@ -206,8 +227,9 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
 
   public constructor(scope: Construct, id: string, props: InferencePoolGaProps) {
     super(scope, id);
+    props = givenProps(this, props);
 
-    this.poolName = props.name ?? id;
+    this.poolName = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.poolName);
     this.poolNamespace = resolveNamespace(this, 'namespace', props.namespace);
     checkLabels(this, 'modelServerSelector', props.modelServerSelector, 1, 64);
@@ -245,7 +267,7 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
       metadata: {
         name: this.poolName,
         namespace: this.poolNamespace,
-        labels: { 'app.kubernetes.io/name': endpointPickerName(this.poolName), 'app.kubernetes.io/version': CHART_VERSION },
+        ...resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': endpointPickerName(this.poolName), 'app.kubernetes.io/version': CHART_VERSION }),
       },
       spec: {
         selector: { matchLabels: this.modelServerSelector },

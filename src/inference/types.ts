@@ -46,3 +46,20 @@ export interface IInferencePoolBackend {
    */
   readonly external: boolean;
 }
+
+/**
+ * Labels and annotations for the objects a construct renders, merged with the ones the construct sets
+ * itself (a key the construct sets is refused, so its selectors and chart labels keep working).
+ */
+export interface ResourceMetadata {
+  /**
+   * Labels.
+   * @default - none beyond the construct's own
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * Annotations.
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}

@@ -7,99 +7,27 @@ import {
   MAX_MATCHES_PER_RULE,
   MAX_RULES,
 } from './api';
-import { IInferencePoolBackend } from './types';
-import { checkInteger, checkOneOf, propError, show } from '../core/errors';
+import {
+  GatewayParentRef,
+  HttpBackendRef,
+  HttpMethod,
+  HttpPathModifier,
+  HttpPathModifierType,
+  HttpRouteFilter,
+  HttpRouteFilterType,
+  HttpRouteRule,
+  PathMatchType,
+  RouteMatch,
+  ValueMatch,
+  ValueMatchType,
+} from './http-route-types';
+import { resolveMetadata } from './metadata';
+import { IInferencePoolBackend, ResourceMetadata } from './types';
+import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { toGatewayDuration } from '../core/gateway-duration';
 import { checkHeaderName, checkLabelName, checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 import { HttpRoute, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
-
-/** How an HTTPRoute path match compares. */
-export enum PathMatchType {
-  /** The path starts with the value, element by element (the API default). */
-  PATH_PREFIX = 'PathPrefix',
-  /** The path equals the value. */
-  EXACT = 'Exact',
-  /** The path matches the value as a regular expression (implementation-specific dialect). */
-  REGULAR_EXPRESSION = 'RegularExpression',
-}
-
-/** How an HTTPRoute header or query-parameter match compares. */
-export enum ValueMatchType {
-  /** The value equals (the API default). */
-  EXACT = 'Exact',
-  /** The value matches a regular expression (implementation-specific dialect). */
-  REGULAR_EXPRESSION = 'RegularExpression',
-}
-
-/** A Gateway the route attaches to (an HTTPRoute `parentRef`). */
-export interface GatewayParentRef {
-  /** Name of the Gateway. */
-  readonly name: string;
-  /**
-   * Namespace of the Gateway.
-   * @default - the route's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Name of the Gateway listener to attach to.
-   * @default - every listener that allows the route
-   */
-  readonly sectionName?: string;
-  /**
-   * Port of the Gateway listener to attach to.
-   * @default - every port
-   */
-  readonly port?: number;
-}
-
-/** A path match. */
-export interface PathMatch {
-  /**
-   * How to compare.
-   * @default PathMatchType.PATH_PREFIX
-   */
-  readonly type?: PathMatchType;
-  /** The path, starting with `/` (for prefix and exact matches). */
-  readonly value: string;
-}
-
-/** A header or query-parameter match. */
-export interface ValueMatch {
-  /** Header or query-parameter name, e.g. `X-Gateway-Model-Name`. */
-  readonly name: string;
-  /** Value to compare with. */
-  readonly value: string;
-  /**
-   * How to compare.
-   * @default ValueMatchType.EXACT
-   */
-  readonly type?: ValueMatchType;
-}
-
-/** One HTTPRoute match: every condition must hold. */
-export interface RouteMatch {
-  /**
-   * Path condition.
-   * @default - `PathPrefix /` (any path; the API default, written out)
-   */
-  readonly path?: PathMatch;
-  /**
-   * Header conditions.
-   * @default - none
-   */
-  readonly headers?: ValueMatch[];
-  /**
-   * Query-parameter conditions.
-   * @default - none
-   */
-  readonly queryParams?: ValueMatch[];
-  /**
-   * HTTP method condition, e.g. `POST`.
-   * @default - any method
-   */
-  readonly method?: string;
-}
 
 /** A pool and the share of a rule's traffic it receives. */
 export interface WeightedPoolBackend {
@@ -119,11 +47,10 @@ export interface InferenceRouteRule {
   /** Weighted pool backends (each pool at most once; with the additional backendRefs 1..16, not all weights 0). */
   readonly backends: WeightedPoolBackend[];
   /**
-   * Other backendRefs of the rule (Services, other backends), as the Gateway API spells them, written
-   * unchanged after the pool backends.
+   * Other backendRefs of the rule (Services, other backends), written as given after the pool backends.
    * @default - none
    */
-  readonly additionalBackendRefs?: any[];
+  readonly additionalBackendRefs?: HttpBackendRef[];
   /**
    * Timeout of the whole request (`timeouts.request`). Long generations need minutes.
    * @default - the gateway's default
@@ -135,17 +62,17 @@ export interface InferenceRouteRule {
    */
   readonly backendRequestTimeout?: Duration;
   /**
-   * HTTPRoute filters, as the Gateway API spells them, carried as given.
+   * Filters of the rule (request and response header changes, mirrors, redirects, rewrites, extensions).
    * @default - none
    */
-  readonly filters?: any[];
+  readonly filters?: HttpRouteFilter[];
 }
 
 /** Props of a `WeightedInferenceRoute`. */
 export interface WeightedInferenceRouteProps {
   /**
    * Name of the HTTPRoute.
-   * @default - the construct id
+   * @default - a name unique in the app, generated from the construct path (as cdk8s names objects)
    */
   readonly name?: string;
 
@@ -154,6 +81,12 @@ export interface WeightedInferenceRouteProps {
    * @default - the chart's namespace, else 'default'
    */
   readonly namespace?: string;
+
+  /**
+   * Labels and annotations of the HTTPRoute.
+   * @default - none
+   */
+  readonly metadata?: ResourceMetadata;
 
   /** The Gateways the route attaches to (1..32). */
   readonly parentRefs: GatewayParentRef[];
@@ -190,23 +123,11 @@ export interface WeightedInferenceRouteProps {
   readonly requestTimeout?: Duration;
 
   /**
-   * Rules for other backends (Services, other pools), as the Gateway API spells them, written unchanged
-   * after the pool rules. They count towards the limit of 16 rules.
+   * Rules for other backends (Services, other pools), written as given after the pool rules. They count
+   * towards the limit of 16 rules.
    * @default - none
    */
-  readonly additionalRules?: any[];
-
-  /**
-   * Labels of the HTTPRoute.
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * Annotations of the HTTPRoute.
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
+  readonly additionalRules?: HttpRouteRule[];
 
   /**
    * Create a ReferenceGrant in a pool's namespace when the pool lives in another namespace than the
@@ -217,7 +138,6 @@ export interface WeightedInferenceRouteProps {
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
 // The HTTPRoute CRD (v1.3.0) caps the total of matches over all rules.
 const MAX_MATCHES_TOTAL = 128;
 
@@ -226,6 +146,17 @@ const MAX_MATCHES_TOTAL = 128;
  * during a migration. Every API default is written out (parentRef group and kind, backendRef group, kind
  * and weight, the `PathPrefix /` match, header match types), so a GitOps tool sees no drift between Git
  * and the cluster. A pool in another namespace gets a ReferenceGrant.
+ *
+ * @example
+ * new WeightedInferenceRoute(chart, 'route', {
+ *   name: 'llm-route',
+ *   parentRefs: [{ name: 'inference-gateway' }],
+ *   backends: [{ pool: alphaPool, weight: 90 }, { pool: gaPool, weight: 10 }],
+ *   requestTimeout: Duration.minutes(5),
+ * });
+ *
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ * @see https://gateway-api-inference-extension.sigs.k8s.io/api-types/inferencepool/
  */
 export class WeightedInferenceRoute extends Construct {
   /** Name of the HTTPRoute. */
@@ -237,13 +168,15 @@ export class WeightedInferenceRoute extends Construct {
   /** The rules as given (after defaults), for inspection by migrations. */
   public readonly rules: InferenceRouteRule[];
   /** The additional rules, as given. */
-  public readonly additionalRules: any[];
+  public readonly additionalRules: HttpRouteRule[];
 
   public constructor(scope: Construct, id: string, props: WeightedInferenceRouteProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    props = givenProps(this, props);
+    this.name = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);
+    const metadata = resolveMetadata(this, 'metadata', props.metadata);
 
     const parents = props.parentRefs;
     if (!Array.isArray(parents) || parents.length < 1 || parents.length > 32) {
@@ -271,8 +204,12 @@ export class WeightedInferenceRoute extends Construct {
 
     const additionalRules = props.additionalRules ?? [];
     if (!Array.isArray(additionalRules) || additionalRules.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) {
-      throw propError(this, 'additionalRules', `must be a list of HTTPRoute rule objects (got ${show(additionalRules)})`);
+      throw propError(this, 'additionalRules', `must be a list of HTTPRoute rules (got ${show(additionalRules)})`);
     }
+    additionalRules.forEach((r, i) => {
+      checkFilters(this, `additionalRules[${i}].filters`, r.filters);
+      (r.backendRefs ?? []).forEach((b, j) => checkFilters(this, `additionalRules[${i}].backendRefs[${j}].filters`, b.filters));
+    });
     this.additionalRules = additionalRules;
     this.rules = this.resolveRules(props, additionalRules.length);
     const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0)
@@ -306,19 +243,14 @@ export class WeightedInferenceRoute extends Construct {
       const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
       return {
         matches: rule.matches!.map((m, i) => renderMatch(this, at(`matches[${i}]`), m)),
-        ...(rule.filters && rule.filters.length > 0 ? { filters: rule.filters } : {}),
-        backendRefs: [...rule.backends.map((b) => poolRef(b, at)), ...(rule.additionalBackendRefs ?? [])],
+        ...(rule.filters && rule.filters.length > 0 ? { filters: asGiven(rule.filters) } : {}),
+        backendRefs: [...rule.backends.map((b) => poolRef(b, at)), ...asGiven(rule.additionalBackendRefs ?? [])],
         ...renderTimeouts(this, at, rule),
       };
     });
 
     this.resource = new HttpRoute(this, 'Resource', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        ...(props.labels ? { labels: props.labels } : {}),
-        ...(props.annotations ? { annotations: props.annotations } : {}),
-      },
+      metadata: { name: this.name, namespace: this.namespace, ...metadata },
       spec: {
         parentRefs: parents.map((p) => ({
           group: GATEWAY_GROUP,
@@ -329,7 +261,7 @@ export class WeightedInferenceRoute extends Construct {
           ...(p.port !== undefined ? { port: p.port } : {}),
         })),
         ...(hostnames.length > 0 ? { hostnames } : {}),
-        rules: [...rules, ...additionalRules] as any,
+        rules: [...rules, ...asGiven(additionalRules)],
       },
     });
 
@@ -366,6 +298,8 @@ export class WeightedInferenceRoute extends Construct {
       if (!Array.isArray(others) || others.some((ref) => !ref || typeof ref !== 'object' || typeof ref.name !== 'string')) {
         throw propError(this, at('additionalBackendRefs'), `must be a list of HTTPRoute backendRefs with a name (got ${show(others)})`);
       }
+      others.forEach((ref, i) => checkFilters(this, at(`additionalBackendRefs[${i}].filters`), ref.filters));
+      checkFilters(this, at('filters'), rule.filters);
       const minPools = others.length > 0 ? 0 : 1;
       if (!Array.isArray(backends) || backends.length < minPools || backends.length + others.length > MAX_BACKENDS_PER_RULE) {
         const count = Array.isArray(backends) ? `${backends.length}${others.length > 0 ? ` and ${others.length} additional` : ''}` : show(backends);
@@ -413,7 +347,7 @@ function renderMatch(scope: Construct, at: string, match: RouteMatch): any {
   if (match.headers && match.headers.length > 0) out.headers = renderValueMatches(scope, `${at}.headers`, match.headers, true);
   if (match.queryParams && match.queryParams.length > 0) out.queryParams = renderValueMatches(scope, `${at}.queryParams`, match.queryParams, false);
   if (match.method !== undefined) {
-    checkOneOf(scope, `${at}.method`, match.method, METHODS);
+    checkOneOf(scope, `${at}.method`, match.method, Object.values(HttpMethod));
     out.method = match.method;
   }
   return out;
@@ -447,4 +381,78 @@ function renderTimeouts(scope: Construct, at: (f: string) => string, rule: Infer
     }
   }
   return { timeouts: { ...(request ? { request } : {}), ...(backendRequest ? { backendRequest } : {}) } };
+}
+
+/** A deep copy without undefined values: what the user wrote, as the API spells it. */
+function asGiven<T>(value: T): any {
+  return JSON.parse(JSON.stringify(value));
+}
+
+const FILTER_FIELDS: Array<[HttpRouteFilterType, keyof HttpRouteFilter]> = [
+  [HttpRouteFilterType.REQUEST_HEADER_MODIFIER, 'requestHeaderModifier'],
+  [HttpRouteFilterType.RESPONSE_HEADER_MODIFIER, 'responseHeaderModifier'],
+  [HttpRouteFilterType.REQUEST_MIRROR, 'requestMirror'],
+  [HttpRouteFilterType.REQUEST_REDIRECT, 'requestRedirect'],
+  [HttpRouteFilterType.URL_REWRITE, 'urlRewrite'],
+  [HttpRouteFilterType.EXTENSION_REF, 'extensionRef'],
+];
+
+/**
+ * Checks filters as the HTTPRoute CRD's rules do (Gateway API v1.3.0, config/crd/standard
+ * gateway.networking.k8s.io_httproutes.yaml): at most 16, the field of the filter's type set and no other,
+ * a redirect status of 301 or 302, a path modifier with the field of its type, mirror percent or fraction.
+ */
+function checkFilters(scope: Construct, at: string, filters: HttpRouteFilter[] | undefined): void {
+  if (filters === undefined) return;
+  if (!Array.isArray(filters) || filters.length > 16) {
+    throw propError(scope, at, `must be a list of at most 16 HTTPRoute filters (got ${Array.isArray(filters) ? filters.length : show(filters)})`);
+  }
+  filters.forEach((f, i) => {
+    const where = `${at}[${i}]`;
+    if (!f || typeof f !== 'object') throw propError(scope, where, `must be an HTTPRoute filter (got ${show(f)})`);
+    checkOneOf(scope, `${where}.type`, f.type, Object.values(HttpRouteFilterType));
+    for (const [type, field] of FILTER_FIELDS) {
+      const set = f[field] !== undefined;
+      if (type === f.type && !set) throw propError(scope, `${where}.${field}`, `must be set for a filter of type ${f.type}`);
+      if (type !== f.type && set) throw propError(scope, `${where}.${field}`, `must be left out for a filter of type ${f.type} (only ${type} filters take it)`);
+    }
+    const modifier = f.requestHeaderModifier ?? f.responseHeaderModifier;
+    if (modifier) {
+      const field = f.requestHeaderModifier ? 'requestHeaderModifier' : 'responseHeaderModifier';
+      for (const list of ['add', 'set'] as const) {
+        (modifier[list] ?? []).forEach((h, j) => checkHeaderName(scope, `${where}.${field}.${list}[${j}].name`, h.name));
+      }
+      (modifier.remove ?? []).forEach((h, j) => checkHeaderName(scope, `${where}.${field}.remove[${j}]`, h));
+    }
+    if (f.requestRedirect) {
+      const r = f.requestRedirect;
+      if (r.statusCode !== undefined) checkOneOf(scope, `${where}.requestRedirect.statusCode`, r.statusCode, [301, 302]);
+      if (r.port !== undefined) checkInteger(scope, `${where}.requestRedirect.port`, r.port, 1, 65535);
+      checkPathModifier(scope, `${where}.requestRedirect.path`, r.path);
+    }
+    if (f.urlRewrite) checkPathModifier(scope, `${where}.urlRewrite.path`, f.urlRewrite.path);
+    if (f.requestMirror) {
+      const m = f.requestMirror;
+      if (!m.backendRef || typeof m.backendRef.name !== 'string') throw propError(scope, `${where}.requestMirror.backendRef`, `must name a backend (got ${show(m.backendRef)})`);
+      if (m.percent !== undefined && m.fraction !== undefined) throw propError(scope, `${where}.requestMirror`, 'must give percent or fraction, not both');
+      if (m.percent !== undefined) checkInteger(scope, `${where}.requestMirror.percent`, m.percent, 0, 100);
+      if (m.fraction !== undefined) {
+        const denominator = m.fraction.denominator ?? 100;
+        checkInteger(scope, `${where}.requestMirror.fraction.denominator`, denominator, 1, 2147483647);
+        checkInteger(scope, `${where}.requestMirror.fraction.numerator`, m.fraction.numerator, 0, denominator);
+      }
+    }
+  });
+}
+
+function checkPathModifier(scope: Construct, at: string, path: HttpPathModifier | undefined): void {
+  if (path === undefined) return;
+  checkOneOf(scope, `${at}.type`, path.type, Object.values(HttpPathModifierType));
+  const full = path.type === HttpPathModifierType.REPLACE_FULL_PATH;
+  if ((full && path.replaceFullPath === undefined) || (!full && path.replacePrefixMatch === undefined)) {
+    throw propError(scope, at, `must set ${full ? 'replaceFullPath' : 'replacePrefixMatch'} for type ${path.type}`);
+  }
+  if ((full && path.replacePrefixMatch !== undefined) || (!full && path.replaceFullPath !== undefined)) {
+    throw propError(scope, at, `must set only ${full ? 'replaceFullPath' : 'replacePrefixMatch'} for type ${path.type}`);
+  }
 }

@@ -4,13 +4,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, ENVOY_CONTROLLER, WAVE_GATEWAY_CLASS } from './kserve-api';
+import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, ENVOY_CONTROLLER } from './kserve-api';
 import type { KServeIngressGatewayProps } from './kserve-ingress-gateway';
 import { checkInteger, propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain } from '../core/names';
 import { clusterScoped } from '../core/namespace';
 import { GatewayClass } from '../imports/gateway.networking.k8s.io';
-import { SYNC_WAVE } from '../migration/manifests';
 
 // A domain-prefixed path, as the GatewayClass CRD requires of spec.controllerName.
 const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
@@ -82,10 +81,10 @@ export function resolveGateway(scope: IConstruct | string, input: GatewayInput, 
   return { name, namespace, gatewayClassName, controllerName, createGatewayClass: input.createGatewayClass ?? true, httpPort, tls };
 }
 
-/** The GatewayClass of guide 002 (cluster-scoped, sync wave -2). */
+/** The GatewayClass of guide 002 (cluster-scoped). */
 export function gatewayClassObject(scope: Construct, id: string, name: string, controllerName: string): ApiObject {
   return clusterScoped(new GatewayClass(scope, id, {
-    metadata: { name, annotations: { [SYNC_WAVE]: String(WAVE_GATEWAY_CLASS) } },
+    metadata: { name },
     spec: { controllerName },
   }));
 }

@@ -15,6 +15,8 @@ import {
   TEST_ISVC_STORAGE_URI,
   WAVE_CONFIG,
   WAVE_CONTROLLER,
+  WAVE_GATEWAY,
+  WAVE_GATEWAY_CLASS,
   WAVE_TEST_ISVC,
 } from './kserve-api';
 import {
@@ -30,13 +32,16 @@ import {
   verifyChecks,
 } from './kserve-checks';
 import { KServeIngressGateway } from './kserve-ingress-gateway';
-import { carriedObject, controllerWithRestart, resolveExistingConfigMap, resolveControllerDeployment } from './kserve-objects';
-import { propError, show } from '../core/errors';
+import { asCarried, controllerWithRestart, ownSyncWave, resolveControllerDeployment, resolveExistingConfigMap } from './kserve-objects';
+import { CarriedManifest } from '../core/carried-manifest';
+import { givenProps, propError, show } from '../core/errors';
 import { checkLabelName, checkServiceName } from '../core/names';
 import { shellQuote as q } from '../core/shell';
-import { SYNC_WAVE } from '../migration/manifests';
-import { CrdReference, IMigration, MigrationOverview } from '../migration/migration';
+import { GATEWAY_GROUP } from '../inference/api';
+import { CarriedObjects } from '../inference/carried-objects';
+import { CrdReference, IMigration, MigrationOverview, SyncWaveRule } from '../migration/migration';
 import { ManualStepTiming, MigrationStage } from '../migration/migration-stage';
+import { StageSet } from '../migration/stage-set';
 
 /** Props of a `KServeGatewayApiMigration`. */
 export interface KServeGatewayApiMigrationProps {
@@ -112,7 +117,7 @@ export interface KServeGatewayApiMigrationProps {
    * Give this or `ingressConfig`, unless `helm` is true.
    * @default - none
    */
-  readonly existingConfigMap?: any;
+  readonly existingConfigMap?: CarriedManifest;
 
   /**
    * The current value of `data.ingress` (the whole JSON text), when the ConfigMap itself is not in Git.
@@ -128,7 +133,7 @@ export interface KServeGatewayApiMigrationProps {
    * so the sync restarts the controller; otherwise the README says to restart it by hand.
    * @default - none: restart by hand
    */
-  readonly controllerDeployment?: any;
+  readonly controllerDeployment?: CarriedManifest;
 
   /**
    * KServe is installed with Helm: no ConfigMap or Deployment is written; stage 02's README gives the
@@ -180,6 +185,14 @@ export interface KServeGatewayApiMigrationProps {
    * @default 'default'
    */
   readonly inferenceServiceNamespace?: string;
+
+  /**
+   * The stage `app.synth()` renders inside the enclosing chart, by folder name (e.g. `02-enable-gateway-api`).
+   * The GitOps writer writes every stage whatever is selected. Can also be set through the context key
+   * `inference-migration:<name>:active-stage` (see `StageSelection.contextKey`).
+   * @default - the context key's value; with neither, synthesizing the app fails and says how to select a stage
+   */
+  readonly activeStage?: string;
 }
 
 const GATEWAY_PROPS: GatewayPropNames = {
@@ -197,6 +210,34 @@ const GATEWAY_PROPS: GatewayPropNames = {
 const YAML_ONLY = ['existingConfigMap', 'ingressConfig', 'controllerDeployment'] as const;
 const HELM_ONLY = ['helmRelease', 'helmNamespace', 'helmChartVersion', 'helmCreatesGateway'] as const;
 
+/** KServe's own objects before and after stage 02, as the stages carry them. */
+interface KServeObjects {
+  readonly configBefore?: CarriedManifest;
+  readonly configAfter?: CarriedManifest;
+  readonly controllerBefore?: CarriedManifest;
+  readonly controllerAfter?: CarriedManifest;
+  /** The ConfigMap's sync wave (its own, else 0): the controller restarts one wave later. */
+  readonly configWave: number;
+  /** Said in every stage that holds a ConfigMap with only its ingress key. */
+  readonly serverSideWarning?: string;
+  /** Said in the stage that changes the config. */
+  readonly configWarnings: string[];
+  /** The new `data.ingress`. */
+  readonly newIngressConfig?: string;
+  /** The controller's restartedAt value. */
+  readonly restartedAt?: string;
+}
+
+/** Everything the stages are built from, resolved once from the props. */
+interface KServePlan {
+  readonly gw: ResolvedGateway;
+  readonly writesGateway: boolean;
+  readonly helm?: HelmNames;
+  readonly isvc: { readonly name: string; readonly namespace: string; readonly test: boolean };
+  readonly kserve: KServeObjects;
+  readonly names: CheckNames;
+}
+
 /**
  * KServe's move from Kubernetes Ingress to the Gateway API (KServe guide 002) as three stages, each the
  * complete desired state of the migration's objects:
@@ -211,6 +252,15 @@ const HELM_ONLY = ['helmRelease', 'helmNamespace', 'helmChartVersion', 'helmCrea
  *    annotation derived from the new config; with Helm, the guide's `helm upgrade` instead.
  * 3. `03-verify`: the same objects (plus the guide's `sklearn-v2-iris` InferenceService when asked) and the
  *    guide's end-to-end checks with the names filled in.
+ *
+ * @example
+ * new KServeGatewayApiMigration(app, 'kserve', {
+ *   existingConfigMap: CarriedManifest.fromYaml(fs.readFileSync('kserve/inferenceservice-config.yaml', 'utf8')),
+ *   tlsSecretName: 'kserve-tls',
+ *   activeStage: '01-gateway',
+ * });
+ *
+ * @see https://kserve.github.io/website/docs/admin-guide/gatewayapi-migration
  */
 export class KServeGatewayApiMigration extends Construct implements IMigration {
   /** Name of the migration (its folder). */
@@ -220,17 +270,28 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
   /** KServe's namespace (also the destination of the example Argo CD and Flux manifests). */
   public readonly namespace: string;
   /** The stages, in order. */
-  public readonly stages: MigrationStage[] = [];
+  public readonly stages: MigrationStage[];
+  /**
+   * Folder name of the stage `app.synth()` renders (the `activeStage` prop or its context key).
+   * @default - none selected: synthesizing the app fails and says how to select one
+   */
+  public readonly activeStage?: string;
   /** What the top README says. */
   public readonly overview: MigrationOverview;
   /** Everything the plan could not carry over or the user should know, one sentence each. */
   public readonly warnings: string[] = [];
   /** KServe's ConfigMap and Deployment as carried from Git (normalized); empty with Helm. */
-  public readonly baseline: any[];
+  public readonly baseline: CarriedManifest[];
   /** The Gateway API v1.2.1 standard install. */
   public readonly crds: CrdReference[];
   /** The Gateway API v1.2.1 and KServe v0.15.1 CRDs: what KServe implements. */
   public readonly validationBundles?: string[] = ['gateway-api-v1.2.1', 'kserve-v0.15.1'];
+  /**
+   * Sync waves: GatewayClass and ReferenceGrant -2, Gateway -1, KServe's ConfigMap 0 (or its own), the
+   * controller Deployment one wave after the ConfigMap, the test InferenceService 2.
+   * @default - always set
+   */
+  public readonly syncWaveRules?: SyncWaveRule[];
   /** The Gateway as KServe's ingress config names it: `<namespace>/<name>`. */
   public readonly gatewayReference: string;
   /** True when Helm owns KServe. */
@@ -248,7 +309,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
 
   public constructor(scope: Construct, id: string, props: KServeGatewayApiMigrationProps = {}) {
     super(scope, id);
-    const p = props ?? {};
+    const p = givenProps(this, props);
     this.migrationName = p.name ?? id;
     checkLabelName(this, 'name', this.migrationName);
     this.namespace = p.kserveNamespace ?? DEFAULT_KSERVE_NAMESPACE;
@@ -256,6 +317,37 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     this.helm = p.helm ?? false;
     this.checkMode(p);
 
+    const plan = this.resolvePlan(p);
+    this.gatewayReference = `${plan.gw.namespace}/${plan.gw.name}`;
+    this.newIngressConfig = plan.kserve.newIngressConfig;
+    this.restartedAt = plan.kserve.restartedAt;
+    this.baseline = [plan.kserve.configBefore, plan.kserve.controllerBefore].filter((o): o is CarriedManifest => o !== undefined);
+    if (plan.kserve.serverSideWarning) this.warnings.unshift(plan.kserve.serverSideWarning);
+
+    const stageSet = new StageSet(this);
+    this.stages = stageSet.stages;
+    this.addGatewayStage(stageSet, plan);
+    this.addEnableStage(stageSet, plan);
+    this.addVerifyStage(stageSet, plan);
+
+    this.crds = [{
+      description: `Gateway API ${GATEWAY_API_VERSION}, standard channel (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant): install only where the cluster has no Gateway API CRDs or older ones, never over newer ones`,
+      url: GATEWAY_API_STANDARD_INSTALL,
+    }];
+    this.syncWaveRules = [
+      { apiGroup: GATEWAY_GROUP, kind: 'GatewayClass', wave: WAVE_GATEWAY_CLASS },
+      { apiGroup: GATEWAY_GROUP, kind: 'ReferenceGrant', wave: WAVE_GATEWAY_CLASS },
+      { apiGroup: GATEWAY_GROUP, kind: 'Gateway', wave: WAVE_GATEWAY },
+      { apiGroup: '', kind: 'ConfigMap', wave: WAVE_CONFIG },
+      { apiGroup: 'apps', kind: 'Deployment', wave: plan.kserve.configWave + WAVE_CONTROLLER - WAVE_CONFIG },
+      { apiGroup: 'serving.kserve.io', kind: 'InferenceService', wave: WAVE_TEST_ISVC },
+    ];
+    this.overview = this.describe(plan);
+    this.activeStage = stageSet.activate(this.migrationName, p.activeStage);
+  }
+
+  /** Reads the props into the plan the stages are built from. */
+  private resolvePlan(p: KServeGatewayApiMigrationProps): KServePlan {
     const helmCreatesGateway = p.helmCreatesGateway ?? false;
     const gw = resolveGateway(this, {
       name: p.gatewayName,
@@ -268,41 +360,9 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       tlsSecretNamespace: p.tlsSecretNamespace,
       httpsPort: p.httpsPort,
     }, GATEWAY_PROPS);
-    const helmNames = this.helm ? this.resolveHelm(p, gw) : undefined;
-    this.gatewayReference = `${gw.namespace}/${gw.name}`;
-
+    const helm = this.helm ? this.resolveHelm(p, gw) : undefined;
     const isvc = this.resolveInferenceService(p);
-
-    // KServe's own objects: the ConfigMap before and after, the controller before and after.
-    let configBefore: any | undefined;
-    let configAfter: any | undefined;
-    let controllerBefore: any | undefined;
-    let controllerAfter: any | undefined;
-    let serverSideWarning: string | undefined;
-    if (!this.helm) {
-      const config = resolveExistingConfigMap(this, p.existingConfigMap, p.ingressConfig, this.namespace);
-      const rewrite = rewriteIngressConfig(config.ingress, this.gatewayReference);
-      this.newIngressConfig = rewrite.text;
-      this.noteIngress(rewrite, config.prop);
-      configBefore = config.object;
-      configAfter = { ...config.object, data: { ...config.object.data, [INGRESS_KEY]: rewrite.text } };
-      if (p.controllerDeployment !== undefined) {
-        controllerBefore = resolveControllerDeployment(this, p.controllerDeployment, this.namespace);
-        const configWave = Number(configBefore.metadata?.annotations?.[SYNC_WAVE] ?? WAVE_CONFIG);
-        const restarted = controllerWithRestart(controllerBefore, rewrite.text, configWave + WAVE_CONTROLLER - WAVE_CONFIG);
-        controllerAfter = restarted.object;
-        this.restartedAt = restarted.restartedAt;
-        if (restarted.waveWarning) this.warnings.push(restarted.waveWarning);
-      }
-      if (config.prop === 'ingressConfig') {
-        serverSideWarning = `The ConfigMap ${this.namespace}/${CONFIG_MAP_NAME} is written with only its '${INGRESS_KEY}' key (from 'ingressConfig'): apply it server-side only (Argo CD ServerSideApply=true, Flux, or kubectl apply --server-side), never with Replace=true or a client-side replace, or every other key of KServe's configuration is deleted.`;
-      }
-    }
-    this.baseline = [configBefore, controllerBefore].filter((o) => o !== undefined);
-    // Warnings about the config belong to the stage that changes it; the server-side one to every stage holding it.
-    const configWarnings = [...this.warnings];
-    if (serverSideWarning) this.warnings.unshift(serverSideWarning);
-
+    const kserve = this.resolveKServeObjects(p, `${gw.namespace}/${gw.name}`);
     const names: CheckNames = {
       gatewayName: gw.name,
       gatewayNamespace: gw.namespace,
@@ -311,132 +371,183 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       httpPort: gw.httpPort,
       tls: gw.tls,
       kserveNamespace: this.namespace,
-      controllerDeployment: controllerBefore?.metadata?.name ?? CONTROLLER_DEPLOYMENT,
+      controllerDeployment: kserve.controllerBefore?.name ?? CONTROLLER_DEPLOYMENT,
       configMapName: CONFIG_MAP_NAME,
       isvcName: isvc.name,
       isvcNamespace: isvc.namespace,
       isvcIsGuideModel: isvc.name === TEST_ISVC_NAME,
     };
+    return { gw, writesGateway: !helmCreatesGateway, helm, isvc, kserve, names };
+  }
 
-    const gatewayProps = {
-      name: gw.name,
-      namespace: gw.namespace,
-      gatewayClassName: gw.gatewayClassName,
-      controllerName: gw.controllerName,
-      createGatewayClass: gw.createGatewayClass,
-      httpPort: gw.httpPort,
-      tlsSecretName: gw.tls?.secretName,
-      tlsSecretNamespace: gw.tls ? gw.tls.secretNamespace : undefined,
-      httpsPort: gw.tls?.port,
+  /**
+   * KServe's ConfigMap and controller before and after stage 02 (none with Helm): the ingress JSON
+   * rewritten with the two Gateway API keys, the controller restarted through its pod template.
+   */
+  private resolveKServeObjects(p: KServeGatewayApiMigrationProps, gatewayReference: string): KServeObjects {
+    if (this.helm) return { configWave: WAVE_CONFIG, configWarnings: [] };
+    const config = resolveExistingConfigMap(this, p.existingConfigMap, p.ingressConfig, this.namespace);
+    const rewrite = rewriteIngressConfig(config.ingress, gatewayReference);
+    const configWarnings = this.ingressWarnings(rewrite, config.prop, gatewayReference);
+    const configWave = ownSyncWave(config.object) ?? WAVE_CONFIG;
+    const configAfter = { ...config.object, data: { ...config.object.data, [INGRESS_KEY]: rewrite.text } };
+    let controllerBefore: CarriedManifest | undefined;
+    let controllerAfter: CarriedManifest | undefined;
+    let restartedAt: string | undefined;
+    if (p.controllerDeployment !== undefined) {
+      const before = resolveControllerDeployment(this, p.controllerDeployment, this.namespace);
+      const restarted = controllerWithRestart(before, rewrite.text, configWave);
+      restartedAt = restarted.restartedAt;
+      if (restarted.waveWarning) configWarnings.push(restarted.waveWarning);
+      controllerBefore = asCarried(p.controllerDeployment, before);
+      controllerAfter = CarriedManifest.fromObject(restarted.object);
+    }
+    this.warnings.push(...configWarnings);
+    return {
+      configBefore: asCarried(p.existingConfigMap, config.object),
+      configAfter: CarriedManifest.fromObject(configAfter),
+      controllerBefore,
+      controllerAfter,
+      configWave,
+      configWarnings,
+      newIngressConfig: rewrite.text,
+      restartedAt,
+      serverSideWarning: config.prop === 'ingressConfig'
+        ? `The ConfigMap ${this.namespace}/${CONFIG_MAP_NAME} is written with only its '${INGRESS_KEY}' key (from 'ingressConfig'): apply it server-side only (Argo CD ServerSideApply=true, Flux, or kubectl apply --server-side), never with Replace=true or a client-side replace, or every other key of KServe's configuration is deleted.`
+        : undefined,
     };
-    const writesGateway = !helmCreatesGateway;
-    const addGateway = (stage: MigrationStage) => {
-      if (writesGateway) {
-        new KServeIngressGateway(stage, 'gateway', gatewayProps);
-      } else if (gw.createGatewayClass) {
-        gatewayClassObject(stage, 'gateway-class', gw.gatewayClassName, gw.controllerName);
-      }
-    };
+  }
 
-    // 01: the Gateway beside an unchanged KServe.
-    const first = new MigrationStage(this, 'gateway', {
+  /** The Gateway (or, when the chart makes it, only the GatewayClass): in every stage. */
+  private gatewayObjects(scope: Construct, plan: KServePlan): void {
+    const gw = plan.gw;
+    if (plan.writesGateway) {
+      new KServeIngressGateway(scope, 'gateway', {
+        name: gw.name,
+        namespace: gw.namespace,
+        gatewayClassName: gw.gatewayClassName,
+        controllerName: gw.controllerName,
+        createGatewayClass: gw.createGatewayClass,
+        httpPort: gw.httpPort,
+        tlsSecretName: gw.tls?.secretName,
+        tlsSecretNamespace: gw.tls ? gw.tls.secretNamespace : undefined,
+        httpsPort: gw.tls?.port,
+      });
+    } else if (gw.createGatewayClass) {
+      gatewayClassObject(scope, 'gateway-class', gw.gatewayClassName, gw.controllerName);
+    }
+  }
+
+  /** KServe's carried objects of a stage: before or after the switch. */
+  private kserveObjects(scope: Construct, config: CarriedManifest | undefined, controller: CarriedManifest | undefined): void {
+    if (config) new CarriedObjects(scope, 'config', { manifests: [config] });
+    if (controller) new CarriedObjects(scope, 'controller', { manifests: [controller] });
+  }
+
+  /** 01: the Gateway beside an unchanged KServe. */
+  private addGatewayStage(stageSet: StageSet, plan: KServePlan): void {
+    const { gw, names, kserve } = plan;
+    const stage = stageSet.add('gateway', {
       ordinal: 1,
       stageName: 'gateway',
-      purpose: writesGateway
+      purpose: plan.writesGateway
         ? `The Gateway ${this.gatewayReference} is created${gw.createGatewayClass ? ` with its GatewayClass ${gw.gatewayClassName}` : ` (its GatewayClass ${gw.gatewayClassName} exists already)`}; KServe still uses Ingress.`
         : `Prepares the Gateway API CRDs${gw.createGatewayClass ? ` and the GatewayClass ${gw.gatewayClassName}` : ''}; the Helm chart makes the Gateway ${this.gatewayReference} in the next stage. KServe still uses Ingress.`,
+    }, (scope) => {
+      this.gatewayObjects(scope, plan);
+      this.kserveObjects(scope, kserve.configBefore, kserve.controllerBefore);
     });
-    addGateway(first);
-    if (configBefore) carriedObject(first, 'config', configBefore);
-    if (controllerBefore) carriedObject(first, 'controller', controllerBefore);
-    first.addManualStep({
+    stage.addManualStep({
       timing: ManualStepTiming.BEFORE_SYNC,
       text: `Install the Gateway API ${GATEWAY_API_VERSION} CRDs (standard channel), the version KServe implements, only where they are absent or older: applying the ${GATEWAY_API_VERSION} install over newer CRDs downgrades them for the whole cluster. Also install the GatewayClass's controller (${gw.controllerName}) if it is not running.`,
       commands: crdInstallCommands(),
     });
-    first.addVerification(crdCheck());
-    if (writesGateway) {
-      for (const c of gatewayChecks(names)) first.addVerification(c);
+    stage.addVerification(crdCheck());
+    if (plan.writesGateway) {
+      for (const c of gatewayChecks(names)) stage.addVerification(c);
     } else if (gw.createGatewayClass) {
-      first.addVerification(gatewayChecks(names)[0]);
+      stage.addVerification(gatewayChecks(names)[0]);
     }
-    if (serverSideWarning) first.addWarning(serverSideWarning);
-    this.stages.push(first);
+    if (kserve.serverSideWarning) stage.addWarning(kserve.serverSideWarning);
+  }
 
-    // 02: KServe switches to the Gateway API.
-    const second = new MigrationStage(this, 'enable-gateway-api', {
+  /** 02: KServe switches to the Gateway API. */
+  private addEnableStage(stageSet: StageSet, plan: KServePlan): void {
+    const { names, kserve, helm } = plan;
+    const stage = stageSet.add('enable-gateway-api', {
       ordinal: 2,
       stageName: 'enable-gateway-api',
-      purpose: this.helm
-        ? `Helm sets enableGatewayApi and kserveGateway=${this.gatewayReference}${helmCreatesGateway ? ' and makes the Gateway' : ''}; the controller is restarted so existing InferenceServices get HTTPRoutes.`
-        : `The ${CONFIG_MAP_NAME} ingress config gets "enableGatewayApi": true and "kserveIngressGateway": "${this.gatewayReference}" (every other key kept); ${controllerAfter ? 'the controller Deployment restarts through its restartedAt annotation' : 'the controller is restarted by hand'}.`,
+      purpose: helm
+        ? `Helm sets enableGatewayApi and kserveGateway=${this.gatewayReference}${helm.createGateway ? ' and makes the Gateway' : ''}; the controller is restarted so existing InferenceServices get HTTPRoutes.`
+        : `The ${CONFIG_MAP_NAME} ingress config gets "enableGatewayApi": true and "kserveIngressGateway": "${this.gatewayReference}" (every other key kept); ${kserve.controllerAfter ? 'the controller Deployment restarts through its restartedAt annotation' : 'the controller is restarted by hand'}.`,
+    }, (scope) => {
+      this.gatewayObjects(scope, plan);
+      this.kserveObjects(scope, kserve.configAfter, kserve.controllerAfter);
     });
-    addGateway(second);
-    if (configAfter) carriedObject(second, 'config', configAfter);
-    if (controllerAfter) carriedObject(second, 'controller', controllerAfter);
-    if (helmNames) {
-      second.addManualStep({
+    if (helm) {
+      stage.addManualStep({
         timing: ManualStepTiming.BEFORE_SYNC,
-        text: `KServe is owned by Helm: set the two Gateway API values (guide step 4, both in one upgrade that keeps the release's other values)${helmCreatesGateway ? ' and let the chart create the Gateway' : ''}, then restart the controller, which reads the ingress config only at start-up. To roll back: \`helm rollback ${q(helmNames.release)} -n ${q(helmNames.namespace)}\`, then restart again.`,
-        commands: [...helmUpgradeCommand(names, helmNames), ...restartCommands(names)],
+        text: `KServe is owned by Helm: set the two Gateway API values (guide step 4, both in one upgrade that keeps the release's other values)${helm.createGateway ? ' and let the chart create the Gateway' : ''}, then restart the controller, which reads the ingress config only at start-up. To roll back: \`helm rollback ${helm.release} -n ${helm.namespace}\`, then restart again.`,
+        commands: [...helmUpgradeCommand(names, helm), ...restartCommands(names)],
       });
-      if (helmCreatesGateway) for (const c of gatewayChecks(names)) second.addVerification(c);
-      for (const c of enableChecks(names, 'helm')) second.addVerification(c);
-    } else {
-      if (!controllerAfter) {
-        second.addManualStep({
-          timing: ManualStepTiming.AFTER_SYNC,
-          text: 'Restart the KServe controller: this folder changes only its ConfigMap, and the controller reads the ingress config at start-up (it chooses Ingress or HTTPRoute then).',
-          commands: restartCommands(names),
-        });
-      }
-      for (const c of enableChecks(names, controllerAfter ? 'carried' : 'manual')) second.addVerification(c);
-      if (serverSideWarning) second.addWarning(serverSideWarning);
-      for (const w of configWarnings) second.addWarning(w);
-      second.addManualStep({
-        text: `If you roll back to 01-gateway, the old ingress config comes back; ${controllerAfter ? 'the controller restarts by itself (its restartedAt annotation goes away)' : `restart the controller again afterwards: \`${restartCommands(names)[0]}\``}.`,
+      if (helm.createGateway) for (const c of gatewayChecks(names)) stage.addVerification(c);
+      for (const c of enableChecks(names, 'helm')) stage.addVerification(c);
+      return;
+    }
+    if (!kserve.controllerAfter) {
+      stage.addManualStep({
+        timing: ManualStepTiming.AFTER_SYNC,
+        text: 'Restart the KServe controller: this folder changes only its ConfigMap, and the controller reads the ingress config at start-up (it chooses Ingress or HTTPRoute then).',
+        commands: restartCommands(names),
       });
     }
-    this.stages.push(second);
+    for (const c of enableChecks(names, kserve.controllerAfter ? 'carried' : 'manual')) stage.addVerification(c);
+    if (kserve.serverSideWarning) stage.addWarning(kserve.serverSideWarning);
+    for (const w of kserve.configWarnings) stage.addWarning(w);
+    stage.addManualStep({
+      text: `If you roll back to 01-gateway, the old ingress config comes back; ${kserve.controllerAfter ? 'the controller restarts by itself (its restartedAt annotation goes away)' : `restart the controller again afterwards: \`${restartCommands(names)[0]}\``}.`,
+    });
+  }
 
-    // 03: end-to-end checks (and the guide's test model when asked).
-    const third = new MigrationStage(this, 'verify', {
+  /** 03: end-to-end checks (and the guide's test model when asked). */
+  private addVerifyStage(stageSet: StageSet, plan: KServePlan): void {
+    const { names, kserve, isvc } = plan;
+    const stage = stageSet.add('verify', {
       ordinal: 3,
       stageName: 'verify',
       purpose: isvc.test
         ? `Adds the guide's test InferenceService ${isvc.namespace}/${isvc.name} and checks an inference request end to end through the Gateway.`
         : `Nothing changes: checks an inference request to ${isvc.namespace}/${isvc.name} end to end through the Gateway.`,
+    }, (scope) => {
+      this.gatewayObjects(scope, plan);
+      this.kserveObjects(scope, kserve.configAfter, kserve.controllerAfter);
+      if (isvc.test) {
+        new ApiObject(scope, 'test-isvc', {
+          apiVersion: 'serving.kserve.io/v1beta1',
+          kind: 'InferenceService',
+          metadata: { name: isvc.name, namespace: isvc.namespace },
+          spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: TEST_ISVC_STORAGE_URI } } },
+        });
+      }
     });
-    addGateway(third);
-    if (configAfter) carriedObject(third, 'config', configAfter);
-    if (serverSideWarning) third.addWarning(serverSideWarning);
-    if (controllerAfter) carriedObject(third, 'controller', controllerAfter);
+    if (kserve.serverSideWarning) stage.addWarning(kserve.serverSideWarning);
+    for (const c of verifyChecks(names, isvc.test)) stage.addVerification(c);
     if (isvc.test) {
-      new ApiObject(third, 'test-isvc', {
-        apiVersion: 'serving.kserve.io/v1beta1',
-        kind: 'InferenceService',
-        metadata: { name: isvc.name, namespace: isvc.namespace, annotations: { [SYNC_WAVE]: String(WAVE_TEST_ISVC) } },
-        spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: TEST_ISVC_STORAGE_URI } } },
-      });
+      stage.addManualStep({ text: `The test InferenceService ${isvc.namespace}/${isvc.name} is for the check only: remove it from this folder (or delete it) once the request succeeds.` });
     }
-    for (const c of verifyChecks(names, isvc.test)) third.addVerification(c);
-    if (isvc.test) {
-      third.addManualStep({ text: `The test InferenceService ${isvc.namespace}/${isvc.name} is for the check only: remove it from this folder (or delete it) once the request succeeds.` });
-    }
-    this.stages.push(third);
+  }
 
-    this.crds = [{
-      description: `Gateway API ${GATEWAY_API_VERSION}, standard channel (GatewayClass, Gateway, HTTPRoute, GRPCRoute, ReferenceGrant): install only where the cluster has no Gateway API CRDs or older ones, never over newer ones`,
-      url: GATEWAY_API_STANDARD_INSTALL,
-    }];
-    this.overview = {
+  /** What the top README says. */
+  private describe(plan: KServePlan): MigrationOverview {
+    const { helm, isvc } = plan;
+    return {
       title: `KServe: Ingress to Gateway API through ${this.gatewayReference}`,
-      summary: `Moves KServe (namespace ${this.namespace}${this.helm ? `, Helm release ${helmNames!.release}` : ''}) from Kubernetes Ingress to the Gateway API as in KServe's guide: ` +
-        `01 ${writesGateway ? `creates the Gateway ${this.gatewayReference}` : 'prepares the Gateway API CRDs (the chart makes the Gateway in 02)'}, ` +
-        `02 sets enableGatewayApi and kserveIngressGateway=${this.gatewayReference} ${this.helm ? 'with helm upgrade' : `in the ${CONFIG_MAP_NAME} ConfigMap`} and restarts the controller, ` +
+      summary: `Moves KServe (namespace ${this.namespace}${helm ? `, Helm release ${helm.release}` : ''}) from Kubernetes Ingress to the Gateway API as in KServe's guide: ` +
+        `01 ${plan.writesGateway ? `creates the Gateway ${this.gatewayReference}` : 'prepares the Gateway API CRDs (the chart makes the Gateway in 02)'}, ` +
+        `02 sets enableGatewayApi and kserveIngressGateway=${this.gatewayReference} ${helm ? 'with helm upgrade' : `in the ${CONFIG_MAP_NAME} ConfigMap`} and restarts the controller, ` +
         `03 checks an inference request through the Gateway${isvc.test ? ` with the test InferenceService ${isvc.name}` : ''}.`,
-      preflight: preflight(names, helmNames),
-      notes: this.notes(gw, helmNames),
+      preflight: preflight(plan.names, helm),
+      notes: this.notes(plan),
       syncWaves: 'GatewayClass and ReferenceGrant first (-2), then the Gateway (-1), the ConfigMap (0), the controller Deployment (1) and the test InferenceService (2)',
     };
   }
@@ -492,20 +603,24 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     return { name, namespace, test };
   }
 
-  private noteIngress(rewrite: ReturnType<typeof rewriteIngressConfig>, prop: string): void {
+  /** What the ingress config says that the user should know. */
+  private ingressWarnings(rewrite: ReturnType<typeof rewriteIngressConfig>, prop: string, gatewayReference: string): string[] {
+    const warnings: string[] = [];
     if (rewrite.alreadyEnabled) {
-      this.warnings.push(`The ingress config (${prop}) has "enableGatewayApi": true already: the Gateway API is already enabled. Stage 02 ${rewrite.previousGateway === this.gatewayReference ? 'changes nothing in it' : `points kserveIngressGateway at ${this.gatewayReference} (was ${JSON.stringify(rewrite.previousGateway ?? null)})`}.`);
+      warnings.push(`The ingress config (${prop}) has "enableGatewayApi": true already: the Gateway API is already enabled. Stage 02 ${rewrite.previousGateway === gatewayReference ? 'changes nothing in it' : `points kserveIngressGateway at ${gatewayReference} (was ${JSON.stringify(rewrite.previousGateway ?? null)})`}.`);
     }
     const legacy = rewrite.before.ingressGateway;
     if (typeof legacy !== 'string' || legacy === '') {
-      this.warnings.push(`The ingress config (${prop}) has no "ingressGateway": KServe's controller rejects such a config ("invalid ingress config - ingressGateway is required") even with the Gateway API enabled; add it (e.g. "knative-serving/knative-ingress-gateway") before stage 02.`);
+      warnings.push(`The ingress config (${prop}) has no "ingressGateway": KServe's controller rejects such a config ("invalid ingress config - ingressGateway is required") even with the Gateway API enabled; add it (e.g. "knative-serving/knative-ingress-gateway") before stage 02.`);
     }
+    return warnings;
   }
 
-  private notes(gw: ResolvedGateway, helm: HelmNames | undefined): string[] {
+  private notes(plan: KServePlan): string[] {
+    const { gw, helm } = plan;
     const notes = [
-      `Sync waves (Argo CD): GatewayClass and ReferenceGrant -2, Gateway -1, KServe's ConfigMap ${WAVE_CONFIG}, the controller Deployment ${WAVE_CONTROLLER}, the test InferenceService ${WAVE_TEST_ISVC}: the Gateway exists before KServe is told to use it, and the controller restarts after its config changed. Objects carried unchanged from Git keep their own annotations.`,
-      `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${q(this.namespace)}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
+      `Sync waves (Argo CD, added by the GitOps writer): GatewayClass and ReferenceGrant -2, Gateway -1, KServe's ConfigMap ${plan.kserve.configWave}, the controller Deployment ${plan.kserve.configWave + WAVE_CONTROLLER - WAVE_CONFIG}, the test InferenceService ${WAVE_TEST_ISVC}: the Gateway exists before KServe is told to use it, and the controller restarts after its config changed. Objects carried unchanged from Git keep their own annotations.`,
+      `The controller chooses Ingress or HTTPRoute only when it starts, so every path restarts it: \`kubectl rollout restart deployment ${CONTROLLER_DEPLOYMENT} -n ${this.namespace}\`. When the Deployment is carried, its pod template gets \`kubectl.kubernetes.io/restartedAt: ingress-sha256-<16 hex digits of the SHA-256 of the new ingress JSON>\`: Kubernetes only compares the value, so the same config gives the same files and a changed config restarts the controller once.`,
     ];
     if (helm) {
       notes.push(`Helm owns KServe here: no ConfigMap or Deployment is written; 02-enable-gateway-api's README runs \`helm upgrade ${q(helm.release)}\` with chart ${helm.chartVersion}${helm.createGateway ? ' and createGateway=true (the chart makes the Gateway)' : ''}.`);

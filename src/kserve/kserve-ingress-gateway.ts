@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { gatewayClassObject, resolveGateway } from './gateway-options';
-import { GATEWAY_LABEL, WAVE_GATEWAY, WAVE_GATEWAY_CLASS } from './kserve-api';
+import { GATEWAY_LABEL } from './kserve-api';
 import {
   Gateway,
   GatewaySpecListeners,
@@ -10,7 +10,6 @@ import {
   ReferenceGrant,
 } from '../imports/gateway.networking.k8s.io';
 import { GATEWAY_GROUP } from '../inference/api';
-import { SYNC_WAVE } from '../migration/manifests';
 
 /** Props of a `KServeIngressGateway`. */
 export interface KServeIngressGatewayProps {
@@ -78,8 +77,14 @@ export interface KServeIngressGatewayProps {
  * and the infrastructure label `serving.kserve.io/gateway: <name>` marks the gateway's pods and Service.
  * Every API default of Gateway API v1.2.1 is written out, so a GitOps tool sees no drift.
  *
- * Objects carry Argo CD sync waves: GatewayClass and ReferenceGrant -2, Gateway -1 (before KServe's
- * ConfigMap at 0).
+ * Within a `KServeGatewayApiMigration`, the GitOps writer gives the objects Argo CD sync waves:
+ * GatewayClass and ReferenceGrant -2, Gateway -1 (before KServe's ConfigMap at 0).
+ *
+ * @example
+ * new KServeIngressGateway(chart, 'gateway', { tlsSecretName: 'kserve-tls' });
+ *
+ * @see https://kserve.github.io/website/docs/admin-guide/gatewayapi-migration
+ * @see https://gateway-api.sigs.k8s.io/api-types/gateway/
  */
 export class KServeIngressGateway extends Construct {
   /** Name of the Gateway. */
@@ -136,11 +141,7 @@ export class KServeIngressGateway extends Construct {
       });
       if (g.tls.secretNamespace !== g.namespace) {
         this.referenceGrant = new ReferenceGrant(this, 'ReferenceGrant', {
-          metadata: {
-            name: `${g.name}-tls`,
-            namespace: g.tls.secretNamespace,
-            annotations: { [SYNC_WAVE]: String(WAVE_GATEWAY_CLASS) },
-          },
+          metadata: { name: `${g.name}-tls`, namespace: g.tls.secretNamespace },
           spec: {
             from: [{ group: GATEWAY_GROUP, kind: 'Gateway', namespace: g.namespace }],
             to: [{ group: '', kind: 'Secret', name: g.tls.secretName }],
@@ -154,11 +155,7 @@ export class KServeIngressGateway extends Construct {
     }
 
     this.gateway = new Gateway(this, 'Gateway', {
-      metadata: {
-        name: this.gatewayName,
-        namespace: this.gatewayNamespace,
-        annotations: { [SYNC_WAVE]: String(WAVE_GATEWAY) },
-      },
+      metadata: { name: this.gatewayName, namespace: this.gatewayNamespace },
       spec: {
         gatewayClassName: this.gatewayClassName,
         listeners,

@@ -3,11 +3,12 @@
  * `kserve-controller-manager` Deployment, read from the user's repository and written back whole.
  * Internal.
  */
-import { ApiObject } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { IConstruct } from 'constructs';
 import { parseIngressConfig, restartedAtValue } from './ingress-config';
 import { CONFIG_MAP_NAME, INGRESS_KEY, RESTARTED_AT } from './kserve-api';
+import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
+import { sameJson } from '../core/manifest-objects';
 import { SYNC_WAVE } from '../migration/manifests';
 
 /** The ConfigMap the migration starts from. */
@@ -46,8 +47,9 @@ function describeObject(obj: any): string {
  * Checks the starting ConfigMap (given whole, or as its ingress JSON) and returns it normalized, in
  * `namespace` (set when the manifest carries none). Throws naming the construct and the prop.
  */
-export function resolveExistingConfigMap(scope: IConstruct, existing: any, ingressConfig: string | undefined, namespace: string): StartingConfig {
-  if (existing === undefined) {
+export function resolveExistingConfigMap(scope: IConstruct, given: CarriedManifest | undefined, ingressConfig: string | undefined,
+  namespace: string): StartingConfig {
+  if (given === undefined) {
     try {
       parseIngressConfig(ingressConfig);
     } catch (e) {
@@ -60,9 +62,10 @@ export function resolveExistingConfigMap(scope: IConstruct, existing: any, ingre
     };
   }
   const prop = 'existingConfigMap';
-  if (existing === null || typeof existing !== 'object' || Array.isArray(existing) || existing.apiVersion !== 'v1' || existing.kind !== 'ConfigMap'
+  const existing = carriedObject(scope, prop, given);
+  if (existing.apiVersion !== 'v1' || existing.kind !== 'ConfigMap'
     || existing.metadata?.name !== CONFIG_MAP_NAME) {
-    throw propError(scope, prop, `must be the v1 ConfigMap ${CONFIG_MAP_NAME} as a parsed manifest (got ${describeObject(existing)})`);
+    throw propError(scope, prop, `must be the v1 ConfigMap ${CONFIG_MAP_NAME} (a CarriedManifest) (got ${describeObject(existing)})`);
   }
   const ns = existing.metadata.namespace ?? namespace;
   if (ns !== namespace) {
@@ -86,11 +89,11 @@ export function resolveExistingConfigMap(scope: IConstruct, existing: any, ingre
 }
 
 /** Checks the controller Deployment and returns it normalized, in `namespace`. */
-export function resolveControllerDeployment(scope: IConstruct, deployment: any, namespace: string): any {
+export function resolveControllerDeployment(scope: IConstruct, given: CarriedManifest, namespace: string): any {
   const prop = 'controllerDeployment';
-  if (deployment === null || typeof deployment !== 'object' || Array.isArray(deployment) || deployment.apiVersion !== 'apps/v1'
-    || deployment.kind !== 'Deployment' || typeof deployment.metadata?.name !== 'string') {
-    throw propError(scope, prop, `must be an apps/v1 Deployment (KServe's kserve-controller-manager) as a parsed manifest (got ${describeObject(deployment)})`);
+  const deployment = carriedObject(scope, prop, given);
+  if (deployment.apiVersion !== 'apps/v1' || deployment.kind !== 'Deployment') {
+    throw propError(scope, prop, `must be an apps/v1 Deployment (KServe's kserve-controller-manager) (a CarriedManifest) (got ${describeObject(deployment)})`);
   }
   const ns = deployment.metadata.namespace ?? namespace;
   if (ns !== namespace) {
@@ -113,26 +116,39 @@ export interface RestartedController {
 }
 
 /**
- * The Deployment with the restart annotation on its pod template, and the sync wave `wave` unless it has
- * one; a wave of its own that does not come after the ConfigMap's is reported.
+ * The Deployment with the restart annotation on its pod template. A sync wave of its own that does not
+ * come after the ConfigMap's (`configWave`) is reported: the writer gives it no other.
  */
-export function controllerWithRestart(deployment: any, ingressText: string, wave: number): RestartedController {
+export function controllerWithRestart(deployment: any, ingressText: string, configWave: number): RestartedController {
   const restartedAt = restartedAtValue(ingressText);
   const object = JSON.parse(JSON.stringify(deployment));
   const template = object.spec.template;
   template.metadata = { ...(template.metadata ?? {}), annotations: { ...(template.metadata?.annotations ?? {}), [RESTARTED_AT]: restartedAt } };
   const own = object.metadata.annotations?.[SYNC_WAVE];
   let waveWarning: string | undefined;
-  if (own === undefined) {
-    object.metadata.annotations = { ...(object.metadata.annotations ?? {}), [SYNC_WAVE]: String(wave) };
-  } else if (Number(own) < wave) {
-    waveWarning = `The Deployment ${object.metadata.namespace}/${object.metadata.name} carries sync wave ${own}, which does not come after the ConfigMap's (${wave - 1}): Argo CD may restart the controller before its config changed; restart it by hand after the sync.`;
+  if (own !== undefined && Number(own) <= configWave) {
+    waveWarning = `The Deployment ${object.metadata.namespace}/${object.metadata.name} carries sync wave ${own}, which does not come after the ConfigMap's (${configWave}): Argo CD may restart the controller before its config changed; restart it by hand after the sync.`;
   }
   return { object, restartedAt, waveWarning };
 }
 
-/** Adds an object carried as a plain manifest to a stage. */
-export function carriedObject(scope: Construct, id: string, obj: any): ApiObject {
-  const { apiVersion, kind, metadata, ...rest } = obj;
-  return new ApiObject(scope, id, { apiVersion, kind, metadata, ...rest });
+/** The sync wave an object carries, if any. */
+export function ownSyncWave(obj: any): number | undefined {
+  const own = obj.metadata?.annotations?.[SYNC_WAVE];
+  return own === undefined ? undefined : Number(own);
+}
+
+/**
+ * A KServe object as carried: the given manifest itself (its YAML text kept) when `object` is what it
+ * holds, else a manifest of `object`.
+ */
+export function asCarried(given: CarriedManifest | undefined, object: any): CarriedManifest {
+  return given !== undefined && sameJson(given._object, object) ? given : CarriedManifest.fromObject(object);
+}
+
+function carriedObject(scope: IConstruct, prop: string, given: CarriedManifest): any {
+  if (!(given instanceof CarriedManifest)) {
+    throw propError(scope, prop, `must be a CarriedManifest (CarriedManifest.fromYaml or fromObject) (got ${show(given)})`);
+  }
+  return given._object;
 }

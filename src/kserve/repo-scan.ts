@@ -4,6 +4,7 @@
  */
 import { parseIngressConfig } from './ingress-config';
 import { CONFIG_MAP_NAME, CONTROLLER_DEPLOYMENT, INGRESS_KEY } from './kserve-api';
+import { CarriedManifest } from '../core/carried-manifest';
 import { listItems } from '../core/manifest-objects';
 
 /** Options of `kserveInputsFromManifests`. */
@@ -20,9 +21,9 @@ export interface KServeScanResult {
   /** KServe's namespace. */
   readonly kserveNamespace: string;
   /** The `inferenceservice-config` ConfigMap, as found. */
-  readonly existingConfigMap: any;
+  readonly existingConfigMap: CarriedManifest;
   /** The `kserve-controller-manager` Deployment, when found. */
-  readonly controllerDeployment?: any;
+  readonly controllerDeployment?: CarriedManifest;
 }
 
 function label(o: any): string {
@@ -75,7 +76,7 @@ export function kserveInputsFromManifests(docs: any[], options: KServeScanOption
   }
   return {
     kserveNamespace: namespace,
-    existingConfigMap: config,
-    ...(deployments.length === 1 ? { controllerDeployment: deployments[0] } : {}),
+    existingConfigMap: CarriedManifest.fromObject(config),
+    ...(deployments.length === 1 ? { controllerDeployment: CarriedManifest.fromObject(deployments[0]) } : {}),
   };
 }

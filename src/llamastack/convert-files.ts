@@ -113,6 +113,10 @@ function nsFlag(obj: any): string {
   return obj.metadata.namespace ? ` -n ${q(obj.metadata.namespace)}` : '';
 }
 
+function nameOf(obj: any): string {
+  return obj.metadata.name;
+}
+
 /** The guide's step-by-step migration for the converted objects, as plain text. */
 export function migrationSteps(converted: LlamaStackConvertedObject[], outDir: string): string {
   const dir = outDir.replace(/\/+$/, '') || '.';
@@ -130,9 +134,9 @@ export function migrationSteps(converted: LlamaStackConvertedObject[], outDir: s
     '4. Apply the new CRs:',
     ...each((c) => `kubectl apply -f ${q(`${dir}/${c.fileName}`)}`),
     '5. Verify that each reaches the Ready phase (PHASE column):',
-    ...each((c) => `kubectl get llsd ${q(c.object.metadata.name)}${nsFlag(c.object)}`),
+    ...each((c) => `kubectl get llsd ${q(nameOf(c.object))}${nsFlag(c.object)}`),
     '   or wait for it:',
-    ...each((c) => `kubectl wait ${q(`llsd/${c.object.metadata.name}`)}${nsFlag(c.object)} --for=jsonpath='{.status.phase}'=Ready --timeout=10m`),
+    ...each((c) => `kubectl wait ${q(`llsd/${nameOf(c.object)}`)}${nsFlag(c.object)} --for=jsonpath='{.status.phase}'=Ready --timeout=10m`),
     '6. Every new CR has the same name as the old one, so the update is in place: there is nothing to delete.',
     '   If you apply one under a different name, delete the old one once the new one is Ready:',
     '     kubectl delete llsd <old-name> -n <namespace>',

@@ -1,18 +1,26 @@
 import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkLlamaStackSpec } from './rules';
 import { LlamaStackDistributionProps } from './types';
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LLSD_KIND, LLSD_V1ALPHA2, SPEC_FIELDS } from '../convert/llamastack-api';
 import { LlamaStackConversionOptions } from '../convert/llamastack-types';
-import { propError, show } from '../core/errors';
+import { givenProps, propError, show } from '../core/errors';
 import { cloneJson, isPlainObject } from '../core/json';
 import { checkSubdomain } from '../core/names';
-import { resolveNamespace } from '../core/namespace';
+import { generatedName, resolveNamespace } from '../core/namespace';
 
 /**
  * A LlamaStackDistribution (`llamastack.io/v1alpha2`, llama-stack-k8s-operator): a LlamaStack server whose
  * config.yaml the operator generates from declared providers, models and storage, or takes whole from a ConfigMap.
+ *
+ * @example
+ * new LlamaStackDistribution(chart, 'llsd', {
+ *   name: 'my-llsd',
+ *   distribution: { name: 'starter' },
+ *   providers: { inference: [{ provider: 'vllm', endpoint: 'http://vllm:8000/v1' }] },
+ * });
  *
  * The construct enforces the CRD's rules and the migration guide's eagerly, each error naming the prop:
  * `overrideConfig` excludes providers, resources, storage and disabled; several providers of one API each need an
@@ -29,7 +37,7 @@ export class LlamaStackDistribution extends Construct {
    *
    * @param obj the LlamaStackDistribution; its metadata gives name, namespace, labels and annotations
    */
-  public static fromObject(scope: Construct, id: string, obj: any): LlamaStackDistribution {
+  public static fromObject(scope: Construct, id: string, obj: object): LlamaStackDistribution {
     let normalized;
     try {
       normalized = normalizeLlamaStackDraft(obj);
@@ -48,7 +56,7 @@ export class LlamaStackDistribution extends Construct {
    * @param obj the v1alpha1 LlamaStackDistribution
    * @param options how env vars and ConfigMap namespaces are treated
    */
-  public static fromV1alpha1(scope: Construct, id: string, obj: any, options?: LlamaStackConversionOptions): LlamaStackDistribution {
+  public static fromV1alpha1(scope: Construct, id: string, obj: object, options?: LlamaStackConversionOptions): LlamaStackDistribution {
     let conversion;
     try {
       conversion = convertLlamaStackDistribution(obj, options);
@@ -73,7 +81,8 @@ export class LlamaStackDistribution extends Construct {
 
   public constructor(scope: Construct, id: string, props: LlamaStackDistributionProps) {
     super(scope, id);
-    this.name = props.name ?? id;
+    props = givenProps(this, props);
+    this.name = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.name);
     this.namespace = resolveNamespace(this, 'namespace', props.namespace);
     const spec = specOf(props);
@@ -92,7 +101,7 @@ function specOf(props: LlamaStackDistributionProps): Record<string, any> {
   const spec: Record<string, any> = {};
   for (const field of SPEC_FIELDS) {
     const value = (props as any)[field];
-    if (value !== undefined) spec[field] = cloneJson(value);
+    if (value !== undefined) spec[field] = cloneJson(unwrapK8sValues(value));
   }
   // Anything else is checked (and refused) by the rules, with the field's name.
   const known = new Set([...SPEC_FIELDS, 'name', 'namespace', 'labels', 'annotations']);
@@ -100,6 +109,19 @@ function specOf(props: LlamaStackDistributionProps): Record<string, any> {
     if (!known.has(key) && value !== undefined) spec[key] = value;
   }
   return spec;
+}
+
+/**
+ * The value with cdk8s-plus' `k8s.Quantity` and `k8s.IntOrString` instances (typed env, volumes) replaced by
+ * what they hold, as the API spells it; plain values (e.g. from YAML) pass through.
+ */
+function unwrapK8sValues(value: unknown): unknown {
+  if (value instanceof k8s.Quantity || value instanceof k8s.IntOrString) return value.value;
+  if (Array.isArray(value)) return value.map(unwrapK8sValues);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapK8sValues(v)]));
+  }
+  return value;
 }
 
 /** Props from a v1alpha2 object: metadata gives name, namespace, labels and annotations; the spec is the rest. */

@@ -29,7 +29,7 @@ export class LlamaStackConverter {
    * @param v1alpha1 the `llamastack.io/v1alpha1` object
    * @param options how env vars and ConfigMap namespaces are treated
    */
-  public static convert(v1alpha1: any, options?: LlamaStackConversionOptions): LlamaStackConversion {
+  public static convert(v1alpha1: object, options?: LlamaStackConversionOptions): LlamaStackConversion {
     return convertLlamaStackDistribution(v1alpha1, options);
   }
 
@@ -39,7 +39,7 @@ export class LlamaStackConverter {
    *
    * @param v1alpha2 the `llamastack.io/v1alpha2` object
    */
-  public static normalizeDraft(v1alpha2: any): LlamaStackNormalization {
+  public static normalizeDraft(v1alpha2: object): LlamaStackNormalization {
     return normalizeLlamaStackDraft(v1alpha2);
   }
 
@@ -51,7 +51,7 @@ export class LlamaStackConverter {
    * @param documents the parsed YAML documents (`List` documents are opened)
    * @param options conversion, validation and where the files go
    */
-  public static convertDocuments(documents: any[], options?: LlamaStackDocumentOptions): LlamaStackDocumentConversion {
+  public static convertDocuments(documents: object[], options?: LlamaStackDocumentOptions): LlamaStackDocumentConversion {
     return convertLlamaStackDocuments(documents, options);
   }
 
@@ -61,7 +61,7 @@ export class LlamaStackConverter {
    *
    * @param documents the parsed YAML documents (`List` documents are opened)
    */
-  public static scanDocuments(documents: any[]): string[] {
+  public static scanDocuments(documents: object[]): string[] {
     return scanLlamaStackDocuments(documents);
   }
 

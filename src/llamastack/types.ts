@@ -2,6 +2,7 @@
  * Props of the `LlamaStackDistribution` construct. They mirror the `llamastack.io/v1alpha2` spec of the operator's
  * CRD field for field, so a YAML spec reads as props and errors name the same paths.
  */
+import { k8s } from 'cdk8s-plus-28';
 
 /** The APIs `disabled` can remove from the generated config. */
 export enum LlamaStackApi {
@@ -79,7 +80,7 @@ export interface LlamaStackProvider {
    * Provider-specific settings merged into the provider's config, as they are (no secret resolution).
    * @default - none
    */
-  readonly settings?: { [key: string]: any };
+  readonly settings?: object;
 }
 
 /** Providers by API type; an API left out keeps the distribution's default providers. */
@@ -344,10 +345,10 @@ export interface LlamaStackPodDisruptionBudget {
 /** Low-level pod template settings, as Kubernetes spells them. */
 export interface LlamaStackWorkloadOverrides {
   /**
-   * Extra environment variables (Kubernetes `EnvVar` objects).
+   * Extra environment variables.
    * @default - none
    */
-  readonly env?: any[];
+  readonly env?: k8s.EnvVar[];
   /**
    * Container command.
    * @default - the image's
@@ -364,15 +365,15 @@ export interface LlamaStackWorkloadOverrides {
    */
   readonly serviceAccountName?: string;
   /**
-   * Extra volumes (Kubernetes `Volume` objects).
+   * Extra volumes.
    * @default - none
    */
-  readonly volumes?: any[];
+  readonly volumes?: k8s.Volume[];
   /**
-   * Extra volume mounts (Kubernetes `VolumeMount` objects).
+   * Extra volume mounts.
    * @default - none
    */
-  readonly volumeMounts?: any[];
+  readonly volumeMounts?: k8s.VolumeMount[];
 }
 
 /** Deployment settings. */
@@ -408,10 +409,10 @@ export interface LlamaStackWorkload {
    */
   readonly podDisruptionBudget?: LlamaStackPodDisruptionBudget;
   /**
-   * Pod topology spread constraints (Kubernetes `TopologySpreadConstraint` objects).
+   * Pod topology spread constraints.
    * @default - none
    */
-  readonly topologySpreadConstraints?: any[];
+  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
   /**
    * Pod template overrides.
    * @default - none
@@ -470,7 +471,7 @@ export interface LlamaStackDistributionSpec {
 export interface LlamaStackDistributionProps extends LlamaStackDistributionSpec {
   /**
    * Name of the LlamaStackDistribution.
-   * @default - the construct id
+   * @default - a name unique in the app, generated from the construct path (as cdk8s names objects)
    */
   readonly name?: string;
   /**

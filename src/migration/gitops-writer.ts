@@ -7,13 +7,14 @@ import {
   defaultSyncWave,
   diffManifests,
   fileNames,
+  groupOf,
   identity,
   sortForApply,
   stableJson,
   toYaml,
   withSyncWave,
 } from './manifests';
-import { IMigration, isMigration } from './migration';
+import { IMigration, SyncWaveRule, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
@@ -136,7 +137,7 @@ export class GitOpsWriter {
    * Synthesizes one stage: runs the validations of its constructs, then renders its API objects.
    * Throws with every construct path and message when a validation fails.
    */
-  public static synthesizeStage(stage: MigrationStage): any[] {
+  public static synthesizeStage(stage: MigrationStage): object[] {
     const errors: string[] = [];
     const constructs = stage.node.findAll();
     for (const c of constructs) {
@@ -249,7 +250,7 @@ export class GitOpsWriter {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors:\n  ${errors.map((e) => `[${migration.node.path}] ${e}`).join('\n  ')}`);
     }
-    const baseline = migration.baseline ?? [];
+    const baseline = (migration.baseline ?? []).map((m) => m._object);
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
     let previous = baseline;
     const stages = migration.stages.map((stage) => {
@@ -258,7 +259,7 @@ export class GitOpsWriter {
         // Objects carried unchanged from Git stay byte-for-byte as they are.
         objects = objects.map((o) => {
           const carried = baselineKeys.get(identity(o));
-          return carried !== undefined && carried === stableJson(o) ? o : withSyncWave(o, defaultSyncWave(o));
+          return carried !== undefined && carried === stableJson(o) ? o : withSyncWave(o, waveOf(o, migration.syncWaveRules));
         });
       }
       objects = sortForApply(objects);
@@ -367,6 +368,13 @@ export class GitOpsWriter {
     add('plan.json', `${JSON.stringify(planJson(r), null, 2)}\n`);
     return files;
   }
+}
+
+/** The sync wave of an object: the migration's rule for its kind, else the default. */
+function waveOf(obj: any, rules: SyncWaveRule[] | undefined): number {
+  const group = groupOf(obj.apiVersion);
+  const rule = (rules ?? []).find((r) => r.kind === obj.kind && r.apiGroup === group);
+  return rule ? rule.wave : defaultSyncWave(obj);
 }
 
 function ref(o: any) {

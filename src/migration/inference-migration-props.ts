@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import { MigrationRoute } from './migration-route';
 import { CriticalityPriorities } from '../convert/types';
+import { GatewayParentRef, RouteMatch } from '../inference/http-route-types';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
 import { InferencePoolGaFromAlphaOptions } from '../inference/inference-pool-ga';
-import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
+import { ResourceMetadata } from '../inference/types';
 
 /** The GA pool of a migration; everything defaults to what the alpha pool has. */
 export interface GaPoolOptions extends InferencePoolGaFromAlphaOptions {
@@ -29,6 +30,11 @@ export interface ObjectiveOptions {
    * @default 0
    */
   readonly priority?: number;
+  /**
+   * Labels and annotations of the objective.
+   * @default - none
+   */
+  readonly metadata?: ResourceMetadata;
 }
 
 /** Props shared by the zero-downtime and the simple migration of an InferencePool. */
@@ -135,6 +141,15 @@ export interface InferenceMigrationProps {
    * @default 'v0.3.0'
    */
   readonly alphaCrdVersion?: string;
+
+  /**
+   * The stage `app.synth()` renders inside the enclosing chart, by folder name (e.g. `02-shift-50`): the
+   * desired state the cluster should run now. Promotion is changing it in one reviewed commit. The
+   * GitOps writer writes every stage whatever is selected. Can also be set through the context key
+   * `inference-migration:<name>:active-stage` (see `StageSelection.contextKey`).
+   * @default - the context key's value; with neither, synthesizing the app fails and says how to select a stage
+   */
+  readonly activeStage?: string;
 
   /**
    * Warnings from whoever built the props (e.g. the CLI's conversion of routes): listed in the plan

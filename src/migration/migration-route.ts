@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
-import { GatewayParentRef, RouteMatch } from '../inference/weighted-inference-route';
+import { CarriedManifest } from '../core/carried-manifest';
+import { GatewayParentRef, HttpBackendRef, HttpRouteFilter, HttpRouteRule, RouteMatch } from '../inference/http-route-types';
+import { ResourceMetadata } from '../inference/types';
 
 /** One rule of a route being migrated: everything but its backends, which each stage decides. */
 export interface MigrationRouteRule {
@@ -19,10 +21,10 @@ export interface MigrationRouteRule {
    */
   readonly backendRequestTimeout?: Duration;
   /**
-   * HTTPRoute filters of the rule, carried as given.
+   * Filters of the rule, carried as given.
    * @default - none
    */
-  readonly filters?: any[];
+  readonly filters?: HttpRouteFilter[];
 
   /**
    * Other backendRefs of the rule (Services, other backends), for a rule that sends part of its traffic
@@ -30,7 +32,7 @@ export interface MigrationRouteRule {
    * from the alpha to the GA pool.
    * @default - none: all of the rule's traffic goes to the pool
    */
-  readonly otherBackendRefs?: any[];
+  readonly otherBackendRefs?: HttpBackendRef[];
 
   /**
    * Weight of the pool's backendRef next to `otherBackendRefs`.
@@ -65,23 +67,18 @@ export interface MigrationRoute {
    * stage, after the pool rules.
    * @default - none
    */
-  readonly otherRules?: any[];
+  readonly otherRules?: HttpRouteRule[];
   /**
-   * Labels of the HTTPRoute.
+   * Labels and annotations of the HTTPRoute.
    * @default - none
    */
-  readonly labels?: { [key: string]: string };
-  /**
-   * Annotations of the HTTPRoute.
-   * @default - none
-   */
-  readonly annotations?: { [key: string]: string };
+  readonly metadata?: ResourceMetadata;
   /**
    * The route as it is in Git today. When given, the first stage carries it unchanged (the route is
    * untouched until traffic shifts) and it counts as existing before the migration.
    * @default - the first stage renders the route with 100% to the alpha pool
    */
-  readonly manifest?: any;
+  readonly manifest?: CarriedManifest;
 }
 
 /** The request header that selects the GA pool in a header-preview-cutover migration. */

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { stageFolder } from './plan';
-import { propError } from '../core/errors';
+import { checkInteger, givenProps } from '../core/errors';
 import { checkLabelName } from '../core/names';
 import { IInferencePoolBackend } from '../inference/types';
 import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
@@ -61,6 +61,13 @@ export interface MigrationStageProps {
   /** Position of the stage in its migration, from 1. */
   readonly ordinal: number;
 
+  /**
+   * Number of stages in the migration: the folder number gets as many digits as the count needs (at least
+   * two), so folders always sort in stage order (`001-side-by-side` ... `102-cleanup` for 102 stages).
+   * @default - two digits (up to 99 stages)
+   */
+  readonly stageCount?: number;
+
   /** Name of the stage, a DNS-1123 label such as `side-by-side`; the folder is `<NN>-<name>`. */
   readonly stageName: string;
 
@@ -85,10 +92,23 @@ export interface MigrationStageProps {
  *
  * Checked at synthesis: every backend of every route in the stage exists in the stage, or is a pool
  * referenced as external.
+ *
+ * The migrations keep their stages apart from the user's app (the GitOps writer synthesizes each one on
+ * its own); a stage made directly under an App is an ordinary chart that `app.synth()` writes.
+ *
+ * @example
+ * const stage = new MigrationStage(app, 'extra', { ordinal: 1, stageName: 'extra', purpose: 'One more object.' });
+ * stage.addVerification({ description: 'The pool exists.', command: 'kubectl get inferencepools -A' });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class MigrationStage extends Chart {
-  /** True when `x` is a MigrationStage (works across copies of the library). */
-  public static isMigrationStage(x: any): x is MigrationStage {
+  /**
+   * True when `x` is a MigrationStage (works across copies of the library).
+   *
+   * @param x a construct
+   */
+  public static isMigrationStage(x: IConstruct): x is MigrationStage {
     return x !== null && typeof x === 'object' && STAGE_SYMBOL in x;
   }
 
@@ -108,15 +128,16 @@ export class MigrationStage extends Chart {
   public readonly warnings: string[] = [];
 
   public constructor(scope: Construct, id: string, props: MigrationStageProps) {
-    super(scope, id, { disableResourceNameHashes: true, namespace: props.namespace });
+    super(scope, id, { disableResourceNameHashes: true, namespace: props?.namespace });
+    props = givenProps(this, props);
     Object.defineProperty(this, STAGE_SYMBOL, { value: true });
-    if (!Number.isInteger(props.ordinal) || props.ordinal < 1 || props.ordinal > 99) {
-      throw propError(this, 'ordinal', `must be an integer in 1..99 (got ${props.ordinal})`);
-    }
+    const count = props.stageCount ?? 99;
+    checkInteger(this, 'stageCount', count, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger(this, 'ordinal', props.ordinal, 1, count);
     checkLabelName(this, 'stageName', props.stageName);
     this.ordinal = props.ordinal;
     this.stageName = props.stageName;
-    this.folderName = stageFolder(props.ordinal, props.stageName);
+    this.folderName = stageFolder(props.ordinal, props.stageName, count);
     this.purpose = props.purpose ?? '';
     this.node.addValidation({ validate: () => this.backendsInStage() });
   }

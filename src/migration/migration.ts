@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { MigrationStage, StageCommand } from './migration-stage';
+import { CarriedManifest } from '../core/carried-manifest';
 
 /** What the migration's top README says before the stages. */
 export interface MigrationOverview {
@@ -22,6 +23,19 @@ export interface MigrationOverview {
   readonly syncWaves?: string;
 }
 
+/**
+ * The Argo CD sync wave the GitOps writer gives the objects of one kind that carry none (objects carried
+ * unchanged from Git are left as they are).
+ */
+export interface SyncWaveRule {
+  /** API group of the kind (`''` for the core group). */
+  readonly apiGroup: string;
+  /** Kind. */
+  readonly kind: string;
+  /** The sync wave. */
+  readonly wave: number;
+}
+
 /** A CRD by upstream URL. */
 export interface CrdReference {
   /** What the CRD is, e.g. `InferencePool v1 (inference.networking.k8s.io)`. */
@@ -38,18 +52,29 @@ export interface IMigration extends IConstruct {
   readonly migrationName: string;
   /** Kind of migration, e.g. `zero-downtime`, `simple`, `kserve-gateway-api`. */
   readonly migrationKind: string;
-  /** The stages, in order. */
+  /** The stages, in order (their folder names: `stages[i].folderName`). */
   readonly stages: MigrationStage[];
+  /**
+   * Folder name of the stage `app.synth()` renders inside the enclosing chart.
+   * @default - none selected
+   */
+  readonly activeStage?: string;
   /** What the top README says before the stages. */
   readonly overview: MigrationOverview;
   /** Everything the plan could not carry over, one sentence each. */
   readonly warnings: string[];
   /** The objects known to exist before the first stage (carried from Git); empty when unknown. */
-  readonly baseline: any[];
+  readonly baseline: CarriedManifest[];
   /** Namespace for the example Argo CD Application and Flux Kustomization destinations. */
   readonly namespace: string;
   /** The CRDs the stages need, by upstream URL (never written into stage folders). */
   readonly crds: CrdReference[];
+
+  /**
+   * Sync waves of the migration's kinds, for the GitOps writer (the only place that adds them).
+   * @default - pools and Endpoint Pickers 0, objectives and pool policies 1, routes and grants 2, anything else 0
+   */
+  readonly syncWaveRules?: SyncWaveRule[];
 
   /**
    * The CRD bundles (names in `imports/crds.lock.json`) the stages are validated against.

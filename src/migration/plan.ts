@@ -27,9 +27,12 @@ export interface PlannedStage {
   readonly purpose: string;
 }
 
-/** The folder name of a stage: two-digit ordinal and name. */
-export function stageFolder(ordinal: number, name: string): string {
-  return `${String(ordinal).padStart(2, '0')}-${name}`;
+/**
+ * The folder name of a stage: its ordinal, zero-padded to the digits of the stage count (at least two, so
+ * folders sort in stage order), and its name.
+ */
+export function stageFolder(ordinal: number, name: string, stageCount: number = 99): string {
+  return `${String(ordinal).padStart(Math.max(2, String(stageCount).length), '0')}-${name}`;
 }
 
 /** Returns why `steps` are not valid weight steps, or undefined. */
@@ -142,12 +145,12 @@ export function planViolations(stages: PlannedStage[]): string[] {
   stages.forEach((s, i) => {
     if (s.ordinal !== i + 1) problems.push(`stage ${s.name} has ordinal ${s.ordinal}, expected ${i + 1}`);
     if (i > 0 && s.gaShare < stages[i - 1].gaShare) {
-      problems.push(`stage ${stageFolder(s.ordinal, s.name)} lowers the GA share from ${stages[i - 1].gaShare}% to ${s.gaShare}%`);
+      problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} lowers the GA share from ${stages[i - 1].gaShare}% to ${s.gaShare}%`);
     }
     const usesAlpha = s.route.kind === 'alpha-only' || s.route.kind === 'split' || s.route.kind === 'preview';
-    if (usesAlpha && !s.alphaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name)} routes to the alpha pool without the alpha stack`);
+    if (usesAlpha && !s.alphaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} routes to the alpha pool without the alpha stack`);
     const usesGa = s.route.kind === 'split' || s.route.kind === 'preview' || s.route.kind === 'ga-only';
-    if (usesGa && !s.gaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name)} routes to the GA pool without the GA stack`);
+    if (usesGa && !s.gaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} routes to the GA pool without the GA stack`);
   });
   return problems;
 }

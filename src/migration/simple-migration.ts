@@ -1,11 +1,15 @@
 import { Construct } from 'constructs';
 import { removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps } from './inference-migration-props';
-import { buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
+import { buildInferenceStage } from './inference-objects';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications } from './inference-readme';
+import { resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { planSimple } from './plan';
-import { inferencePreflight } from './zero-downtime-migration';
+import { StageSet } from './stage-set';
+import { CarriedManifest } from '../core/carried-manifest';
+import { givenProps } from '../core/errors';
 import { shellOperands, shellQuote as q } from '../core/shell';
 
 /** Props of a `SimpleMigration`. */
@@ -16,6 +20,15 @@ export interface SimpleMigrationProps extends InferenceMigrationProps {}
  * pool, its InferenceModels and EPP, and the route's alpha backendRef are gone; the route too when it
  * had no other backend), then `02-install-ga` (GA pool, EPP, objectives and a route to the GA pool).
  * Inference traffic fails between the two stages.
+ *
+ * @example
+ * new SimpleMigration(chart, 'vllm-llama3-8b-instruct', {
+ *   alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
+ *   gateway: { name: 'inference-gateway' },
+ *   activeStage: '01-remove-alpha',
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class SimpleMigration extends Construct implements IMigration {
   /** Name of the migration (its folder). */
@@ -25,11 +38,16 @@ export class SimpleMigration extends Construct implements IMigration {
   /** Namespace of the pools and routes. */
   public readonly namespace: string;
   /** The stages, in order. */
-  public readonly stages: MigrationStage[] = [];
+  public readonly stages: MigrationStage[];
+  /**
+   * Folder name of the stage `app.synth()` renders (the `activeStage` prop or its context key).
+   * @default - none selected: synthesizing the app fails and says how to select one
+   */
+  public readonly activeStage?: string;
   /** Everything the plan could not carry over. */
   public readonly warnings: string[];
   /** The alpha objects carried from Git (and routes given as manifests). */
-  public readonly baseline: any[];
+  public readonly baseline: CarriedManifest[];
   /** What the top README says. */
   public readonly overview: MigrationOverview;
   /** The CRDs the GA stack needs, by upstream URL. */
@@ -37,16 +55,19 @@ export class SimpleMigration extends Construct implements IMigration {
 
   public constructor(scope: Construct, id: string, props: SimpleMigrationProps) {
     super(scope, id);
-    const m = resolveInferenceMigration(this.node.path, id, props);
+    props = givenProps(this, props);
+    const m = resolveInferenceMigration(this, props);
     this.migrationName = m.name;
     this.namespace = m.namespace;
     this.warnings = m.warnings;
     this.crds = inferenceCrds(m);
-    this.baseline = [...m.alpha.manifests, ...m.routes.filter((r) => r.manifest).map((r) => r.manifest)];
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
 
     const [remove, install] = planSimple();
-    const removeStage = new MigrationStage(this, remove.name, { ordinal: remove.ordinal, stageName: remove.name, purpose: remove.purpose });
-    buildInferenceStage(removeStage, m, remove);
+    const stageSet = new StageSet(this);
+    this.stages = stageSet.stages;
+    const removeStage = stageSet.add(remove.name, { ordinal: remove.ordinal, stageName: remove.name, purpose: remove.purpose },
+      (stage) => buildInferenceStage(stage, m, remove));
     for (const v of inferenceVerifications(m, remove)) removeStage.addVerification(v);
     removeStage.addWarning('Inference requests fail from this stage until 02-install-ga is synced and verified.');
     for (const w of m.warnings) removeStage.addWarning(w);
@@ -72,13 +93,11 @@ export class SimpleMigration extends Construct implements IMigration {
       text: `Remove the alpha CRDs (installed from GIE ${m.alphaCrdVersion}) once no alpha object is left.`,
       commands: removeAlphaCrdCommands(m.alphaCrdVersion),
     });
-    this.stages.push(removeStage);
 
-    const installStage = new MigrationStage(this, install.name, { ordinal: install.ordinal, stageName: install.name, purpose: install.purpose });
-    buildInferenceStage(installStage, m, install);
+    const installStage = stageSet.add(install.name, { ordinal: install.ordinal, stageName: install.name, purpose: install.purpose },
+      (stage) => buildInferenceStage(stage, m, install));
     for (const v of inferenceVerifications(m, install)) installStage.addVerification(v);
     for (const s of inferenceManualSteps(m, install, true, false)) installStage.addManualStep(s);
-    this.stages.push(installStage);
 
     this.overview = {
       title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 with downtime`,
@@ -87,5 +106,6 @@ export class SimpleMigration extends Construct implements IMigration {
         'use a ZeroDowntimeMigration when that is not acceptable.',
       preflight: inferencePreflight(),
     };
+    this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
   }
 }

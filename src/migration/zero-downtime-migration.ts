@@ -2,13 +2,17 @@ import { Construct } from 'constructs';
 import { capabilityOf } from './gateway-capabilities';
 import { GatewayImplementation } from './gateway-implementation';
 import { InferenceMigrationProps } from './inference-migration-props';
-import { Header, ResolvedInferenceMigration, buildInferenceStage, inferenceCrds, inferenceManualSteps, inferenceVerifications, resolveInferenceMigration } from './inference-stack';
+import { buildInferenceStage } from './inference-objects';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications } from './inference-readme';
+import { Header, ResolvedInferenceMigration, resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { PreviewHeader } from './migration-route';
 import { MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
-import { checkOneOf, propError, show } from '../core/errors';
+import { StageSet } from './stage-set';
+import { CarriedManifest } from '../core/carried-manifest';
+import { checkOneOf, givenProps, propError, show } from '../core/errors';
 import { checkHeaderName } from '../core/names';
 import { ALPHA_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
@@ -53,6 +57,22 @@ export interface ZeroDowntimeMigrationProps extends InferenceMigrationProps {
  * `allowSelectorChange`), the GA weight never decreases, the gateway can carry the plan; and at
  * synthesis: every route backend exists in its stage or is external, and the cleanup stage holds no
  * alpha pool, no InferenceModel and no backendRef to the alpha group.
+ *
+ * In `app.synth()` the migration contributes exactly one stage, the active one (`activeStage`, or the
+ * context key `inference-migration:<name>:active-stage`), rendered in the enclosing chart; the
+ * `GitOpsWriter` writes every stage folder.
+ *
+ * @example
+ * new ZeroDowntimeMigration(chart, 'vllm-llama3-8b-instruct', {
+ *   alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
+ *   gaPool: { name: 'vllm-llama3-8b-instruct-ga' },
+ *   gateway: { name: 'inference-gateway' },
+ *   routeName: 'llm-route',
+ *   steps: [10, 50],
+ *   activeStage: '02-shift-10',
+ * });
+ *
+ * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/blob/v1.4.0/site-src/guides/ga-migration.md
  */
 export class ZeroDowntimeMigration extends Construct implements IMigration {
   /** Name of the migration (its folder). */
@@ -62,11 +82,16 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
   /** Namespace of the pools and routes. */
   public readonly namespace: string;
   /** The stages, in order. */
-  public readonly stages: MigrationStage[] = [];
+  public readonly stages: MigrationStage[];
+  /**
+   * Folder name of the stage `app.synth()` renders (the `activeStage` prop or its context key).
+   * @default - none selected: synthesizing the app fails and says how to select one
+   */
+  public readonly activeStage?: string;
   /** Everything the plan could not carry over. */
   public readonly warnings: string[];
   /** The alpha objects carried from Git (and routes given as manifests): what exists before stage 1. */
-  public readonly baseline: any[];
+  public readonly baseline: CarriedManifest[];
   /** What the top README says. */
   public readonly overview: MigrationOverview;
   /** The CRDs the GA stack needs, by upstream URL. */
@@ -82,8 +107,9 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
 
   public constructor(scope: Construct, id: string, props: ZeroDowntimeMigrationProps) {
     super(scope, id);
+    props = givenProps(this, props);
     const where = this.node.path;
-    const m = resolveInferenceMigration(where, id, props);
+    const m = resolveInferenceMigration(this, props);
     this.migrationName = m.name;
     this.namespace = m.namespace;
     this.gaPoolName = m.gaProps.name;
@@ -109,8 +135,10 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     const violations = planViolations(plan);
     if (violations.length > 0) throw new Error(`${where}: the plan breaks its invariants: ${violations.join('; ')}`);
 
-    this.baseline = [...m.alpha.manifests, ...m.routes.filter((r) => r.manifest).map((r) => r.manifest)];
-    plan.forEach((planned, i) => this.addStage(m, planned, i === 0, i === plan.length - 1, preview));
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
+    const stageSet = new StageSet(this);
+    this.stages = stageSet.stages;
+    plan.forEach((planned, i) => this.addStage(stageSet, m, planned, plan.length, i === 0, i === plan.length - 1, preview));
     this.node.addValidation({ validate: () => this.cleanupHoldsNoAlpha() });
 
     this.overview = {
@@ -123,11 +151,13 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
       preflight: inferencePreflight(),
       notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`],
     };
+    this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
   }
 
-  private addStage(m: ResolvedInferenceMigration, planned: PlannedStage, first: boolean, last: boolean, preview?: Header): void {
-    const stage = new MigrationStage(this, planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose });
-    buildInferenceStage(stage, m, planned, preview);
+  private addStage(stageSet: StageSet, m: ResolvedInferenceMigration, planned: PlannedStage, stageCount: number, first: boolean, last: boolean,
+    preview?: Header): void {
+    const stage = stageSet.add(planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose, stageCount },
+      (scope) => buildInferenceStage(scope, m, planned, preview));
     for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
     for (const s of inferenceManualSteps(m, planned, first, last)) stage.addManualStep(s);
     if (first) for (const w of m.warnings) stage.addWarning(w);
@@ -135,7 +165,6 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     if ((planned.route.kind === 'split' && cap.weightedAlphaAndGa === 'unknown') || (planned.route.kind !== 'ga-only' && cap.alphaBackendRef !== 'yes' && !first)) {
       stage.addWarning(`Gateway implementation ${cap.implementation}: ${cap.note}`);
     }
-    this.stages.push(stage);
   }
 
   private checkGateway(m: ResolvedInferenceMigration): void {
@@ -182,23 +211,4 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     }
     return errors;
   }
-}
-
-/** The preflight of the upstream guides: is this a migration at all? */
-export function inferencePreflight() {
-  return [
-    {
-      description: 'Alpha InferencePools in use. Nothing found means there is nothing to migrate: install the GA stack fresh.',
-      command: 'kubectl get inferencepools.inference.networking.x-k8s.io --all-namespaces',
-      expected: 'The alpha pool of this migration is listed.',
-    },
-    {
-      description: 'Alpha InferenceModels in use (each becomes an InferenceObjective).',
-      command: 'kubectl get inferencemodels.inference.networking.x-k8s.io --all-namespaces',
-    },
-    {
-      description: 'Which CRDs are installed (the GA pool needs the v1 InferencePool and the InferenceObjective CRDs; the alpha CRD must stay served until cleanup).',
-      command: 'kubectl get crd inferencepools.inference.networking.k8s.io inferencepools.inference.networking.x-k8s.io inferenceobjectives.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io',
-    },
-  ];
 }

@@ -104,7 +104,7 @@ export class ManifestValidator {
    * @param options which CRD bundles to use
    * @returns the report, when there is no problem
    */
-  public static validateOrThrow(objects: any[], options?: ManifestValidatorOptions): ValidationReport {
+  public static validateOrThrow(objects: object[], options?: ManifestValidatorOptions): ValidationReport {
     const report = new ManifestValidator(options).validate(objects);
     if (report.problems.length > 0) {
       const count = report.problems.length;
@@ -134,7 +134,7 @@ export class ManifestValidator {
    * @param objects the manifests, as plain JSON objects
    * @returns problems, counts and the defaults the API server would add
    */
-  public validate(objects: any[]): ValidationReport {
+  public validate(objects: object[]): ValidationReport {
     const report = new ReportBuilder();
     objects.forEach((obj, i) => this.validateObject(obj, i, report));
     return {
@@ -180,7 +180,7 @@ export class ManifestValidator {
     report.add(label, 'unknown-field', unknownMetadataFields(obj.metadata).map(unknownField));
     normalize(work, compiled.root, '', {
       unknownField: (field) => report.add(label, 'unknown-field', [unknownField(field)]),
-      defaulted: (field, value) => report.defaultsApplied.push({ object: label, field, value }),
+      defaulted: (field, value) => report.defaultsApplied.push({ object: label, field, value: JSON.stringify(value) }),
       listProblem: (problem) => report.add(label, 'schema', [problem]),
       show: (field, value) => showField(obj.kind, field, value),
       embeddedMetadata: (field, value) => {

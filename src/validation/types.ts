@@ -52,9 +52,9 @@ export interface AppliedDefault {
   readonly field: string;
 
   /**
-   * The default value the API server would write.
+   * The default value the API server would write, as JSON text (e.g. `"Service"`, `1`, `[]`).
    */
-  readonly value: any;
+  readonly value: string;
 }
 
 /**

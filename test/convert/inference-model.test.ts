@@ -1,4 +1,4 @@
-import { InferenceModelConverter } from '../../src';
+import { InferenceModelConverter, CarriedManifest } from '../../src';
 import { readAlphaPool } from '../../src/convert/inference-model';
 
 describe('InferenceModelConverter', () => {
@@ -15,18 +15,20 @@ describe('InferenceModelConverter', () => {
   });
 
   test('given an InferenceModel, then convert returns name, namespace, priority, pool and no warnings', () => {
-    const result = InferenceModelConverter.convert({
+    const result = InferenceModelConverter.convert(CarriedManifest.fromObject({
       apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
       kind: 'InferenceModel',
       metadata: { name: 'base-model', namespace: 'llm' },
       spec: { modelName: 'base-model', poolRef: { name: 'p-alpha' } },
-    });
+    }));
     expect(result).toEqual({ name: 'base-model', namespace: 'llm', criticality: 'Standard', priority: 0, poolName: 'p-alpha', warnings: [] });
   });
 
   test('given something that is not an InferenceModel, then the error names the field', () => {
-    expect(() => InferenceModelConverter.convert({ kind: 'Service', metadata: { name: 'x' } })).toThrow(/InferenceModel x: 'kind' must be InferenceModel \(got "Service"\)/);
-    expect(() => InferenceModelConverter.convert({ kind: 'InferenceModel', metadata: { name: 'x' }, spec: {} })).toThrow(/'spec.poolRef.name' is required/);
+    expect(() => InferenceModelConverter.convert(CarriedManifest.fromObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } })))
+      .toThrow(/InferenceModel x: 'kind' must be InferenceModel \(got "Service"\)/);
+    expect(() => InferenceModelConverter.convert(CarriedManifest.fromObject({ apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name: 'x' }, spec: {} })))
+      .toThrow(/'spec.poolRef.name' is required/);
   });
 
   test.each([

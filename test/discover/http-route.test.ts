@@ -57,10 +57,10 @@ describe('convertHttpRoute', () => {
 
     const c = convertHttpRoute(manifest, { name: 'vllm-alpha', namespace: 'default' }, 'vllm-ga', 'default');
 
-    expect(c.route.manifest.status).toBeUndefined();
-    expect(c.route.manifest.metadata).toEqual({ name: 'llm-route', namespace: 'default', labels: { team: 'ml' } });
-    expect(c.route.labels).toEqual({ team: 'ml' });
-    expect(c.route.annotations).toBeUndefined();
+    const carried = c.route.manifest!.toJson() as any;
+    expect(carried.status).toBeUndefined();
+    expect(carried.metadata).toEqual({ name: 'llm-route', namespace: 'default', labels: { team: 'ml' } });
+    expect(c.route.metadata).toEqual({ labels: { team: 'ml' } });
     expect(c.route.rules).toEqual([{}]);
   });
 

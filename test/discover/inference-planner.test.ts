@@ -45,7 +45,7 @@ spec:
   poolRef:
     name: ${poolName}
 `;
-const kinds = (objs: any[]) => objs.map((o) => `${o.kind} ${o.metadata.name}`);
+const kinds = (objs: Array<{ kind: string; name: string }>) => objs.map((o) => `${o.kind} ${o.name}`);
 
 describe('planRepo', () => {
   test('given one pool rendered by the chart, then its models, EPP objects and route form one migration', () => {
@@ -82,9 +82,9 @@ describe('planRepo', () => {
 
     expect(plan.migrations.map((m) => `${m.namespace}/${m.name} -> ${m.gaPoolName}`)).toEqual(['team-a/llama -> llama-ga', 'team-b/mistral -> mistral-ga']);
     const teamB = plan.migrations[1];
-    const namespaces = teamB.props.alphaPool.manifests!.filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding').map((o) => o.metadata.namespace);
+    const namespaces = teamB.props.alphaPool.manifests!.filter((o) => o.kind !== 'ClusterRole' && o.kind !== 'ClusterRoleBinding').map((o) => o.namespace);
     expect(new Set(namespaces)).toEqual(new Set(['team-b']));
-    expect(teamB.props.alphaPool.manifests!.find((o) => o.kind === 'ClusterRole').metadata.namespace).toBeUndefined();
+    expect(teamB.props.alphaPool.manifests!.find((o) => o.kind === 'ClusterRole')!.namespace).toBeUndefined();
     expect(teamB.props.routes![0].namespace).toBe('team-b');
     expect(teamB.props.routes![0].parentRefs).toEqual([{ name: 'shared-gateway', namespace: 'gateway-system', sectionName: 'http' }]);
   });

@@ -42,4 +42,37 @@ describe('API documentation', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  test('no public member, parameter or return value is typed `any` (members inherited from cdk8s and constructs aside)', () => {
+    const found: string[] = [];
+    const walk = (ref: any, where: string) => {
+      if (!ref || typeof ref !== 'object') return;
+      if (ref.primitive === 'any') found.push(where);
+      if (ref.collection) walk(ref.collection.elementtype, where);
+      for (const u of ref.union?.types ?? []) walk(u, where);
+    };
+    for (const t of types) {
+      for (const p of t.properties ?? []) walk(p.type, `${t.fqn}.${p.name}`);
+      for (const m of [...(t.methods ?? []), ...(t.initializer ? [{ ...t.initializer, name: '<init>' }] : [])]) {
+        for (const q of m.parameters ?? []) walk(q.type, `${t.fqn}.${m.name}(${q.name})`);
+        walk(m.returns?.type, `${t.fqn}.${m.name}()`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  const constructs = types.filter((t) => t.kind === 'class' && isConstruct(t));
+  function isConstruct(t: any): boolean {
+    for (let base = t.base; base;) {
+      if (base === 'constructs.Construct') return true;
+      base = assembly().types[base]?.base ?? (base.startsWith('cdk8s.') ? 'constructs.Construct' : undefined);
+    }
+    return false;
+  }
+
+  test('every construct has an @example and links upstream docs with @see', () => {
+    expect(constructs.map((t) => t.name)).toEqual(expect.arrayContaining(['InferencePoolGa', 'ZeroDowntimeMigration', 'CarriedObjects', 'MigrationStage']));
+    expect(constructs.filter((t) => !t.docs?.example).map((t) => t.fqn)).toEqual([]);
+    expect(constructs.filter((t) => !t.docs?.see).map((t) => t.fqn)).toEqual([]);
+  });
 });

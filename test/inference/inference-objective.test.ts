@@ -1,4 +1,4 @@
-import { InferenceObjective, InferencePoolAlpha, InferencePoolGa } from '../../src';
+import { CarriedManifest, InferenceObjective, InferencePoolAlpha, InferencePoolGa } from '../../src';
 import { GUIDE_OBJECTIVES } from '../fixtures/guide-000';
 import { newChart, only, parseYamlDocs, synthValid, validator } from '../util';
 
@@ -7,16 +7,16 @@ function gaPool(chart = newChart(), namespace?: string) {
   return new InferencePoolGa(chart, 'pool', { name: 'vllm-llama3-8b-instruct-ga', namespace, modelServerSelector: { app: 'vllm-llama3-8b-instruct' } });
 }
 
-function model(spec: any, name = 'food-review'): any {
-  return { apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name }, spec: { poolRef: { name: 'vllm-llama3-8b-instruct-alpha' }, ...spec } };
+function model(spec: any, name = 'food-review'): CarriedManifest {
+  return CarriedManifest.fromObject({ apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name }, spec: { poolRef: { name: 'vllm-llama3-8b-instruct-alpha' }, ...spec } });
 }
 
 describe('InferenceObjective', () => {
   test('given the guide\'s objectives, then they equal the guide\'s YAML with the poolRef kind written out', () => {
     const chart = newChart();
     const pool = gaPool(chart);
-    new InferenceObjective(chart, 'food-review', { priority: 1, pool });
-    new InferenceObjective(chart, 'base-model', { priority: 2, pool });
+    new InferenceObjective(chart, 'food-review', { name: 'food-review', priority: 1, pool });
+    new InferenceObjective(chart, 'base-model', { name: 'base-model', priority: 2, pool });
     const objectives = synthValid(chart).filter((o) => o.kind === 'InferenceObjective');
 
     const guide = parseYamlDocs(GUIDE_OBJECTIVES);
@@ -26,6 +26,21 @@ describe('InferenceObjective', () => {
     }
     expect(objectives).toEqual(guide);
     expect(validator().validate(objectives).defaultsApplied).toEqual([]);
+  });
+
+  test('given no name, then the name is generated from the construct path as cdk8s names objects (the id is an id)', () => {
+    const chart = newChart();
+    const objective = new InferenceObjective(chart, 'chat', { pool: gaPool(chart) });
+    expect(objective.name).toMatch(/^test-chat-[0-9a-f]{8}$/);
+    expect(only(synthValid(chart), 'InferenceObjective').metadata.name).toBe(objective.name);
+  });
+
+  test('given labels and annotations, then the objective carries them', () => {
+    const chart = newChart();
+    new InferenceObjective(chart, 'chat', { name: 'chat', pool: gaPool(chart), metadata: { labels: { team: 'ml' }, annotations: { 'example.com/owner': 'ml-platform' } } });
+    expect(only(synthValid(chart), 'InferenceObjective').metadata).toEqual({
+      name: 'chat', namespace: 'default', labels: { team: 'ml' }, annotations: { 'example.com/owner': 'ml-platform' },
+    });
   });
 
   test('given no priority, then priority 0 is written', () => {

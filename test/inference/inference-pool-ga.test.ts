@@ -196,7 +196,7 @@ describe('InferencePoolGa', () => {
       endpointPicker: {
         image: 'example.com/epp',
         imageTag: 'v1.0.1',
-        imagePullPolicy: 'IfNotPresent',
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         flags: { 'v': '3', 'kv-cache-usage-percentage-metric': 'vllm:gpu_cache_usage_perc' },
         env: { GOMEMLIMIT: kplus.EnvValue.fromValue('1GiB') },
         resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1) } },
@@ -292,8 +292,27 @@ describe('InferencePoolGa', () => {
     test('zero EPP replicas are rejected', () => {
       expect(build({ endpointPicker: { replicas: 0 } })).toThrow(/test\/pool\/EndpointPicker: 'replicas' must be an integer in 1\.\.100 \(got 0\)/);
     });
-    test('a flag the construct owns is rejected', () => {
-      expect(build({ endpointPicker: { flags: { 'pool-group': 'x' } } })).toThrow(/'flags.pool-group' is set by the construct/);
+    test.each(['pool-group', '--pool-name', '-pool-namespace', 'pool-name=evil', '--config-file=/etc/passwd', 'zap-encoder=', 'ha-enable-leader-election'])(
+      'a flag the construct owns is rejected in every spelling: %p', (flag) => {
+        expect(build({ endpointPicker: { flags: { [flag]: 'x' } } })).toThrow(new RegExp(`'flags.${flag.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is set by the construct`));
+      });
+    test.each(['v=2', 'bad flag', '', '--'])('a flag name that is not one (%p) is rejected', (flag) => {
+      expect(build({ endpointPicker: { flags: { [flag]: 'x' } } })).toThrow(/must be a flag name/);
+    });
+    test('the same flag given twice in two spellings is rejected', () => {
+      expect(build({ endpointPicker: { flags: { 'v': '1', '--v': '2' } } })).toThrow(/'flags.--v' repeats flag --v/);
+    });
+    test.each(['A=B', '1ABC', '.', '..', '..x', 'with space', ''])('an env var name Kubernetes refuses (%p) is rejected', (name) => {
+      expect(build({ endpointPicker: { env: { [name]: kplus.EnvValue.fromValue('x') } } })).toThrow(/must be an environment variable name/);
+    });
+    test('the env var the construct sets (NAMESPACE) is rejected', () => {
+      expect(build({ endpointPicker: { env: { NAMESPACE: kplus.EnvValue.fromValue('x') } } })).toThrow(/'env.NAMESPACE' is set by the construct/);
+    });
+    test.each(['my.env-name', 'MY_ENV.NAME', 'MyEnvName1', '_x', '-x'])('an env var name Kubernetes accepts (%p) is accepted', (name) => {
+      expect(build({ endpointPicker: { env: { [name]: kplus.EnvValue.fromValue('x') } } })).not.toThrow();
+    });
+    test('an image pull policy outside the enum is rejected', () => {
+      expect(build({ endpointPicker: { imagePullPolicy: 'Sometimes' } })).toThrow(/'imagePullPolicy' must be one of "Always", "IfNotPresent", "Never" \(got "Sometimes"\)/);
     });
     test('an unknown failure mode is rejected', () => {
       expect(build({ failureMode: 'FailSometimes' })).toThrow(/'failureMode' must be one of "FailClose", "FailOpen"/);

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { IInferencePoolBackend, InferencePoolAlpha, InferencePoolGa, PathMatchType, ValueMatchType, WeightedInferenceRoute } from '../../src';
+import { IInferencePoolBackend, InferencePoolAlpha, InferencePoolGa, PathMatchType, ValueMatchType, WeightedInferenceRoute, HttpMethod } from '../../src';
 import { GUIDE_SPLIT_ROUTE, routeWithApiDefaults } from '../fixtures/guide-000';
 import { newChart, only, synthValid, validator } from '../util';
 
@@ -43,7 +43,7 @@ describe('WeightedInferenceRoute', () => {
           backendRequestTimeout: Duration.seconds(90),
         },
         {
-          matches: [{ headers: [{ name: 'x-preview', value: 'ga', type: ValueMatchType.EXACT }], method: 'POST' }],
+          matches: [{ headers: [{ name: 'x-preview', value: 'ga', type: ValueMatchType.EXACT }], method: HttpMethod.POST }],
           backends: [{ pool: ga, weight: 1 }],
         },
       ],

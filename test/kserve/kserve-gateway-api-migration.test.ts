@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { BUNDLES, INGRESS_V015, INGRESS_WITHOUT_GATEWAY_KEYS, configMap, controllerDeployment } from './fixtures';
+import { CarriedManifest } from '../../src';
 import { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../src/kserve/kserve-gateway-api-migration';
 import { GitOpsWriter } from '../../src/migration/gitops-writer';
 import { ManualStepTiming } from '../../src/migration/migration-stage';
@@ -34,6 +35,18 @@ function stageObjects(m: KServeGatewayApiMigration): any[][] {
   return m.stages.map((s) => GitOpsWriter.synthesizeStage(s));
 }
 
+function carried(o: any): CarriedManifest {
+  return CarriedManifest.fromObject(o);
+}
+
+/** The objects of one stage as the GitOps writer writes them (sync waves added), by kind. */
+function written(m: KServeGatewayApiMigration, folder: string): any[] {
+  const out = tmp();
+  new GitOpsWriter({ outdir: out }).write(m);
+  const dir = path.join(out, m.migrationName, folder);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').map((f) => parseYamlDocs(fs.readFileSync(path.join(dir, f), 'utf8'))[0]);
+}
+
 function withoutNulls(o: any): any {
   return JSON.parse(JSON.stringify(o, (_k, v) => (v === null ? undefined : v)));
 }
@@ -62,8 +75,8 @@ afterAll(() => {
 });
 
 const FULL: KServeGatewayApiMigrationProps = {
-  existingConfigMap: configMap(),
-  controllerDeployment: controllerDeployment(),
+  existingConfigMap: carried(configMap()),
+  controllerDeployment: carried(controllerDeployment()),
   tlsSecretName: 'my-secret',
   testInferenceService: true,
 };
@@ -98,7 +111,7 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
 
     // Stage 01 carries the ConfigMap exactly as it is in Git.
     expect(only(first, 'ConfigMap')).toEqual(before);
-    expect(m.baseline).toContainEqual(before);
+    expect(m.baseline.map((b) => b.toJson())).toContainEqual(before);
     // Stage 02: the same object but data.ingress.
     expect(after.metadata).toEqual(before.metadata);
     expect(Object.keys(after.data).sort()).toEqual(Object.keys(before.data).sort());
@@ -114,7 +127,7 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
   });
 
   test('given an ingress JSON without the Gateway API keys, then they are appended at the end and the key order is kept', () => {
-    const m = migration({ existingConfigMap: configMap(INGRESS_WITHOUT_GATEWAY_KEYS), gatewayNamespace: 'gateways' });
+    const m = migration({ existingConfigMap: carried(configMap(INGRESS_WITHOUT_GATEWAY_KEYS)), gatewayNamespace: 'gateways' });
     const ingress = only(stageObjects(m)[1], 'ConfigMap').data.ingress;
     expect(Object.keys(JSON.parse(ingress))).toEqual([...Object.keys(JSON.parse(INGRESS_WITHOUT_GATEWAY_KEYS)), 'enableGatewayApi', 'kserveIngressGateway']);
     expect(JSON.parse(ingress).kserveIngressGateway).toBe('gateways/kserve-ingress-gateway');
@@ -130,7 +143,9 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
     const after = only(second, 'Deployment');
     expect(m.restartedAt).toMatch(/^ingress-sha256-[0-9a-f]{16}$/);
     expect(after.spec.template.metadata.annotations).toEqual({ ...before.spec.template.metadata.annotations, [RESTARTED_AT]: m.restartedAt });
-    expect(after.metadata.annotations).toEqual({ [WAVE]: '1' });
+    // Only the writer adds sync waves: the restarted controller gets the wave after the ConfigMap's.
+    expect(after.metadata.annotations).toBeUndefined();
+    expect(only(written(m, '02-enable-gateway-api'), 'Deployment').metadata.annotations).toEqual({ [WAVE]: '1' });
     expect({ ...after, metadata: before.metadata, spec: { ...after.spec, template: before.spec.template } }).toEqual(before);
     expect(only(third, 'Deployment')).toEqual(after);
     // Another ingress config gives another value; the same one the same.
@@ -139,11 +154,12 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
   });
 
   test('given testInferenceService, then stage 03 adds the guide\'s sklearn-v2-iris in namespace default, after everything else', () => {
-    const isvc = only(stageObjects(migration(FULL))[2], 'InferenceService');
+    const m = migration(FULL);
+    const isvc = only(stageObjects(m)[2], 'InferenceService');
     const [guide] = parseYamlDocs(GUIDE_TEST_ISVC);
     guide.metadata.namespace = 'default';
-    guide.metadata.annotations = { [WAVE]: '2' };
     expect(isvc).toEqual(guide);
+    expect(only(written(m, '03-verify'), 'InferenceService').metadata.annotations).toEqual({ [WAVE]: '2' });
   });
 
   test('given the stages, then the README commands carry the guide\'s checks with the names filled in', () => {
@@ -197,7 +213,7 @@ describe('KServeGatewayApiMigration, objects from Git without a namespace or wit
     delete cm.metadata.namespace;
     const dep = controllerDeployment();
     delete dep.metadata.namespace;
-    const m = migration({ existingConfigMap: cm, controllerDeployment: dep, kserveNamespace: 'kserve-system' });
+    const m = migration({ existingConfigMap: carried(cm), controllerDeployment: carried(dep), kserveNamespace: 'kserve-system' });
     const second = stageObjects(m)[1];
     expect(inventory(second)).toEqual([
       'ConfigMap kserve-system/inferenceservice-config',
@@ -212,18 +228,52 @@ describe('KServeGatewayApiMigration, objects from Git without a namespace or wit
   test('given a ConfigMap with its own sync wave, then the controller follows it, and a Deployment wave that does not is reported', () => {
     const cm = configMap();
     cm.metadata.annotations[WAVE] = '3';
-    const follows = migration({ existingConfigMap: cm, controllerDeployment: controllerDeployment() });
-    expect(only(stageObjects(follows)[1], 'Deployment').metadata.annotations).toEqual({ [WAVE]: '4' });
+    const follows = migration({ existingConfigMap: carried(cm), controllerDeployment: carried(controllerDeployment()) });
+    expect(only(written(follows, '02-enable-gateway-api'), 'Deployment').metadata.annotations).toEqual({ [WAVE]: '4' });
 
     const dep = controllerDeployment();
     dep.metadata.annotations = { [WAVE]: '2' };
-    const early = migration({ existingConfigMap: cm, controllerDeployment: dep });
-    expect(only(stageObjects(early)[1], 'Deployment').metadata.annotations).toEqual({ [WAVE]: '2' });
+    const early = migration({ existingConfigMap: carried(cm), controllerDeployment: carried(dep) });
+    expect(only(written(early, '02-enable-gateway-api'), 'Deployment').metadata.annotations).toEqual({ [WAVE]: '2' });
     expect(early.warnings).toContainEqual('The Deployment kserve/kserve-controller-manager carries sync wave 2, which does not come after the ConfigMap\'s (3): Argo CD may restart the controller before its config changed; restart it by hand after the sync.');
   });
 });
 
+describe('KServeGatewayApiMigration in a larger cdk8s app', () => {
+  test('given a selected stage, then app.synth() renders that stage once in the enclosing chart, without sync waves (only the writer adds them)', () => {
+    const outdir = tmp();
+    const app = new App({ outdir });
+    const m = new KServeGatewayApiMigration(new Chart(app, 'platform'), 'kserve', { ...FULL, activeStage: '02-enable-gateway-api' });
+    app.synth();
+    expect(fs.readdirSync(outdir)).toEqual(['platform.k8s.yaml']);
+    const objects = parseYamlDocs(fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8'));
+    expect(inventory(objects)).toEqual(inventory(stageObjects(m)[1]));
+    expect(JSON.parse(only(objects, 'ConfigMap').data.ingress).enableGatewayApi).toBe(true);
+    expect(only(objects, 'Gateway').metadata.annotations).toBeUndefined();
+    expect(m.activeStage).toBe('02-enable-gateway-api');
+  });
+
+  test('given no selection, then app.synth() fails naming the three stages', () => {
+    const app = new App({ outdir: tmp() });
+    new KServeGatewayApiMigration(new Chart(app, 'platform'), 'kserve', FULL);
+    expect(() => app.synth()).toThrow(/no active stage of migration kserve is selected.*Stages: 01-gateway, 02-enable-gateway-api, 03-verify/s);
+  });
+});
+
 describe('GitOpsWriter output of a KServeGatewayApiMigration', () => {
+  test('given syncWaves: false, then no object carries a sync wave the library added (only the writer adds them)', () => {
+    const out = tmp();
+    new GitOpsWriter({ outdir: out, syncWaves: false }).write(migration(FULL, new App()));
+    const dir = path.join(out, 'kserve-gateway-api');
+    for (const stage of ['01-gateway', '02-enable-gateway-api', '03-verify']) {
+      for (const file of fs.readdirSync(path.join(dir, stage)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
+        const obj = parseYamlDocs(fs.readFileSync(path.join(dir, stage, file), 'utf8'))[0];
+        const own = obj.kind === 'ConfigMap' ? configMap().metadata.annotations : undefined;
+        expect(obj.metadata.annotations).toEqual(own);
+      }
+    }
+  });
+
   test('given the same input twice, when written into two directories, then the trees are byte-identical', () => {
     const a = tmp();
     const b = tmp();
@@ -362,18 +412,18 @@ describe('KServeGatewayApiMigration errors', () => {
   const where = 'kserve-gateway-api';
   test.each<[string, KServeGatewayApiMigrationProps, RegExp]>([
     ['no config', {}, /^kserve-gateway-api: 'existingConfigMap' or 'ingressConfig' is required \(the current inferenceservice-config ConfigMap, or its ingress JSON\), unless 'helm' is true/],
-    ['both configs', { existingConfigMap: configMap(), ingressConfig: '{}' }, /^kserve-gateway-api: 'ingressConfig' must be left out when 'existingConfigMap' is given \(its data\.ingress is used\)$/],
+    ['both configs', { existingConfigMap: carried(configMap()), ingressConfig: '{}' }, /^kserve-gateway-api: 'ingressConfig' must be left out when 'existingConfigMap' is given \(its data\.ingress is used\)$/],
     ['invalid ingressConfig', { ingressConfig: '{"ingressGateway": ' }, /^kserve-gateway-api: 'ingressConfig' is not valid JSON: /],
     ['ingressConfig not an object', { ingressConfig: '["a"]' }, /^kserve-gateway-api: 'ingressConfig' must be a JSON object \(got an array\)$/],
-    ['invalid ConfigMap JSON', { existingConfigMap: configMap('{"ingressGateway": "a/b",}') }, /^kserve-gateway-api: 'existingConfigMap' data\.ingress of ConfigMap kserve\/inferenceservice-config is not valid JSON: /],
-    ['ConfigMap without ingress', { existingConfigMap: { ...configMap(), data: { deploy: '{}' } } }, /^kserve-gateway-api: 'existingConfigMap' has no data\.ingress: add KServe's ingress JSON to ConfigMap kserve\/inferenceservice-config first/],
-    ['wrong object', { existingConfigMap: controllerDeployment() }, /^kserve-gateway-api: 'existingConfigMap' must be the v1 ConfigMap inferenceservice-config as a parsed manifest \(got apps\/v1 Deployment kserve\/kserve-controller-manager\)$/],
-    ['ConfigMap in another namespace', { existingConfigMap: { ...configMap(), metadata: { ...configMap().metadata, namespace: 'kubeflow' } } }, /^kserve-gateway-api: 'existingConfigMap' is in namespace "kubeflow", but 'kserveNamespace' is "kserve"/],
-    ['immutable ConfigMap', { existingConfigMap: { ...configMap(), immutable: true } }, /^kserve-gateway-api: 'existingConfigMap' is immutable \(immutable: true\)/],
-    ['Deployment is not one', { ingressConfig: INGRESS_V015, controllerDeployment: configMap() }, /^kserve-gateway-api: 'controllerDeployment' must be an apps\/v1 Deployment \(KServe's kserve-controller-manager\) as a parsed manifest \(got v1 ConfigMap kserve\/inferenceservice-config\)$/],
-    ['Deployment in another namespace', { ingressConfig: INGRESS_V015, controllerDeployment: { ...controllerDeployment(), metadata: { name: 'kserve-controller-manager', namespace: 'default' } } }, /^kserve-gateway-api: 'controllerDeployment' is in namespace "default", but 'kserveNamespace' is "kserve": the controller runs in KServe's namespace/],
-    ['Deployment without template', { ingressConfig: INGRESS_V015, controllerDeployment: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kserve-controller-manager' }, spec: {} } }, /^kserve-gateway-api: 'controllerDeployment' has no spec\.template/],
-    ['helm with a ConfigMap', { helm: true, existingConfigMap: configMap() }, /^kserve-gateway-api: 'existingConfigMap' has no meaning with 'helm': true \(Helm owns the ConfigMap and the controller\): leave it out$/],
+    ['invalid ConfigMap JSON', { existingConfigMap: carried(configMap('{"ingressGateway": "a/b",}')) }, /^kserve-gateway-api: 'existingConfigMap' data\.ingress of ConfigMap kserve\/inferenceservice-config is not valid JSON: /],
+    ['ConfigMap without ingress', { existingConfigMap: carried({ ...configMap(), data: { deploy: '{}' } }) }, /^kserve-gateway-api: 'existingConfigMap' has no data\.ingress: add KServe's ingress JSON to ConfigMap kserve\/inferenceservice-config first/],
+    ['wrong object', { existingConfigMap: carried(controllerDeployment()) }, /^kserve-gateway-api: 'existingConfigMap' must be the v1 ConfigMap inferenceservice-config \(a CarriedManifest\) \(got apps\/v1 Deployment kserve\/kserve-controller-manager\)$/],
+    ['ConfigMap in another namespace', { existingConfigMap: carried({ ...configMap(), metadata: { ...configMap().metadata, namespace: 'kubeflow' } }) }, /^kserve-gateway-api: 'existingConfigMap' is in namespace "kubeflow", but 'kserveNamespace' is "kserve"/],
+    ['immutable ConfigMap', { existingConfigMap: carried({ ...configMap(), immutable: true }) }, /^kserve-gateway-api: 'existingConfigMap' is immutable \(immutable: true\)/],
+    ['Deployment is not one', { ingressConfig: INGRESS_V015, controllerDeployment: carried(configMap()) }, /^kserve-gateway-api: 'controllerDeployment' must be an apps\/v1 Deployment \(KServe's kserve-controller-manager\) \(a CarriedManifest\) \(got v1 ConfigMap kserve\/inferenceservice-config\)$/],
+    ['Deployment in another namespace', { ingressConfig: INGRESS_V015, controllerDeployment: carried({ ...controllerDeployment(), metadata: { name: 'kserve-controller-manager', namespace: 'default' } }) }, /^kserve-gateway-api: 'controllerDeployment' is in namespace "default", but 'kserveNamespace' is "kserve": the controller runs in KServe's namespace/],
+    ['Deployment without template', { ingressConfig: INGRESS_V015, controllerDeployment: carried({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kserve-controller-manager' }, spec: {} }) }, /^kserve-gateway-api: 'controllerDeployment' has no spec\.template/],
+    ['helm with a ConfigMap', { helm: true, existingConfigMap: carried(configMap()) }, /^kserve-gateway-api: 'existingConfigMap' has no meaning with 'helm': true \(Helm owns the ConfigMap and the controller\): leave it out$/],
     ['helm values without helm', { ingressConfig: INGRESS_V015, helmCreatesGateway: true }, /^kserve-gateway-api: 'helmCreatesGateway' only applies with 'helm': true/],
     ['helmCreatesGateway with another name', { helm: true, helmCreatesGateway: true, gatewayName: 'mine' }, /^kserve-gateway-api: 'helmCreatesGateway' makes the chart create the Gateway kserve\/kserve-ingress-gateway \(its fixed name, in the release namespace\): leave 'gatewayName' and 'gatewayNamespace' at that \(got kserve\/mine\)$/],
     ['helmCreatesGateway with TLS', { helm: true, helmCreatesGateway: true, tlsSecretName: 'my-secret' }, /^kserve-gateway-api: 'helmCreatesGateway' makes the chart create a Gateway with one HTTP listener on port 80: leave out 'tlsSecretName'/],

@@ -44,14 +44,6 @@ spec:
       serving.kserve.io/gateway: kserve-ingress-gateway
 `;
 
-const WAVE = 'argocd.argoproj.io/sync-wave';
-
-function withoutWave(obj: any): any {
-  const { [WAVE]: _wave, ...annotations } = obj.metadata.annotations ?? {};
-  const metadata = { ...obj.metadata, annotations };
-  if (Object.keys(annotations).length === 0) delete metadata.annotations;
-  return { ...obj, metadata };
-}
 
 describe('KServeIngressGateway', () => {
   test('given the guide\'s TLS secret, then GatewayClass and Gateway are the guide\'s YAML plus the API defaults, valid against Gateway API v1.2.1 with nothing left to default', () => {
@@ -63,21 +55,22 @@ describe('KServeIngressGateway', () => {
     const [guideGateway] = parseYamlDocs(GUIDE_GATEWAY);
     // The one API default the guide leaves to the server: certificateRefs[].group ("" for core Secrets).
     guideGateway.spec.listeners[1].tls.certificateRefs[0].group = '';
-    expect(withoutWave(only(objects, 'GatewayClass'))).toEqual(guideClass);
-    expect(withoutWave(only(objects, 'Gateway'))).toEqual(guideGateway);
+    expect(only(objects, 'GatewayClass')).toEqual(guideClass);
+    expect(only(objects, 'Gateway')).toEqual(guideGateway);
     expect(validator(BUNDLES).validate(objects).defaultsApplied).toEqual([]);
     expect(inventory(objects)).toEqual(['Gateway kserve/kserve-ingress-gateway', 'GatewayClass envoy']);
   });
 
-  test('given no props, then an HTTP listener only, and sync waves order the class before the Gateway', () => {
+  test('given no props, then an HTTP listener only, and no sync-wave annotation (the writer adds them)', () => {
     const chart = newChart();
     const gw = new KServeIngressGateway(chart, 'gw');
     const objects = synthValid(chart, BUNDLES);
 
     const gateway = only(objects, 'Gateway');
     expect(gateway.spec.listeners).toEqual([{ name: 'http', protocol: 'HTTP', port: 80, allowedRoutes: { namespaces: { from: 'All' } } }]);
-    expect(only(objects, 'GatewayClass').metadata.annotations).toEqual({ [WAVE]: '-2' });
-    expect(gateway.metadata.annotations).toEqual({ [WAVE]: '-1' });
+    // Sync waves are the GitOps writer's (KServeGatewayApiMigration.syncWaveRules), not the construct's.
+    expect(only(objects, 'GatewayClass').metadata.annotations).toBeUndefined();
+    expect(gateway.metadata.annotations).toBeUndefined();
     expect(only(objects, 'GatewayClass').metadata.namespace).toBeUndefined();
     expect(gw.reference).toBe('kserve/kserve-ingress-gateway');
     expect(gw.tls).toBe(false);

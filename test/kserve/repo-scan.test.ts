@@ -12,14 +12,18 @@ describe('kserveInputsFromManifests', () => {
     const docs = [null, other('Namespace', 'kserve'), other('Service', 'kserve-webhook-server-service'), configMap(), controllerDeployment(), undefined];
     const found = kserveInputsFromManifests(docs);
 
-    expect(found).toEqual({ kserveNamespace: 'kserve', existingConfigMap: configMap(), controllerDeployment: controllerDeployment() });
+    expect(found.kserveNamespace).toBe('kserve');
+    expect(found.existingConfigMap.toJson()).toEqual(configMap());
+    expect(found.controllerDeployment!.toJson()).toEqual(controllerDeployment());
     const m = new KServeGatewayApiMigration(new App(), 'kserve', found);
     expect(m.baseline.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment']);
   });
 
   test('given no controller Deployment and objects inside a List, then the ConfigMap alone', () => {
     const found = kserveInputsFromManifests([{ apiVersion: 'v1', kind: 'List', items: [configMap()] }]);
-    expect(found).toEqual({ kserveNamespace: 'kserve', existingConfigMap: configMap() });
+    expect(found.kserveNamespace).toBe('kserve');
+    expect(found.existingConfigMap.toJson()).toEqual(configMap());
+    expect(found.controllerDeployment).toBeUndefined();
   });
 
   test('given a ConfigMap without a namespace and a namespace option, then that namespace', () => {

@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-28';
 import * as guide from './guide-004';
 import { LlamaStackDistribution } from '../../src/llamastack/llama-stack-distribution';
 import { LlamaStackApi, LlamaStackDistributionProps, LlamaStackKvStorageType, LlamaStackSqlStorageType } from '../../src/llamastack/types';
@@ -29,6 +30,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the Ollama setup as props, then it equals the typed form of the guide\'s After and passes the CRD', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: { inference: [OLLAMA] },
       resources: { models: [{ name: 'llama3.2:1b' }] },
@@ -41,6 +43,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given vLLM with an API key Secret, then it is secretRefs.api_key, as the CRD spells it', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: {
         inference: [{
@@ -62,6 +65,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given network, TLS and exposure, then expose is {}, as the CRD spells it', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       networking: { port: 9000, expose: {}, tls: { caBundle: { configMapName: 'custom-ca-bundle' } }, allowedFrom: { namespaces: ['monitoring'] } },
       workload: { replicas: 1 },
@@ -75,6 +79,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the guide\'s multiple providers, then both are listed with their ids and the models name them', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       providers: {
         inference: [
@@ -94,6 +99,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given the guide\'s state storage, then redis and postgres are written as the guide shows them', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'my-llsd', {
+      name: 'my-llsd',
       distribution: { name: 'starter' },
       storage: {
         kv: { type: LlamaStackKvStorageType.REDIS, endpoint: 'redis://redis.default.svc:6379', password: { name: 'redis-secret', key: 'password' } },
@@ -107,6 +113,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
   test('given tools, vector I/O providers, external providers and disabled APIs, then they pass through', () => {
     const chart = newChart({ namespace: 'ai' });
     const llsd = new LlamaStackDistribution(chart, 'stack', {
+      name: 'stack',
       distribution: { image: 'quay.io/example/llama-stack:1.0' },
       providers: {
         inference: [{ provider: 'vllm', endpoint: 'http://vllm:8000/v1', settings: { max_tokens: 4096, tls_verify: false } }],
@@ -126,6 +133,29 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
     expect(out.spec.resources).toEqual({ tools: ['builtin::websearch'] });
     expect(out.spec.externalProviders).toEqual({ inference: [{ providerId: 'my-provider', image: 'quay.io/example/provider:1.0' }] });
     expect(out.spec.disabled).toEqual(['agents', 'telemetry']);
+  });
+});
+
+describe('LlamaStackDistribution: typed pod settings (cdk8s-plus k8s types)', () => {
+  test('given env, volumes, mounts and topology spread constraints as k8s structs, then they are written as Kubernetes spells them (quantities as text)', () => {
+    const chart = newChart();
+    new LlamaStackDistribution(chart, 'llsd', {
+      name: 'llsd',
+      distribution: { name: 'starter' },
+      workload: {
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }],
+        overrides: {
+          env: [{ name: 'LLAMA_STACK_LOGGING', value: 'all=info' }, { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: k8s.Quantity.fromString('1Mi') } } }],
+          volumes: [{ name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } }],
+          volumeMounts: [{ name: 'cache', mountPath: '/cache' }],
+        },
+      },
+    });
+    const spec = synthOne(chart).spec;
+    expect(spec.workload.overrides.env[1]).toEqual({ name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } });
+    expect(spec.workload.overrides.volumes).toEqual([{ name: 'cache', emptyDir: { sizeLimit: '2Gi' } }]);
+    expect(spec.workload.overrides.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
+    expect(spec.workload.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }]);
   });
 });
 
@@ -325,6 +355,7 @@ describe('LlamaStackDistribution: rules', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'llsd', {
       ...base(),
+      name: 'llsd',
       labels: { app: 'chat' },
       annotations: { team: 'ml' },
       providers: { inference: [OLLAMA], telemetry: [{ provider: 'otel', endpoint: 'http://otel:4318' }] },

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { GitOpsWriter, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
@@ -147,7 +147,7 @@ describe('GitOpsWriter', () => {
     const outdir = tmp('carried-');
     const stack = alphaStack();
     new GitOpsWriter({ outdir }).write(new ZeroDowntimeMigration(Testing.app(), 'm', {
-      alphaPool: { manifests: stack }, gateway: { name: 'inference-gateway' }, routeName: 'llm-route',
+      alphaPool: { manifests: CarriedManifest.fromObjects(stack) }, gateway: { name: 'inference-gateway' }, routeName: 'llm-route',
     }));
     const first = path.join(outdir, 'm', '01-side-by-side');
     expect(readYaml(path.join(first, 'inferencepool-vllm-llama3-8b-instruct-alpha.yaml'))).toEqual([stack[0]]);

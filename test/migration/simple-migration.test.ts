@@ -1,5 +1,5 @@
-import { Testing } from 'cdk8s';
-import { GitOpsWriter, SimpleMigration } from '../../src';
+import { Chart, Testing } from 'cdk8s';
+import { CarriedManifest, GitOpsWriter, SimpleMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid, only } from '../util';
@@ -37,7 +37,7 @@ describe('SimpleMigration', () => {
 
   test('given the alpha stack carried from Git and the alpha CRDs of v0.5.1, then 01 prunes it all and names v0.5.1', () => {
     const migration = new SimpleMigration(Testing.app(), 's', {
-      alphaPool: { manifests: alphaStack() },
+      alphaPool: { manifests: CarriedManifest.fromObjects(alphaStack()) },
       gateway: { name: 'inference-gateway' },
       alphaCrdVersion: 'v0.5.1',
     });
@@ -49,5 +49,22 @@ describe('SimpleMigration', () => {
     expectValid(installed);
     // The objective converted from the carried InferenceModel (Critical).
     expect(only(installed, 'InferenceObjective').spec.priority).toBe(1);
+  });
+
+  test('given a selected stage, then app.synth() renders it in the enclosing chart\'s namespace; no selection fails', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'platform', { namespace: 'llm' });
+    const m = new SimpleMigration(chart, 'simple', {
+      alphaPool: { existing: { name: 'a-alpha', modelServerSelector: { app: 'a' } } },
+      gateway: { name: 'gw' },
+      activeStage: '02-install-ga',
+    });
+    const objects = Testing.synth(chart);
+    expect(only(objects, 'InferencePool').metadata.namespace).toBe('llm');
+    expect(only(objects, 'HTTPRoute').spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'a-ga', weight: 100 }]);
+    expect(m.stages.map((s) => s.folderName)).toEqual(['01-remove-alpha', '02-install-ga']);
+    const other = Testing.app();
+    new SimpleMigration(new Chart(other, 'platform'), 'simple', { alphaPool: { existing: { name: 'a-alpha', modelServerSelector: { app: 'a' } } }, gateway: { name: 'gw' } });
+    expect(() => other.synth()).toThrow(/no active stage of migration simple is selected/);
   });
 });

@@ -3,17 +3,19 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import {
+  CarriedManifest,
   GatewayImplementation,
   GitOpsWriter,
   InferenceProvider,
   MigrationStrategy,
+  StageSelection,
   ZeroDowntimeMigration,
   ZeroDowntimeMigrationProps,
 } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { GUIDE_FINAL_ROUTE, GUIDE_SPLIT_ROUTE, routeWithApiDefaults } from '../fixtures/guide-000';
-import { expectValid, only } from '../util';
+import { expectValid, only, parseYamlDocs } from '../util';
 
 const SELECTOR = { app: 'vllm-llama3-8b-instruct' };
 
@@ -29,6 +31,11 @@ function referencedProps(props: Partial<ZeroDowntimeMigrationProps> = {}): ZeroD
     routeName: 'llm-route',
     ...props,
   };
+}
+
+function byKey(a: any, b: any): number {
+  const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return key(a).localeCompare(key(b));
 }
 
 function routeWeights(objects: any[]): Array<[string, number]> {
@@ -113,6 +120,22 @@ describe('ZeroDowntimeMigration', () => {
     ]);
   });
 
+  test.each([97, 99])('given %p steps (1..N), then every stage is built and the folders, three digits wide, sort in stage order', (count) => {
+    const steps = Array.from({ length: count }, (_, i) => i + 1);
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ steps }));
+    const folders = migration.stages.map((s) => s.folderName);
+    expect(folders).toHaveLength(count + 3);
+    expect(folders[0]).toBe('001-side-by-side');
+    expect(folders[1]).toBe('002-shift-1');
+    expect(folders[folders.length - 1]).toBe(`${count + 3}-cleanup`);
+    expect([...folders].sort()).toEqual(folders);
+    const last = synthStages(migration);
+    expect(routeWeights(last.get(folders[count])!)).toEqual([
+      ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 100 - count],
+      ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', count],
+    ]);
+  });
+
   describe('given the alpha stack carried from Git', () => {
     const stack = [
       ...alphaStack(),
@@ -126,7 +149,7 @@ describe('ZeroDowntimeMigration', () => {
       },
     ];
     const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
-      alphaPool: { manifests: stack },
+      alphaPool: { manifests: CarriedManifest.fromObjects(stack) },
       gateway: { name: 'inference-gateway' },
       routeName: 'llm-route',
     });
@@ -141,7 +164,7 @@ describe('ZeroDowntimeMigration', () => {
       }
       const cleanup = stages.get('04-cleanup')!;
       for (const original of stack) expect(cleanup).not.toContainEqual(original);
-      expect(migration.baseline).toEqual(stack);
+      expect(migration.baseline.map((m) => m.toJson())).toEqual(stack);
     });
 
     test('then objectives come from the InferenceModels: Critical=1, Sheddable=-1, missing criticality=Standard=0', () => {
@@ -185,9 +208,9 @@ describe('ZeroDowntimeMigration', () => {
         name: 'llm-route',
         parentRefs: [{ name: 'inference-gateway' }],
         hostnames: ['llm.example.com'],
-        labels: { team: 'ml' },
+        metadata: { labels: { team: 'ml' } },
         rules: [{ requestTimeout: Duration.seconds(300) }],
-        manifest: original,
+        manifest: CarriedManifest.fromObject(original),
       }],
     });
     const stages = synthStages(migration);
@@ -250,12 +273,106 @@ describe('ZeroDowntimeMigration', () => {
     });
   });
 
-  test('given a migration inside a user\'s own chart and app, then it composes: the writer finds it and app.synth() still works', () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-')) });
-    const platform = new Chart(app, 'platform');
-    GuideExamples.zeroDowntime(platform, 'llm');
-    expect(GitOpsWriter.findMigrations(app).map((m) => m.migrationName)).toEqual(['llm']);
-    expect(() => app.synth()).not.toThrow();
+  test('given labels and annotations for the GA pool, its EPP and the objectives, then every stage carries them', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({
+      gaPool: { metadata: { labels: { team: 'ml' } }, endpointPicker: { metadata: { annotations: { 'example.com/owner': 'ml-platform' } } } },
+      objectives: [{ name: 'chat', priority: 1, metadata: { labels: { tier: 'gold' } } }],
+    }));
+    for (const objects of synthStages(migration).values()) {
+      expect(objects.find((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1').metadata.labels).toEqual(expect.objectContaining({ team: 'ml' }));
+      expect(only(objects, 'Deployment').metadata.annotations).toEqual({ 'example.com/owner': 'ml-platform' });
+      expect(only(objects, 'InferenceObjective').metadata.labels).toEqual({ tier: 'gold' });
+      expectValid(objects);
+    }
+  });
+
+  describe('in a larger cdk8s app: one active stage per synth', () => {
+    const synthApp = (build: (app: App) => void) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
+      const app = new App({ outdir });
+      build(app);
+      app.synth();
+      const files = fs.readdirSync(outdir).sort();
+      return { app, files, objects: files.flatMap((f) => parseYamlDocs(fs.readFileSync(path.join(outdir, f), 'utf8'))) };
+    };
+
+    test('given a migration inside a namespaced chart with a selected stage, then app.synth() renders that stage once, in the chart\'s namespace, in the chart\'s file', () => {
+      let migration!: ZeroDowntimeMigration;
+      const { files, objects } = synthApp((app) => {
+        const platform = new Chart(app, 'llm-platform', { namespace: 'llm' });
+        migration = new ZeroDowntimeMigration(platform, 'llm', referencedProps({ steps: [10, 50], activeStage: '03-shift-50' }));
+      });
+      expect(files).toEqual(['llm-platform.k8s.yaml']);
+      const keys = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(objects.filter((o) => o.kind === 'HTTPRoute')).toHaveLength(1);
+      for (const o of objects.filter((x) => !x.kind.startsWith('Cluster'))) expect(o.metadata.namespace).toBe('llm');
+      expect(routeWeights(objects)).toEqual([
+        ['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 50],
+        ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', 50],
+      ]);
+      expect(migration.namespace).toBe('llm');
+      expect(migration.activeStage).toBe('03-shift-50');
+      expect(migration.stages.map((st) => st.folderName)).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-finalize', '05-cleanup']);
+      // The active copy equals the writer's stage, object for object.
+      expect([...objects].sort(byKey)).toEqual([...GitOpsWriter.synthesizeStage(migration.stages[2])].sort(byKey));
+      expectValid(objects);
+    });
+
+    test('given the same migration, then the GitOps writer still writes every stage, each in the chart\'s namespace', () => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-')) });
+      const platform = new Chart(app, 'llm-platform', { namespace: 'llm' });
+      new ZeroDowntimeMigration(platform, 'llm', referencedProps({ activeStage: '02-shift-50' }));
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-out-'));
+      const [written] = new GitOpsWriter({ outdir: out }).writeAll(app);
+      expect(written.stages.map((st) => st.folder)).toEqual(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']);
+      const plan = JSON.parse(fs.readFileSync(path.join(out, 'llm', 'plan.json'), 'utf8'));
+      expect(plan.namespace).toBe('llm');
+      for (const stage of plan.stages) {
+        for (const o of stage.objects.filter((x: any) => !x.kind.startsWith('Cluster'))) expect(o.namespace).toBe('llm');
+      }
+    });
+
+    test('given the context key instead of the prop, then it selects the stage (cdk8s context, set on the app)', () => {
+      let migration!: ZeroDowntimeMigration;
+      const { objects } = synthApp((app) => {
+        app.node.setContext(StageSelection.contextKey('llm'), '03-finalize');
+        migration = new ZeroDowntimeMigration(new Chart(app, 'platform'), 'llm', referencedProps());
+      });
+      expect(migration.activeStage).toBe('03-finalize');
+      expect(routeWeights(objects)).toEqual([['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga', 100]]);
+    });
+
+    test('given no selection, then synthesizing the app fails and says how to select a stage, while the writer still writes', () => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-')) });
+      const migration = new ZeroDowntimeMigration(new Chart(app, 'platform'), 'llm', referencedProps());
+      expect(migration.activeStage).toBeUndefined();
+      expect(() => app.synth()).toThrow(/no active stage of migration llm is selected.*'activeStage' prop.*app\.node\.setContext\('inference-migration:llm:active-stage', '<stage>'\).*Stages: 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup/s);
+      expect(new GitOpsWriter({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-out-')) }).writeAll(app)).toHaveLength(1);
+    });
+
+    test('given a migration directly under the app, then its active stage is a chart of its own', () => {
+      const { files, objects } = synthApp((app) => {
+        new ZeroDowntimeMigration(app, 'llm', referencedProps({ activeStage: '01-side-by-side' }));
+      });
+      expect(files).toHaveLength(1);
+      expect(routeWeights(objects)).toEqual([['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 100]]);
+    });
+
+    test('given an unknown stage, then the error lists the stage folders', () => {
+      expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ activeStage: '02-shift-10' })))
+        .toThrow(/^m: 'activeStage' must name one of the stage folders 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup \(got "02-shift-10"\)/);
+      const app = Testing.app();
+      app.node.setContext(StageSelection.contextKey('m'), 'shift-50');
+      expect(() => new ZeroDowntimeMigration(app, 'm', referencedProps())).toThrow(/'context 'inference-migration:m:active-stage'' must name one of the stage folders/);
+    });
+
+    test('given the writer\'s layout with a user\'s chart beside the migration, then the writer finds only the migration', () => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'compose-')) });
+      const platform = new Chart(app, 'platform');
+      GuideExamples.zeroDowntime(platform, 'llm');
+      expect(GitOpsWriter.findMigrations(app).map((m) => m.migrationName)).toEqual(['llm']);
+    });
   });
 
   describe('bad input', () => {

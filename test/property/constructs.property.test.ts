@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
+  CarriedManifest,
   GatewayImplementation,
   GitOpsWriter,
   InferencePoolGa,
@@ -127,7 +128,7 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
         const weighted = p.strategy === MigrationStrategy.WEIGHTED_SHIFT;
         const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
           alphaPool: p.carried
-            ? { manifests: alphaStack() }
+            ? { manifests: CarriedManifest.fromObjects(alphaStack()) }
             : { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
           gaPool: { provider: p.provider },
           objectives: p.objectives,

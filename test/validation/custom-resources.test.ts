@@ -58,9 +58,9 @@ describe('InferencePool v1 (GIE v1.0.2)', () => {
     expect(report.problems).toEqual([]);
     expect(report.objectsChecked).toBe(1);
     expect(report.defaultsApplied).toEqual(expect.arrayContaining([
-      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.kind', value: 'Service' },
-      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.group', value: '' },
-      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.failureMode', value: 'FailClose' },
+      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.kind', value: '"Service"' },
+      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.group', value: '""' },
+      { object: 'InferencePool default/vllm-llama3-8b-instruct-ga', field: 'spec.endpointPickerRef.failureMode', value: '"FailClose"' },
     ]));
     expect(report.defaultsApplied).toHaveLength(3);
     expect(report.celRulesEvaluated).toBeGreaterThan(0);
@@ -201,7 +201,7 @@ describe('HTTPRoute (Gateway API v1.3.0)', () => {
     const report = validator.validate([r]);
     // Then it passes, and every default the API server would add is listed
     expect(report.problems).toEqual([]);
-    const defaults = Object.fromEntries(report.defaultsApplied.map((d) => [d.field, d.value]));
+    const defaults = Object.fromEntries(report.defaultsApplied.map((d) => [d.field, JSON.parse(d.value)]));
     expect(defaults).toEqual({
       'spec.parentRefs[0].group': 'gateway.networking.k8s.io',
       'spec.parentRefs[0].kind': 'Gateway',
@@ -356,7 +356,7 @@ describe('Gateway and GatewayClass (Gateway API v1.3.0)', () => {
     // Then it passes; the certificateRef group default is reported
     expect(report.problems).toEqual([]);
     expect(report.defaultsApplied).toEqual([
-      { object: 'Gateway kserve/kserve-ingress-gateway', field: 'spec.listeners[1].tls.certificateRefs[0].group', value: '' },
+      { object: 'Gateway kserve/kserve-ingress-gateway', field: 'spec.listeners[1].tls.certificateRefs[0].group', value: '""' },
     ]);
   });
 });

@@ -1,0 +1,129 @@
+import { Composer, CST, Parser } from 'yaml';
+import { listItems } from './manifest-objects';
+
+/**
+ * A Kubernetes object that a migration carries from Git into its stages (an alpha stack, a route, KServe's
+ * ConfigMap): its parsed content and, when it was read from YAML, the original text of its document, so a
+ * writer can reproduce it byte for byte.
+ *
+ * @example
+ * const stack = CarriedManifest.allFromYaml(fs.readFileSync('apps/llm/alpha-stack.yaml', 'utf8'));
+ * const route = CarriedManifest.fromObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'llm-route' }, spec: {} });
+ */
+export class CarriedManifest {
+  /**
+   * The one object of a YAML text (one document). The text is kept as given.
+   *
+   * @param text YAML text of exactly one Kubernetes object
+   */
+  public static fromYaml(text: string): CarriedManifest {
+    const all = CarriedManifest.allFromYaml(text);
+    if (all.length !== 1) {
+      throw new Error(`CarriedManifest.fromYaml: expected exactly one object (got ${all.length}); use allFromYaml for several documents`);
+    }
+    return all[0];
+  }
+
+  /**
+   * Every object of a multi-document YAML text, in order: empty documents are skipped, and the items of a
+   * list document (`kind: List`, or `<Kind>List` as `kubectl get -o yaml` writes) are opened. Each object
+   * keeps the text of its own document (items of a list document have none of their own).
+   *
+   * @param text YAML text (YAML 1.1, as Kubernetes reads it)
+   */
+  public static allFromYaml(text: string): CarriedManifest[] {
+    if (typeof text !== 'string') throw new Error(`CarriedManifest.allFromYaml: expected YAML text (got ${typeof text})`);
+    const tokens = [...new Parser().parse(text)];
+    // Each document's own text: from the end of the previous document (leading comments included) to its end.
+    const texts: string[] = [];
+    let start = 0;
+    tokens.forEach((token, i) => {
+      if (token.type !== 'document') return;
+      const next = tokens[i + 1];
+      const end = next && next.type === 'doc-end' ? next.offset + CST.stringify(next).length : token.offset + CST.stringify(token).length;
+      texts.push(text.slice(start, end));
+      start = end;
+    });
+    const out: CarriedManifest[] = [];
+    // YAML 1.1 as Kubernetes reads it, with timestamps kept as the strings they are in the text.
+    const composer = new Composer({ version: '1.1', customTags: (tags) => tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp') });
+    [...composer.compose(tokens)].forEach((doc, i) => {
+      if (doc.errors.length > 0) {
+        throw new Error(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+      }
+      const value = doc.toJS();
+      if (value === null || value === undefined) return;
+      const items = listItems([value]);
+      const own = items.length === 1 && items[0] === value;
+      items.forEach((item, j) => out.push(new CarriedManifest(item, own ? texts[i] : undefined, `document ${i + 1}${own ? '' : `, item ${j + 1}`}`)));
+    });
+    return out;
+  }
+
+  /**
+   * An object given as JSON data, e.g. parsed by your own YAML loader. Deep-copied: later changes to
+   * `manifest` do not reach the stages.
+   *
+   * @param manifest a Kubernetes object with apiVersion, kind and metadata.name
+   */
+  public static fromObject(manifest: object): CarriedManifest {
+    return new CarriedManifest(manifest, undefined, 'object');
+  }
+
+  /**
+   * Objects given as JSON data, in order.
+   *
+   * @param manifests Kubernetes objects with apiVersion, kind and metadata.name
+   */
+  public static fromObjects(manifests: object[]): CarriedManifest[] {
+    if (!Array.isArray(manifests)) throw new Error(`CarriedManifest.fromObjects: expected a list of objects (got ${typeof manifests})`);
+    return manifests.map((m, i) => new CarriedManifest(m, undefined, `objects[${i}]`));
+  }
+
+  /** apiVersion of the object. */
+  public readonly apiVersion: string;
+  /** Kind of the object. */
+  public readonly kind: string;
+  /** `metadata.name` of the object. */
+  public readonly name: string;
+  /**
+   * `metadata.namespace` of the object.
+   * @default - none: cluster-scoped, or placed by whoever applies it
+   */
+  public readonly namespace?: string;
+  /**
+   * The original YAML text of the object's document.
+   * @default - none: built from an object, or an item of a list document
+   */
+  public readonly yamlText?: string;
+
+  /** @internal */
+  public readonly _object: any;
+
+  private constructor(manifest: unknown, yamlText: string | undefined, where: string) {
+    const m = manifest as any;
+    if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.apiVersion !== 'string' || typeof m.kind !== 'string'
+      || m.metadata === null || typeof m.metadata !== 'object' || typeof m.metadata.name !== 'string') {
+      throw new Error(`CarriedManifest (${where}): must be a Kubernetes object with apiVersion, kind and metadata.name (got ${describeValue(m)})`);
+    }
+    if (m.metadata.namespace !== undefined && typeof m.metadata.namespace !== 'string') {
+      throw new Error(`CarriedManifest (${where}): metadata.namespace of ${m.kind} ${m.metadata.name} must be a string`);
+    }
+    this._object = JSON.parse(JSON.stringify(m));
+    this.apiVersion = m.apiVersion;
+    this.kind = m.kind;
+    this.name = m.metadata.name;
+    this.namespace = m.metadata.namespace;
+    this.yamlText = yamlText;
+  }
+
+  /** The object as JSON data (a deep copy). */
+  public toJson(): object {
+    return JSON.parse(JSON.stringify(this._object));
+  }
+}
+
+function describeValue(v: any): string {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return JSON.stringify(v)?.slice(0, 80) ?? String(v);
+  return `${v.kind ?? '<no kind>'} ${v.metadata?.name ?? '<no name>'}`;
+}

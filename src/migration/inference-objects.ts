@@ -1,0 +1,132 @@
+/**
+ * The objects of one planned stage of an InferencePool migration: the alpha pool (carried or referenced),
+ * the GA pool with its EPP and objectives, and each route with the stage's backends. Internal.
+ */
+import { Construct } from 'constructs';
+import { Header, ResolvedInferenceMigration, ResolvedRoute } from './inference-resolve';
+import { MigrationRoute, MigrationRouteRule } from './migration-route';
+import { PlannedStage, RouteState } from './plan';
+import { propError, show } from '../core/errors';
+import { CarriedObjects } from '../inference/carried-objects';
+import { HttpBackendRef, RouteMatch } from '../inference/http-route-types';
+import { InferenceObjective } from '../inference/inference-objective';
+import { InferencePoolAlpha } from '../inference/inference-pool-alpha';
+import { InferencePoolGa } from '../inference/inference-pool-ga';
+import { IInferencePoolBackend } from '../inference/types';
+import { InferenceRouteRule, WeightedInferenceRoute } from '../inference/weighted-inference-route';
+
+/** The pools a stage holds (or references). */
+export interface StagePools {
+  readonly alpha?: IInferencePoolBackend;
+  readonly ga?: InferencePoolGa;
+}
+
+/** Adds the objects of one planned stage to `stage`. */
+export function buildInferenceStage(stage: Construct, m: ResolvedInferenceMigration, planned: PlannedStage, preview?: Header): StagePools {
+  let alpha: IInferencePoolBackend | undefined;
+  const routeNeedsAlpha = planned.route.kind === 'alpha-only' || planned.route.kind === 'split' || planned.route.kind === 'preview';
+  if (planned.alphaStack || routeNeedsAlpha) {
+    // The namespace resolved once (prop, alpha pool, enclosing chart): the same in every stage and in the active copy.
+    alpha = new InferencePoolAlpha(stage, 'AlphaPool', { ...m.alphaProps, namespace: m.alpha.poolNamespace });
+  }
+  let ga: InferencePoolGa | undefined;
+  if (planned.gaStack) {
+    ga = new InferencePoolGa(stage, 'GaPool', {
+      ...m.gaProps,
+      // GKE policies of the alpha pool are twinned; the chart's defaults apply otherwise.
+      gkePolicyDefaults: m.gkeTwin,
+    });
+    for (const objective of m.objectives) {
+      new InferenceObjective(stage, `Objective-${objective.name}`, { name: objective.name, priority: objective.priority, metadata: objective.metadata, pool: ga });
+    }
+  }
+  for (const route of m.routes) {
+    buildRoute(stage, route, planned.route, { alpha, ga }, preview);
+  }
+  return { alpha, ga };
+}
+
+function buildRoute(stage: Construct, route: ResolvedRoute, state: RouteState, pools: StagePools, preview?: Header): void {
+  const id = `Route-${route.namespace}-${route.name}`;
+  if (state.kind === 'alpha-only' && route.manifest) {
+    // The route is untouched until traffic shifts: carried exactly as it is in Git.
+    new CarriedObjects(stage, id, { manifests: [route.manifest] });
+    return;
+  }
+  const baseRules: MigrationRouteRule[] = route.rules && route.rules.length > 0 ? route.rules : [{}];
+  const toRule = (rule: MigrationRouteRule, backends: InferenceRouteRule['backends'], others: HttpBackendRef[], matches?: RouteMatch[]): InferenceRouteRule => ({
+    matches: matches ?? rule.matches,
+    backends,
+    additionalBackendRefs: others,
+    requestTimeout: rule.requestTimeout,
+    backendRequestTimeout: rule.backendRequestTimeout,
+    filters: rule.filters,
+  });
+  let rules: InferenceRouteRule[];
+  switch (state.kind) {
+    case 'none':
+      // The alpha backend goes; a rule that also served other backends keeps them.
+      rules = baseRules.filter((r) => (r.otherBackendRefs ?? []).length > 0).map((r) => toRule(r, [], r.otherBackendRefs!));
+      break;
+    case 'alpha-only':
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, 0)));
+      break;
+    case 'split':
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, state.gaPercent)));
+      break;
+    case 'preview':
+      rules = [
+        // Preview requests go to the GA pool only; everything else is as before.
+        ...baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }], [], previewMatches(stage, route, r.matches, preview!))),
+        ...baseRules.map((r) => toRule(r, ...poolShare(r, pools, 0))),
+      ];
+      break;
+    case 'ga-only':
+      rules = baseRules.map((r) => toRule(r, ...poolShare(r, pools, 100)));
+      break;
+  }
+  const otherRules = route.otherRules ?? [];
+  if (rules.length === 0 && otherRules.length === 0) return; // the route is removed
+  new WeightedInferenceRoute(stage, id, {
+    name: route.name,
+    namespace: route.namespace,
+    parentRefs: route.parentRefs,
+    hostnames: route.hostnames,
+    rules,
+    additionalRules: otherRules,
+    metadata: route.metadata,
+  });
+}
+
+/**
+ * The backends of a rule when the GA pool has `gaPercent` of the pool's share: weights in percent for a
+ * rule that only serves the pool; for a rule that also serves other backends, the pool's weight is split
+ * and the others keep theirs (all scaled by 100 when that stays within the API's maximum, so the split
+ * is exact).
+ */
+function poolShare(rule: MigrationRouteRule, pools: StagePools, gaPercent: number): [InferenceRouteRule['backends'], HttpBackendRef[]] {
+  const split = (total: number) => {
+    const ga = Math.round((total * gaPercent) / 100);
+    return [
+      ...(gaPercent < 100 ? [{ pool: pools.alpha!, weight: total - ga }] : []),
+      ...(gaPercent > 0 ? [{ pool: pools.ga!, weight: ga }] : []),
+    ];
+  };
+  const others = rule.otherBackendRefs ?? [];
+  if (others.length === 0) return [split(100), []];
+  const poolWeight = rule.poolWeight ?? 1;
+  const weights = [poolWeight, ...others.map((o) => o.weight ?? 1)];
+  const scale = Math.max(...weights) * 100 <= 1_000_000 ? 100 : 1;
+  return [split(poolWeight * scale), others.map((o) => ({ ...o, weight: (o.weight ?? 1) * scale }))];
+}
+
+/** The matches of a preview rule: each original match, also requiring the preview header. */
+function previewMatches(stage: Construct, route: MigrationRoute, matches: RouteMatch[] | undefined, header: Header): RouteMatch[] {
+  const base: RouteMatch[] = matches && matches.length > 0 ? matches : [{}];
+  return base.map((m) => {
+    if ((m.headers ?? []).some((h) => h.name.toLowerCase() === header.name.toLowerCase())) {
+      throw propError(stage, 'previewHeader.name', `${show(header.name)} is already matched by route ${route.name}: choose another preview header`);
+    }
+    return { ...m, headers: [...(m.headers ?? []), { name: header.name, value: header.value }] };
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * What the READMEs of an InferencePool migration say: verification commands with real names, manual steps
+ * (CRDs before the first GA stage, alpha removal after cleanup), the CRDs by URL, and the preflight. Pure
+ * functions from the resolved migration to text. Internal.
+ */
+import { GKE_MANAGED_CRD_VERSION, compareGkeVersions, gaCrds, gieCrdUrl, gieManifestsUrl, installCrdSteps, removeAlphaCrdCommands } from './crd-sources';
+import { Header, ResolvedInferenceMigration } from './inference-resolve';
+import { CrdReference } from './migration';
+import { ManualStep, ManualStepTiming, StageCommand } from './migration-stage';
+import { PlannedStage } from './plan';
+import { shellOperands, shellQuote as q } from '../core/shell';
+import { InferenceProvider } from '../inference/types';
+
+/** The verification commands of an inference stage, with real names filled in. */
+export function inferenceVerifications(m: ResolvedInferenceMigration, planned: PlannedStage, preview?: Header): StageCommand[] {
+  const out: StageCommand[] = [];
+  const ns = m.namespace;
+  const gateways = uniqueGateways(m);
+  for (const gw of gateways) {
+    out.push({
+      description: `The Gateway ${gw.namespace}/${gw.name} is programmed.`,
+      command: `kubectl get gateway ${q(gw.name)} -n ${q(gw.namespace)} -o wide`,
+      expected: m.gatewayClassName ? `CLASS is ${m.gatewayClassName} and PROGRAMMED is True.` : 'PROGRAMMED is True.',
+    });
+  }
+  for (const route of m.routes) {
+    if (planned.route.kind === 'none' && (route.otherRules ?? []).length === 0) {
+      out.push({ description: `The HTTPRoute ${route.namespace}/${route.name} is gone.`, command: `kubectl get httproute ${q(route.name)} -n ${q(route.namespace)}`, expected: 'NotFound.' });
+      continue;
+    }
+    out.push({
+      description: `The HTTPRoute ${route.namespace}/${route.name} is accepted by every parent and all its backends resolve.`,
+      command: `kubectl get httproute ${q(route.name)} -n ${q(route.namespace)} -o jsonpath='{range .status.parents[*]}{.parentRef.name}{" Accepted="}{.conditions[?(@.type=="Accepted")].status}{" ResolvedRefs="}{.conditions[?(@.type=="ResolvedRefs")].status}{" "}{.conditions[?(@.type=="ResolvedRefs")].reason}{"\\n"}{end}'`,
+      expected: 'Accepted=True and ResolvedRefs=True for each parent. ResolvedRefs=False with reason InvalidKind or BackendNotFound means the gateway rejects a backend (Istio 1.28 and newer reject the alpha group): do not promote; re-apply the previous folder.',
+    });
+  }
+  if (planned.gaStack) {
+    out.push({
+      description: `The GA pool ${m.gaProps.name} exists.`,
+      command: `kubectl get inferencepools.inference.networking.k8s.io -n ${q(ns)}`,
+      expected: `${m.gaProps.name} is listed.`,
+    });
+    if (m.gaEppName) {
+      out.push({
+        description: `The GA Endpoint Picker ${m.gaEppName} is rolled out.`,
+        command: `kubectl rollout status ${q(`deployment/${m.gaEppName}`)} -n ${q(ns)} --timeout=5m`,
+        expected: 'successfully rolled out.',
+      });
+    }
+  }
+  if (planned.alphaStack) {
+    out.push({
+      description: `The alpha pool ${m.alpha.poolName} still exists.`,
+      command: `kubectl get inferencepools.inference.networking.x-k8s.io -n ${q(ns)}`,
+      expected: `${m.alpha.poolName} is listed.`,
+    });
+  } else {
+    out.push({
+      description: 'No alpha InferencePool or InferenceModel is left in the cluster.',
+      command: 'kubectl get inferencepools.inference.networking.x-k8s.io,inferencemodels.inference.networking.x-k8s.io --all-namespaces',
+      expected: 'No resources found (anything listed is an alpha object another migration still needs).',
+    });
+  }
+  if (planned.route.kind !== 'none') {
+    const gw = gateways[0];
+    const host = m.routes[0].hostnames?.[0];
+    const hostHeader = host ? ` -H ${q(`Host: ${host.replace(/^\*\./, 'test.')}`)}` : '';
+    const body = '-H \'Content-Type: application/json\' -d \'{"model": "<your_model>", "prompt": "<your_prompt>", "max_tokens": 100, "temperature": 0}\'';
+    out.push({
+      description: 'A completion request through the gateway succeeds.',
+      command: [
+        `IP=$(kubectl get ${q(`gateway/${gw.name}`)} -n ${q(gw.namespace)} -o jsonpath='{.status.addresses[0].value}')`,
+        'PORT=80',
+        `curl -i \${IP}:\${PORT}/v1/completions${hostHeader} ${body}`,
+      ].join('\n'),
+      expected: 'HTTP/1.1 200.',
+    });
+    if (planned.route.kind === 'preview' && preview) {
+      out.push({
+        description: 'A request with the preview header reaches the GA pool.',
+        command: `curl -i \${IP}:\${PORT}/v1/completions${hostHeader} -H ${q(`${preview.name}: ${preview.value}`)} ${body}`,
+        expected: 'HTTP/1.1 200, and the request shows up in the GA EPP\'s metrics (below), not the alpha EPP\'s.',
+      });
+    }
+  }
+  if (planned.gaStack && m.gaEppName) {
+    out.push({
+      description: 'The GA Endpoint Picker sees ready model servers and serves requests (metrics need a token allowed to get /metrics, e.g. your Prometheus service account\'s).',
+      command: [
+        `kubectl port-forward -n ${q(ns)} ${q(`svc/${m.gaEppName}`)} 9090:9090 &`,
+        `curl -s -H "Authorization: Bearer $(kubectl create token <metrics-reader-service-account> -n ${q(ns)})" localhost:9090/metrics | grep -E '^inference_(pool_ready_pods|pool_average_kv_cache_utilization|pool_average_queue_size|objective_request_total|objective_request_error_total)'`,
+      ].join('\n'),
+      expected: planned.gaShare > 0 || planned.route.kind === 'preview'
+        ? 'inference_pool_ready_pods equals the number of model-server pods; inference_objective_request_total grows with traffic; inference_objective_request_error_total stays flat.'
+        : 'inference_pool_ready_pods equals the number of model-server pods (no traffic reaches the GA pool yet).',
+    });
+  }
+  return out;
+}
+
+function uniqueGateways(m: ResolvedInferenceMigration): Array<{ name: string; namespace: string }> {
+  const seen = new Map<string, { name: string; namespace: string }>();
+  for (const route of m.routes) {
+    for (const p of route.parentRefs) {
+      const gw = { name: p.name, namespace: p.namespace ?? route.namespace };
+      seen.set(`${gw.namespace}/${gw.name}`, gw);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Manual steps common to inference stages: CRDs before the first GA stage, alpha removal at the end. */
+export function inferenceManualSteps(m: ResolvedInferenceMigration, planned: PlannedStage, firstGaStage: boolean, lastStage: boolean): ManualStep[] {
+  const steps: ManualStep[] = [];
+  if (firstGaStage) {
+    for (const step of installCrdSteps({ gieVersion: m.gieVersion, gke: m.provider === InferenceProvider.GKE, gkeVersion: m.gkeVersion })) {
+      steps.push({ ...step, timing: ManualStepTiming.BEFORE_SYNC });
+    }
+    steps.push(...m.conversionSteps);
+  }
+  if (!planned.alphaStack && lastStage) {
+    if (m.alpha.external) {
+      steps.push({
+        text: 'The alpha stack was installed by Helm, outside Git: uninstall its release once this stage is verified.',
+        commands: [`helm uninstall ${q(m.alpha.helmRelease ?? m.alpha.poolName)} -n ${q(m.alpha.poolNamespace)}`],
+      });
+      if (m.alpha.inferenceModelNames.length > 0) {
+        steps.push({
+          text: 'Delete the alpha InferenceModels if the release did not own them.',
+          commands: [`kubectl delete inferencemodels.inference.networking.x-k8s.io -n ${q(m.alpha.poolNamespace)} ${shellOperands(m.alpha.inferenceModelNames)}`],
+        });
+      }
+    }
+    steps.push({
+      text: 'Once no alpha object is left in the cluster, remove the alpha CRDs. They are cluster-scoped and shared: check every namespace first.',
+      commands: removeAlphaCrdCommands(m.alphaCrdVersion),
+    });
+  }
+  return steps;
+}
+
+
+/** The CRDs of the GA stack, by upstream URL: for the READMEs, the plan and the optional crds/ folder. */
+export function inferenceCrds(m: ResolvedInferenceMigration): CrdReference[] {
+  if (m.provider !== InferenceProvider.GKE) return gaCrds(m.gieVersion);
+  if (m.gkeVersion !== undefined && compareGke(m.gkeVersion)) {
+    return [{ description: 'InferenceObjective v1alpha2 (GKE ships the v1 InferencePool CRD)', url: gieCrdUrl('v1.0.0', 'inference.networking.x-k8s.io_inferenceobjectives.yaml') }];
+  }
+  return [{ description: 'GIE v1.0.0 manifests (v1 InferencePool and InferenceObjective CRDs), for GKE before 1.34.0-gke.1626000', url: gieManifestsUrl('v1.0.0') }];
+}
+
+function compareGke(version: string): boolean {
+  return compareGkeVersions(version, GKE_MANAGED_CRD_VERSION) >= 0;
+}
+
+/** The preflight of the upstream guides: is this a migration at all? */
+export function inferencePreflight(): StageCommand[] {
+  return [
+    {
+      description: 'Alpha InferencePools in use. Nothing found means there is nothing to migrate: install the GA stack fresh.',
+      command: 'kubectl get inferencepools.inference.networking.x-k8s.io --all-namespaces',
+      expected: 'The alpha pool of this migration is listed.',
+    },
+    {
+      description: 'Alpha InferenceModels in use (each becomes an InferenceObjective).',
+      command: 'kubectl get inferencemodels.inference.networking.x-k8s.io --all-namespaces',
+    },
+    {
+      description: 'Which CRDs are installed (the GA pool needs the v1 InferencePool and the InferenceObjective CRDs; the alpha CRD must stay served until cleanup).',
+      command: 'kubectl get crd inferencepools.inference.networking.k8s.io inferencepools.inference.networking.x-k8s.io inferenceobjectives.inference.networking.x-k8s.io inferencemodels.inference.networking.x-k8s.io',
+    },
+  ];
+}

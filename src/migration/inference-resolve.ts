@@ -1,0 +1,229 @@
+/**
+ * The props of the zero-downtime and the simple migration of an InferencePool, read once into one resolved
+ * description: names, namespaces, the alpha and GA pools, objectives, routes and versions. Internal.
+ */
+import { IConstruct } from 'constructs';
+import { ALPHA_GIE, SIDE_BY_SIDE_GIE, installCrdSteps } from './crd-sources';
+import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
+import { sortedJson } from './manifests';
+import { MigrationRoute } from './migration-route';
+import { ManualStep, ManualStepTiming } from './migration-stage';
+import { enclosingChart } from './stage-set';
+import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
+import { CarriedManifest } from '../core/carried-manifest';
+import { propError, show } from '../core/errors';
+import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
+import { DEFAULT_NAMESPACE } from '../core/namespace';
+import { ResolvedAlphaPool, resolveAlphaPool } from '../inference/alpha-pool-facts';
+import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from '../inference/gke-policy-types';
+import { InferencePoolGaProps } from '../inference/inference-pool-ga';
+import { InferenceProvider } from '../inference/types';
+
+/** A route with its namespace resolved. */
+export type ResolvedRoute = MigrationRoute & { readonly namespace: string };
+
+/** A request header: name and value. */
+export interface Header {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Everything a stage builder needs, resolved once from the props. */
+export interface ResolvedInferenceMigration {
+  readonly name: string;
+  readonly namespace: string;
+  readonly alphaProps: InferenceMigrationProps['alphaPool'];
+  readonly alpha: ResolvedAlphaPool;
+  readonly gaProps: InferencePoolGaProps & { name: string; namespace: string };
+  readonly gaEppName?: string;
+  readonly provider: InferenceProvider;
+  readonly gkeTwin?: { healthCheckDefault?: HealthCheckPolicyDefault; backendPolicyDefault?: GcpBackendPolicyDefault };
+  readonly objectives: ObjectiveOptions[];
+  readonly routes: ResolvedRoute[];
+  readonly gatewayClassName?: string;
+  readonly gieVersion: string;
+  readonly gkeVersion?: string;
+  readonly alphaCrdVersion: string;
+  readonly warnings: string[];
+  /** Manual steps from conversions (modelName, targetModels), for the first stage. */
+  readonly conversionSteps: ManualStep[];
+}
+
+const GKE_POLICY_KINDS = ['HealthCheckPolicy', 'GCPBackendPolicy'];
+
+/**
+ * Reads and checks the shared props of `scope` (the migration); errors name its path and the prop. The
+ * namespace defaults to the alpha pool's, else the enclosing chart's, else `default`.
+ */
+export function resolveInferenceMigration(scope: IConstruct, props: InferenceMigrationProps): ResolvedInferenceMigration {
+  const where = scope.node.path;
+  const name = props.name ?? scope.node.id;
+  checkLabelName(where, 'name', name);
+  if (props.namespace !== undefined) checkLabelName(where, 'namespace', props.namespace);
+  if (!props.alphaPool || typeof props.alphaPool !== 'object') {
+    throw propError(where, 'alphaPool', `must give the alpha pool as 'manifests' (from Git) or 'existing' (installed by Helm) (got ${show(props.alphaPool)})`);
+  }
+  const alpha = resolveAlphaPool(`${where}/alphaPool`, props.alphaPool, props.namespace ?? enclosingChart(scope)?.namespace ?? DEFAULT_NAMESPACE);
+  const namespace = props.namespace ?? alpha.poolNamespace;
+  if (alpha.poolNamespace !== namespace) {
+    throw propError(where, 'namespace', `must be the alpha pool's namespace ${show(alpha.poolNamespace)}: the GA pool selects the same pods, which live there (got ${show(namespace)})`);
+  }
+  const warnings: string[] = [...(props.warnings ?? [])];
+  const ga = resolveGaPool(where, props, alpha, namespace, warnings);
+  const { objectives, conversionSteps } = resolveObjectives(where, props, alpha, warnings);
+  const routes = resolveRoutes(where, name, namespace, props);
+  if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
+  return {
+    name,
+    namespace,
+    alphaProps: props.alphaPool,
+    alpha,
+    ...ga,
+    objectives,
+    routes,
+    gatewayClassName: props.gatewayClassName,
+    ...resolveVersions(where, props),
+    warnings,
+    conversionSteps,
+  };
+}
+
+type ResolvedGaPool = Pick<ResolvedInferenceMigration, 'gaProps' | 'gaEppName' | 'provider' | 'gkeTwin'>;
+
+/** The GA pool: what the alpha pool has (selector, port, failure mode, GKE policies), unless the props say otherwise. */
+function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, namespace: string,
+  warnings: string[]): ResolvedGaPool {
+  const ga = props.gaPool ?? {};
+  const gaName = ga.name ?? gaPoolName(alpha.poolName, ga.nameSuffix);
+  checkSubdomain(where, 'gaPool.name', gaName);
+  if (gaName === alpha.poolName || endpointPickerName(gaName) === alpha.endpointPickerServiceName) {
+    throw propError(where, 'gaPool.name', `must differ from the alpha pool ${show(alpha.poolName)} and give an EPP name other than the alpha EPP ${show(alpha.endpointPickerServiceName)}, or the GA EPP objects would replace the alpha ones (got ${show(gaName)})`);
+  }
+  const selector = ga.modelServerSelector ?? alpha.modelServerSelector;
+  const targetPort = ga.targetPort ?? alpha.targetPort;
+  const sameSelector = sortedJson(selector) === sortedJson(alpha.modelServerSelector);
+  if ((!sameSelector || targetPort !== alpha.targetPort) && !props.allowSelectorChange) {
+    throw propError(where, 'gaPool.modelServerSelector',
+      `must select the same model-server pods as the alpha pool (selector ${show(alpha.modelServerSelector)}, port ${alpha.targetPort}); got selector ${show(selector)}, port ${targetPort}. Set allowSelectorChange to migrate to other pods on purpose`);
+  }
+  if (!sameSelector || targetPort !== alpha.targetPort) {
+    warnings.push(`The GA pool ${gaName} selects other pods than the alpha pool ${alpha.poolName} (allowSelectorChange): make sure those model servers run before traffic shifts.`);
+  }
+
+  // GKE policies of a carried alpha pool get GA twins that target the GA pool.
+  const alphaPolicies = alpha.manifests.map((m) => m._object)
+    .filter((o) => GKE_POLICY_KINDS.includes(o.kind) && o.spec?.targetRef?.name === alpha.poolName);
+  const healthCheck = alphaPolicies.find((o) => o.kind === 'HealthCheckPolicy');
+  const backendPolicy = alphaPolicies.find((o) => o.kind === 'GCPBackendPolicy');
+  const gkeTwin = alphaPolicies.length > 0
+    ? { healthCheckDefault: healthCheck?.spec?.default, backendPolicyDefault: backendPolicy?.spec?.default }
+    : undefined;
+  const provider = ga.provider ?? (gkeTwin ? InferenceProvider.GKE : InferenceProvider.NONE);
+  return {
+    gaProps: {
+      name: gaName,
+      namespace,
+      modelServerSelector: selector,
+      targetPort,
+      failureMode: ga.failureMode ?? alpha.failureMode,
+      modelServerType: ga.modelServerType,
+      provider,
+      endpointPicker: ga.endpointPicker,
+      existingEndpointPicker: ga.existingEndpointPicker,
+      metadata: ga.metadata,
+    },
+    gaEppName: ga.existingEndpointPicker ? undefined : endpointPickerName(gaName),
+    provider,
+    gkeTwin,
+  };
+}
+
+/** The objectives: given, or converted from the carried InferenceModels (what has no v1 equivalent becomes a manual step). */
+function resolveObjectives(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, warnings: string[]):
+{ objectives: ObjectiveOptions[]; conversionSteps: ManualStep[] } {
+  const conversionSteps: ManualStep[] = [];
+  let objectives: ObjectiveOptions[];
+  if (props.objectives !== undefined) {
+    objectives = props.objectives;
+    if (alpha.inferenceModels.length > 0) {
+      const missing = alpha.inferenceModelNames.filter((n) => !objectives.some((o) => o.name === n));
+      if (missing.length > 0) warnings.push(`InferenceModels ${missing.join(', ')} get no InferenceObjective (objectives were given explicitly).`);
+    }
+  } else {
+    objectives = alpha.inferenceModels.map((model) => {
+      const conversion = convertInferenceModel(model, props.criticalityPriorities);
+      for (const w of conversion.warnings) {
+        warnings.push(w);
+        conversionSteps.push({ text: w, timing: ManualStepTiming.BEFORE_SYNC });
+      }
+      return { name: conversion.name, priority: conversion.priority };
+    });
+    if (alpha.external && alpha.inferenceModelNames.length > 0) {
+      warnings.push(`The alpha pool has InferenceModels (${alpha.inferenceModelNames.join(', ')}) but no objectives were given: requests naming them get the default priority on the GA pool.`);
+    }
+  }
+  const objectiveNames = new Set<string>();
+  objectives.forEach((o, i) => {
+    checkSubdomain(where, `objectives[${i}].name`, o.name);
+    if (objectiveNames.has(o.name)) throw propError(where, `objectives[${i}].name`, `repeats ${show(o.name)}: each objective once`);
+    objectiveNames.add(o.name);
+  });
+  return { objectives, conversionSteps };
+}
+
+/** The GIE release of the READMEs' CRDs, the alpha CRD release to remove, and the GKE version. */
+function resolveVersions(where: string, props: InferenceMigrationProps): Pick<ResolvedInferenceMigration, 'gieVersion' | 'alphaCrdVersion' | 'gkeVersion'> {
+  const gieVersion = props.gieVersion ?? 'v1.0.2';
+  if (!SIDE_BY_SIDE_GIE.test(gieVersion)) {
+    throw propError(where, 'gieVersion', `must be a GIE release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool (got ${show(gieVersion)})`);
+  }
+  const alphaCrdVersion = props.alphaCrdVersion ?? 'v0.3.0';
+  if (!ALPHA_GIE.test(alphaCrdVersion)) {
+    throw propError(where, 'alphaCrdVersion', `must be an alpha-only GIE release from v0.3.0 to v0.5.1 (got ${show(alphaCrdVersion)})`);
+  }
+  if (props.gkeVersion !== undefined) {
+    try {
+      installCrdSteps({ gieVersion, gke: true, gkeVersion: props.gkeVersion });
+    } catch (err) {
+      throw propError(where, 'gkeVersion', (err as Error).message.replace(/^'gkeVersion' /, ''));
+    }
+  }
+  return { gieVersion, alphaCrdVersion, gkeVersion: props.gkeVersion };
+}
+
+function resolveRoutes(where: string, name: string, namespace: string, props: InferenceMigrationProps): ResolvedRoute[] {
+  let routes: MigrationRoute[];
+  if (props.routes !== undefined) {
+    if (props.gateway || props.routeName || props.hostnames || props.matches || props.requestTimeout) {
+      throw propError(where, 'routes', 'cannot be combined with \'gateway\', \'routeName\', \'hostnames\', \'matches\' or \'requestTimeout\': give the routes, or the single route\'s fields');
+    }
+    routes = props.routes;
+    if (!Array.isArray(routes) || routes.length === 0) {
+      throw propError(where, 'routes', `must list at least one HTTPRoute (got ${show(routes)})`);
+    }
+  } else {
+    if (!props.gateway) {
+      throw propError(where, 'gateway', 'is required (the Gateway the route attaches to), unless \'routes\' are given');
+    }
+    routes = [{
+      name: props.routeName ?? `${name}-route`,
+      parentRefs: [props.gateway],
+      hostnames: props.hostnames,
+      rules: [{ matches: props.matches, requestTimeout: props.requestTimeout }],
+    }];
+  }
+  const seen = new Set<string>();
+  return routes.map((r, i) => {
+    checkSubdomain(where, `routes[${i}].name`, r.name);
+    const ns = r.namespace ?? namespace;
+    checkLabelName(where, `routes[${i}].namespace`, ns);
+    if (seen.has(`${ns}/${r.name}`)) throw propError(where, `routes[${i}].name`, `repeats route ${ns}/${r.name}`);
+    seen.add(`${ns}/${r.name}`);
+    // A carried route is namespaced: without a namespace of its own it gets the route's.
+    const manifest = r.manifest && r.manifest.namespace === undefined
+      ? CarriedManifest.fromObject({ ...r.manifest._object, metadata: { ...r.manifest._object.metadata, namespace: ns } })
+      : r.manifest;
+    return { ...r, namespace: ns, ...(manifest ? { manifest } : {}) };
+  });
+}
+

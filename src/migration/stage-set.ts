@@ -1,0 +1,99 @@
+/**
+ * Where a migration's stages live, and how one of them becomes the desired state of `app.synth()`.
+ * Internal: the migrations use it; `StageSelection` is the public part.
+ */
+import { App, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { MigrationStage, MigrationStageProps } from './migration-stage';
+import { StageSelection } from './stage-selection';
+import { propError, show } from '../core/errors';
+
+/** Builds one stage's objects into `scope` (a stage chart, or the active copy inside the user's chart). */
+export type StageContent = (scope: Construct) => void;
+
+/**
+ * A migration's stages. Each is a `MigrationStage` chart under a private App of its own (in a scope that
+ * mirrors the migration's construct path, so error messages name the same paths), never under the user's
+ * app: `app.synth()` does not write them, and the GitOps writer synthesizes each one on its own. The
+ * active stage is built a second time inside the migration, so it renders in the enclosing chart like any
+ * other construct: one copy of each object.
+ */
+export class StageSet {
+  /** The stages, in order. */
+  public readonly stages: MigrationStage[] = [];
+  private readonly root: Construct;
+  private readonly contents = new Map<MigrationStage, StageContent>();
+
+  public constructor(private readonly migration: Construct) {
+    let scope: Construct = new App();
+    for (const part of migration.node.path.split('/').filter((p) => p.length > 0)) scope = new Construct(scope, part);
+    this.root = scope;
+  }
+
+  /** Adds a stage and builds its objects. */
+  public add(id: string, props: MigrationStageProps, content: StageContent): MigrationStage {
+    const stage = new MigrationStage(this.root, id, props);
+    content(stage);
+    this.stages.push(stage);
+    this.contents.set(stage, content);
+    return stage;
+  }
+
+  /**
+   * Selects the active stage (the `activeStage` prop, else the context key of the migration's name or id)
+   * and builds its objects inside the migration. Without a selection, synthesizing the app fails with a
+   * message that says how to select one: an app that silently dropped the migration's objects would have
+   * a pruning GitOps tool delete them. Returns the active stage's folder name, if any.
+   */
+  public activate(migrationName: string, activeStage: string | undefined): string | undefined {
+    const m = this.migration;
+    const folders = this.stages.map((s) => s.folderName);
+    let selected = activeStage;
+    let source = 'activeStage';
+    if (selected === undefined) {
+      for (const key of new Set([StageSelection.contextKey(migrationName), StageSelection.contextKey(m.node.id)])) {
+        const value = m.node.tryGetContext(key);
+        if (value !== undefined && value !== null && value !== '') {
+          if (selected !== undefined && selected !== value) {
+            throw new Error(`${m.node.path}: the context keys of the migration's name and id select different stages (${show(selected)} and ${show(value)}): set one`);
+          }
+          selected = value;
+          source = `context '${key}'`;
+        }
+      }
+    }
+    if (selected === undefined) {
+      new Construct(m, 'NoActiveStage').node.addValidation({
+        validate: () => [noSelectionMessage(migrationName, folders)],
+      });
+      return undefined;
+    }
+    const stage = this.stages.find((s) => s.folderName === selected);
+    if (!stage) {
+      const prop = source === 'activeStage' ? 'activeStage' : source;
+      throw propError(m, prop, `must name one of the stage folders ${folders.join(', ')} (got ${show(selected)})`);
+    }
+    const scope = enclosingChart(m) ? new Construct(m, 'Default') : new Chart(m, 'Default', { disableResourceNameHashes: true });
+    this.contents.get(stage)!(scope);
+    // The checks of the stage chart (e.g. every route backend is in the stage) hold for the active copy too.
+    scope.node.addValidation({ validate: () => stageErrors(stage) });
+    return stage.folderName;
+  }
+}
+
+function noSelectionMessage(name: string, folders: string[]): string {
+  return `no active stage of migration ${name} is selected, so app.synth() cannot render its desired state ` +
+    '(the GitOps writer writes every stage regardless). Select the stage the cluster should run: the ' +
+    `'activeStage' prop (e.g. activeStage: '${folders[0]}'), or app.node.setContext('${StageSelection.contextKey(name)}', '<stage>') ` +
+    `before the migration is added. Stages: ${folders.join(', ')}`;
+}
+
+/** The enclosing chart of `scope`, if any. */
+export function enclosingChart(scope: IConstruct): Chart | undefined {
+  return [...scope.node.scopes].reverse().find((c): c is Chart => Chart.isChart(c));
+}
+
+/** The validation errors of every construct of a stage, with their paths. */
+function stageErrors(stage: MigrationStage): string[] {
+  return stage.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+}
