@@ -183,6 +183,12 @@ const fetchCrds = project.addTask('fetch-crds', {
   exec: 'node scripts/fetch-crds.js',
 });
 project.tasks.tryFind('pre-compile')!.spawn(fetchCrds);
+// ts-jest runs with isolatedModules, which hides type errors in tests: type-check them first.
+const typecheckTests = project.addTask('typecheck:test', {
+  description: 'Type-check the tests (ts-jest runs with isolatedModules and does not)',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(fetchCrds);
 
 // The packed package must stay small (README.md, "Package size"): jsii bundles every runtime dependency.

@@ -34,7 +34,7 @@ function v1alpha1(server: any, extra: any = {}): any {
   };
 }
 
-function convert(obj: any, options?: any) {
+function convert(obj: any, options?: any): { object: any; warnings: string[] } {
   const result = convertLlamaStackDistribution(obj, options);
   expectValid([result.object]);
   return result;
@@ -358,7 +358,7 @@ describe('normalizeLlamaStackDraft', () => {
   test('given the guide\'s multiple-providers fragment, then each apiKey becomes secretRefs.api_key and the ids and model providers stay', () => {
     const draft = { apiVersion: 'llamastack.io/v1alpha2', kind: 'LlamaStackDistribution', metadata: { name: 'my-llsd' }, spec: { distribution: { name: 'starter' }, ...parse(guide.MULTIPLE_PROVIDERS).spec } };
 
-    const { object, differences } = normalizeLlamaStackDraft(draft);
+    const { object, differences }: { object: any; differences: string[] } = normalizeLlamaStackDraft(draft);
 
     expect(object.spec.providers.inference).toEqual([
       { id: 'ollama-local', provider: 'ollama', endpoint: 'http://ollama.local.svc:11434' },
@@ -372,7 +372,7 @@ describe('normalizeLlamaStackDraft', () => {
   test('given the guide\'s state-storage fragment, then it is already typed: unchanged, no differences, and it passes the CRD', () => {
     const obj = { apiVersion: 'llamastack.io/v1alpha2', kind: 'LlamaStackDistribution', metadata: { name: 'my-llsd' }, spec: { distribution: { name: 'starter' }, ...parse(guide.STATE_STORAGE).spec } };
 
-    const { object, differences } = normalizeLlamaStackDraft(obj);
+    const { object, differences }: { object: any; differences: string[] } = normalizeLlamaStackDraft(obj);
 
     expect(object).toEqual(obj);
     expect(differences).toEqual([]);
@@ -389,7 +389,7 @@ describe('normalizeLlamaStackDraft', () => {
   ])('given expose %j, then it becomes %j', (expose, expected, difference) => {
     const obj = { apiVersion: 'llamastack.io/v1alpha2', kind: 'LlamaStackDistribution', metadata: { name: 'x' }, spec: { distribution: { name: 'starter' }, networking: { expose } } };
 
-    const { object, differences } = normalizeLlamaStackDraft(obj);
+    const { object, differences }: { object: any; differences: string[] } = normalizeLlamaStackDraft(obj);
 
     expect(object.spec.networking.expose).toEqual(expected);
     expect(differences).toEqual(difference ? [expect.stringMatching(difference)] : []);
@@ -409,7 +409,7 @@ describe('normalizeLlamaStackDraft', () => {
       },
     };
 
-    const { object, differences } = normalizeLlamaStackDraft(obj);
+    const { object, differences }: { object: any; differences: string[] } = normalizeLlamaStackDraft(obj);
 
     expect(object.spec).toEqual({
       distribution: { name: 'starter' },

@@ -86,8 +86,8 @@ describe('convertLlamaStackDocuments', () => {
 
     const result = convertLlamaStackDocuments(docs);
 
-    expect(result.converted.map((c) => [c.object.metadata.name, c.sourceApiVersion])).toEqual([['draft', 'llamastack.io/v1alpha2'], ['old', 'llamastack.io/v1alpha1']]);
-    expect(result.converted[0].object.spec.providers.inference[0].secretRefs).toEqual({ api_key: { name: 'vllm-secret', key: 'api-key' } });
+    expect(result.converted.map((c: any) => [c.object.metadata.name, c.sourceApiVersion])).toEqual([['draft', 'llamastack.io/v1alpha2'], ['old', 'llamastack.io/v1alpha1']]);
+    expect((result.converted[0].object as any).spec.providers.inference[0].secretRefs).toEqual({ api_key: { name: 'vllm-secret', key: 'api-key' } });
     expect(result.warnings).toEqual([
       expect.stringMatching(/^LlamaStackDistribution draft: 'spec.providers.inference' was a single provider object/),
       expect.stringMatching(/^LlamaStackDistribution draft: 'spec.providers.inference\[0\].apiKey' is not a CRD field/),

@@ -9,7 +9,7 @@ describe('SimpleMigration', () => {
     const migration = GuideExamples.simple(Testing.app());
     const [remove, install] = migration.stages;
     const removed = GitOpsWriter.synthesizeStage(remove);
-    const installed = GitOpsWriter.synthesizeStage(install);
+    const installed: any[] = GitOpsWriter.synthesizeStage(install);
 
     test('then the stages are 01-remove-alpha and 02-install-ga', () => {
       expect(migration.stages.map((s) => s.folderName)).toEqual(['01-remove-alpha', '02-install-ga']);
@@ -45,7 +45,7 @@ describe('SimpleMigration', () => {
     const steps = migration.stages[0].manualSteps.flatMap((s) => s.commands ?? []).join('\n');
     expect(steps).toContain('releases/download/v0.5.1/manifests.yaml');
     expect(steps).not.toContain('helm uninstall');
-    const installed = GitOpsWriter.synthesizeStage(migration.stages[1]);
+    const installed: any[] = GitOpsWriter.synthesizeStage(migration.stages[1]);
     expectValid(installed);
     // The objective converted from the carried InferenceModel (Critical).
     expect(only(installed, 'InferenceObjective').spec.priority).toBe(1);

@@ -35,7 +35,7 @@ const textMutation = fc.oneof(
   fc.record({ op: fc.constant('dupLine' as const), at: fc.nat() }),
 );
 
-function applyText(text: string, m: fc.GeneratorValue<typeof textMutation> | any): string {
+function applyText(text: string, m: any): string {
   if (m.op === 'truncate') return text.slice(0, m.at % (text.length + 1));
   if (m.op === 'insert') {
     const at = m.at % (text.length + 1);

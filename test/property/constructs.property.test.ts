@@ -142,7 +142,7 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
         });
         let lastGaShare = -1;
         for (const stage of migration.stages) {
-          const objects = GitOpsWriter.synthesizeStage(stage);
+          const objects: any[] = GitOpsWriter.synthesizeStage(stage);
           expect(problemsOf(objects)).toBe('');
           const route = objects.find((o) => o.kind === 'HTTPRoute');
           const refs = route.spec.rules.flatMap((r: any) => r.backendRefs);
@@ -152,7 +152,7 @@ describe('property: valid props synthesize to objects that pass schema and CEL',
           expect(share).toBeGreaterThanOrEqual(lastGaShare);
           lastGaShare = share;
         }
-        const cleanup = GitOpsWriter.synthesizeStage(migration.stages[migration.stages.length - 1]);
+        const cleanup: any[] = GitOpsWriter.synthesizeStage(migration.stages[migration.stages.length - 1]);
         // No alpha pool, no InferenceModel, and no backendRef to the alpha group.
         expect(cleanup.filter((o) => o.apiVersion.startsWith('inference.networking.x-k8s.io/') && o.kind !== 'InferenceObjective')).toEqual([]);
         const backendGroups = cleanup.filter((o) => o.kind === 'HTTPRoute').flatMap((r) => r.spec.rules.flatMap((rule: any) => rule.backendRefs.map((b: any) => b.group)));

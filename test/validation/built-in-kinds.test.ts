@@ -208,7 +208,7 @@ describe('unknown kinds and metadata', () => {
 
   test('missing apiVersion, kind and name are metadata problems', () => {
     // Given an object without apiVersion, kind or name, and a value that is not an object
-    const report = validator.validate([{ metadata: {} }, null]);
+    const report = validator.validate([{ metadata: {} }, null as unknown as object]);
     // Then each missing field is reported, and the non-object too
     expect(report.problems.map((p) => `${p.object}|${p.field}|${p.message}`)).toEqual([
       '<no kind> <no name>|apiVersion|required field is missing',
