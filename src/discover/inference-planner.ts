@@ -17,16 +17,22 @@
  * migration.
  */
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
-import { displayPath, InputError, InputProblem, objectRef, RepoContents, SourceObject } from './repo-reader';
+import { nameProblems } from './input-names';
+import type { RepoContents } from './repo-reader';
+import { displayLocation, displayPath, InputError, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { shellQuote } from '../core/shell';
+import { isUserError, PropError } from '../core/errors';
+import { nameSuffixProblem } from '../core/name-patterns';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
+import { capabilityOf } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
+import { checkSteps } from '../migration/plan';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
 
 /** What the user chose on the command line. */
@@ -46,6 +52,44 @@ export interface PlanOptions {
    * @default - paths relative to the directory that was read
    */
   readonly sourcePaths?: { readonly prefix: string; readonly relativeTo: string };
+}
+
+/** A plan option that cannot work, by its name in `PlanOptions`. */
+export interface OptionProblem {
+  readonly option: 'steps' | 'gateway' | 'gaNameSuffix';
+  /** What is wrong, without the option's name. */
+  readonly message: string;
+}
+
+/**
+ * What is wrong with the options themselves, whatever the manifests hold: steps that are not increasing
+ * integers in 1..99 or that come with the header-preview-cutover strategy, a gateway that cannot split
+ * one rule between two pools under the weighted strategy, a GA name suffix that cannot end a name.
+ */
+export function planOptionProblems(options: PlanOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  const strategy = options.strategy ?? MigrationStrategy.WEIGHTED_SHIFT;
+  if (options.steps !== undefined) {
+    const problem = checkSteps(options.steps);
+    if (problem) {problems.push({ option: 'steps', message: problem });} else if (strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
+      problems.push({ option: 'steps', message: 'cannot be combined with the header-preview-cutover strategy, which moves all traffic at once' });
+    }
+  }
+  const gateways: string[] = Object.values(GatewayImplementation);
+  if (options.gateway !== undefined && !gateways.includes(options.gateway)) {
+    problems.push({ option: 'gateway', message: `must be one of ${gateways.join(', ')} (got ${JSON.stringify(options.gateway)})` });
+  } else if (options.gateway !== undefined && strategy === MigrationStrategy.WEIGHTED_SHIFT) {
+    const cap = capabilityOf(options.gateway);
+    if (cap.weightedAlphaAndGa === 'no') {
+      problems.push({
+        option: 'gateway',
+        message: `${cap.note} Use the header-preview-cutover strategy: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`,
+      });
+    }
+  }
+  const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
+  if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });
+  return problems;
 }
 
 /** A step for a stage README. */
@@ -99,6 +143,15 @@ interface Located {
   readonly group: string;
 }
 
+/**
+ * The namespace an object is planned in: its own, else the one its kustomization sets, else `default`
+ * (as kubectl would apply it); '' for cluster-scoped kinds.
+ */
+export function plannedNamespace(source: SourceObject): string {
+  if (CLUSTER_SCOPED.has(source.object.kind)) return '';
+  return source.object.metadata.namespace || source.namespaceHint || 'default';
+}
+
 function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
@@ -114,21 +167,26 @@ function keyOf(group: string, kind: string, namespace: string, name: string): st
  * in the directory, a route that uses two alpha pools, a pool no route uses, an object defined twice.
  */
 export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPlan {
+  const optionProblems = planOptionProblems(options);
+  if (optionProblems.length > 0) {
+    throw new PropError(`plan options: ${optionProblems.map((p) => `'${p.option}' ${p.message}`).join('; ')}`);
+  }
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
-  const at = (s: SourceObject) => `${displayPath(repo.root, s.file)}:${s.line}`;
+  const at = (s: SourceObject) => displayLocation(repo.root, s.file, s.line);
   const guessed = new Set<SourceObject>();
 
   const all: Located[] = repo.objects.map((source) => {
     const obj = source.object;
-    const clusterScoped = CLUSTER_SCOPED.has(obj.kind);
-    let namespace = '';
-    if (!clusterScoped) {
-      namespace = obj.metadata.namespace ?? source.namespaceHint ?? 'default';
-      if (obj.metadata.namespace === undefined && source.namespaceHint === undefined) guessed.add(source);
-    }
-    return { source, obj, namespace, group: groupOf(obj.apiVersion) };
+    if (!CLUSTER_SCOPED.has(obj.kind) && !obj.metadata.namespace && !source.namespaceHint) guessed.add(source);
+    return { source, obj, namespace: plannedNamespace(source), group: groupOf(obj.apiVersion) };
   });
+  // Names go into file names, commands, error messages and READMEs: first refuse any name of a pool,
+  // model or route the API server would refuse.
+  const namesFirst = all.filter((l) => isAlphaPool(l.obj) || isAlphaModel(l.obj) || (l.obj.kind === 'HTTPRoute' && alphaPoolRefs(l.obj, l.namespace).length > 0))
+    .flatMap((l) => nameProblems(l.source, l.namespace));
+  if (namesFirst.length > 0) throw new InputError(sortProblems(namesFirst), repo.root);
+
   const byKey = new Map<string, Located[]>();
   for (const l of all) {
     const key = keyOf(l.group, l.obj.kind, l.namespace, l.obj.metadata.name);
@@ -253,6 +311,13 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
       problems.push({ file: pool.source.file, line: pool.source.line, message: `alpha InferencePool ${key} is not a backend of any HTTPRoute under ${repo.root}: a zero-downtime migration moves a route's traffic, so add the HTTPRoute's manifest, then plan again` });
       continue;
     }
+    // The names of the objects carried with the pool, too.
+    const carriedWith = [...(policiesByPool.get(key) ?? []), ...(eppByPool.get(key) ?? [])];
+    const badNames = carriedWith.flatMap((l) => nameProblems(l.source, l.namespace));
+    if (badNames.length > 0) {
+      problems.push(...badNames);
+      continue;
+    }
     try {
       migrations.push(planPool(pool, id, names.get(pool)!, {
         models: modelsByPool.get(key) ?? [],
@@ -268,8 +333,12 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
       else throw err;
     }
   }
-  if (problems.length > 0) throw new InputError(dedupe(problems), repo.root);
+  if (problems.length > 0) throw new InputError(sortProblems(dedupe(problems)), repo.root);
   return { migrations, warnings };
+}
+
+function sortProblems(problems: InputProblem[]): InputProblem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function dedupe(problems: InputProblem[]): InputProblem[] {
@@ -401,7 +470,9 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     try {
       conversion = convertHttpRoute(withNamespace(r), id, ga, r.namespace);
     } catch (err) {
-      throw new InputError([{ file: r.source.file, line: r.source.line, message: (err as Error).message }], '');
+      // Only the conversion's own verdicts on the route are about the input; anything else is a bug.
+      if (!isUserError(err)) throw err;
+      throw new InputError([{ file: r.source.file, line: r.source.line, message: err.message }], '');
     }
     routes.push(conversion.route);
     warnings.push(...conversion.warnings);

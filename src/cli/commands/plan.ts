@@ -1,16 +1,14 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { parseNameSuffix, parseSteps } from './options';
+import { maxFileSizeOption, parseNameSuffix, parseSteps } from './options';
+import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
-import type * as PlanBuilder from '../../discover/plan-builder';
-import type * as Reader from '../../discover/repo-reader';
-import type * as SourceValidation from '../../discover/source-validation';
+import type * as Source from '../../discover/manifest-source';
 import { InferenceProvider } from '../../inference/types';
-import { capabilityOf } from '../../migration/gateway-capabilities';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
-import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
+import { CliContext, displayPath, EXIT, printSkipped, printWarnings, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
@@ -22,6 +20,7 @@ interface PlanFlags extends OutFlags {
   readonly strategy?: MigrationStrategy;
   readonly gaNameSuffix: string;
   readonly validate: boolean;
+  readonly maxFileSize?: number;
   readonly verbose?: boolean;
 }
 
@@ -47,13 +46,14 @@ export const planCommand: CliCommand = {
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Examples:',
         '  $ inference-migrate plan --from gitops/apps/llm --out gitops/migrations',
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
         '',
-        'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error.',
+        'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
       .action((flags: PlanFlags, cmd: Command) => {
         ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
@@ -62,8 +62,10 @@ export const planCommand: CliCommand = {
 };
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
-  if (flags.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER && flags.steps !== undefined) {
-    throw new UsageError('--steps cannot be combined with --strategy header-preview-cutover, which moves all traffic at once');
+  const planner = load<typeof Planner>('../discover/inference-planner');
+  const conflict = planner.planOptionProblems({ steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix })[0];
+  if (conflict) {
+    throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
   const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
   try {
@@ -76,67 +78,52 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
 function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext): number {
   const { io } = ctx;
   const output = load<typeof Output>('../output');
-  const reader = load<typeof Reader>('../discover/repo-reader');
-  const planner = load<typeof Planner>('../discover/inference-planner');
+  const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
+  const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
-  const repo = reader.readRepo(flags.from);
-  if (flags.verbose) printSkipped(io, repo.root, repo.skipped, reader.displayPath);
+  const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+  printSkipped(io, source.root, source.skipped, flags.verbose);
   const fromInGit = output.gitRelativePath(flags.from);
-  const plan = planner.planRepo(repo, {
-    sourcePaths: fromInGit !== undefined
-      ? { prefix: fromInGit, relativeTo: 'the root of the Git repository' }
-      : { prefix: '', relativeTo: `the planned directory ${flags.from}` },
+  const plan = InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
-    gateway: flags.gateway,
+    gatewayImplementation: flags.gateway,
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
+    validateInputs: flags.validate,
+    ...(fromInGit !== undefined
+      ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
+      : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
   });
   if (plan.migrations.length === 0) {
     printWarnings(io, plan.warnings);
-    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${repo.objects.length} objects in ${repo.files.length} files read); nothing was written\n`);
+    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
-  checkGateways(plan.migrations);
 
-  if (flags.validate) {
-    const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
-    const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(inputs);
-    if (problems.length > 0) {
-      throw new reader.InputError(problems.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), repo.root);
-    }
-  }
-
-  const planBuilder = load<typeof PlanBuilder>('../discover/plan-builder');
-  const built = planBuilder.buildPlan(plan, repo.root);
-  const rendered = planBuilder.renderPlan(built, flags.out, { validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const { App } = load<typeof import('cdk8s')>('cdk8s');
+  const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+  const migrations = plan.addMigrations(new App({ outdir: '.' }));
+  const rendered = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).renderMigrations(migrations);
   const result = writeOut(ctx, out, rendered.files);
 
-  printWarnings(io, [...plan.warnings, ...built.migrations.flatMap((m) => m.migration.warnings)]);
-  const lines = [`planned ${built.migrations.length} migration${built.migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
-  for (const { planned, migration } of built.migrations) {
-    const pool = planned.alphaPool;
+  printWarnings(io, [...plan.warnings, ...migrations.flatMap((m) => m.warnings)]);
+  const lines = [`planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+  plan.migrations.forEach((planned, i) => {
+    const migration = migrations[i];
+    const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
     lines.push(
-      `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${migration.alphaPoolName} (${reader.displayPath(repo.root, pool.file)}:${pool.line}) -> GA pool ${migration.gaPoolName}`,
-      `    routes:  ${planned.props.routes!.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
+      `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
+      `    routes:  ${planned.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
-  }
+  });
   lines.push(...keptLines(result));
   lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; remove the carried objects from their old place in the same change that syncs 01-side-by-side (listed in its README)`);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 
-/** A gateway that cannot split one rule between two pools needs the header-preview-cutover strategy. */
-function checkGateways(migrations: Planner.PlannedMigration[]): void {
-  for (const m of migrations) {
-    const gateway = m.props.gatewayImplementation;
-    if (gateway === undefined || m.props.strategy !== undefined) continue;
-    const cap = capabilityOf(gateway);
-    if (cap.weightedAlphaAndGa === 'no') {
-      throw new UsageError(`--gateway ${gateway}: ${cap.note} Add --strategy header-preview-cutover: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`);
-    }
-  }
-}
+/** The flag of each plan option. */
+const FLAGS: { readonly [option: string]: string } = { steps: '--steps', gateway: '--gateway', gaNameSuffix: '--ga-name-suffix' };

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import { maxFileSizeOption } from './options';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 import { CliContext, EXIT, printSkipped } from '../context';
@@ -14,17 +15,18 @@ export const validateCommand: CliCommand = {
       .description('Validates every Kubernetes object under DIR the way an API server would: custom resources against the pinned CRDs ' +
         '(OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. Prints each problem with file, line, object and field.')
       .argument('<dir>', 'directory of manifests to read')
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Example:',
         '  $ inference-migrate validate migrations/vllm-llama3-8b-instruct',
         '',
-        'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error.',
+        'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error, 70 internal error.',
       ].join('\n'))
-      .action((dir: string, _flags: unknown, cmd: Command) => {
+      .action((dir: string, flags: { maxFileSize?: number }, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
-        const repo = reader.readRepo(dir, { skipOutputs: false });
-        if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+        const repo = reader.readRepo(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize });
+        printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(repo.objects);
         for (const p of problems) ctx.io.stdout(`${reader.displayPath(repo.root, p.file)}:${p.line}: ${p.message}\n`);
         const objects = `${repo.objects.length} object${repo.objects.length === 1 ? '' : 's'} in ${repo.files.length} file${repo.files.length === 1 ? '' : 's'}`;
