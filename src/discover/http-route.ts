@@ -7,7 +7,7 @@
 import { Duration } from 'cdk8s';
 import { CarriedManifest } from '../core/carried-manifest';
 import { parseGatewayDurationMillis } from '../core/gateway-duration';
-import { show, UserError } from '../core/errors';
+import { isUserError, show, UserError } from '../core/errors';
 import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/http-route-types';
@@ -179,10 +179,12 @@ function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, wa
   const duration = (field: 'request' | 'backendRequest') => {
     const text = timeouts[field];
     if (text === undefined) return undefined;
+    if (typeof text !== 'string') throw new UserError(`${where}: '${at}.timeouts.${field}' must be a Gateway API duration such as 300s or 1h30m (got ${show(text)})`);
     try {
-      return Duration.millis(parseGatewayDurationMillis(String(text)));
+      return Duration.millis(parseGatewayDurationMillis(text));
     } catch (err) {
-      throw new UserError(`${where}: '${at}.timeouts.${field}' ${(err as Error).message}`);
+      if (!isUserError(err)) throw err;
+      throw new UserError(`${where}: '${at}.timeouts.${field}' ${err.message}`);
     }
   };
   const requestTimeout = duration('request');

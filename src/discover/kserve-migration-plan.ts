@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { nameProblems } from './input-names';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
+import { validateSources } from './source-validation';
 import { InputError, SourceObject } from './sources';
-import { PropError } from '../core/errors';
+import { isUserError, PropError } from '../core/errors';
+import { CONFIG_MAP_NAME } from '../kserve/kserve-api';
 import { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../kserve/kserve-gateway-api-migration';
 import { kserveInputsFromManifests, KServeScanResult } from '../kserve/repo-scan';
 import { checkDnsLabel } from '../validation/metadata';
@@ -14,6 +16,13 @@ export interface KServeMigrationPlanOptions {
    * @default - the namespace of the one `inferenceservice-config` ConfigMap found, else 'kserve'
    */
   readonly kserveNamespace?: string;
+
+  /**
+   * Validate the ConfigMap and the controller Deployment that were found against the core schemas:
+   * a problem is an error with file, line and field.
+   * @default true
+   */
+  readonly validateInputs?: boolean;
 }
 
 /** Options of `KServeMigrationPlan.fromDirectory`. */
@@ -54,13 +63,27 @@ export class KServeMigrationPlan {
       if (problem) throw new PropError(`KServeMigrationPlan: 'kserveNamespace' ${problem}`);
     }
     const objects = source._contents.objects;
-    const found = kserveInputsFromManifests(objects.map((o) => o.object), { namespace: ns });
+    let found: KServeScanResult;
+    try {
+      found = kserveInputsFromManifests(objects.map((o) => o.object), { namespace: ns });
+    } catch (err) {
+      // A problem of the one ConfigMap (no ingress JSON, or malformed) gets its file and line.
+      const configs = objects.filter((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === CONFIG_MAP_NAME);
+      if (!isUserError(err) || configs.length !== 1) throw err;
+      throw new InputError([{ file: configs[0].file, line: configs[0].line, message: err.message }], source.root);
+    }
     const sourceOf = (obj: unknown) => objects.find((o) => o.object === obj)!;
     const config = sourceOf(found.existingConfigMap);
     const controller = found.controllerDeployment === undefined ? undefined : sourceOf(found.controllerDeployment);
     // Their names and namespace go into the stage READMEs' commands.
     const problems = [config, ...(controller ? [controller] : [])].flatMap((s) => nameProblems(s, found.kserveNamespace));
     if (problems.length > 0) throw new InputError(problems, source.root);
+    if (options.validateInputs ?? true) {
+      const invalid = validateSources([config, ...(controller ? [controller] : [])]);
+      if (invalid.length > 0) {
+        throw new InputError(invalid.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), source.root);
+      }
+    }
     return new KServeMigrationPlan(source, found, config, controller);
   }
 
@@ -91,11 +114,20 @@ export class KServeMigrationPlan {
    * ConfigMap and the controller Deployment that were found.
    */
   public addMigration(scope: Construct, id: string, props: KServeGatewayApiMigrationProps = {}): KServeGatewayApiMigration {
-    return new KServeGatewayApiMigration(scope, id, {
-      ...props,
-      kserveNamespace: this.kserveNamespace,
-      existingConfigMap: this.found.existingConfigMap,
-      ...(this.found.controllerDeployment !== undefined ? { controllerDeployment: this.found.controllerDeployment } : {}),
-    });
+    try {
+      return new KServeGatewayApiMigration(scope, id, {
+        ...props,
+        kserveNamespace: this.kserveNamespace,
+        existingConfigMap: this.found.existingConfigMap,
+        ...(this.found.controllerDeployment !== undefined ? { controllerDeployment: this.found.controllerDeployment } : {}),
+      });
+    } catch (err) {
+      // What the construct refuses in the objects that were found is about their file and line.
+      if (!isUserError(err)) throw err;
+      const at = /^[^:]*: 'controllerDeployment/.test(err.message) ? this.controllerDeploymentLocation
+        : /^[^:]*: 'existingConfigMap/.test(err.message) ? this.configMapLocation : undefined;
+      if (!at) throw err;
+      throw new InputError([{ ...at, message: err.message }], this.source.root);
+    }
   }
 }

@@ -75,10 +75,18 @@ export function displayLocation(root: string, file: string, line: number): strin
   return line > 0 ? `${displayPath(root, file)}:${line}` : displayPath(root, file);
 }
 
-/** `Kind namespace/name` (or `Kind name` for an object without namespace). */
+/**
+ * `Kind namespace/name` (or `Kind name` for an object without namespace), for messages. A part with
+ * spaces, control characters or quotes is shown JSON-quoted, so a name can never break a message into
+ * lines or pass for something else.
+ */
 export function objectRef(obj: any, namespace?: string): string {
   const ns = obj?.metadata?.namespace ?? namespace;
-  return `${obj?.kind} ${typeof ns === 'string' && ns !== '' ? `${ns}/` : ''}${obj?.metadata?.name}`;
+  return `${plain(obj?.kind)} ${typeof ns === 'string' && ns !== '' ? `${plain(ns)}/` : ''}${plain(obj?.metadata?.name)}`;
+}
+
+function plain(value: unknown): string {
+  return typeof value === 'string' && /^[\x21-\x7e]*$/.test(value) && !/["'`\\]/.test(value) ? value : JSON.stringify(value) ?? String(value);
 }
 
 /**

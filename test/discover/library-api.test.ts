@@ -155,6 +155,15 @@ describe('KServeMigrationPlan (library)', () => {
     expect(migration.stages.map((s) => s.folderName)).toEqual(['01-gateway', '02-enable-gateway-api', '03-verify']);
   });
 
+  test('given a ConfigMap whose ingress JSON is malformed, or a controller Deployment that is not valid, then the error names its file and line', () => {
+    const config = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inferenceservice-config\n  namespace: kserve\ndata:\n  ingress: "{not json"\n';
+    const controller = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kserve-controller-manager\n  namespace: kserve\nspec:\n  replicas: many\n';
+
+    expect(() => KServeMigrationPlan.fromYaml(config, { name: 'kserve.yaml' })).toThrow(/^kserve\.yaml:1: plan-kserve: data\.ingress of ConfigMap kserve\/inferenceservice-config is not valid JSON/);
+    expect(() => KServeMigrationPlan.fromYaml(`${config.replace('{not json', '{}')}---\n${controller}`, { name: 'kserve.yaml' }))
+      .toThrow(/^kserve\.yaml:15: input does not pass validation: Deployment kserve\/kserve-controller-manager: spec\.(replicas|selector): /m);
+  });
+
   test('given manifests without KServe, then the error says what is missing', () => {
     expect(() => KServeMigrationPlan.fromDirectory(ONE_POOL)).toThrow(/no ConfigMap inferenceservice-config found/);
   });

@@ -45,7 +45,7 @@ export const planKServeCommand: CliCommand = {
       .option('--test-inference-service', 'add the guide\'s sklearn-v2-iris InferenceService to 03-verify')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
-      .option('--no-validate', 'skip validating the stages against the pinned CRDs')
+      .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
@@ -98,7 +98,7 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
     const { KServeMigrationPlan } = load<typeof KServePlan>('../discover/kserve-migration-plan');
     const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
     printSkipped(ctx.io, source.root, source.skipped, flags.verbose);
-    const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace });
+    const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace, validateInputs: flags.validate });
     migration = plan.addMigration(app, 'kserve-gateway-api', props);
     carried = `ConfigMap ${plan.kserveNamespace}/inferenceservice-config${plan.controllerDeploymentLocation ? ' and controller Deployment' : ''} carried`;
   } else {
