@@ -63,7 +63,8 @@ export const planCommand: CliCommand = {
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
-  const conflict = planner.planOptionProblems({ steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix })[0];
+  const options = { steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix };
+  const conflict = planner.planOptionProblems(options)[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
@@ -104,7 +105,8 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { App } = load<typeof import('cdk8s')>('cdk8s');
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   const migrations = plan.addMigrations(new App({ outdir: '.' }));
-  const rendered = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) }).renderMigrations(migrations);
+  const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const rendered = writer.renderMigrations(migrations);
   const result = writeOut(ctx, out, rendered.files);
 
   printWarnings(io, [...plan.warnings, ...migrations.flatMap((m) => m.warnings)]);
