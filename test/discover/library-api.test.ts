@@ -7,6 +7,7 @@ import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
 import {
   GatewayImplementation, GitOpsWriter, InferenceMigrationPlan, KServeMigrationPlan, ManifestSource, ManifestValidator, MigrationStrategy,
 } from '../../src';
+import { ONE_POOL_ALPHA_STACK } from '../fixtures/one-pool';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const ONE_POOL = path.join(FIXTURES, 'one-pool');
@@ -37,16 +38,7 @@ describe('InferenceMigrationPlan (library)', () => {
       gaPoolName: 'vllm-llama3-8b-instruct-ga',
     });
     expect(m.routes).toEqual([{ kind: 'HTTPRoute', name: 'llm-route', namespace: 'default', file: 'apps/llm/httproute.yaml', line: 1 }]);
-    expect(m.carried.map((c) => `${c.kind} ${c.name}`)).toEqual([
-      'InferencePool vllm-llama3-8b-instruct-alpha',
-      'InferenceModel food-review',
-      'InferenceModel base-model',
-      'Service vllm-llama3-8b-instruct-alpha-epp',
-      'Deployment vllm-llama3-8b-instruct-alpha-epp',
-      'ServiceAccount vllm-llama3-8b-instruct-alpha-epp',
-      'ClusterRoleBinding vllm-llama3-8b-instruct-alpha-epp',
-      'ClusterRole vllm-llama3-8b-instruct-alpha-epp',
-    ]);
+    expect(m.carried.map((c) => `${c.kind} ${c.name}`)).toEqual(ONE_POOL_ALPHA_STACK);
     expect(m.carried.find((c) => c.kind === 'ClusterRole')!.namespace).toBeUndefined();
   });
 
