@@ -69,7 +69,7 @@ export function checkOneOf<T>(scope: IConstruct | string, prop: string, value: T
 export function givenProps<T extends object>(scope: IConstruct | string, props: T | undefined | null): T {
   if (props === undefined || props === null) return {} as T;
   if (typeof props !== 'object' || Array.isArray(props)) {
-    throw new Error(`${typeof scope === 'string' ? scope : scope.node.path}: props must be an object (got ${show(props)})`);
+    throw new PropError(`${typeof scope === 'string' ? scope : scope.node.path}: props must be an object (got ${show(props)})`);
   }
   return props;
 }

@@ -23,9 +23,9 @@ import { displayLocation, displayPath, InputError, InputProblem, objectRef, Sour
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
-import { shellQuote } from '../core/shell';
 import { isUserError, PropError } from '../core/errors';
 import { nameSuffixProblem } from '../core/name-patterns';
+import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
 import { capabilityOf } from '../migration/gateway-capabilities';

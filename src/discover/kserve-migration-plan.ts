@@ -3,6 +3,7 @@ import { nameProblems } from './input-names';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
 import { validateSources } from './source-validation';
 import { InputError, SourceObject } from './sources';
+import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, PropError } from '../core/errors';
 import { CONFIG_MAP_NAME } from '../kserve/kserve-api';
 import { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../kserve/kserve-gateway-api-migration';
@@ -72,7 +73,9 @@ export class KServeMigrationPlan {
       if (!isUserError(err) || configs.length !== 1) throw err;
       throw new InputError([{ file: configs[0].file, line: configs[0].line, message: err.message }], source.root);
     }
-    const sourceOf = (obj: unknown) => objects.find((o) => o.object === obj)!;
+    // Where each was read: the one object of its kind, name and namespace (the finder refuses two).
+    const sourceOf = (m: CarriedManifest) => objects.find((o) => o.object.apiVersion === m.apiVersion && o.object.kind === m.kind
+      && o.object.metadata.name === m.name && (o.object.metadata.namespace || found.kserveNamespace) === (m.namespace || found.kserveNamespace))!;
     const config = sourceOf(found.existingConfigMap);
     const controller = found.controllerDeployment === undefined ? undefined : sourceOf(found.controllerDeployment);
     // Their names and namespace go into the stage READMEs' commands.

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
 import {
   GatewayImplementation, GitOpsWriter, InferenceMigrationPlan, KServeMigrationPlan, ManifestSource, ManifestValidator, MigrationStrategy,
+  ZeroDowntimeMigration,
 } from '../../src';
 import { ONE_POOL_ALPHA_STACK } from '../fixtures/one-pool';
 
@@ -18,9 +19,9 @@ function oneStream(dir: string): string {
   return files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').replace(/^---\n/, '')).join('---\n');
 }
 
-/** Every object of every stage, synthesized. */
-function stageObjects(app: App): any[] {
-  return app.node.findAll().filter((c): c is Chart => c instanceof Chart).flatMap((chart) => Testing.synth(chart));
+/** Every object of every stage of the migrations, synthesized. */
+function stageObjects(migrations: ZeroDowntimeMigration[]): any[] {
+  return migrations.flatMap((m) => m.stages).flatMap((stage) => GitOpsWriter.synthesizeStage(stage));
 }
 
 describe('InferenceMigrationPlan (library)', () => {
@@ -49,7 +50,7 @@ describe('InferenceMigrationPlan (library)', () => {
 
     expect(migrations.map((m) => m.migrationName)).toEqual(['vllm-llama3-8b-instruct']);
     expect(migrations[0].stages.map((s) => s.folderName)).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-finalize', '05-cleanup']);
-    const objects = stageObjects(app);
+    const objects = stageObjects(migrations);
     expect(objects.filter((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1').map((o) => o.metadata.name))
       .toEqual(Array(5).fill('vllm-llama3-8b-instruct-ga'));
     expect(new ManifestValidator().validate(objects).problems).toEqual([]);

@@ -4,6 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { fcOptions } from './arbitraries';
+import { GitOpsWriter, IMigration } from '../../src';
 import { isUserError } from '../../src/core/errors';
 import { InferenceMigrationPlan } from '../../src/discover/inference-migration-plan';
 import { KServeMigrationPlan } from '../../src/discover/kserve-migration-plan';
@@ -66,23 +67,23 @@ function onlyUserErrors(build: () => void): void {
 
 const yamlOf = (docs: any[]) => docs.map((d) => YAML.stringify(d)).join('---\n');
 
-function synthAll(app: ReturnType<typeof Testing.app>): void {
+/** Synthesizes every stage of the migrations (and the app, which renders none unless one is selected). */
+function synthAll(app: ReturnType<typeof Testing.app>, migrations: IMigration[]): void {
+  for (const stage of migrations.flatMap((m) => m.stages)) GitOpsWriter.synthesizeStage(stage);
   for (const chart of app.node.findAll().filter((c): c is Chart => c instanceof Chart)) Testing.synth(chart);
 }
 
 function planInference(docs: any[]): void {
   onlyUserErrors(() => {
     const app = Testing.app();
-    InferenceMigrationPlan.fromYaml(yamlOf(docs), { name: 'all.yaml', validateInputs: false }).addMigrations(app);
-    synthAll(app);
+    synthAll(app, InferenceMigrationPlan.fromYaml(yamlOf(docs), { name: 'all.yaml', validateInputs: false }).addMigrations(app));
   });
 }
 
 function planKServe(docs: any[]): void {
   onlyUserErrors(() => {
     const app = Testing.app();
-    KServeMigrationPlan.fromYaml(yamlOf(docs), { name: 'kserve.yaml', validateInputs: false }).addMigration(app, 'kserve', { tlsSecretName: 'tls' });
-    synthAll(app);
+    synthAll(app, [KServeMigrationPlan.fromYaml(yamlOf(docs), { name: 'kserve.yaml', validateInputs: false }).addMigration(app, 'kserve', { tlsSecretName: 'tls' })]);
   });
 }
 
