@@ -64,6 +64,16 @@ export interface InferenceMigrationPlanOptions {
   readonly sourcePathsRelativeTo?: string;
 }
 
+/** Options of `InferenceMigrationPlan.addMigrations`. */
+export interface AddMigrationsOptions {
+  /**
+   * Folder name of the stage every migration renders in `app.synth()` (e.g. `01-side-by-side`); the
+   * GitOpsWriter writes every stage whatever is selected.
+   * @default - each migration's context key `inference-migration:<name>:active-stage`; with neither, `app.synth()` fails and says how to select one
+   */
+  readonly activeStage?: string;
+}
+
 /** Options of `InferenceMigrationPlan.fromDirectory`. */
 export interface InferenceMigrationDirectoryOptions extends InferenceMigrationPlanOptions, ManifestSourceOptions {}
 
@@ -178,10 +188,11 @@ export class InferenceMigrationPlan {
    * Adds one `ZeroDowntimeMigration` per planned migration under `scope` (construct id: the
    * migration's name), with the plan's manual steps in the stage READMEs; returns them in the order of
    * `migrations`. A plan the constructs refuse (a GA pool name that would be too long, say) is an error
-   * naming the alpha pool's file and line.
+   * naming the alpha pool's file and line. In `app.synth()` each renders one stage: `options.activeStage`,
+   * else the stage its context key selects.
    */
-  public addMigrations(scope: Construct): ZeroDowntimeMigration[] {
-    return buildPlan(this.plan, scope, this.source.root).map((b) => b.migration);
+  public addMigrations(scope: Construct, options: AddMigrationsOptions = {}): ZeroDowntimeMigration[] {
+    return buildPlan(this.plan, scope, this.source.root, options.activeStage).map((b) => b.migration);
   }
 }
 

@@ -21,11 +21,11 @@ export interface BuiltMigration {
  * take) is the input's problem: it is rethrown at the alpha pool's file and line. Any other error is a
  * bug and passes through unchanged.
  */
-export function buildPlan(plan: RepoPlan, scope: Construct, root: string): BuiltMigration[] {
+export function buildPlan(plan: RepoPlan, scope: Construct, root: string, activeStage?: string): BuiltMigration[] {
   return plan.migrations.map((planned) => {
     let migration: ZeroDowntimeMigration;
     try {
-      migration = new ZeroDowntimeMigration(scope, planned.name, planned.props);
+      migration = new ZeroDowntimeMigration(scope, planned.name, { ...planned.props, ...(activeStage !== undefined ? { activeStage } : {}) });
     } catch (err) {
       if (!isUserError(err)) throw err;
       const pool = planned.alphaPool;

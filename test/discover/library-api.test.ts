@@ -58,6 +58,20 @@ describe('InferenceMigrationPlan (library)', () => {
     expect(readme).toContain('- `apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
   });
 
+  test('given an active stage, then app.synth() renders that stage of every migration; without one, it says how to select one', () => {
+    const plan = InferenceMigrationPlan.fromDirectory(ONE_POOL);
+    const selected = Testing.app();
+    plan.addMigrations(selected, { activeStage: '02-shift-50' });
+    const active = selected.node.findAll().filter((c): c is Chart => c instanceof Chart && c.node.id === 'Default');
+    expect(active).toHaveLength(1);
+    const objects = Testing.synth(active[0]);
+    expect(objects.find((o) => o.kind === 'HTTPRoute').spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([50, 50]);
+
+    const unselected = Testing.app();
+    plan.addMigrations(unselected);
+    expect(() => unselected.synth()).toThrow(/no active stage of migration vllm-llama3-8b-instruct is selected/);
+  });
+
   test('given the same manifests as a YAML stream or as ApiObjects, then the same migration is planned', () => {
     const fromDir = InferenceMigrationPlan.fromDirectory(ONE_POOL).migrations[0];
     const fromYaml = InferenceMigrationPlan.fromYaml(oneStream(ONE_POOL), { name: 'all.yaml' }).migrations[0];
