@@ -6,8 +6,8 @@
  */
 import { Duration } from 'cdk8s';
 import { CarriedManifest } from '../core/carried-manifest';
-import { parseGatewayDurationMillis } from '../core/gateway-duration';
 import { isUserError, show, UserError } from '../core/errors';
+import { parseGatewayDurationMillis } from '../core/gateway-duration';
 import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/http-route-types';

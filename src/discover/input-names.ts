@@ -7,9 +7,9 @@
  * name the API server would refuse is refused here, with its file and line, whether or not the input is
  * validated otherwise. Pure.
  */
+import { isAlphaPoolRef } from './http-route';
 import { fieldLine, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
-import { isAlphaPoolRef } from '../convert/http-route';
 import { GATEWAY_HOSTNAME } from '../core/name-patterns';
 import { GATEWAY_GROUP } from '../inference/api';
 import { checkDns1035Label, checkDnsLabel, checkDnsSubdomain, nameChecker, splitApiVersion } from '../validation/metadata';

@@ -7,9 +7,9 @@ import { nameProblems } from './input-names';
 import type { RepoContents } from './repo-reader';
 import { InputError } from './sources';
 import { llamaStackLabel } from '../convert/llamastack';
+import { LLSD_KIND } from '../convert/llamastack-api';
 import { LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { isUserError } from '../core/errors';
-import { LLSD_KIND } from '../llamastack/api';
 import { convertLlamaStackDocuments } from '../llamastack/convert-files';
 
 /** Converts every LlamaStackDistribution of `repo`; an InputError names the file and line of a bad name. */
