@@ -38,9 +38,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'jsonc-parser@^3.3.1',
     'safe-stable-stringify@^2.5.0',
     'semver@^7.7.3',
+    // Structural diff of two objects, for the field-level changes between stages (CommonJS, no dependencies).
+    'microdiff@^1.6.0',
   ],
   // undici: the CRD fetch honours HTTPS_PROXY/NO_PROXY (Node 20's fetch does not); tar: it reads npm tarballs.
-  devDeps: ['cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1'],
+  // mermaid (with jsdom for the DOM it needs in Node) parses every diagram the writer draws, in the tests.
+  devDeps: [
+    'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
+    'mermaid@^11.12.0', 'jsdom@^29.1.1',
+  ],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
   // No publishing targets and no GitHub automation yet.
