@@ -151,7 +151,7 @@ export function renderStageReadme(s: StageReadmeInput): string {
   lines.push(
     '## Sync',
     '',
-    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at ${markdownCode(s.folder)}. By hand, from the migration folder:`,
+    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at ${markdownCode(s.folder)} (\`inference-migrate promote <migration folder> --app <file of that object>\` makes the edit and prints the pull request). By hand, from the migration folder:`,
     '',
     ...commandBlock(`kubectl apply --server-side -k ${shellQuote(s.folder)}`),
     '',
@@ -199,7 +199,7 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
   for (const s of m.stages) {
     lines.push(`| [${markdownCode(s.folder, true)}](${encodeURIComponent(s.folder)}/README.md) | ${markdownText(s.purpose, true)} | ${s.objects} |`);
   }
-  if (m.diagram) lines.push('', ...markdownFence(m.diagram.trimEnd(), 'mermaid'));
+  if (m.diagram) lines.push('', 'The stages at a glance:', '', ...markdownFence(m.diagram.trimEnd(), 'mermaid'));
   const examples = markdownCode(`${m.examplesFolder}/argocd-application.yaml`);
   const fluxExample = markdownCode(`${m.examplesFolder}/flux-kustomization.yaml`);
   const examplesLink = encodeURIComponent(m.examplesFolder);
@@ -212,7 +212,9 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
     `- Argo CD: change the Application's \`spec.source.path\` (example: [${examples}](${examplesLink}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: ${markdownText(m.syncWaves ?? 'pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)')}.`,
     `- Flux: change the Kustomization's \`spec.path\` (example: [${fluxExample}](${examplesLink}/flux-kustomization.yaml)).`,
     '',
-    'Rolling back is promoting the previous folder again.',
+    '`inference-migrate promote <this folder> --app <file of your Application or Kustomization>` makes that edit (only the path value changes) and prints the pull request: what the stage does, its field-level changes, the checks before merging and after syncing. `inference-migrate status <this folder> --app <file>` says which stage is active and what the next one changes.',
+    '',
+    'Rolling back is promoting the previous folder again (`promote ... --rollback`).',
     '',
     '## CRDs',
     '',
