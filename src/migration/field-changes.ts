@@ -16,19 +16,17 @@
 import * as microdiff from 'microdiff';
 import * as YAML from 'yaml';
 import { joinIndex, joinMapKey, joinProperty } from '../validation/paths';
+import { isSecretField, redactValue } from '../validation/redact';
 
 /** One field that changes; `before`/`after` absent means the field is unset on that side. */
 export interface FieldChange {
   /** Field path, e.g. `spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-ga].weight`. */
   readonly path: string;
-  /** Value before (absent: unset). Secret values are replaced by REDACTED. */
+  /** Value before (absent: unset). Secret values are replaced by `<redacted>` (validation/redact). */
   readonly before?: unknown;
-  /** Value after (absent: unset). Secret values are replaced by REDACTED. */
+  /** Value after (absent: unset). Secret values are replaced by `<redacted>` (validation/redact). */
   readonly after?: unknown;
 }
-
-/** What a secret value is shown as. */
-export const REDACTED = '<redacted>';
 
 /** Shown for an unset field. */
 export const UNSET = '(unset)';
@@ -170,26 +168,6 @@ function pointerOf(steps: Array<string | number>): string {
   return steps.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
-/**
- * Whether the field at `path` of an object of `kind` holds a secret: the `data` and `stringData` of a
- * Secret, and everything of an env var but its name.
- */
-export function isSecretField(kind: unknown, path: string): boolean {
-  if (kind === 'Secret' && /^(data|stringData)(\.|\[|$)/.test(path)) return true;
-  return /(^|\.)env(\[[^\]]*\]\.(?!name$)|\.)/.test(path) || /(^|\.)env\[[^\]]*\]$/.test(path);
-}
-
-/** `value` at `path` of an object of `kind`, with every secret in it replaced by REDACTED. */
-function redacted(kind: unknown, path: string, value: unknown): unknown {
-  if (value === undefined) return undefined;
-  if (isSecretField(kind, path) && !(isObject(value) && /(^|\.)env\[[^\]]*\]$/.test(path))) return REDACTED;
-  if (Array.isArray(value)) return value.map((v, i) => redacted(kind, joinIndex(path, i), v));
-  if (isObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redacted(kind, joinProperty(path, k), v)]));
-  }
-  return value;
-}
-
 function change(path: string, before: unknown, after: unknown): FieldChange {
   return { path, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
 }
@@ -216,7 +194,8 @@ function reorders(t: Transformer, before: unknown, after: unknown, path: string,
 
 /**
  * The fields that change from `before` to `after` (two versions of one object), in document order:
- * values of env vars and of Secrets are never shown (REDACTED).
+ * values of env vars and of Secrets (and of fields named like secrets, see validation/redact) are never
+ * shown: `<redacted>` instead.
  */
 export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
   const kind = isObject(after) ? after.kind : isObject(before) ? before.kind : undefined;
@@ -239,7 +218,7 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
       }
       continue;
     }
-    out.push(change(path, redacted(kind, path, was), redacted(kind, path, now)));
+    out.push(change(path, redactValue(kind, path, was), redactValue(kind, path, now)));
   }
   reorders(t, b, a, '', out);
   return out;

@@ -8,7 +8,7 @@ import { GitOpsPathRef, lineDiff, readGitOpsFile, replacePath } from './gitops-a
 import { ManualStepTiming } from './migration-stage';
 import { PlanFile, PlanStage, parsePlanFile } from './plan-file';
 import { StageMove, pullRequestBody, pullRequestTitle } from './pull-request';
-import { shellQuote } from './text-safety-shim';
+import { shellWords } from '../core/shell';
 
 /** What to promote, and where to. */
 export interface PromoteOptions {
@@ -356,7 +356,7 @@ export class Promotion {
       nextChanges: next ? changeLines(next) : [],
       nextManualSteps: next ? next.manualSteps.map((m) => `${(m.timing ?? ManualStepTiming.AFTER_VERIFY).replace(/-/g, ' ')}: ${m.text.split('\n')[0]}`) : [],
       warnings,
-      ...(next && command ? { promoteCommand: command.map(shellQuote).join(' ') } : {}),
+      ...(next && command ? { promoteCommand: shellWords(command) } : {}),
     };
   }
 

@@ -9,7 +9,8 @@ import type { GitOpsPathRef } from './gitops-app';
 import { ManualStepTiming } from './migration-stage';
 import type { ManualStep } from './migration-stage';
 import type { PlanFile, PlanStage } from './plan-file';
-import { markdownCode, markdownFence, markdownText, shellQuote } from './text-safety-shim';
+import { markdownCode, markdownFence, markdownParagraph, markdownText } from '../core/markdown';
+import { shellWords } from '../core/shell';
 
 /** What the pull request describes: one move of one GitOps object from a stage to another. */
 export interface StageMove {
@@ -65,8 +66,13 @@ function changeList(stage: PlanStage, undo: boolean): string[] {
   return lines.length > 0 ? lines : ['- no object changes'];
 }
 
+/** A text as the lines of one list item: hard breaks kept, every line escaped, the lines after the first indented. */
+function itemText(text: string, indent: string): string {
+  return markdownParagraph(text).map((l, i) => (i === 0 ? l : `${indent}${l}`)).join('\n');
+}
+
 function step(s: ManualStep, prefix: string): string[] {
-  const out = [`- [ ] ${prefix}${markdownText(s.text)}`];
+  const out = [`- [ ] ${prefix}${itemText(s.text, '  ')}`];
   if (s.commands && s.commands.length > 0) out.push('', ...markdownFence(s.commands.join('\n'), 'bash').map((l) => `  ${l}`), '');
   return out;
 }
@@ -90,7 +96,7 @@ function rollbackCommand(m: StageMove, name: string | undefined): string {
     words.push('--to', m.from.folder);
     if (a - b > 1) words.push('--skip');
   }
-  return words.map(shellQuote).join(' ');
+  return shellWords(words);
 }
 
 /** The pull request's body (Markdown). `name` is the `--name` given, repeated in the rollback command. */
@@ -108,7 +114,7 @@ export function pullRequestBody(m: StageMove, name?: string): string {
   if (m.warnings.length > 0) {
     lines.push('> [!WARNING]', ...m.warnings.map((w) => `> - ${markdownText(w)}`), '');
   }
-  lines.push(`## What ${markdownCode(m.to.folder)} does`, '', markdownText(m.to.purpose) || 'See its README.', '');
+  lines.push(`## What ${markdownCode(m.to.folder)} does`, '', ...(m.to.purpose.trim() !== '' ? markdownParagraph(m.to.purpose) : ['See its README.']), '');
 
   lines.push('## What changes', '');
   if (stages.length === 1) {
@@ -130,7 +136,7 @@ export function pullRequestBody(m: StageMove, name?: string): string {
     lines.push('- [ ] This rollback restores the desired state in Git only: the steps done by hand for the stages it undoes stay done.');
     for (const s of byHand) {
       lines.push(`- [ ] If the steps of ${markdownCode(s.folder)} were done, undo those that removed what ${markdownCode(m.to.folder)} needs:`);
-      s.manualSteps.forEach((x, i) => lines.push(`  ${i + 1}. ${markdownText(x.text)}`));
+      s.manualSteps.forEach((x, i) => lines.push(`  ${i + 1}. ${itemText(x.text, '     ')}`));
     }
   }
   lines.push('');
@@ -138,8 +144,8 @@ export function pullRequestBody(m: StageMove, name?: string): string {
   const afterSync = ahead ? stepsAt(stages, ManualStepTiming.AFTER_SYNC, stages.length > 1) : [];
   lines.push('## After syncing', '', ...afterSync);
   m.to.verifications.forEach((v) => {
-    lines.push(`- [ ] ${markdownText(v.description)}`, '', ...markdownFence(v.command, 'bash').map((l) => `  ${l}`), '');
-    if (v.expected) lines.push(`  Expected: ${markdownText(v.expected)}`, '');
+    lines.push(`- [ ] ${itemText(v.description, '  ')}`, '', ...markdownFence(v.command, 'bash').map((l) => `  ${l}`), '');
+    if (v.expected) lines.push(`  Expected: ${itemText(v.expected, '  ')}`, '');
   });
   if (m.to.verifications.length === 0 && afterSync.length === 0) lines.push(`- [ ] The checks of ${markdownCode(m.to.folder)} (its README).`, '');
   const afterVerify = ahead ? stepsAt(stages, ManualStepTiming.AFTER_VERIFY, stages.length > 1) : [];

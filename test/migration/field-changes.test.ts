@@ -74,8 +74,12 @@ describe('fieldChanges', () => {
 
   test('a new env var shows its name, not its value; Secret data never shows', () => {
     const pod = (env: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', env }] } });
+    expect(lines(fieldChanges(pod([]), pod([{ name: 'MODEL_NAME', value: 's3cr3t-value' }])))).toEqual([
+      'spec.containers[c].env[MODEL_NAME]: (unset) -> {name: MODEL_NAME, value: <redacted>}',
+    ]);
+    // A name that says it holds a secret: nothing of it shows but the path (validation/redact's rule).
     expect(lines(fieldChanges(pod([]), pod([{ name: 'API_KEY', value: 's3cr3t-value' }])))).toEqual([
-      'spec.containers[c].env[API_KEY]: (unset) -> {name: API_KEY, value: <redacted>}',
+      'spec.containers[c].env[API_KEY]: (unset) -> <redacted>',
     ]);
     const secret = (data: any) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data });
     expect(lines(fieldChanges(secret({ a: 'b2xk' }), secret({ a: 'bmV3', b: 'eA==' })))).toEqual([
