@@ -42,14 +42,15 @@ const ROUTE_KINDS = new Set(['HTTPRoute', 'GRPCRoute']);
 
 /**
  * Text for a Mermaid label in double quotes: every character that Mermaid or the HTML label could read
- * as syntax (quotes, brackets, `#`, `<`, `&`, backticks, pipes...) as an entity code (`#35;`), line
- * breaks as spaces. Nothing in the text can end the label or add markup.
+ * as syntax (quotes, brackets, braces, `#`, `<`, `&`, backticks, pipes...) as an entity code (`#35;`),
+ * line breaks as spaces; parentheses stay, as a quoted label holds them literally. Nothing in the text
+ * can end the label or add markup.
  */
 export function mermaidText(text: string): string {
   return String(text)
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, '')
-    .replace(/["#&<>`[\](){}|;\\]/g, (c) => `#${c.codePointAt(0)};`);
+    .replace(/["#&<>`[\]{}|;\\]/g, (c) => `#${c.codePointAt(0)};`);
 }
 
 /** A node id: letters, digits and `_` only, never user text. */

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { removeTempDirs, requireCompiled, runCli, tempDir, writeTree } from './run-cli';
+import { FIXTURES, ROOT, removeTempDirs, requireCompiled, runCli, tempDir, writeTree } from './run-cli';
 import { mermaidBlocks, parseMermaid } from '../migration/mermaid';
 
 beforeAll(() => requireCompiled());
@@ -253,5 +253,25 @@ describe('inference-migrate example: what a reviewer sees', () => {
     const diagrams = names.flatMap((n) => mermaidBlocks(fs.readFileSync(path.join(dir, n, 'README.md'), 'utf8')));
     expect(diagrams).toHaveLength(3);
     expect(parseMermaid(diagrams).every((r) => r.ok && r.type === 'flowchart-v2')).toBe(true);
+  });
+});
+
+describe('the README\'s walkthrough', () => {
+  test('given the walkthrough\'s repository and Application, then promote prints the pull request the README shows', () => {
+    // Given the README's step 3 (the fixture planned with --steps 10,50,90) and its Application file
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const app = /\$ cat clusters\/prod\/llm-migration\.yaml\n([\s\S]*?)\$ inference-migrate status/.exec(readme)![1];
+    const shown = /\n````markdown\n([\s\S]*?)\n````\n/.exec(readme)![1];
+    const dir = tempDir('walkthrough-');
+    fs.cpSync(path.join(FIXTURES, 'one-pool'), path.join(dir, 'gitops'), { recursive: true });
+    expect(runCli(['plan', '--from', 'gitops/apps', '--out', 'gitops/migrations', '--steps', '10,50,90'], dir).status).toBe(0);
+    writeTree(dir, { 'gitops/clusters/prod/llm-migration.yaml': app });
+
+    // When promote runs as the README shows
+    const run = runCli(['promote', 'migrations/vllm-llama3-8b-instruct', '--app', 'clusters/prod/llm-migration.yaml'], path.join(dir, 'gitops'));
+
+    // Then it prints what the README shows
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${shown}\n`);
   });
 });
