@@ -15,7 +15,7 @@
  */
 import * as microdiff from 'microdiff';
 import * as YAML from 'yaml';
-import { joinIndex, joinMapKey, joinProperty } from '../validation/paths';
+import { isPlainObject, joinIndex, joinMapKey, joinProperty } from '../validation/paths';
 import { isSecretField, redactValue } from '../validation/redact';
 
 /** One field that changes; `before`/`after` absent means the field is unset on that side. */
@@ -51,12 +51,8 @@ const LIST_KEYS: { readonly [field: string]: readonly string[] } = {
 /** Marks atomic lists (lists of scalars) for the diff: they compare as one value. */
 const ATOMIC = '\u0000atomic-list:';
 
-function isObject(v: unknown): v is { [k: string]: unknown } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function backendKey(ref: unknown): string | undefined {
-  if (!isObject(ref) || typeof ref.name !== 'string') return undefined;
+  if (!isPlainObject(ref) || typeof ref.name !== 'string') return undefined;
   const group = typeof ref.group === 'string' ? ref.group : '';
   const kind = typeof ref.kind === 'string' ? ref.kind : 'Service';
   const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? `${ref.namespace}/` : '';
@@ -68,7 +64,7 @@ function listKeys(field: string, items: unknown[]): string[] | undefined {
   const candidates: Array<(item: unknown) => string | undefined> = field === 'backendRefs'
     ? [backendKey]
     : (LIST_KEYS[field] ?? []).map((k) => (item: unknown) => {
-      const v = isObject(item) ? item[k] : undefined;
+      const v = isPlainObject(item) ? item[k] : undefined;
       return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
     });
   for (const keyOf of candidates) {
@@ -95,7 +91,7 @@ class Transformer {
       this.keyed.add(out);
       return out;
     }
-    if (isObject(value)) {
+    if (isPlainObject(value)) {
       const out: { [k: string]: unknown } = {};
       for (const [k, v] of Object.entries(value)) out[k] = this.transform(v, k);
       return out;
@@ -147,7 +143,7 @@ function compareRanks(x: number[], y: number[]): number {
 function restore(value: unknown, keyed: WeakSet<object>): unknown {
   if (typeof value === 'string' && value.startsWith(ATOMIC)) return JSON.parse(value.slice(ATOMIC.length));
   if (Array.isArray(value)) return value.map((v) => restore(v, keyed));
-  if (isObject(value)) {
+  if (isPlainObject(value)) {
     const entries = Object.entries(value).map(([k, v]) => [k, restore(v, keyed)] as const);
     return keyed.has(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
   }
@@ -158,7 +154,7 @@ function jsonObjectIn(text: unknown): { [k: string]: unknown } | undefined {
   if (typeof text !== 'string' || !text.trimStart().startsWith('{')) return undefined;
   try {
     const parsed = JSON.parse(text);
-    return isObject(parsed) ? parsed : undefined;
+    return isPlainObject(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -178,7 +174,7 @@ function reorders(t: Transformer, before: unknown, after: unknown, path: string,
     after.forEach((v, i) => { if (i < before.length) reorders(t, before[i], v, joinIndex(path, i), out); });
     return;
   }
-  if (!isObject(before) || !isObject(after)) return;
+  if (!isPlainObject(before) || !isPlainObject(after)) return;
   if (t.keyed.has(before) && t.keyed.has(after)) {
     const common = new Set(Object.keys(after).filter((k) => k in before));
     const was = Object.keys(before).filter((k) => common.has(k));
@@ -198,12 +194,12 @@ function reorders(t: Transformer, before: unknown, after: unknown, path: string,
  * shown: `<redacted>` instead.
  */
 export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
-  const kind = isObject(after) ? after.kind : isObject(before) ? before.kind : undefined;
+  const kind = isPlainObject(after) ? after.kind : isPlainObject(before) ? before.kind : undefined;
   const t = new Transformer();
   const b = t.transform(before, '');
   const a = t.transform(after, '');
   const out: FieldChange[] = [];
-  const diff = (microdiff as any).default as (x: unknown, y: unknown) => Array<{ type: string; path: Array<string | number>; value?: unknown; oldValue?: unknown }>;
+  const diff = (x: unknown, y: unknown) => microdiff.default(x as Record<string, unknown>, y as Record<string, unknown>);
   const ranked = diff(b, a).map((d) => ({ d, rank: t.rankOf(d.path, b, a) }));
   ranked.sort((x, y) => compareRanks(x.rank, y.rank));
   for (const { d } of ranked) {

@@ -5,6 +5,8 @@
  * `yaml` library's document API) and keeps every other byte: comments, spacing, key order, quoting.
  */
 import * as YAML from 'yaml';
+import { groupOf } from './manifests';
+import { isPlainObject } from '../validation/paths';
 
 /** A GitOps object whose path can be promoted. */
 export interface GitOpsPathRef {
@@ -48,14 +50,9 @@ export interface GitOpsFile {
 const ARGO_GROUP = 'argoproj.io';
 const FLUX_GROUP = 'kustomize.toolkit.fluxcd.io';
 
-function groupOf(apiVersion: unknown): string {
-  if (typeof apiVersion !== 'string') return '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-function isObject(v: unknown): v is { [k: string]: any } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `namespace/name`, or `name` for an object without a namespace. */
+export function refName(ref: { readonly name: string; readonly namespace?: string }): string {
+  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
 }
 
 /** `tag` or `commit` when `revision` pins one (a guess from its form: branches are never certain). */
@@ -77,11 +74,11 @@ function argoRevisionWarning(spec: any): string | undefined {
 
 function fluxRevisionWarning(kustomization: any, all: any[]): string | undefined {
   const ref = kustomization?.spec?.sourceRef;
-  if (!isObject(ref) || typeof ref.name !== 'string') return undefined;
+  if (!isPlainObject(ref) || typeof ref.name !== 'string') return undefined;
   const kind = ref.kind ?? 'GitRepository';
   const ns = ref.namespace ?? kustomization.metadata?.namespace;
-  const source = all.find((o) => isObject(o) && o.kind === kind && o.metadata?.name === ref.name && (o.metadata?.namespace ?? ns) === ns);
-  const pin = isObject(source?.spec?.ref) ? source.spec.ref : {};
+  const source = all.find((o) => isPlainObject(o) && o.kind === kind && o.metadata?.name === ref.name && (o.metadata?.namespace ?? ns) === ns);
+  const pin = isPlainObject(source?.spec?.ref) ? source.spec.ref : {};
   const field = ['commit', 'digest', 'tag', 'semver'].find((k) => typeof pin[k] === 'string' && pin[k] !== '')
     ?? (typeof pin.name === 'string' && pin.name.startsWith('refs/tags/') ? 'name' : undefined);
   if (!field) return undefined;
@@ -138,8 +135,8 @@ export function readGitOpsFile(text: string, file: string): GitOpsFile {
   const refused: RefusedGitOpsObject[] = [];
   docs.forEach((doc, index) => {
     const obj = all[index];
-    if (!isObject(obj)) return;
-    const group = groupOf(obj.apiVersion);
+    if (!isPlainObject(obj)) return;
+    const group = typeof obj.apiVersion === 'string' ? groupOf(obj.apiVersion) : '';
     const name = String(obj.metadata?.name ?? '');
     const namespace = typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : undefined;
     const refuse = (paths: unknown[], reason: string) => refused.push({ kind: obj.kind, name, paths: paths.filter((p): p is string => typeof p === 'string'), reason });
@@ -215,7 +212,8 @@ export function replacePath(text: string, ref: GitOpsPathRef, value: string): st
   const before = YAML.parseAllDocuments(text).map((d) => d.toJS());
   const after = YAML.parseAllDocuments(result);
   const expected = before.map((o, i) => (i === ref.document ? withPath(o, ref.field.split('.'), value) : o));
-  const same = after.length === before.length && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));
+  const same = after.length === before.length
+    && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));
   if (!same) throw new Error(`internal error: replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value; nothing was changed`);
   return result;
 }

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
   SYNC_WAVE,
@@ -14,7 +15,6 @@ import {
   toYaml,
   withSyncWave,
 } from './manifests';
-import { DiagramPool, migrationDiagram } from './diagram';
 import { IMigration, SyncWaveRule, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { PlanFile, PlanObjectRef } from './plan-file';
@@ -365,7 +365,10 @@ export class GitOpsWriter {
       notes: m.overview.notes ?? [],
       warnings: m.warnings,
       stages: r.stages.map((s) => ({ folder: s.stage.folderName, purpose: s.stage.purpose, objects: s.objects.length })),
-      diagram: migrationDiagram(r.stages.map((s) => ({ folder: s.stage.folderName, objects: s.objects, ...s.diff, externalPools: externalPools(s.stage) })), r.baseline),
+      diagram: migrationDiagram(
+        r.stages.map((s) => ({ folder: s.stage.folderName, objects: s.objects, ...s.diff, externalPools: externalPools(s.stage) })),
+        r.baseline,
+      ),
       crds,
       crdsFolder: this.crdsFolder && crds.length > 0,
       examplesFolder: examples,

@@ -5,6 +5,7 @@
 import type { FieldChange } from './field-changes';
 import type { CrdReference } from './migration';
 import type { ManualStep, StageCommand } from './migration-stage';
+import { isPlainObject } from '../validation/paths';
 
 /** An object by reference: apiVersion, kind, namespace (when namespaced) and name. */
 export interface PlanObjectRef {
@@ -66,8 +67,9 @@ export interface PlanFile {
   readonly stages: PlanStage[];
 }
 
-function isObject(v: unknown): v is { [k: string]: any } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `Kind namespace/name` (or `Kind name`) of a reference, for messages and lists. */
+export function refText(o: { readonly kind: string; readonly namespace?: string; readonly name: string }): string {
+  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
 /**
@@ -83,12 +85,12 @@ export function parsePlanFile(text: string, file: string): PlanFile {
     throw new Error(`${file}: not JSON (${(e as Error).message}): is it the plan.json that inference-migrate wrote?`);
   }
   const bad = (what: string) => new Error(`${file}: ${what}: is it the plan.json of a migration written by inference-migrate (plan, plan-kserve, example) or GitOpsWriter?`);
-  if (!isObject(data)) throw bad('not a JSON object');
+  if (!isPlainObject(data)) throw bad('not a JSON object');
   if (typeof data.migration !== 'string' || data.migration === '') throw bad('no "migration" name');
   if (!Array.isArray(data.stages) || data.stages.length === 0) throw bad('no "stages"');
   const stages: PlanStage[] = data.stages.map((s: unknown, i: number) => {
-    if (!isObject(s) || typeof s.folder !== 'string' || s.folder === '' || s.folder.includes('/')) throw bad(`stages[${i}] has no folder name`);
-    const changes = isObject(s.changes) ? s.changes : {};
+    if (!isPlainObject(s) || typeof s.folder !== 'string' || s.folder === '' || s.folder.includes('/')) throw bad(`stages[${i}] has no folder name`);
+    const changes = isPlainObject(s.changes) ? s.changes : {};
     const list = (v: unknown) => (Array.isArray(v) ? v : []);
     return {
       ordinal: typeof s.ordinal === 'number' ? s.ordinal : i + 1,
@@ -102,8 +104,8 @@ export function parsePlanFile(text: string, file: string): PlanFile {
         deleted: list(changes.deleted),
       },
       routes: list(s.routes),
-      manualSteps: list(s.manualSteps).filter((m: any) => isObject(m) && typeof m.text === 'string'),
-      verifications: list(s.verifications).filter((v: any) => isObject(v) && typeof v.command === 'string'),
+      manualSteps: list(s.manualSteps).filter((m: any) => isPlainObject(m) && typeof m.text === 'string'),
+      verifications: list(s.verifications).filter((v: any) => isPlainObject(v) && typeof v.command === 'string'),
       warnings: list(s.warnings).filter((w: any) => typeof w === 'string'),
     };
   });

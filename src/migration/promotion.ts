@@ -4,10 +4,10 @@
  * migration's plan.json in, the new text and the pull request out (the CLI reads and writes the files).
  */
 import { formatFieldChange } from './field-changes';
-import { GitOpsPathRef, lineDiff, readGitOpsFile, replacePath } from './gitops-app';
+import { GitOpsPathRef, lineDiff, readGitOpsFile, refName, replacePath } from './gitops-app';
 import { ManualStepTiming } from './migration-stage';
-import { PlanFile, PlanStage, parsePlanFile } from './plan-file';
-import { StageMove, pullRequestBody, pullRequestTitle } from './pull-request';
+import { PlanFile, PlanStage, parsePlanFile, refText } from './plan-file';
+import { StageMove, pullRequestBody, pullRequestTitle, stagesOfMove } from './pull-request';
 import { shellWords } from '../core/shell';
 
 /** What to promote, and where to. */
@@ -166,12 +166,8 @@ export interface MigrationStatus {
   readonly promoteCommand?: string;
 }
 
-function objectName(ref: { name: string; namespace?: string }): string {
-  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
-}
-
 function describeRef(ref: GitOpsPathRef, appFile: string): string {
-  return `${ref.tool} ${ref.kind} ${objectName(ref)} (${appFile}:${ref.line})`;
+  return `${ref.tool} ${ref.kind} ${refName(ref)} (${appFile}:${ref.line})`;
 }
 
 interface PathParts {
@@ -209,13 +205,15 @@ function findStage(plan: PlanFile, wanted: string, flag: string): PlanStage {
 }
 
 /** The one GitOps object of the file that points at the migration (or the one named). */
-function pickObject(plan: PlanFile, text: string, appFile: string, name: string | undefined, migrationDir: string | undefined): { ref: GitOpsPathRef; stage: PlanStage } {
+function pickObject(
+  plan: PlanFile, text: string, appFile: string, name: string | undefined, migrationDir: string | undefined,
+): { ref: GitOpsPathRef; stage: PlanStage } {
   const file = readGitOpsFile(text, appFile);
   const folders = migrationFolders(plan, migrationDir);
   const pointsHere = (p: string) => stageAt(plan, folders, p) !== undefined;
   const stages = plan.stages.map((s) => s.folder).join(', ');
   const foreign = (ref: GitOpsPathRef) => new Error(
-    `${appFile}:${ref.line}: ${ref.field} of the ${ref.tool} ${ref.kind} ${objectName(ref)} is ${ref.path}, which points at no stage of the migration ${plan.migration}: `
+    `${appFile}:${ref.line}: ${ref.field} of the ${ref.tool} ${ref.kind} ${refName(ref)} is ${ref.path}, which points at no stage of the migration ${plan.migration}: `
     + `a path ending in ${plan.migration}/<stage> was expected (stages: ${stages}); nothing was changed`);
 
   if (name !== undefined) {
@@ -295,7 +293,7 @@ export class Promotion {
     const newPath = `${parts.prefix}${parts.migrationFolder}/${to.folder}${parts.suffix}`;
     const text = replacePath(options.appText, ref, newPath);
     // Forward: the warnings of every stage applied; backward: those of the stage returned to.
-    const warned = plan.stages.indexOf(to) > plan.stages.indexOf(from) ? stagesPassed(plan, from, to) : [to];
+    const warned = plan.stages.indexOf(to) > plan.stages.indexOf(from) ? stagesOfMove(plan, from, to) : [to];
     const warnings = [
       ...(ref.revisionWarning ? [ref.revisionWarning] : []),
       ...warned.flatMap((s) => s.warnings.map((w) => `${s.folder}: ${w}`)),
@@ -308,7 +306,7 @@ export class Promotion {
       toStage: to.folder,
       tool: ref.tool,
       objectKind: ref.kind,
-      objectName: objectName(ref),
+      objectName: refName(ref),
       field: ref.field,
       oldPath: ref.path,
       newPath,
@@ -363,25 +361,14 @@ export class Promotion {
   private constructor() {}
 }
 
-/** The stages a move applies (forward, up to its target) or undoes (backward, from the one it leaves). */
-function stagesPassed(plan: PlanFile, from: PlanStage, to: PlanStage): PlanStage[] {
-  const a = plan.stages.indexOf(from);
-  const b = plan.stages.indexOf(to);
-  return b > a ? plan.stages.slice(a + 1, b + 1) : plan.stages.slice(b + 1, a + 1).reverse();
-}
-
-function ref(o: { kind: string; namespace?: string; name: string }): string {
-  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-}
-
 /** A stage's changes as plain lines: `created Kind ns/name`, `changed ...` and its fields indented. */
 function changeLines(stage: PlanStage): string[] {
   const lines: string[] = [];
-  for (const o of stage.changes.created) lines.push(`created ${ref(o)}`);
+  for (const o of stage.changes.created) lines.push(`created ${refText(o)}`);
   for (const o of stage.changes.changed) {
-    lines.push(`changed ${ref(o)}`);
+    lines.push(`changed ${refText(o)}`);
     for (const f of o.fields) lines.push(`  ${formatFieldChange(f)}`);
   }
-  for (const o of stage.changes.deleted) lines.push(`deleted ${ref(o)}`);
+  for (const o of stage.changes.deleted) lines.push(`deleted ${refText(o)}`);
   return lines;
 }

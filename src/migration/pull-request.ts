@@ -4,11 +4,11 @@
  * plan.json or the user's file shows literally (Markdown-escaped, commands in fences, names in code
  * spans); the rollback command is shell-quoted.
  */
-import { formatFieldChange } from './field-changes';
-import type { GitOpsPathRef } from './gitops-app';
+import { FieldChange, formatFieldChange } from './field-changes';
+import { GitOpsPathRef, refName } from './gitops-app';
 import { ManualStepTiming } from './migration-stage';
 import type { ManualStep } from './migration-stage';
-import type { PlanFile, PlanStage } from './plan-file';
+import { PlanFile, PlanStage, refText } from './plan-file';
 import { markdownCode, markdownFence, markdownParagraph, markdownText } from '../core/markdown';
 import { shellWords } from '../core/shell';
 
@@ -28,11 +28,11 @@ function forward(m: StageMove): boolean {
   return m.plan.stages.indexOf(m.to) > m.plan.stages.indexOf(m.from);
 }
 
-/** The stages a move applies (forward: up to the target) or undoes (backward: from the one it leaves). */
-function passed(m: StageMove): PlanStage[] {
-  const a = m.plan.stages.indexOf(m.from);
-  const b = m.plan.stages.indexOf(m.to);
-  return b > a ? m.plan.stages.slice(a + 1, b + 1) : m.plan.stages.slice(b + 1, a + 1).reverse();
+/** The stages a move applies (forward: up to its target) or undoes (backward: from the one it leaves). */
+export function stagesOfMove(plan: PlanFile, from: PlanStage, to: PlanStage): PlanStage[] {
+  const a = plan.stages.indexOf(from);
+  const b = plan.stages.indexOf(to);
+  return b > a ? plan.stages.slice(a + 1, b + 1) : plan.stages.slice(b + 1, a + 1).reverse();
 }
 
 /** The pull request's title. */
@@ -40,12 +40,9 @@ export function pullRequestTitle(m: StageMove): string {
   return forward(m) ? `Promote ${m.plan.migration} to ${m.to.folder}` : `Roll back ${m.plan.migration} to ${m.to.folder}`;
 }
 
-function objectName(ref: { name: string; namespace?: string }): string {
-  return ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name;
-}
-
-function objectRef(o: { kind: string; namespace?: string; name: string }): string {
-  return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+/** A field change undone: before and after swapped (an unset side stays unset). */
+function reversed(f: FieldChange): FieldChange {
+  return { path: f.path, ...(f.after !== undefined ? { before: f.after } : {}), ...(f.before !== undefined ? { after: f.before } : {}) };
 }
 
 /** The changes of `stage` as list lines; reversed (what undoing the stage does) when `undo`. */
@@ -54,15 +51,15 @@ function changeList(stage: PlanStage, undo: boolean): string[] {
   const lines: string[] = [];
   const created = undo ? c.deleted : c.created;
   const deleted = undo ? c.created : c.deleted;
-  for (const o of created) lines.push(`- created ${markdownCode(objectRef(o))}`);
+  for (const o of created) lines.push(`- created ${markdownCode(refText(o))}`);
   for (const o of c.changed) {
-    lines.push(`- changed ${markdownCode(objectRef(o))}`);
+    lines.push(`- changed ${markdownCode(refText(o))}`);
     for (const f of o.fields) {
-      const shown = undo ? { path: f.path, ...(f.after !== undefined ? { before: f.after } : {}), ...(f.before !== undefined ? { after: f.before } : {}) } : f;
+      const shown = undo ? reversed(f) : f;
       lines.push(`  - ${markdownCode(formatFieldChange(shown))}`);
     }
   }
-  for (const o of deleted) lines.push(`- deleted ${markdownCode(objectRef(o))}`);
+  for (const o of deleted) lines.push(`- deleted ${markdownCode(refText(o))}`);
   return lines.length > 0 ? lines : ['- no object changes'];
 }
 
@@ -101,13 +98,13 @@ function rollbackCommand(m: StageMove, name: string | undefined): string {
 
 /** The pull request's body (Markdown). `name` is the `--name` given, repeated in the rollback command. */
 export function pullRequestBody(m: StageMove, name?: string): string {
-  const stages = passed(m);
+  const stages = stagesOfMove(m.plan, m.from, m.to);
   const ahead = forward(m);
   const total = m.plan.stages.length;
   const ordinal = m.plan.stages.indexOf(m.to) + 1;
   const lines: string[] = [
     `${ahead ? 'Promotes' : 'Rolls back'} the migration ${markdownCode(m.plan.migration)} from ${markdownCode(m.from.folder)} to ${markdownCode(m.to.folder)} (stage ${ordinal} of ${total}): `
-      + `the ${markdownText(m.ref.tool)} ${markdownText(m.ref.kind)} ${markdownCode(objectName(m.ref))} in ${markdownCode(m.appFile)} now syncs ${markdownCode(m.newPath)}. `
+      + `the ${markdownText(m.ref.tool)} ${markdownText(m.ref.kind)} ${markdownCode(refName(m.ref))} in ${markdownCode(m.appFile)} now syncs ${markdownCode(m.newPath)}. `
       + `This change edits only its ${markdownCode(m.ref.field)} (line ${m.ref.line}).`,
     '',
   ];

@@ -1,11 +1,11 @@
 import { Testing } from 'cdk8s';
+import { mermaidBlocks, parseMermaid } from './mermaid';
 import { GatewayImplementation, GitOpsWriter, IMigration, MigrationStrategy, SimpleMigration, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
 import { DiagramStage, mermaidText, migrationDiagram } from '../../src/migration/diagram';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { configMap, controllerDeployment } from '../kserve/fixtures';
-import { mermaidBlocks, parseMermaid } from './mermaid';
 
 /** Every kind of migration the writer writes, by a short name. */
 function everyKind(): Map<string, IMigration> {

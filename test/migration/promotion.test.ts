@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
+import { renderReadme, runCommands } from './readme-commands';
 import { GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
 import { pinnedRevision } from '../../src/migration/gitops-app';
-import { renderReadme, runCommands } from './readme-commands';
 import { configMap, controllerDeployment } from '../kserve/fixtures';
 
 function planOf(m: IMigration): string {
@@ -221,7 +221,7 @@ spec:
     m.stages[3].addWarning(`warning: ${fence}`);
     m.stages[3].addManualStep({ text: `1. # step\n${fence}| a | b |\n<!-- hidden`, commands: ['echo \'```\''] });
     const planText = planOf(m);
-    const app = `kind: Application\napiVersion: argoproj.io/v1alpha1\nmetadata: {name: 'a$(touch pwned-app)'}\nspec: {source: {path: migrations/m/03-cutover}}\n`;
+    const app = 'kind: Application\napiVersion: argoproj.io/v1alpha1\nmetadata: {name: \'a$(touch pwned-app)\'}\nspec: {source: {path: migrations/m/03-cutover}}\n';
 
     // When it is promoted to cleanup, and rolled back from there
     const forward = Promotion.promote({ appText: app, planText, appFile: 'x;touch pwned-file #.yaml', migrationDir: 'migrations/$(touch pwned-dir)/m', name: 'a$(touch pwned-app)' });
