@@ -8,6 +8,7 @@ import { GitOpsPathRef, lineDiff, readGitOpsFile, refName, replacePath } from '.
 import { ManualStepTiming } from './migration-stage';
 import { PlanFile, PlanStage, parsePlanFile, refText } from './plan-file';
 import { StageMove, pullRequestBody, pullRequestTitle, stagesOfMove } from './pull-request';
+import { StageSelection } from './stage-selection';
 import { shellWords } from '../core/shell';
 
 /** What to promote, and where to. */
@@ -159,6 +160,11 @@ export interface MigrationStatus {
   readonly nextManualSteps: string[];
   /** Warnings of the active stage's GitOps object (a pinned revision). */
   readonly warnings: string[];
+  /**
+   * The cdk8s context key that selects the active stage of an app that renders the migration itself
+   * (`StageSelection.contextKey` of its name), the alternative to its `activeStage` prop.
+   */
+  readonly contextKey: string;
   /**
    * The command that promotes the GitOps object to the next stage (shell-quoted).
    * @default - none: no next stage, or the stage is selected in code
@@ -351,6 +357,7 @@ export class Promotion {
       activePurpose: active.purpose,
       ...(source !== undefined ? { source } : {}),
       ...(next ? { nextStage: next.folder, nextPurpose: next.purpose } : {}),
+      contextKey: StageSelection.contextKey(plan.migration),
       nextChanges: next ? changeLines(next) : [],
       nextManualSteps: next ? next.manualSteps.map((m) => `${(m.timing ?? ManualStepTiming.AFTER_VERIFY).replace(/-/g, ' ')}: ${m.text.split('\n')[0]}`) : [],
       warnings,

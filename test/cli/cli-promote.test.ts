@@ -222,7 +222,7 @@ describe('inference-migrate status', () => {
     expect(run.stdout).toContain('active: 03-finalize (stage 3 of 4)\n');
     expect(run.stdout).toContain('next:   04-cleanup (stage 4 of 4)');
     expect(run.stdout).toContain('  by hand (see its README):\n    after verify: The alpha stack was installed by Helm, outside Git: uninstall its release once this stage is verified.');
-    expect(run.stdout).toContain('to promote: set activeStage: \'04-cleanup\' on the migration');
+    expect(run.stdout).toContain('to promote: set activeStage: \'04-cleanup\' on the migration (or the context inference-migration:vllm-llama3-8b-instruct:active-stage to 04-cleanup)');
     const json = JSON.parse(runCli(['status', MIG, '--stage', 'cleanup', '--output', 'json'], dir).stdout);
     expect(json).toMatchObject({ activeStage: '04-cleanup', activeOrdinal: 4, nextChanges: [] });
     expect(json.nextStage).toBeUndefined();

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { mermaidBlocks, parseMermaid } from './mermaid';
-import { GatewayImplementation, GitOpsWriter, IMigration, MigrationStrategy, SimpleMigration, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GatewayImplementation, GitOpsWriter, IMigration, MigrationStrategy, SimpleMigration, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
 import { DiagramStage, mermaidText, migrationDiagram } from '../../src/migration/diagram';
@@ -14,7 +14,7 @@ function everyKind(): Map<string, IMigration> {
     ['weighted (guide, alpha from Helm)', GuideExamples.zeroDowntime(app)],
     ['weighted, GKE', GuideExamples.gke(app)],
     ['weighted, three steps, alpha carried from Git', new ZeroDowntimeMigration(app, 'carried', {
-      alphaPool: { manifests: alphaStack() }, gateway: { name: 'inference-gateway' }, routeName: 'llm-route', steps: [10, 50, 90],
+      alphaPool: { manifests: CarriedManifest.fromObjects(alphaStack()) }, gateway: { name: 'inference-gateway' }, routeName: 'llm-route', steps: [10, 50, 90],
     })],
     ['header preview then cutover', new ZeroDowntimeMigration(app, 'preview', {
       alphaPool: { existing: { name: 'vllm-alpha', modelServerSelector: { app: 'vllm' } } },
@@ -24,8 +24,10 @@ function everyKind(): Map<string, IMigration> {
       strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
     })],
     ['simple (alpha from Helm)', GuideExamples.simple(app)],
-    ['simple, alpha carried from Git', new SimpleMigration(app, 'simple-carried', { alphaPool: { manifests: alphaStack() }, gateway: { name: 'inference-gateway' } })],
-    ['KServe', new KServeGatewayApiMigration(app, 'kserve-gateway-api', { existingConfigMap: configMap(), controllerDeployment: controllerDeployment(), tlsSecretName: 'tls' })],
+    ['simple, alpha carried from Git', new SimpleMigration(app, 'simple-carried', { alphaPool: { manifests: CarriedManifest.fromObjects(alphaStack()) }, gateway: { name: 'inference-gateway' } })],
+    ['KServe', new KServeGatewayApiMigration(app, 'kserve-gateway-api', {
+      existingConfigMap: CarriedManifest.fromObject(configMap()), controllerDeployment: CarriedManifest.fromObject(controllerDeployment()), tlsSecretName: 'tls',
+    })],
   ]);
 }
 

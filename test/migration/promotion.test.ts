@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { renderReadme, runCommands } from './readme-commands';
-import { GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
 import { pinnedRevision } from '../../src/migration/gitops-app';
@@ -281,7 +281,9 @@ describe('Promotion.status', () => {
   });
 
   test('given a KServe migration, then its stages and the ConfigMap change inside its ingress JSON are reported', () => {
-    const plan = planOf(new KServeGatewayApiMigration(Testing.app(), 'kserve-gateway-api', { existingConfigMap: configMap(), controllerDeployment: controllerDeployment() }));
+    const plan = planOf(new KServeGatewayApiMigration(Testing.app(), 'kserve-gateway-api', {
+      existingConfigMap: CarriedManifest.fromObject(configMap()), controllerDeployment: CarriedManifest.fromObject(controllerDeployment()),
+    }));
     const s = Promotion.status({ planText: plan, stage: '01-gateway' });
     expect(s.nextStage).toBe('02-enable-gateway-api');
     expect(s.nextChanges).toContain('  data.ingress#/enableGatewayApi: false -> true');

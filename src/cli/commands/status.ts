@@ -73,7 +73,7 @@ export const statusCommand: CliCommand = {
           if (status.promoteCommand !== undefined) {
             lines.push(`to promote: ${status.promoteCommand}`);
           } else {
-            lines.push(`to promote: set activeStage: '${status.nextStage}' on the migration (or synthesize with -c inference-migration:<migration id>:active-stage=${status.nextStage})`);
+            lines.push(`to promote: set activeStage: '${status.nextStage}' on the migration (or the context ${status.contextKey} to ${status.nextStage})`);
           }
         }
         ctx.io.stdout(`${lines.join('\n')}\n`);
