@@ -72,6 +72,11 @@ function argoRevisionWarning(spec: any): string | undefined {
   return `spec.source.targetRevision is ${revision}, which looks like a ${pinned}: Argo CD keeps deploying that ${pinned}, so merging this change promotes nothing until targetRevision points at a revision that holds it (a branch, or a new ${pinned})`;
 }
 
+/**
+ * The pin of the Flux source a Kustomization reads, when that source is in the same file: GitRepository
+ * `spec.ref` commit, tag, semver or a `refs/tags/` name; OCIRepository digest, tag or semver
+ * (api/v1/gitrepository_types.go and ocirepository_types.go of fluxcd/source-controller@v1.9.1).
+ */
 function fluxRevisionWarning(kustomization: any, all: any[]): string | undefined {
   const ref = kustomization?.spec?.sourceRef;
   if (!isPlainObject(ref) || typeof ref.name !== 'string') return undefined;
@@ -150,7 +155,15 @@ export function readGitOpsFile(text: string, file: string): GitOpsFile {
       return;
     }
     if (group === ARGO_GROUP && obj.kind === 'Application') {
-      if (Array.isArray(obj.spec?.sources)) {
+      // Argo CD reads spec.sources when it is not empty and no source hydrator is set, spec.source otherwise
+      // (ApplicationSpec.HasMultipleSources, pkg/apis/application/v1alpha1/types.go@v3.5.1).
+      if (isPlainObject(obj.spec?.sourceHydrator)) {
+        const hydrator = obj.spec.sourceHydrator;
+        refuse([hydrator.drySource?.path, hydrator.syncSource?.path],
+          `the Argo CD Application ${name} uses the source hydrator (spec.sourceHydrator), which promotion does not support yet: change its drySource.path by hand`);
+        return;
+      }
+      if (Array.isArray(obj.spec?.sources) && obj.spec.sources.length > 0) {
         refuse(obj.spec.sources.map((s: any) => s?.path),
           `the Argo CD Application ${name} has several sources (spec.sources), which promotion does not support yet: change the path of the source that points at the stage by hand`);
         return;

@@ -159,6 +159,10 @@ spec:
     expect(() => promote(appSet)).toThrow('the Argo CD ApplicationSet llm-set is not supported yet: the Applications it generates take their path from its template and generators; change the path there by hand; nothing was changed');
     const multi = ARGO.replace(/  source:\n[\s\S]*?# <- this line moves\n/, `  sources:\n    - {repoURL: x, path: ${MIG}/01-side-by-side}\n    - {repoURL: y, chart: z}\n`);
     expect(() => promote(multi)).toThrow('the Argo CD Application llm has several sources (spec.sources), which promotion does not support yet');
+    // An empty spec.sources is no multi-source Application (Argo CD reads spec.source then).
+    expect(promote(ARGO.replace('  source:\n', '  sources: []\n  source:\n')).toStage).toBe('02-shift-50');
+    const hydrated = ARGO.replace('  source:\n', `  sourceHydrator:\n    drySource: {repoURL: x, path: ${MIG}/01-side-by-side}\n    syncSource: {targetBranch: env, path: llm}\n  source:\n`);
+    expect(() => promote(hydrated)).toThrow('the Argo CD Application llm uses the source hydrator (spec.sourceHydrator), which promotion does not support yet: change its drySource.path by hand');
     const anchored = ARGO.replace(`path: ${MIG}/01-side-by-side`, `path: &q ${MIG}/01-side-by-side`);
     expect(promote(anchored).text).toContain(`path: &q ${MIG}/02-shift-50`); // an anchor nothing refers to: edited
     expect(() => promote(anchored.replace('  destination:', '  info: *q\n  destination:'))).toThrow('spec.source.path of the Argo CD Application llm is anchored (&q) and used elsewhere (*q): changing it would change those too; change it by hand');
