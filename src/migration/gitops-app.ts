@@ -6,6 +6,7 @@
  */
 import * as YAML from 'yaml';
 import { groupOf } from './manifests';
+import { UserError } from '../core/errors';
 import { isPlainObject } from '../validation/paths';
 
 /** A GitOps object whose path can be promoted. */
@@ -121,19 +122,19 @@ function aliasUsed(doc: YAML.Document, anchor: string): boolean {
 export function readGitOpsFile(text: string, file: string): GitOpsFile {
   const lineCounter = new YAML.LineCounter();
   const docs = YAML.parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
-  if (!Array.isArray(docs)) throw new Error(`${file}: not a YAML stream`);
+  if (!Array.isArray(docs)) throw new UserError(`${file}: not a YAML stream`);
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) {
       const at = err.linePos?.[0];
-      throw new Error(`${file}${at ? `:${at.line}` : ''}: ${err.message.split('\n')[0]}`);
+      throw new UserError(`${file}${at ? `:${at.line}` : ''}: ${err.message.split('\n')[0]}`);
     }
   }
   const all = docs.map((d) => {
     try {
       return d.toJS();
     } catch (e) {
-      throw new Error(`${file}: ${(e as Error).message}`);
+      throw new UserError(`${file}: ${(e as Error).message}`);
     }
   });
   const objects: GitOpsPathRef[] = [];
@@ -227,7 +228,7 @@ export function replacePath(text: string, ref: GitOpsPathRef, value: string): st
   const expected = before.map((o, i) => (i === ref.document ? withPath(o, ref.field.split('.'), value) : o));
   const same = after.length === before.length
     && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));
-  if (!same) throw new Error(`internal error: replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value; nothing was changed`);
+  if (!same) throw new Error(`replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value; nothing was changed`);
   return result;
 }
 

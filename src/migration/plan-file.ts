@@ -5,6 +5,7 @@
 import type { FieldChange } from './field-changes';
 import type { CrdReference } from './migration';
 import type { ManualStep, StageCommand } from './migration-stage';
+import { UserError } from '../core/errors';
 import { isPlainObject } from '../validation/paths';
 
 /** An object by reference: apiVersion, kind, namespace (when namespaced) and name. */
@@ -82,9 +83,9 @@ export function parsePlanFile(text: string, file: string): PlanFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message}): is it the plan.json that inference-migrate wrote?`);
+    throw new UserError(`${file}: not JSON (${(e as Error).message}): is it the plan.json that inference-migrate wrote?`);
   }
-  const bad = (what: string) => new Error(`${file}: ${what}: is it the plan.json of a migration written by inference-migrate (plan, plan-kserve, example) or GitOpsWriter?`);
+  const bad = (what: string) => new UserError(`${file}: ${what}: is it the plan.json of a migration written by inference-migrate (plan, plan-kserve, example) or GitOpsWriter?`);
   if (!isPlainObject(data)) throw bad('not a JSON object');
   if (typeof data.migration !== 'string' || data.migration === '') throw bad('no "migration" name');
   if (!Array.isArray(data.stages) || data.stages.length === 0) throw bad('no "stages"');

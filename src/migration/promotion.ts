@@ -9,6 +9,7 @@ import { ManualStepTiming } from './migration-stage';
 import { PlanFile, PlanStage, parsePlanFile, refText } from './plan-file';
 import { StageMove, pullRequestBody, pullRequestTitle, stagesOfMove } from './pull-request';
 import { StageSelection } from './stage-selection';
+import { UserError } from '../core/errors';
 import { shellWords } from '../core/shell';
 
 /** What to promote, and where to. */
@@ -206,7 +207,7 @@ function stageAt(plan: PlanFile, folders: Set<string>, p: string): PlanStage | u
 
 function findStage(plan: PlanFile, wanted: string, flag: string): PlanStage {
   const found = plan.stages.find((s) => s.folder === wanted) ?? plan.stages.find((s) => s.name === wanted);
-  if (!found) throw new Error(`${flag} ${wanted} is no stage of the migration ${plan.migration} (stages: ${plan.stages.map((s) => s.folder).join(', ')})`);
+  if (!found) throw new UserError(`${flag} ${wanted} is no stage of the migration ${plan.migration} (stages: ${plan.stages.map((s) => s.folder).join(', ')})`);
   return found;
 }
 
@@ -218,7 +219,7 @@ function pickObject(
   const folders = migrationFolders(plan, migrationDir);
   const pointsHere = (p: string) => stageAt(plan, folders, p) !== undefined;
   const stages = plan.stages.map((s) => s.folder).join(', ');
-  const foreign = (ref: GitOpsPathRef) => new Error(
+  const foreign = (ref: GitOpsPathRef) => new UserError(
     `${appFile}:${ref.line}: ${ref.field} of the ${ref.tool} ${ref.kind} ${refName(ref)} is ${ref.path}, which points at no stage of the migration ${plan.migration}: `
     + `a path ending in ${plan.migration}/<stage> was expected (stages: ${stages}); nothing was changed`);
 
@@ -227,10 +228,10 @@ function pickObject(
     const refused = file.refused.filter((o) => o.name === name);
     if (named.length + refused.length === 0) {
       const known = [...file.objects.map((o) => `${o.kind} ${o.name}`), ...file.refused.map((o) => `${o.kind} ${o.name}`)];
-      throw new Error(`${appFile}: no Argo CD Application or Flux Kustomization named ${name}${known.length > 0 ? ` (found: ${known.join(', ')})` : ''}; nothing was changed`);
+      throw new UserError(`${appFile}: no Argo CD Application or Flux Kustomization named ${name}${known.length > 0 ? ` (found: ${known.join(', ')})` : ''}; nothing was changed`);
     }
-    if (named.length === 0) throw new Error(`${appFile}: ${refused[0].reason}; nothing was changed`);
-    if (named.length + refused.length > 1) throw new Error(`${appFile}: ${named.length + refused.length} objects are named ${name}: promotion needs exactly one; nothing was changed`);
+    if (named.length === 0) throw new UserError(`${appFile}: ${refused[0].reason}; nothing was changed`);
+    if (named.length + refused.length > 1) throw new UserError(`${appFile}: ${named.length + refused.length} objects are named ${name}: promotion needs exactly one; nothing was changed`);
     const stage = stageAt(plan, folders, named[0].path);
     if (!stage) throw foreign(named[0]);
     return { ref: named[0], stage };
@@ -239,15 +240,15 @@ function pickObject(
   const matching = file.objects.filter((o) => pointsHere(o.path));
   if (matching.length === 1) return { ref: matching[0], stage: stageAt(plan, folders, matching[0].path)! };
   if (matching.length > 1) {
-    throw new Error(`${appFile}: ${matching.length} objects point at the migration ${plan.migration} (${matching.map((o) => `${o.kind} ${o.name}, line ${o.line}`).join('; ')}): name one with --name; nothing was changed`);
+    throw new UserError(`${appFile}: ${matching.length} objects point at the migration ${plan.migration} (${matching.map((o) => `${o.kind} ${o.name}, line ${o.line}`).join('; ')}): name one with --name; nothing was changed`);
   }
   const refusedHere = file.refused.find((o) => o.paths.some(pointsHere)) ?? (file.objects.length === 0 ? file.refused[0] : undefined);
-  if (refusedHere) throw new Error(`${appFile}: ${refusedHere.reason}; nothing was changed`);
+  if (refusedHere) throw new UserError(`${appFile}: ${refusedHere.reason}; nothing was changed`);
   if (file.objects.length === 1) throw foreign(file.objects[0]);
   if (file.objects.length === 0) {
-    throw new Error(`${appFile} holds no Argo CD Application (argoproj.io) with spec.source.path and no Flux Kustomization (kustomize.toolkit.fluxcd.io) with spec.path; nothing was changed`);
+    throw new UserError(`${appFile} holds no Argo CD Application (argoproj.io) with spec.source.path and no Flux Kustomization (kustomize.toolkit.fluxcd.io) with spec.path; nothing was changed`);
   }
-  throw new Error(`${appFile}: none of its ${file.objects.length} GitOps objects points at a stage of the migration ${plan.migration} `
+  throw new UserError(`${appFile}: none of its ${file.objects.length} GitOps objects points at a stage of the migration ${plan.migration} `
     + `(${file.objects.map((o) => `${o.kind} ${o.name}: ${o.path}`).join('; ')}); a path ending in ${plan.migration}/<stage> was expected (stages: ${stages}); nothing was changed`);
 }
 
@@ -259,21 +260,21 @@ function targetStage(plan: PlanFile, from: PlanStage, options: PromoteOptions): 
   if (options.to !== undefined) {
     to = findStage(plan, options.to, '--to');
   } else if (rollback) {
-    if (index === 0) throw new Error(`${from.folder} is the first stage of ${plan.migration}: there is no earlier stage to roll back to (to leave the migration, revert the change that pointed the object at it); nothing was changed`);
+    if (index === 0) throw new UserError(`${from.folder} is the first stage of ${plan.migration}: there is no earlier stage to roll back to (to leave the migration, revert the change that pointed the object at it); nothing was changed`);
     to = plan.stages[index - 1];
   } else {
-    if (index === plan.stages.length - 1) throw new Error(`${from.folder} is the last stage of ${plan.migration}: nothing to promote; to move back, add --rollback`);
+    if (index === plan.stages.length - 1) throw new UserError(`${from.folder} is the last stage of ${plan.migration}: nothing to promote; to move back, add --rollback`);
     to = plan.stages[index + 1];
   }
   const target = plan.stages.indexOf(to);
-  if (target === index) throw new Error(`the object points at ${from.folder} already; nothing was changed`);
+  if (target === index) throw new UserError(`the object points at ${from.folder} already; nothing was changed`);
   if (target < index && !rollback) {
-    throw new Error(`${to.folder} comes before ${from.folder}: moving backwards is a rollback; add --rollback to do it; nothing was changed`);
+    throw new UserError(`${to.folder} comes before ${from.folder}: moving backwards is a rollback; add --rollback to do it; nothing was changed`);
   }
-  if (target > index && rollback) throw new Error(`--rollback moves backwards, but ${to.folder} comes after ${from.folder}; nothing was changed`);
+  if (target > index && rollback) throw new UserError(`--rollback moves backwards, but ${to.folder} comes after ${from.folder}; nothing was changed`);
   const skipped = plan.stages.slice(Math.min(index, target) + 1, Math.max(index, target));
   if (skipped.length > 0 && !(options.skip ?? false)) {
-    throw new Error(`moving from ${from.folder} to ${to.folder} skips ${skipped.map((s) => s.folder).join(', ')}: each stage is meant to be synced and verified in turn; add --skip to do it anyway; nothing was changed`);
+    throw new UserError(`moving from ${from.folder} to ${to.folder} skips ${skipped.map((s) => s.folder).join(', ')}: each stage is meant to be synced and verified in turn; add --skip to do it anyway; nothing was changed`);
   }
   return to;
 }
@@ -344,7 +345,7 @@ export class Promotion {
       warnings = picked.ref.revisionWarning ? [picked.ref.revisionWarning] : [];
       command = ['inference-migrate', 'promote', options.migrationDir ?? plan.migration, '--app', appFile, ...(options.name !== undefined ? ['--name', options.name] : [])];
     } else {
-      throw new Error('status needs the GitOps file (appText) or the active stage (stage)');
+      throw new UserError('status needs the GitOps file (appText) or the active stage (stage)');
     }
     const index = plan.stages.indexOf(active);
     const next = plan.stages[index + 1];

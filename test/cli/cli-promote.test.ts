@@ -188,6 +188,11 @@ describe('inference-migrate promote', () => {
     const notMigration = runCli(['promote', 'migrations', '--app', 'clusters/prod/llm.yaml'], dir);
     expect(notMigration.status).toBe(1);
     expect(notMigration.stderr).toBe('error: migrations has no plan.json: it holds the migrations vllm-llama3-8b-instruct, vllm-llama3-8b-instruct-gke, vllm-llama3-8b-instruct-simple; give one of them, e.g. migrations/vllm-llama3-8b-instruct\n');
+    // The user's problems exit 1 (never 70, the code of the tool's own bugs).
+    expect(runCli(['promote', 'nope', '--app', 'clusters/prod/llm.yaml'], dir)).toMatchObject({ status: 1, stderr: 'error: nope: no such directory\n' });
+    expect(runCli(['promote', MIG, '--app', 'clusters/none.yaml'], dir)).toMatchObject({ status: 1, stderr: 'error: clusters/none.yaml: no such file\n' });
+    writeTree(dir, { 'bad.yaml': 'a: [\n' });
+    expect(runCli(['status', MIG, '--app', 'bad.yaml'], dir)).toMatchObject({ status: 1 });
     const usage = runCli(['promote', MIG, '--app', 'clusters/prod/llm.yaml', '--skip'], dir);
     expect(usage.status).toBe(64);
     expect(usage.stderr).toMatch(/^error: --skip needs --to <stage>/);
