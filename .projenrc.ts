@@ -42,10 +42,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'microdiff@^1.6.0',
   ],
   // undici: the CRD fetch honours HTTPS_PROXY/NO_PROXY (Node 20's fetch does not); tar: it reads npm tarballs.
-  // mermaid (with jsdom for the DOM it needs in Node) parses every diagram the writer draws, in the tests.
+  // mermaid (with jsdom for the DOM it needs in Node) parses every diagram the writer draws, in the tests;
+  // commonmark parses the READMEs the writer renders, so the tests read their code blocks as GitHub would.
   devDeps: [
     'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
-    'mermaid@^11.12.0', 'jsdom@^29.1.1',
+    'mermaid@^11.12.0', 'jsdom@^29.1.1', 'commonmark@^0.31.2',
   ],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
