@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
+  ManifestMemo,
   SYNC_WAVE,
   defaultSyncWave,
   diffManifests,
@@ -122,6 +123,14 @@ interface RenderedMigration {
   readonly baseline: any[];
 }
 
+/** A migration rendered, validated and made into its files; its objects are not kept. */
+interface SerializedMigration {
+  readonly migration: IMigration;
+  readonly summary: Omit<WrittenMigration, 'keptFiles' | 'notices'>;
+  /** The files of the migration folder, paths relative to it. */
+  readonly files: GeneratedFile[];
+}
+
 /**
  * Writes migrations as GitOps-ready folders: `<outdir>/<migration>/<NN>-<stage>/` with one YAML file per
  * object, a `kustomization.yaml` listing exactly those files, and a README (what changed, how to verify,
@@ -200,13 +209,13 @@ export class GitOpsWriter {
    * anywhere in a migration folder is refused.
    */
   public writeMigrations(migrations: IMigration[]): WrittenMigration[] {
-    const rendered = this.renderAll(migrations);
+    const serialized = this.renderAll(migrations);
     const outdirStat = lstatOrUndefined(this.outdir, this.outdir);
     if (outdirStat?.isSymbolicLink()) throw symlinkError(`GitOpsWriter: outdir ${this.outdir}`);
     if (outdirStat && !outdirStat.isDirectory()) throw new OutputError(`GitOpsWriter: outdir ${this.outdir} exists and is not a directory`);
     const targets: OutputDirectory[] = [];
     try {
-      for (const r of rendered) {
+      for (const r of serialized) {
         const dir = path.join(this.outdir, r.migration.migrationName);
         targets.push(OutputDirectory.open(dir, {
           command: 'GitOpsWriter',
@@ -216,9 +225,9 @@ export class GitOpsWriter {
           keepHint: 'set the GitOpsWriter option keepUnknownFiles',
         }));
       }
-      return rendered.map((r, i) => {
-        const result = targets[i].write(this.filesOf(r));
-        return { ...this.summaryOf(r), keptFiles: result.kept, notices: [...targets[i].notices, ...result.notices] };
+      return serialized.map((r, i) => {
+        const result = targets[i].write(r.files);
+        return { ...r.summary, keptFiles: result.kept, notices: [...targets[i].notices, ...result.notices] };
       });
     } finally {
       for (const t of targets) t.close();
@@ -231,22 +240,37 @@ export class GitOpsWriter {
    * validate.
    */
   public renderMigrations(migrations: IMigration[]): GitOpsOutput {
-    const rendered = this.renderAll(migrations);
+    const serialized = this.renderAll(migrations);
     return {
-      migrations: rendered.map((r) => ({ ...this.summaryOf(r), keptFiles: [], notices: [] })),
-      files: rendered.flatMap((r) => this.filesOf(r).map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
+      migrations: serialized.map((r) => ({ ...r.summary, keptFiles: [], notices: [] })),
+      files: serialized.flatMap((r) => r.files.map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
     };
   }
 
-  private renderAll(migrations: IMigration[]): RenderedMigration[] {
+  /**
+   * Renders, validates and serializes the migrations one after the other, so that one migration's objects are
+   * held at a time (their files are kept: nothing is written before every migration has passed). Throws at the
+   * first migration that does not render, else with every validation problem of every migration.
+   */
+  private renderAll(migrations: IMigration[]): SerializedMigration[] {
     const names = new Set<string>();
     for (const m of migrations) {
       if (names.has(m.migrationName)) throw new UserError(`GitOpsWriter: two migrations are named ${m.migrationName}: each needs its own folder`);
       names.add(m.migrationName);
     }
-    const rendered = migrations.map((m) => this.render(m));
-    if (this.validate) this.validateAll(rendered);
-    return rendered;
+    const validators = new Map<string, ManifestValidator>();
+    const problems: string[] = [];
+    const serialized: SerializedMigration[] = [];
+    for (const m of migrations) {
+      const r = this.render(m);
+      if (this.validate) problems.push(...this.problemsOf(r, validators));
+      // Once a problem is found nothing will be written: the files of the migrations left are not made.
+      if (problems.length === 0) serialized.push({ migration: m, summary: this.summaryOf(r), files: this.filesOf(r) });
+    }
+    if (problems.length > 0) {
+      throw new UserError(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
+    }
+    return serialized;
   }
 
   private render(migration: IMigration): RenderedMigration {
@@ -276,27 +300,29 @@ export class GitOpsWriter {
     return { migration, stages, baseline };
   }
 
-  private validateAll(rendered: RenderedMigration[]): void {
-    const validators = new Map<string, ManifestValidator>();
+  /**
+   * The validation problems of every stage of a migration, one line each. An object that several stages hold
+   * unchanged is validated once (its problems are listed under each of those stages).
+   */
+  private problemsOf(r: RenderedMigration, validators: Map<string, ManifestValidator>): string[] {
+    const bundles = r.migration.validationBundles;
+    const key = bundles ? bundles.join(',') : '';
+    let validator = validators.get(key);
+    if (!validator) {
+      validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
+      validators.set(key, validator);
+    }
+    const v = validator;
+    const problemsOfObject = new ManifestMemo((o) => v.validate([o]).problems);
     const problems: string[] = [];
-    for (const r of rendered) {
-      const bundles = r.migration.validationBundles;
-      const key = bundles ? bundles.join(',') : '';
-      let validator = validators.get(key);
-      if (!validator) {
-        validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
-        validators.set(key, validator);
-      }
-      for (const s of r.stages) {
-        const report = validator.validate(s.objects);
-        for (const p of report.problems) {
+    for (const s of r.stages) {
+      for (const o of s.objects) {
+        for (const p of problemsOfObject.get(o)) {
           problems.push(`${r.migration.migrationName}/${s.stage.folderName}: ${ManifestValidator.formatProblems([p])}`);
         }
       }
     }
-    if (problems.length > 0) {
-      throw new UserError(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
-    }
+    return problems;
   }
 
   /** What `r` is, as written into `<outdir>/<migration>`. */
@@ -313,9 +339,11 @@ export class GitOpsWriter {
     const files: GeneratedFile[] = [];
     const add = (file: string, content: string) => files.push({ path: file, content });
     const total = r.stages.length;
+    // An object that several stages hold unchanged is serialized once.
+    const yamlOf = new ManifestMemo((o) => toYaml([o]));
     r.stages.forEach((s, i) => {
       const folder = s.stage.folderName;
-      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, toYaml([o])));
+      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, yamlOf.get(o)));
       add(`${folder}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',

@@ -61,6 +61,48 @@ export function stableJson(value: any): string {
 }
 
 /**
+ * Results computed once per distinct manifest: objects with the same JSON text (same keys in the same order, same
+ * values) share one result, e.g. the YAML or the validation problems of an object that several stages hold unchanged.
+ * `compute` must depend on the object's JSON value only. An object that JSON cannot show exactly (a value such as
+ * NaN or undefined, a class instance) whose text matches a remembered object's gets a result of its own.
+ */
+export class ManifestMemo<T> {
+  private readonly entries = new Map<string, { readonly obj: unknown; readonly value: T }>();
+
+  public constructor(private readonly compute: (obj: any) => T) {}
+
+  /** The result for `obj`, computed on the first object with its value. */
+  public get(obj: any): T {
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(obj);
+    } catch {
+      key = undefined; // a cycle or a BigInt: not remembered
+    }
+    const hit = key === undefined ? undefined : this.entries.get(key);
+    if (hit && sameJsonValue(hit.obj, obj)) return hit.value;
+    const value = this.compute(obj);
+    if (key !== undefined && !hit) this.entries.set(key, { obj, value });
+    return value;
+  }
+}
+
+/** Whether two values are the same JSON data: plain objects with the same keys in the same order, arrays, primitives. */
+function sameJsonValue(a: any, b: any): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Object.is(a, b);
+  const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.getPrototypeOf(b) || (proto !== Object.prototype && proto !== Array.prototype && proto !== null)) return false;
+  const keys = Object.keys(a);
+  const other = Object.keys(b);
+  if (keys.length !== other.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== other[i] || !sameJsonValue(a[keys[i]], b[keys[i]])) return false;
+  }
+  return true;
+}
+
+/**
  * The default sync wave of a kind: pools, Endpoint Pickers and everything they need first (0), then
  * what refers to pools (objectives, pool policies: 1), then routes and grants (2).
  */

@@ -314,6 +314,36 @@ describe('GitOpsWriter', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test('given the same invalid object in two stages of each of two migrations, then every stage of both lists it and nothing is written', () => {
+    // Given two migrations (validated one after the other), each with one broken object in its first two stages
+    const outdir = tmp('invalid-twice-');
+    const app = Testing.app();
+    const first = GuideExamples.zeroDowntime(app);
+    const second = GuideExamples.zeroDowntime(app, 'second');
+    for (const migration of [first, second]) {
+      for (const stage of migration.stages.slice(0, 2)) {
+        new ApiObject(stage, 'Broken', {
+          apiVersion: 'inference.networking.k8s.io/v1',
+          kind: 'InferencePool',
+          metadata: { name: 'broken', namespace: 'default' },
+          spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
+        });
+      }
+    }
+    // When they are written with validation; Then the problem is listed once per stage that holds the object
+    let message = '';
+    try {
+      new GitOpsWriter({ outdir, validate: true }).writeMigrations([first, second]);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const lines = message.split('\n').filter((l) => l.includes('InferencePool default/broken: spec.targetPorts'));
+    expect(lines.map((l) => l.trim().split(':')[0])).toEqual([
+      'vllm-llama3-8b-instruct/01-side-by-side', 'vllm-llama3-8b-instruct/02-shift-50', 'second/01-side-by-side', 'second/02-shift-50',
+    ]);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
   test('given a cleanup stage that still routes to the alpha group, then writing fails on the cleanup invariant and nothing is written', () => {
     const outdir = tmp('cleanup-invariant-');
     const migration = GuideExamples.zeroDowntime(Testing.app());

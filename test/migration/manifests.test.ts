@@ -1,4 +1,4 @@
-import { sortedJson, stableJson } from '../../src/migration/manifests';
+import { ManifestMemo, sortedJson, stableJson } from '../../src/migration/manifests';
 
 describe('stableJson', () => {
   test('given two objects that differ only in key order, at any depth, then the text is the same', () => {
@@ -25,5 +25,29 @@ describe('stableJson', () => {
     const o: any = { a: 1 };
     o.self = o;
     expect(() => sortedJson(o)).toThrow(TypeError);
+  });
+});
+
+describe('ManifestMemo', () => {
+  test('given equal objects, then the result is computed once; other values, key orders and non-JSON values get their own', () => {
+    // Given a memo that counts its computations
+    const seen: any[] = [];
+    const memo = new ManifestMemo((o) => {
+      seen.push(o);
+      return seen.length;
+    });
+    // When it is asked for equal objects (distinct instances), another value, another key order,
+    // and values JSON shows as null or leaves out
+    const first = memo.get({ kind: 'Service', metadata: { name: 'a' } });
+    const again = memo.get({ kind: 'Service', metadata: { name: 'a' } });
+    const other = memo.get({ kind: 'Service', metadata: { name: 'b' } });
+    const reordered = memo.get({ metadata: { name: 'a' }, kind: 'Service' });
+    const nulled = memo.get({ v: null });
+    const nan = memo.get({ v: NaN });
+    const omitted = memo.get({ kind: 'Service', metadata: { name: 'a', x: undefined } });
+    const big = memo.get({ v: BigInt(1) });
+    // Then only the equal object reuses a result
+    expect([first, again, other, reordered, nulled, nan, omitted, big]).toEqual([1, 1, 2, 3, 4, 5, 6, 7]);
+    expect(memo.get({ v: null })).toBe(4);
   });
 });
