@@ -6,7 +6,8 @@
 // instead of the YAML files.
 //
 // The work is skipped when nothing it depends on changed: the lock file's entries, the compiler (lib/validation's
-// crd-compiler.js, crd-store.js, openapi.js, package-files.js) and ajv's version.
+// crd-compiler.js, crd-store.js, openapi.js, package-files.js, cel-ast.js), ajv's version and @bufbuild/cel's (which
+// parses the CEL rules).
 'use strict';
 
 const crypto = require('node:crypto');
@@ -15,7 +16,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const libDir = path.join(root, 'lib', 'validation');
-const COMPILER_FILES = ['crd-compiler.js', 'crd-store.js', 'openapi.js', 'package-files.js'];
+const COMPILER_FILES = ['crd-compiler.js', 'crd-store.js', 'openapi.js', 'package-files.js', 'cel-ast.js'];
 
 function fail(message) {
   console.error(`compile-crds: ${message}`);
@@ -36,6 +37,7 @@ if (missing.length > 0) fail(`${missing.length} pinned crd files are missing fro
 
 const hash = crypto.createHash('sha256');
 hash.update(`ajv ${require(path.join(root, 'node_modules', 'ajv', 'package.json')).version}\n`);
+hash.update(`@bufbuild/cel ${require(path.join(root, 'node_modules', '@bufbuild', 'cel', 'package.json')).version}\n`);
 for (const e of entries) hash.update(`${e.file} ${e.sha256}\n`);
 for (const f of COMPILER_FILES) hash.update(fs.readFileSync(path.join(libDir, f)));
 const fingerprint = hash.digest('hex');

@@ -1,6 +1,7 @@
 // Evaluation of `x-kubernetes-validations` CEL rules the way the API server does it for a create: `self` is the
 // (defaulted) value of the schema node, typed by the schema; transition rules (using `oldSelf`) are skipped.
 import type { CelResult } from '@bufbuild/cel';
+import { decodeCelExpr } from './cel-ast';
 import { celExtModule, celModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { isPlainObject, joinIndex, joinMapKey, joinProperty } from './paths';
@@ -12,15 +13,30 @@ type Program = (bindings: { self: unknown }) => CelResult;
 type Planned = { readonly program: Program } | { readonly error: string };
 
 const programs = new Map<string, Planned>();
+/** Expressions parsed when the package was built: the JSON text of encodeCelExpr of each, by expression. */
+const parsedAtBuild = new Map<string, string>();
 let env: any;
+
+/**
+ * Adds expressions parsed at build time (a compiled CRD version's `rules`: expression -> JSON text of encodeCelExpr
+ * of its parsed form), so that their first use plans them without parsing.
+ */
+export function addParsedRules(rules: { readonly [expression: string]: string }): void {
+  for (const [expression, json] of Object.entries(rules)) {
+    if (!programs.has(expression)) parsedAtBuild.set(expression, json);
+  }
+}
 
 function planRule(expression: string): Planned {
   let planned = programs.get(expression);
   if (planned) return planned;
   const cel = celModule();
   env ??= cel.celEnv({ funcs: celExtModule().strings });
+  const stored = parsedAtBuild.get(expression);
+  parsedAtBuild.delete(expression);
   try {
-    planned = { program: cel.plan(env, cel.parse(expression)) as unknown as Program };
+    const parsed = stored !== undefined ? decodeCelExpr(JSON.parse(stored)) : cel.parse(expression);
+    planned = { program: cel.plan(env, parsed as Parameters<typeof cel.plan>[1]) as unknown as Program };
   } catch (err) {
     planned = { error: (err as Error).message };
   }

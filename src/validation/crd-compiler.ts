@@ -4,14 +4,16 @@
 // Each CRD version becomes one gzipped JSON file, named by a hash of its content (versions with the same schema, in
 // one CRD or in two bundles, share it): the openAPIV3Schema without its descriptions, from which the structural
 // schema is built at run time exactly as from the full one, and the code ajv's standaloneCode writes for
-// rootJsonSchema of it, the validator compileRootValidator would generate at run time. index.json lists each file's
-// group, kind, scope and versions, and the sha256 of the YAML it was compiled from.
+// rootJsonSchema of it, the validator compileRootValidator would generate at run time, and each CEL expression of
+// the schema parsed (cel-ast.ts), so that a rule's first use plans it without parsing it. index.json lists each
+// file's group, kind, scope and versions, and the sha256 of the YAML it was compiled from.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
+import { celExpressionsOf, encodeCelExpr } from './cel-ast';
 import { COMPILED_FORMAT, CompiledFile, CompiledIndex, CompiledVersionFile, crdDocumentHeader, crdDocumentVersions, loadCrd } from './crd-store';
-import { loadModule } from './lazy';
+import { celModule, loadModule } from './lazy';
 import { newAjv, rootJsonSchema } from './openapi';
 import { LockEntry } from './package-files';
 import { isPlainObject } from './paths';
@@ -43,7 +45,7 @@ export function compactSchema(schema: unknown): unknown {
   return out;
 }
 
-/** One version compiled: the compact schema and the standalone code of its validator. */
+/** One version compiled: the compact schema, the standalone code of its validator and its parsed CEL expressions. */
 export function compileCrdVersion(openApiSchema: unknown): CompiledVersionFile {
   const schema = compactSchema(openApiSchema);
   // A fresh ajv instance per version, so the generated names (validate10, schema3, ...) do not depend on what was
@@ -51,7 +53,27 @@ export function compileCrdVersion(openApiSchema: unknown): CompiledVersionFile {
   const ajv = newAjv(true);
   const validate = ajv.compile(rootJsonSchema(schema));
   const standaloneCode = loadModule('ajv/dist/standalone').default;
-  return { schema, validator: standaloneCode(ajv, validate) };
+  return { schema, validator: standaloneCode(ajv, validate), rules: parsedExpressions(schema) };
+}
+
+/**
+ * Each CEL expression of a schema that parses, with its parsed form as JSON text (read only when the rule is first
+ * used), sorted by expression. One that does not parse is left out: it is parsed at run time, which reports the
+ * parser's error as before.
+ */
+export function parsedExpressions(schema: unknown): { [expression: string]: string } {
+  const cel = celModule();
+  const out: { [expression: string]: string } = {};
+  for (const expression of [...celExpressionsOf(schema)].sort()) {
+    let parsed: unknown;
+    try {
+      parsed = cel.parse(expression).expr;
+    } catch {
+      continue;
+    }
+    out[expression] = JSON.stringify(encodeCelExpr(parsed));
+  }
+  return out;
 }
 
 /** What compileCrds wrote. */

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import type { ValidateFunction } from 'ajv';
+import { addParsedRules } from './cel';
 import { yamlModule } from './lazy';
 import { compileRootValidator, loadStandaloneValidator } from './openapi';
 import { compiledCrdDir, LockEntry, pinnedCrdDir, readLock, readLockFile } from './package-files';
@@ -68,6 +69,8 @@ export interface CompiledVersionFile {
   readonly schema: unknown;
   /** ajv's standalone code of rootJsonSchema(schema). */
   readonly validator: string;
+  /** Each CEL expression of the schema that parses, with the JSON text of its parsed form (cel-ast.ts, encodeCelExpr). */
+  readonly rules?: { readonly [expression: string]: string };
 }
 
 const yamlHeaderCache = new Map<string, CrdHeader>();
@@ -204,7 +207,8 @@ function compiledHeader(entry: LockEntry, compiled: CompiledFile, dir: string): 
       // Keyed by content: versions with the same schema (in one file or in two bundles) share one compiled form.
       return compileOnce(`compiled:${name}`, () => {
         const file = path.join(dir, name);
-        const { schema, validator } = readCompiledVersion(file);
+        const { schema, validator, rules } = readCompiledVersion(file);
+        if (rules) addParsedRules(rules);
         return { root: compileRootSchema(schema), validate: loadStandaloneValidator(validator, file) };
       });
     },
