@@ -8,7 +8,7 @@ import { Duration } from 'cdk8s';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, show, UserError } from '../core/errors';
 import { parseGatewayDurationMillis } from '../core/gateway-duration';
-import { desiredState } from '../core/manifest-objects';
+import { desiredState, sameJson } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/http-route-types';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
@@ -60,7 +60,7 @@ function asList(v: unknown): any[] {
  * twin is `gaPoolName`. Throws an Error naming the route and the field when the route cannot be taken
  * over (no rule sends traffic only to the pool, a parent that is not a Gateway, a malformed timeout).
  */
-export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string): HttpRouteConversion {
+export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string, original?: CarriedManifest): HttpRouteConversion {
   if (!manifest || manifest.kind !== 'HTTPRoute' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
     throw new UserError(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
   }
@@ -145,7 +145,8 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
       ...(hasKeys(labels) || hasKeys(annotations)
         ? { metadata: { ...(hasKeys(labels) ? { labels } : {}), ...(hasKeys(annotations) ? { annotations } : {}) } }
         : {}),
-      manifest: CarriedManifest.fromObject({ ...carried, metadata: { ...carried.metadata, namespace } }),
+      // The route as read (its text kept, when given and the same object), in its namespace.
+      manifest: (original && sameJson(original._object, carried) ? original : CarriedManifest.fromObject(carried))._withNamespace(namespace),
     },
     poolRules,
     mixedRules,

@@ -24,6 +24,7 @@ import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, PropError } from '../core/errors';
+import { sameJson } from '../core/manifest-objects';
 import { nameSuffixProblem } from '../core/name-patterns';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
@@ -454,9 +455,8 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const manualSteps: PlannedManualStep[] = [...parts.eppSteps];
 
   const carried = [pool, ...parts.models, ...parts.policies, ...parts.epp];
-  const withNamespace = (l: Located) => (l.namespace === '' || l.obj.metadata.namespace !== undefined
-    ? l.obj
-    : { ...l.obj, metadata: { ...l.obj.metadata, namespace: l.namespace } });
+  // Carried as read (their text kept), a namespaced object without a namespace getting the one it is planned in.
+  const asCarried = (l: Located) => (l.namespace === '' ? carriedManifestOf(l.source) : carriedManifestOf(l.source)._withNamespace(l.namespace));
   const guessedHere = [...carried, ...parts.routes].filter((l) => parts.guessed.has(l.source));
   if (guessedHere.length > 0) {
     warnings.push(`${guessedHere.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (${parts.at(l.source)})`).join(', ')} ` +
@@ -468,7 +468,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   for (const r of parts.routes) {
     let conversion;
     try {
-      conversion = convertHttpRoute(withNamespace(r), id, ga, r.namespace);
+      conversion = convertHttpRoute(r.obj, id, ga, r.namespace, carriedManifestOf(r.source));
     } catch (err) {
       // Only the conversion's own verdicts on the route are about the input; anything else is a bug.
       if (!isUserError(err)) throw err;
@@ -505,7 +505,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
-    alphaPool: { manifests: CarriedManifest.fromObjects(carried.map(withNamespace)), namespace: id.namespace },
+    alphaPool: { manifests: carried.map(asCarried), namespace: id.namespace },
     gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}) },
     routes,
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
@@ -523,4 +523,20 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     routes: parts.routes.map((l) => l.source),
     manualSteps,
   };
+}
+
+/**
+ * The object as a migration carries it: with the text of its YAML document when that text reads back as
+ * exactly the object (so the stages hold it byte for byte), else as data.
+ */
+export function carriedManifestOf(source: SourceObject): CarriedManifest {
+  if (source.text !== undefined) {
+    try {
+      const fromText = CarriedManifest.fromYaml(source.text);
+      if (sameJson(fromText._object, source.object)) return fromText;
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+    }
+  }
+  return CarriedManifest.fromObject(source.object);
 }

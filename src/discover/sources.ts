@@ -29,6 +29,11 @@ export interface SourceObject extends SourceLocation {
   readonly lines?: LineCounter;
   /** True when the file is in a directory this tool (or the library's GitOpsWriter) wrote. */
   readonly generated?: boolean;
+  /**
+   * The text of the object's YAML document (comments before it included), for carrying it byte for byte;
+   * none for an item of a list document or an object that was not read from YAML.
+   */
+  readonly text?: string;
 }
 
 /** A document (or file, or directory) that is not read as a Kubernetes object, and why. */

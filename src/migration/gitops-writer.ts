@@ -18,6 +18,7 @@ import { IMigration, SyncWaveRule, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
+import { carriedSourceOf } from '../inference/carried-registry';
 import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
 import { ManifestValidator } from '../validation';
 
@@ -111,6 +112,8 @@ interface RenderedStage {
   readonly objects: any[];
   readonly files: string[];
   readonly diff: ManifestDiff;
+  /** The original text of the objects carried unchanged from Git, by object. */
+  readonly texts: Map<object, string>;
 }
 
 interface RenderedMigration {
@@ -139,17 +142,7 @@ export class GitOpsWriter {
    * Throws with every construct path and message when a validation fails.
    */
   public static synthesizeStage(stage: MigrationStage): object[] {
-    const errors: string[] = [];
-    const constructs = stage.node.findAll();
-    for (const c of constructs) {
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-    }
-    if (errors.length > 0) {
-      throw new UserError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
-    return constructs
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage)
-      .map((o) => o.toJson());
+    return stageApiObjects(stage).map((o) => o.toJson());
   }
 
   /** Every migration under `scope` (including `scope` itself), in construct order. */
@@ -255,19 +248,25 @@ export class GitOpsWriter {
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
     let previous = baseline;
     const stages = migration.stages.map((stage) => {
-      let objects = GitOpsWriter.synthesizeStage(stage);
-      if (this.syncWaves) {
-        // Objects carried unchanged from Git stay byte-for-byte as they are.
-        objects = objects.map((o) => {
-          const carried = baselineKeys.get(identity(o));
-          return carried !== undefined && carried === stableJson(o) ? o : withSyncWave(o, waveOf(o, migration.syncWaveRules));
-        });
-      }
+      const texts = new Map<object, string>();
+      let objects = stageApiObjects(stage).map((apiObject) => {
+        const json = apiObject.toJson();
+        // An object carried from Git that nothing changed is written as its original text; it and any
+        // object equal to what existed before the migration keep their annotations as they are.
+        const carried = carriedSourceOf(apiObject);
+        const unchanged = carried !== undefined && stableJson(json) === stableJson(carried.rendered);
+        const before = baselineKeys.get(identity(json));
+        const keep = !this.syncWaves || unchanged || (before !== undefined && before === stableJson(json));
+        const o = keep ? json : withSyncWave(json, waveOf(json, migration.syncWaveRules));
+        const text = unchanged ? carried.manifest._fileText() : undefined;
+        if (text !== undefined) texts.set(o, text);
+        return o;
+      });
       objects = sortForApply(objects);
       const files = fileNames(objects);
       const diff = diffManifests(previous, objects);
       previous = objects;
-      return { stage, objects, files, diff };
+      return { stage, objects, files, diff, texts };
     });
     return { migration, stages };
   }
@@ -311,7 +310,7 @@ export class GitOpsWriter {
     const total = r.stages.length;
     r.stages.forEach((s, i) => {
       const folder = s.stage.folderName;
-      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, toYaml([o])));
+      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, s.texts.get(o) ?? toYaml([o])));
       add(`${folder}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
@@ -369,6 +368,22 @@ export class GitOpsWriter {
     add('plan.json', `${JSON.stringify(planJson(r), null, 2)}\n`);
     return files;
   }
+}
+
+/**
+ * The API objects of one stage, after running the validations of its constructs. Throws with every
+ * construct path and message when a validation fails.
+ */
+function stageApiObjects(stage: MigrationStage): ApiObject[] {
+  const errors: string[] = [];
+  const constructs = stage.node.findAll();
+  for (const c of constructs) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length > 0) {
+    throw new UserError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+  return constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage);
 }
 
 /** The sync wave of an object: the migration's rule for its kind, else the default. */

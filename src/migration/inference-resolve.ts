@@ -10,7 +10,6 @@ import { MigrationRoute } from './migration-route';
 import { ManualStep, ManualStepTiming } from './migration-stage';
 import { enclosingChart } from './stage-set';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
-import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
 import { DEFAULT_NAMESPACE } from '../core/namespace';
@@ -220,9 +219,7 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
     if (seen.has(`${ns}/${r.name}`)) throw propError(where, `routes[${i}].name`, `repeats route ${ns}/${r.name}`);
     seen.add(`${ns}/${r.name}`);
     // A carried route is namespaced: without a namespace of its own it gets the route's.
-    const manifest = r.manifest && r.manifest.namespace === undefined
-      ? CarriedManifest.fromObject({ ...r.manifest._object, metadata: { ...r.manifest._object.metadata, namespace: ns } })
-      : r.manifest;
+    const manifest = r.manifest?._withNamespace(ns);
     return { ...r, namespace: ns, ...(manifest ? { manifest } : {}) };
   });
 }
