@@ -54,13 +54,21 @@ function buildRoute(stage: Construct, route: ResolvedRoute, state: RouteState, p
     return;
   }
   const baseRules: MigrationRouteRule[] = route.rules && route.rules.length > 0 ? route.rules : [{}];
-  const toRule = (rule: MigrationRouteRule, backends: InferenceRouteRule['backends'], others: HttpBackendRef[], matches?: RouteMatch[]): InferenceRouteRule => ({
+  const toRule = (rule: MigrationRouteRule, backends: InferenceRouteRule['backends'], others: HttpBackendRef[], matches?: RouteMatch[],
+    nameSuffix = ''): InferenceRouteRule => ({
     matches: matches ?? rule.matches,
-    backends,
+    // The pool's backendRef keeps its port and filters, on the alpha and on the GA pool.
+    backends: backends.map((b) => ({
+      ...b,
+      ...(rule.poolPort !== undefined ? { port: rule.poolPort } : {}),
+      ...(rule.poolFilters !== undefined ? { filters: rule.poolFilters } : {}),
+    })),
     additionalBackendRefs: others,
     requestTimeout: rule.requestTimeout,
     backendRequestTimeout: rule.backendRequestTimeout,
     filters: rule.filters,
+    ...(rule.name !== undefined ? { name: `${rule.name}${nameSuffix}` } : {}),
+    ...(rule.otherFields !== undefined ? { otherFields: rule.otherFields } : {}),
   });
   let rules: InferenceRouteRule[];
   switch (state.kind) {
@@ -77,7 +85,7 @@ function buildRoute(stage: Construct, route: ResolvedRoute, state: RouteState, p
     case 'preview':
       rules = [
         // Preview requests go to the GA pool only; everything else is as before.
-        ...baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }], [], previewMatches(stage, route, r.matches, preview!))),
+        ...baseRules.map((r) => toRule(r, [{ pool: pools.ga!, weight: 100 }], [], previewMatches(stage, route, r.matches, preview!), '-preview')),
         ...baseRules.map((r) => toRule(r, ...poolShare(r, pools, 0))),
       ];
       break;
