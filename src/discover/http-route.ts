@@ -64,7 +64,8 @@ function asList(v: unknown): any[] {
  * twin is `gaPoolName`. Throws an Error naming the route and the field when the route cannot be taken
  * over (no rule sends traffic only to the pool, a parent that is not a Gateway, a malformed timeout).
  */
-export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string, original?: CarriedManifest): HttpRouteConversion {
+export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string,
+  original?: CarriedManifest): HttpRouteConversion {
   if (!manifest || manifest.kind !== 'HTTPRoute' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
     throw new UserError(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
   }
@@ -168,7 +169,8 @@ function describeBackend(ref: any): string {
   return `${kind}${group} ${ref?.name}`;
 }
 
-function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, isThisPool: (ref: any) => boolean, warnings: string[]): MigrationRouteRule {
+function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, isThisPool: (ref: any) => boolean,
+  warnings: string[]): MigrationRouteRule {
   const at = `spec.rules[${r}]`;
   const otherFields: { [key: string]: any } = {};
   for (const key of Object.keys(rule ?? {})) {

@@ -111,6 +111,18 @@ export interface PlannedInferenceMigration {
   readonly carried: ManifestReference[];
 }
 
+/** A reference to a v1alpha2 InferencePool that is not in the input (a route, policy or InferenceModel of a pool Helm installed, say). */
+export interface OrphanPoolReference extends ManifestLocation {
+  /** Kind of the object that refers. */
+  readonly kind: string;
+  /** Name of the object that refers. */
+  readonly name: string;
+  /** Name of the pool it refers to. */
+  readonly poolName: string;
+  /** Namespace of the pool it refers to. */
+  readonly poolNamespace: string;
+}
+
 /**
  * The zero-downtime migrations of the v1alpha2 InferencePools found in existing manifests: one per
  * pool, with its InferenceModels (converted to InferenceObjectives), its GKE policies, its Endpoint
@@ -164,8 +176,10 @@ export class InferenceMigrationPlan {
   public readonly source: ManifestSource;
   /** One migration per v1alpha2 InferencePool, sorted by namespace and name; empty when there is nothing to migrate. */
   public readonly migrations: PlannedInferenceMigration[];
-  /** What concerns the input as a whole (objects two pools share, guessed namespaces). */
+  /** What concerns the input as a whole (objects two pools share, guessed namespaces, orphan references). */
   public readonly warnings: string[];
+  /** References to alpha pools that are not in the input, in input order (each is also a warning). */
+  public readonly orphanReferences: OrphanPoolReference[];
 
   private readonly plan: RepoPlan;
 
@@ -173,6 +187,14 @@ export class InferenceMigrationPlan {
     this.source = source;
     this.plan = plan;
     this.warnings = [...plan.warnings];
+    this.orphanReferences = plan.orphans.map((o) => ({
+      file: o.source.file,
+      line: o.line,
+      kind: o.source.object.kind,
+      name: o.source.object.metadata.name,
+      poolName: o.pool.name,
+      poolNamespace: o.pool.namespace,
+    }));
     this.migrations = plan.migrations.map((m) => ({
       name: m.name,
       namespace: m.namespace,

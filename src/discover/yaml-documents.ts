@@ -11,8 +11,8 @@
 import * as path from 'path';
 import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputProblem, SkippedDocument, SourceObject } from './sources';
-import { documentTexts } from '../core/yaml-text';
 import { show } from '../core/errors';
+import { documentTexts } from '../core/yaml-text';
 
 /**
  * How deep collections may nest in one document. Kubernetes objects stay far below it (the deepest
@@ -264,7 +264,8 @@ function templatedIdentity(value: any): string | undefined {
   return undefined;
 }
 
-function classify(value: any, node: Node | undefined, line: number, file: string, base: string, lines: LineCounter, out: ParsedFile, text?: string): void {
+function classify(value: any, node: Node | undefined, line: number, file: string, base: string, lines: LineCounter, out: ParsedFile,
+  text?: string): void {
   const { objects, skipped, problems } = out;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     skipped.push({ file, line, reason: `not a kubernetes object (a yaml ${Array.isArray(value) ? 'list' : 'scalar'})` });

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { MigrationRoute } from './migration-route';
 import { CriticalityPriorities } from '../convert/types';
+import { CarriedManifest } from '../core/carried-manifest';
 import { GatewayParentRef, RouteMatch } from '../inference/http-route-types';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
 import { InferencePoolGaFromAlphaOptions } from '../inference/inference-pool-ga';
@@ -122,6 +123,15 @@ export interface InferenceMigrationProps {
    * @default - one route from `gateway`, `routeName`, `hostnames`, `matches` and `requestTimeout`
    */
   readonly routes?: MigrationRoute[];
+
+  /**
+   * Routes of other kinds that send traffic to the alpha pool (GRPCRoute, Envoy AI Gateway's
+   * AIGatewayRoute, ...): carried as they are while the stage's route still sends traffic to the alpha
+   * pool, and from the stage where all traffic goes to the GA pool with each backendRef to the alpha pool
+   * naming the GA pool instead (every other field unchanged). They do not split traffic between the pools.
+   * @default - none
+   */
+  readonly otherRoutes?: CarriedManifest[];
 
   /**
    * GIE release whose CRDs the READMEs name. Must serve both the v1alpha2 and the v1 InferencePool

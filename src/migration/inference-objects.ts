@@ -6,7 +6,10 @@ import { Construct } from 'constructs';
 import { Header, ResolvedInferenceMigration, ResolvedRoute } from './inference-resolve';
 import { MigrationRoute, MigrationRouteRule } from './migration-route';
 import { PlannedStage, RouteState } from './plan';
+import { repointPoolReferences } from '../convert/pool-references';
+import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
+import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { CarriedObjects } from '../inference/carried-objects';
 import { HttpBackendRef, RouteMatch } from '../inference/http-route-types';
 import { InferenceObjective } from '../inference/inference-objective';
@@ -43,7 +46,19 @@ export function buildInferenceStage(stage: Construct, m: ResolvedInferenceMigrat
   for (const route of m.routes) {
     buildRoute(stage, route, planned.route, { alpha, ga }, preview);
   }
+  buildOtherRoutes(stage, m, planned.route);
   return { alpha, ga };
+}
+
+/**
+ * Routes of other kinds: carried as they are while the stage sends traffic to the alpha pool; with their
+ * references to the alpha pool naming the GA pool once all traffic goes there; absent when no pool serves.
+ */
+function buildOtherRoutes(stage: Construct, m: ResolvedInferenceMigration, state: RouteState): void {
+  if (m.otherRoutes.length === 0 || state.kind === 'none') return;
+  const manifests = state.kind !== 'ga-only' ? m.otherRoutes : m.otherRoutes.map((r) => CarriedManifest.fromObject(repointPoolReferences(r._object, r.namespace!,
+    { group: ALPHA_GROUP, name: m.alpha.poolName, namespace: m.alpha.poolNamespace }, { group: GA_POOL_GROUP, name: m.gaProps.name })));
+  new CarriedObjects(stage, 'OtherRoutes', { manifests });
 }
 
 function buildRoute(stage: Construct, route: ResolvedRoute, state: RouteState, pools: StagePools, preview?: Header): void {

@@ -10,6 +10,7 @@ import { MigrationRoute } from './migration-route';
 import { ManualStep, ManualStepTiming } from './migration-stage';
 import { enclosingChart } from './stage-set';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
+import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
 import { DEFAULT_NAMESPACE } from '../core/namespace';
@@ -39,6 +40,8 @@ export interface ResolvedInferenceMigration {
   readonly gkeTwin?: { healthCheckDefault?: HealthCheckPolicyDefault; backendPolicyDefault?: GcpBackendPolicyDefault };
   readonly objectives: ObjectiveOptions[];
   readonly routes: ResolvedRoute[];
+  /** Routes of other kinds to the alpha pool, carried, each with its namespace. */
+  readonly otherRoutes: CarriedManifest[];
   readonly gatewayClassName?: string;
   readonly gieVersion: string;
   readonly gkeVersion?: string;
@@ -71,6 +74,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
   const ga = resolveGaPool(where, props, alpha, namespace, warnings);
   const { objectives, conversionSteps } = resolveObjectives(where, props, alpha, warnings);
   const routes = resolveRoutes(where, name, namespace, props);
+  const otherRoutes = resolveOtherRoutes(where, namespace, props.otherRoutes);
   if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
   return {
     name,
@@ -80,6 +84,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     ...ga,
     objectives,
     routes,
+    otherRoutes,
     gatewayClassName: props.gatewayClassName,
     ...resolveVersions(where, props),
     warnings,
@@ -197,8 +202,9 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
       throw propError(where, 'routes', 'cannot be combined with \'gateway\', \'routeName\', \'hostnames\', \'matches\' or \'requestTimeout\': give the routes, or the single route\'s fields');
     }
     routes = props.routes;
-    if (!Array.isArray(routes) || routes.length === 0) {
-      throw propError(where, 'routes', `must list at least one HTTPRoute (got ${show(routes)})`);
+    const others = Array.isArray(props.otherRoutes) ? props.otherRoutes.length : 0;
+    if (!Array.isArray(routes) || (routes.length === 0 && others === 0)) {
+      throw propError(where, 'routes', `must list at least one HTTPRoute, unless 'otherRoutes' are given (got ${show(routes)})`);
     }
   } else {
     if (!props.gateway) {
@@ -224,3 +230,13 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
   });
 }
 
+
+/** The routes of other kinds: CarriedManifests, those without a namespace in the migration's. */
+function resolveOtherRoutes(where: string, namespace: string, given: CarriedManifest[] | undefined): CarriedManifest[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw propError(where, 'otherRoutes', `must be a list of CarriedManifests (got ${show(given)})`);
+  return given.map((m, i) => {
+    if (!(m instanceof CarriedManifest)) throw propError(where, `otherRoutes[${i}]`, `must be a CarriedManifest (got ${show(m)})`);
+    return m._withNamespace(namespace);
+  });
+}

@@ -61,7 +61,7 @@ export class SimpleMigration extends Construct implements IMigration {
     this.namespace = m.namespace;
     this.warnings = m.warnings;
     this.crds = inferenceCrds(m);
-    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : [])), ...m.otherRoutes];
 
     const [remove, install] = planSimple();
     const stageSet = new StageSet(this);

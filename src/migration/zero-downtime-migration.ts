@@ -135,7 +135,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     const violations = planViolations(plan);
     if (violations.length > 0) throw new Error(`${where}: the plan breaks its invariants: ${violations.join('; ')}`);
 
-    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : [])), ...m.otherRoutes];
     const stageSet = new StageSet(this);
     this.stages = stageSet.stages;
     plan.forEach((planned, i) => this.addStage(stageSet, m, planned, plan.length, i === 0, i === plan.length - 1, preview));

@@ -106,11 +106,19 @@ describe('plan', () => {
       expect(route.spec.rules[0].timeouts).toEqual({ request: '300s' });
     });
 
-    test('then the first stage README says which files the carried objects must leave', () => {
+    test('then the first stage README hands the carried objects over safely: mark them against pruning, sync, check the new owner, only then remove them from their old files', () => {
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
-      expect(readme).toContain('The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place');
+      const before = readme.slice(readme.indexOf('## Before you sync'), readme.indexOf('## Sync'));
+      const after = readme.slice(readme.indexOf('## Right after you sync'), readme.indexOf('## Verify'));
+      expect(before).toContain('Hand the carried objects over without a prune deleting them.');
       // The fixture is inside this package's Git repository: paths are named from its root.
-      expect(readme).toContain('(paths relative to the root of the Git repository) in the same Git change that points your GitOps tool at 01-side-by-side');
+      expect(before).toContain('So first, in their old place (paths relative to the root of the Git repository), mark each of these objects so that its old owner never deletes it');
+      expect(before).toContain('Argo CD: `argocd.argoproj.io/sync-options: Prune=false`; Flux: `kustomize.toolkit.fluxcd.io/prune: disabled`.');
+      expect(after).toContain('Check that the new owner holds every carried object before the old place is cleaned');
+      expect(after).toContain('Only then remove the carried objects from their old place');
+      const planJson = JSON.parse(fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/plan.json'), 'utf8'));
+      expect(JSON.stringify(planJson)).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+      expect(JSON.stringify(planJson)).toContain('Check that the new owner holds every carried object');
       expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
       expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
     });
@@ -135,7 +143,7 @@ describe('plan', () => {
     const out = path.join(tempDir(), 'out');
     expect(runCli(['plan', '--from', from, '--out', out, '--no-validate']).status).toBe(0);
     const readme = fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
-    expect(readme).toContain(`(paths relative to the planned directory ${from}) in the same Git change`);
+    expect(readme).toContain(`So first, in their old place (paths relative to the planned directory ${from}), mark each of these objects`);
     expect(readme).toContain('- `routes/chat.yaml`: HTTPRoute chat (line 1)\n');
   });
 
@@ -340,12 +348,13 @@ describe('plan', () => {
       expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
     });
 
-    test('given a route to an alpha pool installed by Helm, then the error names the route and the pool and says to add its manifest', () => {
+    test('given only a route to an alpha pool installed by Helm, then a warning names the route and the pool and says to add its manifest, and nothing is written', () => {
       const { run, out } = plan('helm-installed-pool');
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(new RegExp(
-        '^error: .*helm-installed-pool/httproute\\.yaml:1: HTTPRoute default/llm-route sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
-        'which is not under .*helm-installed-pool: its selector and port are needed, so add the pool\'s manifest \\(if Helm installed it: helm get manifest <release> -n default > .*\\), then plan again\\n$',
+        '^warning: HTTPRoute default/llm-route \\(.*helm-installed-pool/httproute\\.yaml:11\\) sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
+        'which is not under .*helm-installed-pool, so it is not planned\\. If Helm installed the pool, plan it with its manifest: add the output of helm get manifest <release> -n default .*\\n' +
+        'error: nothing was written: 1 reference to alpha InferencePools that is not in the input \\(warnings above\\); add the pools\' manifests and plan again\\n$',
       ));
       expect(fs.existsSync(out)).toBe(false);
     });

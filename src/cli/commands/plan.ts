@@ -98,6 +98,11 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   });
   if (plan.migrations.length === 0) {
     printWarnings(io, plan.warnings);
+    if (plan.orphanReferences.length > 0) {
+      const n = plan.orphanReferences.length;
+      io.stderr(`error: nothing was written: ${n} reference${n === 1 ? '' : 's'} to alpha InferencePools that ${n === 1 ? 'is' : 'are'} not in the input (warnings above); add the pools' manifests and plan again\n`);
+      return EXIT.FAILURE;
+    }
     io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
