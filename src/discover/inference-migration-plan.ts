@@ -62,6 +62,13 @@ export interface InferenceMigrationPlanOptions {
    * @default 'the directory that was planned'
    */
   readonly sourcePathsRelativeTo?: string;
+
+  /**
+   * The input is one rendered stream (`kustomize build`, `helm template`), not files: the README names
+   * the objects to hand over, and says to change them in the sources that rendered the stream.
+   * @default false
+   */
+  readonly sourceIsStream?: boolean;
 }
 
 /** Options of `InferenceMigrationPlan.addMigrations`. */
@@ -107,6 +114,11 @@ export interface PlannedInferenceMigration {
   readonly gaPoolName: string;
   /** The HTTPRoutes whose traffic moves: the stages carry them from the input, and change their backends. */
   readonly routes: ManifestReference[];
+  /**
+   * Routes of other kinds (GRPCRoute, AIGatewayRoute, ...) that send traffic to the pool: carried, and
+   * pointed at the GA pool once all traffic goes there.
+   */
+  readonly otherRoutes: ManifestReference[];
   /** The alpha stack the stages carry unchanged until cleanup: pool, InferenceModels, GKE policies, Endpoint Picker objects. */
   readonly carried: ManifestReference[];
 }
@@ -160,7 +172,7 @@ export class InferenceMigrationPlan {
       gateway: options.gatewayImplementation,
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
-      sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo },
+      sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo, stream: options.sourceIsStream ?? false },
     });
     if (options.validateInputs ?? true) {
       const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
@@ -202,6 +214,7 @@ export class InferenceMigrationPlan {
       alphaPoolLocation: location(m.alphaPool),
       gaPoolName: m.gaPoolName,
       routes: m.routes.map(carriedManifest),
+      otherRoutes: m.otherRoutes.map(carriedManifest),
       carried: m.carried.map(carriedManifest),
     }));
   }

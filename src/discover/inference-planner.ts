@@ -257,6 +257,18 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
       });
       return;
     }
+    if (elsewhere && elsewhere.obj.metadata.namespace === undefined && !elsewhere.source.namespaceHint) {
+      // `helm template` output: the pool's template sets no namespace, the route's does.
+      routedElsewhere.add(poolKey({ name: elsewhere.obj.metadata.name, namespace: elsewhere.namespace }));
+      problems.push({
+        file: elsewhere.source.file,
+        line: elsewhere.source.line,
+        message: `alpha InferencePool ${elsewhere.obj.metadata.name} has no metadata.namespace, so it is planned in ${elsewhere.namespace}, but ${objectRef(l.obj, l.namespace)} ` +
+          `(${displayLocation(repo.root, l.source.file, line)}) ${verb} it in namespace ${ref.pool.namespace}: give --namespace ${ref.pool.namespace} ` +
+          '(what helm template -n and kubectl apply -n do for objects without one), or set the pool\'s namespace',
+      });
+      return;
+    }
     const ga = byKey.get(keyOf(GA_POOL_GROUP, 'InferencePool', ref.pool.namespace, ref.pool.name))?.[0];
     orphans.push({
       source: l.source,

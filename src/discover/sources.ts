@@ -50,6 +50,8 @@ export interface SkippedDocument {
    * (kustomizations, values files, tool configuration, hidden directories) are listed only on request.
    */
   readonly notable?: boolean;
+  /** For a Helm chart template: the lines that name the alpha API group (the template holds alpha objects or references). */
+  readonly alphaLines?: number[];
 }
 
 /** One problem in the input, with its place. */

@@ -114,11 +114,15 @@ interface RenderedStage {
   readonly diff: ManifestDiff;
   /** The original text of the objects carried unchanged from Git, by object. */
   readonly texts: Map<object, string>;
+  /** The objects carried from Git (changed or not). */
+  readonly carried: Set<object>;
 }
 
 interface RenderedMigration {
   readonly migration: IMigration;
   readonly stages: RenderedStage[];
+  /** What validation could not check (carried kinds without a schema), for people. */
+  readonly notices: string[];
 }
 
 /**
@@ -207,7 +211,7 @@ export class GitOpsWriter {
       }
       return rendered.map((r, i) => {
         const result = targets[i].write(this.filesOf(r));
-        return { ...this.summaryOf(r), keptFiles: result.kept, notices: [...targets[i].notices, ...result.notices] };
+        return { ...this.summaryOf(r), keptFiles: result.kept, notices: [...r.notices, ...targets[i].notices, ...result.notices] };
       });
     } finally {
       for (const t of targets) t.close();
@@ -222,7 +226,7 @@ export class GitOpsWriter {
   public renderMigrations(migrations: IMigration[]): GitOpsOutput {
     const rendered = this.renderAll(migrations);
     return {
-      migrations: rendered.map((r) => ({ ...this.summaryOf(r), keptFiles: [], notices: [] })),
+      migrations: rendered.map((r) => ({ ...this.summaryOf(r), keptFiles: [], notices: [...r.notices] })),
       files: rendered.flatMap((r) => this.filesOf(r).map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
     };
   }
@@ -249,6 +253,7 @@ export class GitOpsWriter {
     let previous = baseline;
     const stages = migration.stages.map((stage) => {
       const texts = new Map<object, string>();
+      const carriedHere = new Set<object>();
       let objects = stageApiObjects(stage).map((apiObject) => {
         const json = apiObject.toJson();
         // An object carried from Git that nothing changed is written as its original text; it and any
@@ -260,15 +265,16 @@ export class GitOpsWriter {
         const o = keep ? json : withSyncWave(json, waveOf(json, migration.syncWaveRules));
         const text = unchanged ? carried.manifest._fileText() : undefined;
         if (text !== undefined) texts.set(o, text);
+        if (carried !== undefined) carriedHere.add(o);
         return o;
       });
       objects = sortForApply(objects);
       const files = fileNames(objects);
       const diff = diffManifests(previous, objects);
       previous = objects;
-      return { stage, objects, files, diff, texts };
+      return { stage, objects, files, diff, texts, carried: carriedHere };
     });
-    return { migration, stages };
+    return { migration, stages, notices: [] };
   }
 
   private validateAll(rendered: RenderedMigration[]): void {
@@ -282,11 +288,22 @@ export class GitOpsWriter {
         validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
         validators.set(key, validator);
       }
+      const unchecked = new Set<string>();
       for (const s of r.stages) {
         const report = validator.validate(s.objects);
+        // A kind carried from Git that no known schema defines (an Envoy AI Gateway route, say) was applied
+        // as it is already: it is not checked, and the user hears so, rather than the plan failing.
+        const carriedLabels = new Set([...s.carried].flatMap((o: any) => objectLabels(o)));
         for (const p of report.problems) {
+          if (p.source === 'unknown-kind' && carriedLabels.has(p.object)) {
+            unchecked.add(p.object);
+            continue;
+          }
           problems.push(`${r.migration.migrationName}/${s.stage.folderName}: ${ManifestValidator.formatProblems([p])}`);
         }
+      }
+      for (const label of unchecked) {
+        r.notices.push(`${r.migration.migrationName}: ${label} is carried from the input, but no known schema defines its kind: it is written without schema validation`);
       }
     }
     if (problems.length > 0) {
@@ -459,3 +476,10 @@ ${toYaml([{
 }])}`;
 }
 
+
+/** How the validator may name `o` in a problem: `Kind ns/name`, or `Kind name` for objects without a namespace. */
+function objectLabels(o: any): string[] {
+  const name = o?.metadata?.name;
+  const ns = o?.metadata?.namespace;
+  return [`${o?.kind} ${name}`, ...(typeof ns === 'string' ? [`${o?.kind} ${ns}/${name}`] : [])];
+}

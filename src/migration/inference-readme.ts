@@ -34,6 +34,20 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
       expected: 'Accepted=True and ResolvedRefs=True for each parent. ResolvedRefs=False with reason InvalidKind or BackendNotFound means the gateway rejects a backend (Istio 1.28 and newer reject the alpha group): do not promote; re-apply the previous folder.',
     });
   }
+  if (planned.route.kind !== 'none') {
+    for (const r of m.otherRoutes) {
+      const group = r.apiVersion.includes('/') ? r.apiVersion.split('/')[0] : '';
+      const resource = `${r.kind.toLowerCase()}${group !== '' ? `.${group}` : ''}`;
+      const gatewayApi = group === 'gateway.networking.k8s.io';
+      out.push({
+        description: `The ${r.kind} ${r.namespace}/${r.name} is accepted and its backends resolve.`,
+        command: gatewayApi
+          ? `kubectl get ${q(resource)} ${q(r.name)} -n ${q(r.namespace!)} -o jsonpath='{range .status.parents[*]}{.parentRef.name}{" Accepted="}{.conditions[?(@.type=="Accepted")].status}{" ResolvedRefs="}{.conditions[?(@.type=="ResolvedRefs")].status}{"\\n"}{end}'`
+          : `kubectl get ${q(resource)} ${q(r.name)} -n ${q(r.namespace!)} -o jsonpath='{range .status.conditions[*]}{.type}={.status} {.reason}{"\\n"}{end}'`,
+        expected: gatewayApi ? 'Accepted=True and ResolvedRefs=True for each parent.' : 'Accepted=True (and no condition saying a backend is not found): otherwise do not promote; re-apply the previous folder.',
+      });
+    }
+  }
   if (planned.gaStack) {
     out.push({
       description: `The GA pool ${m.gaProps.name} exists.`,
@@ -61,9 +75,9 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
       expected: 'No resources found (anything listed is an alpha object another migration still needs).',
     });
   }
-  if (planned.route.kind !== 'none') {
+  if (planned.route.kind !== 'none' && gateways.length > 0) {
     const gw = gateways[0];
-    const host = m.routes[0].hostnames?.[0];
+    const host = m.routes[0]?.hostnames?.[0];
     const hostHeader = host ? ` -H ${q(`Host: ${host.replace(/^\*\./, 'test.')}`)}` : '';
     const body = '-H \'Content-Type: application/json\' -d \'{"model": "<your_model>", "prompt": "<your_prompt>", "max_tokens": 100, "temperature": 0}\'';
     out.push({
@@ -103,6 +117,15 @@ function uniqueGateways(m: ResolvedInferenceMigration): Array<{ name: string; na
   for (const route of m.routes) {
     for (const p of route.parentRefs) {
       const gw = { name: p.name, namespace: p.namespace ?? route.namespace };
+      seen.set(`${gw.namespace}/${gw.name}`, gw);
+    }
+  }
+  // Routes of other kinds: their parentRefs to Gateways (Gateway API's shape, which AIGatewayRoute shares).
+  for (const r of m.otherRoutes) {
+    const parents = (r._object.spec?.parentRefs ?? []) as any[];
+    for (const p of Array.isArray(parents) ? parents : []) {
+      if (typeof p?.name !== 'string' || (p.kind ?? 'Gateway') !== 'Gateway' || (p.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io') continue;
+      const gw = { name: p.name, namespace: typeof p.namespace === 'string' ? p.namespace : r.namespace! };
       seen.set(`${gw.namespace}/${gw.name}`, gw);
     }
   }

@@ -145,8 +145,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
       title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 without downtime`,
       summary: `Moves the traffic of the v1alpha2 InferencePool ${m.namespace}/${m.alpha.poolName} ` +
         `(${m.alpha.external ? `installed by Helm, release ${m.alpha.helmRelease}` : 'carried from Git'}) to the v1 InferencePool ` +
-        `${m.namespace}/${m.gaProps.name}, which selects the same model-server pods, through the HTTPRoute${m.routes.length > 1 ? 's' : ''} ` +
-        `${m.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}. Strategy: ${this.strategy}` +
+        `${m.namespace}/${m.gaProps.name}, which selects the same model-server pods, through ${routeList(m)}. Strategy: ${this.strategy}` +
         (this.strategy === MigrationStrategy.WEIGHTED_SHIFT ? ` (GA weight ${steps.join('% then ')}%, then 100%).` : ` (preview header ${preview!.name}: ${preview!.value}, then 100% at once).`),
       preflight: inferencePreflight(),
       notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`],
@@ -211,4 +210,12 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     }
     return errors;
   }
+}
+
+/** `the HTTPRoute a/b and the AIGatewayRoute a/c`: every route of the migration, by kind. */
+function routeList(m: ResolvedInferenceMigration): string {
+  const byKind = new Map<string, string[]>();
+  for (const r of m.routes) byKind.set('HTTPRoute', [...(byKind.get('HTTPRoute') ?? []), `${r.namespace}/${r.name}`]);
+  for (const r of m.otherRoutes) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), `${r.namespace}/${r.name}`]);
+  return [...byKind.entries()].map(([kind, names]) => `the ${kind}${names.length > 1 ? 's' : ''} ${names.join(', ')}`).join(' and ');
 }

@@ -14,6 +14,17 @@ import { findUnreadFields } from './strict-fields';
 const THIRD_PARTY_MODELS: Record<string, string> = {
   'networking.istio.io/v1beta1/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule',
   'networking.istio.io/v1alpha3/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule',
+  'networking.istio.io/v1alpha3/EnvoyFilter': '@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter',
+};
+
+/**
+ * Kinds served under another version with the same schema, validated as that version: Istio's
+ * networking.istio.io/v1 DestinationRule is one type served as v1, v1beta1 and v1alpha3
+ * (istio/api networking/v1/destination_rule_alias.gen.go@1.28.9: `type DestinationRule = v1alpha3.DestinationRule`);
+ * upstream GIE's v0.5.1 and v1.0.0 manifests use v1.
+ */
+const SAME_SCHEMA_AS: Record<string, string> = {
+  'networking.istio.io/v1/DestinationRule': 'networking.istio.io/v1beta1',
 };
 
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -68,6 +79,7 @@ function pinnedModel(apiVersion: string, kind: string): ModelClass | null {
 
 function loadModel(apiVersion: string, kind: string): ModelClass | null {
   const key = `${apiVersion}/${kind}`;
+  if (SAME_SCHEMA_AS[key]) return loadModel(SAME_SCHEMA_AS[key], kind);
   if (modelCache.has(key)) return modelCache.get(key)!;
   let model: ModelClass | null = pinnedModel(apiVersion, kind);
   const id = model ? undefined : moduleId(apiVersion, kind);
@@ -105,7 +117,8 @@ export interface CoreObjectReport {
  */
 export function validateCoreObject(obj: Record<string, any>): CoreObjectReport {
   const Model = loadModel(obj.apiVersion, obj.kind)!;
-  const { status: _status, ...desired } = obj;
+  const { status: _status, ...given } = obj;
+  const desired = { ...given, apiVersion: SAME_SCHEMA_AS[`${obj.apiVersion}/${obj.kind}`] ?? obj.apiVersion };
   const { result: problems, unread } = findUnreadFields(desired, Model.prototype, (copy) => {
     try {
       Model.prototype.validate.call(copy);

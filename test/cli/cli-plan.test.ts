@@ -354,7 +354,7 @@ describe('plan', () => {
       expect(run.stderr).toMatch(new RegExp(
         '^warning: HTTPRoute default/llm-route \\(.*helm-installed-pool/httproute\\.yaml:11\\) sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
         'which is not under .*helm-installed-pool, so it is not planned\\. If Helm installed the pool, plan it with its manifest: add the output of helm get manifest <release> -n default .*\\n' +
-        'error: nothing was written: 1 reference to alpha InferencePools that is not in the input \\(warnings above\\); add the pools\' manifests and plan again\\n$',
+        'error: nothing was written: 1 reference to alpha InferencePools that is not in the input: add the pools\' manifests \\(warnings above\\), then plan again\\n$',
       ));
       expect(fs.existsSync(out)).toBe(false);
     });

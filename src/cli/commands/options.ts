@@ -64,3 +64,9 @@ export function parseSize(value: string): number {
 export function maxFileSizeOption(): Option {
   return new Option('--max-file-size <size>', 'size limit of one input file, e.g. 64MiB; a larger file is an error (default: 16MiB)').argParser(parseSize);
 }
+
+/** `--namespace`, for every command that reads manifests. */
+export function namespaceOption(): Option {
+  return new Option('--namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
+    .argParser(parseLabelName);
+}

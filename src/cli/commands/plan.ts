@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseNameSuffix, parseSteps } from './options';
+import { maxFileSizeOption, namespaceOption, parseNameSuffix, parseSteps } from './options';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
@@ -21,6 +21,7 @@ interface PlanFlags extends OutFlags {
   readonly gaNameSuffix: string;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly namespace?: string;
   readonly verbose?: boolean;
 }
 
@@ -31,9 +32,10 @@ export const planCommand: CliCommand = {
     return parent.command('plan')
       .summary('write a zero-downtime migration for every alpha InferencePool under a directory')
       .description('Reads every YAML file under --from (plain manifests, multi-document files, kustomize build or helm template output; ' +
-        'kustomizations, Helm values and templates are skipped) and writes one zero-downtime migration per v1alpha2 InferencePool into --out: ' +
-        'stage folders with kustomizations and READMEs, validated against the pinned CRDs before anything is written.')
-      .requiredOption('--from <dir>', 'directory of manifests to read')
+        'kustomizations, Helm values and templates are skipped), or one stream from standard input with --from -, and writes one zero-downtime ' +
+        'migration per v1alpha2 InferencePool into --out: stage folders with kustomizations and READMEs, validated against the pinned CRDs ' +
+        'before anything is written.')
+      .requiredOption('--from <path>', 'directory or file of manifests to read, or - for standard input')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--steps <weights>', 'GA weights of the traffic-shift stages, increasing integers in 1..99 (default: 50)', parseSteps)
       .addOption(new Option('--provider <name>', 'platform of the GA pool (default: gke when the alpha pool has GKE policies, else none)')
@@ -47,11 +49,14 @@ export const planCommand: CliCommand = {
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(namespaceOption())
       .addHelpText('after', [
         '',
         'Examples:',
         '  $ inference-migrate plan --from gitops/apps/llm --out gitops/migrations',
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
+        '  $ kustomize build overlays/prod | inference-migrate plan --from - --out gitops/migrations',
+        '  $ helm template llm ./chart -n llm | inference-migrate plan --from - --namespace llm --out gitops/migrations',
         '',
         'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
@@ -68,7 +73,7 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
-  const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
+  const out = openOut(ctx, 'plan', flags, flags.from === '-' ? undefined : { path: flags.from, label: `--from ${flags.from}` });
   try {
     return planInto(out, flags, ctx);
   } finally {
@@ -82,9 +87,11 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
   const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
-  const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+  const stdin = flags.from === '-';
+  const readOptions = { maxFileSize: flags.maxFileSize, namespace: flags.namespace };
+  const source = stdin ? ManifestSource.fromStandardInput(readOptions) : ManifestSource.fromPath(flags.from, readOptions);
   printSkipped(io, source.root, source.skipped, flags.verbose);
-  const fromInGit = output.gitRelativePath(flags.from);
+  const fromInGit = stdin ? undefined : output.gitRelativePath(flags.from);
   const plan = InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
@@ -92,18 +99,27 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     validateInputs: flags.validate,
-    ...(fromInGit !== undefined
+    ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
       : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
   });
+  // Helm chart templates that use the alpha API: not planned until rendered.
+  const templates = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
+  const templateWarning = templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
+    `(${templates.map((t) => `${displayPath(source.root, t.file)}:${t.line}`).join(', ')}) use${templates.length === 1 ? 's' : ''} the alpha API and ${templates.length === 1 ? 'is' : 'are'} not planned: ` +
+    'render the chart and plan the output: helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <dir>'];
   if (plan.migrations.length === 0) {
-    printWarnings(io, plan.warnings);
-    if (plan.orphanReferences.length > 0) {
+    printWarnings(io, [...plan.warnings, ...templateWarning]);
+    if (plan.orphanReferences.length > 0 || templates.length > 0) {
       const n = plan.orphanReferences.length;
-      io.stderr(`error: nothing was written: ${n} reference${n === 1 ? '' : 's'} to alpha InferencePools that ${n === 1 ? 'is' : 'are'} not in the input (warnings above); add the pools' manifests and plan again\n`);
+      const why = [
+        ...(n > 0 ? [`${n} reference${n === 1 ? '' : 's'} to alpha InferencePools that ${n === 1 ? 'is' : 'are'} not in the input: add the pools' manifests`] : []),
+        ...(templates.length > 0 ? ['the alpha API is in Helm chart templates: render the chart'] : []),
+      ];
+      io.stderr(`error: nothing was written: ${why.join('; ')} (warnings above), then plan again\n`);
       return EXIT.FAILURE;
     }
-    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
+    io.stdout(`nothing to migrate: no v1alpha2 InferencePool ${stdin ? 'in standard input' : `under ${flags.from}`} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
 
@@ -114,20 +130,21 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const rendered = writer.renderMigrations(migrations);
   const result = writeOut(ctx, out, rendered.files);
 
-  printWarnings(io, [...plan.warnings, ...migrations.flatMap((m) => m.warnings)]);
+  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...rendered.migrations.flatMap((m) => m.notices)]);
   const lines = [`planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
     const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
     lines.push(
       `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
-      `    routes:  ${planned.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
+      `    routes:  ${[...planned.routes.map((r) => `${r.namespace}/${r.name}`), ...planned.otherRoutes.map((r) => `${r.namespace}/${r.name} (${r.kind})`)].join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   });
   lines.push(...keptLines(result));
-  lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; remove the carried objects from their old place in the same change that syncs 01-side-by-side (listed in its README)`);
+  lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; hand the carried objects over as its first stage says ` +
+    '(mark them against pruning in their old place first, then sync 01-side-by-side, then remove them from the old place)');
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
