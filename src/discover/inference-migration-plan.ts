@@ -51,6 +51,15 @@ export interface InferenceMigrationPlanOptions {
   readonly validateInputs?: boolean;
 
   /**
+   * Image of the GA Endpoint Picker (`repo:tag`), needed when an alpha EPP runs an image other than
+   * upstream's (llm-d's inference scheduler, say): the GA EPP keeps that EPP's flags (pool flags aside),
+   * environment, CPU and memory and plugin config, with this image. Never replaced silently: without it,
+   * such a plan fails naming the alpha image.
+   * @default - upstream's EPP of the target release
+   */
+  readonly eppImage?: string;
+
+  /**
    * Prefix of the file paths in the first stage's README (the list of objects to remove from their old
    * place), e.g. the path of the directory that was read inside its Git repository.
    * @default - paths relative to the directory that was read
@@ -172,6 +181,7 @@ export class InferenceMigrationPlan {
       gateway: options.gatewayImplementation,
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
+      ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
       sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo, stream: options.sourceIsStream ?? false },
     });
     if (options.validateInputs ?? true) {

@@ -17,6 +17,7 @@
  * migration.
  */
 import { AlphaReference, alphaReferences, ROUTE_KINDS, uniquePools } from './alpha-references';
+import { customEppSettings, eppContainer, isUpstreamEppImage, splitImage } from './custom-epp';
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
 import { nameProblems } from './input-names';
 import type { RepoContents } from './repo-reader';
@@ -29,6 +30,7 @@ import { sameJson } from '../core/manifest-objects';
 import { nameSuffixProblem } from '../core/name-patterns';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP, GATEWAY_GROUP } from '../inference/api';
+import type { EndpointPickerOptions } from '../inference/endpoint-picker';
 import { InferenceProvider } from '../inference/types';
 import { capabilityOf } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
@@ -49,6 +51,12 @@ export interface PlanOptions {
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
+  /**
+   * Image of the GA Endpoint Picker (`repo:tag`) for an alpha EPP that is not upstream's: the GA EPP
+   * keeps the alpha one's flags, environment, resources and plugin config. @default - none: a custom
+   * alpha EPP fails the plan
+   */
+  readonly eppImage?: string;
   /**
    * How the READMEs name the files that were read: `prefix/<file>`, and what the paths are relative to.
    * @default - paths relative to the directory that was read
@@ -623,6 +631,9 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     }
   }
 
+  const epp = gaEndpointPicker(id, parts, options.eppImage);
+  warnings.push(...epp.warnings);
+
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
 
@@ -633,7 +644,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     name,
     namespace: id.namespace,
     alphaPool: { manifests: carried.map(asCarried), namespace: id.namespace },
-    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}) },
+    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(epp.options ? { endpointPicker: epp.options } : {}) },
     routes,
     ...(parts.otherRoutes.length > 0 ? { otherRoutes: parts.otherRoutes.map(asCarried) } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
@@ -652,6 +663,51 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     otherRoutes: parts.otherRoutes.map((l) => l.source),
     manualSteps,
     cleanupWarnings: parts.eppRemains,
+  };
+}
+
+/**
+ * The GA EPP's options: none for upstream's alpha EPP (the target's upstream EPP replaces it, as for an
+ * EPP that is not in the input); for a custom image, its container kept with `eppImage`, or an error
+ * naming the image and the flag.
+ */
+function gaEndpointPicker(id: PoolIdentity, parts: PoolParts, eppImage: string | undefined): { options?: EndpointPickerOptions; warnings: string[] } {
+  const deployment = parts.epp.find((l) => l.obj.kind === 'Deployment' && l.group === 'apps');
+  const container = deployment ? eppContainer(deployment.obj) : undefined;
+  const image = typeof container?.image === 'string' ? container.image : undefined;
+  if (!deployment || image === undefined || isUpstreamEppImage(image)) {
+    if (eppImage === undefined) return { warnings: [] };
+    const [repo, tag] = splitImage(eppImage);
+    return {
+      options: { image: repo, imageTag: tag },
+      warnings: [`The GA Endpoint Picker of ${id.namespace}/${id.name} runs ${eppImage} (--epp-image) with upstream's flags and default plugins.`],
+    };
+  }
+  const line = fieldLine(deployment.source, 'spec.template.spec.containers');
+  if (eppImage === undefined) {
+    throw new InputError([{
+      file: deployment.source.file,
+      line,
+      message: `the alpha Endpoint Picker ${deployment.obj.metadata.name} of pool ${id.namespace}/${id.name} runs ${image}, not upstream's EPP: the GA pool's EPP would be ` +
+        'upstream\'s epp with its default plugins, silently replacing yours. Give --epp-image <image:tag> (a release of your EPP that serves the v1 InferencePool, ' +
+        `group ${GA_POOL_GROUP}): the GA EPP then keeps the alpha one's flags, environment, resources and plugin config, with that image`,
+    }], '');
+  }
+  const configMaps = new Map(parts.epp.filter((l) => l.obj.kind === 'ConfigMap' && l.group === '').map((l) => [l.obj.metadata.name as string, l.obj.data ?? {}]));
+  const settings = customEppSettings(container, deployment.obj.spec?.template?.spec, eppImage, (name) => configMaps.get(name));
+  const kept = [
+    ...(settings.options.flags ? [`flags ${Object.entries(settings.options.flags).map(([k, v]) => `--${k} ${v}`).join(' ')}`] : []),
+    ...(settings.options.env ? [`env ${Object.keys(settings.options.env).join(', ')}`] : []),
+    ...(settings.options.resources ? ['CPU and memory'] : []),
+    ...(settings.options.pluginsConfig !== undefined ? [`the plugin config ${settings.options.pluginsConfigFile}`] : []),
+  ];
+  return {
+    options: settings.options,
+    warnings: [
+      `The alpha Endpoint Picker ${deployment.obj.metadata.name} (${parts.at(deployment.source)}) runs ${image}: the GA EPP runs ${eppImage} (--epp-image) and keeps ` +
+        `${kept.length > 0 ? kept.join(', ') : 'nothing else (the alpha EPP sets no flags, env, resources or plugin config)'}. Check that this image serves the v1 InferencePool (--pool-group ${GA_POOL_GROUP}).`,
+      ...settings.dropped.map((d) => `The GA Endpoint Picker of ${id.namespace}/${id.name} does not keep ${d}.`),
+    ],
   };
 }
 

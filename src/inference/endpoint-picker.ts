@@ -231,7 +231,8 @@ export class EndpointPicker extends Construct {
       '--config-file', `/config/${pluginsFile}`,
       ...(modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : []),
       ...(leaderElection ? ['--ha-enable-leader-election'] : []),
-      ...flags.flatMap(([flag, value]) => [`--${flag}`, value]),
+      // Go's flag package reads a boolean flag only as `--x=false`: `--x false` sets it and stops parsing at `false`.
+      ...flags.flatMap(([flag, value]) => (value === 'true' || value === 'false' ? [`--${flag}=${value}`] : [`--${flag}`, value])),
     ];
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });

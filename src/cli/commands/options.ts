@@ -70,3 +70,11 @@ export function namespaceOption(): Option {
   return new Option('--namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
     .argParser(parseLabelName);
 }
+
+/** A container image with a tag or digest: `ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0`. */
+export function parseImage(value: string): string {
+  if (!/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(value) || value.length > 255) {
+    throw new InvalidArgumentError(`expected an image with a tag or digest, such as ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0 (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}

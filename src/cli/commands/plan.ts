@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, namespaceOption, parseNameSuffix, parseSteps } from './options';
+import { maxFileSizeOption, namespaceOption, parseImage, parseNameSuffix, parseSteps } from './options';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
@@ -22,6 +22,7 @@ interface PlanFlags extends OutFlags {
   readonly validate: boolean;
   readonly maxFileSize?: number;
   readonly namespace?: string;
+  readonly eppImage?: string;
   readonly verbose?: boolean;
 }
 
@@ -44,6 +45,8 @@ export const planCommand: CliCommand = {
         .choices(Object.values(GatewayImplementation)))
       .addOption(new Option('--strategy <strategy>', 'how traffic moves; header-preview-cutover for gateways that cannot split a rule between two pools (default: weighted-shift)')
         .choices(Object.values(MigrationStrategy)))
+      .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
+        'its flags, env, resources and plugin config are kept', parseImage)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -98,6 +101,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     gatewayImplementation: flags.gateway,
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
+    eppImage: flags.eppImage,
     validateInputs: flags.validate,
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
@@ -130,7 +134,8 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const rendered = writer.renderMigrations(migrations);
   const result = writeOut(ctx, out, rendered.files);
 
-  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...rendered.migrations.flatMap((m) => m.notices)]);
+  const notices = rendered.migrations.flatMap((m) => m.notices);
+  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
   const lines = [`planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
