@@ -130,7 +130,8 @@ function kebab(name: string): string {
 }
 
 /** The ConfigMap key mounted at `file` in the container, and its text. */
-function mountedFile(container: any, podSpec: any, file: string, configMap: (name: string) => { [key: string]: string } | undefined): { key: string; text: string } | undefined {
+function mountedFile(container: any, podSpec: any, file: string,
+  configMap: (name: string) => { [key: string]: string } | undefined): { key: string; text: string } | undefined {
   for (const m of Array.isArray(container?.volumeMounts) ? container.volumeMounts : []) {
     const dir = String(m?.mountPath ?? '').replace(/\/$/, '');
     if (!file.startsWith(`${dir}/`)) continue;
