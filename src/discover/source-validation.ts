@@ -2,8 +2,23 @@
  * Validates objects read from a directory with the library's ManifestValidator and places each problem
  * at its file, line (of the field, where the YAML has it), object and field.
  */
-import { fieldLine, InputProblem, objectRef, SourceObject } from './repo-reader';
+import { systemMessage } from './input-files';
+import { fieldLine, InputError, InputProblem, objectRef, SourceObject } from './repo-reader';
 import { ManifestValidator } from '../validation';
+
+/**
+ * A validator with the default bundles and the CRDs under `crdPaths` (files or directories the user
+ * named): a path that cannot be read, or a CRD that clashes with a bundle, is an InputError naming it.
+ */
+export function validatorWithCrds(crdPaths: string[]): ManifestValidator {
+  try {
+    return new ManifestValidator({ extraCrdPaths: crdPaths });
+  } catch (err) {
+    const message = systemMessage(err);
+    const named = crdPaths.find((p) => message.includes(p)) ?? crdPaths.join(', ');
+    throw new InputError([{ file: named, line: 0, message: `--crds: ${message}` }], '');
+  }
+}
 
 /** A validation problem of an object read from a file. */
 export interface SourceProblem extends InputProblem {

@@ -123,6 +123,40 @@ function safeParse(text: string): any {
   }
 }
 
+/**
+ * The CustomResourceDefinitions of every `.yaml`/`.yml` file under `dir` (recursively; any number per file,
+ * other documents ignored), e.g. cert-manager's or Argo CD's CRDs for `validate --crds`. Each document is
+ * cached under `<file>#<n>`, so the rest of the store reads it as one file.
+ */
+export function readCrdDirectory(dir: string): CrdHeader[] {
+  const headers: CrdHeader[] = [];
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walk(p);
+      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) files.push(p);
+    }
+  };
+  if (!fs.statSync(dir).isDirectory()) files.push(dir);
+  else walk(dir);
+  for (const file of files) {
+    const docs = yamlModule().parseAllDocuments(fs.readFileSync(file, 'utf8'));
+    docs.forEach((doc: any, i: number) => {
+      if (doc.errors.length > 0) throw new Error(`cannot parse crd file ${file} (document ${i + 1}): ${doc.errors[0].message.split('\n')[0]}`);
+      const crd = doc.toJS();
+      if (crd?.kind !== 'CustomResourceDefinition' || crd?.apiVersion !== 'apiextensions.k8s.io/v1') return;
+      const key = `${file}#${i + 1}`;
+      const header = headerFrom(crd, key, `--crds ${dir}`);
+      if (!header) return;
+      crdCache.set(key, crd);
+      headerCache.set(key, header);
+      headers.push(header);
+    });
+  }
+  return headers;
+}
+
 /** The versions a CRD file defines. */
 export function crdVersions(file: string): CrdVersion[] {
   const versions = loadCrd(file)?.spec?.versions;
@@ -137,7 +171,7 @@ export function crdVersions(file: string): CrdVersion[] {
 export class CrdIndex {
   private readonly byGroupKind = new Map<string, CrdHeader[]>();
 
-  constructor(bundles: readonly string[], crdDir: string) {
+  constructor(bundles: readonly string[], crdDir: string, extraDirs: readonly string[] = []) {
     const entries = readLock();
     const known = new Set(entries.map((e) => e.bundle));
     for (const bundle of bundles) {
@@ -149,6 +183,9 @@ export class CrdIndex {
         if (!fs.existsSync(file)) throw missingFileError(entry.file, entry.bundle, crdDir);
         this.add(readHeader(file, entry.bundle));
       }
+    }
+    for (const dir of extraDirs) {
+      for (const header of readCrdDirectory(dir)) this.add(header);
     }
   }
 

@@ -213,3 +213,89 @@ describe('routes, a GKE policy and a model of an alpha pool that Helm installed'
     expect(fs.existsSync(out)).toBe(false);
   });
 });
+
+describe('plan-kserve of repositories as they are', () => {
+  test('given a base and an overlay that both hold inferenceservice-config, then each is named with its file and line (exit 1)', () => {
+    const run = runCli(['plan-kserve', '--from', fixture('kserve-overlays'), '--out', outDir()]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.split('\n').filter((l) => l !== '').map((l) => l.replace(/ is one of .*$/, ''))).toEqual([
+      'error: test/fixtures/repos/kserve-overlays/base/configmap.yaml:1: ConfigMap kserve/inferenceservice-config',
+      'error: test/fixtures/repos/kserve-overlays/overlays-test/configmap.yaml:1: ConfigMap kserve/inferenceservice-config',
+    ]);
+    expect(run.stderr).toContain('Plan one installation: the rendered overlay (kustomize build <overlay> | inference-migrate plan-kserve --from - ...)');
+  });
+
+  test('given a controller image ko://... of an unrendered kustomize base, then the plan warns', () => {
+    const run = runCli(['plan-kserve', '--from', fixture('kserve-ko'), '--out', outDir()]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('warning: Deployment kserve/kserve-controller-manager (test/fixtures/repos/kserve-ko/manager.yaml:17) runs image ko://github.com/kserve/kserve/cmd/manager: ' +
+      'a ko:// reference of an unrendered kustomize base');
+  });
+
+  test('given the manifests on standard input, then they are planned', () => {
+    const out = outDir();
+    const run = runCli(['plan-kserve', '--from', '-', '--out', out], undefined, fs.readFileSync(path.join(FIXTURES, 'kserve/kserve.yaml'), 'utf8'));
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(out, 'kserve-gateway-api'))).toContain('01-gateway');
+  });
+});
+
+describe('validate of a repository with kinds the pinned CRDs do not define', () => {
+  const apps = fixture('third-party/apps');
+  const crds = fixture('third-party/crds');
+
+  test('given nothing more, then each unknown kind is a problem (exit 1)', () => {
+    const run = runCli(['validate', apps, '--output', 'json']);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout).problems.map((p: any) => `${p.file}:${p.line} ${p.object} ${p.source}`)).toEqual([
+      'test/fixtures/repos/third-party/apps/certificate.yaml:1 Certificate llm/gateway-tls unknown-kind',
+      'test/fixtures/repos/third-party/apps/certificate.yaml:11 Application argocd/llm unknown-kind',
+    ]);
+  });
+
+  test('given --crds and --ignore-missing-schemas, then the Certificate is checked against its CRD, the Application is listed as not checked (exit 0)', () => {
+    const run = runCli(['validate', apps, '--crds', crds, '--ignore-missing-schemas', '--output', 'json']);
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ objects: 2, files: 1, problems: [], exitCode: 0 });
+    expect(json.notChecked.map((n: any) => `${n.line} ${n.object}`)).toEqual(['11 Application argocd/llm']);
+  });
+
+  test('given --crds and a Certificate that breaks its CRD, then the problem names the field (exit 1)', () => {
+    const from = path.join(tempDir('repo-'), 'bad.yaml');
+    fs.writeFileSync(from, 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: tls\n  namespace: llm\nspec:\n  dnsNames: [a.example.com]\n');
+    const run = runCli(['validate', from, '--crds', crds]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/bad\.yaml:7: Certificate llm\/tls: spec\.secretName: required field is missing \[schema\]\n/);
+  });
+
+  test('given a --crds path that does not exist, then it is an input error (exit 1)', () => {
+    const run = runCli(['validate', apps, '--crds', 'test/fixtures/repos/third-party/nope']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('error: test/fixtures/repos/third-party/nope: --crds: ENOENT: no such file or directory\n');
+  });
+});
+
+describe('progress of long runs', () => {
+  const runMain = async (args: string[], stderrIsTerminal: boolean) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { main } = require('../../src/cli/main') as typeof import('../../src/cli/main');
+    let stdout = '';
+    let stderr = '';
+    const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTerminal });
+    return { status, stdout, stderr };
+  };
+
+  test('given stderr is a terminal, then plan prints its phases there; with --quiet, or when stderr is not a terminal, it prints none', async () => {
+    const args = ['plan', '--from', fixture('kgateway-port'), '--no-validate'];
+    const shown = await runMain([...args, '--out', outDir()], true);
+    expect(shown.status).toBe(0);
+    expect(shown.stderr.split('\n').filter((l) => l.endsWith('...'))).toEqual([
+      'read 6 objects in 3 files; planning...',
+      'planned 1 migration; rendering their stages...',
+      expect.stringMatching(/^writing \d+ files into .*\.\.\.$/),
+    ]);
+    expect((await runMain(['--quiet', ...args, '--out', outDir()], true)).stderr).not.toContain('...');
+    expect((await runMain([...args, '--out', outDir()], false)).stderr).not.toContain('...');
+  });
+});

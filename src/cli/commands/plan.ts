@@ -8,7 +8,7 @@ import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
-import { CliContext, displayPath, EXIT, printSkipped, printWarnings, UsageError } from '../context';
+import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
@@ -24,6 +24,7 @@ interface PlanFlags extends OutFlags {
   readonly namespace?: string;
   readonly eppImage?: string;
   readonly verbose?: boolean;
+  readonly quiet?: boolean;
 }
 
 /** `plan`: one zero-downtime migration per alpha InferencePool found under a directory. */
@@ -64,7 +65,7 @@ export const planCommand: CliCommand = {
         'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
       .action((flags: PlanFlags, cmd: Command) => {
-        ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
+        ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose, quiet: cmd.optsWithGlobals().quiet }, ctx);
       });
   },
 };
@@ -94,6 +95,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const readOptions = { maxFileSize: flags.maxFileSize, namespace: flags.namespace };
   const source = stdin ? ManifestSource.fromStandardInput(readOptions) : ManifestSource.fromPath(flags.from, readOptions);
   printSkipped(io, source.root, source.skipped, flags.verbose);
+  progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);
   const fromInGit = stdin ? undefined : output.gitRelativePath(flags.from);
   const plan = InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
@@ -129,9 +131,11 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
 
   const { App } = load<typeof import('cdk8s')>('cdk8s');
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+  progress(io, flags.quiet, `planned ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}; rendering${flags.validate ? ' and validating' : ''} their stages...`);
   const migrations = plan.addMigrations(new App({ outdir: '.' }));
   const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
   const rendered = writer.renderMigrations(migrations);
+  progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
   const result = writeOut(ctx, out, rendered.files);
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
