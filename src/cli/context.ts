@@ -18,10 +18,10 @@ export const EXIT = {
 
 /** Where the CLI prints. */
 export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
   /** True when stderr is a terminal: progress is printed there (unless --quiet). */
   readonly stderrIsTerminal?: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
 }
 
 /** Shared by the commands of one run. */

@@ -65,13 +65,13 @@ export class KServeMigrationPlan {
     }
     const objects = source._contents.objects;
     // Two of KServe's one ConfigMap (a base and its overlays, or two installations): each named with its file and line.
-    const configs = objects.filter((o) => o.object.apiVersion === 'v1' && o.object.kind === 'ConfigMap' && o.object.metadata.name === CONFIG_MAP_NAME
+    const configMaps = objects.filter((o) => o.object.apiVersion === 'v1' && o.object.kind === 'ConfigMap' && o.object.metadata.name === CONFIG_MAP_NAME
       && (ns === undefined || (o.object.metadata.namespace ?? o.namespaceHint ?? ns) === ns));
-    if (configs.length > 1) {
-      throw new InputError(configs.map((c, i) => ({
+    if (configMaps.length > 1) {
+      throw new InputError(configMaps.map((c, i) => ({
         file: c.file,
         line: c.line,
-        message: `ConfigMap ${c.object.metadata.namespace ?? c.namespaceHint ?? '(no namespace)'}/${CONFIG_MAP_NAME} is one of ${configs.length} found ` +
+        message: `ConfigMap ${c.object.metadata.namespace ?? c.namespaceHint ?? '(no namespace)'}/${CONFIG_MAP_NAME} is one of ${configMaps.length} found ` +
           `(${i === 0 ? 'the others follow' : 'see the first'}): KServe has one. Plan one installation: the rendered overlay (kustomize build <overlay> | ` +
           'inference-migrate plan-kserve --from - ...), a directory that holds only it, or --namespace',
       })), source.root);
@@ -127,7 +127,8 @@ export class KServeMigrationPlan {
 
   private readonly found: KServeScanResult;
 
-  private constructor(source: ManifestSource, found: KServeScanResult, config: SourceObject, controller: SourceObject | undefined, warnings: string[]) {
+  private constructor(source: ManifestSource, found: KServeScanResult, config: SourceObject, controller: SourceObject | undefined,
+    warnings: string[]) {
     this.source = source;
     this.warnings = warnings;
     this.kserveNamespace = found.kserveNamespace;

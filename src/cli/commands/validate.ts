@@ -51,8 +51,12 @@ export const validateCommand: CliCommand = {
           ctx.io.stdout(`${JSON.stringify({
             objects: repo.objects.length,
             files: repo.files.length,
-            problems: problems.map((p) => ({ file: reader.displayPath(repo.root, p.file), line: p.line, object: p.object, field: p.field, source: p.source, message: p.message })),
-            notChecked: unchecked.map((p) => ({ file: reader.displayPath(repo.root, p.file), line: p.line, object: p.object, reason: p.message })),
+            problems: problems.map((p) => ({
+              file: reader.displayPath(repo.root, p.file), line: p.line, object: p.object, field: p.field, source: p.source, message: p.message,
+            })),
+            notChecked: unchecked.map((p) => ({
+              file: reader.displayPath(repo.root, p.file), line: p.line, object: p.object, reason: p.message,
+            })),
             skipped: repo.skipped.map((s) => ({ file: reader.displayPath(repo.root, s.file), line: s.line, reason: s.reason, notable: s.notable === true })),
             exitCode: ctx.exitCode,
           }, null, 2)}\n`);
