@@ -63,7 +63,8 @@ export const validateCommand: CliCommand = {
           return;
         }
         for (const p of problems) ctx.io.stdout(`${where(p)}: ${p.message}\n`);
-        printWarnings(ctx.io, unchecked.map((p) => `${where(p)}: ${p.object} not checked: no schema is known for its kind (--ignore-missing-schemas; give its CRD with --crds to check it)`));
+        printWarnings(ctx.io, unchecked.map((p) => `${where(p)}: ${p.object} not checked: no schema is known for its kind ` +
+          '(--ignore-missing-schemas; give its CRD with --crds to check it)'));
         const objects = `${repo.objects.length} object${repo.objects.length === 1 ? '' : 's'} in ${repo.files.length} file${repo.files.length === 1 ? '' : 's'}`;
         if (problems.length > 0) {
           ctx.io.stderr(`error: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${bad} of ${objects}\n`);
