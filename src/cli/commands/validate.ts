@@ -57,7 +57,9 @@ export const validateCommand: CliCommand = {
             notChecked: unchecked.map((p) => ({
               file: reader.displayPath(repo.root, p.file), line: p.line, object: p.object, reason: p.message,
             })),
-            skipped: repo.skipped.map((s) => ({ file: reader.displayPath(repo.root, s.file), line: s.line, reason: s.reason, notable: s.notable === true })),
+            skipped: repo.skipped.map((s) => ({
+              file: reader.displayPath(repo.root, s.file), line: s.line, reason: s.reason, notable: s.notable === true,
+            })),
             exitCode: ctx.exitCode,
           }, null, 2)}\n`);
           return;
