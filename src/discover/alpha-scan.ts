@@ -124,7 +124,8 @@ export function scanObjects(objects: SourceObject[], target: GieVersion, input: 
       ...(typeof (obj.metadata.namespace ?? source.namespaceHint) === 'string' ? { namespace: obj.metadata.namespace ?? source.namespaceHint } : {}),
       name: obj.metadata.name,
       ...(source.generated ? { generated: true } : {}),
-      command: commands.gie,
+      // A stage folder is the migration itself: it is done by promoting it, not by planning again.
+      command: source.generated ? 'promote the migration to its cleanup stage (see the README of the migration folder)' : commands.gie,
     };
     const ns = base.namespace ? `${base.namespace}/` : '';
     const gie = (extra: { becomes: string; note?: string }) => {

@@ -773,8 +773,8 @@ function handoverSteps(owned: Located[], sourcePaths: SourcePaths): PlannedManua
     {
       stage: 'first',
       afterSync: true,
-      text: `Only then remove the carried objects from their old place (${sourcePaths.stream ? 'the sources of the stream' : 'the files listed in step 1'}) and let the old owner sync: ` +
-        'it deletes nothing, because each object carries the annotation of step 1 there. From then on the stage folders are their only owner.',
+      text: `Only then remove the carried objects from their old place (${sourcePaths.stream ? 'the sources of the stream' : 'the files listed before the sync'}) and let the old owner sync: ` +
+        'it deletes nothing, because each object carries the annotation that keeps it from being pruned there. From then on the stage folders are their only owner.',
     },
   ];
 }

@@ -89,7 +89,7 @@ export interface InferenceRouteRule {
    * channel's `sessionPersistence` and `retry`), written as given after the modelled ones.
    * @default - none
    */
-  readonly otherFields?: { [key: string]: any };
+  readonly otherFields?: object;
 }
 
 /** Props of a `WeightedInferenceRoute`. */

@@ -256,12 +256,13 @@ export class GitOpsWriter {
       const carriedHere = new Set<object>();
       let objects = stageApiObjects(stage).map((apiObject) => {
         const json = apiObject.toJson();
-        // An object carried from Git that nothing changed is written as its original text; it and any
-        // object equal to what existed before the migration keep their annotations as they are.
+        // An object carried from Git that nothing changed is written as its original text. An object equal
+        // to what existed before the migration keeps its annotations as they are (so does a carried one the
+        // baseline does not know); one that differs from it (KServe's restarted controller) gets its wave.
         const carried = carriedSourceOf(apiObject);
         const unchanged = carried !== undefined && stableJson(json) === stableJson(carried.rendered);
         const before = baselineKeys.get(identity(json));
-        const keep = !this.syncWaves || unchanged || (before !== undefined && before === stableJson(json));
+        const keep = !this.syncWaves || (before !== undefined ? before === stableJson(json) : unchanged);
         const o = keep ? json : withSyncWave(json, waveOf(json, migration.syncWaveRules));
         const text = unchanged ? carried.manifest._fileText() : undefined;
         if (text !== undefined) texts.set(o, text);

@@ -64,7 +64,7 @@ export interface MigrationRouteRule {
    * `retry`), kept as given in every stage.
    * @default - none
    */
-  readonly otherFields?: { [key: string]: any };
+  readonly otherFields?: object;
 }
 
 /** An HTTPRoute whose pool backend moves from the alpha to the GA pool. */

@@ -163,7 +163,7 @@ spec:
       serviceAccountName: ${name}
       containers:
       - name: epp
-        image: epp
+        image: registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0
 `;
     const repo = repoOf({
       'pools.yaml': `${pool('one-alpha', 'llm')}---\n${pool('two-alpha', 'llm')}---\n${route('one', 'llm', 'one-alpha')}---\n${route('two', 'llm', 'two-alpha')}`,
