@@ -19,14 +19,14 @@ describe('help, version and usage errors', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: inference-migrate \[options\] \[command\]\n/);
-    for (const command of ['scan [options] <input>', 'plan [options]', 'validate [options] <dir>', 'example [options]']) expect(run.stdout).toContain(`  ${command}`);
+    for (const command of ['scan [options] <input>', 'plan [options]', 'validate [options] <input>', 'example [options]']) expect(run.stdout).toContain(`  ${command}`);
     expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error');
   });
 
   test.each([
     ['plan', /^Usage: inference-migrate plan \[options\]\n[\s\S]*--from <path>[\s\S]*--ga-name-suffix <suffix>[\s\S]*--no-validate[\s\S]*Exit codes: 0 written/],
     ['scan', /^Usage: inference-migrate scan \[options\] <input>\n[\s\S]*--target-gie <version>[\s\S]*--output <format>[\s\S]*Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,\n3 found/],
-    ['validate', /^Usage: inference-migrate validate \[options\] <dir>\n[\s\S]*Exit codes: 0 every object passes/],
+    ['validate', /^Usage: inference-migrate validate \[options\] <input>\n[\s\S]*Exit codes: 0 every object passes/],
     ['example', /^Usage: inference-migrate example \[options\]\n[\s\S]*--out <dir>[\s\S]*--gke[\s\S]*--force/],
   ])('given %s --help, then its usage, flags and exit codes are printed', (command, expected) => {
     const run = runCli([command, '--help']);
