@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   CHART_VERSION,
@@ -13,6 +12,7 @@ import {
   EPP_PLUGINS_FILE,
   GA_POOL_GROUP,
 } from './api';
+import { unwrapK8sValues } from './k8s-values';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
@@ -127,6 +127,10 @@ const FLAG_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
 // Kubernetes' environment variable names (apimachinery pkg/util/validation/validation.go@v0.34.0, IsEnvVarName).
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+// The values of cdk8s-plus-28's kplus.ImagePullPolicy (a test compares them), listed here so that the construct does not
+// load cdk8s-plus-28 (3.5 MB of JavaScript) to check one string: its objects are written as plain ApiObjects.
+const IMAGE_PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
+
 const RESERVED_FLAGS = [
   'pool-name',
   'pool-namespace',
@@ -207,8 +211,8 @@ export class EndpointPicker extends Construct {
     }
     const flags = resolveFlags(this, props.flags ?? { v: '1' });
     const env = resolveEnv(this, props.env ?? {});
-    const imagePullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS;
-    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, Object.values(kplus.ImagePullPolicy));
+    const imagePullPolicy = props.imagePullPolicy ?? ('Always' as kplus.ImagePullPolicy.ALWAYS);
+    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, IMAGE_PULL_POLICIES);
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? EPP_IMAGE_TAG}`;
     const leaderElection = this.replicas > 1;
 
@@ -216,9 +220,11 @@ export class EndpointPicker extends Construct {
     const selector = { inferencepool: this.name };
     const meta = { name: this.name, namespace: this.namespace, ...own };
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
 
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    new ApiObject(this, 'ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: meta,
       data: { [pluginsFile]: props.pluginsConfig ?? EPP_DEFAULT_PLUGINS_CONFIG },
     });
@@ -236,7 +242,9 @@ export class EndpointPicker extends Construct {
     ];
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: meta,
       spec: {
         replicas: this.replicas,
@@ -275,7 +283,7 @@ export class EndpointPicker extends Construct {
               },
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom })),
+                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: unwrapK8sValues(value.valueFrom) })),
               ],
               resources: toResourceRequirements(props.resources),
               securityContext: {
@@ -299,21 +307,25 @@ export class EndpointPicker extends Construct {
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: meta,
       spec: {
         type: 'ClusterIP',
         selector,
         ports: [
-          { name: 'grpc-ext-proc', protocol: 'TCP', port: EPP_GRPC_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_GRPC_PORT), appProtocol: 'http2' },
-          { name: 'http-metrics', protocol: 'TCP', port: EPP_METRICS_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_METRICS_PORT) },
+          { name: 'grpc-ext-proc', protocol: 'TCP', port: EPP_GRPC_PORT, targetPort: EPP_GRPC_PORT, appProtocol: 'http2' },
+          { name: 'http-metrics', protocol: 'TCP', port: EPP_METRICS_PORT, targetPort: EPP_METRICS_PORT },
         ],
       },
     });
 
     const serviceAccountSubject = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
     const read = ['get', 'watch', 'list'];
-    new k8s.KubeRole(this, 'Role', {
+    new ApiObject(this, 'Role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
       metadata: meta,
       rules: [
         { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives'], verbs: read },
@@ -321,7 +333,9 @@ export class EndpointPicker extends Construct {
         { apiGroups: [''], resources: ['pods'], verbs: read },
       ],
     });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+    new ApiObject(this, 'RoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
       metadata: meta,
       subjects: serviceAccountSubject,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
@@ -329,14 +343,18 @@ export class EndpointPicker extends Construct {
 
     // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
     const clusterName = clusterRbacName(props.poolName, this.namespace);
-    clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
+    clusterScoped(new ApiObject(this, 'ClusterRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
       metadata: { ...own, name: clusterName },
       rules: [
         { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
         { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
       ],
     }));
-    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    clusterScoped(new ApiObject(this, 'ClusterRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
       metadata: { ...own, name: clusterName },
       subjects: serviceAccountSubject,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
@@ -344,14 +362,18 @@ export class EndpointPicker extends Construct {
 
     if (leaderElection) {
       const leaderName = `${this.name}-leader-election`;
-      new k8s.KubeRole(this, 'LeaderElectionRole', {
+      new ApiObject(this, 'LeaderElectionRole', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
         metadata: { ...meta, name: leaderName },
         rules: [
           { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
           { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
         ],
       });
-      new k8s.KubeRoleBinding(this, 'LeaderElectionRoleBinding', {
+      new ApiObject(this, 'LeaderElectionRoleBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
         metadata: { ...meta, name: leaderName },
         subjects: serviceAccountSubject,
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaderName },
@@ -415,16 +437,17 @@ function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }): 
   });
 }
 
-function toResourceRequirements(resources: kplus.ContainerResources | undefined): k8s.ResourceRequirements | undefined {
+/** The container's resources as the API spells them (quantities as text). */
+function toResourceRequirements(resources: kplus.ContainerResources | undefined): object | undefined {
   if (!resources) return undefined;
   const quantities = (pick: 'request' | 'limit') => {
-    const out: { [key: string]: k8s.Quantity } = {};
+    const out: { [key: string]: string } = {};
     const cpu = resources.cpu?.[pick];
     const memory = resources.memory?.[pick];
     const ephemeral = resources.ephemeralStorage?.[pick];
-    if (cpu) out.cpu = k8s.Quantity.fromString(cpu.amount);
-    if (memory) out.memory = k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`);
-    if (ephemeral) out['ephemeral-storage'] = k8s.Quantity.fromString(`${ephemeral.toMebibytes()}Mi`);
+    if (cpu) out.cpu = cpu.amount;
+    if (memory) out.memory = `${memory.toMebibytes()}Mi`;
+    if (ephemeral) out['ephemeral-storage'] = `${ephemeral.toMebibytes()}Mi`;
     return Object.keys(out).length > 0 ? out : undefined;
   };
   const requirements = { requests: quantities('request'), limits: quantities('limit') };
