@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { plannedNamespace, planRepo, RepoPlan } from './inference-planner';
+import { plannedNamespace, PlannedPlatform, planRepo, RepoPlan } from './inference-planner';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
 import { buildPlan } from './plan-builder';
 import { validateSources } from './source-validation';
@@ -128,6 +128,20 @@ export interface PlannedInferenceMigration {
    * pointed at the GA pool once all traffic goes there.
    */
   readonly otherRoutes: ManifestReference[];
+  /** The Gateway API implementation the migration is planned for. */
+  readonly gatewayImplementation: GatewayImplementation;
+  /**
+   * Its version, when given or shown by the input (an Istio revision label).
+   * @default - unknown
+   */
+  readonly gatewayVersion?: string;
+  /** The provider of the GA pool. */
+  readonly provider: InferenceProvider;
+  /**
+   * How the gateway and the provider were chosen, for people: `flag` (given), `detected` (with the evidence),
+   * or the default, one sentence each; then what made detection uncertain.
+   */
+  readonly platformNotes: string[];
   /** The alpha stack the stages carry unchanged until cleanup: pool, InferenceModels, GKE policies, Endpoint Picker objects. */
   readonly carried: ManifestReference[];
 }
@@ -225,6 +239,10 @@ export class InferenceMigrationPlan {
       gaPoolName: m.gaPoolName,
       routes: m.routes.map(carriedManifest),
       otherRoutes: m.otherRoutes.map(carriedManifest),
+      gatewayImplementation: m.platform.gateway,
+      ...(m.platform.gatewayVersion !== undefined ? { gatewayVersion: m.platform.gatewayVersion } : {}),
+      provider: m.platform.provider,
+      platformNotes: platformNotes(m.platform),
       carried: m.carried.map(carriedManifest),
     }));
   }
@@ -248,4 +266,16 @@ function location(s: SourceObject): ManifestLocation {
 function carriedManifest(s: SourceObject): ManifestReference {
   const ns = plannedNamespace(s);
   return { ...location(s), kind: s.object.kind, name: s.object.metadata.name, ...(ns !== '' ? { namespace: ns } : {}) };
+}
+
+/** How a migration's platform was chosen, one sentence each. */
+function platformNotes(p: PlannedPlatform): string[] {
+  const gateway = `gateway ${p.gateway}${p.gatewayVersion !== undefined ? ` ${p.gatewayVersion}` : ''}`;
+  const from = (what: string, how: string) => ({
+    flag: `${what}: given`,
+    detected: `${what}: detected`,
+    provider: `${what}: from the provider`,
+    default: `${what}: nothing in the input shows it (give it with a flag)`,
+  } as { [k: string]: string })[how];
+  return [from(gateway, p.gatewayFrom), from(`provider ${p.provider}`, p.providerFrom), ...p.evidence, ...p.doubts.map((d) => `not detected: ${d}`)];
 }

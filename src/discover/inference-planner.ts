@@ -20,6 +20,7 @@ import { AlphaReference, alphaReferences, ROUTE_KINDS, uniquePools } from './alp
 import { customEppSettings, eppContainer, isUpstreamEppImage, splitImage } from './custom-epp';
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
 import { nameProblems } from './input-names';
+import { detectPlatform } from './platform-detection';
 import type { RepoContents } from './repo-reader';
 import { displayLocation, fieldLine, InputError, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
@@ -57,6 +58,8 @@ export interface PlanOptions {
    * alpha EPP fails the plan
    */
   readonly eppImage?: string;
+  /** Version of the gateway implementation. @default - the version the input shows (an Istio revision label), else unknown */
+  readonly gatewayVersion?: string;
   /**
    * How the READMEs name the files that were read: `prefix/<file>`, and what the paths are relative to.
    * @default - paths relative to the directory that was read
@@ -134,6 +137,20 @@ export interface PlannedMigration {
   readonly manualSteps: PlannedManualStep[];
   /** Warnings for the cleanup stage's README (what it does not remove). */
   readonly cleanupWarnings: string[];
+  /** The platform: gateway implementation and provider, each from a flag, the input, or neither. */
+  readonly platform: PlannedPlatform;
+}
+
+/** The gateway and provider a migration is planned for, and where each came from. */
+export interface PlannedPlatform {
+  readonly gateway: GatewayImplementation;
+  readonly gatewayVersion?: string;
+  readonly gatewayFrom: 'flag' | 'detected' | 'provider' | 'default';
+  readonly provider: InferenceProvider;
+  readonly providerFrom: 'flag' | 'detected' | 'default';
+  /** How the input shows them, and what made detection uncertain, one sentence each. */
+  readonly evidence: string[];
+  readonly doubts: string[];
 }
 
 /** A reference to an alpha pool that is not in the input. */
@@ -411,6 +428,7 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
         otherRoutes,
         guessed,
         at,
+        all,
       }, options));
     } catch (err) {
       if (err instanceof InputError) problems.push(...err.problems);
@@ -579,6 +597,8 @@ interface PoolParts {
   readonly otherRoutes: Located[];
   readonly guessed: Set<SourceObject>;
   readonly at: (s: SourceObject) => string;
+  /** Every object of the input (Gateways, GatewayClasses). */
+  readonly all: Located[];
 }
 
 function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolParts, options: PlanOptions): PlannedMigration {
@@ -637,9 +657,22 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
 
-  const provider = options.provider;
-  const gateway = options.gateway ?? (provider === InferenceProvider.GKE ? GatewayImplementation.GKE
+  // The platform: a flag wins; else what the input shows (the routes' Gateways, the alpha stack's Istio or GKE objects).
+  const src = (l: Located) => ({ obj: l.obj, namespace: l.namespace, group: l.group, at: parts.at(l.source) });
+  const detected = detectPlatform([...parts.routes, ...parts.otherRoutes].map(src), parts.all.map(src), carried.map(src));
+  const provider = options.provider ?? detected.provider;
+  const gateway = options.gateway ?? detected.gateway ?? (provider === InferenceProvider.GKE ? GatewayImplementation.GKE
     : provider === InferenceProvider.ISTIO ? GatewayImplementation.ISTIO : undefined);
+  const platform: PlannedPlatform = {
+    gateway: gateway ?? GatewayImplementation.GENERIC,
+    ...((options.gatewayVersion ?? (options.gateway === undefined ? detected.gatewayVersion : undefined)) !== undefined
+      ? { gatewayVersion: options.gatewayVersion ?? detected.gatewayVersion } : {}),
+    gatewayFrom: options.gateway !== undefined ? 'flag' : detected.gateway !== undefined ? 'detected' : gateway !== undefined ? 'provider' : 'default',
+    provider: provider ?? InferenceProvider.NONE,
+    providerFrom: options.provider !== undefined ? 'flag' : detected.provider !== undefined ? 'detected' : 'default',
+    evidence: detected.evidence,
+    doubts: detected.doubts,
+  };
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
@@ -663,6 +696,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     otherRoutes: parts.otherRoutes.map((l) => l.source),
     manualSteps,
     cleanupWarnings: parts.eppRemains,
+    platform,
   };
 }
 

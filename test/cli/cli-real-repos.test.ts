@@ -31,10 +31,23 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
     for (const s of stages) expectValid(s.objects.filter((o) => o.kind !== 'DestinationRule'));
   });
 
+  test('then the first lines say the platform: Istio, from the Gateway\'s class and the alpha EPP\'s DestinationRule', () => {
+    expect(run.stdout.split('\n').slice(0, 3)).toEqual([
+      'vllm-llama3-8b-instruct: gateway istio: detected; provider istio: detected',
+      '  Gateway default/inference-gateway (test/fixtures/repos/istio-v051/gateway.yaml:2) has gatewayClassName istio: istio',
+      '  provider istio: the alpha EPP has DestinationRule epp-insecure-tls (test/fixtures/repos/istio-v051/gateway.yaml:35, networking.istio.io/v1)',
+    ]);
+  });
+
+  test('then the GA EPP gets its Istio DestinationRule too', () => {
+    expect(stages[0].objects.filter((o) => o.kind === 'DestinationRule').map((o) => o.spec.host).sort())
+      .toEqual(['vllm-llama3-8b-instruct-epp', 'vllm-llama3-8b-instruct-ga-epp.default.svc.cluster.local']);
+  });
+
   test('then the DestinationRule of the alpha EPP is carried byte for byte, with one namespace line added, and removed at cleanup', () => {
     const carried = fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/01-side-by-side/destinationrule-epp-insecure-tls.yaml'), 'utf8');
     expect(carried).toBe(documentText('istio-v051/gateway.yaml', 2).replace('  name: epp-insecure-tls\n', '  name: epp-insecure-tls\n  namespace: default\n'));
-    expect(stages[stages.length - 1].objects.filter((o) => o.kind === 'DestinationRule')).toEqual([]);
+    expect(stages[stages.length - 1].objects.filter((o) => o.kind === 'DestinationRule').map((o) => o.metadata.name)).not.toContain('epp-insecure-tls');
   });
 
   test('then upstream\'s pod-read ClusterRole and its binding to the default ServiceAccount are carried, removed at cleanup, and said', () => {

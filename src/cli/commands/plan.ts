@@ -140,7 +140,12 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
   printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
-  const lines = [`planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+  // The platform first: what each migration is planned for, and why.
+  const platform = plan.migrations.flatMap((m) => [
+    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
+    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
+  ]);
+  const lines = [...platform, `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
     const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
