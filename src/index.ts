@@ -10,6 +10,7 @@ export * from './inference/endpoint-picker';
 export * from './inference/inference-pool-ga';
 export * from './inference/inference-pool-alpha';
 export * from './inference/inference-objective';
+export * from './inference/inference-model-rewrite';
 export * from './inference/weighted-inference-route';
 export * from './inference/gke-pool-policies';
 

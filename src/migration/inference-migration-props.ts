@@ -75,7 +75,7 @@ export interface InferenceMigrationProps {
 
   /**
    * Priorities of the InferenceModel criticalities, when objectives are converted.
-   * @default - Critical=1, Standard=0, Sheddable=-1
+   * @default - Critical=1, Standard=-1, Sheddable=-2 (the sign keeps which requests are shed under saturation)
    */
   readonly criticalityPriorities?: CriticalityPriorities;
 
