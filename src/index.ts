@@ -26,6 +26,8 @@ export * from './migration/migration';
 export * from './migration/migration-stage';
 export * from './migration/stage-selection';
 export * from './migration/migration-strategy';
+export * from './migration/migration-loss';
+export * from './migration/model-mapping';
 export * from './migration/migration-route';
 export * from './migration/gateway-implementation';
 export * from './migration/inference-migration-props';

@@ -9,6 +9,7 @@ import { PlannedStage, RouteState } from './plan';
 import { propError, show } from '../core/errors';
 import { CarriedObjects } from '../inference/carried-objects';
 import { HttpBackendRef, RouteMatch } from '../inference/http-route-types';
+import { InferenceModelRewrite } from '../inference/inference-model-rewrite';
 import { InferenceObjective } from '../inference/inference-objective';
 import { InferencePoolAlpha } from '../inference/inference-pool-alpha';
 import { InferencePoolGa } from '../inference/inference-pool-ga';
@@ -38,6 +39,9 @@ export function buildInferenceStage(stage: Construct, m: ResolvedInferenceMigrat
     });
     for (const objective of m.objectives) {
       new InferenceObjective(stage, `Objective-${objective.name}`, { name: objective.name, priority: objective.priority, metadata: objective.metadata, pool: ga });
+    }
+    for (const rewrite of m.models.rewrites) {
+      new InferenceModelRewrite(stage, `Rewrite-${rewrite.name}`, { name: rewrite.name, pool: ga, rules: [{ models: [rewrite.model], targets: rewrite.targets }] });
     }
   }
   for (const route of m.routes) {

@@ -3,9 +3,10 @@ import { capabilityOf } from './gateway-capabilities';
 import { GatewayImplementation } from './gateway-implementation';
 import { InferenceMigrationProps } from './inference-migration-props';
 import { buildInferenceStage } from './inference-objects';
-import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications } from './inference-readme';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications, inferenceWhatsNext } from './inference-readme';
 import { Header, ResolvedInferenceMigration, resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
+import { ModelMapping } from './model-mapping';
 import { PreviewHeader } from './migration-route';
 import { MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
@@ -96,6 +97,12 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
   public readonly overview: MigrationOverview;
   /** The CRDs the GA stack needs, by upstream URL. */
   public readonly crds: CrdReference[];
+  /** The GIE release migrated to (its CRDs validate every stage; its chart renders the EPP). */
+  public readonly gieVersion: string;
+  /** The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's. */
+  public readonly validationBundles: string[];
+  /** The per-model table: what each model did on the alpha pool and does on the GA pool. */
+  public readonly models: ModelMapping[];
   /** The strategy in use. */
   public readonly strategy: MigrationStrategy;
   /** The gateway implementation the plan was checked against. */
@@ -116,6 +123,9 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     this.alphaPoolName = m.alpha.poolName;
     this.warnings = m.warnings;
     this.crds = inferenceCrds(m);
+    this.gieVersion = m.gieVersion;
+    this.validationBundles = m.validationBundles;
+    this.models = m.models.mappings;
 
     const steps = props.steps ?? [50];
     const stepProblem = checkSteps(steps);
@@ -149,7 +159,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
         `${m.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}. Strategy: ${this.strategy}` +
         (this.strategy === MigrationStrategy.WEIGHTED_SHIFT ? ` (GA weight ${steps.join('% then ')}%, then 100%).` : ` (preview header ${preview!.name}: ${preview!.value}, then 100% at once).`),
       preflight: inferencePreflight(),
-      notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`],
+      notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`, inferenceWhatsNext(m)],
     };
     this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
   }
@@ -161,6 +171,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
     for (const s of inferenceManualSteps(m, planned, first, last)) stage.addManualStep(s);
     if (first) for (const w of m.warnings) stage.addWarning(w);
+    if (first) stage.addModelMappings(m.models.mappings);
     const cap = capabilityOf(this.gatewayImplementation);
     if ((planned.route.kind === 'split' && cap.weightedAlphaAndGa === 'unknown') || (planned.route.kind !== 'ga-only' && cap.alphaBackendRef !== 'yes' && !first)) {
       stage.addWarning(`Gateway implementation ${cap.implementation}: ${cap.note}`);

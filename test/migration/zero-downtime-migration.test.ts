@@ -167,9 +167,9 @@ describe('ZeroDowntimeMigration', () => {
       expect(migration.baseline.map((m) => m.toJson())).toEqual(stack);
     });
 
-    test('then objectives come from the InferenceModels: Critical=1, Sheddable=-1, missing criticality=Standard=0', () => {
+    test('then objectives come from the InferenceModels by sign: Critical=1, Sheddable=-2, missing criticality=Standard=-1', () => {
       const objectives = stages.get('01-side-by-side')!.filter((o) => o.kind === 'InferenceObjective');
-      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['chat', -1], ['batch', 0]]);
+      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['chat', -2], ['batch', -1]]);
     });
 
     test('then the GA pool copies the alpha pool\'s selector, port and failure mode, and its GKE policy gets a GA twin', () => {
@@ -408,11 +408,13 @@ describe('ZeroDowntimeMigration', () => {
     });
 
     test('a GIE release without both pool APIs is rejected', () => {
-      expect(build({ gieVersion: 'v1.5.0' })).toThrow(/'gieVersion' must be a GIE release from v1.0.0 to v1.4.x/);
+      expect(build({ gieVersion: 'v1.5.0' })).toThrow(/'gieVersion' must be a bridge release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool: v1.5.0 no longer serves the v1alpha2 InferencePool/);
     });
 
-    test('an alpha CRD release outside v0.3.0..v0.5.1 is rejected', () => {
-      expect(build({ alphaCrdVersion: 'v1.0.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.3.0 to v0.5.1/);
+    test('an alpha CRD release outside v0.2.0..v0.5.1 is rejected; v0.2.x, the first v1alpha2 release, is accepted', () => {
+      expect(build({ alphaCrdVersion: 'v1.0.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.2.0 to v0.5.1/);
+      expect(build({ alphaCrdVersion: 'v0.1.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.2.0 to v0.5.1/);
+      expect(build({ alphaCrdVersion: 'v0.2.0' })).not.toThrow();
     });
 
     test('a malformed GKE version is rejected', () => {
