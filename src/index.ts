@@ -30,6 +30,8 @@ export * from './migration/migration-loss';
 export * from './migration/model-mapping';
 export * from './migration/migration-route';
 export * from './migration/gateway-implementation';
+export * from './migration/gateway-capabilities';
+export * from './migration/parallel-gateway-options';
 export * from './migration/inference-migration-props';
 export * from './migration/zero-downtime-migration';
 export * from './migration/simple-migration';

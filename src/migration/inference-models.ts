@@ -10,8 +10,8 @@
  * only through `x-gateway-model-name-rewrite` or, from v1.3.0, an InferenceModelRewrite (director.go@v1.3.0,
  * applyWeightedModelRewrite).
  */
-import { ManualStep, ManualStepTiming } from './migration-stage';
 import { MigrationLoss } from './migration-loss';
+import { ManualStep, ManualStepTiming } from './migration-stage';
 import { ModelMapping } from './model-mapping';
 import { gieAppliesModelRewrites, gieAtLeast, FIRST_REWRITE_GIE } from '../convert/gie-versions';
 import { convertInferenceModel, describeTargets, modelRewriteOf, ModelTargetFacts } from '../convert/inference-model';

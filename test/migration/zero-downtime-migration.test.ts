@@ -227,11 +227,15 @@ describe('ZeroDowntimeMigration', () => {
       [GatewayImplementation.KGATEWAY, /kgateway-dev\/kgateway#?\/?.*11667|issues\/11667/],
       [GatewayImplementation.NGINX_GATEWAY_FABRIC, /one InferencePool backendRef per rule/],
       [GatewayImplementation.ENVOY_AI_GATEWAY, /one InferencePool per rule/],
-    ])('given %p, which cannot split a rule between alpha and GA, then the weighted plan fails and offers header-preview-cutover', (impl, why) => {
-      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
-      expect(build).toThrow(/m: 'gatewayImplementation' ".*" cannot split one rule's traffic between an alpha and a GA InferencePool/);
+    ])('given %p, which cannot split a rule between alpha and GA, then an explicit weighted plan fails naming the gateway, the reason and header-preview-cutover; without a strategy that one is chosen and said', (impl, why) => {
+      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, strategy: MigrationStrategy.WEIGHTED_SHIFT }));
+      expect(build).toThrow(/m: 'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(.*\): weighted-shift splits one rule between the alpha and the GA pool/);
       expect(build).toThrow(why);
       expect(build).toThrow(/Use strategy: 'header-preview-cutover' \(MigrationStrategy.HEADER_PREVIEW_CUTOVER\)/);
+      const chosen = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
+      expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
+      expect(chosen.strategyChoice).toMatch(/^Strategy header-preview-cutover was chosen because no strategy was given/);
+      expect(chosen.overview.notes![0]).toBe(chosen.strategyChoice);
     });
 
     test('given the header-preview-cutover strategy, then a preview stage routes header traffic to GA and the cutover moves everything at once', () => {
@@ -269,7 +273,7 @@ describe('ZeroDowntimeMigration', () => {
 
     test('given a gateway of unknown split support, then the shift stages carry a warning to verify first', () => {
       const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: GatewayImplementation.ENVOY_GATEWAY }));
-      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of both groups; no report says whether one rule can split/);
+      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of the groups listed in its extensionManager.backendResources.*No report says whether one rule can split/);
     });
   });
 

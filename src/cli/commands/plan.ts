@@ -6,7 +6,7 @@ import type * as PlanBuilder from '../../discover/plan-builder';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 import { InferenceProvider } from '../../inference/types';
-import { capabilityOf } from '../../migration/gateway-capabilities';
+import { GatewayCapabilities } from '../../migration/gateway-capabilities';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
@@ -134,7 +134,7 @@ function checkGateways(migrations: Planner.PlannedMigration[]): void {
   for (const m of migrations) {
     const gateway = m.props.gatewayImplementation;
     if (gateway === undefined || m.props.strategy !== undefined) continue;
-    const cap = capabilityOf(gateway);
+    const cap = GatewayCapabilities.of(gateway);
     if (cap.weightedAlphaAndGa === 'no') {
       throw new UsageError(`--gateway ${gateway}: ${cap.note} Add --strategy header-preview-cutover: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`);
     }
