@@ -223,7 +223,8 @@ export class GatewayCapabilities {
     }
     const parsed = version === undefined ? null : coerce(version);
     if (version !== undefined && !parsed) throw new Error(`gateway version ${JSON.stringify(version)} is not a version such as 1.28.1`);
-    const row = (parsed ? rows.find((r) => r.range !== undefined && satisfies(parsed, r.range)) : undefined) ?? rows.find((r) => r.range === undefined)!;
+    const forVersion = parsed ? rows.find((r) => r.range !== undefined && satisfies(parsed, r.range)) : undefined;
+    const row = forVersion ?? rows.find((r) => r.range === undefined)!;
     const { range: _range, ...capability } = row;
     return { ...capability, ...(version !== undefined ? { version } : {}), workingStrategy: workingStrategyOf(capability) };
   }
