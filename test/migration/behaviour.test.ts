@@ -11,7 +11,6 @@ import {
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid, only } from '../util';
 
-const SELECTOR = { app: 'vllm-llama3-8b-instruct' };
 const V14 = ['gie-v1.4.0', 'gie-v0.3.0', 'gateway-api-v1.3.0'];
 
 function synthStages(migration: ZeroDowntimeMigration): Map<string, any[]> {
