@@ -24,7 +24,9 @@ import { CarriedManifest } from '../core/carried-manifest';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
+import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
@@ -41,6 +43,21 @@ export interface PlanOptions {
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
+  /** The GIE release to migrate to. @default - the library's default (v1.0.2); the command line passes v1.4.0 */
+  readonly gieVersion?: string;
+  /** Losses accepted explicitly. @default - none */
+  readonly acceptLoss?: MigrationLoss[];
+  /** Fail where clients must change (objective headers). @default false */
+  readonly strict?: boolean;
+  /** Version of the gateway implementation. @default - unknown */
+  readonly gatewayVersion?: string;
+  /** GIE release of the alpha CRDs installed today. @default - the library's (v0.3.0) */
+  readonly alphaCrdVersion?: string;
+  /**
+   * The second Gateway of the parallel-gateway strategy: its name, class and labels; the original Gateway is read
+   * from the directory. @default - `<gateway>-v1`, the original's class, no labels
+   */
+  readonly newGateway?: { readonly name?: string; readonly gatewayClassName?: string; readonly labels?: { [key: string]: string } };
   /**
    * How the READMEs name the files that were read: `prefix/<file>`, and what the paths are relative to.
    * @default - paths relative to the directory that was read
@@ -262,6 +279,7 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
         routes,
         guessed,
         at,
+        gateways: all.filter((l) => l.obj.kind === 'Gateway' && l.group === 'gateway.networking.k8s.io'),
       }, options));
     } catch (err) {
       if (err instanceof InputError) problems.push(...err.problems);
@@ -377,6 +395,8 @@ interface PoolParts {
   readonly routes: Located[];
   readonly guessed: Set<SourceObject>;
   readonly at: (s: SourceObject) => string;
+  /** Every Gateway of the directory: the parallel-gateway strategy copies the routes' one. */
+  readonly gateways: Located[];
 }
 
 function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolParts, options: PlanOptions): PlannedMigration {
@@ -431,6 +451,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
   const provider = options.provider;
   const gateway = options.gateway ?? (provider === InferenceProvider.GKE ? GatewayImplementation.GKE
     : provider === InferenceProvider.ISTIO ? GatewayImplementation.ISTIO : undefined);
+  const parallel = parallelGatewayOf(pool, routes, parts, options, gateway);
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
@@ -440,6 +461,12 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
     ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
     ...(gateway !== undefined ? { gatewayImplementation: gateway } : {}),
+    ...(options.gatewayVersion !== undefined ? { gatewayVersion: options.gatewayVersion } : {}),
+    ...(options.gieVersion !== undefined ? { gieVersion: options.gieVersion } : {}),
+    ...(options.acceptLoss !== undefined ? { acceptLoss: options.acceptLoss } : {}),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.alphaCrdVersion !== undefined ? { alphaCrdVersion: options.alphaCrdVersion } : {}),
+    ...(parallel ? { parallelGateway: parallel } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   return {
@@ -451,5 +478,38 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     carried: carried.map((l) => l.source),
     routes: parts.routes.map((l) => l.source),
     manualSteps,
+  };
+}
+
+/**
+ * The second Gateway when the plan uses the parallel-gateway strategy (given, or the one the gateway needs): the
+ * routes' Gateway is read from the directory, its listeners copied. Undefined for other strategies.
+ */
+function parallelGatewayOf(pool: Located, routes: MigrationRoute[], parts: PoolParts, options: PlanOptions, gateway?: GatewayImplementation):
+ZeroDowntimeMigrationProps['parallelGateway'] {
+  // The second Gateway's flags choose parallel-gateway; else the gateway's working strategy, unless one was given.
+  const strategy = options.strategy ?? (options.newGateway !== undefined ? MigrationStrategy.PARALLEL_GATEWAY
+    : gateway !== undefined ? GatewayCapabilities.of(gateway, options.gatewayVersion).workingStrategy : undefined);
+  if (strategy !== MigrationStrategy.PARALLEL_GATEWAY) return undefined;
+  const parents = [...new Map(routes.flatMap((r) => r.parentRefs.map((p) => {
+    const ns = p.namespace ?? r.namespace ?? pool.namespace;
+    return [`${ns}/${p.name}`, { name: p.name, namespace: ns }] as const;
+  }))).values()];
+  const problem = (message: string) => new InputError([{ file: pool.source.file, line: pool.source.line, message }], '');
+  if (parents.length !== 1) {
+    throw problem(`the parallel-gateway strategy copies the one Gateway the routes attach to, and the routes of alpha InferencePool ${pool.namespace}/${pool.obj.metadata.name} attach to ${parents.length} (${parents.map((p) => `${p.namespace}/${p.name}`).join(', ')}): split the routes by Gateway, or choose another strategy`);
+  }
+  const parent = parents[0];
+  const found = parts.gateways.find((g) => g.obj.metadata.name === parent.name && g.namespace === parent.namespace);
+  if (!found) {
+    throw problem(`the parallel-gateway strategy copies the listeners of the Gateway ${parent.namespace}/${parent.name}, which is not in the directory that was planned: add its manifest (kubectl get gateway ${shellQuote(parent.name)} -n ${shellQuote(parent.namespace)} -o yaml), then plan again`);
+  }
+  const original = found.obj.metadata.namespace === undefined ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } } : found.obj;
+  const nw = options.newGateway ?? {};
+  return {
+    name: nw.name ?? `${parent.name}-v1`,
+    originalGateway: CarriedManifest.fromObject(original),
+    ...(nw.gatewayClassName !== undefined ? { gatewayClassName: nw.gatewayClassName } : {}),
+    ...(nw.labels !== undefined ? { labels: nw.labels } : {}),
   };
 }

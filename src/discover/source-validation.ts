@@ -3,7 +3,15 @@
  * at its file, line (of the field, where the YAML has it), object and field.
  */
 import { fieldLine, InputProblem, objectRef, SourceObject } from './repo-reader';
-import { ManifestValidator } from '../validation';
+import { DEFAULT_CRD_BUNDLES, ManifestValidator } from '../validation';
+
+/**
+ * A validator for the manifests of a migration to a GIE bridge release: that release's CRDs instead of the default
+ * GIE v1.0.2 ones (plus the alpha InferenceModel's, Gateway API's, KServe's and LlamaStack's).
+ */
+export function validatorFor(gieVersion: string): ManifestValidator {
+  return new ManifestValidator({ crdBundles: DEFAULT_CRD_BUNDLES.map((b) => (b === 'gie-v1.0.2' ? `gie-${gieVersion}` : b)) });
+}
 
 /** A validation problem of an object read from a file. */
 export interface SourceProblem extends InputProblem {

@@ -55,10 +55,16 @@ export class SimpleMigration extends Construct implements IMigration {
   public readonly crds: CrdReference[];
   /** The GIE release migrated to (its CRDs validate every stage; its chart renders the EPP). */
   public readonly gieVersion: string;
-  /** The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's. */
-  public readonly validationBundles: string[];
-  /** The per-model table: what each model did on the alpha pool and does on the GA pool. */
-  public readonly models: ModelMapping[];
+  /**
+   * The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's.
+   * @default - always set
+   */
+  public readonly validationBundles?: string[];
+  /**
+   * The per-model table: what each model did on the alpha pool and does on the GA pool.
+   * @default - always set (empty when no InferenceModel is known)
+   */
+  public readonly models?: ModelMapping[];
 
   public constructor(scope: Construct, id: string, props: SimpleMigrationProps) {
     super(scope, id);

@@ -69,7 +69,7 @@ describe('model rewrites and priorities', () => {
 
   test('given the quickstart\'s models, then the per-model table names the header each client must send, with a row for other models', () => {
     const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0' }));
-    expect(migration.models.map((r) => [r.modelName, r.alphaCriticality, r.objective, r.priority, r.rewrite, r.clientSends])).toEqual([
+    expect(migration.models!.map((r) => [r.modelName, r.alphaCriticality, r.objective, r.priority, r.rewrite, r.clientSends])).toEqual([
       ['food-review', 'Standard', 'food-review', -1, 'food-review', 'x-gateway-inference-objective: food-review'],
       ['meta-llama/Llama-3.1-8B-Instruct', 'Critical', 'base-model', 1, undefined, 'nothing'],
       ['Qwen/Qwen2.5-1.5B-Instruct', 'Sheddable', 'base-model-sheddable', -2, undefined, 'x-gateway-inference-objective: base-model-sheddable'],
@@ -91,7 +91,7 @@ describe('model rewrites and priorities', () => {
     const models = quickstartModels().map((m) => ({ ...m, spec: { ...m.spec, criticality: 'Critical', targetModels: undefined } }));
     const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', strict: true }, models));
     expect(migration.warnings).toEqual([]);
-    expect(migration.models.every((r) => r.clientSends === 'nothing')).toBe(true);
+    expect(migration.models!.every((r) => r.clientSends === 'nothing')).toBe(true);
   });
 
   test('given target v1.0.2, then food-review\'s rewrite fails the plan naming the model and both fixes, unless the loss is accepted', () => {
@@ -104,7 +104,7 @@ describe('model rewrites and priorities', () => {
       expect(objects.some((o) => o.kind === 'InferenceModelRewrite')).toBe(false);
       expectValid(objects, ['gie-v1.0.2', 'gie-v0.3.0', 'gateway-api-v1.3.0']);
     }
-    expect(accepted.models[0].clientSends).toBe('x-gateway-inference-objective: food-review; x-gateway-model-name-rewrite: food-review-1');
+    expect(accepted.models![0].clientSends).toBe('x-gateway-inference-objective: food-review; x-gateway-model-name-rewrite: food-review-1');
     expect(accepted.warnings.join('\n')).toMatch(/loses its rewrite to food-review-1=100 on the GA pool \(accepted\)/);
   });
 
@@ -120,7 +120,7 @@ describe('model rewrites and priorities', () => {
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', ...custom })))
       .toThrow(/'endpointPickerReadsModelRewrites' cannot keep the model rewrites.*not upstream's image/);
     const asserted = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', ...custom, endpointPickerReadsModelRewrites: true }));
-    expect(asserted.models[0].rewrite).toBe('food-review');
+    expect(asserted.models![0].rewrite).toBe('food-review');
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.2.0', endpointPickerReadsModelRewrites: true })))
       .toThrow(/'endpointPickerReadsModelRewrites' needs a target of v1.3.0 or later: the InferenceModelRewrite CRD of GIE v1.2.0 names its list `split`/);
   });

@@ -1,13 +1,14 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { parseNameSuffix, parseSteps } from './options';
+import { collectChoices, collectLabel, parseAlphaCrdVersion, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Planner from '../../discover/inference-planner';
 import type * as PlanBuilder from '../../discover/plan-builder';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 import { InferenceProvider } from '../../inference/types';
-import { GatewayCapabilities } from '../../migration/gateway-capabilities';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
+import { MigrationLoss } from '../../migration/migration-loss';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
 import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
@@ -23,6 +24,14 @@ interface PlanFlags extends OutFlags {
   readonly gaNameSuffix: string;
   readonly validate: boolean;
   readonly verbose?: boolean;
+  readonly targetGie: string;
+  readonly acceptLoss?: MigrationLoss[];
+  readonly strict?: boolean;
+  readonly gatewayVersion?: string;
+  readonly alphaCrdVersion?: string;
+  readonly newGatewayName?: string;
+  readonly newGatewayClass?: string;
+  readonly newGatewayLabel?: { [key: string]: string };
 }
 
 /** `plan`: one zero-downtime migration per alpha InferencePool found under a directory. */
@@ -41,8 +50,16 @@ export const planCommand: CliCommand = {
         .choices(Object.values(InferenceProvider)))
       .addOption(new Option('--gateway <implementation>', 'Gateway API implementation that serves the routes (default: gke with --provider gke, istio with --provider istio, else generic)')
         .choices(Object.values(GatewayImplementation)))
-      .addOption(new Option('--strategy <strategy>', 'how traffic moves; header-preview-cutover for gateways that cannot split a rule between two pools (default: weighted-shift)')
+      .option('--target-gie <version>', `GIE release to migrate to: a bridge release whose CRDs serve both pools, v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1 or v1.4.0 (default: ${NEWEST_BRIDGE_GIE}, the newest)`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(new Option('--strategy <strategy>', 'how traffic moves (default: the one that works on --gateway: weighted-shift; header-preview-cutover where a rule cannot split between two pools; parallel-gateway where no gateway serves both groups, e.g. Istio); a strategy given here is never replaced')
         .choices(Object.values(MigrationStrategy)))
+      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
+      .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)')
+      .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
+      .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
+      .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
+      .option('--strict', 'fail where clients must change to keep what alpha did (models whose priority needs the x-gateway-inference-objective header)')
+      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: v0.3.0)', parseAlphaCrdVersion)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -52,6 +69,8 @@ export const planCommand: CliCommand = {
         'Examples:',
         '  $ inference-migrate plan --from gitops/apps/llm --out gitops/migrations',
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --target-gie v1.0.2 --accept-loss model-rewrite',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --gateway istio --new-gateway-label istio.io/rev=1-28-1',
         '',
         'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error.',
       ].join('\n'))
@@ -62,8 +81,11 @@ export const planCommand: CliCommand = {
 };
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
-  if (flags.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER && flags.steps !== undefined) {
-    throw new UsageError('--steps cannot be combined with --strategy header-preview-cutover, which moves all traffic at once');
+  if (flags.strategy !== undefined && flags.strategy !== MigrationStrategy.WEIGHTED_SHIFT && flags.steps !== undefined) {
+    throw new UsageError(`--steps cannot be combined with --strategy ${flags.strategy}, which does not move traffic by weight`);
+  }
+  if (newGatewayFlags(flags) && flags.strategy !== undefined && flags.strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+    throw new UsageError(`--new-gateway-name, --new-gateway-class and --new-gateway-label belong to --strategy parallel-gateway, not ${flags.strategy}`);
   }
   const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
   try {
@@ -91,13 +113,18 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     gateway: flags.gateway,
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
+    gieVersion: flags.targetGie,
+    acceptLoss: flags.acceptLoss,
+    strict: flags.strict,
+    gatewayVersion: flags.gatewayVersion,
+    alphaCrdVersion: flags.alphaCrdVersion,
+    ...(newGatewayFlags(flags) ? { newGateway: { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel } } : {}),
   });
   if (plan.migrations.length === 0) {
     printWarnings(io, plan.warnings);
     io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${repo.objects.length} objects in ${repo.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
-  checkGateways(plan.migrations);
 
   if (flags.validate) {
     const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
@@ -113,13 +140,17 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const result = writeOut(ctx, out, rendered.files);
 
   printWarnings(io, [...plan.warnings, ...built.migrations.flatMap((m) => m.migration.warnings)]);
-  const lines = [`planned ${built.migrations.length} migration${built.migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+  const lines = [
+    `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
+    `planned ${built.migrations.length} migration${built.migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+  ];
   for (const { planned, migration } of built.migrations) {
     const pool = planned.alphaPool;
     lines.push(
       `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${migration.alphaPoolName} (${reader.displayPath(repo.root, pool.file)}:${pool.line}) -> GA pool ${migration.gaPoolName}`,
       `    routes:  ${planned.props.routes!.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
+      `    strategy: ${migration.strategy}${migration.strategyChoice ? ` (chosen: ${migration.strategyChoice.replace(/^Strategy \S+ was chosen because /, '')})` : ''}`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   }
@@ -129,14 +160,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   return EXIT.OK;
 }
 
-/** A gateway that cannot split one rule between two pools needs the header-preview-cutover strategy. */
-function checkGateways(migrations: Planner.PlannedMigration[]): void {
-  for (const m of migrations) {
-    const gateway = m.props.gatewayImplementation;
-    if (gateway === undefined || m.props.strategy !== undefined) continue;
-    const cap = GatewayCapabilities.of(gateway);
-    if (cap.weightedAlphaAndGa === 'no') {
-      throw new UsageError(`--gateway ${gateway}: ${cap.note} Add --strategy header-preview-cutover: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`);
-    }
-  }
+/** True when a --new-gateway-* flag was given: they imply the parallel-gateway strategy. */
+function newGatewayFlags(flags: PlanFlags): boolean {
+  return flags.newGatewayName !== undefined || flags.newGatewayClass !== undefined || flags.newGatewayLabel !== undefined;
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import { parseTargetGie } from './options';
+import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 import { CliContext, EXIT, printSkipped } from '../context';
@@ -14,6 +16,7 @@ export const validateCommand: CliCommand = {
       .description('Validates every Kubernetes object under DIR the way an API server would: custom resources against the pinned CRDs ' +
         '(OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. Prints each problem with file, line, object and field.')
       .argument('<dir>', 'directory of manifests to read')
+      .option('--target-gie <version>', `the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan's --target-gie; default: ${NEWEST_BRIDGE_GIE})`, parseTargetGie, NEWEST_BRIDGE_GIE)
       .addHelpText('after', [
         '',
         'Example:',
@@ -21,11 +24,12 @@ export const validateCommand: CliCommand = {
         '',
         'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error.',
       ].join('\n'))
-      .action((dir: string, _flags: unknown, cmd: Command) => {
+      .action((dir: string, flags: { targetGie: string }, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const repo = reader.readRepo(dir, { skipOutputs: false });
         if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
-        const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(repo.objects);
+        const validation = load<typeof SourceValidation>('../discover/source-validation');
+        const problems = validation.validateSources(repo.objects, validation.validatorFor(flags.targetGie));
         for (const p of problems) ctx.io.stdout(`${reader.displayPath(repo.root, p.file)}:${p.line}: ${p.message}\n`);
         const objects = `${repo.objects.length} object${repo.objects.length === 1 ? '' : 's'} in ${repo.files.length} file${repo.files.length === 1 ? '' : 's'}`;
         if (problems.length > 0) {
