@@ -504,7 +504,9 @@ ZeroDowntimeMigrationProps['parallelGateway'] {
   if (!found) {
     throw problem(`the parallel-gateway strategy copies the listeners of the Gateway ${parent.namespace}/${parent.name}, which is not in the directory that was planned: add its manifest (kubectl get gateway ${shellQuote(parent.name)} -n ${shellQuote(parent.namespace)} -o yaml), then plan again`);
   }
-  const original = found.obj.metadata.namespace === undefined ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } } : found.obj;
+  const original = found.obj.metadata.namespace === undefined
+    ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } }
+    : found.obj;
   const nw = options.newGateway ?? {};
   return {
     name: nw.name ?? `${parent.name}-v1`,

@@ -61,8 +61,8 @@ describe('plan on upstream\'s v0.5.1 quickstart (GKE)', () => {
     const [first] = p.stages();
     const priorities = Object.fromEntries(first.objects.filter((o) => o.kind === 'InferenceObjective').map((o) => [o.metadata.name, o.spec.priority]));
     expect(priorities).toEqual({ 'food-review': -1, 'base-model': 1, 'base-model-cpu': 1 });
-    const plan = JSON.parse(fs.readFileSync(path.join(p.out, MIGRATION, 'plan.json'), 'utf8'));
-    expect(plan.models.map((m: any) => [m.modelName, m.clientSends])).toEqual([
+    const planJson = JSON.parse(fs.readFileSync(path.join(p.out, MIGRATION, 'plan.json'), 'utf8'));
+    expect(planJson.models.map((m: any) => [m.modelName, m.clientSends])).toEqual([
       ['food-review', 'x-gateway-inference-objective: food-review'],
       ['meta-llama/Llama-3.1-8B-Instruct', 'nothing'],
       ['Qwen/Qwen2.5-1.5B-Instruct', 'nothing'],

@@ -118,7 +118,9 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     strict: flags.strict,
     gatewayVersion: flags.gatewayVersion,
     alphaCrdVersion: flags.alphaCrdVersion,
-    ...(newGatewayFlags(flags) ? { newGateway: { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel } } : {}),
+    ...(newGatewayFlags(flags)
+      ? { newGateway: { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel } }
+      : {}),
   });
   if (plan.migrations.length === 0) {
     printWarnings(io, plan.warnings);
