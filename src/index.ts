@@ -37,6 +37,11 @@ export * from './migration/zero-downtime-migration';
 export * from './migration/simple-migration';
 export * from './migration/gitops-writer';
 
+// Planning from existing manifests: read a directory, a YAML stream or ApiObjects; plan the migrations.
+export * from './discover/manifest-source';
+export * from './discover/inference-migration-plan';
+export * from './discover/kserve-migration-plan';
+
 // The built-in examples: the upstream guides' migrations with their exact names.
 export * from './examples/guide-examples';
 

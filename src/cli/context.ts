@@ -2,6 +2,7 @@
  * What every command gets: where to print, the package version, exit codes, and the errors that map
  * to them. Light: loaded at start-up.
  */
+import * as path from 'path';
 
 /** Exit codes shared by all commands (scan adds 2 and 3). */
 export const EXIT = {
@@ -11,6 +12,8 @@ export const EXIT = {
   FAILURE: 1,
   /** Usage error: unknown flag, missing argument, bad flag value (EX_USAGE). */
   USAGE: 64,
+  /** Internal error: a bug in this tool (EX_SOFTWARE). */
+  INTERNAL: 70,
 } as const;
 
 /** Where the CLI prints. */
@@ -44,12 +47,22 @@ export function printWarnings(io: CliIo, warnings: string[]): void {
   for (const w of warnings) io.stderr(`warning: ${w.split('\n').join('\n  ')}\n`);
 }
 
-/** Prints what was skipped while reading a directory (with --verbose). */
+/**
+ * Prints what was skipped while reading: the notable skips (symbolic links, templates, Helm charts,
+ * special files) always, the routine ones (kustomizations, values files, ...) with --verbose.
+ */
 export function printSkipped(
   io: CliIo,
   root: string,
-  skipped: Array<{ file: string; line: number; reason: string }>,
-  display: (root: string, file: string) => string,
+  skipped: ReadonlyArray<{ file: string; line: number; reason: string; notable?: boolean }>,
+  verbose: boolean | undefined,
 ): void {
-  for (const s of skipped) io.stderr(`skipped ${display(root, s.file)}${s.line > 0 ? `:${s.line}` : ''}: ${s.reason}\n`);
+  for (const s of skipped) {
+    if (verbose || s.notable) io.stderr(`skipped ${displayPath(root, s.file)}${s.line > 0 ? `:${s.line}` : ''}: ${s.reason}\n`);
+  }
+}
+
+/** `dir/file` with `/` separators, as the user gave `dir` ('' for no directory). */
+export function displayPath(root: string, file: string): string {
+  return (root === '' ? file : path.join(root, file)).split(path.sep).join('/');
 }

@@ -1,27 +1,58 @@
 /**
  * The `inference-migrate` command line: builds the commander program from the command registry, runs
  * it, and turns every outcome into an exit code. Usage errors (unknown flag, missing argument, bad
- * flag value) exit 64 with the command's usage on stderr; any other error exits 1 with a one-line
- * `error:` message per problem (the stack only with --debug). Only commander and the command
- * definitions load at start-up; each command loads what it needs when it runs.
+ * flag value) exit 64 with the command's usage on stderr; the user's problems (a `UserError`: bad
+ * input, validation problems, a refused output directory) and system errors (a full disk, a
+ * permission) exit 1 with a one-line `error:` message per problem; anything else is a bug in this tool
+ * and exits 70 with `internal error: ... (please report: ...)`. --debug adds the stack. Only commander
+ * and the command definitions load at start-up; each command loads what it needs when it runs.
  */
 import { Command, CommanderError } from 'commander';
 import { COMMAND_GROUPS, COMMANDS } from './commands';
 import { CliContext, CliIo, EXIT, UsageError } from './context';
 import { load } from './lazy';
+import { isUserError } from '../core/errors';
 
 const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
 
-/** The version in the package's package.json (`lib/cli` and `src/cli` both sit two levels below it). */
-export function packageVersion(): string {
+/** Where to report bugs when package.json does not say. */
+const ISSUES = 'https://github.com/cdk8s-inference-migration/cdk8s-inference-migration/issues';
+
+/** The package's package.json (`lib/cli` and `src/cli` both sit two levels below it); empty when it cannot be read. */
+function packageJson(): any {
   try {
-    return load<{ version: string }>('../../package.json').version;
+    return load<any>('../../package.json');
   } catch {
-    return 'unknown';
+    return {};
   }
+}
+
+/** The version in the package's package.json. */
+export function packageVersion(): string {
+  return typeof packageJson().version === 'string' ? packageJson().version : 'unknown';
+}
+
+/** Where bugs are reported: the package's `bugs` URL, else its GitHub repository's issues. */
+export function issuesUrl(): string {
+  const pkg = packageJson();
+  if (typeof pkg.bugs?.url === 'string') return pkg.bugs.url;
+  const repo = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+  const m = typeof repo === 'string' ? /github\.com[/:]([^/]+\/[^/]+?)(\.git)?$/.exec(repo) : null;
+  return m ? `https://github.com/${m[1]}/issues` : ISSUES;
+}
+
+/** A Node.js system error (a file system or network call that failed): the environment, not a bug. */
+function isSystemError(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
+}
+
+/** `error: ...` lines of a message (continuation lines of a multi-line message keep their indentation). */
+function errorLines(message: string): string {
+  return `${message.split('\n').filter((l) => l.trim() !== '').map((l) => (/^\s/.test(l) ? `error:${l.replace(/^\s+/, ' ')}` : `error: ${l}`)).join('\n')}\n`;
 }
 
 /** Builds the program: global flags, then every registered command. */
@@ -30,7 +61,7 @@ export function buildProgram(ctx: CliContext): Command {
     .description('Plan the migration of inference-serving APIs as staged, GitOps-ready YAML: Gateway API Inference Extension v1alpha2 to v1, KServe Ingress to Gateway API, LlamaStackDistribution v1alpha1 to v1alpha2.')
     .version(ctx.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'print help for the command')
-    .option('--verbose', 'list the documents that were skipped while reading, and why')
+    .option('--verbose', 'list every document skipped while reading, and why (links, templates and Helm charts are always listed)')
     .option('--debug', 'print stack traces of errors')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
@@ -43,7 +74,8 @@ export function buildProgram(ctx: CliContext): Command {
   program.addHelpText('after', [
     '',
     'Start with `inference-migrate scan <dir>`, then `inference-migrate plan --from <dir> --out <dir>`.',
-    'Exit codes: 0 success, 1 bad input or validation problems, 64 usage error (scan: 2 and 3, see scan --help).',
+    'Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error (a bug: please report it);',
+    'scan also exits 2 and 3 (see scan --help).',
   ].join('\n'));
 
   const groups = new Map<string, Command>();
@@ -96,11 +128,16 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
       return EXIT.USAGE;
     }
     const e = err instanceof Error ? err : new Error(String(err));
-    if (debug && e.stack) {
-      io.stderr(`${e.stack}\n`);
-    } else {
-      io.stderr(`${e.message.split('\n').filter((l) => l.trim() !== '').map((l) => (/^\s/.test(l) ? `error:${l.replace(/^\s+/, ' ')}` : `error: ${l}`)).join('\n')}\n`);
+    const expected: boolean = isUserError(e) || isSystemError(e);
+    if (expected) {
+      io.stderr(debug && e.stack ? `${e.stack}\n` : errorLines(e.message));
+      return EXIT.FAILURE;
     }
-    return EXIT.FAILURE;
+    // Anything else is a bug in this tool, never the user's input.
+    const first = e.message.split('\n')[0] || e.name;
+    io.stderr(`internal error: ${e.name === 'Error' ? '' : `${e.name}: `}${first} (please report: ${issuesUrl()}, with the command and inference-migrate ${ctx.version}` +
+      `${debug ? '' : '; --debug prints the stack'})\n`);
+    if (debug && e.stack) io.stderr(`${e.stack}\n`);
+    return EXIT.INTERNAL;
   }
 }

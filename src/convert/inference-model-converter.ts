@@ -1,6 +1,7 @@
 import { convertInferenceModel, gaPoolName, priorityFor } from './inference-model';
 import { CriticalityPriorities, InferenceModelConversion } from './types';
 import { CarriedManifest } from '../core/carried-manifest';
+import { PropError } from '../core/errors';
 
 /**
  * Converts alpha Gateway API Inference Extension objects to their GA counterparts, as plain data.
@@ -14,7 +15,7 @@ export class InferenceModelConverter {
    * @param inferenceModel the InferenceModel, e.g. `CarriedManifest.fromYaml(text)`
    */
   public static convert(inferenceModel: CarriedManifest, priorities?: CriticalityPriorities): InferenceModelConversion {
-    if (!(inferenceModel instanceof CarriedManifest)) throw new Error('InferenceModelConverter.convert: expected a CarriedManifest (CarriedManifest.fromYaml or fromObject)');
+    if (!(inferenceModel instanceof CarriedManifest)) throw new PropError('InferenceModelConverter.convert: expected a CarriedManifest (CarriedManifest.fromYaml or fromObject)');
     return convertInferenceModel(inferenceModel._object, priorities);
   }
 

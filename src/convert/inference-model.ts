@@ -4,6 +4,7 @@
  */
 
 import { CriticalityPriorities, InferenceModelConversion } from './types';
+import { UserError } from '../core/errors';
 
 const CRITICALITIES = ['Critical', 'Standard', 'Sheddable'];
 
@@ -67,20 +68,20 @@ export function describeTargets(targets: ModelTargetFacts[]): string {
 export function convertInferenceModel(model: any, priorities: CriticalityPriorities = {}): InferenceModelConversion {
   const where = `InferenceModel ${model?.metadata?.name ?? '(unnamed)'}`;
   if (!model || typeof model !== 'object' || model.kind !== 'InferenceModel') {
-    throw new Error(`${where}: 'kind' must be InferenceModel (got ${JSON.stringify(model?.kind)})`);
+    throw new UserError(`${where}: 'kind' must be InferenceModel (got ${JSON.stringify(model?.kind)})`);
   }
   const name = model.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) {
-    throw new Error(`${where}: 'metadata.name' is required`);
+    throw new UserError(`${where}: 'metadata.name' is required`);
   }
   const spec = model.spec ?? {};
   const poolName = spec.poolRef?.name;
   if (typeof poolName !== 'string' || poolName.length === 0) {
-    throw new Error(`InferenceModel ${name}: 'spec.poolRef.name' is required`);
+    throw new UserError(`InferenceModel ${name}: 'spec.poolRef.name' is required`);
   }
   const criticality = spec.criticality ?? 'Standard';
   if (!CRITICALITIES.includes(criticality)) {
-    throw new Error(`InferenceModel ${name}: 'spec.criticality' must be one of ${CRITICALITIES.join(', ')} (got ${JSON.stringify(criticality)})`);
+    throw new UserError(`InferenceModel ${name}: 'spec.criticality' must be one of ${CRITICALITIES.join(', ')} (got ${JSON.stringify(criticality)})`);
   }
   const warnings: string[] = [];
   const modelName = typeof spec.modelName === 'string' && spec.modelName.length > 0 ? spec.modelName : name;
@@ -126,19 +127,19 @@ export interface AlphaPoolSpec {
 export function readAlphaPool(pool: any): AlphaPoolSpec {
   const name = pool?.metadata?.name;
   const where = `InferencePool ${name ?? '(unnamed)'}`;
-  if (typeof name !== 'string' || name.length === 0) throw new Error(`${where}: 'metadata.name' is required`);
+  if (typeof name !== 'string' || name.length === 0) throw new UserError(`${where}: 'metadata.name' is required`);
   const spec = pool.spec ?? {};
   const selector = spec.selector;
   if (!selector || typeof selector !== 'object' || Array.isArray(selector) || Object.keys(selector).length === 0) {
-    throw new Error(`${where}: 'spec.selector' must be a non-empty map of labels`);
+    throw new UserError(`${where}: 'spec.selector' must be a non-empty map of labels`);
   }
   const targetPort = spec.targetPortNumber;
-  if (!Number.isInteger(targetPort)) throw new Error(`${where}: 'spec.targetPortNumber' must be an integer (got ${JSON.stringify(targetPort)})`);
+  if (!Number.isInteger(targetPort)) throw new UserError(`${where}: 'spec.targetPortNumber' must be an integer (got ${JSON.stringify(targetPort)})`);
   const ext = spec.extensionRef ?? {};
-  if (typeof ext.name !== 'string') throw new Error(`${where}: 'spec.extensionRef.name' is required`);
+  if (typeof ext.name !== 'string') throw new UserError(`${where}: 'spec.extensionRef.name' is required`);
   const failureMode = ext.failureMode ?? 'FailClose';
   if (failureMode !== 'FailOpen' && failureMode !== 'FailClose') {
-    throw new Error(`${where}: 'spec.extensionRef.failureMode' must be FailOpen or FailClose (got ${JSON.stringify(failureMode)})`);
+    throw new UserError(`${where}: 'spec.extensionRef.failureMode' must be FailOpen or FailClose (got ${JSON.stringify(failureMode)})`);
   }
   return {
     name,

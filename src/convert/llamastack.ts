@@ -94,7 +94,7 @@ function shown(field: string, value: unknown): string {
 
 /** Reads the object at `path` of `obj`: undefined when absent, an Error when not an object. */
 function section(where: string, obj: any, path: string): Record<string, any> | undefined {
-  const value = path.split('.').reduce((o, key) => (o === undefined ? undefined : o[key]), obj);
+  const value = path.split('.').reduce((o, key) => (o === undefined || o === null ? undefined : o[key]), obj);
   if (value === undefined || value === null) return undefined;
   if (!isPlainObject(value)) throw propError(where, path, `must be an object (got ${shown(path, value)})`);
   return value;
@@ -266,7 +266,7 @@ function splitEnv(ctx: Context, mapKnown: boolean): EnvSplit {
 /** Why a `VLLM_API_KEY` env var cannot become `secretRefs.api_key`, or undefined when it can (it reads a Secret). */
 function apiKeyNotMappable(envVar: any): string | undefined {
   const ref = envVar?.valueFrom?.secretKeyRef;
-  if (ref === undefined) {
+  if (ref === undefined || ref === null) {
     return envVar?.value !== undefined
       ? 'its value is written in the CR; put it in a Secret and reference it with secretRefs.api_key'
       : 'it does not read a Secret (valueFrom.secretKeyRef); reference one with secretRefs.api_key by hand';

@@ -1,4 +1,5 @@
 import { Composer, CST, Parser } from 'yaml';
+import { PropError } from './errors';
 import { listItems } from './manifest-objects';
 
 /**
@@ -19,7 +20,7 @@ export class CarriedManifest {
   public static fromYaml(text: string): CarriedManifest {
     const all = CarriedManifest.allFromYaml(text);
     if (all.length !== 1) {
-      throw new Error(`CarriedManifest.fromYaml: expected exactly one object (got ${all.length}); use allFromYaml for several documents`);
+      throw new PropError(`CarriedManifest.fromYaml: expected exactly one object (got ${all.length}); use allFromYaml for several documents`);
     }
     return all[0];
   }
@@ -32,7 +33,7 @@ export class CarriedManifest {
    * @param text YAML text (YAML 1.1, as Kubernetes reads it)
    */
   public static allFromYaml(text: string): CarriedManifest[] {
-    if (typeof text !== 'string') throw new Error(`CarriedManifest.allFromYaml: expected YAML text (got ${typeof text})`);
+    if (typeof text !== 'string') throw new PropError(`CarriedManifest.allFromYaml: expected YAML text (got ${typeof text})`);
     const tokens = [...new Parser().parse(text)];
     // Each document's own text: from the end of the previous document (leading comments included) to its end.
     const texts: string[] = [];
@@ -49,7 +50,7 @@ export class CarriedManifest {
     const composer = new Composer({ version: '1.1', customTags: (tags) => tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp') });
     [...composer.compose(tokens)].forEach((doc, i) => {
       if (doc.errors.length > 0) {
-        throw new Error(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+        throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
       }
       const value = doc.toJS();
       if (value === null || value === undefined) return;
@@ -76,7 +77,7 @@ export class CarriedManifest {
    * @param manifests Kubernetes objects with apiVersion, kind and metadata.name
    */
   public static fromObjects(manifests: object[]): CarriedManifest[] {
-    if (!Array.isArray(manifests)) throw new Error(`CarriedManifest.fromObjects: expected a list of objects (got ${typeof manifests})`);
+    if (!Array.isArray(manifests)) throw new PropError(`CarriedManifest.fromObjects: expected a list of objects (got ${typeof manifests})`);
     return manifests.map((m, i) => new CarriedManifest(m, undefined, `objects[${i}]`));
   }
 
@@ -104,10 +105,10 @@ export class CarriedManifest {
     const m = manifest as any;
     if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.apiVersion !== 'string' || typeof m.kind !== 'string'
       || m.metadata === null || typeof m.metadata !== 'object' || typeof m.metadata.name !== 'string') {
-      throw new Error(`CarriedManifest (${where}): must be a Kubernetes object with apiVersion, kind and metadata.name (got ${describeValue(m)})`);
+      throw new PropError(`CarriedManifest (${where}): must be a Kubernetes object with apiVersion, kind and metadata.name (got ${describeValue(m)})`);
     }
     if (m.metadata.namespace !== undefined && typeof m.metadata.namespace !== 'string') {
-      throw new Error(`CarriedManifest (${where}): metadata.namespace of ${m.kind} ${m.metadata.name} must be a string`);
+      throw new PropError(`CarriedManifest (${where}): metadata.namespace of ${m.kind} ${m.metadata.name} must be a string`);
     }
     this._object = JSON.parse(JSON.stringify(m));
     this.apiVersion = m.apiVersion;

@@ -1,7 +1,7 @@
 // Pure: cdk8s and constructs appear only as types (a Duration's methods are all this reads), so src/convert may use it.
 import type { Duration } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { propError } from './errors';
+import { propError, UserError } from './errors';
 
 const GATEWAY_DURATION = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
@@ -36,7 +36,7 @@ export function toGatewayDuration(scope: IConstruct | string, prop: string, dura
 
 /** A Gateway API duration (`300s`, `1h30m`) in milliseconds (for `Duration.millis`). Throws on anything else. */
 export function parseGatewayDurationMillis(text: string): number {
-  if (!GATEWAY_DURATION.test(text)) throw new Error(`${JSON.stringify(text)} is not a Gateway API duration such as 300s or 1h30m`);
+  if (!GATEWAY_DURATION.test(text)) throw new UserError(`${JSON.stringify(text)} is not a Gateway API duration such as 300s or 1h30m`);
   let ms = 0;
   for (const part of text.matchAll(/([0-9]+)(ms|h|m|s)/g)) {
     const n = Number(part[1]);

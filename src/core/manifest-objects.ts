@@ -14,7 +14,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export function desiredMetadata(metadata: any): any {
   const out: any = { ...metadata };
   for (const f of SERVER_METADATA) delete out[f];
-  if (out.annotations && LAST_APPLIED in out.annotations) {
+  if (out.annotations !== null && typeof out.annotations === 'object' && LAST_APPLIED in out.annotations) {
     const { [LAST_APPLIED]: _, ...annotations } = out.annotations;
     if (Object.keys(annotations).length > 0) out.annotations = annotations;
     else delete out.annotations;

@@ -6,6 +6,7 @@
  */
 import { Duration } from 'cdk8s';
 import { CarriedManifest } from '../core/carried-manifest';
+import { isUserError, show, UserError } from '../core/errors';
 import { parseGatewayDurationMillis } from '../core/gateway-duration';
 import { desiredState } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
@@ -61,17 +62,18 @@ function asList(v: unknown): any[] {
  */
 export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string): HttpRouteConversion {
   if (!manifest || manifest.kind !== 'HTTPRoute' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
-    throw new Error(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
+    throw new UserError(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
   }
   const carried = desiredState(manifest);
   const name: string = carried.metadata.name;
   const namespace: string = carried.metadata.namespace ?? defaultNamespace;
   const where = `HTTPRoute ${namespace}/${name}`;
-  const fail = (field: string, message: string) => new Error(`${where}: '${field}' ${message}`);
+  const fail = (field: string, message: string) => new UserError(`${where}: '${field}' ${message}`);
   const spec = carried.spec ?? {};
 
   const parentRefs: GatewayParentRef[] = asList(spec.parentRefs).map((p, i) => {
-    const group = p?.group ?? GATEWAY_GROUP;
+    if (!isMap(p)) throw fail(`spec.parentRefs[${i}]`, `must be a map (got ${show(p)})`);
+    const group = p.group ?? GATEWAY_GROUP;
     const kind = p?.kind ?? 'Gateway';
     if (group !== GATEWAY_GROUP || kind !== 'Gateway') {
       throw fail(`spec.parentRefs[${i}]`, `is a ${group === '' ? 'core' : group} ${kind}, not a Gateway: only routes attached to Gateways can be migrated`);
@@ -121,7 +123,7 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
   });
 
   if (poolRules.length === 0) {
-    throw new Error(`${where}: none of its rules sends traffic to the alpha pool ${pool.namespace}/${pool.name}`);
+    throw new UserError(`${where}: none of its rules sends traffic to the alpha pool ${pool.namespace}/${pool.name}`);
   }
   // The library writes the pool rules first, then the other rules.
   const lastPool = poolRules[poolRules.length - 1];
@@ -169,23 +171,25 @@ function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, wa
     }
   }
   asList(rule.backendRefs).forEach((ref, b) => {
-    if (ref.filters !== undefined) {
+    if (isMap(ref) && ref.filters !== undefined) {
       warnings.push(`${where}: '${at}.backendRefs[${b}].filters' (on the backendRef to ${pool.name}) is not carried into the stages that change the rule: move it to the rule's filters or add it back by hand.`);
     }
   });
-  const timeouts = rule.timeouts ?? {};
+  const timeouts = isMap(rule.timeouts) ? rule.timeouts : {};
   const duration = (field: 'request' | 'backendRequest') => {
     const text = timeouts[field];
     if (text === undefined) return undefined;
+    if (typeof text !== 'string') throw new UserError(`${where}: '${at}.timeouts.${field}' must be a Gateway API duration such as 300s or 1h30m (got ${show(text)})`);
     try {
-      return Duration.millis(parseGatewayDurationMillis(String(text)));
+      return Duration.millis(parseGatewayDurationMillis(text));
     } catch (err) {
-      throw new Error(`${where}: '${at}.timeouts.${field}' ${(err as Error).message}`);
+      if (!isUserError(err)) throw err;
+      throw new UserError(`${where}: '${at}.timeouts.${field}' ${err.message}`);
     }
   };
   const requestTimeout = duration('request');
   const backendRequestTimeout = duration('backendRequest');
-  const matches = rule.matches === undefined ? undefined : asList(rule.matches).map((m) => convertMatch(m));
+  const matches = rule.matches === undefined ? undefined : asList(rule.matches).map((m, i) => convertMatch(m, `${at}.matches[${i}]`, where));
   const filters = asList(rule.filters);
   return {
     ...(matches !== undefined ? { matches } : {}),
@@ -195,15 +199,24 @@ function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, wa
   };
 }
 
-function convertMatch(m: any): RouteMatch {
+function convertMatch(m: any, at: string, where: string): RouteMatch {
+  if (!isMap(m)) throw new UserError(`${where}: '${at}' must be a map (got ${show(m)})`);
   const out: { -readonly [K in keyof RouteMatch]: RouteMatch[K] } = {};
-  if (m?.path) out.path = { type: (m.path.type ?? PathMatchType.PATH_PREFIX) as PathMatchType, value: m.path.value ?? '/' };
-  if (Array.isArray(m?.headers) && m.headers.length > 0) out.headers = m.headers.map(convertValueMatch);
-  if (Array.isArray(m?.queryParams) && m.queryParams.length > 0) out.queryParams = m.queryParams.map(convertValueMatch);
-  if (m?.method !== undefined) out.method = m.method;
+  if (m.path !== undefined && m.path !== null) {
+    if (!isMap(m.path)) throw new UserError(`${where}: '${at}.path' must be a map (got ${show(m.path)})`);
+    out.path = { type: (m.path.type ?? PathMatchType.PATH_PREFIX) as PathMatchType, value: m.path.value ?? '/' };
+  }
+  if (Array.isArray(m.headers) && m.headers.length > 0) out.headers = m.headers.map((v: any, i: number) => convertValueMatch(v, `${at}.headers[${i}]`, where));
+  if (Array.isArray(m.queryParams) && m.queryParams.length > 0) out.queryParams = m.queryParams.map((v: any, i: number) => convertValueMatch(v, `${at}.queryParams[${i}]`, where));
+  if (m.method !== undefined) out.method = m.method;
   return out;
 }
 
-function convertValueMatch(v: any): ValueMatch {
+function convertValueMatch(v: any, at: string, where: string): ValueMatch {
+  if (!isMap(v)) throw new UserError(`${where}: '${at}' must be a map (got ${show(v)})`);
   return { name: v.name, value: v.value, type: (v.type ?? ValueMatchType.EXACT) as ValueMatchType };
+}
+
+function isMap(v: unknown): v is { [key: string]: any } {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

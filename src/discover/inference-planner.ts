@@ -17,10 +17,15 @@
  * migration.
  */
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
-import { displayPath, InputError, InputProblem, objectRef, RepoContents, SourceObject } from './repo-reader';
+import { nameProblems } from './input-names';
+import type { RepoContents } from './repo-reader';
+import { displayLocation, displayPath, InputError, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
+import { NEWEST_BRIDGE_GIE } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
+import { isUserError, PropError } from '../core/errors';
+import { nameSuffixProblem } from '../core/name-patterns';
 import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
 import { InferenceProvider } from '../inference/types';
@@ -29,6 +34,7 @@ import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
+import { checkSteps } from '../migration/plan';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
 
 /** What the user chose on the command line. */
@@ -39,11 +45,11 @@ export interface PlanOptions {
   readonly provider?: InferenceProvider;
   /** The gateway implementation. @default - GKE when the provider is GKE, Istio when it is Istio, else generic */
   readonly gateway?: GatewayImplementation;
-  /** How traffic moves. @default MigrationStrategy.WEIGHTED_SHIFT */
+  /** How traffic moves. @default - the one that works on the gateway (weighted-shift where nothing says it cannot) */
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
-  /** The GIE release to migrate to. @default - the library's default (v1.0.2); the command line passes v1.4.0 */
+  /** The GIE release to migrate to. @default NEWEST_BRIDGE_GIE (v1.4.0), as `plan --target-gie` */
   readonly gieVersion?: string;
   /** Losses accepted explicitly. @default - none */
   readonly acceptLoss?: MigrationLoss[];
@@ -63,6 +69,42 @@ export interface PlanOptions {
    * @default - paths relative to the directory that was read
    */
   readonly sourcePaths?: { readonly prefix: string; readonly relativeTo: string };
+}
+
+/** A plan option that cannot work, by its name in `PlanOptions`. */
+export interface OptionProblem {
+  readonly option: 'steps' | 'gateway' | 'gaNameSuffix' | 'newGateway';
+  /** What is wrong, without the option's name. */
+  readonly message: string;
+}
+
+/**
+ * What is wrong with the options themselves, whatever the manifests hold: steps that are not increasing
+ * integers in 1..99 or that come with a strategy that does not move traffic by weight, an unknown gateway,
+ * a second Gateway with a strategy other than parallel-gateway, a GA name suffix that cannot end a name.
+ * Whether the gateway can run an explicit strategy is the migration's check: its error names the Gateway.
+ */
+export function planOptionProblems(options: PlanOptions): OptionProblem[] {
+  const problems: OptionProblem[] = [];
+  const strategy = options.strategy;
+  if (options.steps !== undefined) {
+    const problem = checkSteps(options.steps);
+    if (problem) {
+      problems.push({ option: 'steps', message: problem });
+    } else if (strategy !== undefined && strategy !== MigrationStrategy.WEIGHTED_SHIFT) {
+      problems.push({ option: 'steps', message: `cannot be combined with the ${strategy} strategy, which does not move traffic by weight` });
+    }
+  }
+  const gateways: string[] = Object.values(GatewayImplementation);
+  if (options.gateway !== undefined && !gateways.includes(options.gateway)) {
+    problems.push({ option: 'gateway', message: `must be one of ${gateways.join(', ')} (got ${JSON.stringify(options.gateway)})` });
+  }
+  if (options.newGateway !== undefined && strategy !== undefined && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+    problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
+  }
+  const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
+  if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });
+  return problems;
 }
 
 /** A step for a stage README. */
@@ -116,6 +158,15 @@ interface Located {
   readonly group: string;
 }
 
+/**
+ * The namespace an object is planned in: its own, else the one its kustomization sets, else `default`
+ * (as kubectl would apply it); '' for cluster-scoped kinds.
+ */
+export function plannedNamespace(source: SourceObject): string {
+  if (CLUSTER_SCOPED.has(source.object.kind)) return '';
+  return source.object.metadata.namespace || source.namespaceHint || 'default';
+}
+
 function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
@@ -131,21 +182,26 @@ function keyOf(group: string, kind: string, namespace: string, name: string): st
  * in the directory, a route that uses two alpha pools, a pool no route uses, an object defined twice.
  */
 export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPlan {
+  const optionProblems = planOptionProblems(options);
+  if (optionProblems.length > 0) {
+    throw new PropError(`plan options: ${optionProblems.map((p) => `'${p.option}' ${p.message}`).join('; ')}`);
+  }
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
-  const at = (s: SourceObject) => `${displayPath(repo.root, s.file)}:${s.line}`;
+  const at = (s: SourceObject) => displayLocation(repo.root, s.file, s.line);
   const guessed = new Set<SourceObject>();
 
   const all: Located[] = repo.objects.map((source) => {
     const obj = source.object;
-    const clusterScoped = CLUSTER_SCOPED.has(obj.kind);
-    let namespace = '';
-    if (!clusterScoped) {
-      namespace = obj.metadata.namespace ?? source.namespaceHint ?? 'default';
-      if (obj.metadata.namespace === undefined && source.namespaceHint === undefined) guessed.add(source);
-    }
-    return { source, obj, namespace, group: groupOf(obj.apiVersion) };
+    if (!CLUSTER_SCOPED.has(obj.kind) && !obj.metadata.namespace && !source.namespaceHint) guessed.add(source);
+    return { source, obj, namespace: plannedNamespace(source), group: groupOf(obj.apiVersion) };
   });
+  // Names go into file names, commands, error messages and READMEs: first refuse any name of a pool,
+  // model or route the API server would refuse.
+  const namesFirst = all.filter((l) => isAlphaPool(l.obj) || isAlphaModel(l.obj) || (l.obj.kind === 'HTTPRoute' && alphaPoolRefs(l.obj, l.namespace).length > 0))
+    .flatMap((l) => nameProblems(l.source, l.namespace));
+  if (namesFirst.length > 0) throw new InputError(sortProblems(namesFirst), repo.root);
+
   const byKey = new Map<string, Located[]>();
   for (const l of all) {
     const key = keyOf(l.group, l.obj.kind, l.namespace, l.obj.metadata.name);
@@ -270,6 +326,13 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
       problems.push({ file: pool.source.file, line: pool.source.line, message: `alpha InferencePool ${key} is not a backend of any HTTPRoute under ${repo.root}: a zero-downtime migration moves a route's traffic, so add the HTTPRoute's manifest, then plan again` });
       continue;
     }
+    // The names of the objects carried with the pool, too.
+    const carriedWith = [...(policiesByPool.get(key) ?? []), ...(eppByPool.get(key) ?? [])];
+    const badNames = carriedWith.flatMap((l) => nameProblems(l.source, l.namespace));
+    if (badNames.length > 0) {
+      problems.push(...badNames);
+      continue;
+    }
     try {
       migrations.push(planPool(pool, id, names.get(pool)!, {
         models: modelsByPool.get(key) ?? [],
@@ -286,8 +349,12 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
       else throw err;
     }
   }
-  if (problems.length > 0) throw new InputError(dedupe(problems), repo.root);
+  if (problems.length > 0) throw new InputError(sortProblems(dedupe(problems)), repo.root);
   return { migrations, warnings };
+}
+
+function sortProblems(problems: InputProblem[]): InputProblem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function dedupe(problems: InputProblem[]): InputProblem[] {
@@ -421,7 +488,9 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     try {
       conversion = convertHttpRoute(withNamespace(r), id, ga, r.namespace);
     } catch (err) {
-      throw new InputError([{ file: r.source.file, line: r.source.line, message: (err as Error).message }], '');
+      // Only the conversion's own verdicts on the route are about the input; anything else is a bug.
+      if (!isUserError(err)) throw err;
+      throw new InputError([{ file: r.source.file, line: r.source.line, message: err.message }], '');
     }
     routes.push(conversion.route);
     warnings.push(...conversion.warnings);
@@ -462,7 +531,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
     ...(gateway !== undefined ? { gatewayImplementation: gateway } : {}),
     ...(options.gatewayVersion !== undefined ? { gatewayVersion: options.gatewayVersion } : {}),
-    ...(options.gieVersion !== undefined ? { gieVersion: options.gieVersion } : {}),
+    gieVersion: options.gieVersion ?? NEWEST_BRIDGE_GIE,
     ...(options.acceptLoss !== undefined ? { acceptLoss: options.acceptLoss } : {}),
     ...(options.strict ? { strict: true } : {}),
     ...(options.alphaCrdVersion !== undefined ? { alphaCrdVersion: options.alphaCrdVersion } : {}),

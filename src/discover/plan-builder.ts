@@ -1,33 +1,35 @@
 /**
- * Turns a RepoPlan into ZeroDowntimeMigrations (with the planner's manual steps in the stage READMEs)
- * and renders them through the GitOpsWriter. The glue between the pure planner and the constructs.
+ * Turns a RepoPlan into ZeroDowntimeMigrations (with the planner's manual steps in the stage READMEs).
+ * The glue between the pure planner and the constructs.
  */
-import { App } from 'cdk8s';
+import { Construct } from 'constructs';
 import { PlannedMigration, RepoPlan } from './inference-planner';
-import { displayPath } from './repo-reader';
-import { GitOpsOutput, GitOpsWriter } from '../migration/gitops-writer';
+import { InputError } from './sources';
+import { isUserError } from '../core/errors';
 import { ManualStepTiming } from '../migration/migration-stage';
 import { ZeroDowntimeMigration } from '../migration/zero-downtime-migration';
 
-/** The constructs of a plan. */
-export interface BuiltPlan {
-  readonly app: App;
-  readonly migrations: Array<{ readonly planned: PlannedMigration; readonly migration: ZeroDowntimeMigration }>;
+/** A planned migration and its construct. */
+export interface BuiltMigration {
+  readonly planned: PlannedMigration;
+  readonly migration: ZeroDowntimeMigration;
 }
 
 /**
- * Builds one ZeroDowntimeMigration per planned migration. A library error (a plan the gateway cannot
- * carry, say) is rethrown naming the alpha pool and its file and line.
+ * Adds one ZeroDowntimeMigration per planned migration under `scope` (construct id: the migration's
+ * name). A prop the constructs refuse (a GA name that grows too long, a selector the GA pool cannot
+ * take) is the input's problem: it is rethrown at the alpha pool's file and line. Any other error is a
+ * bug and passes through unchanged.
  */
-export function buildPlan(plan: RepoPlan, root: string): BuiltPlan {
-  const app = new App({ outdir: '.' });
-  const migrations = plan.migrations.map((planned) => {
+export function buildPlan(plan: RepoPlan, scope: Construct, root: string, activeStage?: string): BuiltMigration[] {
+  return plan.migrations.map((planned) => {
     let migration: ZeroDowntimeMigration;
     try {
-      migration = new ZeroDowntimeMigration(app, planned.name, planned.props);
+      migration = new ZeroDowntimeMigration(scope, planned.name, { ...planned.props, ...(activeStage !== undefined ? { activeStage } : {}) });
     } catch (err) {
+      if (!isUserError(err)) throw err;
       const pool = planned.alphaPool;
-      throw new Error(`${displayPath(root, pool.file)}:${pool.line}: alpha InferencePool ${planned.namespace}/${pool.object.metadata.name}: ${(err as Error).message}`);
+      throw new InputError([{ file: pool.file, line: pool.line, message: `alpha InferencePool ${planned.namespace}/${pool.object.metadata.name}: ${err.message}` }], root);
     }
     const first = migration.stages[0];
     const last = migration.stages[migration.stages.length - 1];
@@ -37,11 +39,4 @@ export function buildPlan(plan: RepoPlan, root: string): BuiltPlan {
     }
     return { planned, migration };
   });
-  return { app, migrations };
-}
-
-/** The files of the migrations, relative to `outdir` (validated first when `validate`); throws when one does not render. */
-export function renderPlan(built: BuiltPlan, outdir: string, options: { validate: boolean; repoPath: string }): GitOpsOutput {
-  const writer = new GitOpsWriter({ outdir, validate: options.validate, repoPath: options.repoPath });
-  return writer.renderMigrations(built.migrations.map((m) => m.migration));
 }

@@ -6,7 +6,7 @@ import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
 import { CriticalityPriorities } from '../convert/types';
 import { CarriedManifest } from '../core/carried-manifest';
-import { checkInteger, givenProps, propError, show } from '../core/errors';
+import { checkInteger, givenProps, propError, PropError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { generatedName, resolveNamespace } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
@@ -88,7 +88,7 @@ export class InferenceObjective extends Construct {
   public static fromInferenceModel(scope: Construct, id: string, options: InferenceObjectiveFromModelOptions): InferenceObjective {
     let conversion;
     try {
-      if (!(options.inferenceModel instanceof CarriedManifest)) throw new Error(`expected a CarriedManifest (got ${show(options.inferenceModel)})`);
+      if (!(options.inferenceModel instanceof CarriedManifest)) throw new PropError(`expected a CarriedManifest (got ${show(options.inferenceModel)})`);
       conversion = convertInferenceModel(options.inferenceModel._object, options.priorities);
     } catch (err) {
       throw propError(`${scope.node.path}/${id}`, 'inferenceModel', `cannot be converted: ${(err as Error).message}`);

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'crypto';
 import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser';
+import { UserError } from '../core/errors';
 
 /** The keys the migration sets. */
 export const ENABLE_GATEWAY_API = 'enableGatewayApi';
@@ -55,16 +56,16 @@ export interface IngressRewrite {
  */
 export function parseIngressConfig(text: unknown): { [key: string]: any } {
   if (typeof text !== 'string') {
-    throw new Error(`must be a string holding a JSON object (got ${text === null ? 'null' : typeof text})`);
+    throw new UserError(`must be a string holding a JSON object (got ${text === null ? 'null' : typeof text})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`is not valid JSON: ${(e as Error).message}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(`must be a JSON object (got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)})`);
+    throw new UserError(`must be a JSON object (got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)})`);
   }
   return parsed as { [key: string]: any };
 }

@@ -5,6 +5,7 @@
 import { parseIngressConfig } from './ingress-config';
 import { CONFIG_MAP_NAME, CONTROLLER_DEPLOYMENT, INGRESS_KEY } from './kserve-api';
 import { CarriedManifest } from '../core/carried-manifest';
+import { UserError } from '../core/errors';
 import { listItems } from '../core/manifest-objects';
 
 /** Options of `kserveInputsFromManifests`. */
@@ -47,15 +48,15 @@ function pick(objects: any[], kind: string, apiVersion: string, name: string, na
  * `data.ingress` is missing or not a JSON object; the message names the object.
  */
 export function kserveInputsFromManifests(docs: any[], options: KServeScanOptions = {}): KServeScanResult {
-  if (!Array.isArray(docs)) throw new Error(`plan-kserve: expected a list of parsed YAML documents (got ${typeof docs})`);
+  if (!Array.isArray(docs)) throw new UserError(`plan-kserve: expected a list of parsed YAML documents (got ${typeof docs})`);
   const objects = flatten(docs);
   const configs = pick(objects, 'ConfigMap', 'v1', CONFIG_MAP_NAME, options.namespace);
   if (configs.length === 0) {
-    throw new Error(`plan-kserve: no ConfigMap ${CONFIG_MAP_NAME}${options.namespace ? ` in namespace ${options.namespace}` : ''} found among ${objects.length} objects; ` +
+    throw new UserError(`plan-kserve: no ConfigMap ${CONFIG_MAP_NAME}${options.namespace ? ` in namespace ${options.namespace}` : ''} found among ${objects.length} objects; ` +
       'point --from at the manifests that install KServe, or use --helm when Helm owns KServe');
   }
   if (configs.length > 1) {
-    throw new Error(`plan-kserve: ${configs.length} ConfigMaps ${CONFIG_MAP_NAME} found (${configs.map(label).join(', ')}); ` +
+    throw new UserError(`plan-kserve: ${configs.length} ConfigMaps ${CONFIG_MAP_NAME} found (${configs.map(label).join(', ')}); ` +
       'KServe has one: point --from at one installation, or name its namespace');
   }
   const config = configs[0];
@@ -63,16 +64,16 @@ export function kserveInputsFromManifests(docs: any[], options: KServeScanOption
   const where = `ConfigMap ${namespace}/${CONFIG_MAP_NAME}`;
   const ingress = config.data?.[INGRESS_KEY];
   if (ingress === undefined) {
-    throw new Error(`plan-kserve: ${where} has no data.${INGRESS_KEY}: add KServe's ingress JSON to it first`);
+    throw new UserError(`plan-kserve: ${where} has no data.${INGRESS_KEY}: add KServe's ingress JSON to it first`);
   }
   try {
     parseIngressConfig(ingress);
   } catch (e) {
-    throw new Error(`plan-kserve: data.${INGRESS_KEY} of ${where} ${(e as Error).message}`);
+    throw new UserError(`plan-kserve: data.${INGRESS_KEY} of ${where} ${(e as Error).message}`);
   }
   const deployments = pick(objects, 'Deployment', 'apps/v1', CONTROLLER_DEPLOYMENT, namespace);
   if (deployments.length > 1) {
-    throw new Error(`plan-kserve: ${deployments.length} Deployments ${CONTROLLER_DEPLOYMENT} found in namespace ${namespace}; expected at most one`);
+    throw new UserError(`plan-kserve: ${deployments.length} Deployments ${CONTROLLER_DEPLOYMENT} found in namespace ${namespace}; expected at most one`);
   }
   return {
     kserveNamespace: namespace,

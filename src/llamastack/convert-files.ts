@@ -9,7 +9,7 @@ import { checkLlamaStackSpec } from './rules';
 import { convertLlamaStackDistribution, llamaStackLabel, normalizeLlamaStackDraft } from '../convert/llamastack';
 import { LLSD_KIND, LLSD_V1ALPHA1, LLSD_V1ALPHA2 } from '../convert/llamastack-api';
 import { LlamaStackConvertedObject, LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
-import { show } from '../core/errors';
+import { show, UserError } from '../core/errors';
 import { isPlainObject } from '../core/json';
 import { listItems } from '../core/manifest-objects';
 import { markdownFence, markdownParagraph } from '../core/markdown';
@@ -37,13 +37,13 @@ function convertOne(obj: any, options: LlamaStackDocumentOptions): LlamaStackCon
     const normalized = normalizeLlamaStackDraft(obj);
     result = { object: normalized.object, warnings: normalized.differences };
   } else {
-    throw new Error(`${label}: 'apiVersion' must be ${LLSD_V1ALPHA1} or ${LLSD_V1ALPHA2} (got ${show(obj.apiVersion)})`);
+    throw new UserError(`${label}: 'apiVersion' must be ${LLSD_V1ALPHA1} or ${LLSD_V1ALPHA2} (got ${show(obj.apiVersion)})`);
   }
   checkLlamaStackSpec(label, result.object.spec, 'spec.');
   if (options.validate !== false) {
     const problems = new ManifestValidator().validate([result.object]).problems;
     if (problems.length > 0) {
-      throw new Error(`${label}: the converted object does not pass the LlamaStackDistribution CRD:\n${ManifestValidator.formatProblems(problems)}`);
+      throw new UserError(`${label}: the converted object does not pass the LlamaStackDistribution CRD:\n${ManifestValidator.formatProblems(problems)}`);
     }
   }
   return { object: result.object, fileName: fileNameOf(result.object), sourceApiVersion: obj.apiVersion, warnings: result.warnings };
@@ -60,7 +60,7 @@ export function convertLlamaStackDocuments(docs: any[], options: LlamaStackDocum
   const skipped: string[] = [];
   const files = new Map<string, string>();
   listItems(docs).forEach((obj, i) => {
-    if (!isPlainObject(obj)) throw new Error(`document ${i + 1}: must be a Kubernetes object (got ${show(obj)})`);
+    if (!isPlainObject(obj)) throw new UserError(`document ${i + 1}: must be a Kubernetes object (got ${show(obj)})`);
     if (obj.kind !== LLSD_KIND) {
       skipped.push(`${obj.kind ?? '(no kind)'} ${obj.metadata?.name ?? '(unnamed)'}: skipped, not a ${LLSD_KIND}`);
       return;
@@ -69,7 +69,7 @@ export function convertLlamaStackDocuments(docs: any[], options: LlamaStackDocum
     const label = llamaStackLabel(result.object);
     const other = files.get(result.fileName);
     if (other !== undefined) {
-      throw new Error(other === label
+      throw new UserError(other === label
         ? `${label}: appears twice in the input`
         : `${label}: would be written to ${result.fileName} like ${other}; rename one of them`);
     }
@@ -77,7 +77,7 @@ export function convertLlamaStackDocuments(docs: any[], options: LlamaStackDocum
     converted.push(result);
   });
   if (converted.length === 0) {
-    throw new Error(`no ${LLSD_KIND} found in the input (${skipped.length} other object${skipped.length === 1 ? '' : 's'})`);
+    throw new UserError(`no ${LLSD_KIND} found in the input (${skipped.length} other object${skipped.length === 1 ? '' : 's'})`);
   }
   return {
     converted,

@@ -5,6 +5,7 @@
  */
 import { compare, parse, SemVer } from 'semver';
 import { gieAppliesModelRewrites } from '../convert/gie-versions';
+import { PropError } from '../core/errors';
 
 import { shellQuote } from '../core/shell';
 
@@ -74,7 +75,7 @@ export function compareGkeVersions(a: string, b: string): number {
 
 function gkeSemver(version: string): SemVer {
   const parsed = /^\d+\.\d+\.\d+(-gke\.\d+)?$/.test(version) ? parse(version.includes('-') ? version : `${version}-gke.0`) : null;
-  if (!parsed) throw new Error(`'gkeVersion' must look like 1.34.0-gke.1626000 (got ${JSON.stringify(version)})`);
+  if (!parsed) throw new PropError(`'gkeVersion' must look like 1.34.0-gke.1626000 (got ${JSON.stringify(version)})`);
   return parsed;
 }
 

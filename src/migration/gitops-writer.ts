@@ -17,6 +17,7 @@ import {
 import { IMigration, SyncWaveRule, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { renderMigrationReadme, renderStageReadme } from './readme';
+import { PropError, UserError } from '../core/errors';
 import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
 import { ManifestValidator } from '../validation';
 
@@ -144,7 +145,7 @@ export class GitOpsWriter {
       for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     }
     if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+      throw new UserError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
     }
     return constructs
       .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage)
@@ -165,7 +166,7 @@ export class GitOpsWriter {
 
   public constructor(options: GitOpsWriterOptions) {
     if (!options || typeof options.outdir !== 'string' || options.outdir.length === 0) {
-      throw new Error('GitOpsWriter: \'outdir\' must be a directory path');
+      throw new PropError('GitOpsWriter: \'outdir\' must be a directory path');
     }
     this.outdir = path.resolve(options.outdir);
     this.syncWaves = options.syncWaves ?? true;
@@ -183,7 +184,7 @@ export class GitOpsWriter {
   /** Writes every migration found under `scope` (an App, a Chart, or any construct). */
   public writeAll(scope: IConstruct): WrittenMigration[] {
     const migrations = GitOpsWriter.findMigrations(scope);
-    if (migrations.length === 0) throw new Error(`GitOpsWriter: no migration found under ${scope.node.path || 'the app'}`);
+    if (migrations.length === 0) throw new UserError(`GitOpsWriter: no migration found under ${scope.node.path || 'the app'}`);
     return this.writeMigrations(migrations);
   }
 
@@ -236,7 +237,7 @@ export class GitOpsWriter {
   private renderAll(migrations: IMigration[]): RenderedMigration[] {
     const names = new Set<string>();
     for (const m of migrations) {
-      if (names.has(m.migrationName)) throw new Error(`GitOpsWriter: two migrations are named ${m.migrationName}: each needs its own folder`);
+      if (names.has(m.migrationName)) throw new UserError(`GitOpsWriter: two migrations are named ${m.migrationName}: each needs its own folder`);
       names.add(m.migrationName);
     }
     const rendered = migrations.map((m) => this.render(m));
@@ -248,7 +249,7 @@ export class GitOpsWriter {
     // The migration's own invariants (e.g. cleanup holds no alpha object), then each stage's.
     const errors = migration.node.validate();
     if (errors.length > 0) {
-      throw new Error(`Validation failed with the following errors:\n  ${errors.map((e) => `[${migration.node.path}] ${e}`).join('\n  ')}`);
+      throw new UserError(`Validation failed with the following errors:\n  ${errors.map((e) => `[${migration.node.path}] ${e}`).join('\n  ')}`);
     }
     const baseline = (migration.baseline ?? []).map((m) => m._object);
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
@@ -290,7 +291,7 @@ export class GitOpsWriter {
       }
     }
     if (problems.length > 0) {
-      throw new Error(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
+      throw new UserError(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { configure } from 'safe-stable-stringify';
 import * as YAML from 'yaml';
+import { UserError } from '../core/errors';
 import { fitFileName } from '../output/names';
 
 /** Annotation of the Argo CD sync wave. */
@@ -128,7 +129,7 @@ export function fileNames(objects: any[]): string[] {
   });
   if (new Set(names).size !== names.length) {
     const dup = names.find((n, i) => names.indexOf(n) !== i);
-    throw new Error(`two objects would be written to ${dup}: each object must have a unique group, kind, namespace and name`);
+    throw new UserError(`two objects would be written to ${dup}: each object must have a unique group, kind, namespace and name`);
   }
   return names;
 }

@@ -6,7 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MigrationStage, MigrationStageProps } from './migration-stage';
 import { StageSelection } from './stage-selection';
-import { propError, show } from '../core/errors';
+import { propError, show, UserError } from '../core/errors';
 
 /** Builds one stage's objects into `scope` (a stage chart, or the active copy inside the user's chart). */
 export type StageContent = (scope: Construct) => void;
@@ -55,7 +55,7 @@ export class StageSet {
         const value = m.node.tryGetContext(key);
         if (value !== undefined && value !== null && value !== '') {
           if (selected !== undefined && selected !== value) {
-            throw new Error(`${m.node.path}: the context keys of the migration's name and id select different stages (${show(selected)} and ${show(value)}): set one`);
+            throw new UserError(`${m.node.path}: the context keys of the migration's name and id select different stages (${show(selected)} and ${show(value)}): set one`);
           }
           selected = value;
           source = `context '${key}'`;

@@ -3,11 +3,13 @@
  * (ENOTDIR, EISDIR, ENAMETOOLONG, ...) into messages that name the path and say what went wrong.
  */
 
+import { UserError } from '../core/errors';
+
 /**
  * Output refused or failed. The message names the folder or file and what to do; the CLI prints it
  * and exits 1.
  */
-export class OutputError extends Error {
+export class OutputError extends UserError {
   public constructor(message: string) {
     super(message);
     this.name = 'OutputError';

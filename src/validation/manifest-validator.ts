@@ -9,6 +9,7 @@ import { cloneJson, isPlainObject, objectLabel } from './paths';
 import { scrubSecrets, secretValues, showField } from './redact';
 import { compileRootSchema, normalize, schemaPointerToPath, SchemaNode } from './structural';
 import { AppliedDefault, DEFAULT_CRD_BUNDLES, ManifestValidatorOptions, ValidationProblem, ValidationReport } from './types';
+import { UserError } from '../core/errors';
 
 /** A CRD version compiled for validation; shared by all validators of the process. */
 interface CompiledCrdVersion {
@@ -108,7 +109,7 @@ export class ManifestValidator {
     const report = new ManifestValidator(options).validate(objects);
     if (report.problems.length > 0) {
       const count = report.problems.length;
-      throw new Error(`manifest validation found ${count} problem${count === 1 ? '' : 's'}:\n${ManifestValidator.formatProblems(report.problems)}`);
+      throw new UserError(`manifest validation found ${count} problem${count === 1 ? '' : 's'}:\n${ManifestValidator.formatProblems(report.problems)}`);
     }
     return report;
   }

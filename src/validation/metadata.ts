@@ -55,7 +55,8 @@ export function checkDnsLabel(value: string): string | undefined {
   return undefined;
 }
 
-function checkDns1035Label(value: string): string | undefined {
+/** Problems with a DNS-1035 label (Service names): at most 63 characters, lower case, starting with a letter. */
+export function checkDns1035Label(value: string): string | undefined {
   if (value.length > 63) return `must be no more than 63 characters (got ${value.length})`;
   if (!DNS1035_LABEL.test(value)) {
     return `must be a lowercase RFC 1035 label: lower case alphanumerics and '-', starting with a letter and ending with an alphanumeric (got ${showValue(value)})`;
@@ -70,8 +71,8 @@ function checkPathSegmentName(value: string): string | undefined {
   return undefined;
 }
 
-/** The name rule the API server applies to a kind: most kinds need a DNS-1123 subdomain. */
-function nameChecker(group: string, kind: string): (name: string) => string | undefined {
+/** The name rule the API server applies to a kind (by API group): most kinds need a DNS-1123 subdomain. */
+export function nameChecker(group: string, kind: string): (name: string) => string | undefined {
   if (group === 'rbac.authorization.k8s.io') return checkPathSegmentName;
   if (group === '' && kind === 'Service') return checkDns1035Label;
   if (group === '' && kind === 'Namespace') return checkDnsLabel;

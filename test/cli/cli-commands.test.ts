@@ -20,7 +20,7 @@ describe('help, version and usage errors', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: inference-migrate \[options\] \[command\]\n/);
     for (const command of ['scan [options] <dir>', 'plan [options]', 'validate [options] <dir>', 'example [options]']) expect(run.stdout).toContain(`  ${command}`);
-    expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error');
+    expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error');
   });
 
   test.each([
@@ -42,7 +42,8 @@ describe('help, version and usage errors', () => {
     [['plan', '--from', 'x', '--out', 'y', '--steps', 'ten'], /^error: option '--steps <weights>' argument 'ten' is invalid\. expected comma-separated integers such as 10,50,90/],
     [['plan', '--from', 'x', '--out', 'y', '--provider', 'aws'], /^error: option '--provider <name>' argument 'aws' is invalid\. Allowed choices are none, gke, istio\./],
     [['plan', '--from', 'x', '--out', 'y', '--ga-name-suffix', '_GA'], /^error: option '--ga-name-suffix <suffix>' argument '_GA' is invalid\. expected 1\.\.40 lower-case letters/],
-    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'header-preview-cutover', '--steps', '10'], /^error: --steps cannot be combined with --strategy header-preview-cutover, which does not move traffic by weight\n\nUsage: inference-migrate plan/],
+    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'header-preview-cutover', '--steps', '10'], /^error: --steps cannot be combined with the header-preview-cutover strategy, which does not move traffic by weight\n\nUsage: inference-migrate plan/],
+    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'cutover', '--new-gateway-label', 'istio.io/rev=1-28-1'], /^error: --new-gateway-name, --new-gateway-class or --new-gateway-label belongs to the parallel-gateway strategy, not cutover\n\nUsage: inference-migrate plan/],
     [['scan'], /^error: missing required argument 'dir'\n\nUsage: inference-migrate scan/],
     [['scan', 'x', '--target-gie', 'latest'], /^error: option '--target-gie <version>' argument 'latest' is invalid\. expected a GIE release such as v1\.4\.0/],
     [['scan', 'x', '--output', 'yaml'], /^error: option '--output <format>' argument 'yaml' is invalid\. Allowed choices are text, json, markdown\./],
@@ -60,10 +61,10 @@ describe('help, version and usage errors', () => {
 describe('errors', () => {
   test('given --debug, then an error shows its stack; without it, one line', () => {
     const missing = path.join(tempDir(), 'nope');
-    expect(runCli(['scan', missing])).toEqual({ status: 1, stdout: '', stderr: `error: ${missing}: no such directory\n` });
+    expect(runCli(['scan', missing])).toEqual({ status: 1, stdout: '', stderr: `error: ${missing}: does not exist\n` });
     const debug = runCli(['scan', missing, '--debug']);
     expect(debug.status).toBe(1);
-    expect(debug.stderr).toMatch(new RegExp(`^Error: ${missing}: no such directory\\n\\s+at `));
+    expect(debug.stderr).toMatch(new RegExp(`^InputError: ${missing}: does not exist\\n\\s+at `));
   });
 
   test('given an installed copy without lib/, then the command says to compile first', () => {

@@ -3,6 +3,7 @@ import { planRepo } from '../../src/discover/inference-planner';
 import { parseYamlText, readRepo, RepoContents } from '../../src/discover/repo-reader';
 import { InferenceProvider } from '../../src/inference/types';
 import { GatewayImplementation } from '../../src/migration/gateway-implementation';
+import { ONE_POOL_ALPHA_STACK } from '../fixtures/one-pool';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const fixture = (name: string) => readRepo(path.join(FIXTURES, name));
@@ -57,16 +58,7 @@ describe('planRepo', () => {
     expect(m.name).toBe('vllm-llama3-8b-instruct');
     expect(m.gaPoolName).toBe('vllm-llama3-8b-instruct-ga');
     expect(m.namespace).toBe('default');
-    expect(kinds(m.props.alphaPool.manifests!)).toEqual([
-      'InferencePool vllm-llama3-8b-instruct-alpha',
-      'InferenceModel food-review',
-      'InferenceModel base-model',
-      'Service vllm-llama3-8b-instruct-alpha-epp',
-      'Deployment vllm-llama3-8b-instruct-alpha-epp',
-      'ServiceAccount vllm-llama3-8b-instruct-alpha-epp',
-      'ClusterRoleBinding vllm-llama3-8b-instruct-alpha-epp',
-      'ClusterRole vllm-llama3-8b-instruct-alpha-epp',
-    ]);
+    expect(kinds(m.props.alphaPool.manifests!)).toEqual(ONE_POOL_ALPHA_STACK);
     expect(m.props.routes!.map((r) => `${r.namespace}/${r.name}`)).toEqual(['default/llm-route']);
     expect(m.props.gaPool).toEqual({ name: 'vllm-llama3-8b-instruct-ga' });
     expect(m.props.gatewayImplementation).toBeUndefined();
@@ -246,6 +238,27 @@ spec:
       const bad = route('r', 'llm', 'vllm-alpha').replace('  - name: gw', '  - group: ""\n    kind: Service\n    name: gw');
       expect(() => planRepo(repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${bad}` })))
         .toThrow(/^repo\/a\.yaml:13: HTTPRoute llm\/r: 'spec\.parentRefs\[0\]' is a core Service, not a Gateway: only routes attached to Gateways can be migrated/);
+    });
+  });
+
+  describe('names are checked where they are read', () => {
+    const base = () => `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}`;
+    test.each([
+      ['a parentRef name with a space', (t: string) => t.replace('  - name: gw', '  - name: "gw x"'), /^repo\/a\.yaml:20: HTTPRoute llm\/r: 'spec\.parentRefs\[0\]\.name' must be a lowercase RFC 1123 subdomain/],
+      ['a parentRef namespace with a semicolon', (t: string) => t.replace('  - name: gw', '  - name: gw\n    namespace: "a;b"'), /^repo\/a\.yaml:21: HTTPRoute llm\/r: 'spec\.parentRefs\[0\]\.namespace' must be a lowercase RFC 1123 label/],
+      ['a host name with a backtick', (t: string) => t.replace('  parentRefs:', '  hostnames: ["a`b.example.com"]\n  parentRefs:'), /^repo\/a\.yaml:19: HTTPRoute llm\/r: 'spec\.hostnames\[0\]' must be a lower-case DNS host name/],
+      ['a pool backendRef in a namespace that is no label', (t: string) => t.replace('      name: vllm-alpha\n', '      name: vllm-alpha\n      namespace: "../etc"\n'), /'spec\.rules\[0\]\.backendRefs\[0\]\.namespace' must be a lowercase RFC 1123 label/],
+      ['an InferenceModel whose poolRef name has a newline', (t: string) => `${t}---\n${model('m', 'llm', 'vllm-alpha').replace('name: vllm-alpha', 'name: "vllm-alpha\\nx"')}`, /InferenceModel llm\/m: 'spec\.poolRef\.name' must be a lowercase RFC 1123 subdomain/],
+      ['an upper-case extensionRef name', (t: string) => t.replace('name: vllm-alpha-epp', 'name: EPP'), /InferencePool llm\/vllm-alpha: 'spec\.extensionRef\.name' must be a lowercase RFC 1035 label: .* \(got "EPP"\): it names the Endpoint Picker's Service/],
+    ])('given %s, then planning fails with its file and line', (_name, edit, expected) => {
+      expect(() => planRepo(repoOf({ 'a.yaml': edit(base()) }))).toThrow(expected);
+    });
+
+    test('given a carried Endpoint Picker object with a name the API server refuses, then planning fails with its line', () => {
+      const epp = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: vllm-alpha-epp\n  namespace: llm\nspec:\n  selector: {app: epp}\n---\n' +
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "Epp Deployment"\n  namespace: llm\nspec:\n  selector: {matchLabels: {app: epp}}\n  template:\n    metadata: {labels: {app: epp}}\n    spec: {containers: [{name: epp, image: x}]}\n';
+      expect(() => planRepo(repoOf({ 'a.yaml': base(), 'epp.yaml': epp })))
+        .toThrow(/^repo\/epp\.yaml:12: Deployment llm\/"Epp Deployment": 'metadata\.name' must be a lowercase RFC 1123 subdomain/);
     });
   });
 });

@@ -1,10 +1,24 @@
 import * as fc from 'fast-check';
 import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType } from '../../src';
 
-/** Runs per property: 200 by default, FC_NUM_RUNS for the fuzz task. Fixed seed: failures reproduce. */
+/** Runs per property: 200 by default, FC_NUM_RUNS for the fuzz task. */
 export const RUNS = Number(process.env.FC_NUM_RUNS ?? 200);
-export const SEED = 20261124;
+
+/**
+ * A new seed every run, so each run explores new inputs; FC_SEED=<seed> reproduces a run (a failure
+ * prints its seed and path too). Printed once per test file.
+ */
+export const SEED = seedOf(process.env.FC_SEED);
+process.stderr.write(`property tests: seed ${SEED} (reproduce with FC_SEED=${SEED}), ${RUNS} runs per property\n`);
+
 export const fcOptions = { numRuns: RUNS, seed: SEED, endOnFailure: true };
+
+function seedOf(given: string | undefined): number {
+  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(given);
+  if (!Number.isInteger(seed)) throw new Error(`FC_SEED must be an integer (got ${JSON.stringify(given)})`);
+  return seed;
+}
 
 const lower = 'abcdefghijklmnopqrstuvwxyz';
 const alnum = `${lower}0123456789`;

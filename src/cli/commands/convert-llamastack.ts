@@ -1,13 +1,16 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import type * as ReadInput from '../../discover/read-input';
-import { CliContext, EXIT, printWarnings } from '../context';
+import { maxFileSizeOption, parseLabelName } from './options';
+import type * as LlamaStackSource from '../../discover/llamastack-source';
+import type * as Reader from '../../discover/repo-reader';
+import { CliContext, EXIT, printSkipped, printWarnings } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
 interface ConvertFlags extends OutFlags {
   readonly namespace?: string;
   readonly mapEnv: boolean;
+  readonly maxFileSize?: number;
 }
 
 /** `convert llamastack`: LlamaStackDistributions from v1alpha1 (or the guide's v1alpha2 drafts) to typed v1alpha2. */
@@ -21,25 +24,29 @@ export const convertLlamaStackCommand: CliCommand = {
         'checks the v1alpha2 rules and the pinned CRD, and writes one file per object plus a README with the migration steps into --out.')
       .argument('<path>', 'a YAML file or a directory of YAML files')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
-      .option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)')
+      .addOption(new Option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)').argParser(parseLabelName))
       .option('--no-map-env', 'copy every env var to workload.overrides.env, as the operator\'s webhook does, instead of turning known ones into providers')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Example:',
         '  $ inference-migrate convert llamastack apps/llama-stack/ --out apps/llama-stack-v1alpha2',
         '',
-        'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error.',
+        'Exit codes: 0 converted, 1 bad input (or nothing to convert) or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
-      .action((input: string, flags: ConvertFlags) => {
-        const reader = load<typeof ReadInput>('../discover/read-input');
-        const out = openOut(ctx, 'convert llamastack', flags, reader.isDirectoryInput(input) ? { path: input, label: input } : undefined);
+      .action((input: string, flags: ConvertFlags, cmd: Command) => {
+        const reader = load<typeof Reader>('../discover/repo-reader');
+        const repo = reader.readPath(input, { maxFileBytes: flags.maxFileSize });
+        printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
+        // A directory read is --from: the output must not land inside it.
+        const out = openOut(ctx, 'convert llamastack', flags, repo.root === input ? { path: input, label: input } : undefined);
         try {
-          const objects = reader.readObjectsAt(input);
-          const { convertLlamaStackDocuments, renderLlamaStackReadme } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
+          const { convertLlamaStackSource } = load<typeof LlamaStackSource>('../discover/llamastack-source');
+          const { renderLlamaStackReadme } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
           const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
-          const result = convertLlamaStackDocuments(objects, {
+          const result = convertLlamaStackSource(repo, {
             outDir: flags.out,
             namespace: flags.namespace,
             mapKnownEnv: flags.mapEnv,
@@ -60,4 +67,3 @@ export const convertLlamaStackCommand: CliCommand = {
       });
   },
 };
-

@@ -1,8 +1,9 @@
 /**
  * Parsers of flag values: a bad value is a usage error (exit 64) raised by commander. Light.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseGieVersion, resolveBridgeGie } from '../../convert/gie-versions';
+import { DNS1123_LABEL, DNS1123_SUBDOMAIN, nameSuffixProblem } from '../../core/name-patterns';
 import { checkSteps } from '../../migration/plan';
 
 /** `10,50,90` -> [10, 50, 90]: increasing integers in 1..99. */
@@ -19,9 +20,8 @@ export function parseSteps(value: string): number[] {
 
 /** A suffix that keeps pool names valid: lower-case letters, digits, '-' and '.'. */
 export function parseNameSuffix(value: string): string {
-  if (!/^[-.a-z0-9]{0,39}[a-z0-9]$/.test(value) || /\.\.|\.-|-\./.test(value)) {
-    throw new InvalidArgumentError(`expected 1..40 lower-case letters, digits, '-' and '.', ending in a letter or digit, such as -ga (got ${JSON.stringify(value)})`);
-  }
+  const problem = nameSuffixProblem(value);
+  if (problem) throw new InvalidArgumentError(problem.replace(/^must be/, 'expected'));
   return value;
 }
 
@@ -62,4 +62,38 @@ export function collectChoices(choices: readonly string[]): (value: string, prev
     }
     return [...new Set([...previous, ...items])];
   };
+}
+
+/** A namespace, or a name that must be a DNS-1123 label (e.g. a Gateway's, which becomes a label value). */
+export function parseLabelName(value: string): string {
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw new InvalidArgumentError(`expected at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+/** An object name: a DNS-1123 subdomain. */
+export function parseObjectName(value: string): string {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw new InvalidArgumentError(`expected an object name: at most 253 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+const SIZE_UNITS: { [unit: string]: number } = { '': 1, 'b': 1, 'k': 1024, 'ki': 1024, 'kib': 1024, 'm': 1024 ** 2, 'mi': 1024 ** 2, 'mib': 1024 ** 2, 'g': 1024 ** 3, 'gi': 1024 ** 3, 'gib': 1024 ** 3 };
+
+/** `64MiB`, `512KiB`, `1GiB`, `1048576`: a size in bytes (K, M and G count in 1024s, as Ki, Mi and Gi). */
+export function parseSize(value: string): number {
+  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  const bytes = m && unit !== undefined ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new InvalidArgumentError(`expected a size such as 64MiB, 512KiB or a number of bytes (got ${JSON.stringify(value)})`);
+  }
+  return bytes;
+}
+
+/** `--max-file-size`, for every command that reads manifests. */
+export function maxFileSizeOption(): Option {
+  return new Option('--max-file-size <size>', 'size limit of one input file, e.g. 64MiB; a larger file is an error (default: 16MiB)').argParser(parseSize);
 }

@@ -1,8 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import type * as Reader from '../../discover/repo-reader';
+import { maxFileSizeOption, parseLabelName, parseObjectName } from './options';
+import type * as KServePlan from '../../discover/kserve-migration-plan';
+import type * as Source from '../../discover/manifest-source';
+import type { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../kserve/kserve-gateway-api-migration';
 import type * as Output from '../../output';
-import { CliContext, EXIT, UsageError, printSkipped, printWarnings } from '../context';
+import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
@@ -17,6 +20,7 @@ interface PlanKServeFlags extends OutFlags {
   readonly tlsSecret?: string;
   readonly testInferenceService?: boolean;
   readonly validate: boolean;
+  readonly maxFileSize?: number;
   readonly verbose?: boolean;
 }
 
@@ -33,22 +37,24 @@ export const planKServeCommand: CliCommand = {
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--helm', 'Helm owns KServe: the stages give the helm upgrade instead of writing the ConfigMap')
       .option('--helm-creates-gateway', 'with --helm: let the chart create the Gateway (createGateway=true) instead of writing it')
-      .option('--namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)')
-      .option('--gateway-name <name>', 'name of the Gateway (default: kserve-ingress-gateway)')
-      .option('--gateway-namespace <namespace>', 'namespace of the Gateway (default: KServe\'s namespace)')
-      .option('--gateway-class <name>', 'GatewayClass of the Gateway (default: envoy)')
-      .option('--tls-secret <name>', 'Secret of an HTTPS listener on 443 that terminates TLS (default: HTTP only)')
+      .addOption(new Option('--namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)').argParser(parseLabelName))
+      .addOption(new Option('--gateway-name <name>', 'name of the Gateway (default: kserve-ingress-gateway)').argParser(parseLabelName))
+      .addOption(new Option('--gateway-namespace <namespace>', 'namespace of the Gateway (default: KServe\'s namespace)').argParser(parseLabelName))
+      .addOption(new Option('--gateway-class <name>', 'GatewayClass of the Gateway (default: envoy)').argParser(parseObjectName))
+      .addOption(new Option('--tls-secret <name>', 'Secret of an HTTPS listener on 443 that terminates TLS (default: HTTP only)').argParser(parseObjectName))
       .option('--test-inference-service', 'add the guide\'s sklearn-v2-iris InferenceService to 03-verify')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
-      .option('--no-validate', 'skip validating the stages against the pinned CRDs')
+      .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Examples:',
         '  $ inference-migrate plan-kserve --from gitops/kserve --out gitops/migrations',
         '  $ inference-migrate plan-kserve --helm --out gitops/migrations --tls-secret my-secret',
         '',
-        'Exit codes: 0 written, 1 bad input (no inferenceservice-config, malformed ingress JSON), validation problems or refused --out, 64 usage error.',
+        'Exit codes: 0 written, 1 bad input (no inferenceservice-config, malformed ingress JSON), validation problems or refused --out,',
+        '64 usage error (also a bad flag value), 70 internal error.',
       ].join('\n'))
       .action((flags: PlanKServeFlags, cmd: Command) => {
         ctx.exitCode = runPlanKServe({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
@@ -73,23 +79,10 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
 
 function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx: CliContext): number {
   const output = load<typeof Output>('../output');
-  let found: { kserveNamespace?: string; existingConfigMap?: any; controllerDeployment?: any } = {};
-  if (flags.from !== undefined) {
-    const reader = load<typeof Reader>('../discover/repo-reader');
-    const repo = reader.readRepo(flags.from);
-    if (flags.verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
-    const { kserveInputsFromManifests } = load<typeof import('../../kserve/repo-scan')>('../kserve/repo-scan');
-    found = kserveInputsFromManifests(repo.objects.map((o) => o.object), { namespace: flags.namespace });
-  }
-
   const { App } = load<typeof import('cdk8s')>('cdk8s');
-  const { KServeGatewayApiMigration } = load<typeof import('../../kserve/kserve-gateway-api-migration')>('../kserve/kserve-gateway-api-migration');
-  const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   const app = new App({ outdir: '.' });
-  const migration = new KServeGatewayApiMigration(app, 'kserve-gateway-api', {
-    kserveNamespace: found.kserveNamespace ?? flags.namespace,
-    existingConfigMap: found.existingConfigMap,
-    controllerDeployment: found.controllerDeployment,
+  const props: KServeGatewayApiMigrationProps = {
+    kserveNamespace: flags.namespace,
     helm: flags.helm,
     helmCreatesGateway: flags.helmCreatesGateway,
     gatewayName: flags.gatewayName,
@@ -97,7 +90,22 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
     gatewayClassName: flags.gatewayClass,
     tlsSecretName: flags.tlsSecret,
     testInferenceService: flags.testInferenceService,
-  });
+  };
+  let migration: KServeGatewayApiMigration;
+  let carried = 'Helm owns KServe';
+  if (flags.from !== undefined) {
+    const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
+    const { KServeMigrationPlan } = load<typeof KServePlan>('../discover/kserve-migration-plan');
+    const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+    printSkipped(ctx.io, source.root, source.skipped, flags.verbose);
+    const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace, validateInputs: flags.validate });
+    migration = plan.addMigration(app, 'kserve-gateway-api', props);
+    carried = `ConfigMap ${plan.kserveNamespace}/inferenceservice-config${plan.controllerDeploymentLocation ? ' and controller Deployment' : ''} carried`;
+  } else {
+    const { KServeGatewayApiMigration: Migration } = load<typeof import('../../kserve/kserve-gateway-api-migration')>('../kserve/kserve-gateway-api-migration');
+    migration = new Migration(app, 'kserve-gateway-api', props);
+  }
+  const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
   const rendered = writer.renderMigrations([migration]);
   const result = writeOut(ctx, out, rendered.files);
@@ -105,7 +113,7 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   printWarnings(ctx.io, migration.warnings);
   ctx.io.stdout([
     `planned the KServe migration to the Gateway API into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
-    `  ${migration.migrationName}/: gateway ${migration.gatewayReference}, ${flags.helm ? 'Helm owns KServe' : `ConfigMap ${found.kserveNamespace}/inferenceservice-config${found.controllerDeployment ? ' and controller Deployment' : ''} carried`}`,
+    `  ${migration.migrationName}/: gateway ${migration.gatewayReference}, ${carried}`,
     `    stages: ${stages.join(', ')}`,
     ...keptLines(result),
     `next: read ${flags.out.replace(/\/$/, '')}/${migration.migrationName}/README.md`,

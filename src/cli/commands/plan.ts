@@ -1,17 +1,16 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { collectChoices, collectLabel, parseAlphaCrdVersion, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { collectChoices, collectLabel, maxFileSizeOption, parseAlphaCrdVersion, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
+import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
-import type * as PlanBuilder from '../../discover/plan-builder';
-import type * as Reader from '../../discover/repo-reader';
-import type * as SourceValidation from '../../discover/source-validation';
+import type * as Source from '../../discover/manifest-source';
 import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationLoss } from '../../migration/migration-loss';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
-import { CliContext, EXIT, printSkipped, printWarnings, UsageError } from '../context';
+import { CliContext, displayPath, EXIT, printSkipped, printWarnings, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
@@ -23,6 +22,7 @@ interface PlanFlags extends OutFlags {
   readonly strategy?: MigrationStrategy;
   readonly gaNameSuffix: string;
   readonly validate: boolean;
+  readonly maxFileSize?: number;
   readonly verbose?: boolean;
   readonly targetGie: string;
   readonly acceptLoss?: MigrationLoss[];
@@ -54,7 +54,7 @@ export const planCommand: CliCommand = {
       .addOption(new Option('--strategy <strategy>', 'how traffic moves (default: the one that works on --gateway: weighted-shift; header-preview-cutover where a rule cannot split between two pools; parallel-gateway where no gateway serves both groups, e.g. Istio); a strategy given here is never replaced')
         .choices(Object.values(MigrationStrategy)))
       .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
-      .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)')
+      .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
       .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
       .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
       .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
@@ -64,6 +64,7 @@ export const planCommand: CliCommand = {
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Examples:',
@@ -72,7 +73,7 @@ export const planCommand: CliCommand = {
         '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --target-gie v1.0.2 --accept-loss model-rewrite',
         '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --gateway istio --new-gateway-label istio.io/rev=1-28-1',
         '',
-        'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error.',
+        'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
       .action((flags: PlanFlags, cmd: Command) => {
         ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
@@ -81,11 +82,12 @@ export const planCommand: CliCommand = {
 };
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
-  if (flags.strategy !== undefined && flags.strategy !== MigrationStrategy.WEIGHTED_SHIFT && flags.steps !== undefined) {
-    throw new UsageError(`--steps cannot be combined with --strategy ${flags.strategy}, which does not move traffic by weight`);
-  }
-  if (newGatewayFlags(flags) && flags.strategy !== undefined && flags.strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
-    throw new UsageError(`--new-gateway-name, --new-gateway-class and --new-gateway-label belong to --strategy parallel-gateway, not ${flags.strategy}`);
+  const planner = load<typeof Planner>('../discover/inference-planner');
+  const conflict = planner.planOptionProblems({
+    steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+  })[0];
+  if (conflict) {
+    throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
   const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
   try {
@@ -98,71 +100,74 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
 function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext): number {
   const { io } = ctx;
   const output = load<typeof Output>('../output');
-  const reader = load<typeof Reader>('../discover/repo-reader');
-  const planner = load<typeof Planner>('../discover/inference-planner');
+  const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
+  const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
-  const repo = reader.readRepo(flags.from);
-  if (flags.verbose) printSkipped(io, repo.root, repo.skipped, reader.displayPath);
+  const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+  printSkipped(io, source.root, source.skipped, flags.verbose);
   const fromInGit = output.gitRelativePath(flags.from);
-  const plan = planner.planRepo(repo, {
-    sourcePaths: fromInGit !== undefined
-      ? { prefix: fromInGit, relativeTo: 'the root of the Git repository' }
-      : { prefix: '', relativeTo: `the planned directory ${flags.from}` },
+  const plan = InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
-    gateway: flags.gateway,
+    gatewayImplementation: flags.gateway,
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
+    gatewayVersion: flags.gatewayVersion,
+    newGateway: newGatewayOf(flags),
     gieVersion: flags.targetGie,
     acceptLoss: flags.acceptLoss,
     strict: flags.strict,
-    gatewayVersion: flags.gatewayVersion,
     alphaCrdVersion: flags.alphaCrdVersion,
-    ...(newGatewayFlags(flags)
-      ? { newGateway: { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel } }
-      : {}),
+    validateInputs: flags.validate,
+    ...(fromInGit !== undefined
+      ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
+      : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
   });
   if (plan.migrations.length === 0) {
     printWarnings(io, plan.warnings);
-    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${repo.objects.length} objects in ${repo.files.length} files read); nothing was written\n`);
+    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
 
-  if (flags.validate) {
-    const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
-    const problems = load<typeof SourceValidation>('../discover/source-validation').validateSources(inputs);
-    if (problems.length > 0) {
-      throw new reader.InputError(problems.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), repo.root);
-    }
-  }
-
-  const planBuilder = load<typeof PlanBuilder>('../discover/plan-builder');
-  const built = planBuilder.buildPlan(plan, repo.root);
-  const rendered = planBuilder.renderPlan(built, flags.out, { validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const { App } = load<typeof import('cdk8s')>('cdk8s');
+  const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+  const migrations = plan.addMigrations(new App({ outdir: '.' }));
+  const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+  const rendered = writer.renderMigrations(migrations);
   const result = writeOut(ctx, out, rendered.files);
 
-  printWarnings(io, [...plan.warnings, ...built.migrations.flatMap((m) => m.migration.warnings)]);
+  printWarnings(io, [...plan.warnings, ...migrations.flatMap((m) => m.warnings)]);
   const lines = [
     `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
-    `planned ${built.migrations.length} migration${built.migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+    `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
   ];
-  for (const { planned, migration } of built.migrations) {
-    const pool = planned.alphaPool;
+  plan.migrations.forEach((planned, i) => {
+    const migration = migrations[i];
+    const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
     lines.push(
-      `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${migration.alphaPoolName} (${reader.displayPath(repo.root, pool.file)}:${pool.line}) -> GA pool ${migration.gaPoolName}`,
-      `    routes:  ${planned.props.routes!.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
+      `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
+      `    routes:  ${planned.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
       `    strategy: ${migration.strategy}${migration.strategyChoice ? ` (chosen: ${migration.strategyChoice.replace(/^Strategy \S+ was chosen because /, '')})` : ''}`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
-  }
+  });
   lines.push(...keptLines(result));
   lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; remove the carried objects from their old place in the same change that syncs 01-side-by-side (listed in its README)`);
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 
-/** True when a --new-gateway-* flag was given: they imply the parallel-gateway strategy. */
-function newGatewayFlags(flags: PlanFlags): boolean {
-  return flags.newGatewayName !== undefined || flags.newGatewayClass !== undefined || flags.newGatewayLabel !== undefined;
+/** The second Gateway's flags, when one was given: they choose the parallel-gateway strategy. */
+function newGatewayOf(flags: PlanFlags): Plan.NewGatewayOptions | undefined {
+  if (flags.newGatewayName === undefined && flags.newGatewayClass === undefined && flags.newGatewayLabel === undefined) return undefined;
+  return { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel };
 }
+
+/** The flag of each plan option. */
+const FLAGS: { readonly [option: string]: string } = {
+  steps: '--steps',
+  gateway: '--gateway',
+  gaNameSuffix: '--ga-name-suffix',
+  newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
+};

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { parseGieTarget } from './options';
+import { maxFileSizeOption, parseGieTarget } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
 import type * as Scan from '../../discover/alpha-scan';
 import type * as Reader from '../../discover/repo-reader';
@@ -10,7 +10,7 @@ import { load } from '../lazy';
 interface ScanFlags {
   readonly targetGie: string;
   readonly output: 'text' | 'json' | 'markdown';
-  readonly verbose?: boolean;
+  readonly maxFileSize?: number;
 }
 
 /** `scan`: lists the alpha objects under a directory. */
@@ -26,6 +26,7 @@ export const scanCommand: CliCommand = {
       .argument('<dir>', 'directory of manifests to read')
       .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Examples:',
@@ -33,13 +34,13 @@ export const scanCommand: CliCommand = {
         '  $ inference-migrate scan gitops/ --target-gie v1.4.0 --output markdown',
         '',
         'Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,',
-        '3 found objects whose API the target no longer serves, 1 bad input, 64 usage error.',
+        '3 found objects whose API the target no longer serves, 1 bad input, 64 usage error, 70 internal error.',
       ].join('\n'))
       .action((dir: string, flags: ScanFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const scan = load<typeof Scan>('../discover/alpha-scan');
-        const repo = reader.readRepo(dir, { skipOutputs: false });
-        if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+        const repo = reader.readRepo(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize });
+        printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!);
         ctx.io.stdout(scan.formatScan(report, flags.output, repo.root));
         ctx.exitCode = scan.scanExitCode(report);

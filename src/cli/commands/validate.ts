@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
-import { parseTargetGie } from './options';
+import { maxFileSizeOption, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
@@ -17,17 +17,18 @@ export const validateCommand: CliCommand = {
         '(OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. Prints each problem with file, line, object and field.')
       .argument('<dir>', 'directory of manifests to read')
       .option('--target-gie <version>', `the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan's --target-gie; default: ${NEWEST_BRIDGE_GIE})`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(maxFileSizeOption())
       .addHelpText('after', [
         '',
         'Example:',
         '  $ inference-migrate validate migrations/vllm-llama3-8b-instruct',
         '',
-        'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error.',
+        'Exit codes: 0 every object passes, 1 problems found or bad input, 64 usage error, 70 internal error.',
       ].join('\n'))
-      .action((dir: string, flags: { targetGie: string }, cmd: Command) => {
+      .action((dir: string, flags: { targetGie: string; maxFileSize?: number }, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
-        const repo = reader.readRepo(dir, { skipOutputs: false });
-        if (cmd.optsWithGlobals().verbose) printSkipped(ctx.io, repo.root, repo.skipped, reader.displayPath);
+        const repo = reader.readRepo(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize });
+        printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const validation = load<typeof SourceValidation>('../discover/source-validation');
         const problems = validation.validateSources(repo.objects, validation.validatorFor(flags.targetGie));
         for (const p of problems) ctx.io.stdout(`${reader.displayPath(repo.root, p.file)}:${p.line}: ${p.message}\n`);

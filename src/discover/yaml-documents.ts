@@ -1,0 +1,317 @@
+/**
+ * Parses the text of one YAML file (YAML 1.1, as Kubernetes reads manifests) and classifies each
+ * document: a Kubernetes object (with its line), a skipped document with the reason, or a problem.
+ * Pure: no file system, no cdk8s.
+ *
+ * Never recursion without a bound: the nesting depth of every document is measured on the parser's
+ * tokens (the tokenizer is not recursive) before a document is composed, and again after aliases are
+ * expanded, so a document nested deeper than `MAX_NESTING_DEPTH` is a problem with its line instead of
+ * a stack overflow anywhere later.
+ */
+import * as path from 'path';
+import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
+import { InputProblem, SkippedDocument, SourceObject } from './sources';
+import { show } from '../core/errors';
+
+/**
+ * How deep collections may nest in one document. Kubernetes objects stay far below it (the deepest
+ * pinned CRD, KServe's InferenceService with its embedded pod spec, nests 31 levels).
+ */
+export const MAX_NESTING_DEPTH = 100;
+
+/** The documents of one file: objects, skipped documents and problems. */
+export interface ParsedFile {
+  readonly objects: SourceObject[];
+  readonly skipped: SkippedDocument[];
+  readonly problems: InputProblem[];
+}
+
+/**
+ * API groups of configuration files read by tools, not applied to a cluster. They often lack
+ * `metadata.name`, which would otherwise be an error.
+ */
+const TOOL_CONFIG_GROUPS = [
+  'kustomize.config.k8s.io',
+  'kind.x-k8s.io',
+  'kubeadm.k8s.io',
+  'kubelet.config.k8s.io',
+  'kubeproxy.config.k8s.io',
+  'apiserver.config.k8s.io',
+  'config.kubernetes.io',
+  'kpt.dev',
+  'skaffold',
+];
+
+const TEMPLATE_REASON = 'template ({{ }}), not yaml until rendered: render it (helm template, or its own tool) and read the output';
+
+/**
+ * A Helm template action in a string: a built-in object (`.Release`, `.Values`, `.Chart`, ...) or a
+ * Helm-only function (`include`, `tpl`). Go templates of other tools (Prometheus' `{{ $labels.x }}`,
+ * Argo's `{{workflow.name}}`) are data, and stay.
+ */
+const HELM_ACTION = /\{\{[^}]*(?:\$?\.(?:Release|Values|Chart|Capabilities|Files|Template)\b|\b(?:include|tpl)\s)/;
+
+/** The fields that name an object: a template there can never be data. */
+const IDENTITY_FIELDS: Array<[string, (o: any) => unknown]> = [
+  ['apiVersion', (o) => o.apiVersion],
+  ['kind', (o) => o.kind],
+  ['metadata.name', (o) => o.metadata?.name],
+  ['metadata.namespace', (o) => o.metadata?.namespace],
+  ['metadata.generateName', (o) => o.metadata?.generateName],
+];
+
+/** A composed document, or the problem that kept it from being composed. */
+interface ComposedDocuments {
+  readonly docs: Document[];
+  /** Documents deeper than the limit, by first line: not composed. */
+  readonly tooDeep: Array<{ line: number; depth: number }>;
+}
+
+/**
+ * Tokenizes and composes `text`, leaving out (and reporting) every document nested deeper than
+ * `MAX_NESTING_DEPTH`. Never recurses on the input's structure before the depth is known.
+ */
+export function composeDocuments(text: string, lines: LineCounter): ComposedDocuments {
+  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const kept: CST.Token[] = [];
+  const tooDeep: Array<{ line: number; depth: number }> = [];
+  let dropping = false;
+  for (const token of tokens) {
+    if (token.type === 'document') {
+      const depth = tokenDepth(token);
+      dropping = depth > MAX_NESTING_DEPTH;
+      if (dropping) {
+        tooDeep.push({ line: lines.linePos(token.value?.offset ?? token.offset).line, depth });
+        continue;
+      }
+    } else if (dropping && token.type === 'doc-end') {
+      continue; // the end marker of a dropped document
+    } else if (token.type === 'directive') {
+      dropping = false;
+    }
+    kept.push(token);
+  }
+  const composer = new Composer({ version: '1.1', logLevel: 'error', prettyErrors: false });
+  return { docs: Array.from(composer.compose(kept)), tooDeep };
+}
+
+/** How deep collections nest in a token, counted without recursion. */
+function tokenDepth(root: CST.Token): number {
+  let max = 0;
+  const stack: Array<[CST.Token | undefined, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      const d = depth + 1;
+      if (d > max) max = d;
+      if (max > MAX_NESTING_DEPTH) return max;
+      for (const item of token.items) {
+        const it = item as { key?: CST.Token | null; value?: CST.Token };
+        if (it.key) stack.push([it.key, d]);
+        if (it.value) stack.push([it.value, d]);
+      }
+    }
+  }
+  return max;
+}
+
+/** How deep a plain value nests (aliases expanded), counted without recursion; stops past the limit. */
+function valueDepth(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > MAX_NESTING_DEPTH) return max;
+    for (const child of Object.values(v as object)) stack.push([child, d]);
+  }
+  return max;
+}
+
+function tooDeepMessage(depth: number): string {
+  return `document nested deeper than ${MAX_NESTING_DEPTH} levels (${depth > MAX_NESTING_DEPTH ? `at least ${depth}` : depth}): ` +
+    'no Kubernetes object nests that deep; check the file (a generator gone wrong, or not a manifest)';
+}
+
+/**
+ * Parses the text of one YAML file (YAML 1.1, as Kubernetes reads manifests) and classifies each
+ * document. Pure.
+ */
+export function parseYamlText(text: string, file: string): ParsedFile {
+  const objects: SourceObject[] = [];
+  const skipped: SkippedDocument[] = [];
+  const problems: InputProblem[] = [];
+  const lines = new LineCounter();
+  const { docs, tooDeep } = composeDocuments(text, lines);
+  for (const d of tooDeep) problems.push({ file, line: d.line, message: tooDeepMessage(d.depth) });
+  const base = path.posix.basename(file);
+
+  for (const doc of docs) {
+    const range = doc.range ?? [0, text.length, text.length];
+    const start = doc.contents?.range?.[0] ?? range[0];
+    const line = lines.linePos(start).line;
+    const source = text.slice(range[0], range[2]);
+    if (doc.errors.length > 0) {
+      if (source.includes('{{')) {
+        skipped.push({ file, line, reason: TEMPLATE_REASON, notable: true });
+      } else {
+        const e = doc.errors[0];
+        const at = lines.linePos(e.pos[0]);
+        problems.push({ file, line: at.line, message: `malformed yaml: ${firstLine(e.message)} (column ${at.col})` });
+      }
+      continue;
+    }
+    const template = templateMarker(doc, text);
+    if (template) {
+      skipped.push({ file, line, reason: template, notable: true });
+      continue;
+    }
+    let value: any;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // The yaml library's own errors (an alias bomb, an unresolved alias) are about the input.
+      problems.push({ file, line, message: `malformed yaml: ${firstLine((err as Error).message)}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue; // an empty document
+    const depth = valueDepth(value);
+    if (depth > MAX_NESTING_DEPTH) {
+      problems.push({ file, line, message: tooDeepMessage(depth) });
+      continue;
+    }
+    classify(value, doc.contents as Node, line, file, base, lines, { objects, skipped, problems });
+  }
+  return { objects, skipped, problems };
+}
+
+/**
+ * Classifies objects that were parsed elsewhere (e.g. cdk8s ApiObjects) as parsed documents are:
+ * `fileOf(i)` names where the i-th came from (line 0: not known). Pure.
+ */
+export function classifyValues(values: unknown[], fileOf: (index: number) => string): ParsedFile {
+  const out: ParsedFile = { objects: [], skipped: [], problems: [] };
+  values.forEach((value, i) => {
+    const file = fileOf(i);
+    if (value === null || value === undefined) return;
+    const depth = valueDepth(value);
+    if (depth > MAX_NESTING_DEPTH) {
+      out.problems.push({ file, line: 0, message: tooDeepMessage(depth) });
+      return;
+    }
+    classify(value, undefined, 0, file, path.posix.basename(file), new LineCounter(), out);
+  });
+  return out;
+}
+
+function firstLine(message: string): string {
+  const text = String(message).split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/**
+ * Why a document is a template, or undefined: an unquoted `{{` (plain scalar, or a flow map that
+ * opens with `{{`), or a Helm action in a quoted string.
+ */
+function templateMarker(doc: Document, text: string): string | undefined {
+  let found: string | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.source !== 'string' || !node.source.includes('{{')) return undefined;
+      if (node.type === 'PLAIN') {
+        found = TEMPLATE_REASON;
+      } else if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && HELM_ACTION.test(node.source)) {
+        found = `helm template (${quoteShort(node.source)} in a quoted string), not yaml until rendered: render it with helm template and read the output`;
+      }
+      return found ? visit.BREAK : undefined;
+    },
+    Map(_key, node) {
+      if (node.flow && node.range && text.startsWith('{{', node.range[0])) {
+        found = TEMPLATE_REASON;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function quoteShort(s: string): string {
+  const m = /\{\{[^}]*\}?\}?/.exec(s);
+  const t = m ? m[0] : s;
+  return t.length > 40 ? `${t.slice(0, 37)}...` : t;
+}
+
+/** The identity field of an object that holds a template, if any. */
+function templatedIdentity(value: any): string | undefined {
+  for (const [field, get] of IDENTITY_FIELDS) {
+    const v = get(value);
+    if (typeof v === 'string' && v.includes('{{')) return field;
+  }
+  return undefined;
+}
+
+function classify(value: any, node: Node | undefined, line: number, file: string, base: string, lines: LineCounter, out: ParsedFile): void {
+  const { objects, skipped, problems } = out;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    skipped.push({ file, line, reason: `not a kubernetes object (a yaml ${Array.isArray(value) ? 'list' : 'scalar'})` });
+    return;
+  }
+  const templated = templatedIdentity(value);
+  if (templated) {
+    skipped.push({ file, line, reason: `template ({{ }} in ${templated}), not yaml until rendered: render it (helm template, or its own tool) and read the output`, notable: true });
+    return;
+  }
+  const apiVersion = value.apiVersion;
+  const kind = value.kind;
+  if (apiVersion === undefined && kind === undefined) {
+    const what = /^values.*\.ya?ml$/i.test(base) ? 'helm values file' : 'not a kubernetes object (no apiVersion and no kind)';
+    skipped.push({ file, line, reason: what });
+    return;
+  }
+  const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const kustomize = (kind === 'Kustomization' || kind === 'Component') && (apiVersion === undefined || group === 'kustomize.config.k8s.io');
+  if (kustomize || TOOL_CONFIG_GROUPS.some((g) => group === g || group.endsWith(`.${g}`))
+    || (apiVersion === 'v1' && kind === 'Config') || kind === 'EndpointPickerConfig') {
+    skipped.push({ file, line, reason: `tool configuration (${typeof apiVersion === 'string' ? apiVersion : '?'} ${typeof kind === 'string' ? kind : '?'}), not a cluster object` });
+    return;
+  }
+  if (typeof kind !== 'string' || kind === '') {
+    problems.push({ file, line, message: `object with apiVersion ${JSON.stringify(apiVersion) ?? 'undefined'} has no kind` });
+    return;
+  }
+  if (typeof apiVersion !== 'string' || apiVersion === '') {
+    problems.push({ file, line, message: `${kind} has no apiVersion` });
+    return;
+  }
+  const metadata = value.metadata;
+  if (kind.endsWith('List') && Array.isArray(value.items) && (metadata === null || typeof metadata !== 'object' || metadata.name === undefined)) {
+    const items = isMap(node) ? node.get('items', true) : undefined;
+    value.items.forEach((item: any, i: number) => {
+      const itemNode = isSeq(items) ? (items.items[i] as Node) : undefined;
+      const itemLine = itemNode?.range ? lines.linePos(itemNode.range[0]).line : line;
+      classify(item, itemNode, itemLine, file, base, lines, out);
+    });
+    return;
+  }
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    problems.push({ file, line, message: `${kind} has no metadata.name${metadata === undefined ? '' : ` (metadata is ${show(metadata)}, not a map)`}` });
+    return;
+  }
+  if (metadata.namespace !== undefined && metadata.namespace !== null && typeof metadata.namespace !== 'string') {
+    problems.push({ file, line, message: `${kind} ${typeof metadata.name === 'string' ? `${metadata.name} ` : ''}has a metadata.namespace that is not a string (got ${show(metadata.namespace)})` });
+    return;
+  }
+  const name = metadata.name;
+  if (typeof name !== 'string' || name === '') {
+    const generate = typeof metadata.generateName === 'string' ? ' (only metadata.generateName, which gives a new object on every apply)' : '';
+    problems.push({ file, line, message: `${kind} has no metadata.name${generate}` });
+    return;
+  }
+  objects.push({ file, line, object: value, node, lines });
+}

@@ -1,0 +1,165 @@
+/**
+ * Hostile and broken input through the compiled CLI: every case is an error (exit 1, naming the file)
+ * or a skip listed in the normal output, never silent and never a crash; and the exit codes of every
+ * command, 70 (a bug in this tool) included.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { BIN, FIXTURES, listTree, removeTempDirs, requireCompiled, ROOT, runCli, tempDir, writeTree } from './run-cli';
+
+afterAll(removeTempDirs);
+
+const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\n`;
+
+/** A copy of a fixture repository in a fresh directory. */
+function copyOf(fixture: string): string {
+  const dir = path.join(tempDir('hostile-'), fixture);
+  fs.cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+  return dir;
+}
+
+describe('symbolic links inside --from', () => {
+  test('given links to a folder outside --from and to a system folder, then plan lists them (without --verbose) and reads nothing outside', () => {
+    const from = copyOf('one-pool');
+    const outside = writeTree(tempDir('outside-'), { 'epp-config.yaml': CM('vllm-llama3-8b-instruct-alpha-epp-config') });
+    fs.symlinkSync(outside, path.join(from, 'apps', 'llm', 'shared'));
+    fs.symlinkSync('/usr', path.join(from, 'usr'));
+    const out = path.join(tempDir(), 'out');
+
+    const run = runCli(['plan', '--from', from, '--out', out]);
+
+    expect(run.status).toBe(0);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('skipped '))).toEqual([
+      `skipped ${from}/apps/llm/shared/: symbolic link to ${outside}, outside ${from}: links are not followed`,
+      `skipped ${from}/usr/: symbolic link to /usr, outside ${from}: links are not followed`,
+    ]);
+    expect(listTree(out).filter((f) => f.includes('epp-config'))).toEqual([]);
+  });
+});
+
+describe('size limit', () => {
+  test('given a file above --max-file-size, then every reading command fails (1) naming the file and the flag; a higher limit reads it', () => {
+    const from = writeTree(tempDir(), { 'big.yaml': `${CM('big')}data:\n  blob: "${'x'.repeat(4000)}"\n` });
+    const out = path.join(tempDir(), 'out');
+
+    for (const args of [['scan', from], ['validate', from], ['plan', '--from', from, '--out', out], ['convert', 'llamastack', from, '--out', out]]) {
+      const run = runCli([...args, '--max-file-size', '2KiB']);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(run.stderr).toBe(`error: ${from}/big.yaml: is 4.0 KiB, above the size limit of 2 KiB for one input file; if it really is one manifest file, raise the limit (--max-file-size, or the maxFileSize option)\n`);
+    }
+    expect(runCli(['validate', from, '--max-file-size', '1MiB']).status).toBe(0);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('given a bad --max-file-size, then it is a usage error (64)', () => {
+    const run = runCli(['scan', FIXTURES, '--max-file-size', 'huge']);
+    expect(run.status).toBe(64);
+    expect(run.stderr).toMatch(/^error: option '--max-file-size <size>' argument 'huge' is invalid\. expected a size such as 64MiB/);
+  });
+});
+
+describe('documents the reader refuses or skips', () => {
+  const deep = `${CM('deep')}data:\n  k: ${'['.repeat(700)}1${']'.repeat(700)}\n`;
+
+  test.each([
+    ['a 700-deep document', { 'deep.yaml': deep }, /^error: .*\/deep\.yaml:1: document nested deeper than 100 levels \(at least 101\)/],
+    ['a file that is not UTF-8', { 'latin1.yaml': Buffer.from(`${CM('a')}data:\n  city: "M\u00fcnchen"\n`, 'latin1') }, /^error: .*\/latin1\.yaml:7: is not valid UTF-8 \(byte 0xfc at column 11\)/],
+  ])('given %s, then scan, validate and plan fail (1) with file and line, never a crash', (_name, files, expected) => {
+    const from = tempDir();
+    for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(from, file), content);
+
+    for (const args of [['scan', from], ['validate', from], ['plan', '--from', from, '--out', path.join(tempDir(), 'out')]]) {
+      const run = runCli(args);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(run.stderr).toMatch(expected);
+      expect(run.stderr).not.toMatch(/Maximum call stack|internal error/);
+    }
+  });
+
+  test('given a quoted Helm template, then scan lists it as skipped without --verbose, and exits 0', () => {
+    const from = writeTree(tempDir(), {
+      'pool.yaml': 'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: "{{ .Release.Name }}-x"\nspec:\n  targetPortNumber: 8000\n  selector: {app: x}\n  extensionRef: {name: x}\n',
+    });
+
+    const run = runCli(['scan', from]);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('no alpha objects found (target GIE v1.6.0)\n');
+    expect(run.stderr).toBe(`skipped ${from}/pool.yaml:1: helm template ({{ .Release.Name }} in a quoted string), not yaml until rendered: render it with helm template and read the output\n`);
+  });
+});
+
+describe('names that would inject into a README command', () => {
+  test.each([
+    ['a v1alpha2 extensionRef.name (a Service name; the CRD has no pattern)', 'name: vllm-llama3-8b-instruct-alpha-epp\n', 'name: "x; touch pwned #"\n',
+      /^error: .*\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:149: InferencePool default\/vllm-llama3-8b-instruct-alpha: 'spec\.extensionRef\.name' must be a lowercase RFC 1035 label: .* \(got "x; touch pwned #"\): it names the Endpoint Picker's Service\n$/],
+    ['a namespace with a newline and a heading', '  namespace: default\n  labels:\n    app.kubernetes.io/name: vllm-llama3-8b-instruct-alpha-epp\n    app.kubernetes.io/version: "v0.3.0"\nspec:\n  targetPortNumber',
+      '  namespace: "default\\n# pwned"\n  labels:\n    app.kubernetes.io/name: vllm-llama3-8b-instruct-alpha-epp\n    app.kubernetes.io/version: "v0.3.0"\nspec:\n  targetPortNumber',
+      /^error: .*\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:140: InferencePool "default\\n# pwned"\/vllm-llama3-8b-instruct-alpha: 'metadata\.namespace' must be a lowercase RFC 1123 label: .* \(got "default\\n# pwned"\)\n$/],
+  ])('given %s, then plan refuses it (1) with file and line and writes nothing', (_name, from, to, expected) => {
+    const repo = copyOf('one-pool');
+    const file = path.join(repo, 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.lastIndexOf(from);
+    expect(at).toBeGreaterThan(0);
+    fs.writeFileSync(file, text.slice(0, at) + to + text.slice(at + from.length));
+    const out = path.join(tempDir(), 'out');
+
+    const run = runCli(['plan', '--from', repo, '--out', out, '--no-validate']);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(expected);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
+describe('exit codes', () => {
+  test('given bad flag values, then every command exits 64 with the usage', () => {
+    const out = path.join(tempDir(), 'out');
+    const cases: string[][] = [
+      ['plan-kserve', '--from', FIXTURES, '--out', out, '--namespace', 'Not_A_Namespace'],
+      ['plan-kserve', '--helm', '--out', out, '--gateway-name', 'x; rm -rf /'],
+      ['plan-kserve', '--helm', '--out', out, '--tls-secret', 'UPPER'],
+      ['convert', 'llamastack', FIXTURES, '--out', out, '--namespace', 'a b'],
+      ['validate', FIXTURES, '--max-file-size', '0'],
+      ['plan', '--from', FIXTURES, '--out', out, '--steps', '10,200'],
+    ];
+    for (const args of cases) {
+      const run = runCli(args);
+      expect({ args, status: run.status }).toEqual({ args, status: 64 });
+      expect(run.stderr).toMatch(/^error: option '.*' argument '.*' is invalid\. .*\n\nUsage: inference-migrate /);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  describe('given a bug in the tool (a TypeError injected into the compiled reader)', () => {
+    /** Runs the compiled CLI with a preloaded module that breaks the repository reader. */
+    function withBug(args: string[]) {
+      requireCompiled();
+      const inject = path.join(tempDir('inject-'), 'inject.js');
+      fs.writeFileSync(inject, [
+        `const documents = require(${JSON.stringify(path.join(ROOT, 'lib', 'discover', 'yaml-documents.js'))});`,
+        'documents.parseYamlText = () => { const o = undefined; return o.metadata; };',
+      ].join('\n'));
+      const r = spawnSync(process.execPath, ['-r', inject, BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    test('then every command that reads exits 70 with "internal error: ... (please report: ...)", never as the user\'s fault', () => {
+      const out = path.join(tempDir(), 'out');
+      for (const args of [['scan', FIXTURES], ['validate', FIXTURES], ['plan', '--from', FIXTURES, '--out', out], ['convert', 'llamastack', FIXTURES, '--out', out]]) {
+        const run = withBug(args);
+        expect({ args, status: run.status }).toEqual({ args, status: 70 });
+        expect(run.stderr).toMatch(/^internal error: TypeError: Cannot read properties of undefined \(reading 'metadata'\) \(please report: https:\/\/github\.com\/cdk8s-inference-migration\/cdk8s-inference-migration\/issues, with the command and inference-migrate [^;]+; --debug prints the stack\)\n$/);
+      }
+      expect(fs.existsSync(out)).toBe(false);
+    });
+
+    test('then --debug adds the stack', () => {
+      const run = withBug(['scan', FIXTURES, '--debug']);
+      expect(run.status).toBe(70);
+      expect(run.stderr).toMatch(/^internal error: TypeError: Cannot read properties of undefined \(reading 'metadata'\) \(please report: [^)]*\)\nTypeError: Cannot read properties of undefined \(reading 'metadata'\)\n\s+at /);
+    });
+  });
+});
