@@ -130,11 +130,13 @@ export function resolveBridgeGie(text: string): string {
     throw new Error(`must be a GIE release whose CRDs this version pins: ${version} is not pinned; use ${nearest}, the pinned release of the v${v.major}.${v.minor} line ` +
       `(pinned: ${BRIDGE_GIE_RELEASES.join(', ')})`);
   }
-  const why = compareGieVersions(v, mustParse('v1.0.0')) < 0
+  const older = compareGieVersions(v, mustParse(BRIDGE_GIE_RELEASES[0])) < 0;
+  const why = older
     ? `${version} has no v1 InferencePool (the GA API starts at v1.0.0)`
     : `${version} no longer serves the v1alpha2 InferencePool (v1.5.0 removed its CRD), so the alpha pool could not run beside the GA one`;
-  throw new Error(`must be a bridge release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool: ${why} ` +
-    `(pinned: ${BRIDGE_GIE_RELEASES.join(', ')})`);
+  const nearest = older ? BRIDGE_GIE_RELEASES[0] : BRIDGE_GIE_RELEASES[BRIDGE_GIE_RELEASES.length - 1];
+  throw new Error(`must be a bridge release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool: ${why}; ` +
+    `the nearest pinned release is ${nearest} (pinned: ${BRIDGE_GIE_RELEASES.join(', ')})`);
 }
 
 /** True when the EPP of bridge release `version` applies InferenceModelRewrites (v1.3.0 and later). */

@@ -133,8 +133,8 @@ describe('InferencePoolGa between v1.0.2 and v1.4.0', () => {
     ['v1.3.0', /v1\.3\.0 is not pinned; use v1\.3\.1, the pinned release of the v1\.3 line/],
     ['v1.0.1', /use v1\.0\.2, the pinned release of the v1\.0 line/],
     ['v1.4.2', /use v1\.4\.0/],
-    ['v1.5.0', /must be a bridge release from v1\.0\.0 to v1\.4\.x, whose CRDs serve both the alpha and the GA InferencePool: v1\.5\.0 no longer serves the v1alpha2 InferencePool/],
-    ['v0.5.1', /must be a bridge release from v1\.0\.0 to v1\.4\.x.*v0\.5\.1 has no v1 InferencePool/],
+    ['v1.5.0', /must be a bridge release from v1\.0\.0 to v1\.4\.x, whose CRDs serve both the alpha and the GA InferencePool: v1\.5\.0 no longer serves the v1alpha2 InferencePool.*; the nearest pinned release is v1\.4\.0/],
+    ['v0.5.1', /must be a bridge release from v1\.0\.0 to v1\.4\.x.*v0\.5\.1 has no v1 InferencePool.*; the nearest pinned release is v1\.0\.0/],
     ['latest', /'gieVersion' must be a GIE release such as v1\.4\.0 \(got "latest"\)/],
   ])('given gieVersion %p, then the error names the prop and the fix', (version, message) => {
     expect(() => pool(version)).toThrow(/test\/pool: 'gieVersion' must/);
