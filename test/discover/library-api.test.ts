@@ -101,10 +101,11 @@ describe('InferenceMigrationPlan (library)', () => {
     expect(plan.addMigrations(app)[0].stages.map((s) => s.folderName)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
     expect(plan.migrations[0].gaPoolName).toBe('vllm-llama3-8b-instruct-v1');
 
-    const chosen = InferenceMigrationPlan.fromDirectory(ONE_POOL, { gatewayImplementation: GatewayImplementation.KGATEWAY }).addMigrations(Testing.app())[0];
+    const kgateway = { gatewayImplementation: GatewayImplementation.KGATEWAY };
+    const chosen = InferenceMigrationPlan.fromDirectory(ONE_POOL, kgateway).addMigrations(Testing.app())[0];
     expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
     expect(chosen.strategyChoice).toMatch(/no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503/);
-    const explicit = InferenceMigrationPlan.fromDirectory(ONE_POOL, { gatewayImplementation: GatewayImplementation.KGATEWAY, strategy: MigrationStrategy.WEIGHTED_SHIFT });
+    const explicit = InferenceMigrationPlan.fromDirectory(ONE_POOL, { ...kgateway, strategy: MigrationStrategy.WEIGHTED_SHIFT });
     expect(() => explicit.addMigrations(Testing.app()))
       .toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
     expect(() => InferenceMigrationPlan.fromDirectory(ONE_POOL, { strategy: MigrationStrategy.CUTOVER, steps: [10] }))
