@@ -50,14 +50,24 @@ function instantiate(templateJson, i) {
   return JSON.parse(templateJson.split(TEMPLATE_POOL).join(poolName(i)).split(TEMPLATE_NAMESPACE).join(namespaceOf(i)));
 }
 
-/** Writes one stage folder as the library lays it out: one file per object plus kustomization.yaml. */
-function writeStage(manifests, dir, objects) {
-  fs.mkdirSync(dir, { recursive: true });
-  const sorted = manifests.sortForApply(objects);
-  const files = manifests.fileNames(sorted);
-  sorted.forEach((o, j) => fs.writeFileSync(path.join(dir, files[j]), manifests.toYaml([o])));
-  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), manifests.toYaml([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files }]));
-  return files.length;
+/**
+ * Writes one stage folder as the library lays it out: one file per object plus kustomization.yaml.
+ * `inPhase(phase, fn)` runs fn in a phase of the run's time split (variant.js): serialize, then write.
+ */
+function writeStage(manifests, dir, objects, inPhase = (_phase, fn) => fn()) {
+  const out = inPhase('serialize', () => {
+    const sorted = manifests.sortForApply(objects);
+    const files = manifests.fileNames(sorted);
+    const texts = sorted.map((o) => manifests.toYaml([o]));
+    const kustomization = manifests.toYaml([{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: files }]);
+    return { files, texts, kustomization };
+  });
+  inPhase('write', () => {
+    fs.mkdirSync(dir, { recursive: true });
+    out.files.forEach((file, j) => fs.writeFileSync(path.join(dir, file), out.texts[j]));
+    fs.writeFileSync(path.join(dir, 'kustomization.yaml'), out.kustomization);
+  });
+  return out.files.length;
 }
 
 module.exports = { migrationProps, poolName, namespaceOf, renderTemplates, instantiate, writeStage, TEMPLATE_POOL };

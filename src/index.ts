@@ -36,6 +36,7 @@ export * from './migration/inference-migration-props';
 export * from './migration/zero-downtime-migration';
 export * from './migration/simple-migration';
 export * from './migration/gitops-writer';
+export * from './migration/promotion';
 
 // Planning from existing manifests: read a directory, a YAML stream or ApiObjects; plan the migrations.
 export * from './discover/manifest-source';

@@ -25,6 +25,7 @@ import { resolveMetadata } from './metadata';
 import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { toGatewayDuration } from '../core/gateway-duration';
+import { GATEWAY_HOSTNAME } from '../core/name-patterns';
 import { checkHeaderName, checkLabelName, checkSubdomain } from '../core/names';
 import { generatedName, resolveNamespace } from '../core/namespace';
 import { HttpRoute, ReferenceGrant } from '../imports/gateway.networking.k8s.io';
@@ -137,7 +138,6 @@ export interface WeightedInferenceRouteProps {
   readonly createReferenceGrants?: boolean;
 }
 
-const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // The HTTPRoute CRD (v1.3.0) caps the total of matches over all rules.
 const MAX_MATCHES_TOTAL = 128;
 
@@ -197,7 +197,7 @@ export class WeightedInferenceRoute extends Construct {
     const hostnames = props.hostnames ?? [];
     if (hostnames.length > 16) throw propError(this, 'hostnames', `must have at most 16 entries (got ${hostnames.length})`);
     hostnames.forEach((h, i) => {
-      if (typeof h !== 'string' || h.length > 253 || !HOSTNAME.test(h)) {
+      if (typeof h !== 'string' || h.length > 253 || !GATEWAY_HOSTNAME.test(h)) {
         throw propError(this, `hostnames[${i}]`, `must be a lower-case DNS host name, optionally starting with '*.' (got ${show(h)})`);
       }
     });

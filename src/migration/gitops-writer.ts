@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
   SYNC_WAVE,
@@ -16,6 +17,7 @@ import {
 } from './manifests';
 import { IMigration, SyncWaveRule, isMigration } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
+import { PlanFile, PlanObjectRef } from './plan-file';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
 import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
@@ -116,6 +118,8 @@ interface RenderedStage {
 interface RenderedMigration {
   readonly migration: IMigration;
   readonly stages: RenderedStage[];
+  /** The objects known to exist before the first stage. */
+  readonly baseline: any[];
 }
 
 /**
@@ -269,7 +273,7 @@ export class GitOpsWriter {
       previous = objects;
       return { stage, objects, files, diff };
     });
-    return { migration, stages };
+    return { migration, stages, baseline };
   }
 
   private validateAll(rendered: RenderedMigration[]): void {
@@ -362,6 +366,10 @@ export class GitOpsWriter {
       notes: m.overview.notes ?? [],
       warnings: m.warnings,
       stages: r.stages.map((s) => ({ folder: s.stage.folderName, purpose: s.stage.purpose, objects: s.objects.length })),
+      diagram: migrationDiagram(
+        r.stages.map((s) => ({ folder: s.stage.folderName, objects: s.objects, ...s.diff, externalPools: externalPools(s.stage) })),
+        r.baseline,
+      ),
       crds,
       crdsFolder: this.crdsFolder && crds.length > 0,
       examplesFolder: examples,
@@ -380,11 +388,18 @@ function waveOf(obj: any, rules: SyncWaveRule[] | undefined): number {
   return rule ? rule.wave : defaultSyncWave(obj);
 }
 
-function ref(o: any) {
+/** The pools a stage references without holding them (an alpha pool installed by Helm). */
+function externalPools(stage: MigrationStage): DiagramPool[] {
+  return stage.node.findAll()
+    .filter((c: any) => c.external === true && typeof c.poolName === 'string' && typeof c.poolGroup === 'string')
+    .map((c: any) => ({ group: c.poolGroup, namespace: c.poolNamespace ?? '', name: c.poolName }));
+}
+
+function ref(o: any): PlanObjectRef {
   return { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name };
 }
 
-function planJson(r: RenderedMigration): any {
+function planJson(r: RenderedMigration): PlanFile {
   const m = r.migration;
   return {
     migration: m.migrationName,
@@ -400,7 +415,11 @@ function planJson(r: RenderedMigration): any {
       folder: s.stage.folderName,
       purpose: s.stage.purpose,
       objects: s.objects.map((o, i) => ({ file: s.files[i], ...ref(o) })),
-      changes: { created: s.diff.created.map(ref), changed: s.diff.changed.map(ref), deleted: s.diff.deleted.map(ref) },
+      changes: {
+        created: s.diff.created.map(ref),
+        changed: s.diff.changed.map((o, i) => ({ ...ref(o), fields: s.diff.changedFields[i] })),
+        deleted: s.diff.deleted.map(ref),
+      },
       routes: s.objects.filter((o) => o.kind === 'HTTPRoute').map((o) => ({
         ...ref(o),
         rules: (o.spec?.rules ?? []).map((rule: any) => ({
@@ -408,6 +427,7 @@ function planJson(r: RenderedMigration): any {
         })),
       })),
       manualSteps: s.stage.manualSteps,
+      verifications: s.stage.verifications,
       warnings: s.stage.warnings,
     })),
   };

@@ -4,6 +4,7 @@
  */
 import { configure } from 'safe-stable-stringify';
 import * as YAML from 'yaml';
+import { FieldChange, fieldChanges } from './field-changes';
 import { UserError } from '../core/errors';
 import { fitFileName } from '../output/names';
 
@@ -138,6 +139,8 @@ export function fileNames(objects: any[]): string[] {
 export interface ManifestDiff {
   readonly created: any[];
   readonly changed: any[];
+  /** The fields that change in each object of `changed`, in the same order. */
+  readonly changedFields: FieldChange[][];
   readonly deleted: any[];
   readonly unchanged: any[];
 }
@@ -148,13 +151,19 @@ export function diffManifests(before: any[], after: any[]): ManifestDiff {
   const next = new Map(after.map((o) => [identity(o), o]));
   const created: any[] = [];
   const changed: any[] = [];
+  const changedFields: FieldChange[][] = [];
   const unchanged: any[] = [];
   for (const [key, obj] of next) {
     const old = prev.get(key);
-    if (!old) created.push(obj);
-    else if (stableJson(old) !== stableJson(obj)) changed.push(obj);
-    else unchanged.push(obj);
+    if (!old) {
+      created.push(obj);
+    } else if (stableJson(old) !== stableJson(obj)) {
+      changed.push(obj);
+      changedFields.push(fieldChanges(old, obj));
+    } else {
+      unchanged.push(obj);
+    }
   }
   const deleted = [...prev.entries()].filter(([key]) => !next.has(key)).map(([, o]) => o);
-  return { created, changed, deleted, unchanged };
+  return { created, changed, changedFields, deleted, unchanged };
 }

@@ -6,6 +6,7 @@
  * names through markdownCode, commands in fences that no line of them can close. Values inside commands are
  * shell-quoted where the commands are built (shellQuote).
  */
+import { formatFieldChange } from './field-changes';
 import { ManifestDiff, describe } from './manifests';
 import type { ManualStep, StageCommand } from './migration-stage';
 import { ModelMapping } from './model-mapping';
@@ -107,6 +108,17 @@ function changeTable(diff: ManifestDiff): string[] {
   return ['| change | object |', '|---|---|', ...rows];
 }
 
+/** Per changed object, the fields that change and how (`path: before -> after`). */
+function fieldChangeLines(diff: ManifestDiff): string[] {
+  if (diff.changed.length === 0) return [];
+  const lines = ['Field by field (`(unset)`: the field is not set; values of env vars and Secrets are not shown):', ''];
+  diff.changed.forEach((o, i) => {
+    lines.push(`- ${markdownCode(describe(o))}`);
+    for (const c of diff.changedFields[i] ?? []) lines.push(`  - ${markdownCode(formatFieldChange(c))}`);
+  });
+  return [...lines, ''];
+}
+
 /** The README of one stage folder. */
 export function renderStageReadme(s: StageReadmeInput): string {
   const lines: string[] = [
@@ -127,6 +139,7 @@ export function renderStageReadme(s: StageReadmeInput): string {
   if (s.diff.unchanged.length > 0) {
     lines.push(`Unchanged: ${s.diff.unchanged.length} object${s.diff.unchanged.length === 1 ? '' : 's'}.`, '');
   }
+  lines.push(...fieldChangeLines(s.diff));
   if (s.diff.deleted.length > 0) {
     lines.push('Deleted objects are removed by the GitOps tool\'s pruning (Argo CD `prune: true`, Flux `prune: true`); when applying by hand, delete them yourself.', '');
   }
@@ -143,7 +156,7 @@ export function renderStageReadme(s: StageReadmeInput): string {
   lines.push(
     '## Sync',
     '',
-    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at ${markdownCode(s.folder)}. By hand, from the migration folder:`,
+    `Promote with one reviewed Git change: point the Argo CD Application's \`spec.source.path\` or the Flux Kustomization's \`spec.path\` at ${markdownCode(s.folder)} (\`inference-migrate promote <migration folder> --app <file of that object>\` makes the edit and prints the pull request). By hand, from the migration folder:`,
     '',
     ...commandBlock(`kubectl apply --server-side -k ${shellQuote(s.folder)}`),
     '',
@@ -175,6 +188,8 @@ export interface MigrationReadmeInput {
   readonly notes: string[];
   readonly warnings: string[];
   readonly stages: Array<{ folder: string; purpose: string; objects: number }>;
+  /** The stages as a Mermaid flowchart (diagram.ts), drawn under the stage table. */
+  readonly diagram?: string;
   readonly crds: Array<{ description: string; url: string }>;
   readonly crdsFolder: boolean;
   readonly examplesFolder: string;
@@ -192,6 +207,7 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
   for (const s of m.stages) {
     lines.push(`| [${markdownCode(s.folder, true)}](${encodeURIComponent(s.folder)}/README.md) | ${markdownText(s.purpose, true)} | ${s.objects} |`);
   }
+  if (m.diagram) lines.push('', 'The stages at a glance:', '', ...markdownFence(m.diagram.trimEnd(), 'mermaid'));
   const examples = markdownCode(`${m.examplesFolder}/argocd-application.yaml`);
   const fluxExample = markdownCode(`${m.examplesFolder}/flux-kustomization.yaml`);
   const examplesLink = encodeURIComponent(m.examplesFolder);
@@ -204,7 +220,9 @@ export function renderMigrationReadme(m: MigrationReadmeInput): string {
     `- Argo CD: change the Application's \`spec.source.path\` (example: [${examples}](${examplesLink}/argocd-application.yaml)). Objects carry \`argocd.argoproj.io/sync-wave\` annotations: ${markdownText(m.syncWaves ?? 'pools and Endpoint Pickers first (0), then objectives and policies (1), then routes (2)')}.`,
     `- Flux: change the Kustomization's \`spec.path\` (example: [${fluxExample}](${examplesLink}/flux-kustomization.yaml)).`,
     '',
-    'Rolling back is promoting the previous folder again.',
+    '`inference-migrate promote <this folder> --app <file of your Application or Kustomization>` makes that edit (only the path value changes) and prints the pull request: what the stage does, its field-level changes, the checks before merging and after syncing. `inference-migrate status <this folder> --app <file>` says which stage is active and what the next one changes.',
+    '',
+    'Rolling back is promoting the previous folder again (`promote ... --rollback`).',
     '',
     '## CRDs',
     '',

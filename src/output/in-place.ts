@@ -53,3 +53,22 @@ export function replaceFileContent(file: string, expectedSha256: string, content
   }
   return sha256(content);
 }
+
+/** A user's file as read for an in-place edit: its text, and the sha256 that replaceFileContent checks. */
+export interface FileForEdit {
+  readonly text: string;
+  readonly sha256: string;
+}
+
+/**
+ * Reads the file `file` for an in-place edit: refuses a symbolic link (never followed), anything but a
+ * regular file, and content that is not UTF-8 text. Pass `sha256` to replaceFileContent.
+ */
+export function readFileForEdit(file: string): FileForEdit {
+  const abs = path.resolve(file);
+  if (!lstatOrUndefined(abs, file)) throw new OutputError(`${file}: no such file`);
+  const bytes = readRegularFile(abs, file);
+  const text = bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(bytes)) throw new OutputError(`${file}: not UTF-8 text: cannot edit it`);
+  return { text, sha256: sha256(bytes) };
+}

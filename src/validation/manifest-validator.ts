@@ -1,33 +1,13 @@
-import * as path from 'path';
-import type { ValidateFunction } from 'ajv';
 import { evaluateRules } from './cel';
 import { isKnownCoreKind, unknownMetadataFields, validateCoreObject } from './core-kinds';
-import { CrdHeader, CrdIndex, crdVersions, packageRoot } from './crd-store';
+import { CompiledCrdVersion, CrdHeader, CrdIndex } from './crd-store';
 import { checkObjectMeta, FieldProblem, isClusterScopedCoreKind, Scope, splitApiVersion } from './metadata';
-import { ajvErrorsToProblems, compileRootValidator } from './openapi';
+import { ajvErrorsToProblems } from './openapi';
 import { cloneJson, isPlainObject, objectLabel } from './paths';
 import { scrubSecrets, secretValues, showField } from './redact';
-import { compileRootSchema, normalize, schemaPointerToPath, SchemaNode } from './structural';
+import { normalize, schemaPointerToPath } from './structural';
 import { AppliedDefault, DEFAULT_CRD_BUNDLES, ManifestValidatorOptions, ValidationProblem, ValidationReport } from './types';
 import { UserError } from '../core/errors';
-
-/** A CRD version compiled for validation; shared by all validators of the process. */
-interface CompiledCrdVersion {
-  readonly root: SchemaNode;
-  readonly validate: ValidateFunction;
-}
-
-const compiledVersions = new Map<string, CompiledCrdVersion>();
-
-function compileCrdVersion(file: string, version: string, schema: any): CompiledCrdVersion {
-  const key = `${file}#${version}`;
-  let compiled = compiledVersions.get(key);
-  if (!compiled) {
-    compiled = { root: compileRootSchema(schema), validate: compileRootValidator(schema) };
-    compiledVersions.set(key, compiled);
-  }
-  return compiled;
-}
 
 /** How an apiVersion/kind is validated. */
 type Resolution =
@@ -73,8 +53,10 @@ class ReportBuilder {
  * ajv, then every x-kubernetes-validations CEL rule); built-in, GKE and Istio kinds with the kubernetes-models
  * validators. Objects of any other kind are reported, never passed silently.
  *
- * CRD files are read and compiled on first use and cached for the whole process, so creating many validators and
- * validating many objects is cheap after the first object of each kind.
+ * The package's pinned CRDs are compiled when the package is built (schemas without descriptions, and the code ajv
+ * generates for them); a CRD directory given as `crdDir` is read from YAML and compiled on first use. Either way a
+ * CRD version is loaded once per process, on first use, so creating many validators and validating many objects is
+ * cheap after the first object of each kind.
  *
  * @example
  * const report = new ManifestValidator().validate([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } }]);
@@ -126,7 +108,7 @@ export class ManifestValidator {
    */
   constructor(options: ManifestValidatorOptions = {}) {
     this.bundles = [...(options.crdBundles ?? DEFAULT_CRD_BUNDLES)];
-    this.crds = new CrdIndex(this.bundles, options.crdDir ?? path.join(packageRoot(), 'imports', 'crds'));
+    this.crds = new CrdIndex(this.bundles, options.crdDir);
   }
 
   /**
@@ -212,11 +194,11 @@ export class ManifestValidator {
     const { group, version } = splitApiVersion(apiVersion);
     const found = group === '' ? { knownKind: false } : this.crds.find(group, version, kind);
     if ('header' in found && found.header) {
-      const defined = crdVersions(found.header.file).find((v) => v.name === version)!;
+      const defined = found.header.versions().find((v) => v.name === version)!;
       if (!defined.served) {
         return { via: 'unknown', scope: found.header.scope, message: `version ${version} of ${kind} is not served by the crd in bundle '${found.header.bundle}'` };
       }
-      return { via: 'crd', header: found.header, compiled: compileCrdVersion(found.header.file, version, defined.schema) };
+      return { via: 'crd', header: found.header, compiled: found.header.compiled(version) };
     }
     if (found.knownKind) {
       return { via: 'unknown', scope: undefined, message: `the selected crd bundles define ${kind} in group ${group}, but not version ${version}` };

@@ -1,8 +1,9 @@
 // OpenAPI v3 validation of custom resources with ajv: the Kubernetes schema dialect is converted to a plain
 // JSON Schema (draft-07) once per CRD version, and ajv errors are turned into readable problems.
 import { isIP } from 'net';
+import { compileFunction } from 'vm';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ajvModule } from './lazy';
+import { ajvModule, loadModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { joinProperty, jsonType, showValue, valueAtPointer } from './paths';
 import { showField } from './redact';
@@ -39,16 +40,40 @@ const PLAIN_KEYWORDS = [
   'uniqueItems', 'minProperties', 'maxProperties', 'required',
 ];
 
+/** The formats as ajv takes them, for compiling (addFormat) and for running standalone code (require of FORMATS_ID). */
+const AJV_FORMATS: Record<string, { type: 'number' | 'string'; validate: FormatCheck }> = Object.fromEntries(
+  Object.entries(FORMATS).map(([name, f]) => [name, { type: f.type, validate: f.check }]),
+);
+
+/** The module id under which standalone validator code finds AJV_FORMATS (see loadStandaloneValidator). */
+const FORMATS_ID = 'inference-migration:formats';
+
+/**
+ * A new ajv instance with the options every custom resource schema is compiled with. `standalone` keeps the
+ * generated code so that ajv's standaloneCode can write it out (the CRDs compiled at build time); the checks are
+ * the same.
+ */
+export function newAjv(standalone = false): any {
+  const ajvPackage = ajvModule();
+  const Ajv = ajvPackage.default;
+  // inlineRefs: false keeps shared subschemas as one function each; optimize: false halves compile time of the
+  // large CRDs (KServe) at no measurable cost per object.
+  const instance: any = new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateFormats: true,
+    inlineRefs: false,
+    code: standalone ? { optimize: false, source: true, formats: ajvPackage._`require(${FORMATS_ID})` } : { optimize: false },
+  });
+  for (const [name, format] of Object.entries(AJV_FORMATS)) instance.addFormat(name, format);
+  return instance;
+}
+
 let sharedAjv: any;
 
 function ajv(): any {
-  if (!sharedAjv) {
-    const Ajv = ajvModule().default;
-    // inlineRefs: false keeps shared subschemas as one function each; optimize: false halves compile time of the
-    // large CRDs (KServe) at no measurable cost per object.
-    sharedAjv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: true, inlineRefs: false, code: { optimize: false } });
-    for (const [name, format] of Object.entries(FORMATS)) sharedAjv.addFormat(name, { type: format.type, validate: format.check });
-  }
+  sharedAjv ??= newAjv();
   return sharedAjv;
 }
 
@@ -161,17 +186,40 @@ export function shareRepeatedSubschemas(root: any): any {
 }
 
 /**
- * Compiles the schema of a custom resource root. `metadata` is checked by the ObjectMeta checks and `status` is
- * not validated, so both are left out.
+ * The draft-07 schema a custom resource root is checked with. `metadata` is checked by the ObjectMeta checks and
+ * `status` is not validated, so both are left out.
  */
-export function compileRootValidator(schema: any): ValidateFunction {
+export function rootJsonSchema(schema: any): any {
   const converted = toJsonSchema(schema);
   if (converted.properties) {
     delete converted.properties.metadata;
     delete converted.properties.status;
   }
   if (Array.isArray(converted.required)) converted.required = converted.required.filter((r: string) => r !== 'metadata' && r !== 'status');
-  return ajv().compile(shareRepeatedSubschemas(converted));
+  return shareRepeatedSubschemas(converted);
+}
+
+/** Compiles the schema of a custom resource root (see rootJsonSchema) with ajv, at run time. */
+export function compileRootValidator(schema: any): ValidateFunction {
+  return ajv().compile(rootJsonSchema(schema));
+}
+
+/** Modules that the code of a standalone validator may require: ajv's small runtime helpers and the formats. */
+function standaloneRequire(id: string): unknown {
+  if (id === FORMATS_ID) return AJV_FORMATS;
+  if (id.startsWith('ajv/dist/runtime/')) return loadModule(id);
+  throw new Error(`a compiled validator requires ${id}, which it may not`);
+}
+
+/**
+ * The validator of a custom resource root from the code ajv's standaloneCode wrote at build time for
+ * rootJsonSchema of the same schema (see crd-compiler.ts): the same checks and errors as compileRootValidator,
+ * without loading ajv's compiler or generating code at run time.
+ */
+export function loadStandaloneValidator(code: string, filename: string): ValidateFunction {
+  const module = { exports: {} as any };
+  compileFunction(code, ['require', 'module', 'exports'], { filename })(standaloneRequire, module, module.exports);
+  return module.exports as ValidateFunction;
 }
 
 function rangeText(parent: any): string | undefined {

@@ -102,9 +102,10 @@ export interface ManifestValidatorOptions {
   readonly crdBundles?: string[];
 
   /**
-   * Directory holding the fetched CRD files (`<bundle>/<file>.yaml`, as written by `npx projen fetch-crds`).
+   * Directory holding the CRD files of the bundles (`<bundle>/<file>.yaml`, laid out as imports/crds.lock.json names
+   * them, e.g. as written by `npx projen fetch-crds`), read and compiled at run time.
    *
-   * @default <package root>/imports/crds
+   * @default the package's pinned CRDs, compiled when the package was built (imports/compiled)
    */
   readonly crdDir?: string;
 }

@@ -19,7 +19,8 @@ describe('help, version and usage errors', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: inference-migrate \[options\] \[command\]\n/);
-    for (const command of ['scan [options] <dir>', 'plan [options]', 'validate [options] <dir>', 'example [options]']) expect(run.stdout).toContain(`  ${command}`);
+    const commands = ['scan [options] <dir>', 'plan [options]', 'status [options] <migration-dir>', 'promote [options] <migration-dir>', 'validate [options] <dir>', 'example [options]'];
+    for (const command of commands) expect(run.stdout).toContain(`  ${command}`);
     expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error');
   });
 

@@ -91,6 +91,12 @@ describe('GitOpsWriter', () => {
       const readme = fs.readFileSync(path.join(dir, '02-shift-50', 'README.md'), 'utf8');
       expect(readme).toContain('## What changes since 01-side-by-side');
       expect(readme).toMatch(/\| change \| object \|\n\|---\|---\|\n\| changed \| `HTTPRoute default\/llm-route` \|\n\nUnchanged: 11 objects\./);
+      // Field by field: the weights that move.
+      expect(readme).toContain([
+        '- `HTTPRoute default/llm-route`',
+        '  - `spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-llama3-8b-instruct-alpha].weight: 100 -> 50`',
+        '  - `spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-llama3-8b-instruct-ga]: (unset) -> {group: inference.networking.k8s.io, kind: InferencePool, name: vllm-llama3-8b-instruct-ga, weight: 50}`',
+      ].join('\n'));
       expect(readme).toContain('Re-apply the previous folder, `01-side-by-side`');
     });
 
@@ -123,7 +129,21 @@ describe('GitOpsWriter', () => {
         { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', weight: 50 },
         { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 50 },
       ]);
-      expect(plan.stages[1].changes.changed).toEqual([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'default', name: 'llm-route' }]);
+      expect(plan.stages[1].changes.changed).toEqual([{
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        namespace: 'default',
+        name: 'llm-route',
+        fields: [
+          { path: 'spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-llama3-8b-instruct-alpha].weight', before: 100, after: 50 },
+          {
+            path: 'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-llama3-8b-instruct-ga]',
+            after: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 50 },
+          },
+        ],
+      }]);
+      // The stage README's checks, for the pull request that promotes it.
+      expect(plan.stages[1].verifications.map((v: any) => v.command)).toContain('kubectl get gateway inference-gateway -n default -o wide');
     });
 
     test('then no CRD is written into any stage folder', () => {

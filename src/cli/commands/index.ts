@@ -9,7 +9,9 @@ import { convertLlamaStackCommand } from './convert-llamastack';
 import { exampleCommand } from './example';
 import { planCommand } from './plan';
 import { planKServeCommand } from './plan-kserve';
+import { promoteCommand } from './promote';
 import { scanCommand } from './scan';
+import { statusCommand } from './status';
 import { validateCommand } from './validate';
 import type { CliContext } from '../context';
 
@@ -27,4 +29,6 @@ export const COMMAND_GROUPS: { readonly [name: string]: string } = {
 };
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: CliCommand[] = [scanCommand, planCommand, planKServeCommand, convertLlamaStackCommand, validateCommand, exampleCommand];
+export const COMMANDS: CliCommand[] = [
+  scanCommand, planCommand, planKServeCommand, statusCommand, promoteCommand, convertLlamaStackCommand, validateCommand, exampleCommand,
+];

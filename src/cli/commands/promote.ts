@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import type { CliCommand } from './index';
+import type * as MigrationFolder from '../../discover/migration-folder';
+import type * as PromotionModule from '../../migration/promotion';
+import type * as Output from '../../output';
+import { CliContext, EXIT, UsageError, printWarnings } from '../context';
+import { load } from '../lazy';
+
+interface PromoteFlags {
+  readonly app: string;
+  readonly name?: string;
+  readonly to?: string;
+  readonly skip?: boolean;
+  readonly rollback?: boolean;
+  readonly dryRun?: boolean;
+  readonly output: 'text' | 'json';
+}
+
+/** `promote`: points the GitOps object of a migration at its next stage folder, and prints the pull request. */
+export const promoteCommand: CliCommand = {
+  path: ['promote'],
+  register(parent: Command, ctx: CliContext): Command {
+    return parent.command('promote')
+      .summary('point the Argo CD Application or Flux Kustomization of a migration at its next stage, and print the pull request')
+      .description('Reads the Argo CD Application (spec.source.path) or Flux Kustomization (spec.path) in --app that points at a stage folder of the ' +
+        'migration in MIGRATION_DIR, and changes only that path value to the next stage folder (or --to): every other byte of the file stays as it was. ' +
+        'This is the one edit inference-migrate makes to a file it did not write: a symbolic link is refused, and the file is replaced only if it is ' +
+        'unchanged since it was read. Prints the pull request title and body (Markdown) on stdout: what the stage does, the field-level changes, ' +
+        'the checks before merging and after syncing, and the rollback.')
+      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)')
+      .requiredOption('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization (multi-document files are fine)')
+      .option('--name <name>', 'metadata.name of the object to change, when several in --app point at the migration')
+      .option('--to <stage>', 'stage to move to, by folder (03-finalize) or name (finalize) (default: the next stage; with --rollback, the previous one)')
+      .option('--skip', 'allow moving past a stage without syncing it (with --to)')
+      .option('--rollback', 'move back to an earlier stage')
+      .option('--dry-run', 'print the diff of the file without writing it')
+      .addOption(new Option('--output <format>', 'text (the pull request title and body) or json').choices(['text', 'json']).default('text'))
+      .addHelpText('after', [
+        '',
+        'Examples:',
+        '  $ inference-migrate promote migrations/vllm-llama3-8b-instruct --app clusters/prod/llm-migration.yaml > pr.md',
+        '  $ inference-migrate promote migrations/vllm-llama3-8b-instruct --app clusters/prod/llm-migration.yaml --dry-run',
+        '  $ inference-migrate promote migrations/vllm-llama3-8b-instruct --app clusters/prod/llm-migration.yaml --rollback',
+        '',
+        'The first line on stdout is the pull request title, the body follows after an empty line',
+        '(e.g. gh pr create --title "$(head -n1 pr.md)" --body "$(tail -n +3 pr.md)").',
+        '',
+        'Exit codes: 0 changed (or printed with --dry-run), 1 refused (no object points at a stage of the migration, a skip without --skip,',
+        'a move back without --rollback, an ApplicationSet or multi-source Application, a changed or linked file), 64 usage error.',
+      ].join('\n'))
+      .action((dir: string, flags: PromoteFlags) => {
+        if (flags.skip && flags.to === undefined) throw new UsageError('--skip needs --to <stage>: it allows moving past stages to the one named');
+        const folder = load<typeof MigrationFolder>('../discover/migration-folder').readMigrationFolder(dir);
+        const output = load<typeof Output>('../output');
+        const file = output.readFileForEdit(flags.app);
+        const { Promotion } = load<typeof PromotionModule>('../migration/promotion');
+        const result = Promotion.promote({
+          appText: file.text,
+          appFile: flags.app,
+          planText: folder.planText,
+          planFile: folder.planFile,
+          migrationDir: dir,
+          name: flags.name,
+          to: flags.to,
+          skip: flags.skip,
+          rollback: flags.rollback,
+        });
+        if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text);
+        const verb = flags.dryRun ? 'would move' : 'moved';
+        printWarnings(ctx.io, result.warnings);
+        if (flags.output === 'json') {
+          ctx.io.stdout(`${JSON.stringify({
+            written: !flags.dryRun,
+            file: flags.app,
+            migration: result.migration,
+            from: result.fromStage,
+            to: result.toStage,
+            object: { tool: result.tool, kind: result.objectKind, name: result.objectName, field: result.field, line: result.line },
+            oldPath: result.oldPath,
+            newPath: result.newPath,
+            diff: result.diff,
+            warnings: result.warnings,
+            pullRequest: { title: result.pullRequestTitle, body: result.pullRequestBody },
+          }, null, 2)}\n`);
+        } else if (flags.dryRun) {
+          ctx.io.stdout(result.diff);
+        } else {
+          ctx.io.stdout(`${result.pullRequestTitle}\n\n${result.pullRequestBody}`);
+        }
+        ctx.io.stderr(`${flags.dryRun ? 'dry run: ' : ''}${verb} the ${result.tool} ${result.objectKind} ${result.objectName} (${flags.app}:${result.line}) ` +
+          `from ${result.fromStage} to ${result.toStage}: ${result.field} ${result.oldPath} -> ${result.newPath}${flags.dryRun ? '; nothing was written' : ''}\n`);
+        ctx.exitCode = EXIT.OK;
+      });
+  },
+};

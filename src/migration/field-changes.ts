@@ -1,0 +1,235 @@
+/**
+ * Field-level changes between two versions of one Kubernetes object: which fields change and how, with
+ * list items named the way Kubernetes merges them. Pure: no cdk8s, no file system.
+ *
+ * The structural diff is microdiff's (a small, dependency-free deep diff with a CommonJS build, which
+ * jsii can bundle); lists are keyed here before it runs, because a list diffed by index reports every
+ * item after an insertion as changed:
+ * - route `backendRefs` by group/kind/(namespace/)name, so a weight change reads
+ *   `spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-alpha].weight: 50 -> 0`;
+ * - the lists Kubernetes merges by a key (strategic merge patch keys: `containers`, `env`, `volumes`,
+ *   `ports`... by `name`, `volumeMounts` by `mountPath`; Gateway `listeners` by `name`);
+ * - lists of scalars (`args`, `command`) as one value, so an inserted flag is one change.
+ * A list whose items lack the key, or repeat one, is compared by index. A string holding a JSON object
+ * (KServe's `inferenceservice-config` keys) is compared inside, its fields after `#` as a JSON pointer.
+ */
+import * as microdiff from 'microdiff';
+import * as YAML from 'yaml';
+import { isPlainObject, joinIndex, joinMapKey, joinProperty } from '../validation/paths';
+import { isSecretField, redactValue } from '../validation/redact';
+
+/** One field that changes; `before`/`after` absent means the field is unset on that side. */
+export interface FieldChange {
+  /** Field path, e.g. `spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-ga].weight`. */
+  readonly path: string;
+  /** Value before (absent: unset). Secret values are replaced by `<redacted>` (validation/redact). */
+  readonly before?: unknown;
+  /** Value after (absent: unset). Secret values are replaced by `<redacted>` (validation/redact). */
+  readonly after?: unknown;
+}
+
+/** Shown for an unset field. */
+export const UNSET = '(unset)';
+
+/** The key of each list that Kubernetes merges by key, by field name (first key all items carry wins). */
+const LIST_KEYS: { readonly [field: string]: readonly string[] } = {
+  containers: ['name'],
+  initContainers: ['name'],
+  ephemeralContainers: ['name'],
+  env: ['name'],
+  volumes: ['name'],
+  imagePullSecrets: ['name'],
+  resourceClaims: ['name'],
+  ports: ['name', 'containerPort', 'port'],
+  volumeMounts: ['mountPath'],
+  volumeDevices: ['devicePath'],
+  hostAliases: ['ip'],
+  listeners: ['name'],
+  conditions: ['type'],
+};
+
+/** Marks atomic lists (lists of scalars) for the diff: they compare as one value. */
+const ATOMIC = '\u0000atomic-list:';
+
+function backendKey(ref: unknown): string | undefined {
+  if (!isPlainObject(ref) || typeof ref.name !== 'string') return undefined;
+  const group = typeof ref.group === 'string' ? ref.group : '';
+  const kind = typeof ref.kind === 'string' ? ref.kind : 'Service';
+  const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? `${ref.namespace}/` : '';
+  return `${group === '' ? '' : `${group}/`}${kind}/${ns}${ref.name}`;
+}
+
+/** The item keys of a list, or undefined when it is compared by index. */
+function listKeys(field: string, items: unknown[]): string[] | undefined {
+  const candidates: Array<(item: unknown) => string | undefined> = field === 'backendRefs'
+    ? [backendKey]
+    : (LIST_KEYS[field] ?? []).map((k) => (item: unknown) => {
+      const v = isPlainObject(item) ? item[k] : undefined;
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+    });
+  for (const keyOf of candidates) {
+    const keys = items.map(keyOf);
+    // A key must exist, be unique, and fit in brackets.
+    if (keys.every((k): k is string => k !== undefined && k !== '' && !/[[\]]/.test(k)) && new Set(keys).size === keys.length) return keys;
+  }
+  return undefined;
+}
+
+class Transformer {
+  /** Containers (as transformed) whose properties are list-item keys. */
+  public readonly keyed = new WeakSet<object>();
+
+  public transform(value: unknown, field: string): unknown {
+    if (Array.isArray(value)) {
+      const keys = listKeys(field, value);
+      if (value.every((v) => v === null || typeof v !== 'object') && !(value.length === 0 && keys !== undefined)) {
+        return `${ATOMIC}${JSON.stringify(value)}`;
+      }
+      if (keys === undefined) return value.map((v) => this.transform(v, ''));
+      const out: { [k: string]: unknown } = {};
+      value.forEach((v, i) => { out[keys[i]] = this.transform(v, ''); });
+      this.keyed.add(out);
+      return out;
+    }
+    if (isPlainObject(value)) {
+      const out: { [k: string]: unknown } = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.transform(v, k);
+      return out;
+    }
+    return value;
+  }
+
+  /** The field path of a diff path, walking the transformed trees for the kind of each step. */
+  /**
+   * Where a diff path sits in the document, for sorting: per step, the position of its key among the
+   * keys of `after` followed by those only in `before`.
+   */
+  public rankOf(steps: Array<string | number>, before: unknown, after: unknown): number[] {
+    const rank: number[] = [];
+    let b: any = before;
+    let a: any = after;
+    for (const step of steps) {
+      const keys = [...(a !== null && typeof a === 'object' ? Object.keys(a) : [])];
+      for (const k of b !== null && typeof b === 'object' ? Object.keys(b) : []) if (!keys.includes(k)) keys.push(k);
+      rank.push(keys.indexOf(String(step)));
+      b = b !== null && typeof b === 'object' ? b[step] : undefined;
+      a = a !== null && typeof a === 'object' ? a[step] : undefined;
+    }
+    return rank;
+  }
+
+  public pathOf(steps: Array<string | number>, before: unknown, after: unknown): string {
+    let path = '';
+    let b: any = before;
+    let a: any = after;
+    for (const step of steps) {
+      const container = b !== undefined && b !== null && typeof b === 'object' ? b : a;
+      if (Array.isArray(container)) path = joinIndex(path, Number(step));
+      else if (container && this.keyed.has(container)) path = joinMapKey(path, String(step));
+      else path = joinProperty(path, String(step));
+      b = b !== null && typeof b === 'object' ? b[step] : undefined;
+      a = a !== null && typeof a === 'object' ? a[step] : undefined;
+    }
+    return path;
+  }
+}
+
+function compareRanks(x: number[], y: number[]): number {
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+/** The original value of a transformed one. */
+function restore(value: unknown, keyed: WeakSet<object>): unknown {
+  if (typeof value === 'string' && value.startsWith(ATOMIC)) return JSON.parse(value.slice(ATOMIC.length));
+  if (Array.isArray(value)) return value.map((v) => restore(v, keyed));
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value).map(([k, v]) => [k, restore(v, keyed)] as const);
+    return keyed.has(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function jsonObjectIn(text: unknown): { [k: string]: unknown } | undefined {
+  if (typeof text !== 'string' || !text.trimStart().startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(text);
+    return isPlainObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pointerOf(steps: Array<string | number>): string {
+  return steps.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+}
+
+function change(path: string, before: unknown, after: unknown): FieldChange {
+  return { path, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
+}
+
+/** Reorders of keyed lists whose items stay: one change per list, with the keys in order. */
+function reorders(t: Transformer, before: unknown, after: unknown, path: string, out: FieldChange[]): void {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    after.forEach((v, i) => { if (i < before.length) reorders(t, before[i], v, joinIndex(path, i), out); });
+    return;
+  }
+  if (!isPlainObject(before) || !isPlainObject(after)) return;
+  if (t.keyed.has(before) && t.keyed.has(after)) {
+    const common = new Set(Object.keys(after).filter((k) => k in before));
+    const was = Object.keys(before).filter((k) => common.has(k));
+    const now = Object.keys(after).filter((k) => common.has(k));
+    if (was.join('\u0000') !== now.join('\u0000')) out.push(change(`${path} (order)`, was, now));
+  }
+  for (const k of Object.keys(after)) {
+    if (!(k in before)) continue;
+    const sub = t.keyed.has(after) ? joinMapKey(path, k) : joinProperty(path, k);
+    reorders(t, before[k], after[k], sub, out);
+  }
+}
+
+/**
+ * The fields that change from `before` to `after` (two versions of one object), in document order:
+ * values of env vars and of Secrets (and of fields named like secrets, see validation/redact) are never
+ * shown: `<redacted>` instead.
+ */
+export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
+  const kind = isPlainObject(after) ? after.kind : isPlainObject(before) ? before.kind : undefined;
+  const t = new Transformer();
+  const b = t.transform(before, '');
+  const a = t.transform(after, '');
+  const out: FieldChange[] = [];
+  const diff = (x: unknown, y: unknown) => microdiff.default(x as Record<string, unknown>, y as Record<string, unknown>);
+  const ranked = diff(b, a).map((d) => ({ d, rank: t.rankOf(d.path, b, a) }));
+  ranked.sort((x, y) => compareRanks(x.rank, y.rank));
+  for (const { d } of ranked) {
+    const path = t.pathOf(d.path, b, a);
+    const was = d.type === 'CREATE' ? undefined : restore(d.oldValue, t.keyed);
+    const now = d.type === 'REMOVE' ? undefined : restore(d.value, t.keyed);
+    const wasJson = jsonObjectIn(was);
+    const nowJson = jsonObjectIn(now);
+    if (wasJson && nowJson && !isSecretField(kind, path)) {
+      for (const inner of diff(wasJson, nowJson)) {
+        out.push(change(`${path}#${pointerOf(inner.path)}`, inner.type === 'CREATE' ? undefined : inner.oldValue, inner.type === 'REMOVE' ? undefined : inner.value));
+      }
+      continue;
+    }
+    out.push(change(path, redactValue(kind, path, was), redactValue(kind, path, now)));
+  }
+  reorders(t, b, a, '', out);
+  return out;
+}
+
+const MAX_SHOWN = 160;
+
+/** A value as a change line shows it: YAML flow style, `(unset)` when absent, cut after 160 characters. */
+export function showFieldValue(value: unknown): string {
+  if (value === undefined) return UNSET;
+  const text = YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0, version: '1.1' }).trim();
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}… (${text.length} characters)` : text;
+}
+
+/** One change as a line: `path: before -> after`. */
+export function formatFieldChange(c: FieldChange): string {
+  return `${c.path}: ${showFieldValue(c.before)} -> ${showFieldValue(c.after)}`;
+}
