@@ -4,7 +4,9 @@
  * target GIE release still serves an object's API. Plain data; no cdk8s. Versions are parsed and compared
  * with `semver`.
  */
-import { compare, parse } from 'semver';
+// The two functions only: the package's index loads all of semver (47 modules), at every start of the CLI.
+import compare from 'semver/functions/compare';
+import parse from 'semver/functions/parse';
 
 /** A GIE release version: `vMAJOR.MINOR.PATCH`. */
 export interface GieVersion {

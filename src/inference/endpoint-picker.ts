@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { k8s } from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   EPP_GRPC_PORT,
@@ -11,6 +10,7 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
+import { unwrapK8sValues } from './k8s-values';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
@@ -135,6 +135,10 @@ const FLAG_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
 // Kubernetes' environment variable names (apimachinery pkg/util/validation/validation.go@v0.34.0, IsEnvVarName).
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+// The values of cdk8s-plus-28's kplus.ImagePullPolicy (a test compares them), listed here so that the construct does not
+// load cdk8s-plus-28 (3.5 MB of JavaScript) to check one string: its objects are written as plain ApiObjects.
+const IMAGE_PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
+
 const RESERVED_FLAGS: readonly string[] = [
   'pool-name',
   'pool-namespace',
@@ -157,9 +161,9 @@ const TRITON_FLAGS = [
 const EPP_USER = 65532;
 
 /** The chart's default resources from v1.4.0 (`config/charts/inferencepool/values.yaml@v1.4.0`, `inferenceExtension.resources`). */
-const CHART_RESOURCES_V14: k8s.ResourceRequirements = {
-  requests: { cpu: k8s.Quantity.fromString('4'), memory: k8s.Quantity.fromString('8Gi') },
-  limits: { memory: k8s.Quantity.fromString('16Gi') },
+const CHART_RESOURCES_V14 = {
+  requests: { cpu: '4', memory: '8Gi' },
+  limits: { memory: '16Gi' },
 };
 
 /** The label epplib puts on the EPP Deployment and its pods (`modeLabels` in epplib/templates/_helpers.tpl@v1.4.0). */
@@ -240,8 +244,8 @@ export class EndpointPicker extends Construct {
     this.readsModelRewrites = chart.readsRewrites;
     const flags = resolveFlags(this, props.flags ?? { v: '1' }, chart);
     const env = resolveEnv(this, props.env ?? {}, chart);
-    const imagePullPolicy = props.imagePullPolicy ?? kplus.ImagePullPolicy.ALWAYS;
-    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, Object.values(kplus.ImagePullPolicy));
+    const imagePullPolicy = props.imagePullPolicy ?? ('Always' as kplus.ImagePullPolicy.ALWAYS);
+    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, IMAGE_PULL_POLICIES);
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? gieVersion}`;
     const leaderElection = this.replicas > 1;
 
@@ -250,9 +254,11 @@ export class EndpointPicker extends Construct {
     const meta = { name: this.name, namespace: this.namespace, ...own };
     const modeLabels = chart.modeLabel ? MODE_LABEL : {};
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta });
+    new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
 
-    new k8s.KubeConfigMap(this, 'ConfigMap', {
+    new ApiObject(this, 'ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: meta,
       data: { [pluginsFile]: props.pluginsConfig ?? defaultPluginsConfig(chart) },
     });
@@ -273,7 +279,9 @@ export class EndpointPicker extends Construct {
     ];
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = new ApiObject(this, 'Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: chart.modeLabel ? { ...meta, labels: { ...meta.labels, ...modeLabels } } : meta,
       spec: {
         replicas: this.replicas,
@@ -313,7 +321,7 @@ export class EndpointPicker extends Construct {
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 ...(chart.podNameEnv ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : []),
-                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: value.valueFrom })),
+                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: unwrapK8sValues(value.valueFrom) })),
               ],
               resources: props.resources ? toResourceRequirements(props.resources) : (chart.defaultResources ? CHART_RESOURCES_V14 : undefined),
               securityContext: {
@@ -337,14 +345,16 @@ export class EndpointPicker extends Construct {
       },
     });
 
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: meta,
       spec: {
         type: 'ClusterIP',
         selector,
         ports: [
-          { name: 'grpc-ext-proc', protocol: 'TCP', port: EPP_GRPC_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_GRPC_PORT), appProtocol: 'http2' },
-          { name: 'http-metrics', protocol: 'TCP', port: EPP_METRICS_PORT, targetPort: k8s.IntOrString.fromNumber(EPP_METRICS_PORT) },
+          { name: 'grpc-ext-proc', protocol: 'TCP', port: EPP_GRPC_PORT, targetPort: EPP_GRPC_PORT, appProtocol: 'http2' },
+          { name: 'http-metrics', protocol: 'TCP', port: EPP_METRICS_PORT, targetPort: EPP_METRICS_PORT },
         ],
       },
     });
@@ -354,14 +364,18 @@ export class EndpointPicker extends Construct {
 
     // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
     const clusterName = clusterRbacName(props.poolName, this.namespace);
-    clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
+    clusterScoped(new ApiObject(this, 'ClusterRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
       metadata: { ...own, name: clusterName },
       rules: [
         { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
         { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
       ],
     }));
-    clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    clusterScoped(new ApiObject(this, 'ClusterRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
       metadata: { ...own, name: clusterName },
       subjects: serviceAccountSubject,
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
@@ -369,14 +383,18 @@ export class EndpointPicker extends Construct {
 
     if (leaderElection) {
       const leaderName = `${this.name}-leader-election`;
-      new k8s.KubeRole(this, 'LeaderElectionRole', {
+      new ApiObject(this, 'LeaderElectionRole', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
         metadata: { ...meta, name: leaderName },
         rules: [
           { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
           { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
         ],
       });
-      new k8s.KubeRoleBinding(this, 'LeaderElectionRoleBinding', {
+      new ApiObject(this, 'LeaderElectionRoleBinding', {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
         // The chart names the binding `<epp>-leader-election-binding` (leader-election-rbac.yaml, v1.0.2..v1.4.0).
         metadata: { ...meta, name: `${leaderName}-binding` },
         subjects: serviceAccountSubject,
@@ -402,19 +420,21 @@ export class EndpointPicker extends Construct {
    * The Role(s) and RoleBinding(s) the chart renders: one pair for objectives (and rewrites from v1.3.0), pools and
    * pods up to v1.3.x; from v1.4.0 (epplib) one for the pods (`-sa`) and one for the inference objects (`-non-sa`).
    */
-  private addRoles(meta: { name: string; namespace: string }, poolGroup: string, chart: EppChartFacts, subjects: k8s.Subject[]): void {
+  private addRoles(meta: { name: string; namespace: string }, poolGroup: string, chart: EppChartFacts, subjects: object[]): void {
     const read = ['get', 'watch', 'list'];
-    const inferenceRules: k8s.PolicyRule[] = [
+    const inferenceRules: object[] = [
       { apiGroups: ['inference.networking.x-k8s.io'], resources: chart.readsRewrites ? ['inferenceobjectives', 'inferencemodelrewrites'] : ['inferenceobjectives'], verbs: read },
       { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
     ];
-    const podRules: k8s.PolicyRule[] = [{ apiGroups: [''], resources: ['pods'], verbs: read }];
-    const pairs: Array<[string, string, k8s.PolicyRule[]]> = chart.splitRoles
+    const podRules: object[] = [{ apiGroups: [''], resources: ['pods'], verbs: read }];
+    const pairs: Array<[string, string, object[]]> = chart.splitRoles
       ? [['RoleSa', `${this.name}-sa`, podRules], ['RoleNonSa', `${this.name}-non-sa`, inferenceRules]]
       : [['Role', this.name, [...inferenceRules, ...podRules]]];
     for (const [id, name, rules] of pairs) {
-      new k8s.KubeRole(this, id, { metadata: { ...meta, name }, rules });
-      new k8s.KubeRoleBinding(this, id === 'Role' ? 'RoleBinding' : `${id}Binding`, {
+      new ApiObject(this, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { ...meta, name }, rules });
+      new ApiObject(this, id === 'Role' ? 'RoleBinding' : `${id}Binding`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
         metadata: { ...meta, name },
         subjects,
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
@@ -468,16 +488,17 @@ function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }, c
   });
 }
 
-function toResourceRequirements(resources: kplus.ContainerResources | undefined): k8s.ResourceRequirements | undefined {
+/** The container's resources as the API spells them (quantities as text). */
+function toResourceRequirements(resources: kplus.ContainerResources | undefined): object | undefined {
   if (!resources) return undefined;
   const quantities = (pick: 'request' | 'limit') => {
-    const out: { [key: string]: k8s.Quantity } = {};
+    const out: { [key: string]: string } = {};
     const cpu = resources.cpu?.[pick];
     const memory = resources.memory?.[pick];
     const ephemeral = resources.ephemeralStorage?.[pick];
-    if (cpu) out.cpu = k8s.Quantity.fromString(cpu.amount);
-    if (memory) out.memory = k8s.Quantity.fromString(`${memory.toMebibytes()}Mi`);
-    if (ephemeral) out['ephemeral-storage'] = k8s.Quantity.fromString(`${ephemeral.toMebibytes()}Mi`);
+    if (cpu) out.cpu = cpu.amount;
+    if (memory) out.memory = `${memory.toMebibytes()}Mi`;
+    if (ephemeral) out['ephemeral-storage'] = `${ephemeral.toMebibytes()}Mi`;
     return Object.keys(out).length > 0 ? out : undefined;
   };
   const requirements = { requests: quantities('request'), limits: quantities('limit') };

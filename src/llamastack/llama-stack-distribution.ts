@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkLlamaStackSpec } from './rules';
 import { LlamaStackDistributionProps } from './types';
@@ -10,6 +9,7 @@ import { givenProps, propError, show } from '../core/errors';
 import { cloneJson, isPlainObject } from '../core/json';
 import { checkSubdomain } from '../core/names';
 import { generatedName, resolveNamespace } from '../core/namespace';
+import { unwrapK8sValues } from '../inference/k8s-values';
 
 /**
  * A LlamaStackDistribution (`llamastack.io/v1alpha2`, llama-stack-k8s-operator): a LlamaStack server whose
@@ -109,19 +109,6 @@ function specOf(props: LlamaStackDistributionProps): Record<string, any> {
     if (!known.has(key) && value !== undefined) spec[key] = value;
   }
   return spec;
-}
-
-/**
- * The value with cdk8s-plus' `k8s.Quantity` and `k8s.IntOrString` instances (typed env, volumes) replaced by
- * what they hold, as the API spells it; plain values (e.g. from YAML) pass through.
- */
-function unwrapK8sValues(value: unknown): unknown {
-  if (value instanceof k8s.Quantity || value instanceof k8s.IntOrString) return value.value;
-  if (Array.isArray(value)) return value.map(unwrapK8sValues);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapK8sValues(v)]));
-  }
-  return value;
 }
 
 /** Props from a v1alpha2 object: metadata gives name, namespace, labels and annotations; the spec is the rest. */

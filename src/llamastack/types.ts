@@ -2,7 +2,7 @@
  * Props of the `LlamaStackDistribution` construct. They mirror the `llamastack.io/v1alpha2` spec of the operator's
  * CRD field for field, so a YAML spec reads as props and errors name the same paths.
  */
-import { k8s } from 'cdk8s-plus-28';
+import type { k8s } from 'cdk8s-plus-28';
 
 /** The APIs `disabled` can remove from the generated config. */
 export enum LlamaStackApi {

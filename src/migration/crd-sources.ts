@@ -3,7 +3,9 @@
  * and a GitOps tool pruning a CRD deletes every object of its kind. Stage READMEs name these URLs
  * instead. Pure functions.
  */
-import { compare, parse, SemVer } from 'semver';
+import type SemVer from 'semver/classes/semver';
+import compare from 'semver/functions/compare';
+import parse from 'semver/functions/parse';
 import { gieAppliesModelRewrites } from '../convert/gie-versions';
 import { PropError } from '../core/errors';
 

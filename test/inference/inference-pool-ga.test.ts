@@ -218,6 +218,14 @@ describe('InferencePoolGa', () => {
     expect(only(objects, 'ConfigMap').data).toEqual({ 'custom.yaml': 'apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\n' });
   });
 
+  test('given env from a resource with a divisor (a k8s.IntOrString inside kplus.EnvValue), then the Deployment spells it as text', () => {
+    const { chart } = guidePool({
+      endpointPicker: { env: { CPU_LIMIT: kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.CPU_LIMIT, { divisor: '1m' }) } },
+    });
+    const env = only(synthValid(chart), 'Deployment').spec.template.spec.containers[0].env;
+    expect(env[1]).toEqual({ name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } });
+  });
+
   test('given provider gke, then a HealthCheckPolicy and a GCPBackendPolicy target the pool', () => {
     const objects = synthValid(guidePool({ provider: InferenceProvider.GKE, targetPort: 8080 }).chart);
     const targetRef = { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: NAME };
@@ -311,6 +319,9 @@ describe('InferencePoolGa', () => {
     });
     test.each(['my.env-name', 'MY_ENV.NAME', 'MyEnvName1', '_x', '-x'])('an env var name Kubernetes accepts (%p) is accepted', (name) => {
       expect(build({ endpointPicker: { env: { [name]: kplus.EnvValue.fromValue('x') } } })).not.toThrow();
+    });
+    test.each(Object.values(kplus.ImagePullPolicy))('every kplus.ImagePullPolicy (%p) is accepted (the construct lists them without loading cdk8s-plus)', (policy) => {
+      expect(build({ endpointPicker: { imagePullPolicy: policy } })).not.toThrow();
     });
     test('an image pull policy outside the enum is rejected', () => {
       expect(build({ endpointPicker: { imagePullPolicy: 'Sometimes' } })).toThrow(/'imagePullPolicy' must be one of "Always", "IfNotPresent", "Never" \(got "Sometimes"\)/);
