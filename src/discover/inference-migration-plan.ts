@@ -6,6 +6,7 @@ import { validateSources } from './source-validation';
 import { InputError, SourceObject } from './sources';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import { ZeroDowntimeMigration } from '../migration/zero-downtime-migration';
 
@@ -31,10 +32,50 @@ export interface InferenceMigrationPlanOptions {
   readonly gatewayImplementation?: GatewayImplementation;
 
   /**
-   * How traffic moves.
-   * @default MigrationStrategy.WEIGHTED_SHIFT
+   * How traffic moves. A strategy given here is never replaced: one the gateway cannot run is an error naming the
+   * Gateway, the reason and the strategy that works.
+   * @default - the one that works on the gateway: MigrationStrategy.PARALLEL_GATEWAY where no release serves both groups (Istio) or `newGateway` is given, MigrationStrategy.HEADER_PREVIEW_CUTOVER where one rule cannot split between two pools, else MigrationStrategy.WEIGHTED_SHIFT
    */
   readonly strategy?: MigrationStrategy;
+
+  /**
+   * Version of the gateway implementation (e.g. Istio `1.27.3`): the capability table's facts by version.
+   * @default - what holds for every version of the implementation
+   */
+  readonly gatewayVersion?: string;
+
+  /**
+   * The second Gateway of the parallel-gateway strategy (giving it chooses that strategy). The original Gateway,
+   * whose listeners it copies, is the one the routes attach to: its manifest must be in the input.
+   * @default - `<gateway>-v1` with the original's class and no labels, when the strategy is parallel-gateway
+   */
+  readonly newGateway?: NewGatewayOptions;
+
+  /**
+   * The GIE release to migrate to: a bridge release whose CRDs serve both pools (v1.0.0, v1.0.2, v1.1.0, v1.2.0,
+   * v1.3.1, v1.4.0). See `ZeroDowntimeMigrationProps.gieVersion`.
+   * @default 'v1.4.0' (the newest bridge release, as `inference-migrate plan`)
+   */
+  readonly gieVersion?: string;
+
+  /**
+   * What the migrations may lose, accepted explicitly (`MigrationLoss.MODEL_REWRITE`: model rewrites the target
+   * cannot apply).
+   * @default - nothing: a plan that would lose a model rewrite fails, naming the model
+   */
+  readonly acceptLoss?: MigrationLoss[];
+
+  /**
+   * Fail instead of warning where clients must send `x-gateway-inference-objective` to keep a model's priority.
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
+   * @default 'v0.3.0'
+   */
+  readonly alphaCrdVersion?: string;
 
   /**
    * Suffix of each GA pool's name: replaces a trailing `-alpha` or `-preview` of the alpha pool's
@@ -78,6 +119,28 @@ export interface InferenceMigrationPlanOptions {
    * @default false
    */
   readonly sourceIsStream?: boolean;
+}
+
+/** The second Gateway a plan with the parallel-gateway strategy adds beside the routes' Gateway. */
+export interface NewGatewayOptions {
+  /**
+   * Name of the new Gateway, in the original Gateway's namespace.
+   * @default - `<original gateway>-v1`
+   */
+  readonly name?: string;
+
+  /**
+   * GatewayClass of the new Gateway.
+   * @default - the original Gateway's class
+   */
+  readonly gatewayClassName?: string;
+
+  /**
+   * Labels of the new Gateway. On Istio, `istio.io/rev: <revision>` of a control plane that serves the v1 group
+   * (Istio 1.28+) is required.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
 }
 
 /** Options of `InferenceMigrationPlan.addMigrations`. */
@@ -196,6 +259,12 @@ export class InferenceMigrationPlan {
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
       ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
+      gatewayVersion: options.gatewayVersion,
+      newGateway: options.newGateway,
+      gieVersion: options.gieVersion,
+      acceptLoss: options.acceptLoss,
+      strict: options.strict,
+      alphaCrdVersion: options.alphaCrdVersion,
       sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo, stream: options.sourceIsStream ?? false },
     });
     if (options.validateInputs ?? true) {

@@ -24,6 +24,7 @@ import { detectPlatform } from './platform-detection';
 import type { RepoContents } from './repo-reader';
 import { displayLocation, fieldLine, InputError, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
+import { NEWEST_BRIDGE_GIE } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, PropError } from '../core/errors';
@@ -33,8 +34,9 @@ import { shellQuote } from '../core/shell';
 import { ALPHA_GROUP, GA_POOL_GROUP, GATEWAY_GROUP } from '../inference/api';
 import type { EndpointPickerOptions } from '../inference/endpoint-picker';
 import { InferenceProvider } from '../inference/types';
-import { capabilityOf } from '../migration/gateway-capabilities';
+import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import { checkSteps } from '../migration/plan';
@@ -48,10 +50,23 @@ export interface PlanOptions {
   readonly provider?: InferenceProvider;
   /** The gateway implementation. @default - GKE when the provider is GKE, Istio when it is Istio, else generic */
   readonly gateway?: GatewayImplementation;
-  /** How traffic moves. @default MigrationStrategy.WEIGHTED_SHIFT */
+  /** How traffic moves. @default - the one that works on the gateway (weighted-shift where nothing says it cannot) */
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
+  /** The GIE release to migrate to. @default NEWEST_BRIDGE_GIE (v1.4.0), as `plan --target-gie` */
+  readonly gieVersion?: string;
+  /** Losses accepted explicitly. @default - none */
+  readonly acceptLoss?: MigrationLoss[];
+  /** Fail where clients must change (objective headers). @default false */
+  readonly strict?: boolean;
+  /** GIE release of the alpha CRDs installed today. @default - the library's (v0.3.0) */
+  readonly alphaCrdVersion?: string;
+  /**
+   * The second Gateway of the parallel-gateway strategy: its name, class and labels; the original Gateway is read
+   * from the directory. @default - `<gateway>-v1`, the original's class, no labels
+   */
+  readonly newGateway?: { readonly name?: string; readonly gatewayClassName?: string; readonly labels?: { [key: string]: string } };
   /**
    * Image of the GA Endpoint Picker (`repo:tag`) for an alpha EPP that is not upstream's: the GA EPP
    * keeps the alpha one's flags, environment, resources and plugin config. @default - none: a custom
@@ -69,36 +84,34 @@ export interface PlanOptions {
 
 /** A plan option that cannot work, by its name in `PlanOptions`. */
 export interface OptionProblem {
-  readonly option: 'steps' | 'gateway' | 'gaNameSuffix';
+  readonly option: 'steps' | 'gateway' | 'gaNameSuffix' | 'newGateway';
   /** What is wrong, without the option's name. */
   readonly message: string;
 }
 
 /**
  * What is wrong with the options themselves, whatever the manifests hold: steps that are not increasing
- * integers in 1..99 or that come with the header-preview-cutover strategy, a gateway that cannot split
- * one rule between two pools under the weighted strategy, a GA name suffix that cannot end a name.
+ * integers in 1..99 or that come with a strategy that does not move traffic by weight, an unknown gateway,
+ * a second Gateway with a strategy other than parallel-gateway, a GA name suffix that cannot end a name.
+ * Whether the gateway can run an explicit strategy is the migration's check: its error names the Gateway.
  */
 export function planOptionProblems(options: PlanOptions): OptionProblem[] {
   const problems: OptionProblem[] = [];
-  const strategy = options.strategy ?? MigrationStrategy.WEIGHTED_SHIFT;
+  const strategy = options.strategy;
   if (options.steps !== undefined) {
     const problem = checkSteps(options.steps);
-    if (problem) {problems.push({ option: 'steps', message: problem });} else if (strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
-      problems.push({ option: 'steps', message: 'cannot be combined with the header-preview-cutover strategy, which moves all traffic at once' });
+    if (problem) {
+      problems.push({ option: 'steps', message: problem });
+    } else if (strategy !== undefined && strategy !== MigrationStrategy.WEIGHTED_SHIFT) {
+      problems.push({ option: 'steps', message: `cannot be combined with the ${strategy} strategy, which does not move traffic by weight` });
     }
   }
   const gateways: string[] = Object.values(GatewayImplementation);
   if (options.gateway !== undefined && !gateways.includes(options.gateway)) {
     problems.push({ option: 'gateway', message: `must be one of ${gateways.join(', ')} (got ${JSON.stringify(options.gateway)})` });
-  } else if (options.gateway !== undefined && strategy === MigrationStrategy.WEIGHTED_SHIFT) {
-    const cap = capabilityOf(options.gateway);
-    if (cap.weightedAlphaAndGa === 'no') {
-      problems.push({
-        option: 'gateway',
-        message: `${cap.note} Use the header-preview-cutover strategy: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`,
-      });
-    }
+  }
+  if (options.newGateway !== undefined && strategy !== undefined && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+    problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
   }
   const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
   if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });
@@ -429,6 +442,7 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
         guessed,
         at,
         all,
+        gateways: all.filter((l) => l.obj.kind === 'Gateway' && l.group === 'gateway.networking.k8s.io'),
       }, options));
     } catch (err) {
       if (err instanceof InputError) problems.push(...err.problems);
@@ -599,6 +613,8 @@ interface PoolParts {
   readonly at: (s: SourceObject) => string;
   /** Every object of the input (Gateways, GatewayClasses). */
   readonly all: Located[];
+  /** Every Gateway of the directory: the parallel-gateway strategy copies the routes' one. */
+  readonly gateways: Located[];
 }
 
 function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolParts, options: PlanOptions): PlannedMigration {
@@ -673,6 +689,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     evidence: detected.evidence,
     doubts: detected.doubts,
   };
+  const parallel = parallelGatewayOf(pool, routes, parts, { ...options, gatewayVersion: platform.gatewayVersion }, gateway);
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
@@ -683,6 +700,12 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
     ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
     ...(gateway !== undefined ? { gatewayImplementation: gateway } : {}),
+    ...(platform.gatewayVersion !== undefined ? { gatewayVersion: platform.gatewayVersion } : {}),
+    gieVersion: options.gieVersion ?? NEWEST_BRIDGE_GIE,
+    ...(options.acceptLoss !== undefined ? { acceptLoss: options.acceptLoss } : {}),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.alphaCrdVersion !== undefined ? { alphaCrdVersion: options.alphaCrdVersion } : {}),
+    ...(parallel ? { parallelGateway: parallel } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   return {
@@ -827,4 +850,39 @@ export function carriedManifestOf(source: SourceObject): CarriedManifest {
     }
   }
   return CarriedManifest.fromObject(source.object);
+}
+
+/**
+ * The second Gateway when the plan uses the parallel-gateway strategy (given, or the one the gateway needs): the
+ * routes' Gateway is read from the directory, its listeners copied. Undefined for other strategies.
+ */
+function parallelGatewayOf(pool: Located, routes: MigrationRoute[], parts: PoolParts, options: PlanOptions, gateway?: GatewayImplementation):
+ZeroDowntimeMigrationProps['parallelGateway'] {
+  // The second Gateway's flags choose parallel-gateway; else the gateway's working strategy, unless one was given.
+  const strategy = options.strategy ?? (options.newGateway !== undefined ? MigrationStrategy.PARALLEL_GATEWAY
+    : gateway !== undefined ? GatewayCapabilities.of(gateway, options.gatewayVersion).workingStrategy : undefined);
+  if (strategy !== MigrationStrategy.PARALLEL_GATEWAY) return undefined;
+  const parents = [...new Map(routes.flatMap((r) => r.parentRefs.map((p) => {
+    const ns = p.namespace ?? r.namespace ?? pool.namespace;
+    return [`${ns}/${p.name}`, { name: p.name, namespace: ns }] as const;
+  }))).values()];
+  const problem = (message: string) => new InputError([{ file: pool.source.file, line: pool.source.line, message }], '');
+  if (parents.length !== 1) {
+    throw problem(`the parallel-gateway strategy copies the one Gateway the routes attach to, and the routes of alpha InferencePool ${pool.namespace}/${pool.obj.metadata.name} attach to ${parents.length} (${parents.map((p) => `${p.namespace}/${p.name}`).join(', ')}): split the routes by Gateway, or choose another strategy`);
+  }
+  const parent = parents[0];
+  const found = parts.gateways.find((g) => g.obj.metadata.name === parent.name && g.namespace === parent.namespace);
+  if (!found) {
+    throw problem(`the parallel-gateway strategy copies the listeners of the Gateway ${parent.namespace}/${parent.name}, which is not in the directory that was planned: add its manifest (kubectl get gateway ${shellQuote(parent.name)} -n ${shellQuote(parent.namespace)} -o yaml), then plan again`);
+  }
+  const original = found.obj.metadata.namespace === undefined
+    ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } }
+    : found.obj;
+  const nw = options.newGateway ?? {};
+  return {
+    name: nw.name ?? `${parent.name}-v1`,
+    originalGateway: CarriedManifest.fromObject(original),
+    ...(nw.gatewayClassName !== undefined ? { gatewayClassName: nw.gatewayClassName } : {}),
+    ...(nw.labels !== undefined ? { labels: nw.labels } : {}),
+  };
 }

@@ -356,6 +356,7 @@ export class GitOpsWriter {
         afterSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_SYNC),
         afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
         warnings: s.stage.warnings,
+        models: s.stage.modelTable,
       }));
     });
 
@@ -390,6 +391,7 @@ export class GitOpsWriter {
       crdsFolder: this.crdsFolder && crds.length > 0,
       examplesFolder: examples,
       syncWaves: m.overview.syncWaves,
+      models: m.models ?? [],
     }));
     add('plan.json', `${JSON.stringify(planJson(r), null, 2)}\n`);
     return files;
@@ -439,6 +441,7 @@ function planJson(r: RenderedMigration): PlanFile {
     title: m.overview.title,
     warnings: m.warnings,
     crds: m.crds ?? [],
+    ...(m.models && m.models.length > 0 ? { models: m.models } : {}),
     stages: r.stages.map((s) => ({
       ordinal: s.stage.ordinal,
       name: s.stage.stageName,

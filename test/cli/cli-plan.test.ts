@@ -24,10 +24,10 @@ function planned(fixture: string, ...extra: string[]): { run: ReturnType<typeof 
   return result;
 }
 
-/** Every object of every stage of every migration under `out` passes the validator. */
-function expectEveryStageValid(out: string): void {
+/** Every object of every stage of every migration under `out` passes the validator, with the CRDs of the target (plan's default v1.4.0). */
+function expectEveryStageValid(out: string, target = 'v1.4.0'): void {
   for (const migration of fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory())) {
-    for (const stage of readStages(path.join(out, migration))) expectValid(stage.objects);
+    for (const stage of readStages(path.join(out, migration))) expectValid(stage.objects, [`gie-${target}`, 'gie-v0.3.0', 'gateway-api-v1.3.0']);
   }
 }
 
@@ -41,10 +41,10 @@ describe('plan', () => {
     const p = planned('one-pool');
     const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
 
-    test('then it exits 0 and says what it wrote', () => {
-      expect(p.run.stderr).toBe('');
+    test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
+      expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n');
       expect(p.run.status).toBe(0);
-      expect(p.run.stdout).toMatch(/^planned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
+      expect(p.run.stdout).toMatch(/^target: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
       expect(p.run.stdout).toContain('    stages:  01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\n');
     });
 
@@ -70,7 +70,8 @@ describe('plan', () => {
         'InferenceModel base-model', 'InferenceModel food-review',
         'InferenceObjective base-model', 'InferenceObjective food-review',
         'InferencePool vllm-llama3-8b-instruct-alpha', 'InferencePool vllm-llama3-8b-instruct-ga',
-        'Role vllm-llama3-8b-instruct-ga-epp', 'RoleBinding vllm-llama3-8b-instruct-ga-epp',
+        'Role vllm-llama3-8b-instruct-ga-epp-non-sa', 'Role vllm-llama3-8b-instruct-ga-epp-sa',
+        'RoleBinding vllm-llama3-8b-instruct-ga-epp-non-sa', 'RoleBinding vllm-llama3-8b-instruct-ga-epp-sa',
         'Service vllm-llama3-8b-instruct-alpha-epp', 'Service vllm-llama3-8b-instruct-ga-epp',
         'ServiceAccount vllm-llama3-8b-instruct-alpha-epp', 'ServiceAccount vllm-llama3-8b-instruct-ga-epp',
       ]);
@@ -92,7 +93,8 @@ describe('plan', () => {
     test('then the InferenceModels become InferenceObjectives of the GA pool with priorities from their criticality', () => {
       const [first] = stages();
       expect(find(first, 'InferenceObjective', 'food-review').spec).toEqual({ priority: 1, poolRef: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' } });
-      expect(find(first, 'InferenceObjective', 'base-model').spec.priority).toBe(0);
+      // Standard: shed under saturation on alpha, so negative on v1 (applied to requests with the objective header).
+      expect(find(first, 'InferenceObjective', 'base-model').spec.priority).toBe(-1);
     });
 
     test('then traffic moves 50/50, then 100% to the GA pool, and cleanup holds no alpha object', () => {
@@ -175,23 +177,26 @@ describe('plan', () => {
   describe('given InferenceModels of every criticality and none', () => {
     const p = planned('criticalities');
 
-    test('then the objectives get priorities Critical=1, Standard=0, Sheddable=-1, none=0', () => {
+    test('then the objectives get priorities by sign: Critical=1, Standard=-1, Sheddable=-2, none=-1 (Standard)', () => {
       expect(p.run.status).toBe(0);
       const first = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0];
       const priorities = Object.fromEntries(first.objects.filter((o) => o.kind === 'InferenceObjective').map((o) => [o.metadata.name, o.spec.priority]));
-      expect(priorities).toEqual({ 'chatbot': 1, 'summarizer': 0, 'batch-eval': -1, 'unlabelled': 0, 'food-review': 0 });
+      expect(priorities).toEqual({ 'chatbot': 1, 'summarizer': -1, 'batch-eval': -2, 'unlabelled': -1, 'food-review': -1 });
     });
 
-    test('then modelName and targetModels weights are warnings and manual steps', () => {
-      expect(p.run.stderr).toBe([
-        'warning: InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent: the EPP serves whatever model the request body names; to route by model, match the X-Gateway-Model-Name header (set by body-based routing) in the HTTPRoute.',
-        'warning: InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent in GIE v1.0.x; split traffic between model names by hand (per-model HTTPRoute rules, or InferenceModelRewrite from GIE v1.2).',
-        '',
-      ].join('\n'));
+    test('then the weighted LoRA targets become an InferenceModelRewrite, and the header each non-Critical model\'s clients must send is a warning and a manual step', () => {
+      expect(find(readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0], 'InferenceModelRewrite', 'food-review').spec.rules).toEqual([{
+        matches: [{ model: { type: 'Exact', value: 'food-review-lora' } }],
+        targets: [{ modelRewrite: 'food-review-1', weight: 90 }, { modelRewrite: 'food-review-2', weight: 10 }],
+      }]);
+      const warnings = p.run.stderr.split('\n').filter((l) => l !== '');
+      expect(warnings).toHaveLength(4);
+      expect(warnings[3]).toBe('warning: Clients of model food-review-lora must send the header x-gateway-inference-objective: food-review with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
       const beforeSync = readme.slice(readme.indexOf('## Before you sync'), readme.indexOf('## Sync'));
-      expect(beforeSync).toContain('InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent');
-      expect(beforeSync).toContain('InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent');
+      expect(beforeSync).toContain('- food-review-lora: x-gateway-inference-objective: food-review (priority -1, was Standard)');
+      // The per-model table, with the names escaped as Markdown code.
+      expect(readme).toContain('| `food-review-lora` (InferenceModel `food-review`) | Standard | `food-review-1=90, food-review-2=10` | `food-review` (-1) | InferenceModelRewrite `food-review` | `x-gateway-inference-objective: food-review` |');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
@@ -306,17 +311,24 @@ describe('plan', () => {
       expect(find(first, 'GCPBackendPolicy', 'vllm-llama3-8b-instruct-ga').spec.targetRef.name).toBe('vllm-llama3-8b-instruct-ga');
       expect(find(first, 'HealthCheckPolicy', 'vllm-llama3-8b-instruct-preview').spec.targetRef.group).toBe('inference.networking.x-k8s.io');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/README.md'), 'utf8');
-      expect(readme).toContain('Gateway: GKE Gateway.');
+      expect(readme).toContain('Gateway: GKE Gateway (any).');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
   });
 
   describe('given a gateway that cannot split one rule between two pools', () => {
-    test('then plan asks for the header-preview-cutover strategy (usage error)', () => {
-      const { run, out } = plan('one-pool', '--gateway', 'kgateway');
-      expect(run.status).toBe(64);
-      expect(run.stderr).toMatch(/^error: --gateway kgateway: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools return 503 \(open issue\)\. Use the header-preview-cutover strategy/);
+    test('then without --strategy plan chooses header-preview-cutover and says why', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--no-validate');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('    strategy: header-preview-cutover (chosen: no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503');
+      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+    });
+
+    test('then an explicit --strategy weighted-shift fails naming the gateway, the 503 and the working strategy', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', 'weighted-shift');
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
       expect(fs.existsSync(out)).toBe(false);
     });
 

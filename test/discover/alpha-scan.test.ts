@@ -37,10 +37,10 @@ describe('scanObjects', () => {
 
     expect(report.findings.filter((f) => f.kind === 'InferenceModel').map((f) => `${f.name}: ${f.becomes.replace(/^.*\), /, '')}`)).toEqual([
       'chatbot: priority 1 (criticality Critical)',
-      'summarizer: priority 0 (criticality Standard)',
-      'batch-eval: priority -1 (criticality Sheddable)',
-      'unlabelled: priority 0 (criticality Standard)',
-      'food-review: priority 0 (criticality Standard)',
+      'summarizer: priority -1 (criticality Standard)',
+      'batch-eval: priority -2 (criticality Sheddable)',
+      'unlabelled: priority -1 (criticality Standard)',
+      'food-review: priority -1 (criticality Standard)',
     ]);
   });
 
@@ -89,7 +89,7 @@ describe('formatScan', () => {
     expect(formatScan(report, 'text', 'repo')).toBe([
       'repo/pool.yaml:1: InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2)',
       '  becomes: InferencePool llm/p-ga (inference.networking.k8s.io/v1)',
-      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x)',
+      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x)',
       '  migrate: inference-migrate plan --from . --out <migrations-dir>',
       '',
       'found 1 alpha object; 1 uses an API that GIE v1.6.0 does not serve',
@@ -108,7 +108,7 @@ describe('formatScan', () => {
     expect(formatScan(report, 'markdown', 'repo').split('\n').slice(0, 3)).toEqual([
       '| file | object | becomes | served by GIE v1.6.0 | command |',
       '|---|---|---|---|---|',
-      '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x) ' +
+      '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x) ' +
         '| `inference-migrate plan --from . --out <migrations-dir>` |',
     ]);
   });

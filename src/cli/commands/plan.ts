@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, namespaceOption, parseImage, parseNameSuffix, parseSteps } from './options';
+import { collectChoices, collectLabel, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
 import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
+import { MigrationLoss } from '../../migration/migration-loss';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
 import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, UsageError } from '../context';
@@ -25,6 +27,14 @@ interface PlanFlags extends OutFlags {
   readonly eppImage?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
+  readonly targetGie: string;
+  readonly acceptLoss?: MigrationLoss[];
+  readonly strict?: boolean;
+  readonly gatewayVersion?: string;
+  readonly alphaCrdVersion?: string;
+  readonly newGatewayName?: string;
+  readonly newGatewayClass?: string;
+  readonly newGatewayLabel?: { [key: string]: string };
 }
 
 /** `plan`: one zero-downtime migration per alpha InferencePool found under a directory. */
@@ -44,10 +54,18 @@ export const planCommand: CliCommand = {
         .choices(Object.values(InferenceProvider)))
       .addOption(new Option('--gateway <implementation>', 'Gateway API implementation that serves the routes (default: gke with --provider gke, istio with --provider istio, else generic)')
         .choices(Object.values(GatewayImplementation)))
-      .addOption(new Option('--strategy <strategy>', 'how traffic moves; header-preview-cutover for gateways that cannot split a rule between two pools (default: weighted-shift)')
+      .option('--target-gie <version>', `GIE release to migrate to: a bridge release whose CRDs serve both pools, v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1 or v1.4.0 (default: ${NEWEST_BRIDGE_GIE}, the newest)`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(new Option('--strategy <strategy>', 'how traffic moves (default: the one that works on --gateway: weighted-shift; header-preview-cutover where a rule cannot split between two pools; parallel-gateway where no gateway serves both groups, e.g. Istio); a strategy given here is never replaced')
         .choices(Object.values(MigrationStrategy)))
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
+      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
+      .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
+      .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
+      .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
+      .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
+      .option('--strict', 'fail where clients must change to keep what alpha did (models whose priority needs the x-gateway-inference-objective header)')
+      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: v0.3.0)', parseAlphaCrdVersion)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -61,6 +79,8 @@ export const planCommand: CliCommand = {
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
         '  $ kustomize build overlays/prod | inference-migrate plan --from - --out gitops/migrations',
         '  $ helm template llm ./chart -n llm | inference-migrate plan --from - --namespace llm --out gitops/migrations',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --target-gie v1.0.2 --accept-loss model-rewrite',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --gateway istio --new-gateway-label istio.io/rev=1-28-1',
         '',
         'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
@@ -72,8 +92,9 @@ export const planCommand: CliCommand = {
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
-  const options = { steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix };
-  const conflict = planner.planOptionProblems(options)[0];
+  const conflict = planner.planOptionProblems({
+    steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+  })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
@@ -104,6 +125,12 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     eppImage: flags.eppImage,
+    gatewayVersion: flags.gatewayVersion,
+    newGateway: newGatewayOf(flags),
+    gieVersion: flags.targetGie,
+    acceptLoss: flags.acceptLoss,
+    strict: flags.strict,
+    alphaCrdVersion: flags.alphaCrdVersion,
     validateInputs: flags.validate,
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
@@ -145,7 +172,11 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
     ...m.platformNotes.slice(2).map((n) => `  ${n}`),
   ]);
-  const lines = [...platform, `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+  const lines = [
+    ...platform,
+    `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
+    `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+  ];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
     const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
@@ -153,6 +184,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
       `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
       `    routes:  ${[...planned.routes.map((r) => `${r.namespace}/${r.name}`), ...planned.otherRoutes.map((r) => `${r.namespace}/${r.name} (${r.kind})`)].join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
+      `    strategy: ${migration.strategy}${migration.strategyChoice ? ` (chosen: ${migration.strategyChoice.replace(/^Strategy \S+ was chosen because /, '')})` : ''}`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   });
@@ -163,5 +195,16 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   return EXIT.OK;
 }
 
+/** The second Gateway's flags, when one was given: they choose the parallel-gateway strategy. */
+function newGatewayOf(flags: PlanFlags): Plan.NewGatewayOptions | undefined {
+  if (flags.newGatewayName === undefined && flags.newGatewayClass === undefined && flags.newGatewayLabel === undefined) return undefined;
+  return { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel };
+}
+
 /** The flag of each plan option. */
-const FLAGS: { readonly [option: string]: string } = { steps: '--steps', gateway: '--gateway', gaNameSuffix: '--ga-name-suffix' };
+const FLAGS: { readonly [option: string]: string } = {
+  steps: '--steps',
+  gateway: '--gateway',
+  gaNameSuffix: '--ga-name-suffix',
+  newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
+};

@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption } from './options';
+import { maxFileSizeOption, parseTargetGie } from './options';
+import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
 import { CliContext, EXIT, printSkipped, printWarnings } from '../context';
 import { load } from '../lazy';
 
 interface ValidateFlags {
+  readonly targetGie: string;
   readonly maxFileSize?: number;
   readonly output: 'text' | 'json';
   readonly ignoreMissingSchemas?: boolean;
@@ -23,6 +25,7 @@ export const validateCommand: CliCommand = {
         'against the pinned CRDs and the CRDs given with --crds (OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. ' +
         'Prints each problem with file, line, object and field.')
       .argument('<input>', 'directory or file of manifests to read, or - for standard input')
+      .option('--target-gie <version>', `the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan's --target-gie; default: ${NEWEST_BRIDGE_GIE})`, parseTargetGie, NEWEST_BRIDGE_GIE)
       .addOption(maxFileSizeOption())
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
       .option('--crds <path>', 'a file or directory of more CustomResourceDefinitions to validate against (e.g. cert-manager\'s, Argo CD\'s); repeatable',
@@ -41,7 +44,7 @@ export const validateCommand: CliCommand = {
         const validation = load<typeof SourceValidation>('../discover/source-validation');
         const repo = reader.readInput(input, { skipOutputs: false, maxFileBytes: flags.maxFileSize });
         if (flags.output === 'text') printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
-        const found = validation.validateSources(repo.objects, validation.validatorWithCrds(flags.crds));
+        const found = validation.validateSources(repo.objects, validation.validatorWithCrds(flags.crds, flags.targetGie));
         const unchecked = flags.ignoreMissingSchemas ? found.filter((p) => p.source === 'unknown-kind') : [];
         const problems = found.filter((p) => !unchecked.includes(p));
         const where = (p: { file: string; line: number }) => `${reader.displayPath(repo.root, p.file)}:${p.line}`;
