@@ -54,7 +54,8 @@ export function customEppSettings(container: any, podSpec: any, image: string,
 
   const env: { [name: string]: kplus.EnvValue } = {};
   for (const e of Array.isArray(container?.env) ? container.env : []) {
-    if (typeof e?.name !== 'string' || e.name === 'NAMESPACE') continue;
+    // The EPP construct sets these itself (from the pod's metadata).
+    if (typeof e?.name !== 'string' || e.name === 'NAMESPACE' || e.name === 'POD_NAME') continue;
     if (typeof e.value === 'string') env[e.name] = kplus.EnvValue.fromValue(e.value);
     else dropped.push(`env ${e.name} (from ${Object.keys(e.valueFrom ?? {}).join(', ') || 'nothing'}): add it to the GA EPP by hand`);
   }

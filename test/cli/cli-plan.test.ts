@@ -44,7 +44,7 @@ describe('plan', () => {
     test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
       expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n');
       expect(p.run.status).toBe(0);
-      expect(p.run.stdout).toMatch(/^target: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
+      expect(p.run.stdout).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it \(give it with a flag\); provider none: nothing in the input shows it \(give it with a flag\)\n {2}not detected: Gateway default\/inference-gateway \(.*infra\/gateway\.yaml:1\) has gatewayClassName inference-gateway: an implementation this tool does not know\ntarget: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
       expect(p.run.stdout).toContain('    stages:  01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\n');
     });
 

@@ -22,13 +22,21 @@ function documentText(file: string, index: number): string {
 
 describe('the Istio quickstart of GIE v0.5.1', () => {
   const out = outDir();
-  const run = runCli(['plan', '--from', fixture('istio-v051'), '--out', out]);
+  // No Istio release serves both groups: the parallel-gateway strategy, with a second Gateway on a revision that serves v1.
+  const run = runCli(['plan', '--from', fixture('istio-v051'), '--out', out, '--new-gateway-label', 'istio.io/rev=1-28-1']);
   const stages = run.status === 0 ? readStages(path.join(out, 'vllm-llama3-8b-instruct')) : [];
 
   test('then it plans (exit 0): the v1 DestinationRule validates and every stage is valid', () => {
     expect(run.stderr).not.toMatch(/^error/m);
     expect(run.status).toBe(0);
-    for (const s of stages) expectValid(s.objects.filter((o) => o.kind !== 'DestinationRule'));
+    // The default target, GIE v1.4.0 (its v1 InferencePool has appProtocol).
+    for (const s of stages) expectValid(s.objects.filter((o) => o.kind !== 'DestinationRule'), ['gie-v1.4.0', 'gie-v0.3.0', 'gateway-api-v1.3.0']);
+  });
+
+  test('given no revision for the second Gateway, then the plan fails naming the label it needs (exit 1)', () => {
+    const refused = runCli(['plan', '--from', fixture('istio-v051'), '--out', outDir()]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio/);
   });
 
   test('then the first lines say the platform: Istio, from the Gateway\'s class and the alpha EPP\'s DestinationRule', () => {
@@ -76,13 +84,18 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
 });
 
 describe('a kgateway route whose pool backendRef has a port', () => {
-  test('then every stage keeps the port on the alpha and the GA backendRef', () => {
+  test('then kgateway is detected, the strategy that works there is chosen and said, and every stage keeps the port on the alpha and the GA backendRef', () => {
     const out = outDir();
     const run = runCli(['plan', '--from', fixture('kgateway-port'), '--out', out]);
     expect(run.status).toBe(0);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+      'vllm: gateway kgateway: detected; provider none: nothing in the input shows it (give it with a flag)',
+      '  Gateway llm/inference-gateway (test/fixtures/repos/kgateway-port/gateway.yaml:1) has gatewayClassName kgateway: kgateway',
+    ]);
+    expect(run.stdout).toContain('    strategy: header-preview-cutover (chosen: no strategy was given and kgateway needs it');
     const stages = readStages(path.join(out, 'vllm'));
-    const refs = stages.map((s) => find(s, 'HTTPRoute', 'llm-route').spec.rules[0].backendRefs.map((b: any) => `${b.name}:${b.port}`));
-    expect(refs).toEqual([['vllm-alpha:8000'], ['vllm-alpha:8000', 'vllm-ga:8000'], ['vllm-ga:8000'], ['vllm-ga:8000']]);
+    const refs = stages.map((s) => find(s, 'HTTPRoute', 'llm-route').spec.rules.map((r: any) => r.backendRefs.map((b: any) => `${b.name}:${b.port}`)));
+    expect(refs).toEqual([[['vllm-alpha:8000']], [['vllm-ga:8000'], ['vllm-alpha:8000']], [['vllm-ga:8000']], [['vllm-ga:8000']]]);
   });
 });
 
@@ -166,8 +179,8 @@ describe('llm-d\'s custom Endpoint Picker with a prefill/decode plugin ConfigMap
     const container = find(first, 'Deployment', 'qwen-pool-ga-epp').spec.template.spec.containers[0];
     expect(container.image).toBe('ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0');
     expect(container.args).toEqual(['--pool-name', 'qwen-pool-ga', '--pool-namespace', 'llm-d', '--pool-group', 'inference.networking.k8s.io', '--zap-encoder', 'json',
-      '--config-file', '/config/pd-config.yaml', '--v', '4']);
-    expect(container.env.map((e: any) => e.name)).toEqual(['NAMESPACE', 'PD_ENABLED']);
+      '--config-file', '/config/pd-config.yaml', '--v', '4', '--tracing=false']);
+    expect(container.env.map((e: any) => e.name)).toEqual(['NAMESPACE', 'POD_NAME', 'PD_ENABLED']);
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' } });
     const plugins = find(first, 'ConfigMap', 'qwen-pool-ga-epp').data['pd-config.yaml'];
     expect(plugins).toContain('- type: pd-profile-handler\n');

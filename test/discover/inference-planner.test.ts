@@ -102,7 +102,9 @@ describe('planRepo', () => {
     expect(kinds(carried.props.alphaPool.manifests!)).toEqual(expect.arrayContaining(['HealthCheckPolicy vllm-llama3-8b-instruct-preview', 'GCPBackendPolicy vllm-llama3-8b-instruct-preview']));
 
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.GKE);
-    expect(planRepo(fixture('gke'), { provider: InferenceProvider.ISTIO }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.ISTIO);
+    // The Gateway's class (gke-l7-regional-external-managed) says GKE, whatever the provider: detection wins over the provider's default.
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.ISTIO }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.GKE);
+    expect(planRepo(fixture('gke')).migrations[0].platform).toMatchObject({ gateway: GatewayImplementation.GKE, gatewayFrom: 'detected', provider: InferenceProvider.GKE, providerFrom: 'detected' });
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE, gateway: GatewayImplementation.ENVOY_GATEWAY }).migrations[0].props.gatewayImplementation)
       .toBe(GatewayImplementation.ENVOY_GATEWAY);
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.NONE }).migrations[0].props.warnings)
