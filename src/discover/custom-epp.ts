@@ -104,7 +104,7 @@ function eppFlags(args: string[], dropped: string[]): { flags: { [name: string]:
     if (value === undefined) {
       const next = args[i + 1];
       if (next === undefined || next.startsWith('-')) {
-        // A boolean flag (the EPP construct writes true and false values as `--x=true`).
+        // A boolean flag.
         value = 'true';
       } else {
         value = next;
@@ -116,6 +116,12 @@ function eppFlags(args: string[], dropped: string[]): { flags: { [name: string]:
       continue;
     }
     if (OWNED_FLAGS.has(name)) continue;
+    if (value === 'true' || value === 'false') {
+      // The EPP construct writes `--x value`, as the chart does; Go's flag package reads a boolean only as
+      // `--x=value` (`--x false` sets it and stops parsing at `false`).
+      dropped.push(`the boolean flag --${name}=${value}: add it to the GA EPP's args by hand in that form`);
+      continue;
+    }
     if (FIXED_PORTS[name] !== undefined) {
       if (value !== FIXED_PORTS[name]) dropped.push(`--${name} ${value}: the GA EPP listens on ${FIXED_PORTS[name]}`);
       continue;

@@ -274,8 +274,7 @@ export class EndpointPicker extends Construct {
       '--config-file', `/config/${pluginsFile}`,
       ...(chart.modelServerFlagsFirst ? [] : modelServerFlags),
       ...(leaderElection ? ['--ha-enable-leader-election'] : []),
-      // Go's flag package reads a boolean flag only as `--x=false`: `--x false` sets it and stops parsing at `false`.
-      ...flags.flatMap(([flag, value]) => (value === 'true' || value === 'false' ? [`--${flag}=${value}`] : [`--${flag}`, value])),
+      ...flags.flatMap(([flag, value]) => [`--${flag}`, value]),
       ...(userTracing ? [] : chart.tracingArgs),
     ];
 
