@@ -100,7 +100,8 @@ export class KServeMigrationPlan {
       }
     }
     const warnings: string[] = [];
-    for (const c of controller?.object.spec?.template?.spec?.containers ?? []) {
+    const containers = controller?.object.spec?.template?.spec?.containers;
+    for (const c of Array.isArray(containers) ? containers : []) {
       if (typeof c?.image === 'string' && c.image.startsWith('ko://')) {
         warnings.push(`Deployment ${found.kserveNamespace}/${controller!.object.metadata.name} (${displayLocation(source.root, controller!.file, controller!.line)}) ` +
           `runs image ${c.image}: a ko:// reference of an unrendered kustomize base (ko resolves it when it builds); the stages carry it as is, which no cluster can pull. ` +

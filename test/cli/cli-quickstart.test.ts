@@ -35,7 +35,7 @@ describe('plan on upstream\'s v0.5.1 quickstart (GKE)', () => {
 
   test('then it targets v1.4.0 by default and keeps food-review -> food-review-1 through an InferenceModelRewrite valid against gie-v1.4.0', () => {
     expect(p.run.status).toBe(0);
-    expect(p.run.stdout).toMatch(/^target: GIE v1\.4\.0 \(the default/);
+    expect(p.run.stdout).toMatch(/^target: GIE v1\.4\.0 \(the default/m);
     const stages = p.stages();
     expectValidAgainst(stages, 'v1.4.0');
     const rewrite = find(stages[0], 'InferenceModelRewrite', 'food-review');
@@ -95,7 +95,7 @@ describe('plan on the quickstart with --target-gie v1.0.2', () => {
   test('then with --accept-loss model-rewrite it plans, without a rewrite, valid against gie-v1.0.2', () => {
     const p = plan('gke', '--target-gie', 'v1.0.2', '--accept-loss', 'model-rewrite');
     expect(p.run.status).toBe(0);
-    expect(p.run.stdout).toMatch(/^target: GIE v1\.0\.2\n/);
+    expect(p.run.stdout).toMatch(/^target: GIE v1\.0\.2\n/m);
     expect(p.run.stderr).toContain('loses its rewrite to food-review-1=100 on the GA pool (accepted)');
     const stages = p.stages();
     expectValidAgainst(stages, 'v1.0.2');
