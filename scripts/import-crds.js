@@ -20,11 +20,17 @@ const outDir = path.join(root, 'src', 'imports');
 // One entry per generated module: the pinned CRD files (relative to imports/crds) and the versions kept.
 const modules = [
   {
-    files: ['gie-v1.0.2/inference.networking.k8s.io_inferencepools.yaml'],
+    // The v1.4.0 CRD: a superset of v1.0.x's (spec.appProtocol; the construct writes it only for v1.4 targets).
+    files: ['gie-v1.4.0/inference.networking.k8s.io_inferencepools.yaml'],
     versions: ['v1'],
   },
   {
-    files: ['gie-v1.0.2/inference.networking.x-k8s.io_inferenceobjectives.yaml'],
+    // One module per API group (cdk8s import names the file after the group): the objective as of v1.0.2 and the
+    // InferenceModelRewrite of v1.4.0 (the EPP applies rewrites from v1.3.0; the v1.3.1 and v1.4.0 CRDs are equal).
+    files: [
+      'gie-v1.0.2/inference.networking.x-k8s.io_inferenceobjectives.yaml',
+      'gie-v1.4.0/inference.networking.x-k8s.io_inferencemodelrewrites.yaml',
+    ],
     versions: ['v1alpha2'],
   },
   {

@@ -18,6 +18,8 @@ export const EXIT = {
 
 /** Where the CLI prints. */
 export interface CliIo {
+  /** True when stderr is a terminal: progress is printed there (unless --quiet). */
+  readonly stderrIsTerminal?: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -40,6 +42,14 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/**
+ * A progress line on stderr for long runs, only when stderr is a terminal and --quiet is not given
+ * (pipes and CI logs stay clean).
+ */
+export function progress(io: CliIo, quiet: boolean | undefined, text: string): void {
+  if (io.stderrIsTerminal && !quiet) io.stderr(`${text}\n`);
 }
 
 /** Prints warnings to stderr, one `warning:` line (or paragraph) each. */

@@ -16,6 +16,7 @@ import { isUserError } from '../core/errors';
 const PROCESS_IO: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTerminal: process.stderr.isTTY === true,
 };
 
 /** Where to report bugs when package.json does not say. */
@@ -63,6 +64,7 @@ export function buildProgram(ctx: CliContext): Command {
     .helpOption('-h, --help', 'print help for the command')
     .option('--verbose', 'list every document skipped while reading, and why (links, templates and Helm charts are always listed)')
     .option('--debug', 'print stack traces of errors')
+    .option('--quiet', 'print no progress on stderr (progress is printed only when stderr is a terminal)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
       writeOut: (text) => ctx.io.stdout(text),

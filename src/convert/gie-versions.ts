@@ -36,14 +36,15 @@ const ALPHA = 'inference.networking.x-k8s.io/v1alpha2';
 const GA = 'inference.networking.k8s.io/v1';
 
 /**
- * The served ranges, checked against the pinned CRDs (../shared/crds): the v1alpha2 InferencePool ships
- * from v0.3.0 and was removed in v1.5.0; InferenceModel ships in v0.3.0..v0.5.1 (v1.0.0 replaced it by
+ * The served ranges, checked against the pinned CRDs (../shared/crds) and the GIE tags: v0.2.0 is the first release
+ * whose CRDs serve v1alpha2 (v0.1.0 served v1alpha1: config/crd/bases at each tag); the v1alpha2 InferencePool
+ * was removed in v1.5.0; InferenceModel ships in v0.2.0..v0.5.1 (v1.0.0 replaced it by
  * InferenceObjective); InferenceObjective ships in v1.0.0..v1.5.x (removed in v1.6.0); the v1
  * InferencePool ships from v1.0.0 on.
  */
 const LIFETIMES: GieApiLifetime[] = [
-  { apiVersion: ALPHA, kind: 'InferencePool', firstServed: 'v0.3.0', removedIn: 'v1.5.0', served: 'v0.3.0–v1.4.x' },
-  { apiVersion: ALPHA, kind: 'InferenceModel', firstServed: 'v0.3.0', removedIn: 'v1.0.0', served: 'v0.3.0–v0.5.1' },
+  { apiVersion: ALPHA, kind: 'InferencePool', firstServed: 'v0.2.0', removedIn: 'v1.5.0', served: 'v0.2.0–v1.4.x' },
+  { apiVersion: ALPHA, kind: 'InferenceModel', firstServed: 'v0.2.0', removedIn: 'v1.0.0', served: 'v0.2.0–v0.5.1' },
   { apiVersion: ALPHA, kind: 'InferenceObjective', firstServed: 'v1.0.0', removedIn: 'v1.6.0', served: 'v1.0.0–v1.5.x' },
   { apiVersion: GA, kind: 'InferencePool', firstServed: 'v1.0.0', served: 'v1.0.0 and later' },
 ];
@@ -95,4 +96,57 @@ export function gieServes(apiVersion: string, kind: string, target: string | Gie
   const t = typeof target === 'string' ? mustParse(target) : target;
   if (compareGieVersions(t, mustParse(lifetime.firstServed)) < 0) return false;
   return lifetime.removedIn === undefined || compareGieVersions(t, mustParse(lifetime.removedIn)) < 0;
+}
+
+/**
+ * The bridge releases whose CRDs are pinned (imports/crds.lock.json, bundles `gie-<version>`): they serve the
+ * v1alpha2 InferencePool beside the v1 one, so a side-by-side migration can target them. One per minor line, and
+ * both v1.0.x patches (v1.0.0 is the GKE guide's release, v1.0.2 the last v1.0.x patch).
+ */
+export const BRIDGE_GIE_RELEASES: readonly string[] = Object.freeze(['v1.0.0', 'v1.0.2', 'v1.1.0', 'v1.2.0', 'v1.3.1', 'v1.4.0']);
+
+/** The library's default target: the upstream guide's line (its YAML comes out exactly). */
+export const DEFAULT_GIE_TARGET = 'v1.0.2';
+
+/** The command line's default target: the newest bridge release. */
+export const NEWEST_BRIDGE_GIE = 'v1.4.0';
+
+/** The first release whose EPP applies InferenceModelRewrites (`applyWeightedModelRewrite` in pkg/epp/requestcontrol/director.go@v1.3.0). */
+export const FIRST_REWRITE_GIE = 'v1.3.0';
+
+/**
+ * A bridge release to target, from what the user wrote (`v1.4.0`, `1.4.0`, `v1.4`). Returns the pinned release, or
+ * throws an Error whose message (starting with "must") says why not: outside the bridge range (v1.0.0..v1.4.x), or
+ * another patch of a pinned line (naming the nearest pinned release of that line).
+ */
+export function resolveBridgeGie(text: string): string {
+  const v = typeof text === 'string' ? parseGieVersion(text) : undefined;
+  if (!v) throw new Error(`must be a GIE release such as ${NEWEST_BRIDGE_GIE} (got ${JSON.stringify(text)})`);
+  const version = formatGieVersion(v);
+  if (BRIDGE_GIE_RELEASES.includes(version)) return version;
+  const line = BRIDGE_GIE_RELEASES.filter((r) => r.startsWith(`v${v.major}.${v.minor}.`));
+  if (line.length > 0) {
+    // The nearest patch of the line; between two equally near ones, the newer.
+    const nearest = [...line].sort((a, b) => Math.abs(mustParse(a).patch - v.patch) - Math.abs(mustParse(b).patch - v.patch)
+      || compareGieVersions(mustParse(b), mustParse(a)))[0];
+    throw new Error(`must be a GIE release whose CRDs this version pins: ${version} is not pinned; use ${nearest}, the pinned release of the v${v.major}.${v.minor} line ` +
+      `(pinned: ${BRIDGE_GIE_RELEASES.join(', ')})`);
+  }
+  const older = compareGieVersions(v, mustParse(BRIDGE_GIE_RELEASES[0])) < 0;
+  const why = older
+    ? `${version} has no v1 InferencePool (the GA API starts at v1.0.0)`
+    : `${version} no longer serves the v1alpha2 InferencePool (v1.5.0 removed its CRD), so the alpha pool could not run beside the GA one`;
+  const nearest = older ? BRIDGE_GIE_RELEASES[0] : BRIDGE_GIE_RELEASES[BRIDGE_GIE_RELEASES.length - 1];
+  throw new Error(`must be a bridge release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool: ${why}; ` +
+    `the nearest pinned release is ${nearest} (pinned: ${BRIDGE_GIE_RELEASES.join(', ')})`);
+}
+
+/** True when the EPP of bridge release `version` applies InferenceModelRewrites (v1.3.0 and later). */
+export function gieAppliesModelRewrites(version: string): boolean {
+  return compareGieVersions(mustParse(version), mustParse(FIRST_REWRITE_GIE)) >= 0;
+}
+
+/** True when `a` is at least `b` (both GIE release versions). */
+export function gieAtLeast(a: string, b: string): boolean {
+  return compareGieVersions(mustParse(a), mustParse(b)) >= 0;
 }

@@ -8,13 +8,57 @@ import { UserError } from '../core/errors';
 
 const CRITICALITIES = ['Critical', 'Standard', 'Sheddable'];
 
-/** Default criticality to priority mapping: Critical=1, Standard=0, Sheddable=-1. */
+/**
+ * The default criticality to priority mapping: Critical=1, Standard=-1, Sheddable=-2. The sign keeps what alpha EPPs
+ * did under saturation (only Critical requests bypass the saturation check: pkg/epp/requestcontrol/director.go@v0.5.1,
+ * admitRequest), since v1 EPPs shed exactly the negative priorities (director.go@v1.0.2, admission.go@v1.4.0); the
+ * order keeps Critical before Standard before Sheddable for flow control.
+ */
+export const DEFAULT_CRITICALITY_PRIORITIES = Object.freeze({ critical: 1, standard: -1, sheddable: -2 });
+
+/** The priority of a criticality (undefined is Standard), by the given mapping over the default one. */
 export function priorityFor(criticality: string | undefined, priorities: CriticalityPriorities = {}): number {
   switch (criticality ?? 'Standard') {
-    case 'Critical': return priorities.critical ?? 1;
-    case 'Sheddable': return priorities.sheddable ?? -1;
-    default: return priorities.standard ?? 0;
+    case 'Critical': return priorities.critical ?? DEFAULT_CRITICALITY_PRIORITIES.critical;
+    case 'Sheddable': return priorities.sheddable ?? DEFAULT_CRITICALITY_PRIORITIES.sheddable;
+    default: return priorities.standard ?? DEFAULT_CRITICALITY_PRIORITIES.standard;
   }
+}
+
+/** A target of an alpha InferenceModel's `targetModels`. */
+export interface ModelTargetFacts {
+  readonly model: string;
+  readonly weight?: number;
+}
+
+/**
+ * What an InferenceModel's `targetModels` did, as an InferenceModelRewrite rule: requests naming `model` (the
+ * InferenceModel's `modelName`) were rewritten to the targets by weight. Undefined when there is nothing to
+ * rewrite: no targets, or targets that all name the model itself (identity, whatever the weights).
+ */
+export function modelRewriteOf(model: any): { model: string; targets: ModelTargetFacts[] } | undefined {
+  const spec = model?.spec ?? {};
+  const modelName = typeof spec.modelName === 'string' && spec.modelName.length > 0 ? spec.modelName : model?.metadata?.name;
+  const raw: any[] = Array.isArray(spec.targetModels) ? spec.targetModels : [];
+  const targets = raw.map((t, i) => {
+    if (!t || typeof t.name !== 'string' || t.name.length === 0) {
+      throw new Error(`InferenceModel ${model?.metadata?.name}: 'spec.targetModels[${i}].name' must be a model name (got ${JSON.stringify(t?.name)})`);
+    }
+    if (t.weight !== undefined && (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 1_000_000)) {
+      throw new Error(`InferenceModel ${model?.metadata?.name}: 'spec.targetModels[${i}].weight' must be an integer in 0..1000000 (got ${JSON.stringify(t.weight)})`);
+    }
+    return { model: t.name as string, ...(t.weight !== undefined ? { weight: t.weight as number } : {}) };
+  });
+  if (targets.length === 0 || targets.every((t) => t.model === modelName)) return undefined;
+  // A weight of 0 (allowed by some alpha CRDs) never receives traffic: leave such targets out.
+  const live = targets.some((t) => t.weight !== undefined) ? targets.filter((t) => (t.weight ?? 0) > 0) : targets;
+  if (live.length === 0 || live.every((t) => t.model === modelName)) return undefined;
+  return { model: modelName, targets: live };
+}
+
+/** `a=50, b=50`, or `a` for one target without weight. */
+export function describeTargets(targets: ModelTargetFacts[]): string {
+  return targets.map((t) => (t.weight === undefined ? t.model : `${t.model}=${t.weight}`)).join(', ');
 }
 
 /**
@@ -40,26 +84,30 @@ export function convertInferenceModel(model: any, priorities: CriticalityPriorit
     throw new UserError(`InferenceModel ${name}: 'spec.criticality' must be one of ${CRITICALITIES.join(', ')} (got ${JSON.stringify(criticality)})`);
   }
   const warnings: string[] = [];
-  if (spec.modelName !== undefined && spec.modelName !== name) {
+  const modelName = typeof spec.modelName === 'string' && spec.modelName.length > 0 ? spec.modelName : name;
+  const rewrite = modelRewriteOf(model);
+  if (rewrite) {
     warnings.push(
-      `InferenceModel ${name}: modelName ${JSON.stringify(spec.modelName)} has no v1 equivalent: the EPP serves whatever model the request body names; ` +
-      'to route by model, match the X-Gateway-Model-Name header (set by body-based routing) in the HTTPRoute.',
+      `InferenceModel ${name}: targetModels (${describeTargets(rewrite.targets)}) rewrite model ${JSON.stringify(modelName)}: ` +
+      'an InferenceModelRewrite keeps that on an EPP of GIE v1.3.0 or later; with an older EPP, clients must send the header ' +
+      'x-gateway-model-name-rewrite themselves.',
     );
   }
-  const targets: any[] = Array.isArray(spec.targetModels) ? spec.targetModels : [];
-  if (targets.length > 0) {
-    const list = targets.map((t) => (t.weight === undefined ? `${t.name}` : `${t.name}=${t.weight}`)).join(', ');
+  const priority = priorityFor(criticality, priorities);
+  if (priority < 0) {
     warnings.push(
-      `InferenceModel ${name}: targetModels (${list}) have no equivalent in GIE v1.0.x; ` +
-      'split traffic between model names by hand (per-model HTTPRoute rules, or InferenceModelRewrite from GIE v1.2).',
+      `InferenceModel ${name}: ${criticality} becomes priority ${priority}, which a v1 EPP applies only to requests that carry ` +
+      `the header x-gateway-inference-objective: ${name} (without it a request has priority 0 and is never shed).`,
     );
   }
   return {
     name,
     namespace: model.metadata?.namespace,
+    modelName,
     criticality,
-    priority: priorityFor(criticality, priorities),
+    priority,
     poolName,
+    rewriteTargets: rewrite ? describeTargets(rewrite.targets) : undefined,
     warnings,
   };
 }

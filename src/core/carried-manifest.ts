@@ -1,6 +1,7 @@
-import { Composer, CST, Parser } from 'yaml';
+import { Parser } from 'yaml';
 import { PropError } from './errors';
 import { listItems } from './manifest-objects';
+import { documentTexts, manifestComposer, withNamespaceLine } from './yaml-text';
 
 /**
  * A Kubernetes object that a migration carries from Git into its stages (an alpha stack, a route, KServe's
@@ -35,20 +36,9 @@ export class CarriedManifest {
   public static allFromYaml(text: string): CarriedManifest[] {
     if (typeof text !== 'string') throw new PropError(`CarriedManifest.allFromYaml: expected YAML text (got ${typeof text})`);
     const tokens = [...new Parser().parse(text)];
-    // Each document's own text: from the end of the previous document (leading comments included) to its end.
-    const texts: string[] = [];
-    let start = 0;
-    tokens.forEach((token, i) => {
-      if (token.type !== 'document') return;
-      const next = tokens[i + 1];
-      const end = next && next.type === 'doc-end' ? next.offset + CST.stringify(next).length : token.offset + CST.stringify(token).length;
-      texts.push(text.slice(start, end));
-      start = end;
-    });
+    const texts = documentTexts(text, tokens);
     const out: CarriedManifest[] = [];
-    // YAML 1.1 as Kubernetes reads it, with timestamps kept as the strings they are in the text.
-    const composer = new Composer({ version: '1.1', customTags: (tags) => tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp') });
-    [...composer.compose(tokens)].forEach((doc, i) => {
+    [...manifestComposer().compose(tokens)].forEach((doc, i) => {
       if (doc.errors.length > 0) {
         throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
       }
@@ -121,6 +111,31 @@ export class CarriedManifest {
   /** The object as JSON data (a deep copy). */
   public toJson(): object {
     return JSON.parse(JSON.stringify(this._object));
+  }
+
+  /**
+   * The same object in `namespace` when it has no `metadata.namespace`: the text, when there is one, gets
+   * exactly one line (`namespace: <ns>` after `name:` in `metadata`) and keeps every other byte; when the
+   * text cannot take the line (flow-style metadata), the text is dropped and the writer serializes.
+   * @internal
+   */
+  public _withNamespace(namespace: string): CarriedManifest {
+    if (this.namespace !== undefined) return this;
+    const object = { ...this._object, metadata: { ...this._object.metadata, namespace } };
+    const text = this.yamlText === undefined ? undefined : withNamespaceLine(this.yamlText, namespace, object);
+    return new CarriedManifest(object, text, 'namespace added');
+  }
+
+  /**
+   * The text as a file of its own: without a leading document start marker (`---`) and the blank lines
+   * after it, ending with a line break; every other byte as read.
+   * @default - none: no text
+   * @internal
+   */
+  public _fileText(): string | undefined {
+    if (this.yamlText === undefined) return undefined;
+    const text = this.yamlText.replace(/^---[ \t]*(?:\r?\n|$)(?:[ \t]*\r?\n)*/, '');
+    return text.endsWith('\n') ? text : `${text}\n`;
   }
 }
 

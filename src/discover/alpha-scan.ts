@@ -2,16 +2,21 @@
  * Finds the alpha objects of a directory and says what each becomes and whether a target Gateway API
  * Inference Extension release still serves its API. Pure: objects in, a report out, then text.
  *
- * Listed: v1alpha2 InferencePools and InferenceModels, llamastack.io/v1alpha1 LlamaStackDistributions
- * and a KServe `inferenceservice-config` whose ingress is not on Gateway API. InferenceObjectives are
- * not listed: they are what the migration produces (an InferenceModel's note says when the target no
- * longer serves them either).
+ * Listed: v1alpha2 InferencePools and InferenceModels, every other object that refers to an alpha pool
+ * (routes of any kind, policies' targetRefs), whether or not the pool is in the input,
+ * llamastack.io/v1alpha1 LlamaStackDistributions and a KServe `inferenceservice-config` whose ingress is
+ * not on Gateway API; each with the command that migrates it. InferenceObjectives are not listed: they
+ * are what the migration produces (an InferenceModel's note says when the target no longer serves them
+ * either).
  */
-import { displayPath, SourceObject } from './repo-reader';
+import { alphaReferences, uniquePools } from './alpha-references';
+import { displayPath, fieldLine, SkippedDocument, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { formatGieVersion, GieVersion, gieApiLifetime, gieServes } from '../convert/gie-versions';
 import { gaPoolName, priorityFor } from '../convert/inference-model';
 import { markdownCode, markdownText } from '../core/markdown';
+import { shellQuote } from '../core/shell';
+import { GA_POOL_GROUP } from '../inference/api';
 
 /** One alpha object. */
 export interface ScanFinding {
@@ -34,6 +39,22 @@ export interface ScanFinding {
   readonly note?: string;
   /** True when the object is in a stage folder written by inference-migrate. */
   readonly generated?: boolean;
+  /** The command that migrates it. */
+  readonly command: string;
+  /** For an object that refers to alpha pools (a route, a policy): the pools and whether each is in the input. */
+  readonly references?: ScanReference[];
+}
+
+/** A reference to an alpha pool in a finding. */
+export interface ScanReference {
+  /** The field that refers, e.g. `spec.rules[0].backendRefs[0]`. */
+  readonly field: string;
+  /** Line of the field. */
+  readonly line: number;
+  /** The pool, `namespace/name`. */
+  readonly pool: string;
+  /** True when the pool's manifest is in the scanned input. */
+  readonly inInput: boolean;
 }
 
 /** What `scan` found. */
@@ -41,17 +62,58 @@ export interface ScanReport {
   /** The target GIE release, e.g. `v1.6.0`. */
   readonly target: string;
   readonly findings: ScanFinding[];
+  /** What was not read as an object, with the reason (templates, charts, kustomizations, ...). */
+  readonly skipped: SkippedDocument[];
+  /** Helm chart templates that use the alpha API: not read (templates are not manifests until rendered). */
+  readonly templates: ScanTemplate[];
+}
+
+/** A Helm chart template that names the alpha API group. */
+export interface ScanTemplate {
+  readonly file: string;
+  /** The lines that name the alpha API group. */
+  readonly lines: number[];
+  /** Whether the target still serves the alpha InferencePool (what the template most likely holds or refers to). */
+  readonly served: boolean;
+  /** How to plan it: render the chart, pipe the output. */
+  readonly command: string;
 }
 
 /** Exit codes of `scan`. */
 export const SCAN_EXIT = { NOTHING: 0, SERVED: 2, NOT_SERVED: 3 } as const;
 
 const INFERENCE_OBJECTIVE = 'inference.networking.x-k8s.io/v1alpha2';
+const ALPHA_POOL = 'inference.networking.x-k8s.io/v1alpha2';
 
-/** Scans objects for alpha APIs. */
-export function scanObjects(objects: SourceObject[], target: GieVersion): ScanReport {
+/** Where the scanned input came from, for the commands: a directory or file, or standard input (`-`). */
+export interface ScanInput {
+  /** The path as given, or `-` for standard input. */
+  readonly path: string;
+  /** What was skipped while reading. */
+  readonly skipped?: SkippedDocument[];
+}
+
+/** The commands that migrate what a scan finds. */
+function commandsFor(input: ScanInput) {
+  const stdin = input.path === '-';
+  const from = stdin ? '-' : shellQuote(input.path);
+  const pipe = stdin ? '<the command that rendered the input> | ' : '';
+  return {
+    gie: `${pipe}inference-migrate plan --from ${from} --out <migrations-dir>`,
+    kserve: `${pipe}inference-migrate plan-kserve --from ${from} --out <migrations-dir>`,
+    llamastack: (file: string) => `inference-migrate convert llamastack ${stdin ? '<file>' : shellQuote(displayPath(input.path, file))} --out <dir>`,
+  };
+}
+
+/** Scans objects for alpha APIs and for references to alpha pools. */
+export function scanObjects(objects: SourceObject[], target: GieVersion, input: ScanInput = { path: '.' }): ScanReport {
   const findings: ScanFinding[] = [];
   const t = formatGieVersion(target);
+  const commands = commandsFor(input);
+  const nsOf = (s: SourceObject): string => s.object.metadata.namespace ?? s.namespaceHint ?? 'default';
+  const pools = new Set(objects.filter((s) => isAlphaPool(s.object)).map((s) => `${nsOf(s)}/${s.object.metadata.name}`));
+  const alphaPoolServed = gieServes(ALPHA_POOL, 'InferencePool', target)!;
+  const alphaPoolLifetime = gieApiLifetime(ALPHA_POOL, 'InferencePool')!;
   for (const source of objects) {
     const obj = source.object;
     const base = {
@@ -62,6 +124,8 @@ export function scanObjects(objects: SourceObject[], target: GieVersion): ScanRe
       ...(typeof (obj.metadata.namespace ?? source.namespaceHint) === 'string' ? { namespace: obj.metadata.namespace ?? source.namespaceHint } : {}),
       name: obj.metadata.name,
       ...(source.generated ? { generated: true } : {}),
+      // A stage folder is the migration itself: it is done by promoting it, not by planning again.
+      command: source.generated ? 'promote the migration to its cleanup stage (see the README of the migration folder)' : commands.gie,
     };
     const ns = base.namespace ? `${base.namespace}/` : '';
     const gie = (extra: { becomes: string; note?: string }) => {
@@ -83,17 +147,48 @@ export function scanObjects(objects: SourceObject[], target: GieVersion): ScanRe
         becomes: `LlamaStackDistribution ${ns}${obj.metadata.name} (llamastack.io/v1alpha2)`,
         served: true,
         servedBy: 'the LlamaStack operator (v1alpha1 and v1alpha2; not a GIE API)',
-        note: 'detection only: this command does not convert it yet',
+        note: 'a LlamaStack operator API, not a GIE one: convert it with convert llamastack',
+        command: commands.llamastack(source.file),
       });
     } else if (obj.apiVersion === 'v1' && obj.kind === 'ConfigMap' && obj.metadata.name === 'inferenceservice-config' && obj.data?.ingress !== undefined) {
       const finding = kserveIngress(obj.data.ingress);
-      if (finding) findings.push({ ...base, ...finding });
+      if (finding) findings.push({ ...base, ...finding, command: commands.kserve });
+    } else {
+      const refs = alphaReferences(obj, nsOf(source));
+      if (refs.length === 0) continue;
+      const references = refs.map((r) => ({
+        field: r.field,
+        line: fieldLine(source, r.field),
+        pool: `${r.pool.namespace}/${r.pool.name}`,
+        inInput: pools.has(`${r.pool.namespace}/${r.pool.name}`),
+      }));
+      const missing = uniquePools(refs).filter((p) => !pools.has(`${p.namespace}/${p.name}`));
+      findings.push({
+        ...base,
+        becomes: `the same ${obj.kind} with its references to ${uniquePools(refs).map((p) => `${p.name} pointing at InferencePool ${gaPoolName(p.name)}`).join(', ')} (${GA_POOL_GROUP})`,
+        served: alphaPoolServed,
+        servedBy: `GIE ${alphaPoolLifetime.served}`,
+        references,
+        ...(missing.length > 0
+          ? {
+            note: `refers to alpha InferencePool ${missing.map((p) => `${p.namespace}/${p.name}`).join(', ')}, which is not in the scanned input (installed by Helm, or converted already?): ` +
+              'add the pool\'s manifest to plan it (helm get manifest <release>), or point the reference at the v1 pool',
+          }
+          : {}),
+      });
     }
   }
-  return { target: t, findings };
+  const skipped = [...(input.skipped ?? [])];
+  const templates = skipped.filter((x) => x.alphaLines && x.alphaLines.length > 0).map((x) => ({
+    file: x.file,
+    lines: [...x.alphaLines!],
+    served: alphaPoolServed,
+    command: 'helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <migrations-dir>',
+  }));
+  return { target: t, findings, skipped, templates };
 }
 
-function kserveIngress(ingress: unknown): Omit<ScanFinding, 'file' | 'line' | 'apiVersion' | 'kind' | 'namespace' | 'name'> | undefined {
+function kserveIngress(ingress: unknown): Omit<ScanFinding, 'file' | 'line' | 'apiVersion' | 'kind' | 'namespace' | 'name' | 'command'> | undefined {
   let parsed: any;
   try {
     parsed = typeof ingress === 'string' ? JSON.parse(ingress) : undefined;
@@ -109,13 +204,14 @@ function kserveIngress(ingress: unknown): Omit<ScanFinding, 'file' | 'line' | 'a
     return { ...common, note: 'data.ingress is not valid JSON: check it by hand' };
   }
   if (parsed.enableGatewayApi === true) return undefined;
-  return { ...common, note: 'detection only: this command does not convert it yet' };
+  return { ...common, note: 'a KServe configuration, not a GIE API: migrate it with plan-kserve' };
 }
 
 /** The exit code of `scan` for a report: 0 nothing found, 2 everything still served, 3 something not served. */
 export function scanExitCode(report: ScanReport): number {
-  if (report.findings.length === 0) return SCAN_EXIT.NOTHING;
-  return report.findings.some((f) => !f.served) ? SCAN_EXIT.NOT_SERVED : SCAN_EXIT.SERVED;
+  const all = [...report.findings, ...report.templates];
+  if (all.length === 0) return SCAN_EXIT.NOTHING;
+  return all.some((f) => !f.served) ? SCAN_EXIT.NOT_SERVED : SCAN_EXIT.SERVED;
 }
 
 function objectText(f: ScanFinding): string {
@@ -129,11 +225,22 @@ function servedText(f: ScanFinding, target: string): string {
 }
 
 function summary(report: ScanReport): string {
-  const n = report.findings.length;
-  if (n === 0) return `no alpha objects found (target GIE ${report.target})`;
-  const gone = report.findings.filter((f) => !f.served).length;
-  return `found ${n} alpha object${n === 1 ? '' : 's'}; ${gone === 0 ? `GIE ${report.target} still serves every one of them`
+  const n = report.findings.filter((f) => !f.references).length;
+  const r = report.findings.length - n;
+  const tpl = report.templates.length;
+  if (n + r + tpl === 0) return `no alpha objects found (target GIE ${report.target})`;
+  const gone = [...report.findings, ...report.templates].filter((f) => !f.served).length;
+  const found = [
+    ...(n > 0 ? [`${n} alpha object${n === 1 ? '' : 's'}`] : []),
+    ...(r > 0 ? [`${r} object${r === 1 ? '' : 's'} that refer${r === 1 ? 's' : ''} to an alpha pool`] : []),
+    ...(tpl > 0 ? [`${tpl} Helm chart template${tpl === 1 ? '' : 's'} that use${tpl === 1 ? 's' : ''} the alpha API (render the chart to plan ${tpl === 1 ? 'it' : 'them'})`] : []),
+  ].join(' and ');
+  return `found ${found}; ${gone === 0 ? `GIE ${report.target} still serves every one of them`
     : `${gone} use${gone === 1 ? 's' : ''} an API that GIE ${report.target} does not serve`}`;
+}
+
+function objectLabel(f: ScanFinding): string {
+  return f.references ? `${objectText(f)}, refers to alpha InferencePool ${[...new Set(f.references.map((r) => r.pool))].join(', ')}` : objectText(f);
 }
 
 /** The report as text (one block per object), JSON, or a Markdown table. */
@@ -146,24 +253,39 @@ export function formatScan(report: ScanReport, format: 'text' | 'json' | 'markdo
       notServed: report.findings.filter((f) => !f.served).length,
       exitCode: scanExitCode(report),
       findings: report.findings.map((f) => ({ ...f, file: displayPath(root, f.file) })),
+      templates: report.templates.map((x) => ({ ...x, file: displayPath(root, x.file) })),
+      skipped: report.skipped.map((s) => ({ file: displayPath(root, s.file), line: s.line, reason: s.reason, notable: s.notable === true })),
     }, null, 2)}\n`;
   }
   if (format === 'markdown') {
     // Names and paths come from the files read: escaped, so none can add a row, a cell or markup.
     const cell = (s: string) => markdownText(s, true);
     const lines = [
-      `| file | object | becomes | served by GIE ${report.target} |`,
-      '|---|---|---|---|',
-      ...report.findings.map((f) => `| ${markdownCode(where(f), true)}${f.generated ? ' (stage folder)' : ''} | ${cell(objectText(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} | ${cell(servedText(f, report.target))} |`),
+      `| file | object | becomes | served by GIE ${report.target} | command |`,
+      '|---|---|---|---|---|',
+      ...report.findings.map((f) => `| ${markdownCode(where(f), true)}${f.generated ? ' (stage folder)' : ''} | ${cell(objectLabel(f))} | ${cell(f.becomes)}${f.note ? `<br>${cell(f.note)}` : ''} ` +
+        `| ${cell(servedText(f, report.target))} | ${markdownCode(f.command, true)} |`),
     ];
-    return `${report.findings.length > 0 ? `${lines.join('\n')}\n\n` : ''}${summary(report)}.\n`;
+    const templateRows = report.templates.map((x) => `| ${markdownCode(`${displayPath(root, x.file)}:${x.lines[0]}`, true)} (Helm template) | ${cell(`uses the alpha API on line${x.lines.length === 1 ? '' : 's'} ${x.lines.join(', ')}`)} ` +
+      `| ${cell('render the chart to plan it')} | ${cell(x.served ? 'yes' : 'no')} | ${markdownCode(x.command, true)} |`);
+    const rows = [...lines, ...templateRows];
+    return `${report.findings.length + templateRows.length > 0 ? `${rows.join('\n')}\n\n` : ''}${summary(report)}.\n`;
   }
   const blocks = report.findings.map((f) => [
-    `${where(f)}: ${objectText(f)}`,
+    `${where(f)}: ${objectLabel(f)}`,
     `  becomes: ${f.becomes}`,
     `  served:  ${servedText(f, report.target)}`,
     ...(f.note ? [`  note:    ${f.note}`] : []),
+    `  migrate: ${f.command}`,
     ...(f.generated ? ['  origin:  a stage folder written by inference-migrate (applied while that stage is synced)'] : []),
   ].join('\n'));
+  for (const x of report.templates) {
+    blocks.push([
+      `${displayPath(root, x.file)}:${x.lines[0]}: Helm chart template that uses the alpha API (line${x.lines.length === 1 ? '' : 's'} ${x.lines.join(', ')})`,
+      '  becomes: whatever the rendered objects become: templates are not manifests until rendered',
+      `  served:  ${x.served ? 'yes' : 'no'}: the alpha InferencePool API ${x.served ? 'is' : 'is not'} served by GIE ${report.target}`,
+      `  migrate: ${x.command}`,
+    ].join('\n'));
+  }
   return `${blocks.length > 0 ? `${blocks.join('\n\n')}\n\n` : ''}${summary(report)}\n`;
 }

@@ -1,14 +1,15 @@
 /**
  * Conversion of an existing HTTPRoute manifest into the `MigrationRoute` of one alpha
- * InferencePool: the rules that send traffic only to that pool become pool rules (their matches,
- * filters and timeouts are kept; each stage decides their backends), rules that do not touch the pool
+ * InferencePool: the rules that send traffic to that pool become pool rules (every field kept: name,
+ * matches, filters, timeouts and any other field; the pool's backendRef keeps its port and filters, and
+ * each stage decides only which pool it names and with what weight), rules that do not touch the pool
  * are carried unchanged, and whatever cannot be carried is said, never dropped silently.
  */
 import { Duration } from 'cdk8s';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, show, UserError } from '../core/errors';
 import { parseGatewayDurationMillis } from '../core/gateway-duration';
-import { desiredState } from '../core/manifest-objects';
+import { desiredState, sameJson } from '../core/manifest-objects';
 import { ALPHA_GROUP, GATEWAY_GROUP } from '../inference/api';
 import { GatewayParentRef, PathMatchType, RouteMatch, ValueMatch, ValueMatchType } from '../inference/http-route-types';
 import { MigrationRoute, MigrationRouteRule } from '../migration/migration-route';
@@ -31,7 +32,10 @@ export interface HttpRouteConversion {
   readonly warnings: string[];
 }
 
-const CARRIED_RULE_FIELDS = ['matches', 'filters', 'timeouts', 'backendRefs'];
+/** The rule fields the conversion models; any other field is carried as given (`otherFields`). */
+const MODELLED_RULE_FIELDS = ['name', 'matches', 'filters', 'timeouts', 'backendRefs'];
+/** The fields of a backendRef to a pool that every stage keeps (group, kind, name and weight are the stage's). */
+const POOL_REF_FIELDS = ['group', 'kind', 'name', 'namespace', 'weight', 'port', 'filters'];
 
 /** True when a backendRef names an alpha (v1alpha2) InferencePool. */
 export function isAlphaPoolRef(ref: any): boolean {
@@ -60,7 +64,8 @@ function asList(v: unknown): any[] {
  * twin is `gaPoolName`. Throws an Error naming the route and the field when the route cannot be taken
  * over (no rule sends traffic only to the pool, a parent that is not a Gateway, a malformed timeout).
  */
-export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string): HttpRouteConversion {
+export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: string, defaultNamespace: string,
+  original?: CarriedManifest): HttpRouteConversion {
   if (!manifest || manifest.kind !== 'HTTPRoute' || typeof manifest.apiVersion !== 'string' || !manifest.apiVersion.startsWith(`${GATEWAY_GROUP}/`)) {
     throw new UserError(`${JSON.stringify(manifest?.kind)} is not a ${GATEWAY_GROUP} HTTPRoute`);
   }
@@ -115,11 +120,11 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
       warnings.push(`${where}: rule ${r} sends traffic to the alpha pool ${pool.name} and to ${others.map(describeBackend).join(', ')}; ` +
         `only the pool's share (weight ${mine[0].weight ?? 1}) moves to ${gaPoolName}, the other backends keep theirs.`);
       poolRules.push(r);
-      migrationRules.push({ ...convertRule(rule, r, where, pool, warnings), otherBackendRefs: others, poolWeight: mine[0].weight ?? 1 });
+      migrationRules.push({ ...convertRule(rule, r, where, pool, isThisPool, warnings), otherBackendRefs: others, poolWeight: mine[0].weight ?? 1 });
       return;
     }
     poolRules.push(r);
-    migrationRules.push(convertRule(rule, r, where, pool, warnings));
+    migrationRules.push(convertRule(rule, r, where, pool, isThisPool, warnings));
   });
 
   if (poolRules.length === 0) {
@@ -145,7 +150,8 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
       ...(hasKeys(labels) || hasKeys(annotations)
         ? { metadata: { ...(hasKeys(labels) ? { labels } : {}), ...(hasKeys(annotations) ? { annotations } : {}) } }
         : {}),
-      manifest: CarriedManifest.fromObject({ ...carried, metadata: { ...carried.metadata, namespace } }),
+      // The route as read (its text kept, when given and the same object), in its namespace.
+      manifest: (original && sameJson(original._object, carried) ? original : CarriedManifest.fromObject(carried))._withNamespace(namespace),
     },
     poolRules,
     mixedRules,
@@ -163,18 +169,26 @@ function describeBackend(ref: any): string {
   return `${kind}${group} ${ref?.name}`;
 }
 
-function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, warnings: string[]): MigrationRouteRule {
+function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, isThisPool: (ref: any) => boolean,
+  warnings: string[]): MigrationRouteRule {
   const at = `spec.rules[${r}]`;
+  const otherFields: { [key: string]: any } = {};
   for (const key of Object.keys(rule ?? {})) {
-    if (!CARRIED_RULE_FIELDS.includes(key)) {
-      warnings.push(`${where}: '${at}.${key}' is not carried into the stages that change the rule (only matches, filters and timeouts are): add it back by hand.`);
-    }
+    if (!MODELLED_RULE_FIELDS.includes(key)) otherFields[key] = rule[key];
   }
-  asList(rule.backendRefs).forEach((ref, b) => {
-    if (isMap(ref) && ref.filters !== undefined) {
-      warnings.push(`${where}: '${at}.backendRefs[${b}].filters' (on the backendRef to ${pool.name}) is not carried into the stages that change the rule: move it to the rule's filters or add it back by hand.`);
-    }
-  });
+  if (rule.name !== undefined && typeof rule.name !== 'string') throw new UserError(`${where}: '${at}.name' must be a string (got ${show(rule.name)})`);
+  const refs = asList(rule.backendRefs);
+  const b = refs.findIndex(isThisPool);
+  const poolRef = refs[b] ?? {};
+  for (const key of Object.keys(poolRef).filter((k) => !POOL_REF_FIELDS.includes(k))) {
+    warnings.push(`${where}: '${at}.backendRefs[${b}].${key}' (on the backendRef to ${pool.name}) is not a backendRef field this version knows, so the stages that change the rule do not carry it: add it back by hand.`);
+  }
+  if (poolRef.port !== undefined && (!Number.isInteger(poolRef.port) || poolRef.port < 1 || poolRef.port > 65535)) {
+    throw new UserError(`${where}: '${at}.backendRefs[${b}].port' must be a port number 1..65535 (got ${show(poolRef.port)})`);
+  }
+  if (poolRef.filters !== undefined && !Array.isArray(poolRef.filters)) {
+    throw new UserError(`${where}: '${at}.backendRefs[${b}].filters' must be a list of filters (got ${show(poolRef.filters)})`);
+  }
   const timeouts = isMap(rule.timeouts) ? rule.timeouts : {};
   const duration = (field: 'request' | 'backendRequest') => {
     const text = timeouts[field];
@@ -192,10 +206,14 @@ function convertRule(rule: any, r: number, where: string, pool: PoolIdentity, wa
   const matches = rule.matches === undefined ? undefined : asList(rule.matches).map((m, i) => convertMatch(m, `${at}.matches[${i}]`, where));
   const filters = asList(rule.filters);
   return {
+    ...(rule.name !== undefined ? { name: rule.name } : {}),
     ...(matches !== undefined ? { matches } : {}),
     ...(requestTimeout ? { requestTimeout } : {}),
     ...(backendRequestTimeout ? { backendRequestTimeout } : {}),
     ...(filters.length > 0 ? { filters } : {}),
+    ...(poolRef.port !== undefined ? { poolPort: poolRef.port } : {}),
+    ...(Array.isArray(poolRef.filters) && poolRef.filters.length > 0 ? { poolFilters: poolRef.filters } : {}),
+    ...(Object.keys(otherFields).length > 0 ? { otherFields } : {}),
   };
 }
 

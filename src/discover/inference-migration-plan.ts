@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
-import { plannedNamespace, planRepo, RepoPlan } from './inference-planner';
+import { plannedNamespace, PlannedPlatform, planRepo, RepoPlan } from './inference-planner';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
 import { buildPlan } from './plan-builder';
 import { validateSources } from './source-validation';
 import { InputError, SourceObject } from './sources';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import { ZeroDowntimeMigration } from '../migration/zero-downtime-migration';
 
@@ -31,10 +32,50 @@ export interface InferenceMigrationPlanOptions {
   readonly gatewayImplementation?: GatewayImplementation;
 
   /**
-   * How traffic moves.
-   * @default MigrationStrategy.WEIGHTED_SHIFT
+   * How traffic moves. A strategy given here is never replaced: one the gateway cannot run is an error naming the
+   * Gateway, the reason and the strategy that works.
+   * @default - the one that works on the gateway: MigrationStrategy.PARALLEL_GATEWAY where no release serves both groups (Istio) or `newGateway` is given, MigrationStrategy.HEADER_PREVIEW_CUTOVER where one rule cannot split between two pools, else MigrationStrategy.WEIGHTED_SHIFT
    */
   readonly strategy?: MigrationStrategy;
+
+  /**
+   * Version of the gateway implementation (e.g. Istio `1.27.3`): the capability table's facts by version.
+   * @default - what holds for every version of the implementation
+   */
+  readonly gatewayVersion?: string;
+
+  /**
+   * The second Gateway of the parallel-gateway strategy (giving it chooses that strategy). The original Gateway,
+   * whose listeners it copies, is the one the routes attach to: its manifest must be in the input.
+   * @default - `<gateway>-v1` with the original's class and no labels, when the strategy is parallel-gateway
+   */
+  readonly newGateway?: NewGatewayOptions;
+
+  /**
+   * The GIE release to migrate to: a bridge release whose CRDs serve both pools (v1.0.0, v1.0.2, v1.1.0, v1.2.0,
+   * v1.3.1, v1.4.0). See `ZeroDowntimeMigrationProps.gieVersion`.
+   * @default 'v1.4.0' (the newest bridge release, as `inference-migrate plan`)
+   */
+  readonly gieVersion?: string;
+
+  /**
+   * What the migrations may lose, accepted explicitly (`MigrationLoss.MODEL_REWRITE`: model rewrites the target
+   * cannot apply).
+   * @default - nothing: a plan that would lose a model rewrite fails, naming the model
+   */
+  readonly acceptLoss?: MigrationLoss[];
+
+  /**
+   * Fail instead of warning where clients must send `x-gateway-inference-objective` to keep a model's priority.
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
+   * @default 'v0.3.0'
+   */
+  readonly alphaCrdVersion?: string;
 
   /**
    * Suffix of each GA pool's name: replaces a trailing `-alpha` or `-preview` of the alpha pool's
@@ -51,6 +92,15 @@ export interface InferenceMigrationPlanOptions {
   readonly validateInputs?: boolean;
 
   /**
+   * Image of the GA Endpoint Picker (`repo:tag`), needed when an alpha EPP runs an image other than
+   * upstream's (llm-d's inference scheduler, say): the GA EPP keeps that EPP's flags (pool flags aside),
+   * environment, CPU and memory and plugin config, with this image. Never replaced silently: without it,
+   * such a plan fails naming the alpha image.
+   * @default - upstream's EPP of the target release
+   */
+  readonly eppImage?: string;
+
+  /**
    * Prefix of the file paths in the first stage's README (the list of objects to remove from their old
    * place), e.g. the path of the directory that was read inside its Git repository.
    * @default - paths relative to the directory that was read
@@ -62,6 +112,35 @@ export interface InferenceMigrationPlanOptions {
    * @default 'the directory that was planned'
    */
   readonly sourcePathsRelativeTo?: string;
+
+  /**
+   * The input is one rendered stream (`kustomize build`, `helm template`), not files: the README names
+   * the objects to hand over, and says to change them in the sources that rendered the stream.
+   * @default false
+   */
+  readonly sourceIsStream?: boolean;
+}
+
+/** The second Gateway a plan with the parallel-gateway strategy adds beside the routes' Gateway. */
+export interface NewGatewayOptions {
+  /**
+   * Name of the new Gateway, in the original Gateway's namespace.
+   * @default - `<original gateway>-v1`
+   */
+  readonly name?: string;
+
+  /**
+   * GatewayClass of the new Gateway.
+   * @default - the original Gateway's class
+   */
+  readonly gatewayClassName?: string;
+
+  /**
+   * Labels of the new Gateway. On Istio, `istio.io/rev: <revision>` of a control plane that serves the v1 group
+   * (Istio 1.28+) is required.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
 }
 
 /** Options of `InferenceMigrationPlan.addMigrations`. */
@@ -107,8 +186,39 @@ export interface PlannedInferenceMigration {
   readonly gaPoolName: string;
   /** The HTTPRoutes whose traffic moves: the stages carry them from the input, and change their backends. */
   readonly routes: ManifestReference[];
+  /**
+   * Routes of other kinds (GRPCRoute, AIGatewayRoute, ...) that send traffic to the pool: carried, and
+   * pointed at the GA pool once all traffic goes there.
+   */
+  readonly otherRoutes: ManifestReference[];
+  /** The Gateway API implementation the migration is planned for. */
+  readonly gatewayImplementation: GatewayImplementation;
+  /**
+   * Its version, when given or shown by the input (an Istio revision label).
+   * @default - unknown
+   */
+  readonly gatewayVersion?: string;
+  /** The provider of the GA pool. */
+  readonly provider: InferenceProvider;
+  /**
+   * How the gateway and the provider were chosen, for people: `flag` (given), `detected` (with the evidence),
+   * or the default, one sentence each; then what made detection uncertain.
+   */
+  readonly platformNotes: string[];
   /** The alpha stack the stages carry unchanged until cleanup: pool, InferenceModels, GKE policies, Endpoint Picker objects. */
   readonly carried: ManifestReference[];
+}
+
+/** A reference to a v1alpha2 InferencePool that is not in the input (a route, policy or InferenceModel of a pool Helm installed, say). */
+export interface OrphanPoolReference extends ManifestLocation {
+  /** Kind of the object that refers. */
+  readonly kind: string;
+  /** Name of the object that refers. */
+  readonly name: string;
+  /** Name of the pool it refers to. */
+  readonly poolName: string;
+  /** Namespace of the pool it refers to. */
+  readonly poolNamespace: string;
 }
 
 /**
@@ -148,7 +258,14 @@ export class InferenceMigrationPlan {
       gateway: options.gatewayImplementation,
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
-      sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo },
+      ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
+      gatewayVersion: options.gatewayVersion,
+      newGateway: options.newGateway,
+      gieVersion: options.gieVersion,
+      acceptLoss: options.acceptLoss,
+      strict: options.strict,
+      alphaCrdVersion: options.alphaCrdVersion,
+      sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo, stream: options.sourceIsStream ?? false },
     });
     if (options.validateInputs ?? true) {
       const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
@@ -164,8 +281,10 @@ export class InferenceMigrationPlan {
   public readonly source: ManifestSource;
   /** One migration per v1alpha2 InferencePool, sorted by namespace and name; empty when there is nothing to migrate. */
   public readonly migrations: PlannedInferenceMigration[];
-  /** What concerns the input as a whole (objects two pools share, guessed namespaces). */
+  /** What concerns the input as a whole (objects two pools share, guessed namespaces, orphan references). */
   public readonly warnings: string[];
+  /** References to alpha pools that are not in the input, in input order (each is also a warning). */
+  public readonly orphanReferences: OrphanPoolReference[];
 
   private readonly plan: RepoPlan;
 
@@ -173,6 +292,14 @@ export class InferenceMigrationPlan {
     this.source = source;
     this.plan = plan;
     this.warnings = [...plan.warnings];
+    this.orphanReferences = plan.orphans.map((o) => ({
+      file: o.source.file,
+      line: o.line,
+      kind: o.source.object.kind,
+      name: o.source.object.metadata.name,
+      poolName: o.pool.name,
+      poolNamespace: o.pool.namespace,
+    }));
     this.migrations = plan.migrations.map((m) => ({
       name: m.name,
       namespace: m.namespace,
@@ -180,6 +307,11 @@ export class InferenceMigrationPlan {
       alphaPoolLocation: location(m.alphaPool),
       gaPoolName: m.gaPoolName,
       routes: m.routes.map(carriedManifest),
+      otherRoutes: m.otherRoutes.map(carriedManifest),
+      gatewayImplementation: m.platform.gateway,
+      ...(m.platform.gatewayVersion !== undefined ? { gatewayVersion: m.platform.gatewayVersion } : {}),
+      provider: m.platform.provider,
+      platformNotes: platformNotes(m.platform),
       carried: m.carried.map(carriedManifest),
     }));
   }
@@ -203,4 +335,16 @@ function location(s: SourceObject): ManifestLocation {
 function carriedManifest(s: SourceObject): ManifestReference {
   const ns = plannedNamespace(s);
   return { ...location(s), kind: s.object.kind, name: s.object.metadata.name, ...(ns !== '' ? { namespace: ns } : {}) };
+}
+
+/** How a migration's platform was chosen, one sentence each. */
+function platformNotes(p: PlannedPlatform): string[] {
+  const gateway = `gateway ${p.gateway}${p.gatewayVersion !== undefined ? ` ${p.gatewayVersion}` : ''}`;
+  const from = (what: string, how: string) => ({
+    flag: `${what}: given`,
+    detected: `${what}: detected`,
+    provider: `${what}: from the provider`,
+    default: `${what}: nothing in the input shows it (give it with a flag)`,
+  } as { [k: string]: string })[how];
+  return [from(gateway, p.gatewayFrom), from(`provider ${p.provider}`, p.providerFrom), ...p.evidence, ...p.doubts.map((d) => `not detected: ${d}`)];
 }

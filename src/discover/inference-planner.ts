@@ -16,20 +16,27 @@
  * The model-server Deployment is never carried: both pools select its pods, and it outlives the
  * migration.
  */
+import { AlphaReference, alphaReferences, ROUTE_KINDS, uniquePools } from './alpha-references';
+import { customEppSettings, eppContainer, isUpstreamEppImage, splitImage } from './custom-epp';
 import { alphaPoolRefs, convertHttpRoute, PoolIdentity } from './http-route';
 import { nameProblems } from './input-names';
+import { detectPlatform } from './platform-detection';
 import type { RepoContents } from './repo-reader';
-import { displayLocation, displayPath, InputError, InputProblem, objectRef, SourceObject } from './sources';
+import { displayLocation, fieldLine, InputError, InputProblem, objectRef, SourceObject } from './sources';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
+import { NEWEST_BRIDGE_GIE } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, PropError } from '../core/errors';
+import { sameJson } from '../core/manifest-objects';
 import { nameSuffixProblem } from '../core/name-patterns';
 import { shellQuote } from '../core/shell';
-import { ALPHA_GROUP, GA_POOL_GROUP } from '../inference/api';
+import { ALPHA_GROUP, GA_POOL_GROUP, GATEWAY_GROUP } from '../inference/api';
+import type { EndpointPickerOptions } from '../inference/endpoint-picker';
 import { InferenceProvider } from '../inference/types';
-import { capabilityOf } from '../migration/gateway-capabilities';
+import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
+import { MigrationLoss } from '../migration/migration-loss';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import { checkSteps } from '../migration/plan';
@@ -43,49 +50,68 @@ export interface PlanOptions {
   readonly provider?: InferenceProvider;
   /** The gateway implementation. @default - GKE when the provider is GKE, Istio when it is Istio, else generic */
   readonly gateway?: GatewayImplementation;
-  /** How traffic moves. @default MigrationStrategy.WEIGHTED_SHIFT */
+  /** How traffic moves. @default - the one that works on the gateway (weighted-shift where nothing says it cannot) */
   readonly strategy?: MigrationStrategy;
   /** Suffix of the GA pool names. @default '-ga' */
   readonly gaNameSuffix?: string;
+  /** The GIE release to migrate to. @default NEWEST_BRIDGE_GIE (v1.4.0), as `plan --target-gie` */
+  readonly gieVersion?: string;
+  /** Losses accepted explicitly. @default - none */
+  readonly acceptLoss?: MigrationLoss[];
+  /** Fail where clients must change (objective headers). @default false */
+  readonly strict?: boolean;
+  /** GIE release of the alpha CRDs installed today. @default - the library's (v0.3.0) */
+  readonly alphaCrdVersion?: string;
+  /**
+   * The second Gateway of the parallel-gateway strategy: its name, class and labels; the original Gateway is read
+   * from the directory. @default - `<gateway>-v1`, the original's class, no labels
+   */
+  readonly newGateway?: { readonly name?: string; readonly gatewayClassName?: string; readonly labels?: { [key: string]: string } };
+  /**
+   * Image of the GA Endpoint Picker (`repo:tag`) for an alpha EPP that is not upstream's: the GA EPP
+   * keeps the alpha one's flags, environment, resources and plugin config. @default - none: a custom
+   * alpha EPP fails the plan
+   */
+  readonly eppImage?: string;
+  /** Version of the gateway implementation. @default - the version the input shows (an Istio revision label), else unknown */
+  readonly gatewayVersion?: string;
   /**
    * How the READMEs name the files that were read: `prefix/<file>`, and what the paths are relative to.
    * @default - paths relative to the directory that was read
    */
-  readonly sourcePaths?: { readonly prefix: string; readonly relativeTo: string };
+  readonly sourcePaths?: { readonly prefix: string; readonly relativeTo: string; readonly stream?: boolean };
 }
 
 /** A plan option that cannot work, by its name in `PlanOptions`. */
 export interface OptionProblem {
-  readonly option: 'steps' | 'gateway' | 'gaNameSuffix';
+  readonly option: 'steps' | 'gateway' | 'gaNameSuffix' | 'newGateway';
   /** What is wrong, without the option's name. */
   readonly message: string;
 }
 
 /**
  * What is wrong with the options themselves, whatever the manifests hold: steps that are not increasing
- * integers in 1..99 or that come with the header-preview-cutover strategy, a gateway that cannot split
- * one rule between two pools under the weighted strategy, a GA name suffix that cannot end a name.
+ * integers in 1..99 or that come with a strategy that does not move traffic by weight, an unknown gateway,
+ * a second Gateway with a strategy other than parallel-gateway, a GA name suffix that cannot end a name.
+ * Whether the gateway can run an explicit strategy is the migration's check: its error names the Gateway.
  */
 export function planOptionProblems(options: PlanOptions): OptionProblem[] {
   const problems: OptionProblem[] = [];
-  const strategy = options.strategy ?? MigrationStrategy.WEIGHTED_SHIFT;
+  const strategy = options.strategy;
   if (options.steps !== undefined) {
     const problem = checkSteps(options.steps);
-    if (problem) {problems.push({ option: 'steps', message: problem });} else if (strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
-      problems.push({ option: 'steps', message: 'cannot be combined with the header-preview-cutover strategy, which moves all traffic at once' });
+    if (problem) {
+      problems.push({ option: 'steps', message: problem });
+    } else if (strategy !== undefined && strategy !== MigrationStrategy.WEIGHTED_SHIFT) {
+      problems.push({ option: 'steps', message: `cannot be combined with the ${strategy} strategy, which does not move traffic by weight` });
     }
   }
   const gateways: string[] = Object.values(GatewayImplementation);
   if (options.gateway !== undefined && !gateways.includes(options.gateway)) {
     problems.push({ option: 'gateway', message: `must be one of ${gateways.join(', ')} (got ${JSON.stringify(options.gateway)})` });
-  } else if (options.gateway !== undefined && strategy === MigrationStrategy.WEIGHTED_SHIFT) {
-    const cap = capabilityOf(options.gateway);
-    if (cap.weightedAlphaAndGa === 'no') {
-      problems.push({
-        option: 'gateway',
-        message: `${cap.note} Use the header-preview-cutover strategy: a stage sends requests with a preview header to the GA pool, then one stage moves all traffic at once`,
-      });
-    }
+  }
+  if (options.newGateway !== undefined && strategy !== undefined && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+    problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
   }
   const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
   if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });
@@ -96,8 +122,10 @@ export function planOptionProblems(options: PlanOptions): OptionProblem[] {
 export interface PlannedManualStep {
   readonly text: string;
   readonly commands?: string[];
-  /** `first`: before syncing the first stage; `last`: after verifying the cleanup stage. */
+  /** `first`: the first stage (before its sync, unless `afterSync`); `last`: after verifying the cleanup stage. */
   readonly stage: 'first' | 'last';
+  /** In the first stage: right after its sync (before it is verified). */
+  readonly afterSync?: boolean;
 }
 
 /** The migration of one alpha pool. */
@@ -116,16 +144,48 @@ export interface PlannedMigration {
   readonly carried: SourceObject[];
   /** The HTTPRoutes that use the pool, with their sources. */
   readonly routes: SourceObject[];
+  /** The routes of other kinds (GRPCRoute, AIGatewayRoute, ...) that use the pool, with their sources. */
+  readonly otherRoutes: SourceObject[];
   /** Steps for the stage READMEs. */
   readonly manualSteps: PlannedManualStep[];
+  /** Warnings for the cleanup stage's README (what it does not remove). */
+  readonly cleanupWarnings: string[];
+  /** The platform: gateway implementation and provider, each from a flag, the input, or neither. */
+  readonly platform: PlannedPlatform;
+}
+
+/** The gateway and provider a migration is planned for, and where each came from. */
+export interface PlannedPlatform {
+  readonly gateway: GatewayImplementation;
+  readonly gatewayVersion?: string;
+  readonly gatewayFrom: 'flag' | 'detected' | 'provider' | 'default';
+  readonly provider: InferenceProvider;
+  readonly providerFrom: 'flag' | 'detected' | 'default';
+  /** How the input shows them, and what made detection uncertain, one sentence each. */
+  readonly evidence: string[];
+  readonly doubts: string[];
+}
+
+/** A reference to an alpha pool that is not in the input. */
+export interface OrphanReference {
+  /** The object that refers. */
+  readonly source: SourceObject;
+  /** Line of the reference. */
+  readonly line: number;
+  /** The pool it names. */
+  readonly pool: PoolIdentity;
+  /** What it means and what to do, one paragraph. */
+  readonly message: string;
 }
 
 /** The plan for a directory. */
 export interface RepoPlan {
   /** One migration per alpha pool, sorted by namespace and name. */
   readonly migrations: PlannedMigration[];
-  /** Warnings that concern the directory as a whole (shared objects, guessed namespaces). */
+  /** Warnings that concern the directory as a whole (shared objects, guessed namespaces, orphan references). */
   readonly warnings: string[];
+  /** References to alpha pools that are not in the input (also among the warnings), in input order. */
+  readonly orphans: OrphanReference[];
 }
 
 const CLUSTER_SCOPED = new Set([
@@ -134,6 +194,9 @@ const CLUSTER_SCOPED = new Set([
   'APIService', 'IngressClass', 'RuntimeClass', 'Node', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
 ]);
 const GKE_POLICY_KINDS = ['HealthCheckPolicy', 'GCPBackendPolicy'];
+/** Argo CD's and Flux's annotations that keep an object from being pruned. */
+const ARGO_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
 
 /** An object with its resolved namespace ('' for cluster-scoped kinds). */
 interface Located {
@@ -208,72 +271,119 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
   for (const p of pools) lookup(p.group, 'InferencePool', p.namespace, p.obj.metadata.name);
   const poolKey = (id: PoolIdentity) => `${id.namespace}/${id.name}`;
   const poolByKey = new Map(pools.map((p) => [poolKey({ name: p.obj.metadata.name, namespace: p.namespace }), p]));
-  const missingPool = (id: PoolIdentity) => `alpha InferencePool ${id.namespace}/${id.name}, which is not under ${repo.root}: ` +
-    'its selector and port are needed, so add the pool\'s manifest (if Helm installed it: ' +
-    `helm get manifest <release> -n ${shellQuote(id.namespace)} > ${shellQuote(displayPath(repo.root, `${id.name}.yaml`))}), then plan again`;
 
-  // InferenceModels, by pool.
+  // Every reference to an alpha pool, by what refers: InferenceModels (poolRef), HTTPRoutes and routes of
+  // other kinds (backendRefs), policies (targetRef). A reference to a pool that is not here is an orphan:
+  // a warning, unless a pool of that name is in another namespace (then the namespace is wrong: an error).
   const modelsByPool = new Map<string, Located[]>();
-  for (const m of all.filter((l) => isAlphaModel(l.obj))) {
-    const ref = m.obj.spec?.poolRef ?? {};
-    if ((ref.group ?? ALPHA_GROUP) !== ALPHA_GROUP || (ref.kind ?? 'InferencePool') !== 'InferencePool' || typeof ref.name !== 'string') {
-      problems.push({ file: m.source.file, line: m.source.line, message: `${objectRef(m.obj, m.namespace)}: 'spec.poolRef' must name an alpha InferencePool (got ${JSON.stringify(m.obj.spec?.poolRef)})` });
-      continue;
-    }
-    lookup(m.group, 'InferenceModel', m.namespace, m.obj.metadata.name);
-    const id = { name: ref.name, namespace: m.namespace };
-    if (!poolByKey.has(poolKey(id))) {
-      problems.push({ file: m.source.file, line: m.source.line, message: `${objectRef(m.obj, m.namespace)} points at ${missingPool(id)}` });
-      continue;
-    }
-    modelsByPool.set(poolKey(id), [...(modelsByPool.get(poolKey(id)) ?? []), m]);
-  }
-
-  // HTTPRoutes, by pool.
   const routesByPool = new Map<string, Located[]>();
-  const routedElsewhere = new Set<string>(); // pools of routes refused above: no second error for them
-  for (const r of all.filter((l) => l.obj.kind === 'HTTPRoute')) {
-    const refs = alphaPoolRefs(r.obj, r.namespace);
-    if (refs.length === 0) continue;
-    lookup(r.group, 'HTTPRoute', r.namespace, r.obj.metadata.name);
-    const missing = refs.filter((id) => !poolByKey.has(poolKey(id)));
-    if (missing.length > 0) {
-      for (const id of missing) problems.push({ file: r.source.file, line: r.source.line, message: `${objectRef(r.obj, r.namespace)} sends traffic to ${missingPool(id)}` });
-      continue;
-    }
-    if (refs.length > 1) {
-      for (const id of refs) routedElsewhere.add(poolKey(id));
-      problems.push({
-        file: r.source.file,
-        line: r.source.line,
-        message: `${objectRef(r.obj, r.namespace)} sends traffic to ${refs.length} alpha pools (${refs.map(poolKey).join(', ')}): ` +
-          'each pool gets its own migration, and two migrations cannot own one route; split it into one HTTPRoute per pool ' +
-          '(same parentRefs and hostnames), then plan again',
-      });
-      continue;
-    }
-    routesByPool.set(poolKey(refs[0]), [...(routesByPool.get(poolKey(refs[0])) ?? []), r]);
-  }
-
-  // GKE policies, by pool.
+  const otherRoutesByPool = new Map<string, Located[]>();
   const policiesByPool = new Map<string, Located[]>();
-  for (const p of all.filter((l) => GKE_POLICY_KINDS.includes(l.obj.kind) && l.group === 'networking.gke.io')) {
-    const t = p.obj.spec?.targetRef ?? {};
-    if (t.kind !== 'InferencePool' || (t.group ?? ALPHA_GROUP) !== ALPHA_GROUP) continue;
-    const id = { name: t.name, namespace: p.namespace };
-    if (!poolByKey.has(poolKey(id))) continue; // a policy of a pool that is not here: not ours to move
-    policiesByPool.set(poolKey(id), [...(policiesByPool.get(poolKey(id)) ?? []), p]);
+  const orphans: OrphanReference[] = [];
+  const routedElsewhere = new Set<string>(); // pools of routes refused below: no second error for them
+  const push = (map: Map<string, Located[]>, key: string, l: Located) => map.set(key, [...(map.get(key) ?? []), l]);
+  const missing = (l: Located, ref: AlphaReference, verb: string) => {
+    const elsewhere = pools.find((p) => p.obj.metadata.name === ref.pool.name && p.namespace !== ref.pool.namespace);
+    const line = fieldLine(l.source, ref.field);
+    if (elsewhere && l.obj.metadata.namespace === undefined && !ref.explicitNamespace) {
+      problems.push({
+        file: l.source.file,
+        line,
+        message: `${objectRef(l.obj, l.namespace)} ${verb} alpha InferencePool ${ref.pool.namespace}/${ref.pool.name}, which is not under ${repo.root || 'the input'}; ` +
+          `an alpha pool ${ref.pool.name} is in namespace ${elsewhere.namespace} (${at(elsewhere.source)}). The ${l.obj.kind} has no metadata.namespace, so it is planned in ` +
+          `${l.namespace}: set its namespace, or give --namespace ${elsewhere.namespace} (what helm template -n and kubectl apply -n do for objects without one)`,
+      });
+      return;
+    }
+    if (elsewhere && elsewhere.obj.metadata.namespace === undefined && !elsewhere.source.namespaceHint) {
+      // `helm template` output: the pool's template sets no namespace, the route's does.
+      routedElsewhere.add(poolKey({ name: elsewhere.obj.metadata.name, namespace: elsewhere.namespace }));
+      problems.push({
+        file: elsewhere.source.file,
+        line: elsewhere.source.line,
+        message: `alpha InferencePool ${elsewhere.obj.metadata.name} has no metadata.namespace, so it is planned in ${elsewhere.namespace}, but ${objectRef(l.obj, l.namespace)} ` +
+          `(${displayLocation(repo.root, l.source.file, line)}) ${verb} it in namespace ${ref.pool.namespace}: give --namespace ${ref.pool.namespace} ` +
+          '(what helm template -n and kubectl apply -n do for objects without one), or set the pool\'s namespace',
+      });
+      return;
+    }
+    const ga = byKey.get(keyOf(GA_POOL_GROUP, 'InferencePool', ref.pool.namespace, ref.pool.name))?.[0];
+    orphans.push({
+      source: l.source,
+      line,
+      pool: ref.pool,
+      message: `${objectRef(l.obj, l.namespace)} (${displayLocation(repo.root, l.source.file, line)}) ${verb} alpha InferencePool ${ref.pool.namespace}/${ref.pool.name}, ` +
+        `which is not under ${repo.root || 'the input'}, so it is not planned. ` +
+        (ga
+          ? `A v1 InferencePool ${ref.pool.namespace}/${ref.pool.name} is (${at(ga.source)}): if the pool was converted already, point '${ref.field}' at group ${GA_POOL_GROUP}.`
+          : 'If Helm installed the pool, plan it with its manifest: add the output of ' +
+            `helm get manifest <release> -n ${shellQuote(ref.pool.namespace)} to the input (a file beside the others, or a stream: ` +
+            `{ cat <files>; helm get manifest <release> -n ${shellQuote(ref.pool.namespace)}; } | inference-migrate plan --from - ...); if the pool is gone, remove the reference.`),
+    });
+  };
+
+  for (const l of all) {
+    const refs = alphaReferences(l.obj, l.namespace);
+    if (isAlphaModel(l.obj) && refs.length === 0) {
+      problems.push({ file: l.source.file, line: l.source.line, message: `${objectRef(l.obj, l.namespace)}: 'spec.poolRef' must name an alpha InferencePool (got ${JSON.stringify(l.obj.spec?.poolRef)})` });
+      continue;
+    }
+    if (refs.length === 0) continue;
+    if (isAlphaModel(l.obj)) {
+      lookup(l.group, 'InferenceModel', l.namespace, l.obj.metadata.name);
+      const ref = refs[0];
+      if (!poolByKey.has(poolKey(ref.pool))) missing(l, ref, 'points at');
+      else push(modelsByPool, poolKey(ref.pool), l);
+      continue;
+    }
+    const backendRefs = refs.filter((r) => r.via === 'backendRef');
+    if (ROUTE_KINDS.includes(l.obj.kind) && backendRefs.length > 0) {
+      lookup(l.group, l.obj.kind, l.namespace, l.obj.metadata.name);
+      const ids = uniquePools(backendRefs);
+      const absent = backendRefs.filter((r) => !poolByKey.has(poolKey(r.pool)));
+      if (absent.length > 0) {
+        for (const ref of absent.filter((r, i) => absent.findIndex((o) => poolKey(o.pool) === poolKey(r.pool)) === i)) missing(l, ref, 'sends traffic to');
+        for (const id of ids) routedElsewhere.add(poolKey(id));
+        continue;
+      }
+      if (ids.length > 1) {
+        for (const id of ids) routedElsewhere.add(poolKey(id));
+        problems.push({
+          file: l.source.file,
+          line: l.source.line,
+          message: `${objectRef(l.obj, l.namespace)} sends traffic to ${ids.length} alpha pools (${ids.map(poolKey).join(', ')}): ` +
+            'each pool gets its own migration, and two migrations cannot own one route; split it into one route per pool ' +
+            '(same parentRefs and hostnames), then plan again',
+        });
+        continue;
+      }
+      push(l.obj.kind === 'HTTPRoute' && l.group === GATEWAY_GROUP ? routesByPool : otherRoutesByPool, poolKey(ids[0]), l);
+      continue;
+    }
+    const targets = refs.filter((r) => r.via === 'targetRef');
+    for (const r of targets) {
+      if (!poolByKey.has(poolKey(r.pool))) missing(l, r, 'is a policy of');
+      else push(policiesByPool, poolKey(r.pool), l);
+    }
+    for (const r of refs.filter((x) => x.via !== 'targetRef' && !(ROUTE_KINDS.includes(l.obj.kind) && x.via === 'backendRef'))) {
+      warnings.push(`${objectRef(l.obj, l.namespace)} (${displayLocation(repo.root, l.source.file, fieldLine(l.source, r.field))}) refers to alpha InferencePool ` +
+        `${r.pool.namespace}/${r.pool.name} in '${r.field}', which no migration changes: point it at the GA pool (group ${GA_POOL_GROUP}) by hand before the alpha pool is removed.`);
+    }
   }
 
   // Each pool's Endpoint Picker objects; an object two pools claim is carried by neither.
   const eppByPool = new Map<string, Located[]>();
   const eppNotes = new Map<string, PlannedManualStep[]>();
+  const eppWarningsByPool = new Map<string, string[]>();
+  const eppRemainsByPool = new Map<string, string[]>();
   const claims = new Map<Located, string[]>();
   for (const pool of pools) {
     const key = poolKey({ name: pool.obj.metadata.name, namespace: pool.namespace });
-    const { objects, steps } = endpointPickerObjects(pool, all, lookup);
+    const { objects, steps, warnings: eppWarnings, remains } = endpointPickerObjects(pool, all, lookup, at);
     eppByPool.set(key, objects);
     eppNotes.set(key, steps);
+    eppWarningsByPool.set(key, eppWarnings);
+    eppRemainsByPool.set(key, remains);
     for (const o of objects) claims.set(o, [...(claims.get(o) ?? []), key]);
   }
   for (const [obj, owners] of claims) {
@@ -306,13 +416,14 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
     const id = { name: pool.obj.metadata.name as string, namespace: pool.namespace };
     const key = poolKey(id);
     const routes = routesByPool.get(key) ?? [];
-    if (routes.length === 0) {
+    const otherRoutes = otherRoutesByPool.get(key) ?? [];
+    if (routes.length === 0 && otherRoutes.length === 0) {
       if (routedElsewhere.has(key)) continue;
-      problems.push({ file: pool.source.file, line: pool.source.line, message: `alpha InferencePool ${key} is not a backend of any HTTPRoute under ${repo.root}: a zero-downtime migration moves a route's traffic, so add the HTTPRoute's manifest, then plan again` });
+      problems.push({ file: pool.source.file, line: pool.source.line, message: `alpha InferencePool ${key} is not a backend of any route under ${repo.root || 'the input'} (HTTPRoute, GRPCRoute, AIGatewayRoute, ...): a zero-downtime migration moves a route's traffic, so add the route's manifest, then plan again` });
       continue;
     }
     // The names of the objects carried with the pool, too.
-    const carriedWith = [...(policiesByPool.get(key) ?? []), ...(eppByPool.get(key) ?? [])];
+    const carriedWith = [...(policiesByPool.get(key) ?? []), ...(eppByPool.get(key) ?? []), ...otherRoutes];
     const badNames = carriedWith.flatMap((l) => nameProblems(l.source, l.namespace));
     if (badNames.length > 0) {
       problems.push(...badNames);
@@ -324,9 +435,14 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
         policies: policiesByPool.get(key) ?? [],
         epp: eppByPool.get(key) ?? [],
         eppSteps: eppNotes.get(key) ?? [],
+        eppWarnings: eppWarningsByPool.get(key) ?? [],
+        eppRemains: eppRemainsByPool.get(key) ?? [],
         routes,
+        otherRoutes,
         guessed,
         at,
+        all,
+        gateways: all.filter((l) => l.obj.kind === 'Gateway' && l.group === 'gateway.networking.k8s.io'),
       }, options));
     } catch (err) {
       if (err instanceof InputError) problems.push(...err.problems);
@@ -334,7 +450,7 @@ export function planRepo(repo: RepoContents, options: PlanOptions = {}): RepoPla
     }
   }
   if (problems.length > 0) throw new InputError(sortProblems(dedupe(problems)), repo.root);
-  return { migrations, warnings };
+  return { migrations, warnings: [...warnings, ...orphans.map((o) => o.message)], orphans };
 }
 
 function sortProblems(problems: InputProblem[]): InputProblem[] {
@@ -367,48 +483,88 @@ function migrationNames(pools: Located[]): Map<Located, string> {
 
 type Lookup = (group: string, kind: string, namespace: string, name: string) => Located | undefined;
 
-/** The objects of a pool's Endpoint Picker (see the module comment), and steps for what is missing. */
-function endpointPickerObjects(pool: Located, all: Located[], lookup: Lookup): { objects: Located[]; steps: PlannedManualStep[] } {
+/** What belongs to a pool's Endpoint Picker, and what to say about what could not be found. */
+interface EndpointPickerParts {
+  readonly objects: Located[];
+  /** Steps for the cleanup stage: what no stage removes, with the commands. */
+  readonly steps: PlannedManualStep[];
+  /** Warnings for the plan (printed, and in the first stage's README). */
+  readonly warnings: string[];
+  /** What no stage removes, for the cleanup stage's warnings. */
+  readonly remains: string[];
+}
+
+/** The objects of a pool's Endpoint Picker (see the module comment), and what is missing. */
+function endpointPickerObjects(pool: Located, all: Located[], lookup: Lookup, at: (s: SourceObject) => string): EndpointPickerParts {
   const ns = pool.namespace;
+  const poolName = pool.obj.metadata.name;
   const ext = pool.obj.spec?.extensionRef ?? {};
   const objects: Located[] = [];
   const steps: PlannedManualStep[] = [];
+  const warnings: string[] = [];
+  const remains: string[] = [];
   const add = (o: Located | undefined) => {
     if (o && !objects.includes(o)) objects.push(o);
   };
   if ((ext.kind ?? 'Service') !== 'Service' || (ext.group ?? '') !== '' || typeof ext.name !== 'string') {
-    steps.push({ stage: 'last', text: `The alpha pool ${pool.obj.metadata.name}'s extensionRef is not a core Service, so its Endpoint Picker objects could not be found: delete them by hand once this stage is verified.` });
-    return { objects, steps };
+    steps.push({ stage: 'last', text: `The alpha pool ${poolName}'s extensionRef is not a core Service, so its Endpoint Picker objects could not be found: delete them by hand once this stage is verified.` });
+    remains.push(`Not removed by this stage: the Endpoint Picker of the alpha pool ${poolName}, whose extensionRef is not a core Service.`);
+    warnings.push(`The alpha pool ${ns}/${poolName}'s extensionRef is not a core Service: its Endpoint Picker is not carried, and no stage removes it (the cleanup README says what remains).`);
+    return { objects, steps, warnings, remains };
   }
+  const leftovers = (what: string, names: string) => {
+    remains.push(`Not removed by this stage: ${what}.`);
+    return leftoverStep(what, names);
+  };
+  const leftoverStep = (what: string, names: string) => ({
+    stage: 'last' as const,
+    text: `Not removed by this stage: ${what}. Once this stage is verified, find the objects and delete them where they are managed (the Git path or Helm release that applies them); ` +
+      'each has the Endpoint Picker\'s name in its own, unless it was named otherwise:',
+    commands: [
+      `kubectl get deployment,service,serviceaccount,configmap,role,rolebinding -n ${shellQuote(ns)} -o name | grep -F -e ${shellQuote(names)}`,
+      `kubectl get clusterrole,clusterrolebinding -o name | grep -F -e ${shellQuote(names)}`,
+    ],
+  });
   const service = lookup('', 'Service', ns, ext.name);
   if (!service) {
-    steps.push({
-      stage: 'last',
-      text: `The alpha Endpoint Picker Service ${ns}/${ext.name} is not in the directory that was planned, so no stage removes it: once this stage is verified, delete the alpha EPP (Deployment, Service, ServiceAccount, RBAC, ConfigMap) where it is managed.`,
-      commands: [`kubectl get deployment,service,serviceaccount,configmap -n ${shellQuote(ns)} | grep -F -e ${shellQuote(ext.name)}`],
-    });
-    return { objects, steps };
+    steps.push(leftovers(`the alpha Endpoint Picker behind Service ${ns}/${ext.name}, which is not in the planned input (its Deployment, ServiceAccount, RBAC and ConfigMaps are unknown to this plan)`, ext.name));
+    warnings.push(`The alpha pool ${ns}/${poolName} (${at(pool.source)}) names Endpoint Picker Service ${ns}/${ext.name}, which is not in the input: the alpha EPP is not carried and no stage removes it; ` +
+      'it is treated as upstream\'s EPP, and the cleanup README lists what remains. Add its manifests to the input to carry and remove it with the migration.');
+    return { objects, steps, warnings, remains };
   }
   add(service);
   const selector: Record<string, string> = service.obj.spec?.selector ?? {};
   const deployments = Object.keys(selector).length === 0 ? [] : all.filter((l) => l.obj.kind === 'Deployment' && l.group === 'apps' && l.namespace === ns
     && Object.entries(selector).every(([k, v]) => l.obj.spec?.template?.metadata?.labels?.[k] === v));
+  if (deployments.length === 0) {
+    steps.push(leftovers(`the Deployment of the alpha Endpoint Picker behind Service ${ns}/${ext.name} (the Service is carried and removed; no Deployment in the input matches its selector)`, ext.name));
+    warnings.push(`No Deployment in the input runs the alpha Endpoint Picker of Service ${ns}/${ext.name} (${at(service.source)}): the Service is carried, the EPP Deployment is not, and no stage removes it (the cleanup README says what remains).`);
+  }
+  const rbac = all.filter((l) => (l.obj.kind === 'RoleBinding' || l.obj.kind === 'ClusterRoleBinding') && l.group === 'rbac.authorization.k8s.io');
   for (const d of deployments) {
     add(d);
     const pod = d.obj.spec?.template?.spec ?? {};
-    const sa = pod.serviceAccountName ?? pod.serviceAccount;
-    if (typeof sa === 'string' && sa !== 'default') {
-      add(lookup('', 'ServiceAccount', ns, sa));
-      for (const b of all.filter((l) => (l.obj.kind === 'RoleBinding' || l.obj.kind === 'ClusterRoleBinding') && l.group === 'rbac.authorization.k8s.io')) {
-        if (b.obj.kind === 'RoleBinding' && b.namespace !== ns) continue;
-        const bound = (Array.isArray(b.obj.subjects) ? b.obj.subjects : []).some((s: any) => s?.kind === 'ServiceAccount' && s.name === sa
-          && (s.namespace ?? (b.obj.kind === 'RoleBinding' ? b.namespace : undefined)) === ns);
-        if (!bound) continue;
-        add(b);
-        const role = b.obj.roleRef ?? {};
-        if (role.kind === 'Role') add(lookup('rbac.authorization.k8s.io', 'Role', b.namespace, role.name));
-        if (role.kind === 'ClusterRole') add(lookup('rbac.authorization.k8s.io', 'ClusterRole', '', role.name));
+    const named = pod.serviceAccountName ?? pod.serviceAccount;
+    const sa = typeof named === 'string' && named !== '' ? named : 'default';
+    if (sa !== 'default') add(lookup('', 'ServiceAccount', ns, sa));
+    for (const b of rbac) {
+      if (b.obj.kind === 'RoleBinding' && b.namespace !== ns) continue;
+      const bound = (Array.isArray(b.obj.subjects) ? b.obj.subjects : []).some((x: any) => x?.kind === 'ServiceAccount' && x.name === sa
+        && (x.namespace ?? (b.obj.kind === 'RoleBinding' ? b.namespace : undefined)) === ns);
+      if (!bound) continue;
+      const ref = b.obj.roleRef ?? {};
+      const role = ref.kind === 'Role' ? lookup('rbac.authorization.k8s.io', 'Role', b.namespace, ref.name)
+        : ref.kind === 'ClusterRole' ? lookup('rbac.authorization.k8s.io', 'ClusterRole', '', ref.name) : undefined;
+      if (sa === 'default') {
+        // Upstream's v0.5.1 manifests run the EPP as the namespace's default ServiceAccount, bound to a
+        // `pod-read` ClusterRole (config/manifests/inferencepool-resources.yaml at v0.5.1). Only a grant
+        // on the alpha API belongs to the alpha stack; other grants of `default` serve other workloads.
+        if (!role || !grantsAlphaApi(role.obj)) continue;
+        warnings.push(`The alpha Endpoint Picker ${d.obj.metadata.name} runs as the default ServiceAccount of namespace ${ns}: ${b.obj.kind} ${b.obj.metadata.name} (${at(b.source)}) ` +
+          `and ${role.obj.kind} ${role.obj.metadata.name} grant it the alpha API, so they are carried and removed at cleanup. Any other workload that runs as ${ns}/default loses those permissions then.`);
       }
+      add(b);
+      add(role);
     }
     for (const name of configMapsOf(pod)) add(lookup('', 'ConfigMap', ns, name));
   }
@@ -416,7 +572,13 @@ function endpointPickerObjects(pool: Located, all: Located[], lookup: Lookup): {
   for (const dr of all.filter((l) => l.obj.kind === 'DestinationRule' && l.group === 'networking.istio.io' && l.namespace === ns)) {
     if (hosts.includes(dr.obj.spec?.host)) add(dr);
   }
-  return { objects, steps };
+  return { objects, steps, warnings, remains };
+}
+
+/** True when a Role or ClusterRole grants anything on the alpha API group. */
+function grantsAlphaApi(role: any): boolean {
+  return (Array.isArray(role?.rules) ? role.rules : []).some((r: any) => Array.isArray(r?.apiGroups)
+    && r.apiGroups.some((g: unknown) => g === ALPHA_GROUP || g === '*'));
 }
 
 function configMapsOf(pod: any): string[] {
@@ -443,32 +605,38 @@ interface PoolParts {
   readonly policies: Located[];
   readonly epp: Located[];
   readonly eppSteps: PlannedManualStep[];
+  readonly eppWarnings: string[];
+  readonly eppRemains: string[];
   readonly routes: Located[];
+  readonly otherRoutes: Located[];
   readonly guessed: Set<SourceObject>;
   readonly at: (s: SourceObject) => string;
+  /** Every object of the input (Gateways, GatewayClasses). */
+  readonly all: Located[];
+  /** Every Gateway of the directory: the parallel-gateway strategy copies the routes' one. */
+  readonly gateways: Located[];
 }
 
 function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolParts, options: PlanOptions): PlannedMigration {
   const ga = gaPoolName(id.name, options.gaNameSuffix ?? '-ga');
-  const warnings: string[] = [];
+  const warnings: string[] = [...parts.eppWarnings];
   const manualSteps: PlannedManualStep[] = [...parts.eppSteps];
 
   const carried = [pool, ...parts.models, ...parts.policies, ...parts.epp];
-  const withNamespace = (l: Located) => (l.namespace === '' || l.obj.metadata.namespace !== undefined
-    ? l.obj
-    : { ...l.obj, metadata: { ...l.obj.metadata, namespace: l.namespace } });
-  const guessedHere = [...carried, ...parts.routes].filter((l) => parts.guessed.has(l.source));
+  // Carried as read (their text kept), a namespaced object without a namespace getting the one it is planned in.
+  const asCarried = (l: Located) => (l.namespace === '' ? carriedManifestOf(l.source) : carriedManifestOf(l.source)._withNamespace(l.namespace));
+  const guessedHere = [...carried, ...parts.routes, ...parts.otherRoutes].filter((l) => parts.guessed.has(l.source));
   if (guessedHere.length > 0) {
     warnings.push(`${guessedHere.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (${parts.at(l.source)})`).join(', ')} ` +
       `${guessedHere.length === 1 ? 'has' : 'have'} no metadata.namespace: the stages put ${guessedHere.length === 1 ? 'it' : 'them'} in namespace ` +
-      `${guessedHere[0].namespace}. If your GitOps tool deploys ${guessedHere.length === 1 ? 'it' : 'them'} elsewhere, set metadata.namespace and plan again.`);
+      `${guessedHere[0].namespace}. If your GitOps tool deploys ${guessedHere.length === 1 ? 'it' : 'them'} elsewhere, set metadata.namespace (or give --namespace) and plan again.`);
   }
 
   const routes: MigrationRoute[] = [];
   for (const r of parts.routes) {
     let conversion;
     try {
-      conversion = convertHttpRoute(withNamespace(r), id, ga, r.namespace);
+      conversion = convertHttpRoute(r.obj, id, ga, r.namespace, carriedManifestOf(r.source));
     } catch (err) {
       // Only the conversion's own verdicts on the route are about the input; anything else is a bug.
       if (!isUserError(err)) throw err;
@@ -477,40 +645,67 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     routes.push(conversion.route);
     warnings.push(...conversion.warnings);
   }
-
-  const gke = parts.policies.length > 0;
-  if (gke && options.provider !== undefined && options.provider !== InferenceProvider.GKE) {
-    warnings.push(`The alpha pool ${id.name} has GKE policies (${parts.policies.map((p) => p.obj.kind).join(', ')}), but --provider ${options.provider} was given: the GA pool ${ga} gets no GKE policies.`);
+  for (const r of parts.otherRoutes) {
+    warnings.push(`${objectRef(r.obj, r.namespace)} (${parts.at(r.source)}) is not an HTTPRoute, so it does not split traffic between the pools: it is carried unchanged while ` +
+      `traffic goes to the alpha pool, and its backendRefs to ${id.name} point at ${ga} from the stage where every route sends all traffic to the GA pool (everything else in it unchanged).`);
   }
 
-  // The objects the stages now own, by file: they must leave their old place in the same change.
-  const owned = [...carried, ...parts.routes];
-  const files = [...new Set(owned.map((l) => l.source.file))].sort();
-  const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
-  const listing = files.map((f) => {
-    const here = owned.filter((l) => l.source.file === f).sort((a, b) => a.source.line - b.source.line);
-    const shown = sourcePaths.prefix === '' || sourcePaths.prefix === '.' ? f : `${sourcePaths.prefix.replace(/\/$/, '')}/${f}`;
-    return `- \`${shown}\`: ${here.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (line ${l.source.line})`).join(', ')}`;
-  });
-  manualSteps.unshift({
-    stage: 'first',
-    text: 'The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place ' +
-      `(paths relative to ${sourcePaths.relativeTo}) in the same Git change that points your GitOps tool at 01-side-by-side; ` +
-      'otherwise two tools (or two Applications) fight over them:\n' + listing.join('\n'),
-  });
+  const gkePolicies = parts.policies.filter((p) => GKE_POLICY_KINDS.includes(p.obj.kind) && p.group === 'networking.gke.io');
+  if (gkePolicies.length > 0 && options.provider !== undefined && options.provider !== InferenceProvider.GKE) {
+    warnings.push(`The alpha pool ${id.name} has GKE policies (${gkePolicies.map((p) => p.obj.kind).join(', ')}), but --provider ${options.provider} was given: the GA pool ${ga} gets no GKE policies.`);
+  }
+  for (const p of parts.policies.filter((x) => !gkePolicies.includes(x))) {
+    warnings.push(`${objectRef(p.obj, p.namespace)} (${parts.at(p.source)}) targets the alpha pool ${id.name}: it is carried until cleanup, but the GA pool ${ga} gets no copy of it: ` +
+      `add one that targets ${ga} (group ${GA_POOL_GROUP}) before traffic shifts.`);
+  }
+  for (const l of [...carried, ...parts.routes, ...parts.otherRoutes]) {
+    const annotations = l.obj.metadata.annotations ?? {};
+    const keeps = String(annotations[ARGO_SYNC_OPTIONS] ?? '').split(',').some((o) => o.trim() === 'Prune=false') || annotations[FLUX_PRUNE] === 'disabled';
+    if (keeps) {
+      warnings.push(`${objectRef(l.obj, l.namespace)} (${parts.at(l.source)}) carries ${annotations[FLUX_PRUNE] === 'disabled' ? `${FLUX_PRUNE}: disabled` : `${ARGO_SYNC_OPTIONS}: Prune=false`}, ` +
+        'so the stage folders carry it too and the cleanup stage will not delete it: remove the annotation from the input and plan again (add it to the old place only for the handover).');
+    }
+  }
 
-  const provider = options.provider;
-  const gateway = options.gateway ?? (provider === InferenceProvider.GKE ? GatewayImplementation.GKE
+  const epp = gaEndpointPicker(id, parts, options.eppImage);
+  warnings.push(...epp.warnings);
+
+  const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
+  manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
+
+  // The platform: a flag wins; else what the input shows (the routes' Gateways, the alpha stack's Istio or GKE objects).
+  const src = (l: Located) => ({ obj: l.obj, namespace: l.namespace, group: l.group, at: parts.at(l.source) });
+  const detected = detectPlatform([...parts.routes, ...parts.otherRoutes].map(src), parts.all.map(src), carried.map(src));
+  const provider = options.provider ?? detected.provider;
+  const gateway = options.gateway ?? detected.gateway ?? (provider === InferenceProvider.GKE ? GatewayImplementation.GKE
     : provider === InferenceProvider.ISTIO ? GatewayImplementation.ISTIO : undefined);
+  const platform: PlannedPlatform = {
+    gateway: gateway ?? GatewayImplementation.GENERIC,
+    ...((options.gatewayVersion ?? (options.gateway === undefined ? detected.gatewayVersion : undefined)) !== undefined
+      ? { gatewayVersion: options.gatewayVersion ?? detected.gatewayVersion } : {}),
+    gatewayFrom: options.gateway !== undefined ? 'flag' : detected.gateway !== undefined ? 'detected' : gateway !== undefined ? 'provider' : 'default',
+    provider: provider ?? InferenceProvider.NONE,
+    providerFrom: options.provider !== undefined ? 'flag' : detected.provider !== undefined ? 'detected' : 'default',
+    evidence: detected.evidence,
+    doubts: detected.doubts,
+  };
+  const parallel = parallelGatewayOf(pool, routes, parts, { ...options, gatewayVersion: platform.gatewayVersion }, gateway);
   const props: ZeroDowntimeMigrationProps = {
     name,
     namespace: id.namespace,
-    alphaPool: { manifests: CarriedManifest.fromObjects(carried.map(withNamespace)), namespace: id.namespace },
-    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}) },
+    alphaPool: { manifests: carried.map(asCarried), namespace: id.namespace },
+    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(epp.options ? { endpointPicker: epp.options } : {}) },
     routes,
+    ...(parts.otherRoutes.length > 0 ? { otherRoutes: parts.otherRoutes.map(asCarried) } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
     ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
     ...(gateway !== undefined ? { gatewayImplementation: gateway } : {}),
+    ...(platform.gatewayVersion !== undefined ? { gatewayVersion: platform.gatewayVersion } : {}),
+    gieVersion: options.gieVersion ?? NEWEST_BRIDGE_GIE,
+    ...(options.acceptLoss !== undefined ? { acceptLoss: options.acceptLoss } : {}),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.alphaCrdVersion !== undefined ? { alphaCrdVersion: options.alphaCrdVersion } : {}),
+    ...(parallel ? { parallelGateway: parallel } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   return {
@@ -521,6 +716,173 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     props,
     carried: carried.map((l) => l.source),
     routes: parts.routes.map((l) => l.source),
+    otherRoutes: parts.otherRoutes.map((l) => l.source),
     manualSteps,
+    cleanupWarnings: parts.eppRemains,
+    platform,
+  };
+}
+
+/**
+ * The GA EPP's options: none for upstream's alpha EPP (the target's upstream EPP replaces it, as for an
+ * EPP that is not in the input); for a custom image, its container kept with `eppImage`, or an error
+ * naming the image and the flag.
+ */
+function gaEndpointPicker(id: PoolIdentity, parts: PoolParts, eppImage: string | undefined): { options?: EndpointPickerOptions; warnings: string[] } {
+  const deployment = parts.epp.find((l) => l.obj.kind === 'Deployment' && l.group === 'apps');
+  const container = deployment ? eppContainer(deployment.obj) : undefined;
+  const image = typeof container?.image === 'string' ? container.image : undefined;
+  if (!deployment || image === undefined || isUpstreamEppImage(image)) {
+    if (eppImage === undefined) return { warnings: [] };
+    const [repo, tag] = splitImage(eppImage);
+    return {
+      options: { image: repo, imageTag: tag },
+      warnings: [`The GA Endpoint Picker of ${id.namespace}/${id.name} runs ${eppImage} (--epp-image) with upstream's flags and default plugins.`],
+    };
+  }
+  const line = fieldLine(deployment.source, 'spec.template.spec.containers');
+  if (eppImage === undefined) {
+    throw new InputError([{
+      file: deployment.source.file,
+      line,
+      message: `the alpha Endpoint Picker ${deployment.obj.metadata.name} of pool ${id.namespace}/${id.name} runs ${image}, not upstream's EPP: the GA pool's EPP would be ` +
+        'upstream\'s epp with its default plugins, silently replacing yours. Give --epp-image <image:tag> (a release of your EPP that serves the v1 InferencePool, ' +
+        `group ${GA_POOL_GROUP}): the GA EPP then keeps the alpha one's flags, environment, resources and plugin config, with that image`,
+    }], '');
+  }
+  const configMaps = new Map(parts.epp.filter((l) => l.obj.kind === 'ConfigMap' && l.group === '').map((l) => [l.obj.metadata.name as string, l.obj.data ?? {}]));
+  const settings = customEppSettings(container, deployment.obj.spec?.template?.spec, eppImage, (name) => configMaps.get(name));
+  const kept = [
+    ...(settings.options.flags ? [`flags ${Object.entries(settings.options.flags).map(([k, v]) => `--${k} ${v}`).join(' ')}`] : []),
+    ...(settings.options.env ? [`env ${Object.keys(settings.options.env).join(', ')}`] : []),
+    ...(settings.options.resources ? ['CPU and memory'] : []),
+    ...(settings.options.pluginsConfig !== undefined ? [`the plugin config ${settings.options.pluginsConfigFile}`] : []),
+  ];
+  return {
+    options: settings.options,
+    warnings: [
+      `The alpha Endpoint Picker ${deployment.obj.metadata.name} (${parts.at(deployment.source)}) runs ${image}: the GA EPP runs ${eppImage} (--epp-image) and keeps ` +
+        `${kept.length > 0 ? kept.join(', ') : 'nothing else (the alpha EPP sets no flags, env, resources or plugin config)'}. Check that this image serves the v1 InferencePool (--pool-group ${GA_POOL_GROUP}).`,
+      ...settings.dropped.map((d) => `The GA Endpoint Picker of ${id.namespace}/${id.name} does not keep ${d}.`),
+    ],
+  };
+}
+
+/** How the READMEs name the files that were read. */
+interface SourcePaths {
+  readonly prefix: string;
+  readonly relativeTo: string;
+  /** True when the input was one stream (standard input): objects are named, not files. */
+  readonly stream?: boolean;
+}
+
+/**
+ * The steps that hand the carried objects from their old owner (an Argo CD Application or a Flux
+ * Kustomization that prunes) to the stage folders without a prune deleting them: mark them in their old
+ * place first, sync the first stage, check the new owner holds them, only then remove them from the old
+ * place.
+ */
+function handoverSteps(owned: Located[], sourcePaths: SourcePaths): PlannedManualStep[] {
+  const files = [...new Set(owned.map((l) => l.source.file))].sort();
+  const label = (l: Located) => `${l.obj.kind} ${l.namespace !== '' ? `${l.namespace}/` : ''}${l.obj.metadata.name}`;
+  const listing = sourcePaths.stream
+    ? owned.map((l) => `- ${label(l)}`)
+    : files.map((f) => {
+      const here = owned.filter((l) => l.source.file === f).sort((a, b) => a.source.line - b.source.line);
+      const shown = sourcePaths.prefix === '' || sourcePaths.prefix === '.' ? f : `${sourcePaths.prefix.replace(/\/$/, '')}/${f}`;
+      return `- \`${shown}\`: ${here.map((l) => `${l.obj.kind} ${l.obj.metadata.name} (line ${l.source.line})`).join(', ')}`;
+    });
+  const where = sourcePaths.stream
+    ? 'in the sources that rendered the planned stream (the kustomize overlay or Helm values that produce them)'
+    : `in their old place (paths relative to ${sourcePaths.relativeTo})`;
+  const byNamespace = new Map<string, Located[]>();
+  for (const l of owned) byNamespace.set(l.namespace, [...(byNamespace.get(l.namespace) ?? []), l]);
+  const owner = '{.kind}/{.metadata.name}{"\\t"}{.metadata.annotations.argocd\\.argoproj\\.io/tracking-id}{.metadata.labels.app\\.kubernetes\\.io/instance}' +
+    '{"\\t"}{.metadata.labels.kustomize\\.toolkit\\.fluxcd\\.io/name}{"\\n"}';
+  // kubectl returns a List for two or more names, the object itself for one.
+  const jsonpath = (n: number) => (n === 1 ? owner : `{range .items[*]}${owner}{end}`);
+  const checks = [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([ns, objects]) => {
+    const refs = objects.map((l) => shellQuote(`${l.obj.kind.toLowerCase()}${l.group !== '' ? `.${l.group}` : ''}/${l.obj.metadata.name}`));
+    return `kubectl get ${ns !== '' ? `-n ${shellQuote(ns)} ` : ''}${refs.join(' ')} -o jsonpath=${shellQuote(jsonpath(refs.length))}`;
+  });
+  return [
+    {
+      stage: 'first',
+      text: 'Hand the carried objects over without a prune deleting them. The stage folders now own the alpha stack and the routes of this migration, ' +
+        'but the Argo CD Application or Flux Kustomization that applies them today deletes whatever leaves its path when it prunes. So first, ' +
+        `${where}, mark each of these objects so that its old owner never deletes it, and let that owner sync once (only an annotation changes): ` +
+        `Argo CD: \`${ARGO_SYNC_OPTIONS}: Prune=false\`; Flux: \`${FLUX_PRUNE}: disabled\`. Then point the new Application or Kustomization at 01-side-by-side:\n` +
+        listing.join('\n'),
+      commands: [
+        '# Argo CD, after committing the annotations:',
+        'argocd app sync <old-application>',
+        '# Flux, after committing the annotations:',
+        'flux reconcile kustomization <old-kustomization> -n flux-system --with-source',
+      ],
+    },
+    {
+      stage: 'first',
+      afterSync: true,
+      text: 'Check that the new owner holds every carried object before the old place is cleaned: each line must name the new owner, the Argo CD Application ' +
+        '(tracking annotation or app.kubernetes.io/instance label) or the Flux Kustomization (kustomize.toolkit.fluxcd.io/name label) that syncs 01-side-by-side.',
+      commands: checks,
+    },
+    {
+      stage: 'first',
+      afterSync: true,
+      text: `Only then remove the carried objects from their old place (${sourcePaths.stream ? 'the sources of the stream' : 'the files listed before the sync'}) and let the old owner sync: ` +
+        'it deletes nothing, because each object carries the annotation that keeps it from being pruned there. From then on the stage folders are their only owner.',
+    },
+  ];
+}
+
+/**
+ * The object as a migration carries it: with the text of its YAML document when that text reads back as
+ * exactly the object (so the stages hold it byte for byte), else as data.
+ */
+export function carriedManifestOf(source: SourceObject): CarriedManifest {
+  if (source.text !== undefined) {
+    try {
+      const fromText = CarriedManifest.fromYaml(source.text);
+      if (sameJson(fromText._object, source.object)) return fromText;
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+    }
+  }
+  return CarriedManifest.fromObject(source.object);
+}
+
+/**
+ * The second Gateway when the plan uses the parallel-gateway strategy (given, or the one the gateway needs): the
+ * routes' Gateway is read from the directory, its listeners copied. Undefined for other strategies.
+ */
+function parallelGatewayOf(pool: Located, routes: MigrationRoute[], parts: PoolParts, options: PlanOptions, gateway?: GatewayImplementation):
+ZeroDowntimeMigrationProps['parallelGateway'] {
+  // The second Gateway's flags choose parallel-gateway; else the gateway's working strategy, unless one was given.
+  const strategy = options.strategy ?? (options.newGateway !== undefined ? MigrationStrategy.PARALLEL_GATEWAY
+    : gateway !== undefined ? GatewayCapabilities.of(gateway, options.gatewayVersion).workingStrategy : undefined);
+  if (strategy !== MigrationStrategy.PARALLEL_GATEWAY) return undefined;
+  const parents = [...new Map(routes.flatMap((r) => r.parentRefs.map((p) => {
+    const ns = p.namespace ?? r.namespace ?? pool.namespace;
+    return [`${ns}/${p.name}`, { name: p.name, namespace: ns }] as const;
+  }))).values()];
+  const problem = (message: string) => new InputError([{ file: pool.source.file, line: pool.source.line, message }], '');
+  if (parents.length !== 1) {
+    throw problem(`the parallel-gateway strategy copies the one Gateway the routes attach to, and the routes of alpha InferencePool ${pool.namespace}/${pool.obj.metadata.name} attach to ${parents.length} (${parents.map((p) => `${p.namespace}/${p.name}`).join(', ')}): split the routes by Gateway, or choose another strategy`);
+  }
+  const parent = parents[0];
+  const found = parts.gateways.find((g) => g.obj.metadata.name === parent.name && g.namespace === parent.namespace);
+  if (!found) {
+    throw problem(`the parallel-gateway strategy copies the listeners of the Gateway ${parent.namespace}/${parent.name}, which is not in the directory that was planned: add its manifest (kubectl get gateway ${shellQuote(parent.name)} -n ${shellQuote(parent.namespace)} -o yaml), then plan again`);
+  }
+  const original = found.obj.metadata.namespace === undefined
+    ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } }
+    : found.obj;
+  const nw = options.newGateway ?? {};
+  return {
+    name: nw.name ?? `${parent.name}-v1`,
+    originalGateway: CarriedManifest.fromObject(original),
+    ...(nw.gatewayClassName !== undefined ? { gatewayClassName: nw.gatewayClassName } : {}),
+    ...(nw.labels !== undefined ? { labels: nw.labels } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { nameProblems } from './input-names';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
 import { validateSources } from './source-validation';
-import { InputError, SourceObject } from './sources';
+import { displayLocation, InputError, SourceObject } from './sources';
 import { CarriedManifest } from '../core/carried-manifest';
 import { isUserError, PropError } from '../core/errors';
 import { CONFIG_MAP_NAME } from '../kserve/kserve-api';
@@ -64,6 +64,18 @@ export class KServeMigrationPlan {
       if (problem) throw new PropError(`KServeMigrationPlan: 'kserveNamespace' ${problem}`);
     }
     const objects = source._contents.objects;
+    // Two of KServe's one ConfigMap (a base and its overlays, or two installations): each named with its file and line.
+    const configMaps = objects.filter((o) => o.object.apiVersion === 'v1' && o.object.kind === 'ConfigMap' && o.object.metadata.name === CONFIG_MAP_NAME
+      && (ns === undefined || (o.object.metadata.namespace ?? o.namespaceHint ?? ns) === ns));
+    if (configMaps.length > 1) {
+      throw new InputError(configMaps.map((c, i) => ({
+        file: c.file,
+        line: c.line,
+        message: `ConfigMap ${c.object.metadata.namespace ?? c.namespaceHint ?? '(no namespace)'}/${CONFIG_MAP_NAME} is one of ${configMaps.length} found ` +
+          `(${i === 0 ? 'the others follow' : 'see the first'}): KServe has one. Plan one installation: the rendered overlay (kustomize build <overlay> | ` +
+          'inference-migrate plan-kserve --from - ...), a directory that holds only it, or --namespace',
+      })), source.root);
+    }
     let found: KServeScanResult;
     try {
       found = kserveInputsFromManifests(objects.map((o) => o.object), { namespace: ns });
@@ -87,7 +99,16 @@ export class KServeMigrationPlan {
         throw new InputError(invalid.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), source.root);
       }
     }
-    return new KServeMigrationPlan(source, found, config, controller);
+    const warnings: string[] = [];
+    const containers = controller?.object.spec?.template?.spec?.containers;
+    for (const c of Array.isArray(containers) ? containers : []) {
+      if (typeof c?.image === 'string' && c.image.startsWith('ko://')) {
+        warnings.push(`Deployment ${found.kserveNamespace}/${controller!.object.metadata.name} (${displayLocation(source.root, controller!.file, controller!.line)}) ` +
+          `runs image ${c.image}: a ko:// reference of an unrendered kustomize base (ko resolves it when it builds); the stages carry it as is, which no cluster can pull. ` +
+          'Plan the rendered manifests (the release\'s kserve.yaml, or ko resolve -f <dir>) instead.');
+      }
+    }
+    return new KServeMigrationPlan(source, found, config, controller, warnings);
   }
 
   /** The manifests the plan was made from. */
@@ -102,10 +123,15 @@ export class KServeMigrationPlan {
    */
   public readonly controllerDeploymentLocation?: ManifestLocation;
 
+  /** What a user should know about the input (e.g. an unrendered `ko://` image), one sentence each. */
+  public readonly warnings: string[];
+
   private readonly found: KServeScanResult;
 
-  private constructor(source: ManifestSource, found: KServeScanResult, config: SourceObject, controller?: SourceObject) {
+  private constructor(source: ManifestSource, found: KServeScanResult, config: SourceObject, controller: SourceObject | undefined,
+    warnings: string[]) {
     this.source = source;
+    this.warnings = warnings;
     this.kserveNamespace = found.kserveNamespace;
     this.found = found;
     this.configMapLocation = { file: config.file, line: config.line };

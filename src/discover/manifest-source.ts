@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { DEFAULT_MAX_FILE_BYTES, sizeProblem } from './input-files';
-import { readPath, readRepo, RepoContents } from './repo-reader';
+import { readPath, readRepo, readStdin, RepoContents } from './repo-reader';
 import { InputError } from './sources';
 import { classifyValues, parseYamlText } from './yaml-documents';
 import { PropError } from '../core/errors';
+import { DNS1123_LABEL } from '../core/name-patterns';
 
 /** Options of reading manifests. */
 export interface ManifestSourceOptions {
@@ -20,6 +21,14 @@ export interface ManifestSourceOptions {
    * @default false
    */
   readonly includeGeneratedFolders?: boolean;
+
+  /**
+   * Namespace of namespaced objects that have none (and no kustomization that sets one), as
+   * `kubectl apply -n` and `helm template -n` give it: `helm template` output leaves it off objects
+   * whose templates do not set it.
+   * @default - none: such objects are planned in `default`, with a warning
+   */
+  readonly namespace?: string;
 }
 
 /** Options of `ManifestSource.fromYaml`. */
@@ -52,6 +61,12 @@ export interface SkippedManifest extends ManifestLocation {
    * directories).
    */
   readonly notable: boolean;
+  /**
+   * For a Helm chart template: the lines that name the alpha API group `inference.networking.x-k8s.io`
+   * (the chart must be rendered to plan them).
+   * @default - none
+   */
+  readonly alphaApiLines?: number[];
 }
 
 /**
@@ -84,6 +99,14 @@ export class ManifestSource {
     return new ManifestSource(readPath(fileOrDirectory, readOptions(options)));
   }
 
+  /**
+   * Reads one YAML stream from standard input, e.g. `kustomize build overlays/prod | ...` or
+   * `helm template ... | ...`; it goes by `<stdin>` in messages.
+   */
+  public static fromStandardInput(options: ManifestSourceOptions = {}): ManifestSource {
+    return new ManifestSource(readStdin(readOptions(options)));
+  }
+
   /** Reads a YAML stream: one or more documents separated by `---`. */
   public static fromYaml(yaml: string, options: YamlManifestOptions = {}): ManifestSource {
     if (typeof yaml !== 'string') throw new PropError(`ManifestSource.fromYaml: 'yaml' must be a string (got ${typeof yaml})`);
@@ -93,7 +116,9 @@ export class ManifestSource {
     if (tooBig) throw new InputError([tooBig], '');
     const parsed = parseYamlText(yaml.charCodeAt(0) === 0xfeff ? yaml.slice(1) : yaml, name);
     if (parsed.problems.length > 0) throw new InputError(parsed.problems, '');
-    return new ManifestSource({ root: '', files: [name], objects: parsed.objects, skipped: parsed.skipped });
+    const objects = options.namespace === undefined ? parsed.objects
+      : parsed.objects.map((o) => (o.object.metadata.namespace ? o : { ...o, namespaceHint: options.namespace }));
+    return new ManifestSource({ root: '', files: [name], objects, skipped: parsed.skipped });
   }
 
   /** Reads the manifests of cdk8s ApiObjects (e.g. those of an `Include`); each goes by its construct path. */
@@ -122,14 +147,24 @@ export class ManifestSource {
     this.root = contents.root;
     this.files = [...contents.files];
     this.objectCount = contents.objects.length;
-    this.skipped = contents.skipped.map((s) => ({ file: s.file, line: s.line, reason: s.reason, notable: s.notable === true }));
+    this.skipped = contents.skipped.map((s) => ({
+      file: s.file, line: s.line, reason: s.reason, notable: s.notable === true, ...(s.alphaLines ? { alphaApiLines: [...s.alphaLines] } : {}),
+    }));
   }
 }
 
-function readOptions(options: ManifestSourceOptions): { maxFileBytes?: number; skipOutputs: boolean } {
+function readOptions(options: ManifestSourceOptions): { maxFileBytes?: number; skipOutputs: boolean; namespace?: string } {
   const max = options.maxFileSize;
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
     throw new PropError(`ManifestSource: 'maxFileSize' must be a positive integer number of bytes (got ${JSON.stringify(max)})`);
   }
-  return { ...(max !== undefined ? { maxFileBytes: max } : {}), skipOutputs: !(options.includeGeneratedFolders ?? false) };
+  const ns = options.namespace;
+  if (ns !== undefined && (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns))) {
+    throw new PropError(`ManifestSource: 'namespace' must be a namespace name: at most 63 lower-case letters, digits and '-' (got ${JSON.stringify(ns)})`);
+  }
+  return {
+    ...(max !== undefined ? { maxFileBytes: max } : {}),
+    skipOutputs: !(options.includeGeneratedFolders ?? false),
+    ...(ns !== undefined ? { namespace: ns } : {}),
+  };
 }

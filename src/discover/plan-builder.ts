@@ -34,9 +34,10 @@ export function buildPlan(plan: RepoPlan, scope: Construct, root: string, active
     const first = migration.stages[0];
     const last = migration.stages[migration.stages.length - 1];
     for (const step of planned.manualSteps) {
-      if (step.stage === 'first') first.addManualStep({ text: step.text, commands: step.commands, timing: ManualStepTiming.BEFORE_SYNC });
-      else last.addManualStep({ text: step.text, commands: step.commands, timing: ManualStepTiming.AFTER_VERIFY });
+      const timing = step.stage === 'last' ? ManualStepTiming.AFTER_VERIFY : step.afterSync ? ManualStepTiming.AFTER_SYNC : ManualStepTiming.BEFORE_SYNC;
+      (step.stage === 'first' ? first : last).addManualStep({ text: step.text, commands: step.commands, timing });
     }
+    for (const w of planned.cleanupWarnings) last.addWarning(w);
     return { planned, migration };
   });
 }

@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter } from 'yaml';
-import { DEFAULT_MAX_FILE_BYTES, readInputFile, systemMessage } from './input-files';
+import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, readInputFile, sizeProblem, systemMessage } from './input-files';
 import { InputError, InputProblem, SkippedDocument, SourceObject } from './sources';
 import { composeDocuments, parseYamlText } from './yaml-documents';
 import { OUTPUT_MARKERS } from '../output/names';
@@ -54,6 +54,45 @@ export interface ReadOptions {
    * @default DEFAULT_MAX_FILE_BYTES (16 MiB)
    */
   readonly maxFileBytes?: number;
+  /**
+   * Namespace of namespaced objects that have none (and no kustomization that sets one), as
+   * `kubectl apply -n` and `helm template -n` give it.
+   * @default - none: such objects are planned in `default`, with a warning
+   */
+  readonly namespace?: string;
+}
+
+/** Name of standard input in messages. */
+export const STDIN_NAME = '<stdin>';
+
+/** `contents` with `namespace` as the hint of every object that has neither a namespace nor a hint. */
+function withNamespace(contents: RepoContents, namespace: string | undefined): RepoContents {
+  if (namespace === undefined) return contents;
+  return {
+    ...contents,
+    objects: contents.objects.map((o) => (o.object.metadata.namespace || o.namespaceHint ? o : { ...o, namespaceHint: namespace })),
+  };
+}
+
+/**
+ * Reads one YAML stream from standard input (`kustomize build | ...`, `helm template | ...`): named
+ * `<stdin>` in messages, the same size limit and checks as a file.
+ */
+export function readStdin(options: ReadOptions = {}): RepoContents {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(0);
+  } catch (err) {
+    throw new InputError([{ file: STDIN_NAME, line: 0, message: `cannot be read: ${systemMessage(err)}` }], '');
+  }
+  const tooBig = sizeProblem(STDIN_NAME, bytes.length, maxBytes);
+  if (tooBig) throw new InputError([tooBig], '');
+  const read = decodeUtf8(bytes, STDIN_NAME);
+  if ('problem' in read) throw new InputError([read.problem], '');
+  const parsed = parseYamlText(read.text, STDIN_NAME);
+  if (parsed.problems.length > 0) throw new InputError(parsed.problems, '');
+  return withNamespace({ root: '', files: [STDIN_NAME], objects: parsed.objects, skipped: parsed.skipped }, options.namespace);
 }
 
 function isYamlName(name: string): boolean {
@@ -92,7 +131,7 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
   for (const file of files) {
     const fileSkip = context.skippedFiles.get(file);
     if (fileSkip) {
-      skipped.push({ file, line: 0, ...fileSkip });
+      skipped.push({ file, line: fileSkip.alphaLines?.[0] ?? 0, ...fileSkip });
       continue;
     }
     const read = readInputFile(path.join(root, file), file, maxBytes);
@@ -109,7 +148,7 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
   }
   if (problems.length > 0) throw new InputError(sortProblems(problems), root);
   skipped.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { root, files, objects, skipped };
+  return withNamespace({ root, files, objects, skipped }, options.namespace);
 }
 
 /**
@@ -126,7 +165,12 @@ export function readPath(input: string, options: ReadOptions = {}): RepoContents
   if ('problem' in read) throw new InputError([read.problem], root);
   const parsed = parseYamlText(read.text, file);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems, root);
-  return { root, files: [file], objects: parsed.objects, skipped: parsed.skipped };
+  return withNamespace({ root, files: [file], objects: parsed.objects, skipped: parsed.skipped }, options.namespace);
+}
+
+/** Reads `-` (standard input), a file or a directory. */
+export function readInput(input: string, options: ReadOptions = {}): RepoContents {
+  return input === '-' ? readStdin(options) : readPath(input, options);
 }
 
 /** The stat of a path the user named (symbolic links followed); an InputError when it is missing or unreadable. */
@@ -245,7 +289,7 @@ function toPosix(p: string): string {
 
 interface Layout {
   /** Whole files skipped before parsing, with the reason. */
-  readonly skippedFiles: Map<string, { reason: string; notable?: boolean }>;
+  readonly skippedFiles: Map<string, { reason: string; notable?: boolean; alphaLines?: number[] }>;
   /** Namespaces set by kustomizations for the files they list. */
   readonly namespaceHints: Map<string, string>;
 }
@@ -256,29 +300,47 @@ interface Layout {
  * kustomization's `namespace` applies to the resource files it lists.
  */
 function readLayout(root: string, files: string[], skipped: SkippedDocument[], maxBytes: number, problems: InputProblem[]): Layout {
-  const skippedFiles = new Map<string, { reason: string; notable?: boolean }>();
+  const skippedFiles = new Map<string, { reason: string; notable?: boolean; alphaLines?: number[] }>();
   const namespaceHints = new Map<string, string>();
   const fileSet = new Set(files);
 
   const chartDirs = files.filter((f) => path.posix.basename(f) === 'Chart.yaml').map((f) => path.posix.dirname(f));
   const templateCount = new Map<string, number>();
+  const alphaTemplates = new Map<string, number>();
   for (const file of files) {
     const chart = chartDirs.filter((d) => d === '.' || file.startsWith(`${d}/`)).sort((a, b) => b.length - a.length)[0];
     if (chart === undefined) continue;
     const inChart = chart === '.' ? file : file.slice(chart.length + 1);
     const base = path.posix.basename(file);
+    const chartName = chart === '.' ? '.' : `${chart}/`;
     if (inChart.startsWith('templates/')) {
-      skippedFiles.set(file, { reason: `helm chart template (chart ${chart === '.' ? '.' : `${chart}/`})` });
+      // A template is not YAML until rendered; its text still shows whether it uses the alpha API.
+      const read = readInputFile(path.join(root, file), file, maxBytes);
+      const alphaLines = 'text' in read ? alphaApiLines(read.text) : [];
+      skippedFiles.set(file, alphaLines.length > 0
+        ? {
+          reason: `helm chart template (chart ${chartName}) that uses the alpha API ${ALPHA_API_GROUP} (line${alphaLines.length === 1 ? '' : 's'} ${alphaLines.join(', ')}): ` +
+            'render the chart to plan it',
+          notable: true,
+          alphaLines,
+        }
+        : { reason: `helm chart template (chart ${chartName})` });
       templateCount.set(chart, (templateCount.get(chart) ?? 0) + 1);
+      if (alphaLines.length > 0) alphaTemplates.set(chart, (alphaTemplates.get(chart) ?? 0) + 1);
     } else if (/^values.*\.ya?ml$/i.test(base)) {
       skippedFiles.set(file, { reason: 'helm values file' });
+    } else if (!inChart.startsWith('crds/') && base !== 'Chart.yaml') {
+      // Chart metadata and tooling (Chart.lock, chart_schema.yaml, ci/ values, ...): not manifests.
+      skippedFiles.set(file, { reason: `helm chart file (chart ${chartName}), not a manifest` });
     }
   }
   for (const chart of chartDirs) {
     const n = templateCount.get(chart) ?? 0;
+    const alpha = alphaTemplates.get(chart) ?? 0;
     skippedFiles.set(chart === '.' ? 'Chart.yaml' : `${chart}/Chart.yaml`, {
-      reason: `helm chart${n > 0 ? ` with ${n} template file${n === 1 ? '' : 's'}` : ''}: not read, templates are not manifests until rendered; ` +
-        'render it (helm template) and read the output',
+      reason: `helm chart${n > 0 ? ` with ${n} template file${n === 1 ? '' : 's'}` : ''}` +
+        `${alpha > 0 ? ` (${alpha === n ? (n === 1 ? 'it uses' : 'all use') : `${alpha} use${alpha === 1 ? 's' : ''}`} the alpha API)` : ''}: ` +
+        'not read, templates are not manifests until rendered; render it (helm template) and read the output',
       notable: true,
     });
   }
@@ -321,6 +383,18 @@ function readLayout(root: string, files: string[], skipped: SkippedDocument[], m
     }
   }
   return { skippedFiles, namespaceHints };
+}
+
+/** The alpha API group, as templates spell it. */
+const ALPHA_API_GROUP = 'inference.networking.x-k8s.io';
+
+/** The 1-based lines of `text` that name the alpha API group. */
+export function alphaApiLines(text: string): number[] {
+  const out: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.includes(ALPHA_API_GROUP)) out.push(i + 1);
+  });
+  return out;
 }
 
 function asList(v: unknown): any[] {

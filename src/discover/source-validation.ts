@@ -2,8 +2,35 @@
  * Validates objects read from a directory with the library's ManifestValidator and places each problem
  * at its file, line (of the field, where the YAML has it), object and field.
  */
-import { fieldLine, InputProblem, objectRef, SourceObject } from './repo-reader';
-import { ManifestValidator } from '../validation';
+import { systemMessage } from './input-files';
+import { fieldLine, InputError, InputProblem, objectRef, SourceObject } from './repo-reader';
+import { DEFAULT_CRD_BUNDLES, ManifestValidator } from '../validation';
+
+/**
+ * A validator for the manifests of a migration to a GIE bridge release: that release's CRDs instead of the default
+ * GIE v1.0.2 ones (plus the alpha InferenceModel's, Gateway API's, KServe's and LlamaStack's).
+ */
+export function validatorFor(gieVersion: string): ManifestValidator {
+  return new ManifestValidator({ crdBundles: bundlesFor(gieVersion) });
+}
+
+function bundlesFor(gieVersion: string): string[] {
+  return DEFAULT_CRD_BUNDLES.map((b) => (b === 'gie-v1.0.2' ? `gie-${gieVersion}` : b));
+}
+
+/**
+ * A validator with the default bundles (or those of a GIE bridge release) and the CRDs under `crdPaths` (files or directories the user
+ * named): a path that cannot be read, or a CRD that clashes with a bundle, is an InputError naming it.
+ */
+export function validatorWithCrds(crdPaths: string[], gieVersion?: string): ManifestValidator {
+  try {
+    return new ManifestValidator({ extraCrdPaths: crdPaths, ...(gieVersion !== undefined ? { crdBundles: bundlesFor(gieVersion) } : {}) });
+  } catch (err) {
+    const message = systemMessage(err);
+    const named = crdPaths.find((p) => message.includes(p)) ?? crdPaths.join(', ');
+    throw new InputError([{ file: named, line: 0, message: `--crds: ${message}` }], '');
+  }
+}
 
 /** A validation problem of an object read from a file. */
 export interface SourceProblem extends InputProblem {

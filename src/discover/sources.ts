@@ -29,6 +29,11 @@ export interface SourceObject extends SourceLocation {
   readonly lines?: LineCounter;
   /** True when the file is in a directory this tool (or the library's GitOpsWriter) wrote. */
   readonly generated?: boolean;
+  /**
+   * The text of the object's YAML document (comments before it included), for carrying it byte for byte;
+   * none for an item of a list document or an object that was not read from YAML.
+   */
+  readonly text?: string;
 }
 
 /** A document (or file, or directory) that is not read as a Kubernetes object, and why. */
@@ -45,6 +50,8 @@ export interface SkippedDocument {
    * (kustomizations, values files, tool configuration, hidden directories) are listed only on request.
    */
   readonly notable?: boolean;
+  /** For a Helm chart template: the lines that name the alpha API group (the template holds alpha objects or references). */
+  readonly alphaLines?: number[];
 }
 
 /** One problem in the input, with its place. */

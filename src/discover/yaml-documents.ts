@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputProblem, SkippedDocument, SourceObject } from './sources';
 import { show } from '../core/errors';
+import { documentTexts } from '../core/yaml-text';
 
 /**
  * How deep collections may nest in one document. Kubernetes objects stay far below it (the deepest
@@ -63,6 +64,8 @@ const IDENTITY_FIELDS: Array<[string, (o: any) => unknown]> = [
 /** A composed document, or the problem that kept it from being composed. */
 interface ComposedDocuments {
   readonly docs: Document[];
+  /** The text of each document of `docs` (comments before it included), as `CarriedManifest` keeps it. */
+  readonly texts: string[];
   /** Documents deeper than the limit, by first line: not composed. */
   readonly tooDeep: Array<{ line: number; depth: number }>;
 }
@@ -73,17 +76,22 @@ interface ComposedDocuments {
  */
 export function composeDocuments(text: string, lines: LineCounter): ComposedDocuments {
   const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+  const allTexts = documentTexts(text, tokens);
+  const texts: string[] = [];
   const kept: CST.Token[] = [];
   const tooDeep: Array<{ line: number; depth: number }> = [];
   let dropping = false;
+  let index = 0;
   for (const token of tokens) {
     if (token.type === 'document') {
       const depth = tokenDepth(token);
       dropping = depth > MAX_NESTING_DEPTH;
+      const own = allTexts[index++];
       if (dropping) {
         tooDeep.push({ line: lines.linePos(token.value?.offset ?? token.offset).line, depth });
         continue;
       }
+      texts.push(own);
     } else if (dropping && token.type === 'doc-end') {
       continue; // the end marker of a dropped document
     } else if (token.type === 'directive') {
@@ -92,7 +100,7 @@ export function composeDocuments(text: string, lines: LineCounter): ComposedDocu
     kept.push(token);
   }
   const composer = new Composer({ version: '1.1', logLevel: 'error', prettyErrors: false });
-  return { docs: Array.from(composer.compose(kept)), tooDeep };
+  return { docs: Array.from(composer.compose(kept)), texts, tooDeep };
 }
 
 /** How deep collections nest in a token, counted without recursion. */
@@ -147,11 +155,11 @@ export function parseYamlText(text: string, file: string): ParsedFile {
   const skipped: SkippedDocument[] = [];
   const problems: InputProblem[] = [];
   const lines = new LineCounter();
-  const { docs, tooDeep } = composeDocuments(text, lines);
+  const { docs, texts, tooDeep } = composeDocuments(text, lines);
   for (const d of tooDeep) problems.push({ file, line: d.line, message: tooDeepMessage(d.depth) });
   const base = path.posix.basename(file);
 
-  for (const doc of docs) {
+  for (const [d, doc] of docs.entries()) {
     const range = doc.range ?? [0, text.length, text.length];
     const start = doc.contents?.range?.[0] ?? range[0];
     const line = lines.linePos(start).line;
@@ -185,7 +193,7 @@ export function parseYamlText(text: string, file: string): ParsedFile {
       problems.push({ file, line, message: tooDeepMessage(depth) });
       continue;
     }
-    classify(value, doc.contents as Node, line, file, base, lines, { objects, skipped, problems });
+    classify(value, doc.contents as Node, line, file, base, lines, { objects, skipped, problems }, texts[d]);
   }
   return { objects, skipped, problems };
 }
@@ -256,7 +264,8 @@ function templatedIdentity(value: any): string | undefined {
   return undefined;
 }
 
-function classify(value: any, node: Node | undefined, line: number, file: string, base: string, lines: LineCounter, out: ParsedFile): void {
+function classify(value: any, node: Node | undefined, line: number, file: string, base: string, lines: LineCounter, out: ParsedFile,
+  text?: string): void {
   const { objects, skipped, problems } = out;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     skipped.push({ file, line, reason: `not a kubernetes object (a yaml ${Array.isArray(value) ? 'list' : 'scalar'})` });
@@ -313,5 +322,5 @@ function classify(value: any, node: Node | undefined, line: number, file: string
     problems.push({ file, line, message: `${kind} has no metadata.name${generate}` });
     return;
   }
-  objects.push({ file, line, object: value, node, lines });
+  objects.push({ file, line, object: value, node, lines, ...(text !== undefined ? { text } : {}) });
 }

@@ -99,6 +99,19 @@ export function toJson_InferencePoolProps(obj: InferencePoolProps | undefined): 
  */
 export interface InferencePoolSpec {
   /**
+   * AppProtocol describes the application protocol for all the target ports.
+   *
+   * If unspecified, the protocol defaults to HTTP/1.1.
+   *
+   * Supported values include:
+   * * "http": HTTP/1.1. This is the default.
+   * * "kubernetes.io/h2c": HTTP/2 over cleartext.
+   *
+   * @schema InferencePoolSpec#appProtocol
+   */
+  readonly appProtocol?: InferencePoolSpecAppProtocol;
+
+  /**
    * EndpointPickerRef is a reference to the Endpoint Picker extension and its
    * associated configuration.
    *
@@ -121,7 +134,8 @@ export interface InferencePoolSpec {
 
   /**
    * TargetPorts defines a list of ports that are exposed by this InferencePool.
-   * Currently, the list may only include a single port definition.
+   * Every port will be treated as a distinctive endpoint by EPP,
+   * addressable as a 'podIP:portNumber' combination.
    *
    * @schema InferencePoolSpec#targetPorts
    */
@@ -135,6 +149,7 @@ export interface InferencePoolSpec {
 export function toJson_InferencePoolSpec(obj: InferencePoolSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
   const result = {
+    'appProtocol': obj.appProtocol,
     'endpointPickerRef': toJson_InferencePoolSpecEndpointPickerRef(obj.endpointPickerRef),
     'selector': toJson_InferencePoolSpecSelector(obj.selector),
     'targetPorts': obj.targetPorts?.map(y => toJson_InferencePoolSpecTargetPorts(y)),
@@ -143,6 +158,24 @@ export function toJson_InferencePoolSpec(obj: InferencePoolSpec | undefined): Re
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * AppProtocol describes the application protocol for all the target ports.
+ *
+ * If unspecified, the protocol defaults to HTTP/1.1.
+ *
+ * Supported values include:
+ * * "http": HTTP/1.1. This is the default.
+ * * "kubernetes.io/h2c": HTTP/2 over cleartext.
+ *
+ * @schema InferencePoolSpecAppProtocol
+ */
+export enum InferencePoolSpecAppProtocol {
+  /** http */
+  HTTP = "http",
+  /** kubernetes.io/h2c */
+  KUBERNETES_PERIOD_IO_FORWARD_SLASH_H2C = "kubernetes.io/h2c",
+}
 
 /**
  * EndpointPickerRef is a reference to the Endpoint Picker extension and its

@@ -4,6 +4,334 @@ import { Construct } from 'constructs';
 
 
 /**
+ * InferenceModelRewrite is the Schema for the InferenceModelRewrite API.
+ *
+ * @schema InferenceModelRewrite
+ */
+export class InferenceModelRewrite extends ApiObject {
+  /**
+   * Returns the apiVersion and kind for "InferenceModelRewrite"
+   */
+  public static readonly GVK: GroupVersionKind = {
+    apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+    kind: 'InferenceModelRewrite',
+  }
+
+  /**
+   * Renders a Kubernetes manifest for "InferenceModelRewrite".
+   *
+   * This can be used to inline resource manifests inside other objects (e.g. as templates).
+   *
+   * @param props initialization props
+   */
+  public static manifest(props: InferenceModelRewriteProps = {}): any {
+    return {
+      ...InferenceModelRewrite.GVK,
+      ...toJson_InferenceModelRewriteProps(props),
+    };
+  }
+
+  /**
+   * Defines a "InferenceModelRewrite" API object
+   * @param scope the scope in which to define this object
+   * @param id a scope-local name for the object
+   * @param props initialization props
+   */
+  public constructor(scope: Construct, id: string, props: InferenceModelRewriteProps = {}) {
+    super(scope, id, {
+      ...InferenceModelRewrite.GVK,
+      ...props,
+    });
+  }
+
+  /**
+   * Renders the object to Kubernetes JSON.
+   */
+  public override toJson(): any {
+    const resolved = super.toJson();
+
+    return {
+      ...InferenceModelRewrite.GVK,
+      ...toJson_InferenceModelRewriteProps(resolved),
+    };
+  }
+}
+
+/**
+ * InferenceModelRewrite is the Schema for the InferenceModelRewrite API.
+ *
+ * @schema InferenceModelRewrite
+ */
+export interface InferenceModelRewriteProps {
+  /**
+   * @schema InferenceModelRewrite#metadata
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * InferenceModelRewriteSpec defines the desired state of InferenceModelRewrite.
+   *
+   * @schema InferenceModelRewrite#spec
+   */
+  readonly spec?: InferenceModelRewriteSpec;
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteProps' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteProps(obj: InferenceModelRewriteProps | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'metadata': obj.metadata,
+    'spec': toJson_InferenceModelRewriteSpec(obj.spec),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * InferenceModelRewriteSpec defines the desired state of InferenceModelRewrite.
+ *
+ * @schema InferenceModelRewriteSpec
+ */
+export interface InferenceModelRewriteSpec {
+  /**
+   * PoolRef is a reference to the inference pool.
+   *
+   * @schema InferenceModelRewriteSpec#poolRef
+   */
+  readonly poolRef: InferenceModelRewriteSpecPoolRef;
+
+  /**
+   * @schema InferenceModelRewriteSpec#rules
+   */
+  readonly rules: InferenceModelRewriteSpecRules[];
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpec' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpec(obj: InferenceModelRewriteSpec | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'poolRef': toJson_InferenceModelRewriteSpecPoolRef(obj.poolRef),
+    'rules': obj.rules?.map(y => toJson_InferenceModelRewriteSpecRules(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * PoolRef is a reference to the inference pool.
+ *
+ * @schema InferenceModelRewriteSpecPoolRef
+ */
+export interface InferenceModelRewriteSpecPoolRef {
+  /**
+   * Group is the group of the referent.
+   *
+   * @schema InferenceModelRewriteSpecPoolRef#group
+   */
+  readonly group?: string;
+
+  /**
+   * Kind is kind of the referent. For example "InferencePool".
+   *
+   * @schema InferenceModelRewriteSpecPoolRef#kind
+   */
+  readonly kind?: string;
+
+  /**
+   * Name is the name of the referent.
+   *
+   * @schema InferenceModelRewriteSpecPoolRef#name
+   */
+  readonly name: string;
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpecPoolRef' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpecPoolRef(obj: InferenceModelRewriteSpecPoolRef | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'group': obj.group,
+    'kind': obj.kind,
+    'name': obj.name,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * InferenceModelRewriteRule defines the match criteria and corresponding action.
+ * For details on how precedence is determined across multiple rules and
+ * InferenceModelRewrite resources, see the "Precedence and Conflict Resolution"
+ * section in InferenceModelRewriteSpec.
+ *
+ * @schema InferenceModelRewriteSpecRules
+ */
+export interface InferenceModelRewriteSpecRules {
+  /**
+   * @schema InferenceModelRewriteSpecRules#matches
+   */
+  readonly matches?: InferenceModelRewriteSpecRulesMatches[];
+
+  /**
+   * @schema InferenceModelRewriteSpecRules#targets
+   */
+  readonly targets?: InferenceModelRewriteSpecRulesTargets[];
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpecRules' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpecRules(obj: InferenceModelRewriteSpecRules | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'matches': obj.matches?.map(y => toJson_InferenceModelRewriteSpecRulesMatches(y)),
+    'targets': obj.targets?.map(y => toJson_InferenceModelRewriteSpecRulesTargets(y)),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Match defines the criteria for matching the LLM requests.
+ *
+ * @schema InferenceModelRewriteSpecRulesMatches
+ */
+export interface InferenceModelRewriteSpecRulesMatches {
+  /**
+   * Model specifies the criteria for matching the 'model' field
+   * within the JSON request body.
+   *
+   * @schema InferenceModelRewriteSpecRulesMatches#model
+   */
+  readonly model: InferenceModelRewriteSpecRulesMatchesModel;
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpecRulesMatches' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpecRulesMatches(obj: InferenceModelRewriteSpecRulesMatches | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'model': toJson_InferenceModelRewriteSpecRulesMatchesModel(obj.model),
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * TargetModel defines a weighted model destination for traffic distribution.
+ *
+ * @schema InferenceModelRewriteSpecRulesTargets
+ */
+export interface InferenceModelRewriteSpecRulesTargets {
+  /**
+   * @schema InferenceModelRewriteSpecRulesTargets#modelRewrite
+   */
+  readonly modelRewrite: string;
+
+  /**
+   * (The following comment is copied from the original targetModel)
+   * Weight is used to determine the proportion of traffic that should be
+   * sent to this model when multiple target models are specified.
+   *
+   * Weight defines the proportion of requests forwarded to the specified
+   * model. This is computed as weight/(sum of all weights in this
+   * TargetModels list). For non-zero values, there may be some epsilon from
+   * the exact proportion defined here depending on the precision an
+   * implementation supports. Weight is not a percentage and the sum of
+   * weights does not need to equal 100.
+   *
+   * If a weight is set for any targetModel, it must be set for all targetModels.
+   * Conversely weights are optional, so long as ALL targetModels do not specify a weight.
+   *
+   * @schema InferenceModelRewriteSpecRulesTargets#weight
+   */
+  readonly weight?: number;
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpecRulesTargets' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpecRulesTargets(obj: InferenceModelRewriteSpecRulesTargets | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'modelRewrite': obj.modelRewrite,
+    'weight': obj.weight,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Model specifies the criteria for matching the 'model' field
+ * within the JSON request body.
+ *
+ * @schema InferenceModelRewriteSpecRulesMatchesModel
+ */
+export interface InferenceModelRewriteSpecRulesMatchesModel {
+  /**
+   * Type specifies the kind of string matching to use.
+   * Supported value is "Exact". Defaults to "Exact".
+   *
+   * @default Exact".
+   * @schema InferenceModelRewriteSpecRulesMatchesModel#type
+   */
+  readonly type?: InferenceModelRewriteSpecRulesMatchesModelType;
+
+  /**
+   * Value is the model name string to match against.
+   *
+   * @schema InferenceModelRewriteSpecRulesMatchesModel#value
+   */
+  readonly value: string;
+}
+
+/**
+ * Converts an object of type 'InferenceModelRewriteSpecRulesMatchesModel' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_InferenceModelRewriteSpecRulesMatchesModel(obj: InferenceModelRewriteSpecRulesMatchesModel | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'type': obj.type,
+    'value': obj.value,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Type specifies the kind of string matching to use.
+ * Supported value is "Exact". Defaults to "Exact".
+ *
+ * @default Exact".
+ * @schema InferenceModelRewriteSpecRulesMatchesModelType
+ */
+export enum InferenceModelRewriteSpecRulesMatchesModelType {
+  /** Exact */
+  EXACT = "Exact",
+}
+
+
+/**
  * InferenceObjective is the Schema for the InferenceObjectives API.
  *
  * @schema InferenceObjective

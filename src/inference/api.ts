@@ -14,34 +14,14 @@ export const ALPHA_API_VERSION = `${ALPHA_GROUP}/v1alpha2`;
 /** Gateway API group. */
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-/** The upstream `inferencepool` Helm chart version whose output `InferencePoolGa` renders. */
-export const CHART_VERSION = 'v1.0.2';
-/** The Endpoint Picker image the chart deploys. */
+/** The Endpoint Picker image the chart deploys (its tag is the chart's release: see EndpointPickerProps.gieVersion). */
 export const EPP_IMAGE = 'registry.k8s.io/gateway-api-inference-extension/epp';
-/** Default EPP image tag: the chart's appVersion. */
-export const EPP_IMAGE_TAG = 'v1.0.2';
 /** EPP ports, as the chart names them. */
 export const EPP_GRPC_PORT = 9002;
 export const EPP_HEALTH_PORT = 9003;
 export const EPP_METRICS_PORT = 9090;
 /** File name of the plugins configuration inside the EPP ConfigMap. */
 export const EPP_PLUGINS_FILE = 'default-plugins.yaml';
-/** The chart's default EndpointPickerConfig. */
-export const EPP_DEFAULT_PLUGINS_CONFIG = [
-  'apiVersion: inference.networking.x-k8s.io/v1alpha1',
-  'kind: EndpointPickerConfig',
-  'plugins:',
-  '- type: queue-scorer',
-  '- type: kv-cache-utilization-scorer',
-  '- type: prefix-cache-scorer',
-  'schedulingProfiles:',
-  '- name: default',
-  '  plugins:',
-  '  - pluginRef: queue-scorer',
-  '  - pluginRef: kv-cache-utilization-scorer',
-  '  - pluginRef: prefix-cache-scorer',
-  '',
-].join('\n');
 
 /** Gateway API limits (HTTPRoute). */
 export const MAX_BACKEND_WEIGHT = 1_000_000;

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { recordCarried } from './carried-registry';
 import { CarriedManifest } from '../core/carried-manifest';
 import { givenProps, propError, show } from '../core/errors';
 
@@ -15,6 +16,8 @@ export interface CarriedObjectsProps {
  * controller). Each object is one `ApiObject` rendered as given: an object without `metadata.namespace`
  * stays without (it may be cluster-scoped, or placed by whoever applies it; the chart's namespace is not
  * added), and no annotation is added (the GitOps writer adds sync waves, and only to objects that changed).
+ * A manifest read from YAML (`CarriedManifest.fromYaml`) is written by the `GitOpsWriter` as its original
+ * text, comments, key order and quoting included, as long as nothing changed the object after it was made.
  *
  * @example
  * new CarriedObjects(chart, 'alpha-stack', {
@@ -46,6 +49,7 @@ export class CarriedObjects extends Construct {
       if (m.namespace === undefined && obj.metadata.namespace !== undefined) {
         obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
       }
+      recordCarried(obj, m);
       this.apiObjects.push(obj);
     });
   }

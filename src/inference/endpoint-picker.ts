@@ -2,19 +2,18 @@ import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  CHART_VERSION,
-  EPP_DEFAULT_PLUGINS_CONFIG,
   EPP_GRPC_PORT,
   EPP_HEALTH_PORT,
   EPP_IMAGE,
-  EPP_IMAGE_TAG,
   EPP_METRICS_PORT,
   EPP_PLUGINS_FILE,
   GA_POOL_GROUP,
 } from './api';
+import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
 import { unwrapK8sValues } from './k8s-values';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
+import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
@@ -32,7 +31,7 @@ export interface EndpointPickerOptions {
 
   /**
    * EPP image tag. Must be a v1.x release: only those read InferenceObjectives and take `--pool-group`.
-   * @default 'v1.0.2'
+   * @default - the GIE release whose chart is rendered (`gieVersion`, 'v1.0.2' by default)
    */
   readonly imageTag?: string;
 
@@ -66,13 +65,13 @@ export interface EndpointPickerOptions {
 
   /**
    * CPU and memory requests and limits of the EPP container.
-   * @default - none (as the chart)
+   * @default - the chart's: none up to v1.3.x; from v1.4.0 requests cpu 4 and memory 8Gi, limit memory 16Gi
    */
   readonly resources?: kplus.ContainerResources;
 
   /**
    * The EndpointPickerConfig (plugins and scheduling profiles), as YAML text.
-   * @default - the chart's default: queue-scorer, kv-cache-utilization-scorer, prefix-cache-scorer
+   * @default - the chart's default: queue-scorer, kv-cache-utilization-scorer, prefix-cache-scorer (weighted 2, 2, 3 from v1.2.0)
    */
   readonly pluginsConfig?: string;
 
@@ -120,6 +119,15 @@ export interface EndpointPickerProps extends EndpointPickerOptions {
    * @default InferenceProvider.NONE
    */
   readonly provider?: InferenceProvider;
+
+  /**
+   * The GIE release whose `inferencepool` chart is rendered: one of the bridge releases v1.0.0, v1.0.2, v1.1.0,
+   * v1.2.0, v1.3.1, v1.4.0. It decides the default image tag and what the chart adds by release (tracing off from
+   * v1.1.0, `POD_NAME` and weighted scorers from v1.2.0, InferenceModelRewrites in the Role from v1.3.0, the
+   * `epplib` layout of v1.4.0: Roles split by ServiceAccount, the `igw-mode` label, default resources).
+   * @default 'v1.0.2'
+   */
+  readonly gieVersion?: string;
 }
 
 // A flag name as the EPP's Go flag package reads it: no '=' (that starts the value), no spaces.
@@ -131,7 +139,7 @@ const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 // load cdk8s-plus-28 (3.5 MB of JavaScript) to check one string: its objects are written as plain ApiObjects.
 const IMAGE_PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
 
-const RESERVED_FLAGS = [
+const RESERVED_FLAGS: readonly string[] = [
   'pool-name',
   'pool-namespace',
   'pool-group',
@@ -152,13 +160,25 @@ const TRITON_FLAGS = [
 /** The user the EPP image runs as (distroless `nonroot`). */
 const EPP_USER = 65532;
 
+/** The chart's default resources from v1.4.0 (`config/charts/inferencepool/values.yaml@v1.4.0`, `inferenceExtension.resources`). */
+const CHART_RESOURCES_V14 = {
+  requests: { cpu: '4', memory: '8Gi' },
+  limits: { memory: '16Gi' },
+};
+
+/** The label epplib puts on the EPP Deployment and its pods (`modeLabels` in epplib/templates/_helpers.tpl@v1.4.0). */
+const MODE_LABEL = { 'inference.networking.k8s.io/igw-mode': 'inferencepool' };
+
 /**
- * The Endpoint Picker of a GA InferencePool, as the upstream `inferencepool` chart v1.0.2 renders it:
- * Deployment, Service, ServiceAccount, plugins ConfigMap, Role and RoleBinding, ClusterRole and
- * ClusterRoleBinding for metrics auth, a leader-election Role when replicas > 1, and for Istio a
- * DestinationRule. Object names follow the chart (`<pool>-epp`), so the construct can replace a Helm
- * release in place. Beyond the chart: `--pool-group` is always set, the pod meets the restricted Pod
- * Security Standard, and a writable `/tmp` is mounted so the root filesystem can be read-only.
+ * The Endpoint Picker of a GA InferencePool, as the upstream `inferencepool` chart of the GIE release `gieVersion`
+ * renders it (v1.0.2 by default; v1.4.0's EPP templates live in the `epplib` library chart): Deployment, Service,
+ * ServiceAccount, plugins ConfigMap, Role and RoleBinding (from v1.4.0 one pair for the pods, `<pool>-epp-sa`, and
+ * one for objectives, rewrites and pools, `<pool>-epp-non-sa`), ClusterRole and ClusterRoleBinding for metrics
+ * auth, a leader-election Role when replicas > 1, and for Istio a DestinationRule. Object names follow the chart
+ * (`<pool>-epp`), so the construct can replace a Helm release in place. Beyond the chart: `--pool-group` is always
+ * set, the pod meets the restricted Pod Security Standard, a writable `/tmp` is mounted so the root filesystem can
+ * be read-only, and the metrics-auth ClusterRole is always there (the EPP authenticates `/metrics` callers by
+ * default, while charts from v1.2.0 render the role only with Prometheus monitoring on).
  *
  * @example
  * new EndpointPicker(chart, 'epp', {
@@ -186,6 +206,10 @@ export class EndpointPicker extends Construct {
   public readonly deployment: ApiObject;
   /** The EPP Service. */
   public readonly service: ApiObject;
+  /** The GIE release whose chart is rendered. */
+  public readonly gieVersion: string;
+  /** Whether the Role lets the EPP read InferenceModelRewrites (the chart of v1.3.0 and later). */
+  public readonly readsModelRewrites: boolean;
 
   public constructor(scope: Construct, id: string, props: EndpointPickerProps) {
     super(scope, id);
@@ -209,16 +233,26 @@ export class EndpointPicker extends Construct {
     if (!/^[-._a-zA-Z0-9]+$/.test(pluginsFile)) {
       throw propError(this, 'pluginsConfigFile', `must be a ConfigMap key ([-._a-zA-Z0-9]+) (got ${show(pluginsFile)})`);
     }
-    const flags = resolveFlags(this, props.flags ?? { v: '1' });
-    const env = resolveEnv(this, props.env ?? {});
+    let gieVersion: string;
+    try {
+      gieVersion = resolveBridgeGie(props.gieVersion ?? DEFAULT_GIE_TARGET);
+    } catch (err) {
+      throw propError(this, 'gieVersion', (err as Error).message);
+    }
+    this.gieVersion = gieVersion;
+    const chart = eppChartFacts(gieVersion);
+    this.readsModelRewrites = chart.readsRewrites;
+    const flags = resolveFlags(this, props.flags ?? { v: '1' }, chart);
+    const env = resolveEnv(this, props.env ?? {}, chart);
     const imagePullPolicy = props.imagePullPolicy ?? ('Always' as kplus.ImagePullPolicy.ALWAYS);
     checkOneOf(this, 'imagePullPolicy', imagePullPolicy, IMAGE_PULL_POLICIES);
-    const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? EPP_IMAGE_TAG}`;
+    const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? gieVersion}`;
     const leaderElection = this.replicas > 1;
 
-    const own = resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': CHART_VERSION });
+    const own = resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': gieVersion });
     const selector = { inferencepool: this.name };
     const meta = { name: this.name, namespace: this.namespace, ...own };
+    const modeLabels = chart.modeLabel ? MODE_LABEL : {};
 
     new ApiObject(this, 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta });
 
@@ -226,31 +260,35 @@ export class EndpointPicker extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta,
-      data: { [pluginsFile]: props.pluginsConfig ?? EPP_DEFAULT_PLUGINS_CONFIG },
+      data: { [pluginsFile]: props.pluginsConfig ?? defaultPluginsConfig(chart) },
     });
 
+    const modelServerFlags = modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : [];
+    const userTracing = flags.some(([flag]) => flag.split('=')[0] === 'tracing');
     const args = [
       '--pool-name', props.poolName,
       '--pool-namespace', this.namespace,
       '--pool-group', poolGroup,
+      ...(chart.modelServerFlagsFirst ? modelServerFlags : []),
       '--zap-encoder', 'json',
       '--config-file', `/config/${pluginsFile}`,
-      ...(modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : []),
+      ...(chart.modelServerFlagsFirst ? [] : modelServerFlags),
       ...(leaderElection ? ['--ha-enable-leader-election'] : []),
       ...flags.flatMap(([flag, value]) => [`--${flag}`, value]),
+      ...(userTracing ? [] : chart.tracingArgs),
     ];
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta,
+      metadata: chart.modeLabel ? { ...meta, labels: { ...meta.labels, ...modeLabels } } : meta,
       spec: {
         replicas: this.replicas,
         strategy: { type: 'Recreate' },
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels: selector },
+          metadata: { labels: { ...selector, ...modeLabels } },
           spec: {
             serviceAccountName: this.name,
             // Conservatively as long as the longest grace period of the model servers in the pool.
@@ -282,9 +320,10 @@ export class EndpointPicker extends Construct {
               },
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ...(chart.podNameEnv ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : []),
                 ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: unwrapK8sValues(value.valueFrom) })),
               ],
-              resources: toResourceRequirements(props.resources),
+              resources: props.resources ? toResourceRequirements(props.resources) : (chart.defaultResources ? CHART_RESOURCES_V14 : undefined),
               securityContext: {
                 runAsNonRoot: true,
                 allowPrivilegeEscalation: false,
@@ -321,24 +360,7 @@ export class EndpointPicker extends Construct {
     });
 
     const serviceAccountSubject = [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }];
-    const read = ['get', 'watch', 'list'];
-    new ApiObject(this, 'Role', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta,
-      rules: [
-        { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives'], verbs: read },
-        { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
-        { apiGroups: [''], resources: ['pods'], verbs: read },
-      ],
-    });
-    new ApiObject(this, 'RoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta,
-      subjects: serviceAccountSubject,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.name },
-    });
+    this.addRoles(meta, poolGroup, chart, serviceAccountSubject);
 
     // The metrics endpoint authenticates its callers: token and access reviews are cluster-scoped.
     const clusterName = clusterRbacName(props.poolName, this.namespace);
@@ -373,7 +395,8 @@ export class EndpointPicker extends Construct {
       new ApiObject(this, 'LeaderElectionRoleBinding', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: { ...meta, name: leaderName },
+        // The chart names the binding `<epp>-leader-election-binding` (leader-election-rbac.yaml, v1.0.2..v1.4.0).
+        metadata: { ...meta, name: `${leaderName}-binding` },
         subjects: serviceAccountSubject,
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: leaderName },
       });
@@ -392,18 +415,46 @@ export class EndpointPicker extends Construct {
       });
     }
   }
+
+  /**
+   * The Role(s) and RoleBinding(s) the chart renders: one pair for objectives (and rewrites from v1.3.0), pools and
+   * pods up to v1.3.x; from v1.4.0 (epplib) one for the pods (`-sa`) and one for the inference objects (`-non-sa`).
+   */
+  private addRoles(meta: { name: string; namespace: string }, poolGroup: string, chart: EppChartFacts, subjects: object[]): void {
+    const read = ['get', 'watch', 'list'];
+    const inferenceRules: object[] = [
+      { apiGroups: ['inference.networking.x-k8s.io'], resources: chart.readsRewrites ? ['inferenceobjectives', 'inferencemodelrewrites'] : ['inferenceobjectives'], verbs: read },
+      { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
+    ];
+    const podRules: object[] = [{ apiGroups: [''], resources: ['pods'], verbs: read }];
+    const pairs: Array<[string, string, object[]]> = chart.splitRoles
+      ? [['RoleSa', `${this.name}-sa`, podRules], ['RoleNonSa', `${this.name}-non-sa`, inferenceRules]]
+      : [['Role', this.name, [...inferenceRules, ...podRules]]];
+    for (const [id, name, rules] of pairs) {
+      new ApiObject(this, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { ...meta, name }, rules });
+      new ApiObject(this, id === 'Role' ? 'RoleBinding' : `${id}Binding`, {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { ...meta, name },
+        subjects,
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      });
+    }
+  }
 }
 
 /**
  * The user's flags as `[name, value]` pairs, names without dashes. A flag the construct owns is refused
  * in every spelling: `x`, `--x` and `x=...` (Go's flag package reads `--x=v` as flag x).
  */
-function resolveFlags(scope: Construct, flags: { [name: string]: string }): Array<[string, string]> {
+function resolveFlags(scope: Construct, flags: { [name: string]: string }, chart: EppChartFacts): Array<[string, string]> {
   if (flags === null || typeof flags !== 'object' || Array.isArray(flags)) {
     throw propError(scope, 'flags', `must be a map of flag names to values (got ${show(flags)})`);
   }
   const seen = new Map<string, string>();
-  return Object.entries(flags).map(([flag, value]) => {
+  // From v1.2.0 the chart's flags are a map, which Helm renders in key order.
+  const entries = chart.flagsSorted ? Object.entries(flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : Object.entries(flags);
+  return entries.map(([flag, value]) => {
     const bare = flag.replace(/^-+/, '');
     const name = bare.split('=')[0];
     if (RESERVED_FLAGS.includes(name)) {
@@ -420,7 +471,7 @@ function resolveFlags(scope: Construct, flags: { [name: string]: string }): Arra
 }
 
 /** The user's environment variables, names checked as the API server does. */
-function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }): Array<[string, kplus.EnvValue]> {
+function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }, chart: EppChartFacts): Array<[string, kplus.EnvValue]> {
   if (env === null || typeof env !== 'object' || Array.isArray(env)) {
     throw propError(scope, 'env', `must be a map of variable names to EnvValues (got ${show(env)})`);
   }
@@ -429,6 +480,7 @@ function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }): 
       throw propError(scope, `env.${name}`, `must be an environment variable name: letters, digits, '_', '-' or '.', not starting with a digit, not '.' and not starting with '..' (got ${show(name)})`);
     }
     if (name === 'NAMESPACE') throw propError(scope, `env.${name}`, 'is set by the construct (the pod\'s namespace): choose another name');
+    if (name === 'POD_NAME' && chart.podNameEnv) throw propError(scope, `env.${name}`, `is set by the construct (the pod's name, as the chart of ${chart.gieVersion} sets it): choose another name`);
     if (!value || (value.value === undefined && value.valueFrom === undefined)) {
       throw propError(scope, `env.${name}`, `must be a kplus.EnvValue (got ${show(value)})`);
     }

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CHART_VERSION, GA_POOL_GROUP } from './api';
+import { GA_POOL_GROUP } from './api';
 import { GcpBackendPolicyDefault, HealthCheckPolicyDefault, HealthCheckType } from './gke-policy-types';
+import { DEFAULT_GIE_TARGET } from '../convert/gie-versions';
 import { checkInteger, givenProps } from '../core/errors';
 import { checkSubdomain } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -75,7 +76,7 @@ export class GkePoolPolicies extends Construct {
     const namespace = resolveNamespace(this, 'namespace', props.namespace);
     const targetPort = props.targetPort ?? 8000;
     checkInteger(this, 'targetPort', targetPort, 1, 65535);
-    const labels = props.labels ?? { 'app.kubernetes.io/name': `${props.poolName}-epp`, 'app.kubernetes.io/version': CHART_VERSION };
+    const labels = props.labels ?? { 'app.kubernetes.io/name': `${props.poolName}-epp`, 'app.kubernetes.io/version': DEFAULT_GIE_TARGET };
     const metadata = { name: props.poolName, namespace, labels };
     const targetRef = { group: props.poolGroup ?? GA_POOL_GROUP, kind: 'InferencePool', name: props.poolName };
 

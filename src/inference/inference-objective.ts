@@ -59,7 +59,7 @@ export interface InferenceObjectiveFromModelOptions {
 
   /**
    * Priorities for the model's criticality.
-   * @default - Critical=1, Standard=0, Sheddable=-1; a model without criticality is Standard
+   * @default - Critical=1, Standard=-1, Sheddable=-2 (shed under saturation as alpha shed them); a model without criticality is Standard
    */
   readonly priorities?: CriticalityPriorities;
 

@@ -1,17 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CHART_VERSION, DEFAULT_TARGET_PORT, EPP_GRPC_PORT, GA_POOL_GROUP } from './api';
+import { DEFAULT_TARGET_PORT, EPP_GRPC_PORT, GA_POOL_GROUP } from './api';
 import { EndpointPicker, EndpointPickerOptions } from './endpoint-picker';
+import { eppChartFacts } from './epp-chart';
 import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from './gke-policy-types';
 import { GkePoolPolicies } from './gke-pool-policies';
 import { InferencePoolAlpha } from './inference-pool-alpha';
 import { resolveMetadata } from './metadata';
 import { FailureMode, IInferencePoolBackend, InferenceProvider, ModelServerType, ResourceMetadata } from './types';
+import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
 import { checkInteger, checkOneOf, givenProps, propError } from '../core/errors';
 import { checkLabels, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { generatedName, resolveNamespace } from '../core/namespace';
-import { InferencePool } from '../imports/inference.networking.k8s.io';
+import { InferencePool, InferencePoolSpecAppProtocol } from '../imports/inference.networking.k8s.io';
 
 /**
  * An Endpoint Picker Service that already exists (deployed by other means), for a pool that should not
@@ -169,6 +171,15 @@ export interface InferencePoolGaProps {
    * @default - an `EndpointPicker` is deployed with the pool
    */
   readonly existingEndpointPicker?: ExistingEndpointPicker;
+
+  /**
+   * The GIE release whose `inferencepool` chart is rendered (pool and EPP): one of the bridge releases v1.0.0,
+   * v1.0.2, v1.1.0, v1.2.0, v1.3.1, v1.4.0 (see `EndpointPickerProps.gieVersion`). From v1.4.0 the pool writes
+   * `spec.appProtocol: http`, the CRD's default; with provider GKE it never does, since GKE serves its own v1
+   * InferencePool CRD, which may not know fields newer than v1.0.
+   * @default 'v1.0.2'
+   */
+  readonly gieVersion?: string;
 }
 
 /**
@@ -224,6 +235,8 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
   public readonly endpointPicker?: EndpointPicker;
   /** The InferencePool API object. */
   public readonly resource: ApiObject;
+  /** The GIE release whose chart is rendered. */
+  public readonly gieVersion: string;
 
   public constructor(scope: Construct, id: string, props: InferencePoolGaProps) {
     super(scope, id);
@@ -240,6 +253,13 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
     checkOneOf(this, 'failureMode', this.failureMode, Object.values(FailureMode));
     const provider = props.provider ?? InferenceProvider.NONE;
     checkOneOf(this, 'provider', provider, Object.values(InferenceProvider));
+    try {
+      this.gieVersion = resolveBridgeGie(props.gieVersion ?? DEFAULT_GIE_TARGET);
+    } catch (err) {
+      throw propError(this, 'gieVersion', (err as Error).message);
+    }
+    const chart = eppChartFacts(this.gieVersion);
+    const chartLabels = { 'app.kubernetes.io/name': endpointPickerName(this.poolName), 'app.kubernetes.io/version': this.gieVersion };
 
     let eppPort = EPP_GRPC_PORT;
     if (props.existingEndpointPicker) {
@@ -258,6 +278,7 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
         poolGroup: GA_POOL_GROUP,
         modelServerType: props.modelServerType,
         provider,
+        gieVersion: this.gieVersion,
       });
       this.endpointPickerServiceName = this.endpointPicker.serviceName;
       eppPort = this.endpointPicker.port;
@@ -267,11 +288,13 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
       metadata: {
         name: this.poolName,
         namespace: this.poolNamespace,
-        ...resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': endpointPickerName(this.poolName), 'app.kubernetes.io/version': CHART_VERSION }),
+        ...resolveMetadata(this, 'metadata', props.metadata, chartLabels),
       },
       spec: {
         selector: { matchLabels: this.modelServerSelector },
         targetPorts: [{ number: this.targetPort }],
+        // The v1.4.0 CRD defaults appProtocol to http: written out, except on GKE, whose own CRD may not know it.
+        ...(chart.poolAppProtocol && provider !== InferenceProvider.GKE ? { appProtocol: InferencePoolSpecAppProtocol.HTTP } : {}),
         endpointPickerRef: {
           group: '',
           kind: 'Service',
@@ -287,6 +310,7 @@ export class InferencePoolGa extends Construct implements IInferencePoolBackend 
         poolName: this.poolName,
         namespace: this.poolNamespace,
         targetPort: this.targetPort,
+        labels: chartLabels,
         healthCheckDefault: props.gkePolicyDefaults?.healthCheckDefault,
         backendPolicyDefault: props.gkePolicyDefaults?.backendPolicyDefault,
       });

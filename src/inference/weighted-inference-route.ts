@@ -36,6 +36,18 @@ export interface WeightedPoolBackend {
   readonly pool: IInferencePoolBackend;
   /** Relative weight, an integer in 0..1,000,000. */
   readonly weight: number;
+  /**
+   * `port` of the backendRef. The Gateway API leaves it optional for an InferencePool, but some
+   * implementations need the pool's target port there (upstream's kgateway route of GIE v0.3.0 sets
+   * `port: 8000`, kgateway-dev/kgateway#10987).
+   * @default - none
+   */
+  readonly port?: number;
+  /**
+   * Filters applied to the requests sent to this pool (`backendRefs[].filters`).
+   * @default - none
+   */
+  readonly filters?: HttpRouteFilter[];
 }
 
 /** One HTTPRoute rule: matches, weighted pool backends, timeouts and filters. */
@@ -67,6 +79,18 @@ export interface InferenceRouteRule {
    * @default - none
    */
   readonly filters?: HttpRouteFilter[];
+  /**
+   * Name of the rule (`name`, a section name that policies and status can refer to; Gateway API v1.4
+   * standard channel), unique within the route.
+   * @default - none
+   */
+  readonly name?: string;
+  /**
+   * Fields of the rule that this construct does not model, as the API spells them (e.g. the experimental
+   * channel's `sessionPersistence` and `retry`), written as given after the modelled ones.
+   * @default - none
+   */
+  readonly otherFields?: object;
 }
 
 /** Props of a `WeightedInferenceRoute`. */
@@ -212,6 +236,12 @@ export class WeightedInferenceRoute extends Construct {
     });
     this.additionalRules = additionalRules;
     this.rules = this.resolveRules(props, additionalRules.length);
+    const ruleNames = [...this.rules.map((r) => r.name), ...additionalRules.map((r) => (r as any).name)];
+    ruleNames.forEach((n, i) => {
+      if (n !== undefined && ruleNames.indexOf(n) !== i) {
+        throw propError(this, i < this.rules.length ? `rules[${i}].name` : `additionalRules[${i - this.rules.length}].name`, `repeats rule name ${show(n)}: rule names are unique within a route`);
+      }
+    });
     const totalMatches = this.rules.reduce((n, r) => n + (r.matches?.length ?? 0), 0)
       + additionalRules.reduce((n, r) => n + (Array.isArray(r.matches) ? r.matches.length : 1), 0);
     if (totalMatches > MAX_MATCHES_TOTAL) {
@@ -235,21 +265,28 @@ export class WeightedInferenceRoute extends Construct {
         kind: 'InferencePool',
         name: b.pool.poolName,
         ...(crossNamespace ? { namespace: b.pool.poolNamespace } : {}),
+        ...(b.port !== undefined ? { port: b.port } : {}),
         weight: b.weight,
+        ...(b.filters && b.filters.length > 0 ? { filters: asGiven(b.filters) } : {}),
       };
     };
     const rules = this.rules.map((rule, r) => {
       const prefix = props.rules ? `rules[${r}]` : '';
       const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
       return {
+        ...(rule.name !== undefined ? { name: rule.name } : {}),
         matches: rule.matches!.map((m, i) => renderMatch(this, at(`matches[${i}]`), m)),
         ...(rule.filters && rule.filters.length > 0 ? { filters: asGiven(rule.filters) } : {}),
         backendRefs: [...rule.backends.map((b) => poolRef(b, at)), ...asGiven(rule.additionalBackendRefs ?? [])],
         ...renderTimeouts(this, at, rule),
+        ...asGiven(rule.otherFields ?? {}),
       };
     });
 
-    this.resource = new HttpRoute(this, 'Resource', {
+    // A plain ApiObject, not the generated class: its mapping keeps only the fields of the CRD it was
+    // generated from, and every field given here (a rule name, experimental fields, filters) is written.
+    this.resource = new ApiObject(this, 'Resource', {
+      ...HttpRoute.GVK,
       metadata: { name: this.name, namespace: this.namespace, ...metadata },
       spec: {
         parentRefs: parents.map((p) => ({
@@ -305,12 +342,23 @@ export class WeightedInferenceRoute extends Construct {
         const count = Array.isArray(backends) ? `${backends.length}${others.length > 0 ? ` and ${others.length} additional` : ''}` : show(backends);
         throw propError(this, at('backends'), `must list ${minPools}..${MAX_BACKENDS_PER_RULE} pools, additional backendRefs included (got ${count})`);
       }
+      if (rule.name !== undefined) checkSubdomain(this, at('name'), rule.name);
+      const other = rule.otherFields ?? {};
+      if (other === null || typeof other !== 'object' || Array.isArray(other)) {
+        throw propError(this, at('otherFields'), `must be a map of rule fields (got ${show(other)})`);
+      }
+      const modelled = Object.keys(other).filter((k) => ['name', 'matches', 'filters', 'backendRefs', 'timeouts'].includes(k));
+      if (modelled.length > 0) {
+        throw propError(this, at('otherFields'), `must not hold ${modelled.join(', ')}: give ${modelled.length === 1 ? 'it' : 'them'} as the rule's own props`);
+      }
       const seen = new Map<string, number>();
       backends.forEach((b, i) => {
         if (!b || !b.pool || typeof b.pool.poolName !== 'string') {
           throw propError(this, at(`backends[${i}].pool`), `must be an InferencePoolGa, an InferencePoolAlpha or another pool backend (got ${show(b?.pool)})`);
         }
         checkInteger(this, at(`backends[${i}].weight`), b.weight, 0, MAX_BACKEND_WEIGHT);
+        if (b.port !== undefined) checkInteger(this, at(`backends[${i}].port`), b.port, 1, 65535);
+        checkFilters(this, at(`backends[${i}].filters`), b.filters);
         const key = `${b.pool.poolGroup}/${b.pool.poolNamespace}/${b.pool.poolName}`;
         if (seen.has(key)) {
           throw propError(this, at(`backends[${i}].pool`), `names pool ${b.pool.poolName} (${b.pool.poolGroup}) again, already at backends[${seen.get(key)}]: each pool at most once per rule`);

@@ -279,7 +279,10 @@ function portForwardCommand(n: CheckNames): string {
   if (n.controllerName === ENVOY_CONTROLLER) {
     const ns = ENVOY_GATEWAY_NAMESPACE;
     const owner = `gateway.envoyproxy.io/owning-gateway-namespace=${n.gatewayNamespace},gateway.envoyproxy.io/owning-gateway-name=${n.gatewayName}`;
-    return `kubectl port-forward -n ${q(ns)} $(kubectl get pods -n ${q(ns)} -l ${q(owner)} -o jsonpath='{.items[0].metadata.name}') 8080:8080`;
+    // Envoy Gateway's proxy listens on the listener port, shifted by 10000 below 1024 (port 80 on container port 10080):
+    // servicePortToContainerPort in internal/gatewayapi/listener.go, wellKnownPortShift in translator.go (v1.3.0).
+    const containerPort = n.httpPort < 1024 ? n.httpPort + 10000 : n.httpPort;
+    return `kubectl port-forward -n ${q(ns)} $(kubectl get pods -n ${q(ns)} -l ${q(owner)} -o jsonpath='{.items[0].metadata.name}') 8080:${containerPort}`;
   }
   const sel = q(selector(n));
   return `kubectl port-forward -n $(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.namespace}') svc/$(kubectl get svc -l ${sel} -A -o jsonpath='{.items[0].metadata.name}') ${q(`8080:${n.httpPort}`)}`;

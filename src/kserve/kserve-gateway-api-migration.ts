@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { coerce, gte } from 'semver';
 import { GatewayPropNames, ResolvedGateway, gatewayClassObject, resolveGateway } from './gateway-options';
 import { rewriteIngressConfig } from './ingress-config';
 import {
@@ -169,10 +170,20 @@ export interface KServeGatewayApiMigrationProps {
   readonly helmCreatesGateway?: boolean;
 
   /**
-   * Add the guide's test InferenceService `sklearn-v2-iris` in stage 03 for the end-to-end check.
+   * Add the guide's test InferenceService `sklearn-v2-iris` in stage 03 for the end-to-end check. It carries
+   * `serving.kserve.io/deploymentMode` (`RawDeployment`, `Standard` from KServe 0.16, see `kserveVersion`): KServe
+   * makes HTTPRoutes only for raw deployments, and a cluster whose default mode is Serverless would make none.
    * @default false
    */
   readonly testInferenceService?: boolean;
+
+  /**
+   * The KServe version the cluster runs: decides the test InferenceService's deployment mode name (`RawDeployment`
+   * up to 0.15, `Standard` from 0.16, which keeps `RawDeployment` only as a deprecated alias:
+   * pkg/constants/constants.go at v0.15.1 and v0.16.0).
+   * @default - `helmChartVersion` with Helm, else 'v0.15.1' (KServe's guide)
+   */
+  readonly kserveVersion?: string;
 
   /**
    * The InferenceService the end-to-end checks call.
@@ -207,6 +218,9 @@ const GATEWAY_PROPS: GatewayPropNames = {
   httpsPort: 'httpsPort',
 };
 
+/** The annotation that sets an InferenceService's deployment mode (pkg/constants/constants.go). */
+const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
+
 const YAML_ONLY = ['existingConfigMap', 'ingressConfig', 'controllerDeployment'] as const;
 const HELM_ONLY = ['helmRelease', 'helmNamespace', 'helmChartVersion', 'helmCreatesGateway'] as const;
 
@@ -233,7 +247,7 @@ interface KServePlan {
   readonly gw: ResolvedGateway;
   readonly writesGateway: boolean;
   readonly helm?: HelmNames;
-  readonly isvc: { readonly name: string; readonly namespace: string; readonly test: boolean };
+  readonly isvc: { readonly name: string; readonly namespace: string; readonly test: boolean; readonly deploymentMode: string };
   readonly kserve: KServeObjects;
   readonly names: CheckNames;
 }
@@ -525,7 +539,8 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
         new ApiObject(scope, 'test-isvc', {
           apiVersion: 'serving.kserve.io/v1beta1',
           kind: 'InferenceService',
-          metadata: { name: isvc.name, namespace: isvc.namespace },
+          // KServe builds HTTPRoutes only for raw deployments: the mode is set, whatever the cluster's default.
+          metadata: { name: isvc.name, namespace: isvc.namespace, annotations: { [DEPLOYMENT_MODE_ANNOTATION]: isvc.deploymentMode } },
           spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: TEST_ISVC_STORAGE_URI } } },
         });
       }
@@ -591,7 +606,7 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     return { release, namespace, chartVersion, createGateway };
   }
 
-  private resolveInferenceService(p: KServeGatewayApiMigrationProps): { name: string; namespace: string; test: boolean } {
+  private resolveInferenceService(p: KServeGatewayApiMigrationProps): { name: string; namespace: string; test: boolean; deploymentMode: string } {
     const test = p.testInferenceService ?? false;
     const name = p.inferenceServiceName ?? TEST_ISVC_NAME;
     checkServiceName(this, 'inferenceServiceName', name);
@@ -600,7 +615,12 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     if (test && name !== TEST_ISVC_NAME) {
       throw propError(this, 'inferenceServiceName', `must be left out with 'testInferenceService': true, whose InferenceService is the guide's ${TEST_ISVC_NAME} (got ${show(name)}); to check your own InferenceService, leave 'testInferenceService' out`);
     }
-    return { name, namespace, test };
+    const version = p.kserveVersion ?? (p.helm ? p.helmChartVersion : undefined) ?? HELM_CHART_VERSION;
+    const parsed = coerce(version);
+    if (!parsed || !/^v?\d+\.\d+(\.\d+)?$/.test(version)) throw propError(this, 'kserveVersion', `must be a KServe version such as 'v0.15.1' (got ${show(version)})`);
+    // KServe 0.16 renamed RawDeployment to Standard (pkg/constants/constants.go@v0.16.0; RawDeployment stays a deprecated alias).
+    const deploymentMode = gte(parsed, '0.16.0') ? 'Standard' : 'RawDeployment';
+    return { name, namespace, test, deploymentMode };
   }
 
   /** What the ingress config says that the user should know. */

@@ -21,6 +21,7 @@ import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { PlanFile, PlanObjectRef } from './plan-file';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
+import { carriedSourceOf } from '../inference/carried-registry';
 import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
 import { ManifestValidator } from '../validation';
 
@@ -114,11 +115,17 @@ interface RenderedStage {
   readonly objects: any[];
   readonly files: string[];
   readonly diff: ManifestDiff;
+  /** The original text of the objects carried unchanged from Git, by object. */
+  readonly texts: Map<object, string>;
+  /** The objects carried from Git (changed or not). */
+  readonly carried: Set<object>;
 }
 
 interface RenderedMigration {
   readonly migration: IMigration;
   readonly stages: RenderedStage[];
+  /** What validation could not check (carried kinds without a schema), for people. */
+  readonly notices: string[];
   /** The objects known to exist before the first stage. */
   readonly baseline: any[];
 }
@@ -127,6 +134,8 @@ interface RenderedMigration {
 interface SerializedMigration {
   readonly migration: IMigration;
   readonly summary: Omit<WrittenMigration, 'keptFiles' | 'notices'>;
+  /** What validation could not check (carried kinds without a schema), for people. */
+  readonly notices: string[];
   /** The files of the migration folder, paths relative to it. */
   readonly files: GeneratedFile[];
 }
@@ -152,17 +161,7 @@ export class GitOpsWriter {
    * Throws with every construct path and message when a validation fails.
    */
   public static synthesizeStage(stage: MigrationStage): object[] {
-    const errors: string[] = [];
-    const constructs = stage.node.findAll();
-    for (const c of constructs) {
-      for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-    }
-    if (errors.length > 0) {
-      throw new UserError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-    }
-    return constructs
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage)
-      .map((o) => o.toJson());
+    return stageApiObjects(stage).map((o) => o.toJson());
   }
 
   /** Every migration under `scope` (including `scope` itself), in construct order. */
@@ -227,7 +226,7 @@ export class GitOpsWriter {
       }
       return serialized.map((r, i) => {
         const result = targets[i].write(r.files);
-        return { ...r.summary, keptFiles: result.kept, notices: [...targets[i].notices, ...result.notices] };
+        return { ...r.summary, keptFiles: result.kept, notices: [...r.notices, ...targets[i].notices, ...result.notices] };
       });
     } finally {
       for (const t of targets) t.close();
@@ -242,7 +241,7 @@ export class GitOpsWriter {
   public renderMigrations(migrations: IMigration[]): GitOpsOutput {
     const serialized = this.renderAll(migrations);
     return {
-      migrations: serialized.map((r) => ({ ...r.summary, keptFiles: [], notices: [] })),
+      migrations: serialized.map((r) => ({ ...r.summary, keptFiles: [], notices: [...r.notices] })),
       files: serialized.flatMap((r) => r.files.map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
     };
   }
@@ -265,7 +264,7 @@ export class GitOpsWriter {
       const r = this.render(m);
       if (this.validate) problems.push(...this.problemsOf(r, validators));
       // Once a problem is found nothing will be written: the files of the migrations left are not made.
-      if (problems.length === 0) serialized.push({ migration: m, summary: this.summaryOf(r), files: this.filesOf(r) });
+      if (problems.length === 0) serialized.push({ migration: m, summary: this.summaryOf(r), files: this.filesOf(r), notices: r.notices });
     }
     if (problems.length > 0) {
       throw new UserError(`the planned stages do not pass the CRD schemas; nothing was written:\n  ${problems.join('\n  ')}`);
@@ -283,21 +282,30 @@ export class GitOpsWriter {
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
     let previous = baseline;
     const stages = migration.stages.map((stage) => {
-      let objects = GitOpsWriter.synthesizeStage(stage);
-      if (this.syncWaves) {
-        // Objects carried unchanged from Git stay byte-for-byte as they are.
-        objects = objects.map((o) => {
-          const carried = baselineKeys.get(identity(o));
-          return carried !== undefined && carried === stableJson(o) ? o : withSyncWave(o, waveOf(o, migration.syncWaveRules));
-        });
-      }
+      const texts = new Map<object, string>();
+      const carriedHere = new Set<object>();
+      let objects = stageApiObjects(stage).map((apiObject) => {
+        const json = apiObject.toJson();
+        // An object carried from Git that nothing changed is written as its original text. An object equal
+        // to what existed before the migration keeps its annotations as they are (so does a carried one the
+        // baseline does not know); one that differs from it (KServe's restarted controller) gets its wave.
+        const carried = carriedSourceOf(apiObject);
+        const unchanged = carried !== undefined && stableJson(json) === stableJson(carried.rendered);
+        const before = baselineKeys.get(identity(json));
+        const keep = !this.syncWaves || (before !== undefined ? before === stableJson(json) : unchanged);
+        const o = keep ? json : withSyncWave(json, waveOf(json, migration.syncWaveRules));
+        const text = unchanged ? carried.manifest._fileText() : undefined;
+        if (text !== undefined) texts.set(o, text);
+        if (carried !== undefined) carriedHere.add(o);
+        return o;
+      });
       objects = sortForApply(objects);
       const files = fileNames(objects);
       const diff = diffManifests(previous, objects);
       previous = objects;
-      return { stage, objects, files, diff };
+      return { stage, objects, files, diff, texts, carried: carriedHere };
     });
-    return { migration, stages, baseline };
+    return { migration, stages, notices: [], baseline };
   }
 
   /**
@@ -315,12 +323,23 @@ export class GitOpsWriter {
     const v = validator;
     const problemsOfObject = new ManifestMemo((o) => v.validate([o]).problems);
     const problems: string[] = [];
+    const unchecked = new Set<string>();
     for (const s of r.stages) {
+      // A kind carried from Git that no known schema defines (an Envoy AI Gateway route, say) was applied
+      // as it is already: it is not checked, and the user hears so, rather than the plan failing.
+      const carriedLabels = new Set([...s.carried].flatMap((o: any) => objectLabels(o)));
       for (const o of s.objects) {
         for (const p of problemsOfObject.get(o)) {
+          if (p.source === 'unknown-kind' && carriedLabels.has(p.object)) {
+            unchecked.add(p.object);
+            continue;
+          }
           problems.push(`${r.migration.migrationName}/${s.stage.folderName}: ${ManifestValidator.formatProblems([p])}`);
         }
       }
+    }
+    for (const label of unchecked) {
+      r.notices.push(`${r.migration.migrationName}: ${label} is carried from the input, but no known schema defines its kind: it is written without schema validation`);
     }
     return problems;
   }
@@ -343,7 +362,7 @@ export class GitOpsWriter {
     const yamlOf = new ManifestMemo((o) => toYaml([o]));
     r.stages.forEach((s, i) => {
       const folder = s.stage.folderName;
-      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, yamlOf.get(o)));
+      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, s.texts.get(o) ?? yamlOf.get(o)));
       add(`${folder}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
@@ -367,6 +386,7 @@ export class GitOpsWriter {
         afterSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_SYNC),
         afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
         warnings: s.stage.warnings,
+        models: s.stage.modelTable,
       }));
     });
 
@@ -401,10 +421,27 @@ export class GitOpsWriter {
       crdsFolder: this.crdsFolder && crds.length > 0,
       examplesFolder: examples,
       syncWaves: m.overview.syncWaves,
+      models: m.models ?? [],
     }));
     add('plan.json', `${JSON.stringify(planJson(r), null, 2)}\n`);
     return files;
   }
+}
+
+/**
+ * The API objects of one stage, after running the validations of its constructs. Throws with every
+ * construct path and message when a validation fails.
+ */
+function stageApiObjects(stage: MigrationStage): ApiObject[] {
+  const errors: string[] = [];
+  const constructs = stage.node.findAll();
+  for (const c of constructs) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+  if (errors.length > 0) {
+    throw new UserError(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+  return constructs.filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === stage);
 }
 
 /** The sync wave of an object: the migration's rule for its kind, else the default. */
@@ -434,6 +471,7 @@ function planJson(r: RenderedMigration): PlanFile {
     title: m.overview.title,
     warnings: m.warnings,
     crds: m.crds ?? [],
+    ...(m.models && m.models.length > 0 ? { models: m.models } : {}),
     stages: r.stages.map((s) => ({
       ordinal: s.stage.ordinal,
       name: s.stage.stageName,
@@ -492,3 +530,10 @@ ${toYaml([{
 }])}`;
 }
 
+
+/** How the validator may name `o` in a problem: `Kind ns/name`, or `Kind name` for objects without a namespace. */
+function objectLabels(o: any): string[] {
+  const name = o?.metadata?.name;
+  const ns = o?.metadata?.namespace;
+  return [`${o?.kind} ${name}`, ...(typeof ns === 'string' ? [`${o?.kind} ${ns}/${name}`] : [])];
+}

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
+import { MigrationLoss } from './migration-loss';
 import { MigrationRoute } from './migration-route';
 import { CriticalityPriorities } from '../convert/types';
+import { CarriedManifest } from '../core/carried-manifest';
 import { GatewayParentRef, RouteMatch } from '../inference/http-route-types';
 import { InferencePoolAlphaProps } from '../inference/inference-pool-alpha';
 import { InferencePoolGaFromAlphaOptions } from '../inference/inference-pool-ga';
@@ -75,7 +77,7 @@ export interface InferenceMigrationProps {
 
   /**
    * Priorities of the InferenceModel criticalities, when objectives are converted.
-   * @default - Critical=1, Standard=0, Sheddable=-1
+   * @default - Critical=1, Standard=-1, Sheddable=-2 (the sign keeps which requests are shed under saturation)
    */
   readonly criticalityPriorities?: CriticalityPriorities;
 
@@ -124,11 +126,50 @@ export interface InferenceMigrationProps {
   readonly routes?: MigrationRoute[];
 
   /**
-   * GIE release whose CRDs the READMEs name. Must serve both the v1alpha2 and the v1 InferencePool
-   * (v1.0.x..v1.4.x): v1.5.0 removed the alpha pool CRD.
-   * @default 'v1.0.2'
+   * Routes of other kinds that send traffic to the alpha pool (GRPCRoute, Envoy AI Gateway's
+   * AIGatewayRoute, ...): carried as they are while the stage's route still sends traffic to the alpha
+   * pool, and from the stage where all traffic goes to the GA pool with each backendRef to the alpha pool
+   * naming the GA pool instead (every other field unchanged). They do not split traffic between the pools.
+   * @default - none
+   */
+  readonly otherRoutes?: CarriedManifest[];
+
+  /**
+   * The GIE release to migrate to: its CRDs are installed (the READMEs name them), every stage is validated
+   * against them, and the GA pool's Endpoint Picker is rendered as that release's `inferencepool` chart. One of the
+   * bridge releases whose CRDs serve both the v1alpha2 and the v1 InferencePool and are pinned here: v1.0.0,
+   * v1.0.2, v1.1.0, v1.2.0, v1.3.1, v1.4.0 (v1.5.0 removed the alpha pool CRD). Another patch of those lines is
+   * refused, naming the pinned one. From v1.3.0 the EPP applies InferenceModelRewrites, which keep the
+   * InferenceModels' `targetModels`.
+   * @default 'v1.0.2' (the upstream guide's line; the command line's `plan` defaults to v1.4.0)
    */
   readonly gieVersion?: string;
+
+  /**
+   * What the migration may lose, accepted explicitly: `MigrationLoss.MODEL_REWRITE` lets a plan go on whose target
+   * cannot apply the InferenceModels' model rewrites (a target before v1.3.0, or an EPP not known to apply them);
+   * the clients must then send `x-gateway-model-name-rewrite` themselves. Without it such a plan fails, naming the
+   * models.
+   * @default - nothing: a plan that would lose a model rewrite fails
+   */
+  readonly acceptLoss?: MigrationLoss[];
+
+  /**
+   * Fail instead of warning when the GA pool keeps the alpha behaviour only if clients change: models whose
+   * objective has a negative priority (Standard and Sheddable by default), which a v1 Endpoint Picker applies only
+   * to requests carrying `x-gateway-inference-objective: <objective>`.
+   * @default false (a warning, and a manual step in the first GA stage)
+   */
+  readonly strict?: boolean;
+
+  /**
+   * Asserts that the GA pool's Endpoint Picker applies InferenceModelRewrites. The target version proves it only for
+   * upstream's EPP image of v1.3.0 or later; with a custom image (`gaPool.endpointPicker.image`) or an existing EPP,
+   * a model rewrite needs this assertion or `acceptLoss: [MigrationLoss.MODEL_REWRITE]`. Needs a target of v1.3.0
+   * or later (the InferenceModelRewrite CRD with `targets`).
+   * @default - true for upstream's EPP image of a v1.3.0+ target, false otherwise
+   */
+  readonly endpointPickerReadsModelRewrites?: boolean;
 
   /**
    * GKE version of the cluster (e.g. `1.34.0-gke.1626000`): decides which CRDs the README installs on GKE.
@@ -137,7 +178,7 @@ export interface InferenceMigrationProps {
   readonly gkeVersion?: string;
 
   /**
-   * GIE release of the alpha CRDs installed today (v0.3.0..v0.5.1), for the removal instructions.
+   * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
    * @default 'v0.3.0'
    */
   readonly alphaCrdVersion?: string;

@@ -3,12 +3,15 @@
  * description: names, namespaces, the alpha and GA pools, objectives, routes and versions. Internal.
  */
 import { IConstruct } from 'constructs';
-import { ALPHA_GIE, SIDE_BY_SIDE_GIE, installCrdSteps } from './crd-sources';
+import { ALPHA_GIE, installCrdSteps } from './crd-sources';
 import { InferenceMigrationProps, ObjectiveOptions } from './inference-migration-props';
+import { ModelPlan, planModels } from './inference-models';
 import { sortedJson } from './manifests';
+import { MigrationLoss } from './migration-loss';
 import { MigrationRoute } from './migration-route';
-import { ManualStep, ManualStepTiming } from './migration-stage';
+import { ManualStep } from './migration-stage';
 import { enclosingChart } from './stage-set';
+import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
@@ -40,13 +43,19 @@ export interface ResolvedInferenceMigration {
   readonly gkeTwin?: { healthCheckDefault?: HealthCheckPolicyDefault; backendPolicyDefault?: GcpBackendPolicyDefault };
   readonly objectives: ObjectiveOptions[];
   readonly routes: ResolvedRoute[];
+  /** Routes of other kinds to the alpha pool, carried, each with its namespace. */
+  readonly otherRoutes: CarriedManifest[];
   readonly gatewayClassName?: string;
   readonly gieVersion: string;
   readonly gkeVersion?: string;
   readonly alphaCrdVersion: string;
   readonly warnings: string[];
-  /** Manual steps from conversions (modelName, targetModels), for the first stage. */
+  /** Manual steps from conversions (headers clients must send, rewrites accepted as lost), for the first GA stage. */
   readonly conversionSteps: ManualStep[];
+  /** The model rewrites, the per-model table. */
+  readonly models: ModelPlan;
+  /** The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's. */
+  readonly validationBundles: string[];
 }
 
 const GKE_POLICY_KINDS = ['HealthCheckPolicy', 'GCPBackendPolicy'];
@@ -69,9 +78,29 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     throw propError(where, 'namespace', `must be the alpha pool's namespace ${show(alpha.poolNamespace)}: the GA pool selects the same pods, which live there (got ${show(namespace)})`);
   }
   const warnings: string[] = [...(props.warnings ?? [])];
-  const ga = resolveGaPool(where, props, alpha, namespace, warnings);
-  const { objectives, conversionSteps } = resolveObjectives(where, props, alpha, warnings);
+  const versions = resolveVersions(where, props);
+  const ga = resolveGaPool(where, props, alpha, namespace, warnings, versions.gieVersion);
+  const objectives = resolveObjectives(where, props, alpha, warnings);
+  const acceptLoss = props.acceptLoss ?? [];
+  if (!Array.isArray(acceptLoss)) throw propError(where, 'acceptLoss', `must be a list of MigrationLoss values (got ${show(acceptLoss)})`);
+  acceptLoss.forEach((l, i) => {
+    if (!Object.values(MigrationLoss).includes(l)) throw propError(where, `acceptLoss[${i}]`, `must be one of ${Object.values(MigrationLoss).join(', ')} (got ${show(l)})`);
+  });
+  const models = planModels({
+    where,
+    gieVersion: versions.gieVersion,
+    inferenceModels: alpha.inferenceModels,
+    objectives,
+    priorities: props.criticalityPriorities,
+    acceptLoss,
+    strict: props.strict ?? false,
+    endpointPickerReadsModelRewrites: props.endpointPickerReadsModelRewrites,
+    endpointPicker: props.gaPool?.endpointPicker,
+    existingEndpointPicker: props.gaPool?.existingEndpointPicker !== undefined,
+  });
+  warnings.push(...models.warnings);
   const routes = resolveRoutes(where, name, namespace, props);
+  const otherRoutes = resolveOtherRoutes(where, namespace, props.otherRoutes);
   if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
   return {
     name,
@@ -81,10 +110,13 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     ...ga,
     objectives,
     routes,
+    otherRoutes,
     gatewayClassName: props.gatewayClassName,
-    ...resolveVersions(where, props),
+    ...versions,
     warnings,
-    conversionSteps,
+    conversionSteps: models.steps,
+    models,
+    validationBundles: [`gie-${versions.gieVersion}`, 'gie-v0.3.0', 'gateway-api-v1.3.0'],
   };
 }
 
@@ -92,7 +124,7 @@ type ResolvedGaPool = Pick<ResolvedInferenceMigration, 'gaProps' | 'gaEppName' |
 
 /** The GA pool: what the alpha pool has (selector, port, failure mode, GKE policies), unless the props say otherwise. */
 function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, namespace: string,
-  warnings: string[]): ResolvedGaPool {
+  warnings: string[], gieVersion: string): ResolvedGaPool {
   const ga = props.gaPool ?? {};
   const gaName = ga.name ?? gaPoolName(alpha.poolName, ga.nameSuffix);
   checkSubdomain(where, 'gaPool.name', gaName);
@@ -131,6 +163,7 @@ function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: Res
       endpointPicker: ga.endpointPicker,
       existingEndpointPicker: ga.existingEndpointPicker,
       metadata: ga.metadata,
+      gieVersion,
     },
     gaEppName: ga.existingEndpointPicker ? undefined : endpointPickerName(gaName),
     provider,
@@ -138,10 +171,8 @@ function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: Res
   };
 }
 
-/** The objectives: given, or converted from the carried InferenceModels (what has no v1 equivalent becomes a manual step). */
-function resolveObjectives(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, warnings: string[]):
-{ objectives: ObjectiveOptions[]; conversionSteps: ManualStep[] } {
-  const conversionSteps: ManualStep[] = [];
+/** The objectives: given, or converted from the carried InferenceModels (criticality to priority, by sign). */
+function resolveObjectives(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool, warnings: string[]): ObjectiveOptions[] {
   let objectives: ObjectiveOptions[];
   if (props.objectives !== undefined) {
     objectives = props.objectives;
@@ -151,11 +182,8 @@ function resolveObjectives(where: string, props: InferenceMigrationProps, alpha:
     }
   } else {
     objectives = alpha.inferenceModels.map((model) => {
+      // What the objective alone does not keep (headers, rewrites) is planned with the models (planModels).
       const conversion = convertInferenceModel(model, props.criticalityPriorities);
-      for (const w of conversion.warnings) {
-        warnings.push(w);
-        conversionSteps.push({ text: w, timing: ManualStepTiming.BEFORE_SYNC });
-      }
       return { name: conversion.name, priority: conversion.priority };
     });
     if (alpha.external && alpha.inferenceModelNames.length > 0) {
@@ -168,18 +196,20 @@ function resolveObjectives(where: string, props: InferenceMigrationProps, alpha:
     if (objectiveNames.has(o.name)) throw propError(where, `objectives[${i}].name`, `repeats ${show(o.name)}: each objective once`);
     objectiveNames.add(o.name);
   });
-  return { objectives, conversionSteps };
+  return objectives;
 }
 
 /** The GIE release of the READMEs' CRDs, the alpha CRD release to remove, and the GKE version. */
 function resolveVersions(where: string, props: InferenceMigrationProps): Pick<ResolvedInferenceMigration, 'gieVersion' | 'alphaCrdVersion' | 'gkeVersion'> {
-  const gieVersion = props.gieVersion ?? 'v1.0.2';
-  if (!SIDE_BY_SIDE_GIE.test(gieVersion)) {
-    throw propError(where, 'gieVersion', `must be a GIE release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool (got ${show(gieVersion)})`);
+  let gieVersion: string;
+  try {
+    gieVersion = resolveBridgeGie(props.gieVersion ?? DEFAULT_GIE_TARGET);
+  } catch (err) {
+    throw propError(where, 'gieVersion', (err as Error).message);
   }
   const alphaCrdVersion = props.alphaCrdVersion ?? 'v0.3.0';
   if (!ALPHA_GIE.test(alphaCrdVersion)) {
-    throw propError(where, 'alphaCrdVersion', `must be an alpha-only GIE release from v0.3.0 to v0.5.1 (got ${show(alphaCrdVersion)})`);
+    throw propError(where, 'alphaCrdVersion', `must be an alpha-only GIE release from v0.2.0 to v0.5.1 (got ${show(alphaCrdVersion)})`);
   }
   if (props.gkeVersion !== undefined) {
     try {
@@ -198,8 +228,9 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
       throw propError(where, 'routes', 'cannot be combined with \'gateway\', \'routeName\', \'hostnames\', \'matches\' or \'requestTimeout\': give the routes, or the single route\'s fields');
     }
     routes = props.routes;
-    if (!Array.isArray(routes) || routes.length === 0) {
-      throw propError(where, 'routes', `must list at least one HTTPRoute (got ${show(routes)})`);
+    const others = Array.isArray(props.otherRoutes) ? props.otherRoutes.length : 0;
+    if (!Array.isArray(routes) || (routes.length === 0 && others === 0)) {
+      throw propError(where, 'routes', `must list at least one HTTPRoute, unless 'otherRoutes' are given (got ${show(routes)})`);
     }
   } else {
     if (!props.gateway) {
@@ -220,10 +251,18 @@ function resolveRoutes(where: string, name: string, namespace: string, props: In
     if (seen.has(`${ns}/${r.name}`)) throw propError(where, `routes[${i}].name`, `repeats route ${ns}/${r.name}`);
     seen.add(`${ns}/${r.name}`);
     // A carried route is namespaced: without a namespace of its own it gets the route's.
-    const manifest = r.manifest && r.manifest.namespace === undefined
-      ? CarriedManifest.fromObject({ ...r.manifest._object, metadata: { ...r.manifest._object.metadata, namespace: ns } })
-      : r.manifest;
+    const manifest = r.manifest?._withNamespace(ns);
     return { ...r, namespace: ns, ...(manifest ? { manifest } : {}) };
   });
 }
 
+
+/** The routes of other kinds: CarriedManifests, those without a namespace in the migration's. */
+function resolveOtherRoutes(where: string, namespace: string, given: CarriedManifest[] | undefined): CarriedManifest[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw propError(where, 'otherRoutes', `must be a list of CarriedManifests (got ${show(given)})`);
+  return given.map((m, i) => {
+    if (!(m instanceof CarriedManifest)) throw propError(where, `otherRoutes[${i}]`, `must be a CarriedManifest (got ${show(m)})`);
+    return m._withNamespace(namespace);
+  });
+}

@@ -39,6 +39,32 @@ export interface MigrationRouteRule {
    * @default 1 (the API default weight)
    */
   readonly poolWeight?: number;
+
+  /**
+   * `port` of the pool's backendRef, kept on the alpha and the GA backendRef in every stage (some
+   * implementations need it, e.g. kgateway v2.0: `port: 8000` in upstream's GIE v0.3.0 route).
+   * @default - none
+   */
+  readonly poolPort?: number;
+
+  /**
+   * Filters of the pool's backendRef, kept on the alpha and the GA backendRef in every stage.
+   * @default - none
+   */
+  readonly poolFilters?: HttpRouteFilter[];
+
+  /**
+   * Name of the rule, kept in every stage (a preview copy of the rule is named `<name>-preview`).
+   * @default - none
+   */
+  readonly name?: string;
+
+  /**
+   * Fields of the rule this library does not model (e.g. the experimental `sessionPersistence` and
+   * `retry`), kept as given in every stage.
+   * @default - none
+   */
+  readonly otherFields?: object;
 }
 
 /** An HTTPRoute whose pool backend moves from the alpha to the GA pool. */

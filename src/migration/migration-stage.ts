@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ModelMapping } from './model-mapping';
 import { stageFolder } from './plan';
 import { checkInteger, givenProps } from '../core/errors';
 import { checkLabelName } from '../core/names';
@@ -126,6 +127,8 @@ export class MigrationStage extends Chart {
   public readonly manualSteps: ManualStep[] = [];
   /** Warnings for the stage's README and the plan. */
   public readonly warnings: string[] = [];
+  /** The per-model table the stage README shows (the first GA stage of an InferencePool migration); empty otherwise. */
+  public readonly modelTable: ModelMapping[] = [];
 
   public constructor(scope: Construct, id: string, props: MigrationStageProps) {
     super(scope, id, { disableResourceNameHashes: true, namespace: props?.namespace });
@@ -150,6 +153,11 @@ export class MigrationStage extends Chart {
   /** Adds a manual step to the stage README. */
   public addManualStep(step: ManualStep): void {
     this.manualSteps.push(step);
+  }
+
+  /** Adds rows to the stage README's per-model table. */
+  public addModelMappings(models: ModelMapping[]): void {
+    this.modelTable.push(...models);
   }
 
   /** Adds a warning to the stage README and the plan. */

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { MigrationStage, StageCommand } from './migration-stage';
+import { ModelMapping } from './model-mapping';
 import { CarriedManifest } from '../core/carried-manifest';
 
 /** What the migration's top README says before the stages. */
@@ -81,6 +82,13 @@ export interface IMigration extends IConstruct {
    * @default - the validator's default bundles (GIE v1.0.2, Gateway API v1.3.0, KServe, LlamaStack)
    */
   readonly validationBundles?: string[];
+
+  /**
+   * The per-model table: what each model name did on the alpha pool and does on the GA pool, and what its clients
+   * must send (InferencePool migrations). Written into the top README and plan.json.
+   * @default - none
+   */
+  readonly models?: ModelMapping[];
 }
 
 /** True when `x` looks like a migration (stages and a name). */

@@ -10,7 +10,11 @@ export type RouteState =
   | { readonly kind: 'split'; readonly gaPercent: number }
   | { readonly kind: 'preview' }
   | { readonly kind: 'ga-only' }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none' }
+  /** Parallel gateways: the routes unchanged on the old gateway (alpha), a copy to the GA pool on the new one. */
+  | { readonly kind: 'parallel' }
+  /** Parallel gateways after cleanup: only the copy on the new gateway (GA); the old routes keep their other rules. */
+  | { readonly kind: 'parallel-ga' };
 
 /** One planned stage. */
 export interface PlannedStage {
@@ -56,7 +60,16 @@ export function checkSteps(steps: unknown): string | undefined {
 export function planZeroDowntime(steps: number[], strategy: MigrationStrategy): PlannedStage[] {
   const problem = checkSteps(steps);
   if (problem) throw new Error(`steps ${problem}`);
-  const middle: Array<Omit<PlannedStage, 'ordinal'>> = strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER
+  if (strategy === MigrationStrategy.PARALLEL_GATEWAY) return planParallel();
+  const cutover: Omit<PlannedStage, 'ordinal'> = {
+    name: 'cutover',
+    alphaStack: true,
+    gaStack: true,
+    route: { kind: 'ga-only' },
+    gaShare: 100,
+    purpose: 'All traffic moves to the GA pool at once; the alpha stack keeps running so a rollback is one re-apply.',
+  };
+  const middle: Array<Omit<PlannedStage, 'ordinal'>> = strategy === MigrationStrategy.CUTOVER ? [cutover] : strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER
     ? [
       {
         name: 'preview',
@@ -66,14 +79,7 @@ export function planZeroDowntime(steps: number[], strategy: MigrationStrategy): 
         gaShare: 0,
         purpose: 'Requests that carry the preview header go to the GA pool, for testing; all other traffic stays on the alpha pool.',
       },
-      {
-        name: 'cutover',
-        alphaStack: true,
-        gaStack: true,
-        route: { kind: 'ga-only' },
-        gaShare: 100,
-        purpose: 'All traffic moves to the GA pool at once; the alpha stack keeps running so a rollback is one re-apply.',
-      },
+      cutover,
     ]
     : [
       ...steps.map((w) => ({
@@ -115,6 +121,37 @@ export function planZeroDowntime(steps: number[], strategy: MigrationStrategy): 
   return all.map((s, i) => ({ ...s, ordinal: i + 1 }));
 }
 
+/** The stages of the parallel-gateway strategy: side by side behind two gateways, clients move, cleanup. */
+function planParallel(): PlannedStage[] {
+  const stages: Array<Omit<PlannedStage, 'ordinal'>> = [
+    {
+      name: 'side-by-side',
+      alphaStack: true,
+      gaStack: true,
+      route: { kind: 'parallel' },
+      gaShare: 0,
+      purpose: 'The GA pool, its Endpoint Picker and the InferenceObjectives are added beside the alpha stack, selecting the same model-server pods, with a second Gateway whose copy of the route sends everything to the GA pool; the old Gateway and its route are unchanged and still carry all client traffic.',
+    },
+    {
+      name: 'move-clients',
+      alphaStack: true,
+      gaStack: true,
+      route: { kind: 'parallel' },
+      gaShare: 100,
+      purpose: 'Nothing changes in the cluster: clients move from the old Gateway\'s address to the new one\'s, outside the cluster (DNS or load balancer weights), while both gateways serve.',
+    },
+    {
+      name: 'cleanup',
+      alphaStack: false,
+      gaStack: true,
+      route: { kind: 'parallel-ga' },
+      gaShare: 100,
+      purpose: 'The alpha pool, its Endpoint Picker, its InferenceModels and the old Gateway\'s route to it are removed; the new Gateway serves the GA pool.',
+    },
+  ];
+  return stages.map((s, i) => ({ ...s, ordinal: i + 1 }));
+}
+
 /** The stages of the simple path (with downtime). */
 export function planSimple(): PlannedStage[] {
   return [
@@ -147,9 +184,9 @@ export function planViolations(stages: PlannedStage[]): string[] {
     if (i > 0 && s.gaShare < stages[i - 1].gaShare) {
       problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} lowers the GA share from ${stages[i - 1].gaShare}% to ${s.gaShare}%`);
     }
-    const usesAlpha = s.route.kind === 'alpha-only' || s.route.kind === 'split' || s.route.kind === 'preview';
+    const usesAlpha = s.route.kind === 'alpha-only' || s.route.kind === 'split' || s.route.kind === 'preview' || s.route.kind === 'parallel';
     if (usesAlpha && !s.alphaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} routes to the alpha pool without the alpha stack`);
-    const usesGa = s.route.kind === 'split' || s.route.kind === 'preview' || s.route.kind === 'ga-only';
+    const usesGa = s.route.kind === 'split' || s.route.kind === 'preview' || s.route.kind === 'ga-only' || s.route.kind === 'parallel' || s.route.kind === 'parallel-ga';
     if (usesGa && !s.gaStack) problems.push(`stage ${stageFolder(s.ordinal, s.name, stages.length)} routes to the GA pool without the GA stack`);
   });
   return problems;

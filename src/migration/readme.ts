@@ -9,6 +9,8 @@
 import { formatFieldChange } from './field-changes';
 import { ManifestDiff, describe } from './manifests';
 import type { ManualStep, StageCommand } from './migration-stage';
+import { ModelMapping } from './model-mapping';
+import { modelTableLines } from './model-table';
 import { markdownCode, markdownFence, markdownParagraph as prose, markdownText, textLines } from '../core/markdown';
 import { shellQuote } from '../core/shell';
 
@@ -31,6 +33,8 @@ export interface StageReadmeInput {
   readonly afterSync: ManualStep[];
   readonly afterVerify: ManualStep[];
   readonly warnings: string[];
+  /** The per-model table (the first GA stage of an InferencePool migration), else none. */
+  readonly models?: readonly ModelMapping[];
 }
 
 /**
@@ -144,6 +148,7 @@ export function renderStageReadme(s: StageReadmeInput): string {
   for (const f of s.files) lines.push(`| ${markdownCode(f.file, true)} | ${markdownCode(describe(f.obj), true)} |`);
   lines.push('');
 
+  lines.push(...modelTableLines(s.models ?? []));
   if (s.beforeSync.length > 0) {
     lines.push('## Before you sync', '', ...stepLines(s.beforeSync));
   }
@@ -189,11 +194,14 @@ export interface MigrationReadmeInput {
   readonly crdsFolder: boolean;
   readonly examplesFolder: string;
   readonly syncWaves?: string;
+  /** The per-model table of an InferencePool migration, else none. */
+  readonly models?: readonly ModelMapping[];
 }
 
 /** The README of a migration's top folder. */
 export function renderMigrationReadme(m: MigrationReadmeInput): string {
   const lines: string[] = [`# ${markdownText(m.title)}`, '', ...prose(m.summary), '', ...warningLines(m.warnings)];
+  lines.push(...modelTableLines(m.models ?? []));
   lines.push('## Preflight', '', ...commandLines(m.preflight));
   lines.push('## Stages', '', 'Apply them in order; verify each (its README says how) before promoting the next.', '', '| stage | what it does | objects |', '|---|---|---|');
   for (const s of m.stages) {

@@ -2,10 +2,11 @@ import { Construct } from 'constructs';
 import { removeAlphaCrdCommands } from './crd-sources';
 import { InferenceMigrationProps } from './inference-migration-props';
 import { buildInferenceStage } from './inference-objects';
-import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications } from './inference-readme';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications, inferenceWhatsNext } from './inference-readme';
 import { resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
+import { ModelMapping } from './model-mapping';
 import { planSimple } from './plan';
 import { StageSet } from './stage-set';
 import { CarriedManifest } from '../core/carried-manifest';
@@ -52,6 +53,18 @@ export class SimpleMigration extends Construct implements IMigration {
   public readonly overview: MigrationOverview;
   /** The CRDs the GA stack needs, by upstream URL. */
   public readonly crds: CrdReference[];
+  /** The GIE release migrated to (its CRDs validate every stage; its chart renders the EPP). */
+  public readonly gieVersion: string;
+  /**
+   * The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's.
+   * @default - always set
+   */
+  public readonly validationBundles?: string[];
+  /**
+   * The per-model table: what each model did on the alpha pool and does on the GA pool.
+   * @default - always set (empty when no InferenceModel is known)
+   */
+  public readonly models?: ModelMapping[];
 
   public constructor(scope: Construct, id: string, props: SimpleMigrationProps) {
     super(scope, id);
@@ -61,7 +74,10 @@ export class SimpleMigration extends Construct implements IMigration {
     this.namespace = m.namespace;
     this.warnings = m.warnings;
     this.crds = inferenceCrds(m);
-    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
+    this.gieVersion = m.gieVersion;
+    this.validationBundles = m.validationBundles;
+    this.models = m.models.mappings;
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : [])), ...m.otherRoutes];
 
     const [remove, install] = planSimple();
     const stageSet = new StageSet(this);
@@ -98,6 +114,7 @@ export class SimpleMigration extends Construct implements IMigration {
       (stage) => buildInferenceStage(stage, m, install));
     for (const v of inferenceVerifications(m, install)) installStage.addVerification(v);
     for (const s of inferenceManualSteps(m, install, true, false)) installStage.addManualStep(s);
+    installStage.addModelMappings(m.models.mappings);
 
     this.overview = {
       title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 with downtime`,
@@ -105,6 +122,7 @@ export class SimpleMigration extends Construct implements IMigration {
         `${m.namespace}/${m.gaProps.name} with its Endpoint Picker, objectives and route. Inference traffic fails between the two stages; ` +
         'use a ZeroDowntimeMigration when that is not acceptable.',
       preflight: inferencePreflight(),
+      notes: [inferenceWhatsNext(m)],
     };
     this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
   }

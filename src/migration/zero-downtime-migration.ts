@@ -1,14 +1,17 @@
 import { Construct } from 'constructs';
-import { capabilityOf } from './gateway-capabilities';
+import { GatewayCapability, GatewayCapabilities, GatewaySupport } from './gateway-capabilities';
 import { GatewayImplementation } from './gateway-implementation';
 import { InferenceMigrationProps } from './inference-migration-props';
-import { buildInferenceStage } from './inference-objects';
-import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications } from './inference-readme';
+import { buildInferenceStage, ResolvedParallelGateway } from './inference-objects';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications, inferenceWhatsNext } from './inference-readme';
 import { Header, ResolvedInferenceMigration, resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { PreviewHeader } from './migration-route';
-import { MigrationStage } from './migration-stage';
+import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
+import { ModelMapping } from './model-mapping';
+import { ISTIO_REVISION_LABEL, parallelManualSteps, parallelVerifications, resolveParallelGateway } from './parallel-gateway';
+import { ParallelGatewayOptions } from './parallel-gateway-options';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
 import { StageSet } from './stage-set';
 import { CarriedManifest } from '../core/carried-manifest';
@@ -27,11 +30,25 @@ export interface ZeroDowntimeMigrationProps extends InferenceMigrationProps {
   readonly steps?: number[];
 
   /**
-   * How traffic moves: weighted shift in one rule (the upstream guide), or a header preview then one
-   * cutover, for gateways that cannot split a rule between an alpha and a GA pool.
-   * @default MigrationStrategy.WEIGHTED_SHIFT
+   * How traffic moves: weighted shift in one rule (the upstream guide); a header preview then one cutover, for
+   * gateways that cannot split a rule between an alpha and a GA pool; a parallel Gateway, for gateways that cannot
+   * serve both groups at once (Istio); or one cutover. A strategy given here is never replaced: one the gateway
+   * cannot run fails, naming the gateway, the reason and the strategy that works.
+   * @default - the strategy that works on `gatewayImplementation` (at `gatewayVersion`): weighted-shift where a split can work, header-preview-cutover where it cannot but one gateway serves both groups, parallel-gateway where none does
    */
   readonly strategy?: MigrationStrategy;
+
+  /**
+   * The second Gateway of the parallel-gateway strategy (required by it).
+   * @default - none
+   */
+  readonly parallelGateway?: ParallelGatewayOptions;
+
+  /**
+   * Version of the gateway implementation (e.g. Istio `1.27.3`): the capability table's facts by version.
+   * @default - what holds for every version of the implementation
+   */
+  readonly gatewayVersion?: string;
 
   /**
    * The header that sends a request to the GA pool in the preview stage (header-preview-cutover only).
@@ -96,8 +113,27 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
   public readonly overview: MigrationOverview;
   /** The CRDs the GA stack needs, by upstream URL. */
   public readonly crds: CrdReference[];
+  /** The GIE release migrated to (its CRDs validate every stage; its chart renders the EPP). */
+  public readonly gieVersion: string;
+  /**
+   * The CRD bundles every stage is validated against: the target's GIE CRDs, the alpha InferenceModel's, Gateway API's.
+   * @default - always set
+   */
+  public readonly validationBundles?: string[];
+  /**
+   * The per-model table: what each model did on the alpha pool and does on the GA pool.
+   * @default - always set (empty when no InferenceModel is known)
+   */
+  public readonly models?: ModelMapping[];
   /** The strategy in use. */
   public readonly strategy: MigrationStrategy;
+  /**
+   * Why the strategy was chosen, when no strategy was given and the gateway needs another than weighted-shift.
+   * @default - the strategy was given, or weighted-shift works
+   */
+  public readonly strategyChoice?: string;
+  /** What the gateway can do (at `gatewayVersion`), with its sources. */
+  public readonly gatewayCapability: GatewayCapability;
   /** The gateway implementation the plan was checked against. */
   public readonly gatewayImplementation: GatewayImplementation;
   /** Name of the GA pool. */
@@ -116,64 +152,101 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     this.alphaPoolName = m.alpha.poolName;
     this.warnings = m.warnings;
     this.crds = inferenceCrds(m);
+    this.gieVersion = m.gieVersion;
+    this.validationBundles = m.validationBundles;
+    this.models = m.models.mappings;
 
     const steps = props.steps ?? [50];
     const stepProblem = checkSteps(steps);
     if (stepProblem) throw propError(this, 'steps', stepProblem);
-    this.strategy = props.strategy ?? MigrationStrategy.WEIGHTED_SHIFT;
-    checkOneOf(this, 'strategy', this.strategy, Object.values(MigrationStrategy));
-    if (props.steps !== undefined && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
-      throw propError(this, 'steps', 'has no meaning with the header-preview-cutover strategy (traffic moves at once): leave it out');
-    }
     this.gatewayImplementation = props.gatewayImplementation
       ?? (m.provider === InferenceProvider.GKE ? GatewayImplementation.GKE : GatewayImplementation.GENERIC);
     checkOneOf(this, 'gatewayImplementation', this.gatewayImplementation, Object.values(GatewayImplementation));
-    this.checkGateway(m);
+    try {
+      this.gatewayCapability = GatewayCapabilities.of(this.gatewayImplementation, props.gatewayVersion);
+    } catch (err) {
+      throw propError(this, 'gatewayVersion', (err as Error).message.replace(/^gateway version /, 'must be a version such as 1.28.1: '));
+    }
+    const cap = this.gatewayCapability;
+    if (props.strategy !== undefined) checkOneOf(this, 'strategy', props.strategy, Object.values(MigrationStrategy));
+    this.strategy = props.strategy ?? (props.parallelGateway ? MigrationStrategy.PARALLEL_GATEWAY : cap.workingStrategy);
+    if (props.strategy === undefined && this.strategy !== MigrationStrategy.WEIGHTED_SHIFT) {
+      this.strategyChoice = `Strategy ${this.strategy} was chosen because no strategy was given and ` +
+        (props.parallelGateway && cap.workingStrategy !== MigrationStrategy.PARALLEL_GATEWAY ? 'parallelGateway was given.' : `${cap.displayName}${cap.version ? ` ${cap.version}` : ''} needs it: ${cap.note}`);
+    }
+    if (props.steps !== undefined && this.strategy !== MigrationStrategy.WEIGHTED_SHIFT) {
+      throw propError(this, 'steps', `has no meaning with the ${this.strategy} strategy (traffic does not move by weight): leave it out`);
+    }
+    if (props.parallelGateway !== undefined && this.strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+      throw propError(this, 'parallelGateway', `has no meaning with the ${this.strategy} strategy: leave it out, or use strategy: MigrationStrategy.PARALLEL_GATEWAY`);
+    }
+    this.checkGateway(m, cap);
     const preview = this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER ? this.resolvePreviewHeader(props.previewHeader) : undefined;
+    const parallel = this.strategy === MigrationStrategy.PARALLEL_GATEWAY
+      ? resolveParallelGateway(where, m, props.parallelGateway, this.gatewayImplementation) : undefined;
 
     const plan = planZeroDowntime(steps, this.strategy);
     const violations = planViolations(plan);
     if (violations.length > 0) throw new Error(`${where}: the plan breaks its invariants: ${violations.join('; ')}`);
 
-    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : []))];
+    this.baseline = [...m.alpha.manifests, ...m.routes.flatMap((r) => (r.manifest ? [r.manifest] : [])), ...m.otherRoutes];
     const stageSet = new StageSet(this);
     this.stages = stageSet.stages;
-    plan.forEach((planned, i) => this.addStage(stageSet, m, planned, plan.length, i === 0, i === plan.length - 1, preview));
+    plan.forEach((planned, i) => this.addStage(stageSet, m, planned, plan.length, i === 0, i === plan.length - 1, preview, parallel));
     this.node.addValidation({ validate: () => this.cleanupHoldsNoAlpha() });
 
     this.overview = {
       title: `${m.alpha.poolName} to ${m.gaProps.name}: InferencePool v1alpha2 to v1 without downtime`,
       summary: `Moves the traffic of the v1alpha2 InferencePool ${m.namespace}/${m.alpha.poolName} ` +
         `(${m.alpha.external ? `installed by Helm, release ${m.alpha.helmRelease}` : 'carried from Git'}) to the v1 InferencePool ` +
-        `${m.namespace}/${m.gaProps.name}, which selects the same model-server pods, through the HTTPRoute${m.routes.length > 1 ? 's' : ''} ` +
-        `${m.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}. Strategy: ${this.strategy}` +
-        (this.strategy === MigrationStrategy.WEIGHTED_SHIFT ? ` (GA weight ${steps.join('% then ')}%, then 100%).` : ` (preview header ${preview!.name}: ${preview!.value}, then 100% at once).`),
+        `${m.namespace}/${m.gaProps.name}, which selects the same model-server pods, through ${routeList(m)}. Strategy: ${this.strategy}` +
+        strategySummary(this.strategy, steps, preview, parallel),
       preflight: inferencePreflight(),
-      notes: [`Gateway: ${capabilityOf(this.gatewayImplementation).displayName}. ${capabilityOf(this.gatewayImplementation).note}`],
+      notes: [
+        ...(this.strategyChoice ? [this.strategyChoice] : []),
+        `Gateway: ${cap.displayName}${cap.version ? ` ${cap.version}` : ''} (${cap.versions}). ${cap.note}${cap.sources.length > 0 ? ` Sources: ${cap.sources.join(', ')}.` : ''}`,
+        inferenceWhatsNext(m),
+      ],
     };
     this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
   }
 
   private addStage(stageSet: StageSet, m: ResolvedInferenceMigration, planned: PlannedStage, stageCount: number, first: boolean, last: boolean,
-    preview?: Header): void {
+    preview?: Header, parallel?: ResolvedParallelGateway): void {
     const stage = stageSet.add(planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose, stageCount },
-      (scope) => buildInferenceStage(scope, m, planned, preview));
+      (scope) => buildInferenceStage(scope, m, planned, preview, parallel));
+    const parallelRoutes = planned.route.kind === 'parallel' || planned.route.kind === 'parallel-ga';
     for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
+    if (parallel && parallelRoutes) {
+      for (const v of parallelVerifications(m, planned, parallel)) stage.addVerification(v);
+      const alphaEpp = m.alpha.endpointPickerServiceName;
+      for (const s of parallelManualSteps(m, planned, parallel, this.gatewayImplementation, alphaEpp)) stage.addManualStep(s);
+    }
     for (const s of inferenceManualSteps(m, planned, first, last)) stage.addManualStep(s);
     if (first) for (const w of m.warnings) stage.addWarning(w);
-    const cap = capabilityOf(this.gatewayImplementation);
-    if ((planned.route.kind === 'split' && cap.weightedAlphaAndGa === 'unknown') || (planned.route.kind !== 'ga-only' && cap.alphaBackendRef !== 'yes' && !first)) {
+    if (first) stage.addModelMappings(m.models.mappings);
+    const cap = this.gatewayCapability;
+    if (!parallelRoutes && ((planned.route.kind === 'split' && cap.weightedAlphaAndGa === GatewaySupport.UNKNOWN)
+      || (planned.route.kind !== 'ga-only' && cap.alphaBackendRef !== GatewaySupport.YES && !first))) {
       stage.addWarning(`Gateway implementation ${cap.implementation}: ${cap.note}`);
+    }
+    if (this.strategy === MigrationStrategy.CUTOVER && planned.name === 'cutover' && cap.servesBothGroups === GatewaySupport.NO) {
+      stage.addManualStep({
+        timing: ManualStepTiming.BEFORE_SYNC,
+        text: `${cap.displayName} serves one group at a time (${cap.note}) Switch the gateway's control plane to one that serves the v1 group in the same window as this sync${this.gatewayImplementation === GatewayImplementation.ISTIO ? ' (Istio 1.28 or later, with ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true)' : ''}: requests fail between the two, which is the window this strategy accepts. For no window at all, use the parallel-gateway strategy.`,
+      });
     }
   }
 
-  private checkGateway(m: ResolvedInferenceMigration): void {
-    const cap = capabilityOf(this.gatewayImplementation);
-    if (this.strategy === MigrationStrategy.WEIGHTED_SHIFT && cap.weightedAlphaAndGa === 'no') {
-      throw propError(this, 'gatewayImplementation',
-        `${show(this.gatewayImplementation)} cannot split one rule's traffic between an alpha and a GA InferencePool: ${cap.note} ` +
-        `(${cap.sources.join(', ')}). Use strategy: 'header-preview-cutover' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): ` +
-        'a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.');
+  private checkGateway(m: ResolvedInferenceMigration, cap: GatewayCapability): void {
+    const problem = GatewayCapabilities.problemWith(cap, this.strategy);
+    if (problem) {
+      const gateways = [...new Set(m.routes.flatMap((r) => r.parentRefs.map((p) => `${p.namespace ?? r.namespace}/${p.name}`)))].join(', ');
+      const works = cap.workingStrategy;
+      const how = works === MigrationStrategy.PARALLEL_GATEWAY
+        ? `Use strategy: '${works}' (MigrationStrategy.PARALLEL_GATEWAY) with parallelGateway: a second Gateway${this.gatewayImplementation === GatewayImplementation.ISTIO ? ` labelled ${ISTIO_REVISION_LABEL}=<revision> of a control plane that serves v1 (Istio 1.28+)` : ''} serves the GA route while the old one keeps the alpha route, and clients move between the two addresses: no downtime. Or 'cutover', which accepts a short window.`
+        : `Use strategy: '${works}' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.`;
+      throw propError(this, 'strategy', `${show(this.strategy)} cannot run on the Gateway ${gateways} (${cap.implementation}): ${problem} (${cap.sources.join(', ')}). ${how}`);
     }
     const doubled = m.routes.some((r) => (r.rules?.length ?? 1) * 2 + (r.otherRules?.length ?? 0) > 16);
     if (doubled && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
@@ -210,5 +283,23 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
       }
     }
     return errors;
+  }
+}
+
+/** `the HTTPRoute a/b and the AIGatewayRoute a/c`: every route of the migration, by kind. */
+function routeList(m: ResolvedInferenceMigration): string {
+  const byKind = new Map<string, string[]>();
+  for (const r of m.routes) byKind.set('HTTPRoute', [...(byKind.get('HTTPRoute') ?? []), `${r.namespace}/${r.name}`]);
+  for (const r of m.otherRoutes) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), `${r.namespace}/${r.name}`]);
+  return [...byKind.entries()].map(([kind, names]) => `the ${kind}${names.length > 1 ? 's' : ''} ${names.join(', ')}`).join(' and ');
+}
+
+/** The last sentence of the overview's summary: how traffic moves. */
+function strategySummary(strategy: MigrationStrategy, steps: number[], preview?: Header, parallel?: ResolvedParallelGateway): string {
+  switch (strategy) {
+    case MigrationStrategy.WEIGHTED_SHIFT: return ` (GA weight ${steps.join('% then ')}%, then 100%).`;
+    case MigrationStrategy.HEADER_PREVIEW_CUTOVER: return ` (preview header ${preview!.name}: ${preview!.value}, then 100% at once).`;
+    case MigrationStrategy.PARALLEL_GATEWAY: return ` (a second Gateway ${parallel!.namespace}/${parallel!.name} serves copies of the routes to the GA pool; clients move from ${parallel!.original.namespace}/${parallel!.original.name}'s address to its address outside the cluster).`;
+    default: return ' (100% at once, with a short window).';
   }
 }

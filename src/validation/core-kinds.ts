@@ -14,6 +14,18 @@ import { findUnreadFields } from './strict-fields';
 const THIRD_PARTY_MODELS: Record<string, string> = {
   'networking.istio.io/v1beta1/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule',
   'networking.istio.io/v1alpha3/DestinationRule': '@kubernetes-models/istio/networking.istio.io/v1alpha3/DestinationRule',
+  'networking.istio.io/v1alpha3/EnvoyFilter': '@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter',
+};
+
+/**
+ * Versions a package does not hold, validated with the schema of another version of the same CRD. Istio serves
+ * DestinationRule v1alpha3, v1beta1 and v1 from one CRD whose versions share one schema (generated from one proto:
+ * @kubernetes-models/istio 3.0.1's three DestinationRule validators differ only in apiVersion), and upstream GIE
+ * v0.5.1 and v1.0.0 ship `networking.istio.io/v1` DestinationRules; the bundled @kubernetes-models/istio 2.3.0 has
+ * no v1 (3.x brings a second copy of the kubernetes-models runtime, which the package budget cannot carry).
+ */
+const SAME_SCHEMA_AS: Record<string, string> = {
+  'networking.istio.io/v1/DestinationRule': 'networking.istio.io/v1beta1',
 };
 
 const GROUP = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -69,6 +81,12 @@ function pinnedModel(apiVersion: string, kind: string): ModelClass | null {
 function loadModel(apiVersion: string, kind: string): ModelClass | null {
   const key = `${apiVersion}/${kind}`;
   if (modelCache.has(key)) return modelCache.get(key)!;
+  const alias = SAME_SCHEMA_AS[key];
+  if (alias) {
+    const model = loadModel(alias, kind);
+    modelCache.set(key, model);
+    return model;
+  }
   let model: ModelClass | null = pinnedModel(apiVersion, kind);
   const id = model ? undefined : moduleId(apiVersion, kind);
   if (id) {
@@ -105,7 +123,9 @@ export interface CoreObjectReport {
  */
 export function validateCoreObject(obj: Record<string, any>): CoreObjectReport {
   const Model = loadModel(obj.apiVersion, obj.kind)!;
-  const { status: _status, ...desired } = obj;
+  const alias = SAME_SCHEMA_AS[`${obj.apiVersion}/${obj.kind}`];
+  // The aliased schema checks its own apiVersion: validate with it, report paths as they are.
+  const { status: _status, ...desired } = alias ? { ...obj, apiVersion: alias } : obj;
   const { result: problems, unread } = findUnreadFields(desired, Model.prototype, (copy) => {
     try {
       Model.prototype.validate.call(copy);

@@ -173,6 +173,46 @@ function safeParse(text: string): any {
   }
 }
 
+/**
+ * The CustomResourceDefinitions (apiextensions.k8s.io/v1) of a YAML file, or of every `.yaml`/`.yml` file under a
+ * directory (recursively; any number per file, other documents ignored), e.g. cert-manager's or Argo CD's CRDs
+ * for `validate --crds`; compiled on first use, as a CRD directory is.
+ */
+export function readCrdPath(given: string): CrdHeader[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walk(p);
+      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) files.push(p);
+    }
+  };
+  if (fs.statSync(given).isDirectory()) walk(given);
+  else files.push(given);
+  const headers: CrdHeader[] = [];
+  for (const file of files) {
+    yamlModule().parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((doc: any, i: number) => {
+      if (doc.errors.length > 0) throw new Error(`cannot parse crd file ${file} (document ${i + 1}): ${doc.errors[0].message.split('\n')[0]}`);
+      const crd = doc.toJS();
+      const found = crd?.kind === 'CustomResourceDefinition' && crd?.apiVersion === 'apiextensions.k8s.io/v1' ? crdDocumentHeader(crd) : undefined;
+      if (!found) return;
+      const key = `${file}#${i + 1}`;
+      const versions = crdDocumentVersions(crd);
+      headers.push({
+        file: key,
+        bundle: `--crds ${given}`,
+        ...found,
+        versions: () => versions.map(({ name, served }) => ({ name, served })),
+        compiled: (version) => compileOnce(key + '@' + version, () => {
+          const schema = versions.find((v) => v.name === version)?.schema;
+          return { root: compileRootSchema(schema), validate: compileRootValidator(schema) };
+        }),
+      });
+    });
+  }
+  return headers;
+}
+
 /** The compiled index in `dir`, or null when there is none (or one of another format). */
 function compiledIndex(dir: string): CompiledIndex | null {
   const cached = compiledIndexes.get(dir);
@@ -227,7 +267,7 @@ export class CrdIndex {
    * @param crdDir a directory of fetched CRD files, read from YAML; by default the package's own CRDs, compiled at
    *   build time where they were (else read from imports/crds)
    */
-  constructor(bundles: readonly string[], crdDir?: string) {
+  constructor(bundles: readonly string[], crdDir?: string, extraPaths: readonly string[] = []) {
     const entries = readLock();
     const known = new Set(entries.map((e) => e.bundle));
     for (const bundle of bundles) {
@@ -247,6 +287,9 @@ export class CrdIndex {
         if (!fs.existsSync(file)) throw missingFileError(entry.file, entry.bundle, yamlDir);
         this.add(yamlHeader(file, entry.file, entry.bundle));
       }
+    }
+    for (const extra of extraPaths) {
+      for (const header of readCrdPath(extra)) this.add(header);
     }
   }
 

@@ -107,8 +107,10 @@ export class ManifestValidator {
    * @param options which CRD bundles to use, and where their files are
    */
   constructor(options: ManifestValidatorOptions = {}) {
-    this.bundles = [...(options.crdBundles ?? DEFAULT_CRD_BUNDLES)];
-    this.crds = new CrdIndex(this.bundles, options.crdDir);
+    const bundles = [...(options.crdBundles ?? DEFAULT_CRD_BUNDLES)];
+    this.crds = new CrdIndex(bundles, options.crdDir, options.extraCrdPaths ?? []);
+    // Named in the message of a kind no schema defines.
+    this.bundles = [...bundles, ...(options.extraCrdPaths ?? []).map((p) => `the CRDs under ${p}`)];
   }
 
   /**

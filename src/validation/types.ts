@@ -108,6 +108,15 @@ export interface ManifestValidatorOptions {
    * @default the package's pinned CRDs, compiled when the package was built (imports/compiled)
    */
   readonly crdDir?: string;
+
+  /**
+   * More CRDs to validate against, beside the bundles: files or directories (read recursively) of YAML
+   * holding CustomResourceDefinitions (apiextensions.k8s.io/v1), any number per file, e.g. cert-manager's
+   * or Argo CD's. A CRD that defines a group/version/kind a bundle defines too is an error.
+   *
+   * @default - none
+   */
+  readonly extraCrdPaths?: string[];
 }
 
 /**

@@ -19,15 +19,15 @@ describe('help, version and usage errors', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: inference-migrate \[options\] \[command\]\n/);
-    const commands = ['scan [options] <dir>', 'plan [options]', 'status [options] <migration-dir>', 'promote [options] <migration-dir>', 'validate [options] <dir>', 'example [options]'];
+    const commands = ['scan [options] <input>', 'plan [options]', 'status [options] <migration-dir>', 'promote [options] <migration-dir>', 'validate [options] <input>', 'example [options]'];
     for (const command of commands) expect(run.stdout).toContain(`  ${command}`);
     expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error');
   });
 
   test.each([
-    ['plan', /^Usage: inference-migrate plan \[options\]\n[\s\S]*--from <dir>[\s\S]*--ga-name-suffix <suffix>[\s\S]*--no-validate[\s\S]*Exit codes: 0 written/],
-    ['scan', /^Usage: inference-migrate scan \[options\] <dir>\n[\s\S]*--target-gie <version>[\s\S]*--output <format>[\s\S]*Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,\n3 found/],
-    ['validate', /^Usage: inference-migrate validate \[options\] <dir>\n[\s\S]*Exit codes: 0 every object passes/],
+    ['plan', /^Usage: inference-migrate plan \[options\]\n[\s\S]*--from <path>[\s\S]*--ga-name-suffix <suffix>[\s\S]*--no-validate[\s\S]*Exit codes: 0 written/],
+    ['scan', /^Usage: inference-migrate scan \[options\] <input>\n[\s\S]*--target-gie <version>[\s\S]*--output <format>[\s\S]*Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,\n3 found/],
+    ['validate', /^Usage: inference-migrate validate \[options\] <input>\n[\s\S]*Exit codes: 0 every object passes/],
     ['example', /^Usage: inference-migrate example \[options\]\n[\s\S]*--out <dir>[\s\S]*--gke[\s\S]*--force/],
   ])('given %s --help, then its usage, flags and exit codes are printed', (command, expected) => {
     const run = runCli([command, '--help']);
@@ -43,8 +43,9 @@ describe('help, version and usage errors', () => {
     [['plan', '--from', 'x', '--out', 'y', '--steps', 'ten'], /^error: option '--steps <weights>' argument 'ten' is invalid\. expected comma-separated integers such as 10,50,90/],
     [['plan', '--from', 'x', '--out', 'y', '--provider', 'aws'], /^error: option '--provider <name>' argument 'aws' is invalid\. Allowed choices are none, gke, istio\./],
     [['plan', '--from', 'x', '--out', 'y', '--ga-name-suffix', '_GA'], /^error: option '--ga-name-suffix <suffix>' argument '_GA' is invalid\. expected 1\.\.40 lower-case letters/],
-    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'header-preview-cutover', '--steps', '10'], /^error: --steps cannot be combined with the header-preview-cutover strategy, which moves all traffic at once\n\nUsage: inference-migrate plan/],
-    [['scan'], /^error: missing required argument 'dir'\n\nUsage: inference-migrate scan/],
+    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'header-preview-cutover', '--steps', '10'], /^error: --steps cannot be combined with the header-preview-cutover strategy, which does not move traffic by weight\n\nUsage: inference-migrate plan/],
+    [['plan', '--from', 'x', '--out', 'y', '--strategy', 'cutover', '--new-gateway-label', 'istio.io/rev=1-28-1'], /^error: --new-gateway-name, --new-gateway-class or --new-gateway-label belongs to the parallel-gateway strategy, not cutover\n\nUsage: inference-migrate plan/],
+    [['scan'], /^error: missing required argument 'input'\n\nUsage: inference-migrate scan/],
     [['scan', 'x', '--target-gie', 'latest'], /^error: option '--target-gie <version>' argument 'latest' is invalid\. expected a GIE release such as v1\.4\.0/],
     [['scan', 'x', '--output', 'yaml'], /^error: option '--output <format>' argument 'yaml' is invalid\. Allowed choices are text, json, markdown\./],
     [['validate', 'a', 'b'], /^error: too many arguments for 'validate'\. Expected 1 argument but got 2\.\n\nUsage: inference-migrate validate/],
@@ -122,15 +123,21 @@ describe('scan', () => {
     expect(run.stdout).toContain([
       'test/fixtures/repos/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136: InferencePool default/vllm-llama3-8b-instruct-alpha (inference.networking.x-k8s.io/v1alpha2)',
       '  becomes: InferencePool default/vllm-llama3-8b-instruct-ga (inference.networking.k8s.io/v1)',
-      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x)',
+      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x)',
     ].join('\n'));
-    expect(run.stdout).toMatch(/\nfound 3 alpha objects; 3 use an API that GIE v1\.6\.0 does not serve\n$/);
+    expect(run.stdout).toContain([
+      'test/fixtures/repos/one-pool/apps/llm/httproute.yaml:1: HTTPRoute default/llm-route (gateway.networking.k8s.io/v1), refers to alpha InferencePool default/vllm-llama3-8b-instruct-alpha',
+      '  becomes: the same HTTPRoute with its references to vllm-llama3-8b-instruct-alpha pointing at InferencePool vllm-llama3-8b-instruct-ga (inference.networking.k8s.io)',
+      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x)',
+      '  migrate: inference-migrate plan --from test/fixtures/repos/one-pool --out <migrations-dir>',
+    ].join('\n'));
+    expect(run.stdout).toMatch(/\nfound 3 alpha objects and 1 object that refers to an alpha pool; 4 use an API that GIE v1\.6\.0 does not serve\n$/);
   });
 
   test('given a target that still serves them, then the exit code is 2', () => {
     const run = runCli(['scan', 'test/fixtures/repos/one-pool', '--target-gie', 'v0.5.1', '--output', 'json']);
     expect(run.status).toBe(2);
-    expect(JSON.parse(run.stdout)).toMatchObject({ target: 'v0.5.1', found: 3, notServed: 0, exitCode: 2 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ target: 'v0.5.1', found: 4, notServed: 0, exitCode: 2 });
   });
 
   test('given LlamaStack v1alpha1 and a KServe ingress config, then they are found (exit 2)', () => {
@@ -148,14 +155,17 @@ describe('scan', () => {
 
     expect(run.status).toBe(3);
     const found = JSON.parse(run.stdout).findings.map((f: any) => `${f.file.slice(repo.length + 1)}:${f.line} ${f.kind} ${f.generated ? 'generated' : 'source'}`);
+    // The pool is carried byte for byte: its file starts with the comment its document had.
     expect(found).toEqual([
+      'apps/apps/llm/httproute.yaml:1 HTTPRoute source',
       'apps/apps/llm/inference-models.yaml:1 InferenceModel source',
       'apps/apps/llm/inference-models.yaml:12 InferenceModel source',
       'apps/apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136 InferencePool source',
       ...['01-side-by-side', '02-shift-50', '03-finalize'].flatMap((stage) => [
+        ...(stage === '03-finalize' ? [] : [`migrations/vllm-llama3-8b-instruct/${stage}/httproute-llm-route.yaml:1 HTTPRoute generated`]),
         `migrations/vllm-llama3-8b-instruct/${stage}/inferencemodel-base-model.yaml:1 InferenceModel generated`,
         `migrations/vllm-llama3-8b-instruct/${stage}/inferencemodel-food-review.yaml:1 InferenceModel generated`,
-        `migrations/vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml:1 InferencePool generated`,
+        `migrations/vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml:2 InferencePool generated`,
       ]),
     ]);
   });
@@ -204,7 +214,7 @@ describe('validate', () => {
 
     expect(run.status).toBe(1);
     expect(run.stdout).toBe([
-      `${dir}/monitor.yaml:1: ServiceMonitor epp: no schema is known for monitoring.coreos.com/v1 ServiceMonitor: it is neither a built-in kind nor defined by the crd bundles gie-v1.0.2, gie-v0.3.0, gateway-api-v1.3.0, kserve-v0.15.1, llamastack-operator-pr253 [unknown-kind]`,
+      `${dir}/monitor.yaml:1: ServiceMonitor epp: no schema is known for monitoring.coreos.com/v1 ServiceMonitor: it is neither a built-in kind nor defined by the crd bundles gie-v1.4.0, gie-v0.3.0, gateway-api-v1.3.0, kserve-v0.15.1, llamastack-operator-pr253 [unknown-kind]`,
       `${dir}/route.yaml:14: HTTPRoute default/llm-route: spec.rules[0].backendRefs[0].weight: must be <= 1000000 (allowed range 0..1000000, got 2000000) [schema]`,
       '',
     ].join('\n'));
@@ -218,7 +228,7 @@ describe('validate', () => {
 
     const run = runCli(['validate', path.join(out, 'vllm-llama3-8b-instruct', '01-side-by-side'), '--verbose']);
 
-    expect(run.stdout).toBe('20 objects in 21 files: no problems\n');
+    expect(run.stdout).toBe('22 objects in 23 files: no problems\n');
     expect(run.stderr).toMatch(/^skipped .*01-side-by-side\/kustomization\.yaml: kustomization \(kustomize configuration, not a cluster object\)\n$/);
     expect(run.status).toBe(0);
     expect(snapshotTree(out)).toEqual(before);

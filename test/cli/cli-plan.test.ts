@@ -24,10 +24,10 @@ function planned(fixture: string, ...extra: string[]): { run: ReturnType<typeof 
   return result;
 }
 
-/** Every object of every stage of every migration under `out` passes the validator. */
-function expectEveryStageValid(out: string): void {
+/** Every object of every stage of every migration under `out` passes the validator, with the CRDs of the target (plan's default v1.4.0). */
+function expectEveryStageValid(out: string, target = 'v1.4.0'): void {
   for (const migration of fs.readdirSync(out).filter((f) => fs.statSync(path.join(out, f)).isDirectory())) {
-    for (const stage of readStages(path.join(out, migration))) expectValid(stage.objects);
+    for (const stage of readStages(path.join(out, migration))) expectValid(stage.objects, [`gie-${target}`, 'gie-v0.3.0', 'gateway-api-v1.3.0']);
   }
 }
 
@@ -41,10 +41,10 @@ describe('plan', () => {
     const p = planned('one-pool');
     const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
 
-    test('then it exits 0 and says what it wrote', () => {
-      expect(p.run.stderr).toBe('');
+    test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
+      expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n');
       expect(p.run.status).toBe(0);
-      expect(p.run.stdout).toMatch(/^planned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
+      expect(p.run.stdout).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it \(give it with a flag\); provider none: nothing in the input shows it \(give it with a flag\)\n {2}not detected: Gateway default\/inference-gateway \(.*infra\/gateway\.yaml:1\) has gatewayClassName inference-gateway: an implementation this tool does not know\ntarget: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
       expect(p.run.stdout).toContain('    stages:  01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\n');
     });
 
@@ -70,7 +70,8 @@ describe('plan', () => {
         'InferenceModel base-model', 'InferenceModel food-review',
         'InferenceObjective base-model', 'InferenceObjective food-review',
         'InferencePool vllm-llama3-8b-instruct-alpha', 'InferencePool vllm-llama3-8b-instruct-ga',
-        'Role vllm-llama3-8b-instruct-ga-epp', 'RoleBinding vllm-llama3-8b-instruct-ga-epp',
+        'Role vllm-llama3-8b-instruct-ga-epp-non-sa', 'Role vllm-llama3-8b-instruct-ga-epp-sa',
+        'RoleBinding vllm-llama3-8b-instruct-ga-epp-non-sa', 'RoleBinding vllm-llama3-8b-instruct-ga-epp-sa',
         'Service vllm-llama3-8b-instruct-alpha-epp', 'Service vllm-llama3-8b-instruct-ga-epp',
         'ServiceAccount vllm-llama3-8b-instruct-alpha-epp', 'ServiceAccount vllm-llama3-8b-instruct-ga-epp',
       ]);
@@ -92,7 +93,8 @@ describe('plan', () => {
     test('then the InferenceModels become InferenceObjectives of the GA pool with priorities from their criticality', () => {
       const [first] = stages();
       expect(find(first, 'InferenceObjective', 'food-review').spec).toEqual({ priority: 1, poolRef: { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga' } });
-      expect(find(first, 'InferenceObjective', 'base-model').spec.priority).toBe(0);
+      // Standard: shed under saturation on alpha, so negative on v1 (applied to requests with the objective header).
+      expect(find(first, 'InferenceObjective', 'base-model').spec.priority).toBe(-1);
     });
 
     test('then traffic moves 50/50, then 100% to the GA pool, and cleanup holds no alpha object', () => {
@@ -106,11 +108,19 @@ describe('plan', () => {
       expect(route.spec.rules[0].timeouts).toEqual({ request: '300s' });
     });
 
-    test('then the first stage README says which files the carried objects must leave', () => {
+    test('then the first stage README hands the carried objects over safely: mark them against pruning, sync, check the new owner, only then remove them from their old files', () => {
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
-      expect(readme).toContain('The stage folders now own the alpha stack and the routes of this migration. Remove these objects from their old place');
+      const before = readme.slice(readme.indexOf('## Before you sync'), readme.indexOf('## Sync'));
+      const after = readme.slice(readme.indexOf('## Right after you sync'), readme.indexOf('## Verify'));
+      expect(before).toContain('Hand the carried objects over without a prune deleting them.');
       // The fixture is inside this package's Git repository: paths are named from its root.
-      expect(readme).toContain('(paths relative to the root of the Git repository) in the same Git change that points your GitOps tool at 01-side-by-side');
+      expect(before).toContain('So first, in their old place (paths relative to the root of the Git repository), mark each of these objects so that its old owner never deletes it');
+      expect(before).toContain('Argo CD: `argocd.argoproj.io/sync-options: Prune=false`; Flux: `kustomize.toolkit.fluxcd.io/prune: disabled`.');
+      expect(after).toContain('Check that the new owner holds every carried object before the old place is cleaned');
+      expect(after).toContain('Only then remove the carried objects from their old place');
+      const planJson = JSON.parse(fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/plan.json'), 'utf8'));
+      expect(JSON.stringify(planJson)).toContain('kustomize.toolkit.fluxcd.io/prune: disabled');
+      expect(JSON.stringify(planJson)).toContain('Check that the new owner holds every carried object');
       expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
       expect(readme).toContain('- `test/fixtures/repos/one-pool/apps/llm/vllm-llama3-8b-instruct-alpha.yaml`: ServiceAccount vllm-llama3-8b-instruct-alpha-epp (line 5)');
     });
@@ -135,7 +145,7 @@ describe('plan', () => {
     const out = path.join(tempDir(), 'out');
     expect(runCli(['plan', '--from', from, '--out', out, '--no-validate']).status).toBe(0);
     const readme = fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
-    expect(readme).toContain(`(paths relative to the planned directory ${from}) in the same Git change`);
+    expect(readme).toContain(`So first, in their old place (paths relative to the planned directory ${from}), mark each of these objects`);
     expect(readme).toContain('- `routes/chat.yaml`: HTTPRoute chat (line 1)\n');
   });
 
@@ -167,23 +177,26 @@ describe('plan', () => {
   describe('given InferenceModels of every criticality and none', () => {
     const p = planned('criticalities');
 
-    test('then the objectives get priorities Critical=1, Standard=0, Sheddable=-1, none=0', () => {
+    test('then the objectives get priorities by sign: Critical=1, Standard=-1, Sheddable=-2, none=-1 (Standard)', () => {
       expect(p.run.status).toBe(0);
       const first = readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0];
       const priorities = Object.fromEntries(first.objects.filter((o) => o.kind === 'InferenceObjective').map((o) => [o.metadata.name, o.spec.priority]));
-      expect(priorities).toEqual({ 'chatbot': 1, 'summarizer': 0, 'batch-eval': -1, 'unlabelled': 0, 'food-review': 0 });
+      expect(priorities).toEqual({ 'chatbot': 1, 'summarizer': -1, 'batch-eval': -2, 'unlabelled': -1, 'food-review': -1 });
     });
 
-    test('then modelName and targetModels weights are warnings and manual steps', () => {
-      expect(p.run.stderr).toBe([
-        'warning: InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent: the EPP serves whatever model the request body names; to route by model, match the X-Gateway-Model-Name header (set by body-based routing) in the HTTPRoute.',
-        'warning: InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent in GIE v1.0.x; split traffic between model names by hand (per-model HTTPRoute rules, or InferenceModelRewrite from GIE v1.2).',
-        '',
-      ].join('\n'));
+    test('then the weighted LoRA targets become an InferenceModelRewrite, and the header each non-Critical model\'s clients must send is a warning and a manual step', () => {
+      expect(find(readStages(path.join(p.out, 'vllm-llama3-8b-instruct'))[0], 'InferenceModelRewrite', 'food-review').spec.rules).toEqual([{
+        matches: [{ model: { type: 'Exact', value: 'food-review-lora' } }],
+        targets: [{ modelRewrite: 'food-review-1', weight: 90 }, { modelRewrite: 'food-review-2', weight: 10 }],
+      }]);
+      const warnings = p.run.stderr.split('\n').filter((l) => l !== '');
+      expect(warnings).toHaveLength(4);
+      expect(warnings[3]).toBe('warning: Clients of model food-review-lora must send the header x-gateway-inference-objective: food-review with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
       const beforeSync = readme.slice(readme.indexOf('## Before you sync'), readme.indexOf('## Sync'));
-      expect(beforeSync).toContain('InferenceModel food-review: modelName "food-review-lora" has no v1 equivalent');
-      expect(beforeSync).toContain('InferenceModel food-review: targetModels (food-review-1=90, food-review-2=10) have no equivalent');
+      expect(beforeSync).toContain('- food-review-lora: x-gateway-inference-objective: food-review (priority -1, was Standard)');
+      // The per-model table, with the names escaped as Markdown code.
+      expect(readme).toContain('| `food-review-lora` (InferenceModel `food-review`) | Standard | `food-review-1=90, food-review-2=10` | `food-review` (-1) | InferenceModelRewrite `food-review` | `x-gateway-inference-objective: food-review` |');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
@@ -298,17 +311,24 @@ describe('plan', () => {
       expect(find(first, 'GCPBackendPolicy', 'vllm-llama3-8b-instruct-ga').spec.targetRef.name).toBe('vllm-llama3-8b-instruct-ga');
       expect(find(first, 'HealthCheckPolicy', 'vllm-llama3-8b-instruct-preview').spec.targetRef.group).toBe('inference.networking.x-k8s.io');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/README.md'), 'utf8');
-      expect(readme).toContain('Gateway: GKE Gateway.');
+      expect(readme).toContain('Gateway: GKE Gateway (any).');
     });
 
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
   });
 
   describe('given a gateway that cannot split one rule between two pools', () => {
-    test('then plan asks for the header-preview-cutover strategy (usage error)', () => {
-      const { run, out } = plan('one-pool', '--gateway', 'kgateway');
-      expect(run.status).toBe(64);
-      expect(run.stderr).toMatch(/^error: --gateway kgateway: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools return 503 \(open issue\)\. Use the header-preview-cutover strategy/);
+    test('then without --strategy plan chooses header-preview-cutover and says why', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--no-validate');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('    strategy: header-preview-cutover (chosen: no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503');
+      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+    });
+
+    test('then an explicit --strategy weighted-shift fails naming the gateway, the 503 and the working strategy', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', 'weighted-shift');
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
       expect(fs.existsSync(out)).toBe(false);
     });
 
@@ -340,12 +360,13 @@ describe('plan', () => {
       expect(fs.readdirSync(path.dirname(out))).toEqual(['out']);
     });
 
-    test('given a route to an alpha pool installed by Helm, then the error names the route and the pool and says to add its manifest', () => {
+    test('given only a route to an alpha pool installed by Helm, then a warning names the route and the pool and says to add its manifest, and nothing is written', () => {
       const { run, out } = plan('helm-installed-pool');
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(new RegExp(
-        '^error: .*helm-installed-pool/httproute\\.yaml:1: HTTPRoute default/llm-route sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
-        'which is not under .*helm-installed-pool: its selector and port are needed, so add the pool\'s manifest \\(if Helm installed it: helm get manifest <release> -n default > .*\\), then plan again\\n$',
+        '^warning: HTTPRoute default/llm-route \\(.*helm-installed-pool/httproute\\.yaml:11\\) sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
+        'which is not under .*helm-installed-pool, so it is not planned\\. If Helm installed the pool, plan it with its manifest: add the output of helm get manifest <release> -n default .*\\n' +
+        'error: nothing was written: 1 reference to alpha InferencePools that is not in the input: add the pools\' manifests \\(warnings above\\), then plan again\\n$',
       ));
       expect(fs.existsSync(out)).toBe(false);
     });

@@ -38,10 +38,10 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `node bin/inference-migrate ...args` in `cwd` (default: the package root). */
-export function runCli(args: string[], cwd: string = ROOT): CliRun {
+/** Runs `node bin/inference-migrate ...args` in `cwd` (default: the package root), with `stdin` as standard input. */
+export function runCli(args: string[], cwd: string = ROOT, stdin?: string): CliRun {
   requireCompiled();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, ...(stdin !== undefined ? { input: stdin } : {}) });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,11 +1,14 @@
-import { allGieApiLifetimes, compareGieVersions, gieServes, NEWEST_KNOWN_GIE, parseGieVersion } from '../../src/convert/gie-versions';
+import { eppMetricNames, eppMetricReleases, eppRequestMetrics } from '../../src/convert/epp-metrics';
+import { allGieApiLifetimes, BRIDGE_GIE_RELEASES, compareGieVersions, gieServes, NEWEST_KNOWN_GIE, parseGieVersion, resolveBridgeGie } from '../../src/convert/gie-versions';
 
 const ALPHA = 'inference.networking.x-k8s.io/v1alpha2';
 const GA = 'inference.networking.k8s.io/v1';
 
 describe('gie-versions', () => {
   test.each([
-    ['InferencePool', ALPHA, 'v0.2.0', false],
+    ['InferencePool', ALPHA, 'v0.1.0', false],
+    ['InferencePool', ALPHA, 'v0.2.0', true],
+    ['InferenceModel', ALPHA, 'v0.2.0', true],
     ['InferencePool', ALPHA, 'v0.3.0', true],
     ['InferencePool', ALPHA, 'v1.4.9', true],
     ['InferencePool', ALPHA, 'v1.5.0', false],
@@ -43,10 +46,46 @@ describe('gie-versions', () => {
   test('given the table, then the newest known release is v1.6.0 and the ranges read as documented', () => {
     expect(NEWEST_KNOWN_GIE).toBe('v1.6.0');
     expect(allGieApiLifetimes().map((l) => `${l.kind} ${l.apiVersion}: ${l.served}`)).toEqual([
-      `InferencePool ${ALPHA}: v0.3.0–v1.4.x`,
-      `InferenceModel ${ALPHA}: v0.3.0–v0.5.1`,
+      `InferencePool ${ALPHA}: v0.2.0–v1.4.x`,
+      `InferenceModel ${ALPHA}: v0.2.0–v0.5.1`,
       `InferenceObjective ${ALPHA}: v1.0.0–v1.5.x`,
       `InferencePool ${GA}: v1.0.0 and later`,
     ]);
+  });
+});
+
+describe('bridge releases', () => {
+  test('given a pinned release in any spelling, then it resolves to the pinned tag', () => {
+    expect(resolveBridgeGie('1.4.0')).toBe('v1.4.0');
+    expect(resolveBridgeGie('v1.4')).toBe('v1.4.0');
+    expect(BRIDGE_GIE_RELEASES).toEqual(['v1.0.0', 'v1.0.2', 'v1.1.0', 'v1.2.0', 'v1.3.1', 'v1.4.0']);
+  });
+
+  test('given another patch of a pinned line, then the error names the nearest pinned release', () => {
+    expect(() => resolveBridgeGie('v1.1.3')).toThrow(/v1.1.3 is not pinned; use v1.1.0, the pinned release of the v1.1 line/);
+    expect(() => resolveBridgeGie('v1.0.1')).toThrow(/use v1.0.2/);
+  });
+
+  test('given a release outside the bridge range, then the error names the range and why', () => {
+    expect(() => resolveBridgeGie('v1.6.0')).toThrow(/must be a bridge release from v1.0.0 to v1.4.x.*v1.6.0 no longer serves the v1alpha2 InferencePool \(v1.5.0 removed its CRD\)/);
+    expect(() => resolveBridgeGie('v0.5.1')).toThrow(/v0.5.1 has no v1 InferencePool/);
+  });
+});
+
+// pkg/epp/metrics/metrics.go at each tag: the per-request metrics were renamed in v1.1.0; the rewrite counter came with v1.3.0.
+describe('EPP metric names by release', () => {
+  test('every bridge release has a table', () => {
+    expect(eppMetricReleases()).toEqual([...BRIDGE_GIE_RELEASES]);
+  });
+
+  test.each([
+    ['v1.0.2', 'inference_model_request_total', false],
+    ['v1.1.0', 'inference_objective_request_total', false],
+    ['v1.3.1', 'inference_objective_request_total', true],
+    ['v1.4.0', 'inference_objective_request_total', true],
+  ])('given %s, then requests are counted in %s and the rewrite counter exists: %p', (release, requests, rewrites) => {
+    expect(eppRequestMetrics(release).requests).toBe(requests);
+    expect(eppMetricNames(release)).toContain('inference_pool_ready_pods');
+    expect(eppMetricNames(release).includes('inference_extension_model_rewrite_decisions_total')).toBe(rewrites);
   });
 });

@@ -2,11 +2,13 @@ import { InferenceModelConverter, CarriedManifest } from '../../src';
 import { readAlphaPool } from '../../src/convert/inference-model';
 
 describe('InferenceModelConverter', () => {
-  test('given the default mapping, then Critical=1, Standard=0, Sheddable=-1 and a missing criticality is Standard', () => {
+  // Alpha EPPs shed Standard and Sheddable under saturation, never Critical (director.go@v0.5.1); v1 EPPs shed the
+  // negative priorities (admission.go@v1.4.0): the sign keeps the meaning, the order keeps flow control's order.
+  test('given the default mapping, then Critical=1, Standard=-1, Sheddable=-2 and a missing criticality is Standard', () => {
     expect(InferenceModelConverter.priorityFor('Critical')).toBe(1);
-    expect(InferenceModelConverter.priorityFor('Standard')).toBe(0);
-    expect(InferenceModelConverter.priorityFor('Sheddable')).toBe(-1);
-    expect(InferenceModelConverter.priorityFor(undefined)).toBe(0);
+    expect(InferenceModelConverter.priorityFor('Standard')).toBe(-1);
+    expect(InferenceModelConverter.priorityFor('Sheddable')).toBe(-2);
+    expect(InferenceModelConverter.priorityFor(undefined)).toBe(-1);
   });
 
   test('given overrides, then only the overridden criticalities change', () => {
@@ -14,14 +16,29 @@ describe('InferenceModelConverter', () => {
     expect(InferenceModelConverter.priorityFor('Critical', { sheddable: -10 })).toBe(1);
   });
 
-  test('given an InferenceModel, then convert returns name, namespace, priority, pool and no warnings', () => {
+  test('given a Critical InferenceModel, then convert returns name, namespace, model name, priority, pool and no warnings', () => {
     const result = InferenceModelConverter.convert(CarriedManifest.fromObject({
       apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
       kind: 'InferenceModel',
       metadata: { name: 'base-model', namespace: 'llm' },
-      spec: { modelName: 'base-model', poolRef: { name: 'p-alpha' } },
+      spec: { modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical', poolRef: { name: 'p-alpha' } },
     }));
-    expect(result).toEqual({ name: 'base-model', namespace: 'llm', criticality: 'Standard', priority: 0, poolName: 'p-alpha', warnings: [] });
+    expect(result).toEqual({ name: 'base-model', namespace: 'llm', modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical', priority: 1, poolName: 'p-alpha', rewriteTargets: undefined, warnings: [] });
+  });
+
+  test('given the quickstart\'s food-review (Standard, targetModels food-review-1), then the conversion names the rewrite and the objective header', () => {
+    const result = InferenceModelConverter.convert(CarriedManifest.fromObject({
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'food-review' },
+      spec: { modelName: 'food-review', criticality: 'Standard', poolRef: { name: 'p' }, targetModels: [{ name: 'food-review-1', weight: 100 }] },
+    }));
+    expect(result.priority).toBe(-1);
+    expect(result.rewriteTargets).toBe('food-review-1=100');
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/targetModels \(food-review-1=100\) rewrite model "food-review": an InferenceModelRewrite keeps that on an EPP of GIE v1.3.0 or later/),
+      expect.stringMatching(/Standard becomes priority -1, which a v1 EPP applies only to requests that carry the header x-gateway-inference-objective: food-review/),
+    ]);
   });
 
   test('given something that is not an InferenceModel, then the error names the field', () => {

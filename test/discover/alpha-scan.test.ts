@@ -7,17 +7,21 @@ const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
 const v = (s: string) => parseGieVersion(s)!;
 
 describe('scanObjects', () => {
-  test('given the one-pool fixture and GIE v1.6.0, then the pool and both models are found, none still served', () => {
-    const report = scanObjects(readRepo(path.join(FIXTURES, 'one-pool')).objects, v('v1.6.0'));
+  test('given the one-pool fixture and GIE v1.6.0, then the pool, both models and the route to the pool are found, none still served', () => {
+    const report = scanObjects(readRepo(path.join(FIXTURES, 'one-pool')).objects, v('v1.6.0'), { path: 'apps' });
 
     expect(report.findings.map((f) => `${f.file}:${f.line} ${f.kind} ${f.name} served=${f.served}`)).toEqual([
+      'apps/llm/httproute.yaml:1 HTTPRoute llm-route served=false',
       'apps/llm/inference-models.yaml:1 InferenceModel food-review served=false',
       'apps/llm/inference-models.yaml:12 InferenceModel base-model served=false',
       'apps/llm/vllm-llama3-8b-instruct-alpha.yaml:136 InferencePool vllm-llama3-8b-instruct-alpha served=false',
     ]);
-    expect(report.findings[0].becomes).toBe('InferenceObjective default/food-review (inference.networking.x-k8s.io/v1alpha2), priority 1 (criticality Critical)');
-    expect(report.findings[0].note).toMatch(/^GIE v1\.6\.0 does not serve InferenceObjective either/);
-    expect(report.findings[2].becomes).toBe('InferencePool default/vllm-llama3-8b-instruct-ga (inference.networking.k8s.io/v1)');
+    expect(report.findings[0].references).toEqual([{ field: 'spec.rules[0].backendRefs[0]', line: 19, pool: 'default/vllm-llama3-8b-instruct-alpha', inInput: true }]);
+    expect(report.findings[0].becomes).toBe('the same HTTPRoute with its references to vllm-llama3-8b-instruct-alpha pointing at InferencePool vllm-llama3-8b-instruct-ga (inference.networking.k8s.io)');
+    expect(report.findings[1].becomes).toBe('InferenceObjective default/food-review (inference.networking.x-k8s.io/v1alpha2), priority 1 (criticality Critical)');
+    expect(report.findings[1].note).toMatch(/^GIE v1\.6\.0 does not serve InferenceObjective either/);
+    expect(report.findings[3].becomes).toBe('InferencePool default/vllm-llama3-8b-instruct-ga (inference.networking.k8s.io/v1)');
+    expect(new Set(report.findings.map((f) => f.command))).toEqual(new Set(['inference-migrate plan --from apps --out <migrations-dir>']));
     expect(scanExitCode(report)).toBe(3);
   });
 
@@ -25,7 +29,7 @@ describe('scanObjects', () => {
     const objects = readRepo(path.join(FIXTURES, 'one-pool')).objects;
 
     expect(scanExitCode(scanObjects(objects, v('v0.5.1')))).toBe(2);
-    expect(scanObjects(objects, v('v1.4.0')).findings.map((f) => f.served)).toEqual([false, false, true]);
+    expect(scanObjects(objects, v('v1.4.0')).findings.map((f) => f.served)).toEqual([true, false, false, true]);
   });
 
   test('given every criticality and none, then each model becomes an objective with the documented priority', () => {
@@ -33,10 +37,10 @@ describe('scanObjects', () => {
 
     expect(report.findings.filter((f) => f.kind === 'InferenceModel').map((f) => `${f.name}: ${f.becomes.replace(/^.*\), /, '')}`)).toEqual([
       'chatbot: priority 1 (criticality Critical)',
-      'summarizer: priority 0 (criticality Standard)',
-      'batch-eval: priority -1 (criticality Sheddable)',
-      'unlabelled: priority 0 (criticality Standard)',
-      'food-review: priority 0 (criticality Standard)',
+      'summarizer: priority -1 (criticality Standard)',
+      'batch-eval: priority -2 (criticality Sheddable)',
+      'unlabelled: priority -1 (criticality Standard)',
+      'food-review: priority -1 (criticality Standard)',
     ]);
   });
 
@@ -85,7 +89,8 @@ describe('formatScan', () => {
     expect(formatScan(report, 'text', 'repo')).toBe([
       'repo/pool.yaml:1: InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2)',
       '  becomes: InferencePool llm/p-ga (inference.networking.k8s.io/v1)',
-      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x)',
+      '  served:  no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x)',
+      '  migrate: inference-migrate plan --from . --out <migrations-dir>',
       '',
       'found 1 alpha object; 1 uses an API that GIE v1.6.0 does not serve',
       '',
@@ -101,17 +106,18 @@ describe('formatScan', () => {
 
   test('given markdown, then it is a table with one row per object', () => {
     expect(formatScan(report, 'markdown', 'repo').split('\n').slice(0, 3)).toEqual([
-      '| file | object | becomes | served by GIE v1.6.0 |',
-      '|---|---|---|---|',
-      '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.3.0–v1.4.x) |',
+      '| file | object | becomes | served by GIE v1.6.0 | command |',
+      '|---|---|---|---|---|',
+      '| `repo/pool.yaml:1` | InferencePool llm/p-alpha (inference.networking.x-k8s.io/v1alpha2) | InferencePool llm/p-ga (inference.networking.k8s.io/v1) | no: GIE v1.6.0 does not serve it (GIE v0.2.0–v1.4.x) ' +
+        '| `inference-migrate plan --from . --out <migrations-dir>` |',
     ]);
   });
 
-  test('given a name and a file built to break the table, then each finding stays one row of four cells', () => {
+  test('given a name and a file built to break the table, then each finding stays one row of five cells', () => {
     const yaml = 'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferencePool\nmetadata:\n  name: "a|b\\n# Pwned\\n| x | y |"\n  namespace: llm\n';
     const hostile = scanObjects(parseYamlText(yaml, 'p|`x`\n.yaml').objects, v('v1.6.0'));
     const lines = formatScan(hostile, 'markdown', 'repo').split('\n');
     expect(lines).toHaveLength(6);
-    expect((lines[2].match(/(?<!\\)(?:\\\\)*\|/g) ?? []).length).toBe(5);
+    expect((lines[2].match(/(?<!\\)(?:\\\\)*\|/g) ?? []).length).toBe(6);
   });
 });

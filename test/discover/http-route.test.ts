@@ -89,14 +89,25 @@ describe('convertHttpRoute', () => {
     expect(c.warnings).toEqual([expect.stringMatching(/^HTTPRoute llm\/llm-route: rule 1 sends traffic to the alpha pool vllm-alpha and to Service fallback; only the pool's share \(weight 80\) moves to vllm-ga, the other backends keep theirs\.$/)]);
   });
 
-  test('given rule fields the stages cannot carry, then each is named in a warning', () => {
-    const c = convertHttpRoute(route([{ name: 'chat', sessionPersistence: {}, backendRefs: [alphaRef('vllm-alpha', { filters: [] })] }]), POOL, 'vllm-ga', 'default');
+  test('given a rule name, fields this version does not model and a port and filters on the pool backendRef, then every one is kept without a warning', () => {
+    // Given upstream's kgateway route (GIE v0.3.0 config/manifests/gateway/kgateway/httproute.yaml: port 8000) with more on the rule
+    const filters = [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-pool', value: 'llama' }] } }];
+    const manifest = route([{ name: 'chat', sessionPersistence: { sessionName: 's' }, retry: { attempts: 2 }, backendRefs: [alphaRef('vllm-alpha', { port: 8000, filters })] }]);
+    // When it is converted
+    const c = convertHttpRoute(manifest, POOL, 'vllm-ga', 'default');
+    // Then the rule keeps them all
+    expect(c.warnings).toEqual([]);
+    expect(c.route.rules).toEqual([{ name: 'chat', poolPort: 8000, poolFilters: filters, otherFields: { sessionPersistence: { sessionName: 's' }, retry: { attempts: 2 } } }]);
+  });
 
-    expect(c.warnings).toEqual([
-      expect.stringMatching(/'spec\.rules\[0\]\.name' is not carried/),
-      expect.stringMatching(/'spec\.rules\[0\]\.sessionPersistence' is not carried/),
-      expect.stringMatching(/'spec\.rules\[0\]\.backendRefs\[0\]\.filters' \(on the backendRef to vllm-alpha\) is not carried/),
-    ]);
+  test('given a field on the pool backendRef that no Gateway API version has, then it is named in a warning', () => {
+    const c = convertHttpRoute(route([{ backendRefs: [alphaRef('vllm-alpha', { portName: 'http' })] }]), POOL, 'vllm-ga', 'default');
+    expect(c.warnings).toEqual([expect.stringMatching(/'spec\.rules\[0\]\.backendRefs\[0\]\.portName' \(on the backendRef to vllm-alpha\) is not a backendRef field this version knows/)]);
+  });
+
+  test('given a port that is not a port number on the pool backendRef, then the error names the field', () => {
+    expect(() => convertHttpRoute(route([{ backendRefs: [alphaRef('vllm-alpha', { port: '8000' })] }]), POOL, 'vllm-ga', 'default'))
+      .toThrow(/'spec\.rules\[0\]\.backendRefs\[0\]\.port' must be a port number 1\.\.65535 \(got "8000"\)/);
   });
 
   test('given a cross-namespace backendRef, then only a ref resolving to the pool\'s namespace counts', () => {

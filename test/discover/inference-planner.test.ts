@@ -63,7 +63,15 @@ describe('planRepo', () => {
     expect(m.props.gaPool).toEqual({ name: 'vllm-llama3-8b-instruct-ga' });
     expect(m.props.gatewayImplementation).toBeUndefined();
     expect(m.manualSteps[0].stage).toBe('first');
-    expect(m.manualSteps[0].text).toMatch(/^The stage folders now own the alpha stack and the routes of this migration\. Remove these objects from their old place/);
+    expect(m.manualSteps[0].text).toMatch(/^Hand the carried objects over without a prune deleting them\. .* So first, in their old place \(paths relative to the directory that was planned\), mark each of these objects/);
+    expect(m.manualSteps[0].text).toContain('Argo CD: `argocd.argoproj.io/sync-options: Prune=false`; Flux: `kustomize.toolkit.fluxcd.io/prune: disabled`');
+    expect(m.manualSteps.slice(1, 3).map((s) => [s.stage, s.afterSync])).toEqual([['first', true], ['first', true]]);
+    expect(m.manualSteps[1].text).toMatch(/^Check that the new owner holds every carried object before the old place is cleaned/);
+    expect(m.manualSteps[1].commands).toEqual([
+      expect.stringMatching(/^kubectl get clusterrolebinding\.rbac\.authorization\.k8s\.io\/vllm-llama3-8b-instruct-alpha-epp clusterrole\.rbac\.authorization\.k8s\.io\/vllm-llama3-8b-instruct-alpha-epp -o jsonpath='\{range \.items\[\*\]\}/),
+      expect.stringMatching(/^kubectl get -n default inferencepool\.inference\.networking\.x-k8s\.io\/vllm-llama3-8b-instruct-alpha .* httproute\.gateway\.networking\.k8s\.io\/llm-route -o jsonpath=/),
+    ]);
+    expect(m.manualSteps[2].text).toMatch(/^Only then remove the carried objects from their old place/);
     expect(m.manualSteps[0].text).toContain('- `apps/llm/inference-models.yaml`: InferenceModel food-review (line 1), InferenceModel base-model (line 12)');
     expect(m.manualSteps[0].text).toContain('- `apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
     expect(m.manualSteps[0].text).not.toContain('model-server.yaml');
@@ -94,7 +102,9 @@ describe('planRepo', () => {
     expect(kinds(carried.props.alphaPool.manifests!)).toEqual(expect.arrayContaining(['HealthCheckPolicy vllm-llama3-8b-instruct-preview', 'GCPBackendPolicy vllm-llama3-8b-instruct-preview']));
 
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.GKE);
-    expect(planRepo(fixture('gke'), { provider: InferenceProvider.ISTIO }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.ISTIO);
+    // The Gateway's class (gke-l7-regional-external-managed) says GKE, whatever the provider: detection wins over the provider's default.
+    expect(planRepo(fixture('gke'), { provider: InferenceProvider.ISTIO }).migrations[0].props.gatewayImplementation).toBe(GatewayImplementation.GKE);
+    expect(planRepo(fixture('gke')).migrations[0].platform).toMatchObject({ gateway: GatewayImplementation.GKE, gatewayFrom: 'detected', provider: InferenceProvider.GKE, providerFrom: 'detected' });
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.GKE, gateway: GatewayImplementation.ENVOY_GATEWAY }).migrations[0].props.gatewayImplementation)
       .toBe(GatewayImplementation.ENVOY_GATEWAY);
     expect(planRepo(fixture('gke'), { provider: InferenceProvider.NONE }).migrations[0].props.warnings)
@@ -155,7 +165,7 @@ spec:
       serviceAccountName: ${name}
       containers:
       - name: epp
-        image: epp
+        image: registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0
 `;
     const repo = repoOf({
       'pools.yaml': `${pool('one-alpha', 'llm')}---\n${pool('two-alpha', 'llm')}---\n${route('one', 'llm', 'one-alpha')}---\n${route('two', 'llm', 'two-alpha')}`,
@@ -171,19 +181,25 @@ spec:
     ]);
   });
 
-  test('given a pool whose EPP Service is not in the directory, then the cleanup stage says to delete the EPP by hand', () => {
+  test('given a pool whose EPP Service is not in the directory, then the plan warns, and the cleanup stage says what remains and how to find it', () => {
     const m = planRepo(repoOf({ 'a.yaml': `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}` })).migrations[0];
 
-    expect(m.manualSteps.filter((s) => s.stage === 'last').map((s) => s.text))
-      .toEqual([expect.stringMatching(/^The alpha Endpoint Picker Service llm\/vllm-alpha-epp is not in the directory that was planned, so no stage removes it/)]);
+    expect(m.props.warnings).toEqual([expect.stringMatching(/^The alpha pool llm\/vllm-alpha \(repo\/a\.yaml:1\) names Endpoint Picker Service llm\/vllm-alpha-epp, which is not in the input: .* treated as upstream's EPP/)]);
+    expect(m.cleanupWarnings).toEqual([expect.stringMatching(/^Not removed by this stage: the alpha Endpoint Picker behind Service llm\/vllm-alpha-epp/)]);
+    const last = m.manualSteps.filter((s) => s.stage === 'last');
+    expect(last.map((s) => s.text)).toEqual([expect.stringMatching(/^Not removed by this stage: the alpha Endpoint Picker behind Service llm\/vllm-alpha-epp, which is not in the planned input/)]);
+    expect(last[0].commands).toEqual([
+      'kubectl get deployment,service,serviceaccount,configmap,role,rolebinding -n llm -o name | grep -F -e vllm-alpha-epp',
+      'kubectl get clusterrole,clusterrolebinding -o name | grep -F -e vllm-alpha-epp',
+    ]);
   });
 
   test('given objects without a namespace and no kustomization, then default is assumed and said', () => {
     const repo = repoOf({ 'a.yaml': `${pool('vllm-alpha', 'default').replace('  namespace: default\n', '')}---\n${route('r', 'default', 'vllm-alpha')}` });
 
-    expect(planRepo(repo).migrations[0].props.warnings).toEqual([
-      'InferencePool vllm-alpha (repo/a.yaml:1) has no metadata.namespace: the stages put it in namespace default. If your GitOps tool deploys it elsewhere, set metadata.namespace and plan again.',
-    ]);
+    expect(planRepo(repo).migrations[0].props.warnings).toContain(
+      'InferencePool vllm-alpha (repo/a.yaml:1) has no metadata.namespace: the stages put it in namespace default. If your GitOps tool deploys it elsewhere, set metadata.namespace (or give --namespace) and plan again.',
+    );
   });
 
   test('given a repo without alpha pools, then nothing is planned', () => {
@@ -191,27 +207,31 @@ spec:
   });
 
   describe('errors, each with file and line', () => {
-    test('given a route to an alpha pool that is not in the directory, then the error names the route and the pool and says how to add it', () => {
-      expect(() => planRepo(fixture('helm-installed-pool'))).toThrow(new RegExp(
-        '^.*helm-installed-pool/httproute\\.yaml:1: HTTPRoute default/llm-route sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
-        'which is not under .*helm-installed-pool: its selector and port are needed, so add the pool\'s manifest \\(if Helm installed it: helm get manifest <release> -n default > ',
-      ));
+    test('given a route to an alpha pool that is not in the directory, then it is an orphan reference: a warning that names the route and the pool and says how to add it', () => {
+      const plan = planRepo(fixture('helm-installed-pool'));
+
+      expect(plan.migrations).toEqual([]);
+      expect(plan.orphans.map((o) => [o.source.file, o.line, `${o.pool.namespace}/${o.pool.name}`])).toEqual([['httproute.yaml', 11, 'default/vllm-llama3-8b-instruct-alpha']]);
+      expect(plan.warnings).toEqual([expect.stringMatching(new RegExp(
+        '^HTTPRoute default/llm-route \\(.*helm-installed-pool/httproute\\.yaml:11\\) sends traffic to alpha InferencePool default/vllm-llama3-8b-instruct-alpha, ' +
+        'which is not under .*helm-installed-pool, so it is not planned\\. If Helm installed the pool, plan it with its manifest: add the output of helm get manifest <release> -n default',
+      ))]);
     });
 
-    test('given an InferenceModel of a pool that is not in the directory, then the error names it', () => {
-      expect(() => planRepo(repoOf({ 'm.yaml': model('chat', 'llm', 'gone-alpha') })))
-        .toThrow(/^repo\/m\.yaml:1: InferenceModel llm\/chat points at alpha InferencePool llm\/gone-alpha, which is not under repo/);
+    test('given an InferenceModel of a pool that is not in the directory, then the warning names it', () => {
+      expect(planRepo(repoOf({ 'm.yaml': model('chat', 'llm', 'gone-alpha') })).warnings)
+        .toEqual([expect.stringMatching(/^InferenceModel llm\/chat \(repo\/m\.yaml:\d+\) points at alpha InferencePool llm\/gone-alpha, which is not under repo/)]);
     });
 
     test('given a route to two alpha pools, then it must be split', () => {
       const repo = repoOf({ 'a.yaml': `${pool('a-alpha', 'llm')}---\n${pool('b-alpha', 'llm')}---\n${route('both', 'llm', 'a-alpha', 'b-alpha')}` });
 
-      expect(() => planRepo(repo)).toThrow(/^repo\/a\.yaml:25: HTTPRoute llm\/both sends traffic to 2 alpha pools \(llm\/a-alpha, llm\/b-alpha\): .* split it into one HTTPRoute per pool \(same parentRefs and hostnames\), then plan again$/);
+      expect(() => planRepo(repo)).toThrow(/^repo\/a\.yaml:25: HTTPRoute llm\/both sends traffic to 2 alpha pools \(llm\/a-alpha, llm\/b-alpha\): .* split it into one route per pool \(same parentRefs and hostnames\), then plan again$/);
     });
 
     test('given a pool that no route uses, then the error names the pool', () => {
       expect(() => planRepo(repoOf({ 'p.yaml': pool('idle-alpha', 'llm') })))
-        .toThrow(/^repo\/p\.yaml:1: alpha InferencePool llm\/idle-alpha is not a backend of any HTTPRoute under repo/);
+        .toThrow(/^repo\/p\.yaml:1: alpha InferencePool llm\/idle-alpha is not a backend of any route under repo \(HTTPRoute, GRPCRoute, AIGatewayRoute, \.\.\.\)/);
     });
 
     test('given the same pool twice, then both places are named', () => {

@@ -53,7 +53,8 @@ describe('InferenceMigrationPlan (library)', () => {
     const objects = stageObjects(migrations);
     expect(objects.filter((o) => o.kind === 'InferencePool' && o.apiVersion === 'inference.networking.k8s.io/v1').map((o) => o.metadata.name))
       .toEqual(Array(5).fill('vllm-llama3-8b-instruct-ga'));
-    expect(new ManifestValidator().validate(objects).problems).toEqual([]);
+    expect(migrations[0].gieVersion).toBe('v1.4.0');
+    expect(new ManifestValidator({ crdBundles: migrations[0].validationBundles }).validate(objects).problems).toEqual([]);
     const readme = migrations[0].stages[0].manualSteps.map((s) => s.text).join('\n');
     expect(readme).toContain('- `apps/llm/httproute.yaml`: HTTPRoute llm-route (line 1)');
   });
@@ -100,8 +101,15 @@ describe('InferenceMigrationPlan (library)', () => {
     expect(plan.addMigrations(app)[0].stages.map((s) => s.folderName)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
     expect(plan.migrations[0].gaPoolName).toBe('vllm-llama3-8b-instruct-v1');
 
-    expect(() => InferenceMigrationPlan.fromDirectory(ONE_POOL, { gatewayImplementation: GatewayImplementation.KGATEWAY }))
-      .toThrow(/^plan options: 'gateway' kgateway accepts the alpha group, but weighted backendRefs across two InferencePools return 503/);
+    const kgateway = { gatewayImplementation: GatewayImplementation.KGATEWAY };
+    const chosen = InferenceMigrationPlan.fromDirectory(ONE_POOL, kgateway).addMigrations(Testing.app())[0];
+    expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
+    expect(chosen.strategyChoice).toMatch(/no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503/);
+    const explicit = InferenceMigrationPlan.fromDirectory(ONE_POOL, { ...kgateway, strategy: MigrationStrategy.WEIGHTED_SHIFT });
+    expect(() => explicit.addMigrations(Testing.app()))
+      .toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
+    expect(() => InferenceMigrationPlan.fromDirectory(ONE_POOL, { strategy: MigrationStrategy.CUTOVER, steps: [10] }))
+      .toThrow(/^plan options: 'steps' cannot be combined with the cutover strategy, which does not move traffic by weight/);
   });
 
   test('given a name that would inject shell into a README command, then it is refused with its file and line', () => {

@@ -49,18 +49,20 @@ describe('InferenceObjective', () => {
     expect(only(synthValid(chart), 'InferenceObjective').spec.priority).toBe(0);
   });
 
+  // Alpha EPPs shed Standard and Sheddable alike and never Critical; v1 EPPs shed exactly the negative priorities.
   test.each([
     ['Critical', 1],
-    ['Standard', 0],
-    ['Sheddable', -1],
-    [undefined, 0],
-  ])('given an InferenceModel of criticality %p, then the objective has priority %p', (criticality, priority) => {
+    ['Standard', -1],
+    ['Sheddable', -2],
+    [undefined, -1],
+  ])('given an InferenceModel of criticality %p, then the objective has priority %p, by sign what alpha did', (criticality, priority) => {
     const chart = newChart();
     const objective = InferenceObjective.fromInferenceModel(chart, 'o', { inferenceModel: model(criticality ? { criticality } : {}), pool: gaPool(chart) });
     const out = only(synthValid(chart), 'InferenceObjective');
     expect(out.metadata.name).toBe('food-review');
     expect(out.spec.priority).toBe(priority);
-    expect(objective.conversionWarnings).toEqual([]);
+    // A negative priority acts only on requests that name the objective in a header: the conversion says so.
+    expect(objective.conversionWarnings).toEqual(priority < 0 ? [expect.stringMatching(/x-gateway-inference-objective: food-review/)] : []);
   });
 
   test('given overridden priorities, then they are used', () => {
@@ -69,15 +71,24 @@ describe('InferenceObjective', () => {
     expect(only(synthValid(chart), 'InferenceObjective').spec.priority).toBe(10);
   });
 
-  test('given a model with modelName and targetModels, then the conversion reports both, never silently', () => {
+  test('given a Critical model whose targetModels rename it, then the conversion names the rewrite and how to keep it, never silently', () => {
     const chart = newChart();
     const objective = InferenceObjective.fromInferenceModel(chart, 'o', {
-      inferenceModel: model({ modelName: 'meta-llama/Llama-3.1-8B-Instruct', targetModels: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] }),
+      inferenceModel: model({ criticality: 'Critical', modelName: 'meta-llama/Llama-3.1-8B-Instruct', targetModels: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }] }),
       pool: gaPool(chart),
     });
-    expect(objective.conversionWarnings).toHaveLength(2);
-    expect(objective.conversionWarnings[0]).toMatch(/modelName "meta-llama\/Llama-3.1-8B-Instruct" has no v1 equivalent.*X-Gateway-Model-Name/);
-    expect(objective.conversionWarnings[1]).toMatch(/targetModels \(a=50, b=50\) have no equivalent in GIE v1.0.x/);
+    expect(objective.conversionWarnings).toEqual([
+      expect.stringMatching(/targetModels \(a=50, b=50\) rewrite model "meta-llama\/Llama-3.1-8B-Instruct": an InferenceModelRewrite keeps that on an EPP of GIE v1.3.0 or later; .*x-gateway-model-name-rewrite/),
+    ]);
+  });
+
+  test('given targetModels that only name the model itself, then nothing is reported (identity, whatever the weight)', () => {
+    const chart = newChart();
+    const objective = InferenceObjective.fromInferenceModel(chart, 'o', {
+      inferenceModel: model({ criticality: 'Critical', modelName: 'food-review', targetModels: [{ name: 'food-review', weight: 7 }] }),
+      pool: gaPool(chart),
+    });
+    expect(objective.conversionWarnings).toEqual([]);
   });
 
   describe('bad input', () => {

@@ -172,7 +172,8 @@ describe('InferencePoolGa', () => {
     expect(epp.readinessProbe.grpc).toEqual({ port: 9003, service: 'readiness' });
     const leases = only(objects, 'Role', `${EPP}-leader-election`);
     expect(leases.rules).toContainEqual(expect.objectContaining({ apiGroups: ['coordination.k8s.io'], resources: ['leases'] }));
-    expect(only(objects, 'RoleBinding', `${EPP}-leader-election`).roleRef.name).toBe(`${EPP}-leader-election`);
+    // The chart names the binding `-leader-election-binding` (leader-election-rbac.yaml@v1.0.2).
+    expect(only(objects, 'RoleBinding', `${EPP}-leader-election-binding`).roleRef.name).toBe(`${EPP}-leader-election`);
   });
 
   test('given one replica, then there is no leader election', () => {

@@ -1,5 +1,5 @@
-import { Duration } from 'cdk8s';
-import { IInferencePoolBackend, InferencePoolAlpha, InferencePoolGa, PathMatchType, ValueMatchType, WeightedInferenceRoute, HttpMethod } from '../../src';
+import { Duration, Testing } from 'cdk8s';
+import { HttpRouteFilterType, IInferencePoolBackend, InferencePoolAlpha, InferencePoolGa, PathMatchType, ValueMatchType, WeightedInferenceRoute, HttpMethod } from '../../src';
 import { GUIDE_SPLIT_ROUTE, routeWithApiDefaults } from '../fixtures/guide-000';
 import { newChart, only, synthValid, validator } from '../util';
 
@@ -142,5 +142,38 @@ describe('WeightedInferenceRoute', () => {
     test('an unknown HTTP method is rejected', () => {
       expect(route({ matches: [{ method: 'FETCH' }], backends: one(1) })).toThrow(/'matches\[0\]\.method' must be one of "GET"/);
     });
+  });
+  test('given a port and filters on the pool backends, a rule name and a field the construct does not model, then each is written as given', () => {
+    // Given kgateway's need for the target port on the backendRef (GIE v0.3.0 kgateway httproute.yaml) and an experimental field
+    const { chart, alpha, ga } = pools();
+    const filters = [{ type: HttpRouteFilterType.REQUEST_HEADER_MODIFIER, requestHeaderModifier: { set: [{ name: 'x-pool', value: 'llama' }] } }];
+    new WeightedInferenceRoute(chart, 'route', {
+      name: 'llm-route',
+      parentRefs: [{ name: 'inference-gateway' }],
+      rules: [{
+        name: 'chat',
+        backends: [{ pool: alpha, weight: 50, port: 8000, filters }, { pool: ga, weight: 50, port: 8000 }],
+        otherFields: { sessionPersistence: { sessionName: 'chat' } },
+      }],
+    });
+    // When it is synthesized (the experimental field is not in the standard CRD, so no validation here)
+    const route = only(Testing.synth(chart), 'HTTPRoute');
+    // Then
+    expect(route.spec.rules[0].name).toBe('chat');
+    expect(route.spec.rules[0].sessionPersistence).toEqual({ sessionName: 'chat' });
+    expect(route.spec.rules[0].backendRefs).toEqual([
+      { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', port: 8000, weight: 50, filters },
+      { group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', port: 8000, weight: 50 },
+    ]);
+  });
+
+  test('given two rules of one name, a bad backend port or a modelled field among otherFields, then the error names the prop', () => {
+    const build = (rules: any[]) => () => {
+      const { chart, ga } = pools();
+      new WeightedInferenceRoute(chart, 'route', { name: 'r', parentRefs: [{ name: 'gw' }], rules: rules.map((r) => ({ backends: [{ pool: ga, weight: 1 }], ...r })) });
+    };
+    expect(build([{ name: 'a' }, { name: 'a' }])).toThrow(/'rules\[1\]\.name' repeats rule name "a"/);
+    expect(build([{ backends: [{ pool: pools().ga, weight: 1, port: 0 }] }])).toThrow(/'rules\[0\]\.backends\[0\]\.port' must be an integer in 1\.\.65535/);
+    expect(build([{ otherFields: { matches: [] } }])).toThrow(/'rules\[0\]\.otherFields' must not hold matches/);
   });
 });

@@ -158,8 +158,17 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
     const isvc = only(stageObjects(m)[2], 'InferenceService');
     const [guide] = parseYamlDocs(GUIDE_TEST_ISVC);
     guide.metadata.namespace = 'default';
+    // The guide's service, with the deployment mode KServe needs to make its HTTPRoute (0.15 makes them only for
+    // RawDeployment; a cluster whose default mode is Serverless would make none).
+    guide.metadata.annotations = { 'serving.kserve.io/deploymentMode': 'RawDeployment' };
     expect(isvc).toEqual(guide);
-    expect(only(written(m, '03-verify'), 'InferenceService').metadata.annotations).toEqual({ [WAVE]: '2' });
+    expect(only(written(m, '03-verify'), 'InferenceService').metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'RawDeployment', [WAVE]: '2' });
+  });
+
+  test('given KServe 0.16, then the test InferenceService uses the renamed mode Standard', () => {
+    const m = migration({ ...FULL, kserveVersion: 'v0.16.0' });
+    expect(only(stageObjects(m)[2], 'InferenceService').metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard' });
+    expect(() => migration({ ...FULL, kserveVersion: 'latest' })).toThrow(/'kserveVersion' must be a KServe version such as 'v0.15.1'/);
   });
 
   test('given the stages, then the README commands carry the guide\'s checks with the names filled in', () => {
@@ -187,7 +196,7 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
     expect(commands3).toContain('export INGRESS_HOST=$(kubectl get service -l serving.kserve.io/gateway=kserve-ingress-gateway -A -o jsonpath=\'{.items[0].status.loadBalancer.ingress[0].ip}\')');
     expect(commands3).toContain('export INGRESS_PORT=$(kubectl get service -l serving.kserve.io/gateway=kserve-ingress-gateway -A -o jsonpath=\'{.items[0].spec.ports[?(@.name=="http2")].port}\')');
     expect(commands3).toContain('export INGRESS_HOST=$(kubectl get po -l serving.kserve.io/gateway=kserve-ingress-gateway -A -o jsonpath=\'{.items[0].status.hostIP}\')');
-    expect(commands3).toContain('kubectl port-forward -n envoy-gateway-system $(kubectl get pods -n envoy-gateway-system -l gateway.envoyproxy.io/owning-gateway-namespace=kserve,gateway.envoyproxy.io/owning-gateway-name=kserve-ingress-gateway -o jsonpath=\'{.items[0].metadata.name}\') 8080:8080');
+    expect(commands3).toContain('kubectl port-forward -n envoy-gateway-system $(kubectl get pods -n envoy-gateway-system -l gateway.envoyproxy.io/owning-gateway-namespace=kserve,gateway.envoyproxy.io/owning-gateway-name=kserve-ingress-gateway -o jsonpath=\'{.items[0].metadata.name}\') 8080:10080');
     expect(commands3).toContain('SERVICE_HOSTNAME=$(kubectl get inferenceservice sklearn-v2-iris -n models -o jsonpath=\'{.status.url}\' | cut -d "/" -f 3)');
     expect(commands3).toContain('  -H "Host: ${SERVICE_HOSTNAME}" \\');
     expect(commands3).toContain('  http://${INGRESS_HOST}:${INGRESS_PORT}/v2/models/sklearn-v2-iris/infer -d @./iris-input-v2.json');
@@ -268,7 +277,8 @@ describe('GitOpsWriter output of a KServeGatewayApiMigration', () => {
     for (const stage of ['01-gateway', '02-enable-gateway-api', '03-verify']) {
       for (const file of fs.readdirSync(path.join(dir, stage)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')) {
         const obj = parseYamlDocs(fs.readFileSync(path.join(dir, stage, file), 'utf8'))[0];
-        const own = obj.kind === 'ConfigMap' ? configMap().metadata.annotations : undefined;
+        const own = obj.kind === 'ConfigMap' ? configMap().metadata.annotations
+          : obj.kind === 'InferenceService' ? { 'serving.kserve.io/deploymentMode': 'RawDeployment' } : undefined;
         expect(obj.metadata.annotations).toEqual(own);
       }
     }

@@ -49,7 +49,7 @@ export function renderReadme(markdown: string): RenderedReadme {
 /** The headings the README renderer writes (title aside): nothing from input may add one. */
 export const README_SECTIONS = [
   'What changes since', 'Files', 'Before you sync', 'Sync', 'Right after you sync', 'Verify', 'Roll back', 'After you verify',
-  'Preflight', 'Stages', 'How to promote', 'CRDs', 'Notes', 'For machines', 'Warnings',
+  'Preflight', 'Stages', 'How to promote', 'CRDs', 'Notes', 'For machines', 'Warnings', 'Models',
 ];
 
 /** One call of a stubbed tool: its name and arguments. */

@@ -167,9 +167,9 @@ describe('ZeroDowntimeMigration', () => {
       expect(migration.baseline.map((m) => m.toJson())).toEqual(stack);
     });
 
-    test('then objectives come from the InferenceModels: Critical=1, Sheddable=-1, missing criticality=Standard=0', () => {
+    test('then objectives come from the InferenceModels by sign: Critical=1, Sheddable=-2, missing criticality=Standard=-1', () => {
       const objectives = stages.get('01-side-by-side')!.filter((o) => o.kind === 'InferenceObjective');
-      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['chat', -1], ['batch', 0]]);
+      expect(objectives.map((o) => [o.metadata.name, o.spec.priority])).toEqual([['food-review', 1], ['chat', -2], ['batch', -1]]);
     });
 
     test('then the GA pool copies the alpha pool\'s selector, port and failure mode, and its GKE policy gets a GA twin', () => {
@@ -227,11 +227,15 @@ describe('ZeroDowntimeMigration', () => {
       [GatewayImplementation.KGATEWAY, /kgateway-dev\/kgateway#?\/?.*11667|issues\/11667/],
       [GatewayImplementation.NGINX_GATEWAY_FABRIC, /one InferencePool backendRef per rule/],
       [GatewayImplementation.ENVOY_AI_GATEWAY, /one InferencePool per rule/],
-    ])('given %p, which cannot split a rule between alpha and GA, then the weighted plan fails and offers header-preview-cutover', (impl, why) => {
-      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
-      expect(build).toThrow(/m: 'gatewayImplementation' ".*" cannot split one rule's traffic between an alpha and a GA InferencePool/);
+    ])('given %p, which cannot split a rule between alpha and GA, then an explicit weighted plan fails naming the gateway, the reason and header-preview-cutover; without a strategy that one is chosen and said', (impl, why) => {
+      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, strategy: MigrationStrategy.WEIGHTED_SHIFT }));
+      expect(build).toThrow(/m: 'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(.*\): weighted-shift splits one rule between the alpha and the GA pool/);
       expect(build).toThrow(why);
       expect(build).toThrow(/Use strategy: 'header-preview-cutover' \(MigrationStrategy.HEADER_PREVIEW_CUTOVER\)/);
+      const chosen = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
+      expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
+      expect(chosen.strategyChoice).toMatch(/^Strategy header-preview-cutover was chosen because no strategy was given/);
+      expect(chosen.overview.notes![0]).toBe(chosen.strategyChoice);
     });
 
     test('given the header-preview-cutover strategy, then a preview stage routes header traffic to GA and the cutover moves everything at once', () => {
@@ -269,7 +273,7 @@ describe('ZeroDowntimeMigration', () => {
 
     test('given a gateway of unknown split support, then the shift stages carry a warning to verify first', () => {
       const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: GatewayImplementation.ENVOY_GATEWAY }));
-      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of both groups; no report says whether one rule can split/);
+      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of the groups listed in its extensionManager.backendResources.*No report says whether one rule can split/);
     });
   });
 
@@ -408,11 +412,13 @@ describe('ZeroDowntimeMigration', () => {
     });
 
     test('a GIE release without both pool APIs is rejected', () => {
-      expect(build({ gieVersion: 'v1.5.0' })).toThrow(/'gieVersion' must be a GIE release from v1.0.0 to v1.4.x/);
+      expect(build({ gieVersion: 'v1.5.0' })).toThrow(/'gieVersion' must be a bridge release from v1.0.0 to v1.4.x, whose CRDs serve both the alpha and the GA InferencePool: v1.5.0 no longer serves the v1alpha2 InferencePool/);
     });
 
-    test('an alpha CRD release outside v0.3.0..v0.5.1 is rejected', () => {
-      expect(build({ alphaCrdVersion: 'v1.0.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.3.0 to v0.5.1/);
+    test('an alpha CRD release outside v0.2.0..v0.5.1 is rejected; v0.2.x, the first v1alpha2 release, is accepted', () => {
+      expect(build({ alphaCrdVersion: 'v1.0.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.2.0 to v0.5.1/);
+      expect(build({ alphaCrdVersion: 'v0.1.0' })).toThrow(/'alphaCrdVersion' must be an alpha-only GIE release from v0.2.0 to v0.5.1/);
+      expect(build({ alphaCrdVersion: 'v0.2.0' })).not.toThrow();
     });
 
     test('a malformed GKE version is rejected', () => {

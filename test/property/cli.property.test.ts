@@ -218,9 +218,11 @@ describe('property: no input ever ends in an internal error (exit 70)', () => {
 
 describe('the oracle can fail', () => {
   test('given a bug injected into the reader (a TypeError), then the command exits 70 and the property fails', async () => {
-    const bug = jest.spyOn(reader, 'readRepo').mockImplementation(() => {
+    // plan reads through readPath, scan and validate through readInput (a file, a directory or stdin).
+    const injected = () => {
       throw new TypeError("Cannot read properties of undefined (reading 'metadata')");
-    });
+    };
+    const bugs = [jest.spyOn(reader, 'readPath').mockImplementation(injected), jest.spyOn(reader, 'readInput').mockImplementation(injected)];
     try {
       const { dir, out } = fresh(base['one-pool']);
       const r = await run(['plan', '--from', dir, '--out', out]);
@@ -234,7 +236,7 @@ describe('the oracle can fail', () => {
         expect((failure?.cause as Error)?.message).toMatch(/^exit 70 \(internal error\) on generated input:\ninternal error: TypeError/);
       }
     } finally {
-      bug.mockRestore();
+      for (const b of bugs) b.mockRestore();
     }
   });
 });

@@ -169,6 +169,21 @@ describe('GKE and Istio kinds', () => {
     expect(report.problems).toEqual([]);
   });
 
+  test('a networking.istio.io/v1 DestinationRule (as upstream GIE v0.5.1 and v1.0.0 ship it) is read and validated, not refused', () => {
+    // Given the v1 DestinationRule of GIE v0.5.1's config/manifests/gateway/istio/destination-rule.yaml
+    const rule = {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: 'epp-insecure-tls', namespace: 'default' },
+      spec: { host: 'vllm-llama3-8b-instruct-epp', trafficPolicy: { tls: { mode: 'SIMPLE', insecureSkipVerify: true } } },
+    };
+    // When it is validated, and again with a typo and a bad enum
+    expect(validator.validate([rule]).problems).toEqual([]);
+    const bad = validator.validate([{ ...rule, spec: { ...rule.spec, trafficPolicy: { tls: { mode: 'STRICT' }, tsl: {} } } }]);
+    // Then the schema (Istio's one schema for v1alpha3, v1beta1 and v1) reports both
+    expect(bad.problems.map((p) => [p.source, p.field])).toEqual([['core', 'spec.trafficPolicy.tls.mode'], ['unknown-field', 'spec.trafficPolicy.tsl']]);
+  });
+
   test('a DestinationRule with an unknown tls mode is reported with the allowed values', () => {
     // Given a DestinationRule with tls mode "STRICT" (not an Istio client TLS mode)
     const rule = {

@@ -2,7 +2,7 @@
  * Parsers of flag values: a bad value is a usage error (exit 64) raised by commander. Light.
  */
 import { InvalidArgumentError, Option } from 'commander';
-import { parseGieVersion } from '../../convert/gie-versions';
+import { parseGieVersion, resolveBridgeGie } from '../../convert/gie-versions';
 import { DNS1123_LABEL, DNS1123_SUBDOMAIN, nameSuffixProblem } from '../../core/name-patterns';
 import { checkSteps } from '../../migration/plan';
 
@@ -29,6 +29,39 @@ export function parseNameSuffix(value: string): string {
 export function parseGieTarget(value: string): string {
   if (!parseGieVersion(value)) throw new InvalidArgumentError(`expected a GIE release such as v1.4.0 (got ${JSON.stringify(value)})`);
   return value;
+}
+
+/** A bridge release to migrate to (v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1, v1.4.0), as the pinned tag. */
+export function parseTargetGie(value: string): string {
+  try {
+    return resolveBridgeGie(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message.replace(/^must be/, 'expected'));
+  }
+}
+
+/** An alpha-only release (v0.2.0..v0.5.1), for the removal of its CRDs. */
+export function parseAlphaCrdVersion(value: string): string {
+  if (!/^v0\.([234]\.\d+|5\.[01])$/.test(value)) throw new InvalidArgumentError(`expected the alpha-only GIE release you installed, v0.2.0 to v0.5.1, such as v0.5.1 (got ${JSON.stringify(value)})`);
+  return value;
+}
+
+/** `key=value` (repeatable): a label. */
+export function collectLabel(value: string, previous: { [key: string]: string } = {}): { [key: string]: string } {
+  const i = value.indexOf('=');
+  if (i <= 0) throw new InvalidArgumentError(`expected key=value, such as istio.io/rev=1-28-1 (got ${JSON.stringify(value)})`);
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+}
+
+/** A comma-separated list, repeatable, of the given choices. */
+export function collectChoices(choices: readonly string[]): (value: string, previous?: string[]) => string[] {
+  return (value: string, previous: string[] = []) => {
+    const items = value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+    for (const item of items) {
+      if (!choices.includes(item)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')} (got ${JSON.stringify(item)})`);
+    }
+    return [...new Set([...previous, ...items])];
+  };
 }
 
 /** A namespace, or a name that must be a DNS-1123 label (e.g. a Gateway's, which becomes a label value). */
@@ -63,4 +96,18 @@ export function parseSize(value: string): number {
 /** `--max-file-size`, for every command that reads manifests. */
 export function maxFileSizeOption(): Option {
   return new Option('--max-file-size <size>', 'size limit of one input file, e.g. 64MiB; a larger file is an error (default: 16MiB)').argParser(parseSize);
+}
+
+/** `--namespace`, for every command that reads manifests. */
+export function namespaceOption(): Option {
+  return new Option('--namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
+    .argParser(parseLabelName);
+}
+
+/** A container image with a tag or digest: `ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0`. */
+export function parseImage(value: string): string {
+  if (!/^[a-z0-9]([-a-z0-9._/:]*[a-z0-9])?(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(value) || value.length > 255) {
+    throw new InvalidArgumentError(`expected an image with a tag or digest, such as ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0 (got ${JSON.stringify(value)})`);
+  }
+  return value;
 }

@@ -33,7 +33,7 @@ export const planKServeCommand: CliCommand = {
       .description('Finds KServe\'s inferenceservice-config ConfigMap (and the kserve-controller-manager Deployment, when present) ' +
         'under --from, or takes --helm when Helm owns KServe, and writes the stages 01-gateway, 02-enable-gateway-api and 03-verify ' +
         'into --out, validated against the Gateway API v1.2.1 and KServe v0.15.1 CRDs before anything is written.')
-      .option('--from <dir>', 'directory of the manifests that install KServe (not with --helm)')
+      .option('--from <path>', 'directory or file of the manifests that install KServe, or - for standard input (not with --helm)')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--helm', 'Helm owns KServe: the stages give the helm upgrade instead of writing the ConfigMap')
       .option('--helm-creates-gateway', 'with --helm: let the chart create the Gateway (createGateway=true) instead of writing it')
@@ -69,7 +69,7 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
   if (flags.helmCreatesGateway && !flags.helm) {
     throw new UsageError('--helm-creates-gateway needs --helm');
   }
-  const out = openOut(ctx, 'plan-kserve', flags, flags.from !== undefined ? { path: flags.from, label: `--from ${flags.from}` } : undefined);
+  const out = openOut(ctx, 'plan-kserve', flags, flags.from !== undefined && flags.from !== '-' ? { path: flags.from, label: `--from ${flags.from}` } : undefined);
   try {
     return planKServeInto(out, flags, ctx);
   } finally {
@@ -93,13 +93,16 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   };
   let migration: KServeGatewayApiMigration;
   let carried = 'Helm owns KServe';
+  const inputWarnings: string[] = [];
   if (flags.from !== undefined) {
     const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
     const { KServeMigrationPlan } = load<typeof KServePlan>('../discover/kserve-migration-plan');
-    const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+    const source = flags.from === '-' ? ManifestSource.fromStandardInput({ maxFileSize: flags.maxFileSize })
+      : ManifestSource.fromPath(flags.from, { maxFileSize: flags.maxFileSize });
     printSkipped(ctx.io, source.root, source.skipped, flags.verbose);
     const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace, validateInputs: flags.validate });
     migration = plan.addMigration(app, 'kserve-gateway-api', props);
+    inputWarnings.push(...plan.warnings);
     carried = `ConfigMap ${plan.kserveNamespace}/inferenceservice-config${plan.controllerDeploymentLocation ? ' and controller Deployment' : ''} carried`;
   } else {
     const { KServeGatewayApiMigration: Migration } = load<typeof import('../../kserve/kserve-gateway-api-migration')>('../kserve/kserve-gateway-api-migration');
@@ -110,7 +113,7 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   const rendered = writer.renderMigrations([migration]);
   const result = writeOut(ctx, out, rendered.files);
   const stages = rendered.migrations[0].stages.map((s) => s.folder);
-  printWarnings(ctx.io, migration.warnings);
+  printWarnings(ctx.io, [...inputWarnings, ...migration.warnings]);
   ctx.io.stdout([
     `planned the KServe migration to the Gateway API into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
     `  ${migration.migrationName}/: gateway ${migration.gatewayReference}, ${carried}`,

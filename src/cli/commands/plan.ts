@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseNameSuffix, parseSteps } from './options';
+import { collectChoices, collectLabel, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
 import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
+import { MigrationLoss } from '../../migration/migration-loss';
 import { MigrationStrategy } from '../../migration/migration-strategy';
 import type * as Output from '../../output';
-import { CliContext, displayPath, EXIT, printSkipped, printWarnings, UsageError } from '../context';
+import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
@@ -21,7 +23,18 @@ interface PlanFlags extends OutFlags {
   readonly gaNameSuffix: string;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly namespace?: string;
+  readonly eppImage?: string;
   readonly verbose?: boolean;
+  readonly quiet?: boolean;
+  readonly targetGie: string;
+  readonly acceptLoss?: MigrationLoss[];
+  readonly strict?: boolean;
+  readonly gatewayVersion?: string;
+  readonly alphaCrdVersion?: string;
+  readonly newGatewayName?: string;
+  readonly newGatewayClass?: string;
+  readonly newGatewayLabel?: { [key: string]: string };
 }
 
 /** `plan`: one zero-downtime migration per alpha InferencePool found under a directory. */
@@ -31,44 +44,61 @@ export const planCommand: CliCommand = {
     return parent.command('plan')
       .summary('write a zero-downtime migration for every alpha InferencePool under a directory')
       .description('Reads every YAML file under --from (plain manifests, multi-document files, kustomize build or helm template output; ' +
-        'kustomizations, Helm values and templates are skipped) and writes one zero-downtime migration per v1alpha2 InferencePool into --out: ' +
-        'stage folders with kustomizations and READMEs, validated against the pinned CRDs before anything is written.')
-      .requiredOption('--from <dir>', 'directory of manifests to read')
+        'kustomizations, Helm values and templates are skipped), or one stream from standard input with --from -, and writes one zero-downtime ' +
+        'migration per v1alpha2 InferencePool into --out: stage folders with kustomizations and READMEs, validated against the pinned CRDs ' +
+        'before anything is written.')
+      .requiredOption('--from <path>', 'directory or file of manifests to read, or - for standard input')
       .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
       .option('--steps <weights>', 'GA weights of the traffic-shift stages, increasing integers in 1..99 (default: 50)', parseSteps)
       .addOption(new Option('--provider <name>', 'platform of the GA pool (default: gke when the alpha pool has GKE policies, else none)')
         .choices(Object.values(InferenceProvider)))
       .addOption(new Option('--gateway <implementation>', 'Gateway API implementation that serves the routes (default: gke with --provider gke, istio with --provider istio, else generic)')
         .choices(Object.values(GatewayImplementation)))
-      .addOption(new Option('--strategy <strategy>', 'how traffic moves; header-preview-cutover for gateways that cannot split a rule between two pools (default: weighted-shift)')
+      .option('--target-gie <version>', `GIE release to migrate to: a bridge release whose CRDs serve both pools, v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1 or v1.4.0 (default: ${NEWEST_BRIDGE_GIE}, the newest)`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(new Option('--strategy <strategy>', 'how traffic moves (default: the one that works on --gateway: weighted-shift; header-preview-cutover where a rule cannot split between two pools; parallel-gateway where no gateway serves both groups, e.g. Istio); a strategy given here is never replaced')
         .choices(Object.values(MigrationStrategy)))
+      .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
+        'its flags, env, resources and plugin config are kept', parseImage)
+      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
+      .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
+      .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
+      .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
+      .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
+      .option('--strict', 'fail where clients must change to keep what alpha did (models whose priority needs the x-gateway-inference-objective header)')
+      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: v0.3.0)', parseAlphaCrdVersion)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(namespaceOption())
       .addHelpText('after', [
         '',
         'Examples:',
         '  $ inference-migrate plan --from gitops/apps/llm --out gitops/migrations',
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
+        '  $ kustomize build overlays/prod | inference-migrate plan --from - --out gitops/migrations',
+        '  $ helm template llm ./chart -n llm | inference-migrate plan --from - --namespace llm --out gitops/migrations',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --target-gie v1.0.2 --accept-loss model-rewrite',
+        '  $ inference-migrate plan --from gitops/apps --out gitops/migrations --gateway istio --new-gateway-label istio.io/rev=1-28-1',
         '',
         'Exit codes: 0 written (or nothing to migrate), 1 bad input, validation problems or refused --out, 64 usage error, 70 internal error.',
       ].join('\n'))
       .action((flags: PlanFlags, cmd: Command) => {
-        ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose }, ctx);
+        ctx.exitCode = runPlan({ ...flags, verbose: cmd.optsWithGlobals().verbose, quiet: cmd.optsWithGlobals().quiet }, ctx);
       });
   },
 };
 
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
-  const options = { steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix };
-  const conflict = planner.planOptionProblems(options)[0];
+  const conflict = planner.planOptionProblems({
+    steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+  })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
-  const out = openOut(ctx, 'plan', flags, { path: flags.from, label: `--from ${flags.from}` });
+  const out = openOut(ctx, 'plan', flags, flags.from === '-' ? undefined : { path: flags.from, label: `--from ${flags.from}` });
   try {
     return planInto(out, flags, ctx);
   } finally {
@@ -82,50 +112,99 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
   const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
-  const source = ManifestSource.fromDirectory(flags.from, { maxFileSize: flags.maxFileSize });
+  const stdin = flags.from === '-';
+  const readOptions = { maxFileSize: flags.maxFileSize, namespace: flags.namespace };
+  const source = stdin ? ManifestSource.fromStandardInput(readOptions) : ManifestSource.fromPath(flags.from, readOptions);
   printSkipped(io, source.root, source.skipped, flags.verbose);
-  const fromInGit = output.gitRelativePath(flags.from);
+  progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);
+  const fromInGit = stdin ? undefined : output.gitRelativePath(flags.from);
   const plan = InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
     gatewayImplementation: flags.gateway,
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
+    eppImage: flags.eppImage,
+    gatewayVersion: flags.gatewayVersion,
+    newGateway: newGatewayOf(flags),
+    gieVersion: flags.targetGie,
+    acceptLoss: flags.acceptLoss,
+    strict: flags.strict,
+    alphaCrdVersion: flags.alphaCrdVersion,
     validateInputs: flags.validate,
-    ...(fromInGit !== undefined
+    ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
       : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
   });
+  // Helm chart templates that use the alpha API: not planned until rendered.
+  const templates = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
+  const templateWarning = templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
+    `(${templates.map((t) => `${displayPath(source.root, t.file)}:${t.line}`).join(', ')}) use${templates.length === 1 ? 's' : ''} the alpha API and ${templates.length === 1 ? 'is' : 'are'} not planned: ` +
+    'render the chart and plan the output: helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <dir>'];
   if (plan.migrations.length === 0) {
-    printWarnings(io, plan.warnings);
-    io.stdout(`nothing to migrate: no v1alpha2 InferencePool under ${flags.from} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
+    printWarnings(io, [...plan.warnings, ...templateWarning]);
+    if (plan.orphanReferences.length > 0 || templates.length > 0) {
+      const n = plan.orphanReferences.length;
+      const why = [
+        ...(n > 0 ? [`${n} reference${n === 1 ? '' : 's'} to alpha InferencePools that ${n === 1 ? 'is' : 'are'} not in the input: add the pools' manifests`] : []),
+        ...(templates.length > 0 ? ['the alpha API is in Helm chart templates: render the chart'] : []),
+      ];
+      io.stderr(`error: nothing was written: ${why.join('; ')} (warnings above), then plan again\n`);
+      return EXIT.FAILURE;
+    }
+    io.stdout(`nothing to migrate: no v1alpha2 InferencePool ${stdin ? 'in standard input' : `under ${flags.from}`} (${source.objectCount} objects in ${source.files.length} files read); nothing was written\n`);
     return EXIT.OK;
   }
 
   const { App } = load<typeof import('cdk8s')>('cdk8s');
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
+  progress(io, flags.quiet, `planned ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}; rendering${flags.validate ? ' and validating' : ''} their stages...`);
   const migrations = plan.addMigrations(new App({ outdir: '.' }));
   const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
   const rendered = writer.renderMigrations(migrations);
+  progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
   const result = writeOut(ctx, out, rendered.files);
 
-  printWarnings(io, [...plan.warnings, ...migrations.flatMap((m) => m.warnings)]);
-  const lines = [`planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
+  const notices = rendered.migrations.flatMap((m) => m.notices);
+  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
+  // The platform first: what each migration is planned for, and why.
+  const platform = plan.migrations.flatMap((m) => [
+    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
+    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
+  ]);
+  const lines = [
+    ...platform,
+    `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
+    `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+  ];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
     const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
     lines.push(
       `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
-      `    routes:  ${planned.routes.map((r) => `${r.namespace}/${r.name}`).join(', ')}`,
+      `    routes:  ${[...planned.routes.map((r) => `${r.namespace}/${r.name}`), ...planned.otherRoutes.map((r) => `${r.namespace}/${r.name} (${r.kind})`)].join(', ')}`,
       `    carried: ${planned.carried.length} alpha object${planned.carried.length === 1 ? '' : 's'} from ${new Set(planned.carried.map((c) => c.file)).size} file(s)`,
+      `    strategy: ${migration.strategy}${migration.strategyChoice ? ` (chosen: ${migration.strategyChoice.replace(/^Strategy \S+ was chosen because /, '')})` : ''}`,
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   });
   lines.push(...keptLines(result));
-  lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; remove the carried objects from their old place in the same change that syncs 01-side-by-side (listed in its README)`);
+  lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; hand the carried objects over as its first stage says ` +
+    '(mark them against pruning in their old place first, then sync 01-side-by-side, then remove them from the old place)');
   io.stdout(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 
+/** The second Gateway's flags, when one was given: they choose the parallel-gateway strategy. */
+function newGatewayOf(flags: PlanFlags): Plan.NewGatewayOptions | undefined {
+  if (flags.newGatewayName === undefined && flags.newGatewayClass === undefined && flags.newGatewayLabel === undefined) return undefined;
+  return { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel };
+}
+
 /** The flag of each plan option. */
-const FLAGS: { readonly [option: string]: string } = { steps: '--steps', gateway: '--gateway', gaNameSuffix: '--ga-name-suffix' };
+const FLAGS: { readonly [option: string]: string } = {
+  steps: '--steps',
+  gateway: '--gateway',
+  gaNameSuffix: '--ga-name-suffix',
+  newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
+};

@@ -1,0 +1,77 @@
+/**
+ * How the upstream `inferencepool` Helm chart renders the Endpoint Picker at each bridge release, as facts the
+ * `EndpointPicker` construct follows. Read from `config/charts/inferencepool/templates` at v1.0.2..v1.3.1 and from
+ * the `epplib` library chart (`config/charts/epplib/templates`) with `config/charts/inferencepool` at v1.4.0.
+ * Internal.
+ */
+import { gieAtLeast } from '../convert/gie-versions';
+
+/** What changes in the chart's EPP from one release line to the next. */
+export interface EppChartFacts {
+  /** The release whose chart is followed (also the default image tag and the `app.kubernetes.io/version` label). */
+  readonly gieVersion: string;
+  /** How the chart turns tracing off (on by default in the EPP from v1.1.0): none, `--tracing false` (v1.1) or `--tracing=false` (v1.2+). */
+  readonly tracingArgs: string[];
+  /** Env `POD_NAME` from `metadata.name` (v1.2.0+). */
+  readonly podNameEnv: boolean;
+  /** `inferenceExtension.flags` is a map rendered in key order (v1.2.0+; a list before). */
+  readonly flagsSorted: boolean;
+  /** The default scheduling profile weighs its scorers 2, 2 and 3 (v1.2.0+). */
+  readonly scorerWeights: boolean;
+  /** The Role lets the EPP read InferenceModelRewrites (v1.3.0+, when the EPP applies them). */
+  readonly readsRewrites: boolean;
+  /** The Roles split by what they grant: `<epp>-sa` (pods) and `<epp>-non-sa` (objectives, rewrites, pools) (v1.4.0, epplib). */
+  readonly splitRoles: boolean;
+  /** The label `inference.networking.k8s.io/igw-mode: inferencepool` on the Deployment and its pods (v1.4.0). */
+  readonly modeLabel: boolean;
+  /** The chart's default resources: requests cpu 4 and memory 8Gi, limit memory 16Gi (v1.4.0). */
+  readonly defaultResources: boolean;
+  /** The model-server metric flags come before `--zap-encoder` (v1.4.0) instead of after `--config-file`. */
+  readonly modelServerFlagsFirst: boolean;
+  /** The InferencePool CRD defaults `spec.appProtocol` to `http` (v1.4.0). */
+  readonly poolAppProtocol: boolean;
+}
+
+/** The facts of the chart of a bridge release (one of BRIDGE_GIE_RELEASES). */
+export function eppChartFacts(gieVersion: string): EppChartFacts {
+  const from = (v: string) => gieAtLeast(gieVersion, v);
+  let tracingArgs: string[] = [];
+  if (from('v1.2.0')) tracingArgs = ['--tracing=false'];
+  else if (from('v1.1.0')) tracingArgs = ['--tracing', 'false'];
+  return {
+    gieVersion,
+    tracingArgs,
+    podNameEnv: from('v1.2.0'),
+    flagsSorted: from('v1.2.0'),
+    scorerWeights: from('v1.2.0'),
+    readsRewrites: from('v1.3.0'),
+    splitRoles: from('v1.4.0'),
+    modeLabel: from('v1.4.0'),
+    defaultResources: from('v1.4.0'),
+    modelServerFlagsFirst: from('v1.4.0'),
+    poolAppProtocol: from('v1.4.0'),
+  };
+}
+
+/** The chart's default EndpointPickerConfig (`epp-config.yaml`; `epplib/templates/_config.yaml` at v1.4.0). */
+export function defaultPluginsConfig(facts: EppChartFacts): string {
+  const weight = (w: number) => (facts.scorerWeights ? [`    weight: ${w}`] : []);
+  return [
+    'apiVersion: inference.networking.x-k8s.io/v1alpha1',
+    'kind: EndpointPickerConfig',
+    'plugins:',
+    '- type: queue-scorer',
+    '- type: kv-cache-utilization-scorer',
+    '- type: prefix-cache-scorer',
+    'schedulingProfiles:',
+    '- name: default',
+    '  plugins:',
+    '  - pluginRef: queue-scorer',
+    ...weight(2),
+    '  - pluginRef: kv-cache-utilization-scorer',
+    ...weight(2),
+    '  - pluginRef: prefix-cache-scorer',
+    ...weight(3),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,221 @@
+import { Testing } from 'cdk8s';
+import {
+  CarriedManifest,
+  GatewayImplementation,
+  GitOpsWriter,
+  MigrationLoss,
+  MigrationStrategy,
+  ZeroDowntimeMigration,
+  ZeroDowntimeMigrationProps,
+} from '../../src';
+import { alphaStack } from '../fixtures/alpha-stack';
+import { expectValid, only } from '../util';
+
+const V14 = ['gie-v1.4.0', 'gie-v0.3.0', 'gateway-api-v1.3.0'];
+
+function synthStages(migration: ZeroDowntimeMigration): Map<string, any[]> {
+  return new Map(migration.stages.map((s) => [s.folderName, GitOpsWriter.synthesizeStage(s)]));
+}
+
+const ISTIO_GATEWAY = CarriedManifest.fromObject({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  metadata: { name: 'inference-gateway', namespace: 'default' },
+  spec: {
+    gatewayClassName: 'istio',
+    listeners: [
+      { name: 'http', protocol: 'HTTP', port: 80, hostname: 'llm.example.com' },
+      { name: 'https', protocol: 'HTTPS', port: 443, hostname: 'llm.example.com', tls: { mode: 'Terminate', certificateRefs: [{ kind: 'Secret', name: 'llm-tls' }] } },
+    ],
+  },
+});
+
+/** The v0.5.1 quickstart's InferenceModels: food-review rewrites to the LoRA adapter food-review-1. */
+function quickstartModels(pool = 'vllm-llama3-8b-instruct-alpha'): any[] {
+  const model = (name: string, spec: any) => ({ apiVersion: 'inference.networking.x-k8s.io/v1alpha2', kind: 'InferenceModel', metadata: { name, namespace: 'default' }, spec: { ...spec, poolRef: { name: pool } } });
+  return [
+    model('food-review', { modelName: 'food-review', criticality: 'Standard', targetModels: [{ name: 'food-review-1', weight: 100 }] }),
+    model('base-model', { modelName: 'meta-llama/Llama-3.1-8B-Instruct', criticality: 'Critical' }),
+    model('base-model-sheddable', { modelName: 'Qwen/Qwen2.5-1.5B-Instruct', criticality: 'Sheddable' }),
+  ];
+}
+
+function carriedProps(props: Partial<ZeroDowntimeMigrationProps> = {}, models = quickstartModels()): ZeroDowntimeMigrationProps {
+  const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel');
+  return {
+    alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...models]) },
+    gateway: { name: 'inference-gateway' },
+    routeName: 'llm-route',
+    hostnames: ['llm.example.com'],
+    ...props,
+  };
+}
+
+describe('model rewrites and priorities', () => {
+  test('given the quickstart\'s models and target v1.4.0, then food-review -> food-review-1 is an InferenceModelRewrite valid against gie-v1.4.0 and priorities map by sign', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0' }));
+    expect(migration.validationBundles).toEqual(V14);
+    const stages = synthStages(migration);
+    for (const objects of stages.values()) expectValid(objects, V14);
+    const first = stages.get('01-side-by-side')!;
+    expect(only(first, 'InferenceModelRewrite').spec.rules).toEqual([
+      { matches: [{ model: { type: 'Exact', value: 'food-review' } }], targets: [{ modelRewrite: 'food-review-1', weight: 100 }] },
+    ]);
+    expect(first.filter((o) => o.kind === 'InferenceObjective').map((o) => [o.metadata.name, o.spec.priority]))
+      .toEqual([['food-review', -1], ['base-model', 1], ['base-model-sheddable', -2]]);
+    // The rewrite stays after cleanup: it belongs to the GA pool.
+    expect(only(stages.get('04-cleanup')!, 'InferenceModelRewrite').metadata.name).toBe('food-review');
+  });
+
+  test('given the quickstart\'s models, then the per-model table names the header each client must send, with a row for other models', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0' }));
+    expect(migration.models!.map((r) => [r.modelName, r.alphaCriticality, r.objective, r.priority, r.rewrite, r.clientSends])).toEqual([
+      ['food-review', 'Standard', 'food-review', -1, 'food-review', 'x-gateway-inference-objective: food-review'],
+      ['meta-llama/Llama-3.1-8B-Instruct', 'Critical', 'base-model', 1, undefined, 'nothing'],
+      ['Qwen/Qwen2.5-1.5B-Instruct', 'Sheddable', 'base-model-sheddable', -2, undefined, 'x-gateway-inference-objective: base-model-sheddable'],
+      ['*', 'Sheddable (a model no InferenceModel names)', undefined, 0, undefined, 'nothing'],
+    ]);
+    expect(migration.stages[0].modelTable).toEqual(migration.models);
+    const steps = migration.stages[0].manualSteps.map((s) => s.text).join('\n');
+    expect(steps).toMatch(/- Qwen\/Qwen2.5-1.5B-Instruct: x-gateway-inference-objective: base-model-sheddable \(priority -2, was Sheddable\)/);
+    expect(steps).toMatch(/An HTTPRoute filter cannot set it/);
+    expect(migration.warnings.join('\n')).toMatch(/Clients of model food-review must send the header x-gateway-inference-objective: food-review/);
+  });
+
+  test('given strict, then the models whose clients must send a header fail the plan', () => {
+    expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', strict: true })))
+      .toThrow(/m: 'strict' forbids a plan whose clients must change.*food-review: x-gateway-inference-objective: food-review/);
+  });
+
+  test('given a pool whose models are all Critical, then nothing is asked of the clients', () => {
+    const models = quickstartModels().map((m) => ({ ...m, spec: { ...m.spec, criticality: 'Critical', targetModels: undefined } }));
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', strict: true }, models));
+    expect(migration.warnings).toEqual([]);
+    expect(migration.models!.every((r) => r.clientSends === 'nothing')).toBe(true);
+  });
+
+  test('given target v1.0.2, then food-review\'s rewrite fails the plan naming the model and both fixes, unless the loss is accepted', () => {
+    const build = (p: Partial<ZeroDowntimeMigrationProps>) => () => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.0.2', ...p }));
+    expect(build({})).toThrow(/m: 'gieVersion' cannot keep the model rewrites of InferenceModel food-review \(food-review -> food-review-1=100\): the Endpoint Picker of GIE v1.0.2 applies no InferenceModelRewrite/);
+    expect(build({})).toThrow(/target v1.3.1 or v1.4.0.*x-gateway-model-name-rewrite.*--accept-loss model-rewrite/);
+    const accepted = build({ acceptLoss: [MigrationLoss.MODEL_REWRITE] })();
+    const stages = synthStages(accepted);
+    for (const objects of stages.values()) {
+      expect(objects.some((o) => o.kind === 'InferenceModelRewrite')).toBe(false);
+      expectValid(objects, ['gie-v1.0.2', 'gie-v0.3.0', 'gateway-api-v1.3.0']);
+    }
+    expect(accepted.models![0].clientSends).toBe('x-gateway-inference-objective: food-review; x-gateway-model-name-rewrite: food-review-1');
+    expect(accepted.warnings.join('\n')).toMatch(/loses its rewrite to food-review-1=100 on the GA pool \(accepted\)/);
+  });
+
+  test('given targets that only name the model itself, then nothing is rewritten and nothing is asked', () => {
+    const models = [quickstartModels()[1]].map((m) => ({ ...m, spec: { ...m.spec, targetModels: [{ name: 'meta-llama/Llama-3.1-8B-Instruct', weight: 3 }] } }));
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.0.2' }, models));
+    expect(migration.warnings).toEqual([]);
+    expect(synthStages(migration).get('01-side-by-side')!.some((o) => o.kind === 'InferenceModelRewrite')).toBe(false);
+  });
+
+  test('given a custom EPP image at v1.4.0, then a rewrite needs the assertion (endpointPickerReadsModelRewrites) or the accepted loss', () => {
+    const custom = { gaPool: { endpointPicker: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' } } };
+    expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', ...custom })))
+      .toThrow(/'endpointPickerReadsModelRewrites' cannot keep the model rewrites.*not upstream's image/);
+    const asserted = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', ...custom, endpointPickerReadsModelRewrites: true }));
+    expect(asserted.models![0].rewrite).toBe('food-review');
+    expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.2.0', endpointPickerReadsModelRewrites: true })))
+      .toThrow(/'endpointPickerReadsModelRewrites' needs a target of v1.3.0 or later: the InferenceModelRewrite CRD of GIE v1.2.0 names its list `split`/);
+  });
+
+  test('given target v1.4.0, then the first stage installs the objective and rewrite CRDs before it syncs, and the checks use v1.4.0\'s metric names', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0' }));
+    const crdStep = migration.stages[0].manualSteps.find((s) => /Install the GA CRDs of GIE v1.4.0/.test(s.text))!;
+    expect(crdStep.commands).toEqual([
+      'kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.4.0/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+      'kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.4.0/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml',
+      'kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.4.0/config/crd/bases/inference.networking.x-k8s.io_inferencemodelrewrites.yaml',
+    ]);
+    expect(crdStep.text).toMatch(/checks at start-up which of the InferenceObjective and InferenceModelRewrite CRDs exist/);
+    const shift = migration.stages[1].verifications.map((v) => `${v.command}\n${v.expected}`).join('\n');
+    expect(shift).toMatch(/inference_objective_request_total grows/);
+    expect(shift).toMatch(/inference_extension_model_rewrite_decisions_total grows for model_rewrite_name="food-review"/);
+    expect(shift).toMatch(/"model":"food-review"/);
+  });
+});
+
+describe('strategies for gateways that serve one group (Istio)', () => {
+  const istio = (p: Partial<ZeroDowntimeMigrationProps> = {}) => carriedProps({ gieVersion: 'v1.4.0', gatewayImplementation: GatewayImplementation.ISTIO, ...p });
+  const parallelGateway = { name: 'inference-gateway-v1', originalGateway: ISTIO_GATEWAY, labels: { 'istio.io/rev': '1-28-1' } };
+
+  test.each([MigrationStrategy.WEIGHTED_SHIFT, MigrationStrategy.HEADER_PREVIEW_CUTOVER])('given an explicit %s strategy, then it fails naming the gateway, the reason and parallel-gateway', (strategy) => {
+    const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', istio({ strategy }));
+    expect(build).toThrow(new RegExp(`'strategy' "${strategy}" cannot run on the Gateway default/inference-gateway \\(istio\\): ${strategy} needs one gateway that serves both the alpha and the GA InferencePool, and Istio does not`));
+    expect(build).toThrow(/Use strategy: 'parallel-gateway' \(MigrationStrategy.PARALLEL_GATEWAY\) with parallelGateway: a second Gateway labelled istio.io\/rev=<revision>/);
+  });
+
+  test('given no strategy, then parallel-gateway is chosen and needs the new Gateway', () => {
+    expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', istio())).toThrow(/'parallelGateway' is required by the parallel-gateway strategy/);
+  });
+
+  test('given a new Gateway without the revision label, then it is refused: the same control plane would serve it', () => {
+    expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', istio({ parallelGateway: { ...parallelGateway, labels: {} } })))
+      .toThrow(/'parallelGateway.labels' must set istio.io\/rev: <revision> on Istio/);
+  });
+
+  describe('given the parallel-gateway strategy with a revision label', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', istio({ parallelGateway }));
+    const stages = synthStages(migration);
+
+    test('then the stages are side by side, moving clients, cleanup, each valid against the target\'s CRDs', () => {
+      expect(migration.strategy).toBe(MigrationStrategy.PARALLEL_GATEWAY);
+      expect([...stages.keys()]).toEqual(['01-side-by-side', '02-move-clients', '03-cleanup']);
+      for (const objects of stages.values()) expectValid(objects, V14);
+    });
+
+    test('then no gateway ever has routes to both groups', () => {
+      for (const [folder, objects] of stages) {
+        const groupsByGateway = new Map<string, Set<string>>();
+        for (const route of objects.filter((o) => o.kind === 'HTTPRoute')) {
+          for (const parent of route.spec.parentRefs) {
+            const set = groupsByGateway.get(parent.name) ?? new Set<string>();
+            for (const rule of route.spec.rules) for (const b of rule.backendRefs ?? []) set.add(b.group);
+            groupsByGateway.set(parent.name, set);
+          }
+        }
+        for (const [gateway, groups] of groupsByGateway) expect([folder, gateway, groups.size]).toEqual([folder, gateway, 1]);
+      }
+    });
+
+    test('then the new Gateway copies the listeners (hostnames, TLS), carries the revision label, and a copy of the route sends everything to the GA pool', () => {
+      const first = stages.get('01-side-by-side')!;
+      const gw = only(first, 'Gateway');
+      expect(gw.metadata).toEqual({ name: 'inference-gateway-v1', namespace: 'default', labels: { 'istio.io/rev': '1-28-1' } });
+      expect(gw.spec).toEqual({ gatewayClassName: 'istio', listeners: ISTIO_GATEWAY._object.spec.listeners });
+      const copy = only(first, 'HTTPRoute', 'llm-route-ga');
+      expect(copy.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'inference-gateway-v1' }]);
+      expect(copy.spec.hostnames).toEqual(['llm.example.com']);
+      expect(copy.spec.rules[0].backendRefs).toEqual([{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-ga', weight: 100 }]);
+      expect(only(first, 'HTTPRoute', 'llm-route').spec.rules[0].backendRefs[0].group).toBe('inference.networking.x-k8s.io');
+      expect(stages.get('03-cleanup')!.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name)).toEqual(['llm-route-ga']);
+    });
+
+    test('then moving clients is a manual step with its preconditions and checks, and verification goes through the new address', () => {
+      const move = migration.stages[1];
+      expect(move.manualSteps.map((s) => s.text).join('\n')).toMatch(/Preconditions, before any client moves[\s\S]*Move the clients from the old address to the new one, outside the cluster[\s\S]*no client uses the old address/);
+      expect(move.verifications.map((v) => v.command).join('\n')).toMatch(/NEW_IP=\$\(kubectl get gateway\/inference-gateway-v1 -n default/);
+      expect(migration.stages[0].manualSteps.map((s) => s.commands?.join(' ') ?? '').join('\n')).toMatch(/istioctl install --set revision=1-28-1 --set values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true/);
+    });
+  });
+
+  test('given the cutover strategy on Istio, then one stage flips the route and says the control plane switches in the same window', () => {
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', istio({ strategy: MigrationStrategy.CUTOVER }));
+    expect(migration.stages.map((s) => s.folderName)).toEqual(['01-side-by-side', '02-cutover', '03-cleanup']);
+    const stages = synthStages(migration);
+    expect(only(stages.get('02-cutover')!, 'HTTPRoute').spec.rules[0].backendRefs.map((b: any) => b.group)).toEqual(['inference.networking.k8s.io']);
+    expect(migration.stages[1].manualSteps.map((s) => s.text).join('\n')).toMatch(/Switch the gateway's control plane to one that serves the v1 group in the same window/);
+  });
+
+  test('given kgateway and an explicit weighted strategy, then it fails naming the gateway, the 503 and header-preview-cutover', () => {
+    const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', gatewayImplementation: GatewayImplementation.KGATEWAY, gatewayVersion: '2.0.4', strategy: MigrationStrategy.WEIGHTED_SHIFT }));
+    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift splits one rule between the alpha and the GA pool, and kgateway 2.0.4 cannot: .*503/);
+    expect(build).toThrow(/Use strategy: 'header-preview-cutover'/);
+  });
+});
