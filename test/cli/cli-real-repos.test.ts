@@ -33,10 +33,14 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
     for (const s of stages) expectValid(s.objects.filter((o) => o.kind !== 'DestinationRule'), ['gie-v1.4.0', 'gie-v0.3.0', 'gateway-api-v1.3.0']);
   });
 
-  test('given no revision for the second Gateway, then the plan fails naming the label it needs (exit 1)', () => {
+  test('given no revision for the second Gateway, then the plan fails naming the label and the flag it needs, below the platform it detected (exit 1)', () => {
     const refused = runCli(['plan', '--from', fixture('istio-v051'), '--out', outDir()]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio/);
+    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio.*\(on the command line: --new-gateway-label\)$/m);
+    const lines = refused.stderr.split('\n');
+    expect(lines[0]).toBe('vllm-llama3-8b-instruct: gateway istio: detected; provider istio: detected');
+    expect(lines.findIndex((l) => l.startsWith('error: '))).toBeGreaterThan(0);
+    expect(refused.stdout).toBe('');
   });
 
   test('then the first lines say the platform: Istio, from the Gateway\'s class and the alpha EPP\'s DestinationRule', () => {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { collectChoices, collectLabel, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
+import { isUserError } from '../../core/errors';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
@@ -159,19 +160,28 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { App } = load<typeof import('cdk8s')>('cdk8s');
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   progress(io, flags.quiet, `planned ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}; rendering${flags.validate ? ' and validating' : ''} their stages...`);
-  const migrations = plan.addMigrations(new App({ outdir: '.' }));
-  const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
-  const rendered = writer.renderMigrations(migrations);
+  // The platform first: what each migration is planned for, and why (also above an error, which it explains).
+  const platform = plan.migrations.flatMap((m) => [
+    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
+    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
+  ]);
+  let migrations: ReturnType<typeof plan.addMigrations>;
+  let rendered: ReturnType<InstanceType<typeof GitOpsWriter>['renderMigrations']>;
+  try {
+    migrations = plan.addMigrations(new App({ outdir: '.' }));
+    const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
+    rendered = writer.renderMigrations(migrations);
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    io.stderr(platform.map((l) => `${l}\n`).join(''));
+    err.message = withFlagHint(err.message);
+    throw err;
+  }
   progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
   const result = writeOut(ctx, out, rendered.files);
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
   printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
-  // The platform first: what each migration is planned for, and why.
-  const platform = plan.migrations.flatMap((m) => [
-    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
-    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
-  ]);
   const lines = [
     ...platform,
     `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
@@ -199,6 +209,25 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
 function newGatewayOf(flags: PlanFlags): Plan.NewGatewayOptions | undefined {
   if (flags.newGatewayName === undefined && flags.newGatewayClass === undefined && flags.newGatewayLabel === undefined) return undefined;
   return { name: flags.newGatewayName, gatewayClassName: flags.newGatewayClass, labels: flags.newGatewayLabel };
+}
+
+/** The flags that set the library props a planning error can name, so the message says what to type. */
+const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
+  ['parallelGateway.labels', '--new-gateway-label'],
+  ['parallelGateway.name', '--new-gateway-name'],
+  ['parallelGateway.gatewayClassName', '--new-gateway-class'],
+  ['parallelGateway', '--strategy parallel-gateway with --new-gateway-name'],
+  ['acceptLoss', '--accept-loss'],
+  ['strategy', '--strategy'],
+  ['steps', '--steps'],
+  ['gieVersion', '--target-gie'],
+  ['eppImage', '--epp-image'],
+];
+
+/** `message`, with the command-line flag of the first library prop it names in quotes. */
+export function withFlagHint(message: string): string {
+  const hit = PROP_FLAGS.find(([prop]) => message.includes(`'${prop}'`));
+  return hit === undefined ? message : `${message} (on the command line: ${hit[1]})`;
 }
 
 /** The flag of each plan option. */
