@@ -72,6 +72,13 @@ export interface InferenceMigrationPlanOptions {
   readonly strict?: boolean;
 
   /**
+   * A custom GA Endpoint Picker image (`eppImage`) applies InferenceModelRewrites, as upstream's EPP does from
+   * v1.3.0: the target version proves that only for upstream's image.
+   * @default false - with a custom image, a model rewrite fails the plan unless `acceptLoss` names it
+   */
+  readonly eppReadsModelRewrites?: boolean;
+
+  /**
    * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
    * @default 'v0.3.0'
    */
@@ -264,6 +271,7 @@ export class InferenceMigrationPlan {
       gieVersion: options.gieVersion,
       acceptLoss: options.acceptLoss,
       strict: options.strict,
+      eppReadsModelRewrites: options.eppReadsModelRewrites,
       alphaCrdVersion: options.alphaCrdVersion,
       sourcePaths: { prefix: options.sourcePathPrefix ?? '', relativeTo, stream: options.sourceIsStream ?? false },
     });

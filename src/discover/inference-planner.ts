@@ -73,6 +73,11 @@ export interface PlanOptions {
    * alpha EPP fails the plan
    */
   readonly eppImage?: string;
+  /**
+   * The custom GA Endpoint Picker (`eppImage`) applies InferenceModelRewrites (as upstream's does from v1.3.0).
+   * @default false: with a custom image, a model rewrite fails the plan unless its loss is accepted
+   */
+  readonly eppReadsModelRewrites?: boolean;
   /** Version of the gateway implementation. @default - the version the input shows (an Istio revision label), else unknown */
   readonly gatewayVersion?: string;
   /**
@@ -704,6 +709,7 @@ function planPool(pool: Located, id: PoolIdentity, name: string, parts: PoolPart
     gieVersion: options.gieVersion ?? NEWEST_BRIDGE_GIE,
     ...(options.acceptLoss !== undefined ? { acceptLoss: options.acceptLoss } : {}),
     ...(options.strict ? { strict: true } : {}),
+    ...(options.eppReadsModelRewrites ? { endpointPickerReadsModelRewrites: true } : {}),
     ...(options.alphaCrdVersion !== undefined ? { alphaCrdVersion: options.alphaCrdVersion } : {}),
     ...(parallel ? { parallelGateway: parallel } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),

@@ -167,6 +167,31 @@ describe('a Helm chart directory whose templates use the alpha API', () => {
 });
 
 describe('llm-d\'s custom Endpoint Picker with a prefill/decode plugin ConfigMap', () => {
+  // A model served under another name: only an EPP that applies InferenceModelRewrites keeps it, and a custom
+  // image's release says nothing about that.
+  const withRewrite = () => ['epp.yaml', 'gateway.yaml'].map((f) => fs.readFileSync(path.join(fixture('llmd-custom-epp'), f), 'utf8')).join('\n---\n') +
+    '\n---\napiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceModel\nmetadata:\n  name: qwen-chat\n  namespace: llm-d\n' +
+    'spec:\n  modelName: qwen-chat\n  criticality: Critical\n  poolRef:\n    name: qwen-pool\n  targetModels:\n  - name: qwen-chat-lora\n    weight: 100\n';
+
+  test('given --epp-image and a model rewrite, then the plan fails naming the rewrite and both ways out, with their flags (exit 1)', () => {
+    const run = runCli(['plan', '--from', '-', '--out', outDir(), '--epp-image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0'], undefined, withRewrite());
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/'endpointPickerReadsModelRewrites' cannot keep the model rewrites of InferenceModel qwen-chat \(qwen-chat -> qwen-chat-lora=100\)/);
+    expect(run.stderr).toContain('--accept-loss model-rewrite');
+    expect(run.stderr).toMatch(/\(on the command line: --epp-reads-model-rewrites\)$/m);
+  });
+
+  test('given --epp-image and --epp-reads-model-rewrites, then the first stage writes the InferenceModelRewrite for the GA pool (exit 0)', () => {
+    const out = outDir();
+    const run = runCli(['plan', '--from', '-', '--out', out, '--epp-image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0', '--epp-reads-model-rewrites'], undefined, withRewrite());
+    expect(run.stderr).not.toMatch(/^error/m);
+    expect(run.status).toBe(0);
+    const [first] = readStages(path.join(out, 'qwen-pool'));
+    const rewrite = find(first, 'InferenceModelRewrite', 'qwen-chat');
+    expect(rewrite.spec.poolRef.name).toBe('qwen-pool-ga');
+    expect(JSON.stringify(rewrite.spec.rules)).toContain('qwen-chat-lora');
+  });
+
   test('given no --epp-image, then the plan fails naming the alpha image and the flag (exit 1, nothing written)', () => {
     const out = outDir();
     const run = runCli(['plan', '--from', fixture('llmd-custom-epp'), '--out', out]);

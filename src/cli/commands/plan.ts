@@ -31,6 +31,7 @@ interface PlanFlags extends OutFlags {
   readonly targetGie: string;
   readonly acceptLoss?: MigrationLoss[];
   readonly strict?: boolean;
+  readonly eppReadsModelRewrites?: boolean;
   readonly gatewayVersion?: string;
   readonly alphaCrdVersion?: string;
   readonly newGatewayName?: string;
@@ -60,6 +61,7 @@ export const planCommand: CliCommand = {
         .choices(Object.values(MigrationStrategy)))
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
+      .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
       .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
       .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
@@ -131,6 +133,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     gieVersion: flags.targetGie,
     acceptLoss: flags.acceptLoss,
     strict: flags.strict,
+    eppReadsModelRewrites: flags.eppReadsModelRewrites,
     alphaCrdVersion: flags.alphaCrdVersion,
     validateInputs: flags.validate,
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
@@ -222,6 +225,7 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
   ['steps', '--steps'],
   ['gieVersion', '--target-gie'],
   ['eppImage', '--epp-image'],
+  ['endpointPickerReadsModelRewrites', '--epp-reads-model-rewrites'],
 ];
 
 /** `message`, with the command-line flag of the first library prop it names in quotes. */
