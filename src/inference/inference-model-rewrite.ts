@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
+import { gaPoolReference } from './ga-pool-reference';
 import { resolveMetadata } from './metadata';
 import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { modelRewriteOf } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { checkInteger, givenProps, propError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
-import { generatedName, resolveNamespace } from '../core/namespace';
+import { generatedName } from '../core/namespace';
 import {
   InferenceModelRewrite as InferenceModelRewriteResource,
   InferenceModelRewriteSpecRulesMatchesModelType,
@@ -132,17 +133,8 @@ export class InferenceModelRewrite extends Construct {
     props = givenProps(this, props);
     this.name = props.name ?? generatedName(this);
     checkSubdomain(this, 'name', this.name);
+    this.namespace = gaPoolReference(this, props.pool, props.namespace, 'rewrites');
     const pool = props.pool;
-    if (!pool || typeof pool.poolName !== 'string') {
-      throw propError(this, 'pool', `must be an InferencePoolGa or another pool backend (got ${show(pool)})`);
-    }
-    if (pool.poolGroup !== GA_POOL_GROUP) {
-      throw propError(this, 'pool', `must be a GA pool (group ${GA_POOL_GROUP}); ${pool.poolName} is in group ${pool.poolGroup}, whose v0.x EPP reads InferenceModels, not rewrites`);
-    }
-    this.namespace = resolveNamespace(this, 'namespace', props.namespace ?? pool.poolNamespace);
-    if (this.namespace !== pool.poolNamespace) {
-      throw propError(this, 'namespace', `must be the pool's namespace ${show(pool.poolNamespace)}: poolRef cannot cross namespaces (got ${show(this.namespace)})`);
-    }
     this.rules = checkRules(this, props.rules);
     this.resource = new InferenceModelRewriteResource(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, ...resolveMetadata(this, 'metadata', props.metadata) },

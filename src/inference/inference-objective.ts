@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
+import { gaPoolReference } from './ga-pool-reference';
 import { resolveMetadata } from './metadata';
 import { IInferencePoolBackend, ResourceMetadata } from './types';
 import { convertInferenceModel } from '../convert/inference-model';
@@ -8,7 +9,7 @@ import { CriticalityPriorities } from '../convert/types';
 import { CarriedManifest } from '../core/carried-manifest';
 import { checkInteger, givenProps, propError, PropError, show } from '../core/errors';
 import { checkSubdomain } from '../core/names';
-import { generatedName, resolveNamespace } from '../core/namespace';
+import { generatedName } from '../core/namespace';
 import { InferenceObjective as InferenceObjectiveResource } from '../imports/inference.networking.x-k8s.io';
 
 const INT32_MIN = -2147483648;
@@ -120,17 +121,8 @@ export class InferenceObjective extends Construct {
     checkSubdomain(this, 'name', this.name);
     this.priority = props.priority ?? 0;
     checkInteger(this, 'priority', this.priority, INT32_MIN, INT32_MAX);
+    this.namespace = gaPoolReference(this, props.pool, props.namespace, 'objectives');
     const pool = props.pool;
-    if (!pool || typeof pool.poolName !== 'string') {
-      throw propError(this, 'pool', `must be an InferencePoolGa or another pool backend (got ${show(pool)})`);
-    }
-    if (pool.poolGroup !== GA_POOL_GROUP) {
-      throw propError(this, 'pool', `must be a GA pool (group ${GA_POOL_GROUP}); ${pool.poolName} is in group ${pool.poolGroup}, whose v0.x EPP reads InferenceModels, not objectives`);
-    }
-    this.namespace = resolveNamespace(this, 'namespace', props.namespace ?? pool.poolNamespace);
-    if (this.namespace !== pool.poolNamespace) {
-      throw propError(this, 'namespace', `must be the pool's namespace ${show(pool.poolNamespace)}: poolRef cannot cross namespaces (got ${show(this.namespace)})`);
-    }
     this.resource = new InferenceObjectiveResource(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, ...resolveMetadata(this, 'metadata', props.metadata) },
       spec: {
