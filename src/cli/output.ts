@@ -27,7 +27,7 @@ export function keepUnknownFilesOption(): Option {
 /**
  * Opens `--out` for writing: refuses it when it may not be written (inside `from`, a symbolic link,
  * another run writing it, files the tool did not write), locks it and finishes an interrupted earlier
- * run; prints what that recovery did.
+ * run; prints what that recovery did (also when --out is then refused).
  */
 export function openOut(
   ctx: CliContext,
@@ -44,8 +44,9 @@ export function openOut(
     keepUnknownFiles: flags.keepUnknownFiles ?? false,
     keepHint: 'add --keep-unknown-files',
     ...(from !== undefined ? { notInside: from } : {}),
+    // What the recovery of an interrupted run did is printed at once, also when --out is then refused.
+    report: (notice) => printWarnings(ctx.io, [notice]),
   });
-  printWarnings(ctx.io, out.notices);
   return out;
 }
 

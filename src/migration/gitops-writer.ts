@@ -215,10 +215,11 @@ export class GitOpsWriter {
     const targets: OutputDirectory[] = [];
     try {
       for (const r of serialized) {
-        const dir = path.join(this.outdir, r.migration.migrationName);
-        targets.push(OutputDirectory.open(dir, {
+        // openIn refuses a migration name that is not one plain folder name (`../escaped`, `a/b`, `..`).
+        const name = r.migration.migrationName;
+        targets.push(OutputDirectory.openIn(this.outdir, name, {
           command: 'GitOpsWriter',
-          label: `GitOpsWriter: ${dir}`,
+          label: `GitOpsWriter: ${path.join(this.outdir, name)}`,
           replace: true,
           keepUnknownFiles: this.keepUnknownFiles,
           keepHint: 'set the GitOpsWriter option keepUnknownFiles',

@@ -287,6 +287,34 @@ describe('GitOpsWriter', () => {
     expect(fs.lstatSync(stage).isSymbolicLink()).toBe(true);
   });
 
+  test.each(['../escaped', '..', 'a/b', '/abs', 'x\u001b[2J'])('given a migration named %j, then the write is refused naming it, and nothing is written anywhere', (name) => {
+    const base = tmp('names-');
+    const outdir = path.join(base, 'out');
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const renamed = Object.create(migration, { migrationName: { value: name } });
+
+    expect(() => new GitOpsWriter({ outdir }).write(renamed)).toThrow(
+      new RegExp(`^GitOpsWriter: .*: cannot write the folder ${JSON.stringify(name).replace(/[\\[\]^$.|?*+()]/g, '\\$&')} in ${outdir}: the name (is|holds)`));
+    expect(fs.readdirSync(base)).toEqual([]);
+  });
+
+  test('given a folder with the marker of an earlier release and a plan.json naming hand-written files, then the writer keeps every file it cannot prove it wrote', () => {
+    const outdir = tmp('legacy-');
+    const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+    fs.mkdirSync(path.join(dir, '01-side-by-side'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.generated-by-cdk8s-inference-migration'), 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n');
+    fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ stages: [{ folder: '01-side-by-side', objects: [{ file: 'mine.yaml' }] }] }));
+    fs.writeFileSync(path.join(dir, '01-side-by-side', 'mine.yaml'), 'hand: written\n');
+    const before = tree(dir);
+
+    expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/holds files inference-migrate did not write.*\n {2}- 01-side-by-side\/ \(a folder of files inference-migrate did not write\)\n {2}- plan\.json \(listed by the marker of an earlier release, without its sha256/);
+    expect(tree(dir)).toEqual(before);
+    expect(() => new GitOpsWriter({ outdir, keepUnknownFiles: true }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/the new output would replace files inference-migrate did not write.*\n {2}- plan\.json/);
+    expect(tree(dir)).toEqual(before);
+  });
+
   test('given renderMigrations, then it returns every file writeMigrations writes, and writes nothing', () => {
     const outdir = tmp('render-');
     const rendered = new GitOpsWriter({ outdir: path.join(outdir, 'never') }).renderMigrations([GuideExamples.zeroDowntime(Testing.app())]);
