@@ -279,7 +279,8 @@ export class OutputDirectory {
     const listed = new Map(marker.files);
     listed.set(marker.name, marker.sha256);
     const ours: JournalRemoval[] = [];
-    const unknown = this.walk('', listed, ours).unknown;
+    const unknown = this.walk('', listed, ours).unknown
+      .map((u) => (u.path === marker.name ? { ...u, why: 'a marker of an earlier release that does not hold the text that release wrote' } : u));
     return { state: 'output', marker, ours, unknown, mode };
   }
 

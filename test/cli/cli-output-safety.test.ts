@@ -131,6 +131,42 @@ describe('files inference-migrate did not write', () => {
   });
 });
 
+describe('markers that prove nothing', () => {
+  test.each([
+    ['the marker of an earlier GitOpsWriter and a plan.json naming the files', {
+      '.generated-by-cdk8s-inference-migration': 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n',
+      'plan.json': JSON.stringify({ stages: [{ folder: 's', objects: [{ file: 'app.yaml' }] }] }),
+    }],
+    ['an empty marker of an earlier GitOpsWriter', { '.generated-by-cdk8s-inference-migration': '' }],
+  ])('given %s beside hand-written files, then plan --force deletes none of them: they are listed and it is refused (exit 1)', (_what, marker) => {
+    const out = writeTree(path.join(tempDir('out-'), 'out'), { ...marker, 'README.md': 'mine\n', 's/app.yaml': 'hand: written\n' });
+    const before = snapshotTree(out);
+
+    const run = plan(out, '--force');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/holds files inference-migrate did not write, or changed after writing them; it never removes or replaces those:\n/);
+    expect(run.stderr).toMatch(/\nerror: - README\.md \(listed by the marker of an earlier release, without its sha256: not proven to be the file inference-migrate wrote\)\n/);
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  test('given the same folder and --keep-unknown-files, then the hand-written files stay and are listed as kept', () => {
+    const out = writeTree(path.join(tempDir('out-'), 'out'), {
+      '.generated-by-cdk8s-inference-migration': 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n',
+      'plan.json': JSON.stringify({ stages: [{ folder: 's', objects: [{ file: 'app.yaml' }] }] }),
+      'README.md': 'mine\n',
+      's/app.yaml': 'hand: written\n',
+    });
+
+    const run = plan(out, '--force', '--keep-unknown-files');
+
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe('mine\n');
+    expect(fs.readFileSync(path.join(out, 's', 'app.yaml'), 'utf8')).toBe('hand: written\n');
+    expect(run.stdout).toMatch(/kept 3 files in --out that inference-migrate did not write: README\.md, plan\.json, s\//);
+  });
+});
+
 describe('one run at a time', () => {
   test('given another run holding --out, then plan is refused (exit 1) with a message naming it, and --out is untouched', () => {
     const out = path.join(tempDir('out-'), 'out');

@@ -435,3 +435,27 @@ function deadPid(): number {
     }
   }
 }
+
+describe('a full disk', () => {
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+
+  // Each step is named by what it does and how often that was done before (the second journal is the commit point).
+  test.each([
+    ['writes the journal of the commit point', /journal\.json \(temporary\)$/, 2],
+    ['renames that journal into place', /^rename .*journal\.json$/, 2],
+    ['writes the marker of the new tree', new RegExp(`^write ${OUTPUT_MARKER.replace(/\./g, '\\.')}$`), 1],
+  ])('given the disk fills when the run %s, then the folder is left as it was, no second copy or journal stays beside it, and the message says so', (_what, step, nth) => {
+    const out = path.join(base, 'out');
+    write(out, { 'm/a.yaml': 'a: 1\n' });
+    const before = snapshot(out);
+    let seen = 0;
+    const beforeChange = (what: string) => {
+      if (step.test(what) && ++seen === nth) throw enospc();
+    };
+
+    expect(() => write(out, { 'm/a.yaml': 'a: 2\n' }, { replace: true, beforeChange })).toThrow(/no space left on device.*; .*out was left as it was$/);
+    expect(seen).toBe(nth);
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(base)).toEqual(['out']);
+  });
+});
