@@ -20,6 +20,13 @@ import { documentTexts } from '../core/yaml-text';
  */
 export const MAX_NESTING_DEPTH = 100;
 
+/**
+ * How many YAML documents one file (or stream) may hold unless the caller raises it. The largest
+ * `helm template` and `kustomize build` outputs of real repositories stay well below it; a file of
+ * hundreds of thousands of tiny documents would otherwise take minutes and gigabytes to read.
+ */
+export const DEFAULT_MAX_DOCUMENTS = 10_000;
+
 /** The documents of one file: objects, skipped documents and problems. */
 export interface ParsedFile {
   readonly objects: SourceObject[];
@@ -68,14 +75,24 @@ interface ComposedDocuments {
   readonly texts: string[];
   /** Documents deeper than the limit, by first line: not composed. */
   readonly tooDeep: Array<{ line: number; depth: number }>;
+  /** The line of the first document past `maxDocuments`, when the text holds more: then nothing is composed. */
+  readonly tooManyAt?: number;
 }
 
 /**
  * Tokenizes and composes `text`, leaving out (and reporting) every document nested deeper than
  * `MAX_NESTING_DEPTH`. Never recurses on the input's structure before the depth is known.
  */
-export function composeDocuments(text: string, lines: LineCounter): ComposedDocuments {
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+export function composeDocuments(text: string, lines: LineCounter, maxDocuments = DEFAULT_MAX_DOCUMENTS): ComposedDocuments {
+  // Tokens are taken one by one, so a text of too many documents costs no more than the limit.
+  const tokens: CST.Token[] = [];
+  let count = 0;
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    if (token.type === 'document' && ++count > maxDocuments) {
+      return { docs: [], texts: [], tooDeep: [], tooManyAt: lines.linePos(token.offset).line };
+    }
+    tokens.push(token);
+  }
   const allTexts = documentTexts(text, tokens);
   const texts: string[] = [];
   const kept: CST.Token[] = [];
@@ -150,12 +167,21 @@ function tooDeepMessage(depth: number): string {
  * Parses the text of one YAML file (YAML 1.1, as Kubernetes reads manifests) and classifies each
  * document. Pure.
  */
-export function parseYamlText(text: string, file: string): ParsedFile {
+export function parseYamlText(text: string, file: string, maxDocuments = DEFAULT_MAX_DOCUMENTS): ParsedFile {
   const objects: SourceObject[] = [];
   const skipped: SkippedDocument[] = [];
   const problems: InputProblem[] = [];
   const lines = new LineCounter();
-  const { docs, texts, tooDeep } = composeDocuments(text, lines);
+  const { docs, texts, tooDeep, tooManyAt } = composeDocuments(text, lines, maxDocuments);
+  if (tooManyAt !== undefined) {
+    problems.push({
+      file,
+      line: tooManyAt,
+      message: `holds more than ${maxDocuments} yaml documents, the limit of one input file; if it really is one manifest stream, `
+        + 'raise the limit (--max-documents, or the maxDocuments option)',
+    });
+    return { objects, skipped, problems };
+  }
   for (const d of tooDeep) problems.push({ file, line: d.line, message: tooDeepMessage(d.depth) });
   const base = path.posix.basename(file);
 

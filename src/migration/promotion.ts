@@ -62,6 +62,8 @@ export interface PromotionResult {
   readonly text: string;
   /** Name of the migration. */
   readonly migration: string;
+  /** Every stage folder of the migration, in order (as plan.json lists them). */
+  readonly stages: string[];
   /** Folder of the stage the object pointed at. */
   readonly fromStage: string;
   /** Folder of the stage it points at now. */
@@ -309,6 +311,7 @@ export class Promotion {
     return {
       text,
       migration: plan.migration,
+      stages: plan.stages.map((s) => s.folder),
       fromStage: from.folder,
       toStage: to.folder,
       tool: ref.tool,

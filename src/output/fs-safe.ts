@@ -79,20 +79,43 @@ export function readRegularFile(abs: string, display: string, options: ReadOptio
   const limit = options.maxBytes ?? MAX_OWN_FILE_BYTES;
   const { fd, stat } = openRegularFile(abs, display, options);
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const chunk = Buffer.alloc(Math.min(Math.max(stat.size + 1, 4096), 1024 * 1024, limit + 1));
-    for (;;) {
-      const n = attempt(display, 'read the file', () => fs.readSync(fd, chunk, 0, chunk.length, null));
-      if (n === 0) break;
-      total += n;
-      if (total > limit) throw tooLarge(display, total, limit, options.limitHint);
-      chunks.push(Buffer.from(chunk.subarray(0, n)));
-    }
-    return Buffer.concat(chunks, total);
+    const bytes = readBounded(fd, display, limit, stat.size);
+    if (bytes === undefined) throw tooLarge(display, undefined, limit, options.limitHint);
+    return bytes;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Reads the open descriptor `fd` to its end, but never more than `limit` bytes: undefined when there
+ * is more (the rest is not read, so an endless stream costs at most `limit` bytes of memory). A
+ * descriptor in non-blocking mode (a pipe on standard input) is waited for.
+ */
+export function readBounded(fd: number, display: string, limit: number, sizeHint = 0): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(Math.min(Math.max(sizeHint + 1, 64 * 1024), 1024 * 1024, limit + 1));
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      if (codeOf(err) === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (codeOf(err) === 'EOF') break; // Windows: a closed pipe
+      return attempt(display, 'read it', () => {
+        throw err;
+      });
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > limit) return undefined;
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** sha256 (hex) of a regular file's content, read in pieces (any size); links and special files are refused. */
@@ -112,8 +135,8 @@ export function sha256OfFile(abs: string, display: string): string {
   }
 }
 
-function tooLarge(display: string, bytes: number, limit: number, hint: string | undefined): OutputError {
-  return new OutputError(`${display}: is ${formatBytes(bytes)}${bytes > limit ? ' or more' : ''}, above the size limit of ${formatBytes(limit)}`
+function tooLarge(display: string, bytes: number | undefined, limit: number, hint: string | undefined): OutputError {
+  return new OutputError(`${display}: ${bytes !== undefined ? `is ${formatBytes(bytes)}, above` : 'is larger than'} the size limit of ${formatBytes(limit)}`
     + `${hint !== undefined ? `; if it really is that large, raise the limit (${hint})` : ': it is not read'}`);
 }
 

@@ -59,6 +59,28 @@ describe('size limit', () => {
   });
 });
 
+describe('bounded reading', () => {
+  test('given an endless stream on standard input, then scan - stops at the size limit and fails (1) with the error of a file, without running out of memory', () => {
+    const run = spawnSync('/bin/sh', ['-c', `yes 'a: b' | ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan -`], { encoding: 'utf8', timeout: 60_000 });
+
+    expect({ status: run.status, signal: run.signal }).toEqual({ status: 1, signal: null });
+    expect(run.stderr).toBe('error: <stdin>: is larger than the size limit of 16 MiB for one input file; '
+      + 'if it really is one manifest file, raise the limit (--max-file-size, or the maxFileSize option)\n');
+  });
+
+  test('given a file of more tiny documents than --max-documents, then every reading command fails (1) naming the file, the line, the limit and the flag; a higher limit reads it', () => {
+    const dir = writeTree(tempDir('documents-'), { 'many.yaml': 'a: b\n---\n'.repeat(10_001), 'few.yaml': CM('x') });
+
+    for (const args of [['scan', dir], ['validate', dir], ['plan', '--from', dir, '--out', path.join(tempDir(), 'out')]]) {
+      const run = runCli(args);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(run.stderr).toContain('many.yaml:20000: holds more than 10000 yaml documents, the limit of one input file; if it really is one manifest stream, raise the limit (--max-documents, or the maxDocuments option)');
+    }
+    expect(runCli(['scan', dir, '--max-documents', '20000']).stderr).not.toContain('holds more than');
+    expect(runCli(['scan', dir, '--max-documents', '0']).status).toBe(64);
+  });
+});
+
 describe('documents the reader refuses or skips', () => {
   const deep = `${CM('deep')}data:\n  k: ${'['.repeat(700)}1${']'.repeat(700)}\n`;
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseLabelName } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseLabelName } from './options';
 import type * as LlamaStackSource from '../../discover/llamastack-source';
 import type * as Reader from '../../discover/repo-reader';
 import { CliContext, EXIT, printSkipped, printWarnings } from '../context';
@@ -11,6 +11,7 @@ interface ConvertFlags extends OutFlags {
   readonly namespace?: string;
   readonly mapEnv: boolean;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
 }
 
 /** `convert llamastack`: LlamaStackDistributions from v1alpha1 (or the guide's v1alpha2 drafts) to typed v1alpha2. */
@@ -29,6 +30,7 @@ export const convertLlamaStackCommand: CliCommand = {
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addHelpText('after', [
         '',
         'Example:',
@@ -38,7 +40,7 @@ export const convertLlamaStackCommand: CliCommand = {
       ].join('\n'))
       .action((input: string, flags: ConvertFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
-        const repo = reader.readPath(input, { maxFileBytes: flags.maxFileSize });
+        const repo = reader.readPath(input, { maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments });
         printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         // A directory read is --from: the output must not land inside it.
         const out = openOut(ctx, 'convert llamastack', flags, repo.root === input ? { path: input, label: input } : undefined);

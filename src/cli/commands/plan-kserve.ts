@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseLabelName, parseObjectName } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseLabelName, parseObjectName } from './options';
 import type * as KServePlan from '../../discover/kserve-migration-plan';
 import type * as Source from '../../discover/manifest-source';
 import type { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../kserve/kserve-gateway-api-migration';
@@ -21,6 +21,7 @@ interface PlanKServeFlags extends OutFlags {
   readonly testInferenceService?: boolean;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly verbose?: boolean;
 }
 
@@ -47,6 +48,7 @@ export const planKServeCommand: CliCommand = {
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addHelpText('after', [
         '',
         'Examples:',
@@ -97,8 +99,8 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   if (flags.from !== undefined) {
     const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
     const { KServeMigrationPlan } = load<typeof KServePlan>('../discover/kserve-migration-plan');
-    const source = flags.from === '-' ? ManifestSource.fromStandardInput({ maxFileSize: flags.maxFileSize })
-      : ManifestSource.fromPath(flags.from, { maxFileSize: flags.maxFileSize });
+    const source = flags.from === '-' ? ManifestSource.fromStandardInput({ maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments })
+      : ManifestSource.fromPath(flags.from, { maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments });
     printSkipped(ctx.io, source.root, source.skipped, flags.verbose);
     const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace, validateInputs: flags.validate });
     migration = plan.addMigration(app, 'kserve-gateway-api', props);

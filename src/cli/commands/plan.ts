@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { collectChoices, collectLabel, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import { isUserError } from '../../core/errors';
 import type * as Plan from '../../discover/inference-migration-plan';
@@ -24,6 +24,7 @@ interface PlanFlags extends OutFlags {
   readonly gaNameSuffix: string;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly namespace?: string;
   readonly eppImage?: string;
   readonly verbose?: boolean;
@@ -74,6 +75,7 @@ export const planCommand: CliCommand = {
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addOption(namespaceOption())
       .addHelpText('after', [
         '',
@@ -116,7 +118,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
   const stdin = flags.from === '-';
-  const readOptions = { maxFileSize: flags.maxFileSize, namespace: flags.namespace };
+  const readOptions = { maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace };
   const source = stdin ? ManifestSource.fromStandardInput(readOptions) : ManifestSource.fromPath(flags.from, readOptions);
   printSkipped(io, source.root, source.skipped, flags.verbose);
   progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);

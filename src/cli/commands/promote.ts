@@ -50,7 +50,8 @@ export const promoteCommand: CliCommand = {
       ].join('\n'))
       .action((dir: string, flags: PromoteFlags) => {
         if (flags.skip && flags.to === undefined) throw new UsageError('--skip needs --to <stage>: it allows moving past stages to the one named');
-        const folder = load<typeof MigrationFolder>('../discover/migration-folder').readMigrationFolder(dir);
+        const migrationFolder = load<typeof MigrationFolder>('../discover/migration-folder');
+        const folder = migrationFolder.readMigrationFolder(dir);
         const output = load<typeof Output>('../output');
         const file = output.readFileForEdit(flags.app);
         const { Promotion } = load<typeof PromotionModule>('../migration/promotion');
@@ -65,7 +66,9 @@ export const promoteCommand: CliCommand = {
           skip: flags.skip,
           rollback: flags.rollback,
         });
-        if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text);
+        // The folder the object will point at exists, and plan.json agrees with the folders on disk.
+        migrationFolder.checkStageFolders(folder, result.stages, result.toStage);
+        if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text, { report: (notice) => printWarnings(ctx.io, [notice]) });
         const verb = flags.dryRun ? 'would move' : 'moved';
         printWarnings(ctx.io, result.warnings);
         if (flags.output === 'json') {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, namespaceOption, parseGieTarget } from './options';
+import { maxDocumentsOption, maxFileSizeOption, namespaceOption, parseGieTarget } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
 import type * as Scan from '../../discover/alpha-scan';
 import type * as Reader from '../../discover/repo-reader';
@@ -11,6 +11,7 @@ interface ScanFlags {
   readonly targetGie: string;
   readonly output: 'text' | 'json' | 'markdown';
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly namespace?: string;
 }
 
@@ -29,6 +30,7 @@ export const scanCommand: CliCommand = {
       .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addOption(namespaceOption())
       .addHelpText('after', [
         '',
@@ -43,7 +45,7 @@ export const scanCommand: CliCommand = {
       .action((dir: string, flags: ScanFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const scan = load<typeof Scan>('../discover/alpha-scan');
-        const repo = reader.readInput(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize, namespace: flags.namespace });
+        const repo = reader.readInput(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace });
         printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!, { path: dir, skipped: repo.skipped });
         ctx.io.stdout(scan.formatScan(report, flags.output, repo.root));

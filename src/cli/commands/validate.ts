@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseTargetGie } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import type * as Reader from '../../discover/repo-reader';
 import type * as SourceValidation from '../../discover/source-validation';
@@ -10,6 +10,7 @@ import { load } from '../lazy';
 interface ValidateFlags {
   readonly targetGie: string;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly output: 'text' | 'json';
   readonly ignoreMissingSchemas?: boolean;
   readonly crds: string[];
@@ -27,6 +28,7 @@ export const validateCommand: CliCommand = {
       .argument('<input>', 'directory or file of manifests to read, or - for standard input')
       .option('--target-gie <version>', `the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan's --target-gie; default: ${NEWEST_BRIDGE_GIE})`, parseTargetGie, NEWEST_BRIDGE_GIE)
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
       .option('--crds <path>', 'a file or directory of more CustomResourceDefinitions to validate against (e.g. cert-manager\'s, Argo CD\'s); repeatable',
         (value: string, previous: string[]) => [...previous, value], [] as string[])
@@ -42,7 +44,7 @@ export const validateCommand: CliCommand = {
       .action((input: string, flags: ValidateFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const validation = load<typeof SourceValidation>('../discover/source-validation');
-        const repo = reader.readInput(input, { skipOutputs: false, maxFileBytes: flags.maxFileSize });
+        const repo = reader.readInput(input, { skipOutputs: false, maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments });
         if (flags.output === 'text') printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const found = validation.validateSources(repo.objects, validation.validatorWithCrds(flags.crds, flags.targetGie));
         const unchecked = flags.ignoreMissingSchemas ? found.filter((p) => p.source === 'unknown-kind') : [];
