@@ -56,9 +56,11 @@ export function readMigrationFolder(dir: string): MigrationFolder {
 export function checkStageFolders(folder: MigrationFolder, stages: readonly string[], target: string): void {
   // The target first: it is the one the GitOps object is about to point at.
   const problems = [target, ...stages.filter((s) => s !== target)].map((s) => stageFolderProblem(folder.dir, s)).filter((p): p is string => p !== undefined);
-  const onDisk = fs.readdirSync(folder.dir).filter((name) => STAGE_FOLDER.test(name) && lstatOrUndefined(path.join(folder.dir, name), name)?.isDirectory()).sort();
-  const extra = onDisk.filter((name) => !stages.includes(name));
-  if (extra.length > 0) problems.push(`${extra.map((e) => path.join(folder.dir, e)).join(', ')} ${extra.length === 1 ? 'is a stage folder' : 'are stage folders'} that ${folder.planFile} does not list`);
+  const isStage = (name: string) => STAGE_FOLDER.test(name) && lstatOrUndefined(path.join(folder.dir, name), name)?.isDirectory();
+  const extra = fs.readdirSync(folder.dir).filter((name) => isStage(name) && !stages.includes(name)).sort();
+  if (extra.length > 0) {
+    problems.push(`${extra.map((e) => path.join(folder.dir, e)).join(', ')} ${extra.length === 1 ? 'is a stage folder' : 'are stage folders'} that ${folder.planFile} does not list`);
+  }
   if (problems.length > 0) {
     throw new UserError(`${folder.planFile} and the folders beside it disagree: ${problems.join('; ')}: `
       + 'write the migration again (inference-migrate plan ... --force) or restore the folder from Git; nothing was changed');

@@ -45,7 +45,9 @@ export const scanCommand: CliCommand = {
       .action((dir: string, flags: ScanFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const scan = load<typeof Scan>('../discover/alpha-scan');
-        const repo = reader.readInput(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace });
+        const repo = reader.readInput(dir, {
+          skipOutputs: false, maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace,
+        });
         printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!, { path: dir, skipped: repo.skipped });
         ctx.io.stdout(scan.formatScan(report, flags.output, repo.root));
