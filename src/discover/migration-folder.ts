@@ -55,7 +55,9 @@ export function readMigrationFolder(dir: string): MigrationFolder {
  */
 export function checkStageFolders(folder: MigrationFolder, stages: readonly string[], target: string): void {
   // The target first: it is the one the GitOps object is about to point at.
-  const problems = [target, ...stages.filter((s) => s !== target)].map((s) => stageFolderProblem(folder.dir, s)).filter((p): p is string => p !== undefined);
+  const problems = [target, ...stages.filter((s) => s !== target)]
+    .map((s) => stageFolderProblem(folder.dir, s))
+    .filter((p): p is string => p !== undefined);
   const isStage = (name: string) => STAGE_FOLDER.test(name) && lstatOrUndefined(path.join(folder.dir, name), name)?.isDirectory();
   const extra = fs.readdirSync(folder.dir).filter((name) => isStage(name) && !stages.includes(name)).sort();
   if (extra.length > 0) {
