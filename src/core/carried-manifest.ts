@@ -1,5 +1,6 @@
 import { Parser } from 'yaml';
 import { PropError } from './errors';
+import { toKubernetesJsonKeys } from './kubernetes-yaml';
 import { listItems } from './manifest-objects';
 import { documentTexts, manifestComposer, withNamespaceLine } from './yaml-text';
 
@@ -42,6 +43,8 @@ export class CarriedManifest {
       if (doc.errors.length > 0) {
         throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
       }
+      const refused = toKubernetesJsonKeys(doc);
+      if (refused.length > 0) throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not what Kubernetes reads: ${refused[0].message}`);
       const value = doc.toJS();
       if (value === null || value === undefined) return;
       const items = listItems([value]);

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputProblem, SkippedDocument, SourceObject } from './sources';
 import { show } from '../core/errors';
+import { KUBERNETES_YAML, toKubernetesJsonKeys } from '../core/kubernetes-yaml';
 import { documentTexts } from '../core/yaml-text';
 
 /**
@@ -116,7 +117,8 @@ export function composeDocuments(text: string, lines: LineCounter, maxDocuments 
     }
     kept.push(token);
   }
-  const composer = new Composer({ version: '1.1', logLevel: 'error', prettyErrors: false });
+  // Scalars typed as the API server's decoder (sigs.k8s.io/yaml, go-yaml v2) types them: see core/kubernetes-yaml.
+  const composer = new Composer({ ...KUBERNETES_YAML, logLevel: 'error', prettyErrors: false });
   return { docs: Array.from(composer.compose(kept)), texts, tooDeep };
 }
 
@@ -205,14 +207,12 @@ export function parseYamlText(text: string, file: string, maxDocuments = DEFAULT
       skipped.push({ file, line, reason: template, notable: true });
       continue;
     }
-    let value: any;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
-      // The yaml library's own errors (an alias bomb, an unresolved alias) are about the input.
-      problems.push({ file, line, message: `malformed yaml: ${firstLine((err as Error).message)}` });
+    const read = documentValue(doc, lines);
+    if ('problem' in read) {
+      problems.push({ file, ...read.problem });
       continue;
     }
+    const value: any = read.value;
     if (value === null || value === undefined) continue; // an empty document
     const depth = valueDepth(value);
     if (depth > MAX_NESTING_DEPTH) {
@@ -222,6 +222,39 @@ export function parseYamlText(text: string, file: string, maxDocuments = DEFAULT
     classify(value, doc.contents as Node, line, file, base, lines, { objects, skipped, problems }, texts[d]);
   }
   return { objects, skipped, problems };
+}
+
+/**
+ * The JSON value of a composed document, as sigs.k8s.io/yaml's YAMLToJSON gives it (map keys as
+ * strings; aliases expanded), or the problem (with its line) that keeps it from being JSON.
+ */
+function documentValue(doc: Document, lines: LineCounter): { value: unknown } | { problem: { line: number; message: string } } {
+  const refused = toKubernetesJsonKeys(doc);
+  if (refused.length > 0) return { problem: { line: lines.linePos(refused[0].offset).line, message: refused[0].message } };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (err) {
+    // The yaml library's own errors (an alias bomb, an unresolved alias) are about the input.
+    const start = doc.contents?.range?.[0] ?? 0;
+    return { problem: { line: lines.linePos(start).line, message: `malformed yaml: ${firstLine((err as Error).message)}` } };
+  }
+}
+
+/**
+ * The JSON value of a YAML text of one document, as the API server reads it (sigs.k8s.io/yaml's
+ * YAMLToJSON): scalars typed by go-yaml v2's rules, map keys as strings. Throws an Error naming the
+ * line when the text is not one well-formed document that JSON can hold. Pure.
+ */
+export function yamlToJson(text: string): unknown {
+  const lines = new LineCounter();
+  const { docs, tooDeep } = composeDocuments(text, lines);
+  if (tooDeep.length > 0) throw new Error(`line ${tooDeep[0].line}: ${tooDeepMessage(tooDeep[0].depth)}`);
+  if (docs.length !== 1) throw new Error(`expected one yaml document, found ${docs.length}`);
+  const doc = docs[0];
+  if (doc.errors.length > 0) throw new Error(`line ${lines.linePos(doc.errors[0].pos[0]).line}: malformed yaml: ${firstLine(doc.errors[0].message)}`);
+  const read = documentValue(doc, lines);
+  if ('problem' in read) throw new Error(`line ${read.problem.line}: ${read.problem.message}`);
+  return read.value;
 }
 
 /**
@@ -343,6 +376,10 @@ function classify(value: any, node: Node | undefined, line: number, file: string
     return;
   }
   const name = metadata.name;
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    problems.push({ file, line, message: `${kind} has a metadata.name that is not a string (got ${show(name)}): Kubernetes reads the unquoted value so; quote it` });
+    return;
+  }
   if (typeof name !== 'string' || name === '') {
     const generate = typeof metadata.generateName === 'string' ? ' (only metadata.generateName, which gives a new object on every apply)' : '';
     problems.push({ file, line, message: `${kind} has no metadata.name${generate}` });

@@ -15,6 +15,8 @@
  */
 import * as microdiff from 'microdiff';
 import * as YAML from 'yaml';
+import { setOwn } from '../core/json';
+import { KUBERNETES_YAML } from '../core/kubernetes-yaml';
 import { isPlainObject, joinIndex, joinMapKey, joinProperty } from '../validation/paths';
 import { isSecretField, redactValue } from '../validation/redact';
 
@@ -93,7 +95,7 @@ class Transformer {
     }
     if (isPlainObject(value)) {
       const out: { [k: string]: unknown } = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.transform(v, k);
+      for (const [k, v] of Object.entries(value)) setOwn(out, k, this.transform(v, k));
       return out;
     }
     return value;
@@ -225,7 +227,7 @@ const MAX_SHOWN = 160;
 /** A value as a change line shows it: YAML flow style, `(unset)` when absent, cut after 160 characters. */
 export function showFieldValue(value: unknown): string {
   if (value === undefined) return UNSET;
-  const text = YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0, version: '1.1' }).trim();
+  const text = YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0, ...KUBERNETES_YAML }).trim();
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}… (${text.length} characters)` : text;
 }
 

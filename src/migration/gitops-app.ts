@@ -7,6 +7,7 @@
 import * as YAML from 'yaml';
 import { groupOf } from './manifests';
 import { UserError } from '../core/errors';
+import { KUBERNETES_YAML } from '../core/kubernetes-yaml';
 import { isPlainObject } from '../validation/paths';
 
 /** A GitOps object whose path can be promoted. */
@@ -121,7 +122,7 @@ function aliasUsed(doc: YAML.Document, anchor: string): boolean {
  */
 export function readGitOpsFile(text: string, file: string): GitOpsFile {
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
+  const docs = YAML.parseAllDocuments(text, { lineCounter, keepSourceTokens: false, ...KUBERNETES_YAML });
   if (!Array.isArray(docs)) throw new UserError(`${file}: not a YAML stream`);
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -223,8 +224,8 @@ function scalarSource(value: string, style: string): string {
 export function replacePath(text: string, ref: GitOpsPathRef, value: string): string {
   const [start, end] = ref.range;
   const result = `${text.slice(0, start)}${scalarSource(value, ref.style)}${text.slice(end)}`;
-  const before = YAML.parseAllDocuments(text).map((d) => d.toJS());
-  const after = YAML.parseAllDocuments(result);
+  const before = YAML.parseAllDocuments(text, KUBERNETES_YAML).map((d) => d.toJS());
+  const after = YAML.parseAllDocuments(result, KUBERNETES_YAML);
   const expected = before.map((o, i) => (i === ref.document ? withPath(o, ref.field.split('.'), value) : o));
   const same = after.length === before.length
     && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));

@@ -3,6 +3,7 @@
 // an env var's value or a password never reaches a report, a log, a README or plan.json; the field path and the
 // rule are enough to find the problem.
 import { isPlainObject, joinIndex, joinProperty, showValue } from './paths';
+import { setOwn } from '../core/json';
 
 /** What a message shows instead of a secret value. */
 export const REDACTED = '<redacted>';
@@ -49,8 +50,9 @@ export function redactValue(kind: unknown, path: string, value: unknown): unknow
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      out[key] = redactValue(kind, joinProperty(path, key), v);
-      if (out[key] !== v) changed = true;
+      const redacted = redactValue(kind, joinProperty(path, key), v);
+      setOwn(out, key, redacted);
+      if (redacted !== v) changed = true;
     }
     return changed ? out : value;
   }

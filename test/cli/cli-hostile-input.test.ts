@@ -81,6 +81,26 @@ describe('bounded reading', () => {
   });
 });
 
+describe('scalars as Kubernetes reads them', () => {
+  test('given a ConfigMap named 2024-01-01 and a label released: 2024-01-01 (unquoted) under --from, then plan and validate read them as strings and go on', () => {
+    const from = copyOf('one-pool');
+    writeTree(from, { 'apps/llm/dated.yaml': `${CM('2024-01-01')}  labels:\n    released: 2024-01-01\n` });
+
+    expect(runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out'), '--no-validate']).status).toBe(0);
+    const validate = runCli(['validate', path.join(from, 'apps/llm/dated.yaml')]);
+    expect(validate).toMatchObject({ status: 0, stdout: '1 object in 1 file: no problems\n' });
+  });
+
+  test('given metadata.name: 0o12 (which kubectl reads as 10), then validate reports it with file and line (exit 1)', () => {
+    const dir = writeTree(tempDir('octal-'), { 'cm.yaml': CM('0o12') });
+
+    expect(runCli(['validate', dir])).toMatchObject({
+      status: 1,
+      stderr: `error: ${dir}/cm.yaml:1: ConfigMap has a metadata.name that is not a string (got 10): Kubernetes reads the unquoted value so; quote it\n`,
+    });
+  });
+});
+
 describe('documents the reader refuses or skips', () => {
   const deep = `${CM('deep')}data:\n  k: ${'['.repeat(700)}1${']'.repeat(700)}\n`;
 
