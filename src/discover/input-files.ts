@@ -14,7 +14,7 @@ export { formatBytes } from '../output/fs-safe';
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** The text of a file, or the problem that kept it from being read. */
-export type FileText = { readonly text: string } | { readonly problem: InputProblem };
+export type FileText = { readonly text: string; readonly mode?: number } | { readonly problem: InputProblem };
 
 /** The problem of a text of `bytes` bytes (undefined: more than `maxBytes`) that is larger than `maxBytes`, or undefined. */
 export function sizeProblem(file: string, bytes: number | undefined, maxBytes: number): InputProblem | undefined {
@@ -36,9 +36,11 @@ export function sizeProblem(file: string, bytes: number | undefined, maxBytes: n
  */
 export function readInputFile(abs: string, file: string, maxBytes: number, followLinks = false): FileText {
   let bytes: Buffer | undefined;
+  let mode: number;
   try {
     const { fd, stat } = openRegularFile(abs, file, { maxBytes: Number.MAX_SAFE_INTEGER, followLinks });
     try {
+      mode = stat.mode % 0o10000;
       const tooBig = sizeProblem(file, stat.size, maxBytes);
       if (tooBig) return { problem: tooBig };
       bytes = readBounded(fd, file, maxBytes, stat.size);
@@ -50,7 +52,8 @@ export function readInputFile(abs: string, file: string, maxBytes: number, follo
   }
   // The file grew since it was measured.
   if (bytes === undefined) return { problem: sizeProblem(file, undefined, maxBytes)! };
-  return decodeUtf8(bytes, file);
+  const decoded = decodeUtf8(bytes, file);
+  return 'text' in decoded ? { text: decoded.text, mode } : decoded;
 }
 
 /** Decodes manifest bytes: UTF-8 only (a UTF-8 byte order mark is dropped). */

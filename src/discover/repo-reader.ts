@@ -149,7 +149,11 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
     problems.push(...parsed.problems);
     skipped.push(...parsed.skipped);
     const hint = context.namespaceHints.get(file);
-    const extra = { ...(hint !== undefined ? { namespaceHint: hint } : {}), ...(generated.has(file) ? { generated: true } : {}) };
+    const extra = {
+      ...(hint !== undefined ? { namespaceHint: hint } : {}),
+      ...(generated.has(file) ? { generated: true } : {}),
+      ...(read.mode !== undefined ? { fileMode: read.mode } : {}),
+    };
     objects.push(...parsed.objects.map((o) => ({ ...o, ...extra })));
   }
   if (problems.length > 0) throw new InputError(sortProblems(problems), root);
@@ -171,7 +175,8 @@ export function readPath(input: string, options: ReadOptions = {}): RepoContents
   if ('problem' in read) throw new InputError([read.problem], root);
   const parsed = parseYamlText(read.text, file, options.maxDocuments);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems, root);
-  return withNamespace({ root, files: [file], objects: parsed.objects, skipped: parsed.skipped }, options.namespace);
+  const objects = read.mode === undefined ? parsed.objects : parsed.objects.map((o) => ({ ...o, fileMode: read.mode }));
+  return withNamespace({ root, files: [file], objects, skipped: parsed.skipped }, options.namespace);
 }
 
 /** Reads `-` (standard input), a file or a directory. */

@@ -48,6 +48,10 @@ const LIST_KEYS: { readonly [field: string]: readonly string[] } = {
   hostAliases: ['ip'],
   listeners: ['name'],
   conditions: ['type'],
+  // Gateway API header lists (HTTPRoute filters and matches) are keyed by name: a change names the header.
+  set: ['name'],
+  add: ['name'],
+  headers: ['name'],
 };
 
 /** Marks atomic lists (lists of scalars) for the diff: they compare as one value. */
@@ -212,7 +216,8 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
     const nowJson = jsonObjectIn(now);
     if (wasJson && nowJson && !isSecretField(kind, path)) {
       for (const inner of diff(wasJson, nowJson)) {
-        out.push(change(`${path}#${pointerOf(inner.path)}`, inner.type === 'CREATE' ? undefined : inner.oldValue, inner.type === 'REMOVE' ? undefined : inner.value));
+        const at = `${path}#${pointerOf(inner.path)}`;
+        out.push(change(at, redactValue(kind, at, inner.type === 'CREATE' ? undefined : inner.oldValue), redactValue(kind, at, inner.type === 'REMOVE' ? undefined : inner.value)));
       }
       continue;
     }

@@ -180,6 +180,19 @@ export function permissionBits(stat: fs.Stats): number {
   return stat.mode % 0o10000;
 }
 
+/**
+ * The read and write bits of `mode` for a file the tool writes in place of a user's (no execute, setuid,
+ * setgid or sticky bit): 0600 stays 0600, 0755 becomes 0644.
+ */
+export function fileModeLike(mode: number): number {
+  let out = 0;
+  for (const place of [64, 8, 1]) {
+    const digit = Math.floor(mode / place) % 8;
+    out += (digit - (digit % 2)) * place;
+  }
+  return out;
+}
+
 /** sha256 of `content`, hex. */
 export function sha256(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');

@@ -9,4 +9,4 @@ export * from './marker';
 export * from './paths';
 export * from './output-directory';
 export * from './in-place';
-export { symlinkError, lstatOrUndefined } from './fs-safe';
+export { fileModeLike, symlinkError, lstatOrUndefined } from './fs-safe';

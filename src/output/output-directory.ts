@@ -35,6 +35,8 @@ export interface OutputFile {
   readonly path: string;
   /** Content (a string is written as UTF-8). */
   readonly content: string | Uint8Array;
+  /** Permission bits, given at creation (never wider while it is written). Default: 0644 less the umask. */
+  readonly mode?: number;
 }
 
 /** How an output folder may be written. */
@@ -414,7 +416,7 @@ export class OutputDirectory {
         made.add(dir);
       }
       this.hook(`write ${f.path}`);
-      writeNewFile(path.join(abs, f.path), path.join(display, f.path), f.content);
+      writeNewFile(path.join(abs, f.path), path.join(display, f.path), f.content, f.mode);
       written.push({ path: f.path, sha256: sha256(f.content) });
     }
     this.hook(`write ${OUTPUT_MARKER}`);

@@ -45,7 +45,7 @@ export const convertLlamaStackCommand: CliCommand = {
         // A directory read is --from: the output must not land inside it.
         const out = openOut(ctx, 'convert llamastack', flags, repo.root === input ? { path: input, label: input } : undefined);
         try {
-          const { convertLlamaStackSource } = load<typeof LlamaStackSource>('../discover/llamastack-source');
+          const { convertLlamaStackSource, convertedFileMode } = load<typeof LlamaStackSource>('../discover/llamastack-source');
           const { renderLlamaStackReadme } = load<typeof import('../../llamastack/convert-files')>('../llamastack/convert-files');
           const { toYaml } = load<typeof import('../../migration/manifests')>('../migration/manifests');
           const result = convertLlamaStackSource(repo, {
@@ -55,7 +55,10 @@ export const convertLlamaStackCommand: CliCommand = {
             validate: true,
           });
           const written = writeOut(ctx, out, [
-            ...result.converted.map((c) => ({ path: c.fileName, content: toYaml([c.object]) })),
+            ...result.converted.map((c) => {
+              const mode = convertedFileMode(repo, c.object as any, flags.namespace);
+              return { path: c.fileName, content: toYaml([c.object]), ...(mode !== undefined ? { mode } : {}) };
+            }),
             { path: 'README.md', content: renderLlamaStackReadme(result.instructions, result.warnings) },
           ]);
           printWarnings(ctx.io, result.warnings);
