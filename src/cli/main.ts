@@ -13,9 +13,25 @@ import { CliContext, CliIo, EXIT, UsageError } from './context';
 import { load } from './lazy';
 import { isUserError } from '../core/errors';
 
+/**
+ * Control characters other than tab and line feed (ESC sequences, carriage returns, C1 controls) and the
+ * Unicode bidirectional overrides: input text (file names, values, messages) must not reach a terminal
+ * raw, where it could recolour, move the cursor, rewrite lines or reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unprintable character written as an escape (`\x1b`, `\u202e`). */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 const PROCESS_IO: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => process.stdout.write(escapeControlCharacters(text)),
+  stderr: (text) => process.stderr.write(escapeControlCharacters(text)),
   stderrIsTerminal: process.stderr.isTTY === true,
 };
 

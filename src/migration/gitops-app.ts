@@ -221,7 +221,7 @@ function scalarSource(value: string, style: string): string {
  * `text` with the path of `ref` replaced by `value`: only the scalar's source changes. Checked by reading
  * the result back: every document must hold exactly what it held, but that path. Throws otherwise.
  */
-export function replacePath(text: string, ref: GitOpsPathRef, value: string): string {
+export function replacePath(text: string, ref: GitOpsPathRef, value: string, file = 'the GitOps file'): string {
   const [start, end] = ref.range;
   const result = `${text.slice(0, start)}${scalarSource(value, ref.style)}${text.slice(end)}`;
   const before = YAML.parseAllDocuments(text, KUBERNETES_YAML).map((d) => d.toJS());
@@ -229,7 +229,11 @@ export function replacePath(text: string, ref: GitOpsPathRef, value: string): st
   const expected = before.map((o, i) => (i === ref.document ? withPath(o, ref.field.split('.'), value) : o));
   const same = after.length === before.length
     && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));
-  if (!same) throw new Error(`replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value; nothing was changed`);
+  if (!same) {
+    // The value is shared: an anchor (`&src`) whose aliases elsewhere in the file would change with it.
+    throw new UserError(`${file}:${ref.line}: replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value `
+      + '(is it, or a map around it, a YAML anchor used elsewhere with *?): edit the path by hand; nothing was changed');
+  }
   return result;
 }
 

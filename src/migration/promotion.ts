@@ -300,7 +300,7 @@ export class Promotion {
     const to = targetStage(plan, from, options);
     const parts = splitPath(ref.path)!;
     const newPath = `${parts.prefix}${parts.migrationFolder}/${to.folder}${parts.suffix}`;
-    const text = replacePath(options.appText, ref, newPath);
+    const text = replacePath(options.appText, ref, newPath, appFile);
     // Forward: the warnings of every stage applied; backward: those of the stage returned to.
     const warned = plan.stages.indexOf(to) > plan.stages.indexOf(from) ? stagesOfMove(plan, from, to) : [to];
     const warnings = [

@@ -101,6 +101,46 @@ describe('scalars as Kubernetes reads them', () => {
   });
 });
 
+describe('control characters in what is printed', () => {
+  test('given a file whose name holds ESC sequences, a carriage return and a bidi override, and a document whose kind holds ESC, then nothing reaches the terminal raw: each is escaped', () => {
+    const dir = writeTree(tempDir('control-'), {
+      'evil\u001b[2J\u001b[31mred\r\u202eoverride.yaml': 'a: [\n',
+      'kind.yaml': 'apiVersion: v1\nkind: "Con\\e[1mfig"\nmetadata: {}\n',
+    });
+
+    const run = runCli(['validate', dir]);
+
+    expect(run.status).toBe(1);
+    const printed = run.stdout + run.stderr;
+    // eslint-disable-next-line no-control-regex
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(printed).toContain('evil\\x1b[2J\\x1b[31mred\\x0d\\u202eoverride.yaml:2: malformed yaml');
+    expect(printed).toContain('Con\\x1b[1mfig');
+  });
+});
+
+describe('path flags', () => {
+  test.each([
+    [['plan', '--from', '', '--out', 'x'], '--from'],
+    [['plan', '--from', 'x', '--out', ''], '--out'],
+    [['promote', 'm', '--app', ''], '--app'],
+    [['status', 'm', '--app', ''], '--app'],
+    [['validate', ''], 'input'],
+  ])('given %j, then it is a usage error (64) that says a path is expected', (args, flag) => {
+    const run = runCli(args);
+    expect(run.status).toBe(64);
+    const first = run.stderr.split('\n')[0];
+    expect(first).toMatch(/^error: .*'' is invalid.*\. expected a path, not an empty string$/);
+    expect(first).toContain(flag);
+  });
+
+  test('given validate on a folder with no Kubernetes object, then it says nothing was validated and exits 1', () => {
+    const dir = writeTree(tempDir('empty-'), { 'values.yaml': 'replicas: 2\n' });
+    expect(runCli(['validate', dir])).toMatchObject({ status: 1, stdout: '', stderr: 'error: nothing was validated: no Kubernetes object in 1 file read (1 skipped: --verbose lists them)\n' });
+    expect(runCli(['validate', tempDir('empty-')])).toMatchObject({ status: 1, stderr: 'error: nothing was validated: no Kubernetes object in 0 files read\n' });
+  });
+});
+
 describe('documents the reader refuses or skips', () => {
   const deep = `${CM('deep')}data:\n  k: ${'['.repeat(700)}1${']'.repeat(700)}\n`;
 

@@ -119,3 +119,18 @@ describe('promote verifies what it points at', () => {
     expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(APP);
   });
 });
+
+describe('a GitOps file promote cannot edit by one value', () => {
+  test('given an Application whose spec.source is an anchor reused elsewhere in the document, then promote refuses with file and line (exit 1, never 70)', () => {
+    const dir = repo();
+    const shared = APP.replace('  source:\n', '  source: &src\n').concat('  info:\n  - name: source\n    value: *src\n');
+    writeTree(dir, { 'app.yaml': shared });
+
+    const run = runCli(['promote', MIG, '--app', 'app.yaml'], dir);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('error: app.yaml:9: replacing spec.source.path of the Argo CD Application llm would change more than that value '
+      + '(is it, or a map around it, a YAML anchor used elsewhere with *?): edit the path by hand; nothing was changed\n');
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(shared);
+  });
+});

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxDocumentsOption, maxFileSizeOption, parseLabelName } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseLabelName, parsePath } from './options';
 import type * as LlamaStackSource from '../../discover/llamastack-source';
 import type * as Reader from '../../discover/repo-reader';
 import { CliContext, EXIT, printSkipped, printWarnings } from '../context';
@@ -23,8 +23,8 @@ export const convertLlamaStackCommand: CliCommand = {
       .description('Reads a YAML file, or every YAML file under a directory, converts each LlamaStackDistribution ' +
         '(v1alpha1 by the operator guide\'s field tables; v1alpha2 written in the guide\'s draft forms into the CRD\'s typed forms), ' +
         'checks the v1alpha2 rules and the pinned CRD, and writes one file per object plus a README with the migration steps into --out.')
-      .argument('<path>', 'a YAML file or a directory of YAML files')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .argument('<path>', 'a YAML file or a directory of YAML files', parsePath)
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)', parsePath)
       .addOption(new Option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)').argParser(parseLabelName))
       .option('--no-map-env', 'copy every env var to workload.overrides.env, as the operator\'s webhook does, instead of turning known ones into providers')
       .addOption(forceOption())

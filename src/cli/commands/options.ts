@@ -98,6 +98,12 @@ export function maxFileSizeOption(): Option {
   return new Option('--max-file-size <size>', 'size limit of one input file, e.g. 64MiB; a larger file is an error (default: 16MiB)').argParser(parseSize);
 }
 
+/** A path given on the command line (`--from`, `--out`, `--app`, a folder or file argument): not empty. */
+export function parsePath(value: string): string {
+  if (value === '') throw new InvalidArgumentError('expected a path, not an empty string');
+  return value;
+}
+
 /** `--max-documents`, for every command that reads manifests. */
 export function maxDocumentsOption(): Option {
   return new Option('--max-documents <count>', 'most YAML documents in one input file (or standard input); more is an error (default: 10000)')

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxDocumentsOption, maxFileSizeOption, parseLabelName, parseObjectName } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseLabelName, parseObjectName, parsePath } from './options';
 import type * as KServePlan from '../../discover/kserve-migration-plan';
 import type * as Source from '../../discover/manifest-source';
 import type { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../kserve/kserve-gateway-api-migration';
@@ -34,8 +34,8 @@ export const planKServeCommand: CliCommand = {
       .description('Finds KServe\'s inferenceservice-config ConfigMap (and the kserve-controller-manager Deployment, when present) ' +
         'under --from, or takes --helm when Helm owns KServe, and writes the stages 01-gateway, 02-enable-gateway-api and 03-verify ' +
         'into --out, validated against the Gateway API v1.2.1 and KServe v0.15.1 CRDs before anything is written.')
-      .option('--from <path>', 'directory or file of the manifests that install KServe, or - for standard input (not with --helm)')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .option('--from <path>', 'directory or file of the manifests that install KServe, or - for standard input (not with --helm)', parsePath)
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)', parsePath)
       .option('--helm', 'Helm owns KServe: the stages give the helm upgrade instead of writing the ConfigMap')
       .option('--helm-creates-gateway', 'with --helm: let the chart create the Gateway (createGateway=true) instead of writing it')
       .addOption(new Option('--namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)').argParser(parseLabelName))

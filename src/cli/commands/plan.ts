@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parsePath, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import { isUserError } from '../../core/errors';
 import type * as Plan from '../../discover/inference-migration-plan';
@@ -50,8 +50,8 @@ export const planCommand: CliCommand = {
         'kustomizations, Helm values and templates are skipped), or one stream from standard input with --from -, and writes one zero-downtime ' +
         'migration per v1alpha2 InferencePool into --out: stage folders with kustomizations and READMEs, validated against the pinned CRDs ' +
         'before anything is written.')
-      .requiredOption('--from <path>', 'directory or file of manifests to read, or - for standard input')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .requiredOption('--from <path>', 'directory or file of manifests to read, or - for standard input', parsePath)
+      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)', parsePath)
       .option('--steps <weights>', 'GA weights of the traffic-shift stages, increasing integers in 1..99 (default: 50)', parseSteps)
       .addOption(new Option('--provider <name>', 'platform of the GA pool (default: gke when the alpha pool has GKE policies, else none)')
         .choices(Object.values(InferenceProvider)))

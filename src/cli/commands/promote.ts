@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
+import { parsePath } from './options';
 import type * as MigrationFolder from '../../discover/migration-folder';
 import type * as PromotionModule from '../../migration/promotion';
 import type * as Output from '../../output';
@@ -27,8 +28,8 @@ export const promoteCommand: CliCommand = {
         'This is the one edit inference-migrate makes to a file it did not write: a symbolic link is refused, and the file is replaced only if it is ' +
         'unchanged since it was read. Prints the pull request title and body (Markdown) on stdout: what the stage does, the field-level changes, ' +
         'the checks before merging and after syncing, and the rollback.')
-      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)')
-      .requiredOption('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization (multi-document files are fine)')
+      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)', parsePath)
+      .requiredOption('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization (multi-document files are fine)', parsePath)
       .option('--name <name>', 'metadata.name of the object to change, when several in --app point at the migration')
       .option('--to <stage>', 'stage to move to, by folder (03-finalize) or name (finalize) (default: the next stage; with --rollback, the previous one)')
       .option('--skip', 'allow moving past a stage without syncing it (with --to)')

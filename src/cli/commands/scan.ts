@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxDocumentsOption, maxFileSizeOption, namespaceOption, parseGieTarget } from './options';
+import { maxDocumentsOption, maxFileSizeOption, namespaceOption, parseGieTarget, parsePath } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
 import type * as Scan from '../../discover/alpha-scan';
 import type * as Reader from '../../discover/repo-reader';
@@ -26,7 +26,7 @@ export const scanCommand: CliCommand = {
         'LlamaStackDistribution llamastack.io/v1alpha1, and a KServe inferenceservice-config whose ingress is not on Gateway API yet; says what each ' +
         'becomes, whether the target GIE release still serves its API, and the command that migrates it. Helm chart templates that use the alpha API ' +
         'are listed too (render the chart to plan them). Stage folders written by plan are read too: their alpha objects are applied until the cleanup stage.')
-      .argument('<input>', 'directory or file of manifests to read, or - for standard input')
+      .argument('<input>', 'directory or file of manifests to read, or - for standard input', parsePath)
       .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
       .addOption(maxFileSizeOption())
