@@ -68,6 +68,18 @@ describe('bounded reading', () => {
       + 'if it really is one manifest file, raise the limit (--max-file-size, or the maxFileSize option)\n');
   });
 
+  test('given a FIFO or a malformed file as --crds, then validate refuses it at once (exit 1), never waits or reports a bug', () => {
+    const dir = writeTree(tempDir('crds-'), { 'cm.yaml': CM('x'), 'bad-crds.yaml': 'a: [\n' });
+    spawnSync('mkfifo', [path.join(dir, 'crds.yaml')]);
+
+    const fifo = spawnSync(process.execPath, [BIN, 'validate', path.join(dir, 'cm.yaml'), '--crds', path.join(dir, 'crds.yaml')], { encoding: 'utf8', timeout: 20_000 });
+    expect({ status: fifo.status, signal: fifo.signal }).toEqual({ status: 1, signal: null });
+    expect(fifo.stderr).toContain('crds.yaml: expected a regular file, found a special file (device, pipe or socket): it is not read');
+    const bad = runCli(['validate', path.join(dir, 'cm.yaml'), '--crds', path.join(dir, 'bad-crds.yaml')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/cannot parse crd file .*bad-crds\.yaml \(document 1\)/);
+  });
+
   test('given a file of more tiny documents than --max-documents, then every reading command fails (1) naming the file, the line, the limit and the flag; a higher limit reads it', () => {
     const dir = writeTree(tempDir('documents-'), { 'many.yaml': 'a: b\n---\n'.repeat(10_001), 'few.yaml': CM('x') });
 
