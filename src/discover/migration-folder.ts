@@ -23,6 +23,15 @@ export interface MigrationFolder {
   readonly planText: string;
 }
 
+/** True when `file` is a regular file (not through a link); false for anything else, a missing folder on the way included. */
+function isPlanFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** A stage folder's name as the writer makes it: `<NN>-<name>`. */
 const STAGE_FOLDER = /^\d{2,}-/;
 
@@ -33,7 +42,7 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   if (!stat.isDirectory()) throw new UserError(`${dir}: not a directory: give the folder of one migration (the one that holds plan.json and the stage folders)`);
   const planFile = path.join(dir, 'plan.json');
   if (!lstatOrUndefined(planFile, planFile)) {
-    const inside = fs.readdirSync(dir).filter((d) => lstatOrUndefined(path.join(dir, d, 'plan.json'), d)?.isFile());
+    const inside = fs.readdirSync(dir).filter((d) => isPlanFile(path.join(dir, d, 'plan.json')));
     const hint = inside.length > 0 ? `: it holds the migrations ${inside.join(', ')}; give one of them, e.g. ${path.join(dir, inside[0])}` : ': give the folder of one migration, written by inference-migrate plan, plan-kserve or example (it holds plan.json and the stage folders)';
     throw new UserError(`${dir} has no plan.json${hint}`);
   }
