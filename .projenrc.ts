@@ -19,8 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~5.9.0',
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.4.2',
-  cdk8sPlusVersionPinning: false,
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // No cdk8s-plus in the public API, so none is a peer: an app brings the cdk8s-plus line it uses (the tests use 28).
   // jsii requires every non-jsii runtime dependency to be bundled.
   bundledDeps: [
     'ajv@^8.17.1',
@@ -45,12 +44,27 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // mermaid (with jsdom for the DOM it needs in Node) parses every diagram the writer draws, in the tests;
   // commonmark parses the READMEs the writer renders, so the tests read their code blocks as GitHub would.
   devDeps: [
-    'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
+    'cdk8s-plus-28@^2.5.6', 'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
     'mermaid@^11.12.0', 'jsdom@^29.1.1', 'commonmark@^0.31.2',
   ],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
-  // No publishing targets and no GitHub automation yet.
+  // Not published yet: the API may change in any 0.x release (docs/languages.md, "Before and after publication").
+  stability: 'experimental',
+
+  // The jsii targets, named as the cdk8s-team libraries name theirs (cdk8s-team/cdk8s-projen-common,
+  // src/projects/jsii.ts: Python `<name>` / `<name with _>`, Maven group org.cdk8s with the package
+  // org.cdk8s.<name without the cdk8s- prefix and dashes>, Go `<repository>-go` with jsii's default package name).
+  // .NET is left out: this project's machines have no .NET SDK to build and test it with.
+  publishToPypi: { distName: 'cdk8s-inference-migration', module: 'cdk8s_inference_migration' },
+  publishToMaven: {
+    mavenGroupId: 'org.cdk8s',
+    mavenArtifactId: 'cdk8s-inference-migration',
+    javaPackage: 'org.cdk8s.inferencemigration',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-inference-migration/cdk8s-inference-migration-go' },
+
+  // No publishing workflow and no GitHub automation yet.
   release: false,
   github: false,
   buildWorkflow: false,
@@ -180,6 +194,10 @@ project.eslint?.addOverride({
 // Since Node 20's end of life the check reads JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION, a list of major
 // versions to keep quiet about (node_modules/@jsii/check-node/lib/index.js); the DEPRECATED variable no longer applies.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// A real pre-release version: 0.x until the API is stable and published (docs/languages.md). projen writes 0.0.0
+// when it does not release; every package (npm, PyPI, Maven, Go) takes this one.
+project.package.addVersion('0.1.0');
 
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
