@@ -199,6 +199,13 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 // when it does not release; every package (npm, PyPI, Maven, Go) takes this one.
 project.package.addVersion('0.1.0');
 
+// jsii-pacmak pins the jsii runtime every generated package requires (Python `jsii>=V`, Maven `jsii-runtime`, Go
+// `jsii-runtime-go`, all at pacmak's own version V). 1.139.0 is the one version served here by all three registries:
+// Maven Central's newest jsii-runtime is 1.140.0, and the Go module proxy serves jsii-runtime-go v1.139.0 and v1.141.0+
+// but not v1.140.0 (docs/languages.md, "Versions").
+project.deps.removeDependency('jsii-pacmak');
+project.addDevDeps('jsii-pacmak@1.139.0');
+
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
@@ -220,8 +227,22 @@ project.testTask.prependSpawn(fetchCrds);
 // after jsii, so the compiled CRDs always match the compiled library. The package ships them instead of the YAML.
 project.compileTask.exec('node scripts/compile-crds.js');
 
+// The packages of every language, built by scripts/package-language.js (docs/languages.md): one jsii-pacmak run for
+// js, python and java, a second for Go with the Go bindings of the pinned npm cdk8s (the Go module proxy here does
+// not serve cdk8s-core-go); downloads cached outside the repository; a language whose package is built from the
+// same assembly already is skipped. Every build packages every language, in CI too: there are no per-language
+// release jobs, and the tests run the apps of test/languages on these packages, so `test` packages first (and the
+// build's own `package` step then finds them up to date).
+for (const language of ['js', 'python', 'java', 'go']) {
+  project.tasks.tryFind(`package:${language}`)!.reset(`node scripts/package-language.js ${language}`);
+}
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset('node scripts/package-language.js js python java go');
 // The packed package must stay small (README.md, "Package size"): jsii bundles every runtime dependency.
-project.tasks.tryFind('package:js')!.exec('node scripts/check-package-size.js');
+for (const task of [project.tasks.tryFind('package:js')!, packageAll]) task.exec('node scripts/check-package-size.js');
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
+project.testTask.prependSpawn(packageAll);
 
 project.addTask('import-crds', {
   description: 'Regenerate src/imports from the pinned CRDs with cdk8s import',

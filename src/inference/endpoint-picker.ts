@@ -49,8 +49,8 @@ export interface EndpointPickerOptions {
   readonly replicas?: number;
 
   /**
-   * Extra EPP command-line flags, name (without `--`) to value, written after the flags the construct
-   * sets itself. The pool, config-file, encoder and leader-election flags are owned by the construct and
+   * Extra EPP command-line flags, name (without `--`) to value, written in name order after the flags the
+   * construct sets itself (the same args from every language, whatever order its map keeps). The pool, config-file, encoder and leader-election flags are owned by the construct and
    * refused in every spelling (`pool-name`, `--pool-name`, `pool-name=x`).
    * @default { v: '1' }
    */
@@ -240,7 +240,7 @@ export class EndpointPicker extends Construct {
     this.gieVersion = gieVersion;
     const chart = eppChartFacts(gieVersion);
     this.readsModelRewrites = chart.readsRewrites;
-    const flags = resolveFlags(this, props.flags ?? { v: '1' }, chart);
+    const flags = resolveFlags(this, props.flags ?? { v: '1' });
     const env = resolveEnv(this, props.env ?? [], chart);
     const resources = props.resources !== undefined ? checkResources(this, 'resources', props.resources) : undefined;
     const imagePullPolicy = props.imagePullPolicy ?? ImagePullPolicy.ALWAYS;
@@ -446,13 +446,16 @@ export class EndpointPicker extends Construct {
  * The user's flags as `[name, value]` pairs, names without dashes. A flag the construct owns is refused
  * in every spelling: `x`, `--x` and `x=...` (Go's flag package reads `--x=v` as flag x).
  */
-function resolveFlags(scope: Construct, flags: { [name: string]: string }, chart: EppChartFacts): Array<[string, string]> {
+function resolveFlags(scope: Construct, flags: { [name: string]: string }): Array<[string, string]> {
   if (flags === null || typeof flags !== 'object' || Array.isArray(flags)) {
     throw propError(scope, 'flags', `must be a map of flag names to values (got ${show(flags)})`);
   }
   const seen = new Map<string, string>();
-  // From v1.2.0 the chart's flags are a map, which Helm renders in key order.
-  const entries = chart.flagsSorted ? Object.entries(flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : Object.entries(flags);
+  // In name order, whatever order the map was built in: the order a map arrives in differs by language (jsii's Go
+  // runtime sends map keys sorted, a Java Map.of in a per-JVM random order), and the args must not. The chart of
+  // v1.2.0+ renders its flags map in key order too; before, its list kept the user's order, which the EPP's flag
+  // parsing does not depend on (a repeated flag, the one case where order matters, is refused below).
+  const entries = Object.entries(flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries.map(([flag, value]) => {
     const bare = flag.replace(/^-+/, '');
     const name = bare.split('=')[0];

@@ -208,7 +208,8 @@ describe('InferencePoolGa', () => {
     const epp = only(objects, 'Deployment').spec.template.spec.containers[0];
     expect(epp.image).toBe('example.com/epp:v1.0.1');
     expect(epp.imagePullPolicy).toBe('IfNotPresent');
-    expect(epp.args.slice(-6)).toEqual(['--config-file', '/config/custom.yaml', '--v', '3', '--kv-cache-usage-percentage-metric', 'vllm:gpu_cache_usage_perc']);
+    // In name order for every release, however the map was built (a Go or Java map has no insertion order).
+    expect(epp.args.slice(-6)).toEqual(['--config-file', '/config/custom.yaml', '--kv-cache-usage-percentage-metric', 'vllm:gpu_cache_usage_perc', '--v', '3']);
     expect(epp.env).toEqual([
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'GOMEMLIMIT', value: '1GiB' },
