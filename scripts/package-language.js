@@ -97,6 +97,8 @@ function main(argv) {
   if (fresh.length > 0) console.log(`package-language: ${fresh.join(', ')} up to date (build/.package-stamps; FORCE_PACKAGE=1 rebuilds)`);
   const wanted = asked.filter((l) => !fresh.includes(l));
   const env = {
+    // As the projen tasks do (.projenrc.ts): jsii's Node 20 end-of-life banner, once per process, says nothing new.
+    JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.env.JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?? '20',
     PIP_CACHE_DIR: cacheDir('pip'),
     GOMODCACHE: cacheDir('go', 'mod'),
     // The module cache stays deletable (Go writes it read-only otherwise).
