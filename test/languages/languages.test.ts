@@ -242,3 +242,27 @@ describe.each(APPS)('given the %s package of this build and its app', (_language
     expect(output.error.replace(exception, '')).toBe(reference.error.replace(/^PropError: /, ''));
   });
 });
+
+describe('the quick start of docs/languages.md', () => {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'languages.md'), 'utf8');
+  /** The code lines of a block or file, trimmed: no blank lines, imports, or lines of a lone closing parenthesis. */
+  const codeLines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && l !== ')' && !/^(import|from) |^"[^"]+"$/.test(l));
+
+  test.each([
+    ['python', 'python/main.py'],
+    ['java', 'java/src/main/java/example/Main.java'],
+    ['go', 'go/main.go'],
+  ])('given its %s block, then every line of it is in the tested app %s, in order', (language, file) => {
+    const blocks = [...doc.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map((m) => m[1]);
+    expect(blocks).toHaveLength(1);
+    const app = codeLines(fs.readFileSync(path.join(FIXTURES, file), 'utf8'));
+    let at = 0;
+    const notFound = codeLines(blocks[0]).filter((line) => {
+      const found = app.indexOf(line, at);
+      if (found === -1) return true;
+      at = found + 1;
+      return false;
+    });
+    expect(notFound).toEqual([]);
+  });
+});
