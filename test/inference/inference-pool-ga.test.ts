@@ -318,7 +318,7 @@ describe('InferencePoolGa', () => {
       expect(build({ endpointPicker: { flags: { [flag]: 'x' } } })).toThrow(/must be a flag name/);
     });
     test('the same flag given twice in two spellings is rejected', () => {
-      expect(build({ endpointPicker: { flags: { 'v': '1', '--v': '2' } } })).toThrow(/'flags.--v' repeats flag --v/);
+      expect(build({ endpointPicker: { flags: { 'v': '1', '--v': '2' } } })).toThrow(/'flags\.v' repeats flag --v \(given as "--v"\)/);
     });
     test.each(['A=B', '1ABC', '.', '..', '..x', 'with space', ''])('an env var name Kubernetes refuses (%p) is rejected', (name) => {
       expect(build({ endpointPicker: { env: [{ name, value: 'x' }] } })).toThrow(/'env\[0\]\.name' must be an environment variable name/);

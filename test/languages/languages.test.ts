@@ -122,9 +122,23 @@ function typescriptApp(): AppOutput {
   fs.symlinkSync(ROOT, path.join(modules, 'cdk8s-inference-migration'), 'dir');
   for (const peer of ['cdk8s', 'constructs']) fs.symlinkSync(path.join(ROOT, 'node_modules', peer), path.join(modules, peer), 'dir');
   const program = ts.createProgram([path.join(FIXTURES, 'typescript', 'main.ts')], {
-    strict: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true,
-    outDir: dir, rootDir: path.join(FIXTURES, 'typescript'), baseUrl: dir, paths: { '*': [path.join(modules, '*')] },
-    types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')], noEmitOnError: true,
+    // The settings of a `cdk8s init typescript-app` project.
+    strict: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noImplicitReturns: true,
+    noFallthroughCasesInSwitch: true,
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    outDir: dir,
+    rootDir: path.join(FIXTURES, 'typescript'),
+    baseUrl: dir,
+    paths: { '*': [path.join(modules, '*')] },
+    types: ['node'],
+    typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+    noEmitOnError: true,
   });
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...program.emit().diagnostics];
   if (diagnostics.length > 0) throw new Error(ts.formatDiagnostics(diagnostics, ts.createCompilerHost({})));
