@@ -4,8 +4,8 @@
  * flags other than the pool's, environment variables, requests and limits, and the plugin config its
  * `--config-file` reads from a mounted ConfigMap. Pure: plain objects in, options and messages out.
  */
-import { isQuantity } from '../core/pod-values';
 import type { EnvVar, EnvVarSource, ResourceRequirements } from '../core/pod-types';
+import { isQuantity } from '../core/pod-values';
 import type { EndpointPickerOptions } from '../inference/endpoint-picker';
 
 /** Registries of upstream's EPP image: releases, and staging builds. */
