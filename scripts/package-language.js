@@ -16,7 +16,7 @@
 // bindings it generates in the same run locally (docs/languages.md, "Go").
 'use strict';
 
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -72,17 +72,23 @@ function stamp(languages) {
   for (const language of languages) fs.writeFileSync(stampFile(language), inputsHash(language));
 }
 
+/** Runs jsii-pacmak; resolves when it succeeds, exits the script when it fails. */
 function pacmak(args, env) {
   const bin = path.join(ROOT, 'node_modules', '.bin', 'jsii-pacmak');
   console.log(`package-language: jsii-pacmak ${args.join(' ')}`);
-  const run = spawnSync(bin, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
-  if (run.status !== 0) {
-    console.error(`package-language: jsii-pacmak ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`})`);
-    process.exit(1);
-  }
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('error', (err) => fail(args, err.message));
+    child.on('exit', (code) => (code === 0 ? resolve() : fail(args, `exit ${code}`)));
+  });
 }
 
-function main(argv) {
+function fail(args, why) {
+  console.error(`package-language: jsii-pacmak ${args.join(' ')} failed (${why})`);
+  process.exit(1);
+}
+
+async function main(argv) {
   const asked = argv.length > 0 ? argv : LANGUAGES;
   const unknown = asked.filter((l) => !LANGUAGES.includes(l));
   if (unknown.length > 0) {
@@ -104,18 +110,20 @@ function main(argv) {
     // The module cache stays deletable (Go writes it read-only otherwise).
     GOFLAGS: [process.env.GOFLAGS, '-modcacherw'].filter(Boolean).join(' '),
   };
+  // The two runs at once: each spends much of its time waiting (npm pack, downloads, Maven's start).
+  const runs = [];
   const first = wanted.filter((l) => l !== 'go');
   if (first.length > 0) {
     const args = ['-v', ...first.flatMap((l) => ['--target', l])];
     if (first.includes('java')) args.push('--maven-local-repository', cacheDir('maven', 'repository'));
-    pacmak(args, env);
-    stamp(first);
+    runs.push(pacmak(args, env).then(() => stamp(first)));
   }
   if (wanted.includes('go')) {
     fs.rmSync(path.join(ROOT, 'build', 'go'), { recursive: true, force: true });
-    pacmak(['-v', '--target', 'go', '--outdir', path.join(ROOT, 'build'), path.join(ROOT, 'node_modules', 'cdk8s'), ROOT], env);
-    stamp(['go']);
+    const args = ['-v', '--target', 'go', '--outdir', path.join(ROOT, 'build'), path.join(ROOT, 'node_modules', 'cdk8s'), ROOT];
+    runs.push(pacmak(args, env).then(() => stamp(['go'])));
   }
+  await Promise.all(runs);
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

@@ -11,7 +11,7 @@
  * requirements (python/<version>/venv-<hash>), Maven's local repository (maven/repository), the Go module cache
  * (go/mod). Builds and outputs go to a temporary directory, removed at the end. Needs the compiled library.
  */
-import { execFileSync } from 'child_process';
+import { execFile } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -38,15 +38,18 @@ const ENV: NodeJS.ProcessEnv = {
 
 let work: string;
 
-/** Runs a command; on failure, the error names it and carries the end of its output. */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): string {
-  try {
-    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-  } catch (err: any) {
-    const output = `${err.stdout ?? ''}${err.stderr ?? ''}`.split('\n').slice(-40).join('\n');
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${err.message.split('\n')[0]}\n${output}`);
-  }
+/** Runs a command to its end, resolving to its stdout; on failure, the error names it and carries the end of its output. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = ENV): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const output = `${stdout}${stderr}`.split('\n').slice(-40).join('\n');
+      return reject(new Error(`${command} ${args.join(' ')} (in ${cwd}) failed: ${err.message.split('\n')[0]}\n${output}`));
+    });
+  });
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every file under `dir` by its path relative to `dir`, with its bytes. */
 function tree(dir: string, prefix = ''): Map<string, Buffer> {
@@ -76,7 +79,7 @@ function firstDifference(expected: Map<string, Buffer>, actual: Map<string, Buff
 }
 
 /** A lock shared by every checkout on this machine (a directory, as `mkdir` is atomic); a lock older than the setup timeout is stale. */
-function withLock<T>(name: string, fn: () => T): T {
+async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(CACHE, `${name}.lock`);
   fs.mkdirSync(CACHE, { recursive: true });
   const deadline = Date.now() + SETUP_TIMEOUT;
@@ -89,11 +92,11 @@ function withLock<T>(name: string, fn: () => T): T {
       const since = fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
       if (Date.now() - since > SETUP_TIMEOUT) fs.rmSync(lock, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`${lock} is held by another run for too long; remove it if no test is running`);
-      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      else await sleep(1000);
     }
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
@@ -107,15 +110,15 @@ interface AppOutput {
 }
 
 /** Runs an app both ways (writing out/, then `error`), each in a new directory. */
-function runApp(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = ENV): AppOutput {
+async function runApp(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = ENV): Promise<AppOutput> {
   const cwd = fs.mkdtempSync(path.join(work, `${name}-run-`));
-  const stdout = run(command, args, cwd, env);
-  const error = run(command, [...args, 'error'], fs.mkdtempSync(path.join(work, `${name}-error-`)), env).trim();
+  const stdout = await run(command, args, cwd, env);
+  const error = (await run(command, [...args, 'error'], fs.mkdtempSync(path.join(work, `${name}-error-`)), env)).trim();
   return { stdout, files: tree(path.join(cwd, 'out')), error };
 }
 
 /** The TypeScript program, compiled against this checkout's library as its users import it (by package name). */
-function typescriptApp(): AppOutput {
+function typescriptApp(): Promise<AppOutput> {
   const dir = path.join(work, 'typescript');
   const modules = path.join(dir, 'node_modules');
   fs.mkdirSync(modules, { recursive: true });
@@ -145,70 +148,67 @@ function typescriptApp(): AppOutput {
   return runApp('typescript', process.execPath, [path.join(dir, 'main.js')]);
 }
 
-/** Builds the package of `language` unless build/ has it from the same assembly already. */
-function ensurePackage(language: string): void {
-  run(process.execPath, [path.join(ROOT, 'scripts', 'package-language.js'), language], ROOT);
+/** Builds the packages unless build/ has them from the same assembly already (the test task has built them). */
+async function ensurePackages(languages: string[]): Promise<void> {
+  await run(process.execPath, [path.join(ROOT, 'scripts', 'package-language.js'), ...languages], ROOT);
 }
 
 /** The virtual environment with test/languages/python/requirements.txt, made once per Python and requirements. */
-function pythonEnvironment(): string {
+async function pythonEnvironment(): Promise<string> {
   const python = process.env.PYTHON ?? 'python3';
-  const version = run(python, ['-c', 'import platform; print(platform.python_version())'], work).trim();
+  const version = (await run(python, ['-c', 'import platform; print(platform.python_version())'], work)).trim();
   const requirements = path.join(FIXTURES, 'python', 'requirements.txt');
   const hash = crypto.createHash('sha256').update(fs.readFileSync(requirements)).digest('hex').slice(0, 12);
   const venv = path.join(CACHE, 'python', version, `venv-${hash}`);
   if (!fs.existsSync(path.join(venv, 'ready'))) {
-    withLock(`python-${version}-${hash}`, () => {
+    await withLock(`python-${version}-${hash}`, async () => {
       if (fs.existsSync(path.join(venv, 'ready'))) return;
       fs.rmSync(venv, { recursive: true, force: true });
-      run(python, ['-m', 'venv', venv], work);
-      run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--no-input', '-r', requirements], work);
+      await run(python, ['-m', 'venv', venv], work);
+      await run(path.join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--no-input', '-r', requirements], work);
       fs.writeFileSync(path.join(venv, 'ready'), `${new Date().toISOString()}\n`);
     });
   }
   return path.join(venv, 'bin', 'python');
 }
 
-function pythonApp(): AppOutput {
-  ensurePackage('python');
-  const python = pythonEnvironment();
+async function pythonApp(): Promise<AppOutput> {
+  const python = await pythonEnvironment();
   // The wheel goes to a directory of this run, on PYTHONPATH: the shared environment holds only the pinned requirements.
   const site = path.join(work, 'python-site');
   const wheel = fs.readdirSync(path.join(ROOT, 'build', 'python')).find((f) => f.endsWith('.whl'))!;
-  run(python, ['-m', 'pip', 'install', '--no-input', '--no-deps', '--target', site, path.join(ROOT, 'build', 'python', wheel)], work);
+  await run(python, ['-m', 'pip', 'install', '--no-input', '--no-deps', '--target', site, path.join(ROOT, 'build', 'python', wheel)], work);
   return runApp('python', python, [path.join(FIXTURES, 'python', 'main.py')], { ...ENV, PYTHONPATH: site });
 }
 
-function javaApp(): AppOutput {
-  ensurePackage('java');
+async function javaApp(): Promise<AppOutput> {
   const project = path.join(work, 'java');
   fs.cpSync(path.join(FIXTURES, 'java'), project, { recursive: true });
   const repository = path.join(CACHE, 'maven', 'repository');
   // Maven never fetches a release it has again, and every build of this package is 0.1.0: the copy of the last run
   // leaves the shared repository first, under a lock that keeps the build and the run of every checkout apart.
-  return withLock('maven-inference-migration', () => {
+  return withLock('maven-inference-migration', async () => {
     fs.rmSync(path.join(repository, 'org', 'cdk8s', 'cdk8s-inference-migration'), { recursive: true, force: true });
-    run('mvn', ['-B', '-q', `-Dmaven.repo.local=${repository}`, `-Dinference-migration.repository=file://${path.join(ROOT, 'build', 'java')}`,
+    await run('mvn', ['-B', '-q', `-Dmaven.repo.local=${repository}`, `-Dinference-migration.repository=file://${path.join(ROOT, 'build', 'java')}`,
       'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${path.join(project, 'classpath.txt')}`], project);
     const classpath = `${path.join(project, 'target', 'classes')}${path.delimiter}${fs.readFileSync(path.join(project, 'classpath.txt'), 'utf8').trim()}`;
     return runApp('java', 'java', ['-cp', classpath, 'example.Main']);
   });
 }
 
-function goApp(): AppOutput {
-  ensurePackage('go');
+async function goApp(): Promise<AppOutput> {
   const project = path.join(work, 'go');
   fs.cpSync(path.join(FIXTURES, 'go'), project, { recursive: true });
   // Before publication the module comes from build/go, and so do the Go bindings of cdk8s (scripts/package-language.js).
-  run('go', ['mod', 'edit',
+  await run('go', ['mod', 'edit',
     `-replace=${GO_MODULE}=${path.join(ROOT, 'build', 'go', 'cdk8sinferencemigration')}`,
     `-replace=${CDK8S_GO_MODULE}=${path.join(ROOT, 'build', 'go', 'cdk8s')}`], project);
   const binary = path.join(work, 'go-app');
-  run('go', ['build', '-o', binary, '.'], project);
+  await run('go', ['build', '-o', binary, '.'], project);
   return runApp('go', binary, []);
 }
 
-const APPS: Array<[string, () => AppOutput, RegExp]> = [
+const APPS: Array<[string, () => Promise<AppOutput>, RegExp]> = [
   // jsii raises the library's error in Python as a RuntimeError, in Java as a JsiiError, and panics with an error in Go.
   ['Python', pythonApp, /^builtins\.RuntimeError: /],
   ['Java', javaApp, /^software\.amazon\.jsii\.JsiiError: /],
@@ -216,10 +216,18 @@ const APPS: Array<[string, () => AppOutput, RegExp]> = [
 ];
 
 let reference: AppOutput;
+/** Each language's app, built and run at once: most of their time is spent waiting on downloads and processes. */
+const outputs = new Map<string, Promise<AppOutput>>();
 
-beforeAll(() => {
+beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'languages-'));
-  reference = typescriptApp();
+  const packages = ensurePackages(['python', 'java', 'go']);
+  for (const [language, app] of APPS) {
+    const output = packages.then(app);
+    output.catch(() => undefined); // reported by that language's tests
+    outputs.set(language, output);
+  }
+  reference = await typescriptApp();
 }, SETUP_TIMEOUT);
 
 afterAll(() => {
@@ -236,11 +244,11 @@ describe('the TypeScript program, the reference', () => {
   });
 });
 
-describe.each(APPS)('given the %s package of this build and its app', (_language, app, exception) => {
+describe.each(APPS)('given the %s package of this build and its app', (language, _app, exception) => {
   let output: AppOutput;
 
-  beforeAll(() => {
-    output = app();
+  beforeAll(async () => {
+    output = await outputs.get(language)!;
   }, SETUP_TIMEOUT);
 
   test('then the app prints the stages and the active one as TypeScript does', () => {
