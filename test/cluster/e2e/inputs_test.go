@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
 )
@@ -27,6 +28,9 @@ type input struct {
 	Plan func(ctx context.Context, out string) (refused string, err error)
 	// CRDs are pinned CRD files (as named in the lock) of the kinds the input holds, installed first.
 	CRDs []string
+	// Before names files of objects the cluster holds before the migration beside Dir's (for the
+	// built-in examples, whose input is the guide's cluster): given the migration's folder.
+	Before func(migrationDir string) []string
 }
 
 // platformCRDs are installed in every cluster before the input: the kinds a gateway platform
@@ -89,10 +93,69 @@ func migrationDirs(out string) ([]string, error) {
 
 var templateMarker = regexp.MustCompile(`\{\{`)
 
+// clusterScoped are the cluster-scoped kinds inputs hold; kustomize's namespace does not apply to them.
+var clusterScoped = map[string]bool{
+	"ClusterRole": true, "ClusterRoleBinding": true, "Namespace": true, "CustomResourceDefinition": true, "GatewayClass": true,
+}
+
+// kustomization is the part of a kustomization.yaml that says how to read the files beside it.
+type kustomization struct {
+	Namespace             string   `json:"namespace"`
+	PatchesStrategicMerge []string `json:"patchesStrategicMerge"`
+	Patches               []struct {
+		Path string `json:"path"`
+	} `json:"patches"`
+}
+
+// readKustomizations reads every kustomization.yaml under dir: the namespace each sets for its
+// folder (and the folders below), and the files that are patches (not objects of their own).
+func readKustomizations(dir string) (map[string]string, map[string]bool) {
+	namespaces, patches := map[string]string{}, map[string]bool{}
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != "kustomization.yaml" {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		var k kustomization
+		if err != nil || sigsyaml.Unmarshal(data, &k) != nil {
+			return nil
+		}
+		if k.Namespace != "" {
+			namespaces[filepath.Dir(path)] = k.Namespace
+		}
+		for _, p := range k.PatchesStrategicMerge {
+			patches[filepath.Join(filepath.Dir(path), p)] = true
+		}
+		for _, p := range k.Patches {
+			if p.Path != "" {
+				patches[filepath.Join(filepath.Dir(path), p.Path)] = true
+			}
+		}
+		return nil
+	})
+	return namespaces, patches
+}
+
+// namespaceFor is the namespace the nearest kustomization.yaml (in the file's folder or above,
+// within root) sets, or "".
+func namespaceFor(file, root string, namespaces map[string]string) string {
+	for dir := filepath.Dir(file); strings.HasPrefix(dir, root); dir = filepath.Dir(dir) {
+		if ns, ok := namespaces[dir]; ok {
+			return ns
+		}
+		if dir == root {
+			break
+		}
+	}
+	return ""
+}
+
 // inputObjects reads every Kubernetes object of the plain YAML files under dir (not kustomizations,
-// Helm charts or values), as the user has them applied today.
+// their patches, Helm charts or values), as the user has them applied today; an object without a
+// namespace takes the one its kustomization.yaml sets, as kustomize build would give it.
 func inputObjects(dir string) ([]*unstructured.Unstructured, error) {
 	var objects []*unstructured.Unstructured
+	namespaces, patches := readKustomizations(dir)
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -104,7 +167,7 @@ func inputObjects(dir string) ([]*unstructured.Unstructured, error) {
 			return nil
 		}
 		ext := filepath.Ext(path)
-		if (ext != ".yaml" && ext != ".yml") || d.Name() == "kustomization.yaml" || strings.HasPrefix(d.Name(), "values") {
+		if (ext != ".yaml" && ext != ".yml") || d.Name() == "kustomization.yaml" || strings.HasPrefix(d.Name(), "values") || patches[path] {
 			return nil
 		}
 		data, err := os.ReadFile(path)
@@ -120,6 +183,9 @@ func inputObjects(dir string) ([]*unstructured.Unstructured, error) {
 		}
 		for _, o := range docs {
 			if o.GetAPIVersion() != "" && o.GetKind() != "" && o.GetName() != "" && !strings.HasPrefix(o.GetAPIVersion(), "kustomize.config.k8s.io") {
+				if o.GetNamespace() == "" && !clusterScoped[o.GetKind()] {
+					o.SetNamespace(namespaceFor(path, dir, namespaces))
+				}
 				objects = append(objects, o)
 			}
 		}

@@ -28,10 +28,14 @@ type MigrationResult struct {
 	Name            string        `json:"name"`
 	Input           string        `json:"input"`
 	Refused         string        `json:"refused,omitempty"`
+	KnownProblem    string        `json:"knownProblem,omitempty"`
 	Stages          []StageResult `json:"stages"`
 	RollbackChecked bool          `json:"rollbackChecked"`
 	AlphaLeft       int           `json:"alphaLeft"`
-	InputSkipped    []string      `json:"inputSkipped,omitempty"`
+	// OtherNamespacesKept are alpha objects of other namespaces that the cleanup kept (and so the
+	// alpha CRDs): the two-namespace case.
+	OtherNamespacesKept []string `json:"otherNamespacesKept,omitempty"`
+	InputSkipped        []string `json:"inputSkipped,omitempty"`
 }
 
 var resultsMu sync.Mutex

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,15 @@ func migrationInputs(t *testing.T) []input {
 				return refusal(run), err
 			}
 			return "", nil
+		},
+		// The guide's cluster before the migration: the alpha stack (Helm, see installAlphaChart) and the
+		// HTTPRoute llm-route sending everything to the alpha pool, which is the route of the
+		// zero-downtime path's first stage (unchanged there); the GKE guide has its own.
+		Before: func(migrationDir string) []string {
+			if strings.HasSuffix(migrationDir, "-gke") {
+				return []string{filepath.Join(migrationDir, "01-side-by-side", "httproute-llm-route.yaml")}
+			}
+			return []string{filepath.Join(filepath.Dir(migrationDir), "vllm-llama3-8b-instruct", "01-side-by-side", "httproute-llm-route.yaml")}
 		},
 	}}
 	repos := filepath.Join(suite.root, "test", "fixtures", "repos")

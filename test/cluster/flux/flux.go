@@ -53,6 +53,9 @@ type Result struct {
 	Skipped []string
 	// Objects are the built and normalized objects, as applied.
 	Objects []*unstructured.Unstructured
+	// Built are the objects as the folder holds them (before normalize and the owner labels): what the
+	// live objects must hold.
+	Built []*unstructured.Unstructured
 }
 
 // NewKustomization returns a Kustomization with an empty inventory that applies through cfg.
@@ -107,11 +110,16 @@ func Build(dir string) ([]*unstructured.Unstructured, error) {
 		if res.GetName() == "" || res.GetKind() == "" || res.GetApiVersion() == "" {
 			return nil, fmt.Errorf("flux: %s: an object without apiVersion, kind or name: %s", dir, res.String())
 		}
-		m, err := res.Map()
+		// Through JSON, so numbers are int64 or float64 as unstructured objects need them.
+		data, err := res.MarshalJSON()
 		if err != nil {
 			return nil, err
 		}
-		objects = append(objects, &unstructured.Unstructured{Object: m})
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		objects = append(objects, u)
 	}
 	return objects, nil
 }
@@ -129,11 +137,15 @@ func (k *Kustomization) Reconcile(ctx context.Context, dir string) (Result, erro
 
 // ReconcileObjects applies already built objects (see Reconcile).
 func (k *Kustomization) ReconcileObjects(ctx context.Context, objects []*unstructured.Unstructured) (Result, error) {
+	built := make([]*unstructured.Unstructured, len(objects))
+	for i, o := range objects {
+		built[i] = o.DeepCopy()
+	}
 	if err := normalize.UnstructuredList(objects); err != nil {
 		return Result{}, err
 	}
 	k.manager.SetOwnerLabels(objects, k.Name, k.Namespace)
-	result := Result{Objects: objects}
+	result := Result{Objects: objects, Built: built}
 	if len(objects) > 0 {
 		changes, err := k.manager.ApplyAllStaged(ctx, objects, applyOptions())
 		if changes != nil {
@@ -151,7 +163,7 @@ func (k *Kustomization) ReconcileObjects(ctx context.Context, objects []*unstruc
 		if changes != nil {
 			for _, e := range changes.Entries {
 				if e.Action == ssa.DeletedAction {
-					result.Pruned = append(result.Pruned, e.Subject)
+					result.Pruned = append(result.Pruned, metadataID(e.ObjMetadata))
 				} else {
 					result.Skipped = append(result.Skipped, fmt.Sprintf("%s %s", e.Subject, e.Action))
 				}
@@ -249,6 +261,13 @@ func ID(o *unstructured.Unstructured) string {
 		return o.GetKind() + " " + o.GetName()
 	}
 	return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
+}
+
+func metadataID(m object.ObjMetadata) string {
+	if m.Namespace == "" {
+		return m.GroupKind.Kind + " " + m.Name
+	}
+	return m.GroupKind.Kind + " " + m.Namespace + "/" + m.Name
 }
 
 // Manager exposes the ssa.ResourceManager (its client reads live objects).
