@@ -99,7 +99,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       additionalOptions: { workerGracefulExitTimeout: 5_000 },
     },
   },
-  gitignore: ['/test/languages/java/target/', '/test/languages/*/out/', '__pycache__/', '/imports/crds/', '/imports/compiled/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
+  gitignore: ['/test/languages/java/target/', '/test/languages/*/out/', '__pycache__/', '/imports/crds/', '/imports/charts/', '/imports/compiled/', '/e2e-results.json', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
   npmignoreEnabled: true,
 });
 
@@ -272,9 +272,19 @@ project.addTask('test:fuzz', {
   steps: [{ spawn: 'fetch-crds' }, { exec: 'jest --testMatch "<rootDir>/test/**/*.property.test.ts" --updateSnapshot=none' }],
 });
 
+// The real-cluster tests (test/cluster, a Go module; docs/development.md, "Real-cluster tests"): real etcd,
+// kube-apiserver, kube-controller-manager, kubectl and helm built from pinned Go modules into a cache outside the
+// repository, every stage applied as Flux applies it. The test task (so `npx projen build`) runs them after jest
+// and eslint (the build task is locked for changes); E2E_INPUT=<dir> runs them on any folder of manifests.
+const e2e = project.addTask('e2e', {
+  description: 'Real-cluster tests: build the pinned components when missing, then go test in test/cluster (writes e2e-results.json)',
+  steps: [{ spawn: 'fetch-crds' }, { exec: 'node scripts/e2e.js' }],
+});
+project.testTask.spawn(e2e);
+
 // jsii-pacmak appends its outdir when missing: keep it here so a build never changes .npmignore.
 project.npmignore?.addPatterns('# Exclude jsii outdir', 'build');
-project.npmignore?.exclude('/bench/', '/bench-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile');
+project.npmignore?.exclude('/bench/', '/bench-results.json', '/imports/charts/', '/e2e-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile');
 project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/', '/imports/compiled/');
 // The CRD files themselves are read at build time only (the package validates with imports/compiled).
 project.npmignore?.exclude('/imports/crds/**/*.yaml');

@@ -242,7 +242,7 @@ describe('InferencePoolGa', () => {
     expect(health.apiVersion).toBe('networking.gke.io/v1');
     expect(health.spec).toEqual({
       targetRef,
-      default: { timeoutSec: 2, checkIntervalSec: 2, config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: 8080 } } },
+      default: { timeoutSec: 2, checkIntervalSec: 2, config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', portSpecification: 'USE_FIXED_PORT', port: 8080 } } },
     });
     const backend = only(objects, 'GCPBackendPolicy', NAME);
     expect(backend.spec).toEqual({ targetRef, default: { timeoutSec: 300, logging: { enabled: true } } });
