@@ -1,8 +1,8 @@
 /**
  * Scalars are typed as the API server's decoder types them. Each row of test/fixtures/yaml-scalars.json
- * is a YAML document and the JSON value sigs.k8s.io/yaml v1.6.0's YAMLToJSON gives for it (or the
- * error it gives), checked against sigs.k8s.io/yaml itself; the real-cluster tests run the same rows
- * through it again. Here the reader of every command (yamlToJson, parseYamlText) must agree row by row,
+ * is a YAML document and the JSON value sigs.k8s.io/yaml v1.6.0's YAMLToJSON gives for it, and each row
+ * of yaml-scalars-refused.json one it refuses (with the start of its error), both checked against
+ * sigs.k8s.io/yaml itself; the real-cluster tests (TestYAMLScalars) run the first file through it again. Here the reader of every command (yamlToJson, parseYamlText) must agree row by row,
  * and what the tool writes (toYaml) must read back the same through those rules.
  */
 import * as fs from 'fs';
@@ -20,9 +20,15 @@ interface Row {
   readonly source: string;
 }
 
-const ROWS: Row[] = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'yaml-scalars.json'), 'utf8'));
+const fixture = (name: string): Row[] => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name), 'utf8'));
+const ROWS: Row[] = [...fixture('yaml-scalars.json'), ...fixture('yaml-scalars-refused.json')];
 
 describe('the table of YAML scalars, as sigs.k8s.io/yaml reads them', () => {
+  test('keeps the two kinds of rows apart: every row of yaml-scalars.json has a JSON value, every row of yaml-scalars-refused.json an error', () => {
+    expect(fixture('yaml-scalars.json').filter((r) => !('json' in r) || 'error' in r)).toEqual([]);
+    expect(fixture('yaml-scalars-refused.json').filter((r) => 'json' in r || typeof r.error !== 'string')).toEqual([]);
+  });
+
   test('holds the cases the issue names, each with its source', () => {
     const yamls = ROWS.map((r) => r.yaml);
     for (const y of ['2024-01-01', '0o12', '012', '1_000', 'on', 'yes', 'y', '1e3', 'v: .inf', 'v: ~']) expect(yamls).toContain(y);
