@@ -40,6 +40,8 @@ type Launch struct {
 	HealthService string
 	// Metrics the EPP scrapes from model servers (the release's defaults unless a flag changes them).
 	Scrapes MetricNames
+	// Root is the working directory (the container's "/", with its ConfigMap volumes).
+	Root string
 }
 
 // LaunchInput is what Plan needs.
@@ -63,7 +65,10 @@ func Plan(in LaunchInput) (*Launch, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Launch{Release: in.Release, Binary: in.Binary, Secure: true, Streaming: !in.Release.StreamingFromEnv, Scrapes: in.Release.Metrics}
+	l := &Launch{Release: in.Release, Binary: in.Binary, Secure: true, Streaming: !in.Release.StreamingFromEnv, Scrapes: in.Release.Metrics, Root: RootDir(in.WorkDir)}
+	if err := os.MkdirAll(l.Root, 0o755); err != nil {
+		return nil, err
+	}
 	args := append(append([]string{}, tailOf(c.Command)...), c.Args...)
 	mounts, err := writeVolumes(d, c, in.ConfigMaps, in.WorkDir)
 	if err != nil {
@@ -241,7 +246,9 @@ func writeVolumes(d *appsv1.Deployment, c *corev1.Container, cms map[string]*cor
 		if cm == nil {
 			return nil, fmt.Errorf("deployment %s/%s mounts ConfigMap %s, which is not among the objects: the pod would not start", d.Namespace, d.Name, vol.ConfigMap.Name)
 		}
-		dir := filepath.Join(workDir, "volumes", vm.Name)
+		// Under a root of its own, so that a path relative to the image's WORKDIR "/" (Dockerfile@v0.5.1; the
+		// v0.5.1 chart passes -configFile config/default-plugins.yaml) resolves as in the container.
+		dir := filepath.Join(RootDir(workDir), strings.TrimLeft(filepath.Clean(vm.MountPath), "/"))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
@@ -254,6 +261,9 @@ func writeVolumes(d *appsv1.Deployment, c *corev1.Container, cms map[string]*cor
 	}
 	return mounts, nil
 }
+
+// RootDir stands for the container's file system root: the EPP runs with it as its working directory.
+func RootDir(workDir string) string { return filepath.Join(workDir, "root") }
 
 func remapPaths(args []string, mounts map[string]string, changed *[]string) []string {
 	out := make([]string, len(args))
@@ -358,6 +368,7 @@ func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration
 	}
 	cmd := exec.Command(l.Binary, l.Args...)
 	cmd.Env = l.Env
+	cmd.Dir = l.Root
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
