@@ -215,6 +215,13 @@ project.addTask('example', {
   steps: [{ spawn: 'compile' }, { exec: 'node bin/inference-migrate example --out dist --force' }],
 });
 
+// docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
+// module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
+project.addTask('e2e:replay', {
+  description: 'Replay requests through the real Endpoint Pickers before, during and after each migration (E2E_ALL=1: every release; E2E_INPUT=<dir>: one more input)',
+  steps: [{ spawn: 'compile' }, { exec: 'go run ./cmd/replay', cwd: 'test/replay' }],
+});
+
 // README.md, "Performance": every target printed as met or MISSED, the medians in bench-results.json.
 project.addTask('bench', {
   description: 'Benchmark the library against plain cdk8s and a no-cdk8s floor, the CLI\'s plan and cold start (prints the targets)',
