@@ -405,7 +405,9 @@ func (p *Process) waitServing(ctx context.Context, timeout time.Duration) error 
 		cctx, cancel := context.WithTimeout(ctx, time.Second)
 		resp, err := health.Check(cctx, &healthpb.HealthCheckRequest{Service: p.Launch.HealthService})
 		cancel()
-		if err == nil && resp.Status == healthpb.HealthCheckResponse_SERVING {
+		// The ext_proc server may start after the health server (v0.3.0 starts it once the manager's caches
+		// synced): both must answer.
+		if err == nil && resp.Status == healthpb.HealthCheckResponse_SERVING && listening(p.Launch.GRPC) {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -413,6 +415,15 @@ func (p *Process) waitServing(ctx context.Context, timeout time.Duration) error 
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func listening(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }
 
 // Output is what the EPP printed so far.

@@ -18,9 +18,10 @@ import (
 	"time"
 )
 
-// Metrics are the metric families to serve (vLLM names; empty: not served). See epp.MetricNames.
+// Metrics are the metric families to serve, each under every name given (vLLM renamed some between releases, and
+// two EPP releases scrape the same pods during a migration). See epp.MetricNames.
 type Metrics struct {
-	Queued, Running, KVCache, LoRA, CacheInfo string
+	Queued, Running, KVCache, LoRA, CacheInfo []string
 }
 
 // Load is what a double reports: waiting requests and KV-cache use (0..1).
@@ -97,11 +98,10 @@ func (s *Server) Served() (known, unknown map[string]int) {
 // pkg/epp/backend/metrics/metrics.go@v0.3.0 getLatestLoraMetric).
 func Exposition(m Metrics, l Load, models []string, now time.Time) string {
 	var b strings.Builder
-	gauge := func(name, labels, value string) {
-		if name == "" {
-			return
+	gauge := func(names []string, labels, value string) {
+		for _, name := range names {
+			fmt.Fprintf(&b, "# TYPE %s gauge\n%s{%s} %s\n", name, name, labels, value)
 		}
-		fmt.Fprintf(&b, "# TYPE %s gauge\n%s{%s} %s\n", name, name, labels, value)
 	}
 	base := "model"
 	if len(models) > 0 {

@@ -12,7 +12,7 @@ func TestGAExpectationFollowsAlphaUnlessThePlanDeclaresTheLoss(t *testing.T) {
 	row := ModelRow{ModelName: "food-review-lora", ClientSends: "x-gateway-inference-objective: food-review; x-gateway-model-name-rewrite: one of a, b (by the weights a=90, b=10)",
 		NotKept: "requests without the header get priority 0 and are never shed; the rewrite to a=90, b=10: requests reach the model servers as food-review-lora unless they carry the header"}
 	alpha, _ := epp.Lookup("v0.5.1")
-	cases := AlphaCases([]stage.InferenceModel{{ModelName: "food-review-lora", Criticality: "Standard", Pool: "p", Targets: []stage.Target{{"a", 90}, {"b", 10}}}}, "p", alpha, []ModelRow{row})
+	cases := AlphaCases([]stage.InferenceModel{{ModelName: "food-review-lora", Criticality: "Standard", Pool: "p", Targets: []stage.Target{{Name: "a", Weight: 90}, {Name: "b", Weight: 10}}}}, "p", alpha, []ModelRow{row})
 	// When the client sends the README's headers, Then the alpha behaviour is expected and no loss shows
 	with := GAExpectation(cases[0], true)
 	if !with.Shed || with.Served["a"] != 0.9 || with.Loss != "" {

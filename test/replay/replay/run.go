@@ -361,16 +361,18 @@ func sameSelection(a, b stage.Pool) bool {
 }
 
 func union(m modelserver.Metrics, n epp.MetricNames) modelserver.Metrics {
-	pick := func(a, b string) string {
-		if a != "" && b != "" && a != b {
-			return a + "|" + b
+	add := func(list []string, name string) []string {
+		if name == "" {
+			return list
 		}
-		if a != "" {
-			return a
+		for _, x := range list {
+			if x == name {
+				return list
+			}
 		}
-		return b
+		return append(list, name)
 	}
-	return modelserver.Metrics{Queued: pick(m.Queued, n.Queued), Running: pick(m.Running, n.Running), KVCache: pick(m.KVCache, n.KVCache), LoRA: pick(m.LoRA, n.LoRA), CacheInfo: pick(m.CacheInfo, n.CacheInfo)}
+	return modelserver.Metrics{Queued: add(m.Queued, n.Queued), Running: add(m.Running, n.Running), KVCache: add(m.KVCache, n.KVCache), LoRA: add(m.LoRA, n.LoRA), CacheInfo: add(m.CacheInfo, n.CacheInfo)}
 }
 
 // identity returns a kubeconfig for the Deployment's ServiceAccount (a token of the TokenRequest API, as the pod's

@@ -6,6 +6,7 @@ package stage
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -79,23 +80,30 @@ func readFile(path string) ([]*unstructured.Unstructured, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		var m map[string]any
-		if err := yaml.Unmarshal(doc, &m); err != nil {
+		js, err := yaml.YAMLToJSON(doc)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if m == nil || m["kind"] == nil {
+		var probe map[string]any
+		if err := json.Unmarshal(js, &probe); err != nil || probe == nil || probe["kind"] == nil {
 			continue
 		}
-		if m["kind"] == "List" {
-			items, _ := m["items"].([]any)
-			for _, it := range items {
-				if im, ok := it.(map[string]any); ok {
-					out = append(out, &unstructured.Unstructured{Object: im})
-				}
+		// Through unstructured's JSON decoding, so integers are int64 as the API machinery expects.
+		u := &unstructured.Unstructured{}
+		if probe["kind"] == "List" {
+			list := &unstructured.UnstructuredList{}
+			if err := list.UnmarshalJSON(js); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			for i := range list.Items {
+				out = append(out, &list.Items[i])
 			}
 			continue
 		}
-		out = append(out, &unstructured.Unstructured{Object: m})
+		if err := u.UnmarshalJSON(js); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, u)
 	}
 }
 

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -15,6 +16,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/cluster"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/epp"
@@ -32,6 +36,7 @@ func main() {
 
 func run(ctx context.Context) error {
 	start := time.Now()
+	ctrllog.SetLogger(logr.Discard()) // envtest logs through controller-runtime; its output goes to the control plane's log
 	repo, err := repoRoot()
 	if err != nil {
 		return err
@@ -40,6 +45,16 @@ func run(ctx context.Context) error {
 	tags, targets := epp.CI, []string{"v1.0.2", "v1.4.0"}
 	if all {
 		tags, targets = epp.Known(), epp.Targets
+	}
+	only := flag.String("only", "", "replay only the migrations whose name contains this (e.g. criticalities@v1.4.0)")
+	tagList := flag.String("tags", "", "comma-separated EPP releases to build and run instead of the default set")
+	targetList := flag.String("targets", "", "comma-separated target releases to plan instead of the default set")
+	flag.Parse()
+	if *tagList != "" {
+		tags = strings.Split(*tagList, ",")
+	}
+	if *targetList != "" {
+		targets = strings.Split(*targetList, ",")
 	}
 	builds, bins, err := buildAll(ctx, tags)
 	if err != nil {
@@ -53,15 +68,22 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(work)
+	if os.Getenv("E2E_REPLAY_KEEP") == "1" {
+		fmt.Fprintf(os.Stderr, "epp replay: keeping %s (logs of every EPP and control plane)\n", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
 	env := &replay.Env{Repo: repo, CRDs: filepath.Join(repo, "..", "shared", "crds"), Work: work, Bins: kube, EPPs: bins, Log: os.Stderr,
 		Requests: 20, WeightedRequests: 200, Saturated: 10, Pods: 3}
-	planned, err := plans(repo, work, targets)
+	planned, err := plans(repo, work, targets, *only)
 	if err != nil {
 		return err
 	}
 	results := []replay.EPPResult{}
 	for _, p := range planned {
+		if *only != "" && !strings.Contains(p.Name, *only) {
+			continue
+		}
 		if p.Refused != "" {
 			results = append(results, replay.EPPResult{Migration: p.Name, Target: p.Target, Role: "ga", NotRun: "the plan refused: " + p.Refused,
 				Changed: []string{}, FlagsRejected: []string{}, Models: []replay.ModelResult{}, MetricsMissing: []string{}, Failures: []string{}})
@@ -110,10 +132,14 @@ func buildAll(ctx context.Context, tags []string) ([]replay.Build, map[string]st
 }
 
 // plans plans the built-in examples, every fixture with an InferencePool at each target, and E2E_INPUT.
-func plans(repo, work string, targets []string) ([]replay.Planned, error) {
-	out, err := replay.PlanExamples(repo, filepath.Join(work, "plans", "examples"))
-	if err != nil {
-		return nil, err
+func plans(repo, work string, targets []string, only string) ([]replay.Planned, error) {
+	out := []replay.Planned{}
+	if only == "" || strings.Contains("example/", only) || strings.HasPrefix(only, "example") {
+		examples, err := replay.PlanExamples(repo, filepath.Join(work, "plans", "examples"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, examples...)
 	}
 	inputs, err := fixtureInputs(filepath.Join(repo, "test", "fixtures", "repos"))
 	if err != nil {
@@ -128,6 +154,9 @@ func plans(repo, work string, targets []string) ([]replay.Planned, error) {
 	}
 	for _, in := range inputs {
 		for _, t := range targets {
+			if only != "" && !strings.Contains(filepath.Base(in)+"@"+t, strings.SplitN(only, "/", 2)[0]) {
+				continue
+			}
 			dir := filepath.Join(work, "plans", filepath.Base(in)+"@"+t)
 			ps, err := replay.PlanInput(repo, in, t, dir)
 			if err != nil {
