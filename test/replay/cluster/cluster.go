@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"time"
 
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -97,8 +98,9 @@ func Start(bins Binaries, logPath string) (*Cluster, error) {
 		return nil, err
 	}
 	env := &envtest.Environment{}
-	env.ControlPlane.Etcd = &envtest.Etcd{Path: bins.Etcd, Out: log, Err: log}
-	env.ControlPlane.APIServer = &envtest.APIServer{Path: bins.APIServer, Out: log, Err: log}
+	// Two busy cores: allow what test/cluster's control plane allows (90 s) rather than envtest's 20 s.
+	env.ControlPlane.Etcd = &envtest.Etcd{Path: bins.Etcd, Out: log, Err: log, StartTimeout: 90 * time.Second, StopTimeout: 30 * time.Second}
+	env.ControlPlane.APIServer = &envtest.APIServer{Path: bins.APIServer, Out: log, Err: log, StartTimeout: 90 * time.Second, StopTimeout: 30 * time.Second}
 	cfg, err := env.Start()
 	if err != nil {
 		log.Close()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	authenticationv1 "k8s.io/api/authentication/v1"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -136,6 +137,43 @@ func (c *Cluster) ServiceAccountKubeconfig(ctx context.Context, namespace, name,
 	}
 	return c.writeKubeconfig(filepath.Join(dir, "kubeconfig-"+namespace+"-"+name), namespace, tr.Status.Token)
 }
+
+// AdminKubeconfig writes a kubeconfig with the admin's client certificate and returns its path.
+func (c *Cluster) AdminKubeconfig(dir string) (string, error) {
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["replay"] = &clientcmdapi.Cluster{Server: c.Config.Host, CertificateAuthorityData: c.Config.CAData}
+	cfg.AuthInfos["replay"] = &clientcmdapi.AuthInfo{ClientCertificateData: c.Config.CertData, ClientKeyData: c.Config.KeyData}
+	cfg.Contexts["replay"] = &clientcmdapi.Context{Cluster: "replay", AuthInfo: "replay"}
+	cfg.CurrentContext = "replay"
+	path := filepath.Join(dir, "kubeconfig-admin")
+	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
+		return "", err
+	}
+	return path, os.Chmod(path, 0o600)
+}
+
+// Denied returns the accesses (verb group/resource) a ServiceAccount lacks, asked of the API server's authorizer with
+// SubjectAccessReviews.
+func (c *Cluster) Denied(ctx context.Context, namespace, sa string, wants []Access) ([]string, error) {
+	denied := []string{}
+	for _, w := range wants {
+		r, err := c.Core.AuthorizationV1().SubjectAccessReviews().Create(ctx, &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+			User:               "system:serviceaccount:" + namespace + ":" + sa,
+			Groups:             []string{"system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"},
+			ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: namespace, Verb: w.Verb, Group: w.Group, Resource: w.Resource},
+		}}, metav1.CreateOptions{})
+		if err != nil {
+			return nil, err
+		}
+		if !r.Status.Allowed {
+			denied = append(denied, fmt.Sprintf("%s %s", w.Verb, schema.GroupResource{Group: w.Group, Resource: w.Resource}))
+		}
+	}
+	return denied, nil
+}
+
+// Access is one verb on one resource.
+type Access struct{ Verb, Group, Resource string }
 
 // Token returns a token of a ServiceAccount (as `kubectl create token` gives).
 func (c *Cluster) Token(ctx context.Context, namespace, name string) (string, error) {

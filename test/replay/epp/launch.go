@@ -358,10 +358,17 @@ type Process struct {
 // ErrFlagRejected marks a start that failed on the command line: the rendered Deployment would crash-loop.
 var ErrFlagRejected = errors.New("the EPP rejected its command line")
 
-var rejection = regexp.MustCompile(`(?i)flag provided but not defined|unknown flag|unknown shorthand|invalid (argument|value|boolean)|bad flag syntax|failed to (load|parse).*config|Failed to (validate flags|create|load|parse)`)
+var rejection = regexp.MustCompile(`(?i)flag provided but not defined|unknown (shorthand )?flag|invalid (argument|value|boolean value) .*flag|bad flag syntax|Failed to validate flags|failed to (load|parse|decode) (the )?(plugins? )?config`)
 
 // Start runs the EPP and waits until its gRPC health port answers SERVING (its datastore synced the pool).
 func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration) (*Process, error) {
+	if !l.Release.Kebab {
+		// v0.x EPPs also start controller-runtime's metrics server on its default ":8080", which no flag moves
+		// (pkg/epp/server/controller_manager.go@v0.3.0 and @v0.5.1 set no Metrics options): wait until it is free.
+		if err := waitFree(ctx, 8080, 60*time.Second); err != nil {
+			return nil, err
+		}
+	}
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -414,6 +421,25 @@ func (p *Process) waitServing(ctx context.Context, timeout time.Duration) error 
 			return fmt.Errorf("the EPP did not become ready in %s (last: %v): %s", timeout, err, lastLines(p.Output(), 5))
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func waitFree(ctx context.Context, port int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+		if err == nil {
+			l.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("port %d, which a v0.x EPP binds whatever its flags say, is still in use after %s: %w", port, timeout, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ func (r *run) beforePhase(res *EPPResult, alpha *epp.Process, cases []Case) {
 		}
 		res.Models = append(res.Models, mr)
 		r.check(res, &mr, b, Expectation{Served: c.AlphaServed, Shed: c.AlphaShed, Rejected: c.AlphaRejected})
+		checkRowClaim(res, c, b)
 	}
 	r.saturatedBatches(res, targets, cases, "before", func(c Case) (map[string]string, Expectation) {
 		return nil, Expectation{Shed: c.AlphaShed, Rejected: c.AlphaRejected}
@@ -294,4 +295,17 @@ func rewriteModel(u *unstructured.Unstructured) string {
 		}
 	}
 	return ""
+}
+
+// checkRowClaim compares what the plan's model table says the alpha EPP did with the models no InferenceModel names
+// (refused, or served as Sheddable) with what the real alpha EPP did.
+func checkRowClaim(res *EPPResult, c Case, b Batch) {
+	if c.Row == nil || c.Model != UnknownModel {
+		return
+	}
+	saysRefused := strings.HasPrefix(c.Row.AlphaCriticality, "refused")
+	refused := b.Requests > 0 && b.Rejected == b.Requests
+	if saysRefused != refused {
+		res.Failures = append(res.Failures, fmt.Sprintf("the plan's model table says the alpha EPP treated other models as %q, but it %s %d of %d", c.Row.AlphaCriticality, map[bool]string{true: "refused", false: "served"}[refused], map[bool]int{true: b.Rejected, false: b.Requests - b.Rejected}[refused], b.Requests))
+	}
 }

@@ -116,7 +116,9 @@ func (r *run) readStages() (*stages, error) {
 	if len(s.all) == 0 {
 		return nil, errors.New("the plan has no stages")
 	}
-	for _, o := range append([]*stage.Objects{s.input}, s.all...) {
+	// The alpha pool of this migration is the one the first stage carries; an input of several pools (two
+	// namespaces) is read only when no stage carries one (a Helm-installed alpha stack).
+	for _, o := range append(append([]*stage.Objects{}, s.all...), s.input) {
 		for _, pl := range o.Pools() {
 			if pl.Group == stage.AlphaGroup && s.alpha.Name == "" {
 				s.alpha = pl
@@ -165,8 +167,8 @@ func (r *run) replay() ([]EPPResult, error) {
 		return nil, err
 	}
 	cases := AlphaCases(s.input.InferenceModels(), s.alpha.Name, alphaRel, r.p.Plan.Models)
-	if len(s.input.InferenceModels()) == 0 {
-		cases = objectiveCases(s.all[0], r.p.Plan.Models)
+	if !alphaOK && len(s.input.InferenceModels()) == 0 {
+		cases = objectiveCases(s.all[0], r.p.Plan.Models) // no alpha to compare with: the objectives' own priorities
 	}
 
 	var alpha, ga *epp.Process
@@ -376,15 +378,17 @@ func union(m modelserver.Metrics, n epp.MetricNames) modelserver.Metrics {
 }
 
 // identity returns a kubeconfig for the Deployment's ServiceAccount (a token of the TokenRequest API, as the pod's
-// projected token), so that the stage's RBAC is what the EPP has.
-func (r *run) identity(d *appsv1.Deployment, res *EPPResult, dir string) (string, string, error) {
+// projected token), so that the RBAC of the objects is what the EPP has. When that RBAC does not let the EPP read what
+// it reads (asked with SubjectAccessReviews), the stage's RBAC is wrong (a failure); the input's, for the alpha EPP,
+// lives outside the input, and the alpha EPP runs with the admin's credentials instead, listed as a change.
+func (r *run) identity(d *appsv1.Deployment, rel epp.Release, res *EPPResult, role, dir string) (string, string, error) {
 	sa := d.Spec.Template.Spec.ServiceAccountName
 	if sa == "" {
 		sa = "default"
 	}
 	_, err := r.c.Core.CoreV1().ServiceAccounts(d.Namespace).Get(r.ctx, sa, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		if sa != "default" {
+		if sa != "default" && role == "ga" {
 			res.Failures = append(res.Failures, fmt.Sprintf("Deployment %s/%s names ServiceAccount %s, which no object creates: its pods would not be created", d.Namespace, d.Name, sa))
 		}
 		// The "default" ServiceAccount is made by kube-controller-manager's ServiceAccount controller on a cluster.
@@ -393,8 +397,37 @@ func (r *run) identity(d *appsv1.Deployment, res *EPPResult, dir string) (string
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		return "", "", err
 	}
+	denied, err := r.c.Denied(r.ctx, d.Namespace, sa, reads(rel))
+	if err != nil {
+		return "", "", err
+	}
+	if len(denied) > 0 {
+		if role == "ga" {
+			res.Failures = append(res.Failures, fmt.Sprintf("the stage's RBAC does not let ServiceAccount %s/%s %s: the EPP could not start on a cluster", d.Namespace, sa, strings.Join(denied, ", ")))
+		}
+		kc, err := r.c.AdminKubeconfig(dir)
+		return kc, fmt.Sprintf("the admin's credentials: the objects grant ServiceAccount %s/%s no %s (its RBAC is not among them)", d.Namespace, sa, strings.Join(denied, ", ")), err
+	}
 	kc, err := r.c.ServiceAccountKubeconfig(r.ctx, d.Namespace, sa, dir)
 	return kc, fmt.Sprintf("a token of ServiceAccount %s/%s, the pod's identity", d.Namespace, sa), err
+}
+
+// reads are what an EPP lists and watches (its reconcilers: pkg/epp/controller/*_reconciler.go at each tag).
+func reads(rel epp.Release) []cluster.Access {
+	out := []cluster.Access{{Verb: "list", Resource: "pods"}, {Verb: "watch", Resource: "pods"}}
+	kinds := []string{"inferencemodels"}
+	poolGroup := stage.AlphaGroup
+	if rel.ReadsObjectives {
+		poolGroup = stage.GAGroup
+		kinds = []string{"inferenceobjectives"}
+		if rel.ReadsRewrites {
+			kinds = append(kinds, "inferencemodelrewrites")
+		}
+	}
+	for _, k := range kinds {
+		out = append(out, cluster.Access{Verb: "list", Group: stage.AlphaGroup, Resource: k}, cluster.Access{Verb: "watch", Group: stage.AlphaGroup, Resource: k})
+	}
+	return append(out, cluster.Access{Verb: "list", Group: poolGroup, Resource: "inferencepools"}, cluster.Access{Verb: "watch", Group: poolGroup, Resource: "inferencepools"})
 }
 
 func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, objs *stage.Objects, role string) *epp.Process {
@@ -403,7 +436,7 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
-	kc, note, err := r.identity(d, res, dir)
+	kc, note, err := r.identity(d, rel, res, strings.SplitN(role, "-", 2)[0], dir)
 	if err != nil {
 		res.Failures = append(res.Failures, err.Error())
 		return nil
