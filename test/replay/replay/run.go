@@ -101,8 +101,11 @@ type stages struct {
 func (r *run) readStages() (*stages, error) {
 	s := &stages{}
 	var err error
-	if s.input, err = stage.Read(r.p.Input); err != nil {
-		return nil, err
+	s.input = &stage.Objects{}
+	if st, statErr := os.Stat(r.p.Input); statErr == nil && st.IsDir() { // the built-in examples have no input folder
+		if s.input, err = stage.Read(r.p.Input); err != nil {
+			return nil, err
+		}
 	}
 	s.input.Namespaced(r.p.Plan.Namespace)
 	for _, ps := range r.p.Plan.Stages {
