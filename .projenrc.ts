@@ -220,9 +220,10 @@ project.addTask('example', {
 
 // docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
 // module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
+project.gitignore.exclude('/e2e-results.json');
 project.addTask('e2e:replay', {
   description: 'Replay requests through the real Endpoint Pickers before, during and after each migration (E2E_ALL=1: every release; E2E_INPUT=<dir>: one more input)',
-  steps: [{ spawn: 'compile' }, { exec: 'go run ./cmd/replay', cwd: 'test/replay' }],
+  steps: [{ spawn: 'fetch-crds' }, { spawn: 'compile' }, { exec: 'go run ./cmd/replay', cwd: 'test/replay' }],
 });
 
 // docs/performance.md: every target printed as met or MISSED, the medians in bench-results.json.

@@ -291,7 +291,8 @@ func (r *run) startCluster(alphaTag, target string, s *stages) error {
 	return r.startModelServers(s)
 }
 
-// crds reads pinned CRD files of a GIE release (../shared/crds/gie-<tag>/); a file the release does not ship is skipped.
+// crds reads the pinned CRD files of a GIE release (imports/crds/gie-<tag>/, fetched and sha256-checked by
+// `npx projen fetch-crds`); a file the release does not ship is skipped.
 func (r *run) crds(tag string, files ...string) []*unstructured.Unstructured {
 	out := []*unstructured.Unstructured{}
 	for _, f := range files {
