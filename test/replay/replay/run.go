@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/cluster"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/epp"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/extproc"
@@ -27,7 +28,8 @@ import (
 // Env is what every replay shares.
 type Env struct {
 	Repo, CRDs, Work string
-	Bins             cluster.Binaries
+	// Kube are the control plane's binaries.
+	Kube *controlplane.Binaries
 	// EPPs are the built binaries by tag.
 	EPPs map[string]string
 	Log  io.Writer
@@ -272,7 +274,7 @@ func (r *run) release(res *EPPResult, d *appsv1.Deployment, tag, image, role str
 }
 
 func (r *run) startCluster(alphaTag, target string, s *stages) error {
-	c, err := cluster.Start(r.env.Bins, filepath.Join(r.work, "control-plane.log"))
+	c, err := cluster.Start(r.ctx, r.env.Kube, filepath.Join(r.work, "control-plane"))
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	kube, err := cluster.FindBinaries(repo)
+	kube, err := cluster.Binaries(ctx)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func run(ctx context.Context) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	env := &replay.Env{Repo: repo, CRDs: filepath.Join(repo, "imports", "crds"), Work: work, Bins: kube, EPPs: bins, Log: os.Stderr,
+	env := &replay.Env{Repo: repo, CRDs: filepath.Join(repo, "imports", "crds"), Work: work, Kube: kube, EPPs: bins, Log: os.Stderr,
 		Requests: 20, WeightedRequests: 200, Saturated: 10, Pods: 3}
 	planned, err := plans(repo, work, targets, *only)
 	if err != nil {
