@@ -221,11 +221,18 @@ project.addTask('example', {
 // docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
 // module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
 project.gitignore.exclude('/e2e-results.json');
+// The replay alone, on the compiled CLI: the last step of the test task, so the README's test command (and .ci/run)
+// runs it after the unit tests.
+const eppReplay = project.addTask('e2e:replay:run', {
+  description: 'The EPP replay on the already compiled CLI (lib/); see e2e:replay',
+  cwd: 'test/replay',
+  exec: 'go run ./cmd/replay',
+});
 project.addTask('e2e:replay', {
   description: 'Replay requests through the real Endpoint Pickers before, during and after each migration (E2E_ALL=1: every release; E2E_INPUT=<dir>: one more input)',
-  steps: [{ spawn: 'fetch-crds' }, { spawn: 'compile' }, { exec: 'go run ./cmd/replay', cwd: 'test/replay' }],
+  steps: [{ spawn: 'fetch-crds' }, { spawn: 'compile' }, { spawn: eppReplay.name }],
 });
-
+project.testTask.spawn(eppReplay);
 // docs/performance.md: every target printed as met or MISSED, the medians in bench-results.json.
 project.addTask('bench', {
   description: 'Benchmark the library against plain cdk8s and a no-cdk8s floor, the CLI\'s plan and cold start (prints the targets)',

@@ -24,10 +24,14 @@ type Metrics struct {
 	Queued, Running, KVCache, LoRA, CacheInfo []string
 }
 
-// Load is what a double reports: waiting requests and KV-cache use (0..1).
+// Load is what a double reports: waiting requests, KV-cache use (0..1) and the LoRA adapters it has running.
+// Adapters must not be empty where an EPP filters by LoRA affinity: a series whose running and waiting adapters are
+// both empty is ignored (getLatestLoraMetric, pkg/epp/backend/metrics/metrics.go@v0.5.1), max_lora then stays 0 and
+// the lora-affinity-filter of v0.5.1's default plugins finds no pod with room.
 type Load struct {
-	Queue   int
-	KVCache float64
+	Queue    int
+	KVCache  float64
+	Adapters []string
 }
 
 // Server is one model-server double on one address.
@@ -111,11 +115,7 @@ func Exposition(m Metrics, l Load, models []string, now time.Time) string {
 	gauge(m.Queued, label, strconv.Itoa(l.Queue))
 	gauge(m.Running, label, "0")
 	gauge(m.KVCache, label, strconv.FormatFloat(l.KVCache, 'f', -1, 64))
-	adapters := ""
-	if len(models) > 1 {
-		adapters = strings.Join(models[1:], ",")
-	}
-	gauge(m.LoRA, fmt.Sprintf("max_lora=\"4\",running_lora_adapters=%q,waiting_lora_adapters=\"\"", adapters), strconv.FormatFloat(float64(now.Unix()), 'f', 1, 64))
+	gauge(m.LoRA, fmt.Sprintf("max_lora=%q,running_lora_adapters=%q,waiting_lora_adapters=\"\"", strconv.Itoa(len(l.Adapters)+2), strings.Join(l.Adapters, ",")), strconv.FormatFloat(float64(now.Unix()), 'f', 1, 64))
 	gauge(m.CacheInfo, `block_size="16",num_gpu_blocks="4096"`, "1")
 	return b.String()
 }

@@ -240,9 +240,9 @@ func (r *run) rewriteCRDMissing(res *EPPResult, rel epp.Release, _ any, s *stage
 		res.Failures = append(res.Failures, "startup scenario: "+err.Error())
 		return out
 	}
-	gaDeploy, _, _ := r.eppOf(s.all[0], s.ga)
+	gaDeploy, _, _ := r.eppOf(s.all[s.gaStage], s.ga)
 	var scratch EPPResult
-	p := r.startEPP(&scratch, rel, gaDeploy, s.all[0], "ga-no-rewrite-crd")
+	p := r.startEPP(&scratch, rel, gaDeploy, s.all[s.gaStage], "ga-no-rewrite-crd")
 	if p == nil {
 		res.Failures = append(res.Failures, "startup scenario: the EPP did not start without the InferenceModelRewrite CRD: "+strings.Join(scratch.Failures, "; "))
 		return out
@@ -256,7 +256,7 @@ func (r *run) rewriteCRDMissing(res *EPPResult, rel epp.Release, _ any, s *stage
 	time.Sleep(2 * time.Second) // time enough for a watch, had the EPP started one
 	out.BeforeRestart = r.servedBy(p, model)
 	p.Stop()
-	if p = r.startEPP(&scratch, rel, gaDeploy, s.all[0], "ga-restarted"); p == nil {
+	if p = r.startEPP(&scratch, rel, gaDeploy, s.all[s.gaStage], "ga-restarted"); p == nil {
 		res.Failures = append(res.Failures, "startup scenario: the EPP did not restart")
 		return out
 	}

@@ -53,24 +53,48 @@ type Planned struct {
 	Refused string
 }
 
-var acceptLoss = regexp.MustCompile(`--accept-loss (\S+)`)
+var (
+	acceptLoss    = regexp.MustCompile(`--accept-loss (\S+)`)
+	giveNamespace = regexp.MustCompile(`give --namespace (\S+)`)
+)
+
+// optionsAskedFor reads a refusal for the options it asks for; nil when it asks for none the replay can give.
+func optionsAskedFor(stderr string) (extra []string, loss string) {
+	if m := acceptLoss.FindStringSubmatch(stderr); m != nil {
+		loss = strings.Trim(m[1], "`'\".,;:)")
+		return []string{"--accept-loss", loss}, loss
+	}
+	if m := giveNamespace.FindStringSubmatch(stderr); m != nil {
+		return []string{"--namespace", strings.Trim(m[1], "`'\".,;:)")}, ""
+	}
+	if strings.Contains(stderr, "--new-gateway-label") && strings.Contains(stderr, "istio.io/rev") {
+		return []string{"--new-gateway-label", "istio.io/rev=1-28"}, "" // a revision of Istio 1.28, as the refusal says
+	}
+	return nil, ""
+}
 
 // PlanInput runs `inference-migrate plan` on an input at a target with default options; when the plan refuses for a
 // loss it names (`--accept-loss <loss>`), it plans again accepting it, so that the replay can show that loss.
 func PlanInput(repo, input, target, out string) ([]Planned, error) {
 	name := filepath.Base(input) + "@" + target
 	args := []string{filepath.Join(repo, "bin", "inference-migrate"), "plan", "--from", input, "--out", out, "--target-gie", target, "--quiet"}
-	stderr, err := runCLI(repo, args)
 	loss := ""
-	if err != nil {
-		m := acceptLoss.FindStringSubmatch(stderr)
-		if m == nil {
+	// Plan as a user would: with default options, then with each option the refusal itself asks for (a loss to
+	// accept, the namespace of objects that have none, the revision label of a second Istio gateway), at most 4 times.
+	for try := 0; ; try++ {
+		stderr, err := runCLI(repo, args)
+		if err == nil {
+			break
+		}
+		extra, accepted := optionsAskedFor(stderr)
+		if extra == nil || try == 3 {
 			return []Planned{{Name: name, Input: input, Target: target, Refused: firstLine(stderr, err)}}, nil
 		}
-		loss = strings.Trim(m[1], "`'\".,;:)")
-		if stderr2, err2 := runCLI(repo, append(args, "--accept-loss", loss)); err2 != nil {
-			return []Planned{{Name: name, Input: input, Target: target, Refused: firstLine(stderr2, err2)}}, nil
+		if accepted != "" {
+			loss = accepted
 		}
+		args = append(args, extra...)
+		_ = os.RemoveAll(out)
 	}
 	return readPlanned(out, name, input, target, loss)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 )
 
@@ -108,4 +109,20 @@ func WriteResults(path string, rs []EPPResult, builds []Build) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+var customImage = regexp.MustCompile(`runs (\S+), not upstream's EPP`)
+
+// Refused records a migration the plan refused; an alpha EPP that is not upstream's (llm-d's scheduler) is recorded
+// as not run, since custom images are not built here.
+func Refused(p Planned) []EPPResult {
+	empty := func(role, gie, why string) EPPResult {
+		return EPPResult{GIE: gie, Role: role, Migration: p.Name, Target: p.Target, NotRun: why, Changed: []string{}, FlagsRejected: []string{},
+			Models: []ModelResult{}, MetricsMissing: []string{}, Failures: []string{}}
+	}
+	out := []EPPResult{}
+	if m := customImage.FindStringSubmatch(p.Refused); m != nil {
+		out = append(out, empty("alpha", m[1], fmt.Sprintf("custom image %s (not upstream's EPP): not built here, not run", m[1])))
+	}
+	return append(out, empty("ga", p.Target, "the plan refused: "+p.Refused))
 }

@@ -60,6 +60,8 @@ type run struct {
 	pool    map[string]bool
 	sender  *Sender
 	ctx     context.Context
+	// adapters are the LoRA adapters every model server reports running.
+	adapters []string
 }
 
 // Run replays one planned migration on a fresh control plane and returns one result per EPP.
@@ -95,6 +97,7 @@ type stages struct {
 	input       *stage.Objects
 	all         []*stage.Objects
 	alpha, ga   stage.Pool
+	gaStage     int
 	during      *stage.Objects
 	duringSplit stage.Split
 	after       *stage.Objects
@@ -153,12 +156,13 @@ func (r *run) replay() ([]EPPResult, error) {
 		return nil, err
 	}
 	alphaDeploy, alphaTag, alphaImage := r.eppOf(s.input, s.alpha)
-	gaDeploy, gaTag, gaImage := r.eppOf(s.all[0], s.ga)
-	if gaDeploy == nil {
-		for _, o := range s.all[1:] {
-			if gaDeploy, gaTag, gaImage = r.eppOf(o, s.ga); gaDeploy != nil {
-				break
-			}
+	// The GA EPP starts with the first stage that has its Deployment (01-side-by-side; 02-install-ga of the simple path).
+	var gaDeploy *appsv1.Deployment
+	var gaTag, gaImage string
+	for i, o := range s.all {
+		if gaDeploy, gaTag, gaImage = r.eppOf(o, s.ga); gaDeploy != nil {
+			s.gaStage = i
+			break
 		}
 	}
 	alphaRes := EPPResult{GIE: alphaTag, Role: "alpha", Migration: r.p.Name, Target: r.p.Target, Changed: []string{}, FlagsRejected: []string{}, Models: []ModelResult{}, MetricsMissing: []string{}, Failures: []string{}}
@@ -173,7 +177,7 @@ func (r *run) replay() ([]EPPResult, error) {
 	}
 	cases := AlphaCases(s.input.InferenceModels(), s.alpha.Name, alphaRel, r.p.Plan.Models)
 	if !alphaOK && len(s.input.InferenceModels()) == 0 {
-		cases = objectiveCases(s.all[0], r.p.Plan.Models) // no alpha to compare with: the objectives' own priorities
+		cases = objectiveCases(s.all[s.gaStage], r.p.Plan.Models) // no alpha to compare with: the objectives' own priorities
 	}
 
 	var alpha, ga *epp.Process
@@ -195,11 +199,13 @@ func (r *run) replay() ([]EPPResult, error) {
 		r.beforePhase(&alphaRes, alpha, cases)
 	}
 	// Side by side: the first stage; the GA EPP starts as its Deployment appears.
-	if err := r.apply(s.all[0]); err != nil {
-		return nil, err
+	for _, o := range s.all[:s.gaStage+1] {
+		if err := r.apply(o); err != nil {
+			return nil, err
+		}
 	}
 	if gaOK {
-		ga = r.startEPP(&gaRes, gaRel, gaDeploy, s.all[0], "ga")
+		ga = r.startEPP(&gaRes, gaRel, gaDeploy, s.all[s.gaStage], "ga")
 	}
 	if ga == nil {
 		return []EPPResult{alphaRes, gaRes}, nil
@@ -323,6 +329,14 @@ func (r *run) apply(o *stage.Objects) error {
 }
 
 func (r *run) startModelServers(s *stages) error {
+	for _, m := range s.input.InferenceModels() {
+		for _, t := range m.Targets {
+			r.adapters = appendOnce(r.adapters, t.Name)
+		}
+	}
+	if len(r.adapters) == 0 {
+		r.adapters = []string{"replay-adapter"}
+	}
 	pools := []stage.Pool{s.ga}
 	if s.alpha.Name != "" && !sameSelection(s.alpha, s.ga) {
 		pools = append(pools, s.alpha)
@@ -344,7 +358,7 @@ func (r *run) startModelServers(s *stages) error {
 			if err != nil {
 				return err
 			}
-			srv.SetLoad(modelserver.Load{Queue: 0, KVCache: 0.1})
+			srv.SetLoad(r.load(idle))
 			r.servers = append(r.servers, srv)
 			r.pool[addr] = true
 			pods = append(pods, cluster.ModelPod{Namespace: pl.Namespace, Name: fmt.Sprintf("%s-model-server-%d", pl.Name, i), Labels: pl.Selector, IP: ip, Port: int32(pl.TargetPort)})
@@ -442,6 +456,12 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
+	if !rel.Kebab && r.listensOn(8080) {
+		// A v0.x EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
+		// listening on 8080 here share the host's network (a pod has its own), so the two cannot both bind.
+		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime's default metrics address, no flag moves it: pkg/epp/server/controller_manager.go@%s) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
+		return nil
+	}
 	kc, note, err := r.identity(d, rel, res, strings.SplitN(role, "-", 2)[0], dir)
 	if err != nil {
 		res.Failures = append(res.Failures, err.Error())
@@ -468,6 +488,16 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, fmt.Sprintf("the %s EPP %s never scraped every model server: %v", role, rel.Tag, err))
 	}
 	return p
+}
+
+func (r *run) listensOn(port int) bool {
+	suffix := fmt.Sprintf(":%d", port)
+	for addr := range r.pool {
+		if strings.HasSuffix(addr, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) scrapes() []int {
@@ -503,13 +533,20 @@ func (r *run) waitScrapes(before []int, n int, timeout time.Duration) error {
 func (r *run) setLoad(l modelserver.Load) {
 	before := r.scrapes()
 	for _, s := range r.servers {
-		s.SetLoad(l)
+		s.SetLoad(r.load(l))
 	}
 	_ = r.waitScrapes(before, 2, 10*time.Second)
 }
 
 var saturated = modelserver.Load{Queue: 100, KVCache: 0.99}
 var idle = modelserver.Load{Queue: 0, KVCache: 0.1}
+
+// load adds the adapters the model servers run: every target model of the InferenceModels (the LoRA adapters a
+// rewrite sends to), or one stand-in.
+func (r *run) load(l modelserver.Load) modelserver.Load {
+	l.Adapters = r.adapters
+	return l
+}
 
 func (r *run) client(p *epp.Process) (*extproc.Client, error) {
 	return extproc.Dial(fmt.Sprintf("127.0.0.1:%d", p.Launch.GRPC), p.Launch.Secure)

@@ -85,8 +85,7 @@ func run(ctx context.Context) error {
 			continue
 		}
 		if p.Refused != "" {
-			results = append(results, replay.EPPResult{Migration: p.Name, Target: p.Target, Role: "ga", NotRun: "the plan refused: " + p.Refused,
-				Changed: []string{}, FlagsRejected: []string{}, Models: []replay.ModelResult{}, MetricsMissing: []string{}, Failures: []string{}})
+			results = append(results, replay.Refused(p)...)
 			continue
 		}
 		t := time.Now()
@@ -145,6 +144,14 @@ func plans(repo, work string, targets []string, only string) ([]replay.Planned, 
 	if err != nil {
 		return nil, err
 	}
+	// Upstream's v0.5.1 quickstart holds one route per gateway (gke/, istio/) beside the app: each is one input.
+	for _, variant := range []string{"gke", "istio"} {
+		dir, err := overlay(work, filepath.Join(repo, "test", "fixtures", "repos", "quickstart-v0.5.1"), "app", variant)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, dir)
+	}
 	if extra := os.Getenv("E2E_INPUT"); extra != "" {
 		abs, err := filepath.Abs(extra)
 		if err != nil {
@@ -194,6 +201,30 @@ func fixtureInputs(dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// overlay copies the given subfolders of a fixture into one input folder named <fixture>+<last>.
+func overlay(work, fixture string, parts ...string) (string, error) {
+	dir := filepath.Join(work, "inputs", filepath.Base(fixture)+"+"+parts[len(parts)-1])
+	for _, part := range parts {
+		files, err := filepath.Glob(filepath.Join(fixture, part, "*.yaml"))
+		if err != nil {
+			return "", err
+		}
+		if err := os.MkdirAll(filepath.Join(dir, part), 0o755); err != nil {
+			return "", err
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return "", err
+			}
+			if err := os.WriteFile(filepath.Join(dir, part, filepath.Base(f)), data, 0o644); err != nil {
+				return "", err
+			}
+		}
+	}
+	return dir, nil
 }
 
 func repoRoot() (string, error) {
