@@ -163,7 +163,9 @@ export function planModels(input: ModelPlanInput): ModelPlan {
       });
     }
   }
-  if (mappings.length > 0) mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
+  // Also without any InferenceModel when the alpha EPP is known: a v0.5+ EPP shed every request of such a pool as
+  // Sheddable, which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it).
+  if (mappings.length > 0 || input.alphaEndpointPickerRelease !== undefined) mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
 
   if (lost.length > 0 && !acceptRewriteLoss) {
     const list = lost.map((l) => `InferenceModel ${l.name} (${l.model} -> ${l.targets})`).join(', ');
