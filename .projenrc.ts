@@ -221,6 +221,8 @@ project.addTask('example', {
 // docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
 // module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
 project.gitignore.exclude('/e2e-results.json');
+// fetch-crds copies the pinned charts here (scripts/fetch-crds.js), like imports/crds: fetched, never committed.
+project.gitignore.exclude('/imports/charts/');
 // The replay alone, on the compiled CLI: the last step of the test task, so the README's test command (and .ci/run)
 // runs it after the unit tests.
 const eppReplay = project.addTask('e2e:replay:run', {
