@@ -66,6 +66,9 @@ type run struct {
 
 // Run replays one planned migration on a fresh control plane and returns one result per EPP.
 func (e *Env) Run(ctx context.Context, p Planned) []EPPResult {
+	if e.subnet == 0 {
+		e.subnet = os.Getpid() % 125 * 2 // two replays on one machine (a build and E2E_INPUT) rarely meet
+	}
 	e.subnet++
 	r := &run{env: e, p: p, sender: NewSender(), ctx: ctx, pool: map[string]bool{}}
 	r.work = filepath.Join(e.Work, strings.NewReplacer("/", "_", "@", "_").Replace(p.Name))
