@@ -213,9 +213,9 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(migration.stages[1].manualSteps.map((s) => s.text).join('\n')).toMatch(/Switch the gateway's control plane to one that serves the v1 group in the same window/);
   });
 
-  test('given kgateway and an explicit weighted strategy, then it fails naming the gateway, the 503 and header-preview-cutover', () => {
+  test('given kgateway 2.0.4 and an explicit weighted strategy, then it fails naming the gateway, the one group it serves and cutover', () => {
     const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', gatewayImplementation: GatewayImplementation.KGATEWAY, gatewayVersion: '2.0.4', strategy: MigrationStrategy.WEIGHTED_SHIFT }));
-    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift splits one rule between the alpha and the GA pool, and kgateway 2.0.4 cannot: .*503/);
-    expect(build).toThrow(/Use strategy: 'header-preview-cutover'/);
+    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and kgateway 2.0.4 does not: kgateway 2.0.x watches and resolves only the alpha InferencePool group/);
+    expect(build).toThrow(/Use strategy: 'cutover'/);
   });
 });

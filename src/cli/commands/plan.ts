@@ -62,7 +62,7 @@ export const planCommand: CliCommand = {
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
       .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
-      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
+      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio, 2.0.4 for kgateway; for Envoy Gateway the Envoy AI Gateway release (with --gateway envoy-ai-gateway), which decides the InferencePool group (docs/gateways.md)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
       .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
       .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
@@ -96,7 +96,7 @@ export const planCommand: CliCommand = {
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
   const conflict = planner.planOptionProblems({
-    steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+    steps: flags.steps, gateway: flags.gateway, gatewayVersion: flags.gatewayVersion, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
   })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
@@ -238,6 +238,7 @@ export function withFlagHint(message: string): string {
 const FLAGS: { readonly [option: string]: string } = {
   steps: '--steps',
   gateway: '--gateway',
+  gatewayVersion: '--gateway-version',
   gaNameSuffix: '--ga-name-suffix',
   newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
 };
