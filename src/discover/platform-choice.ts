@@ -16,6 +16,11 @@ import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
 
+/** The lines `plan` prints for a migration's platform: its name with the first two notes, then the rest indented. */
+export function platformLines(name: string, notes: string[]): string[] {
+  return [`${name}: ${notes[0]}; ${notes[1]}`, ...notes.slice(2).map((n) => `  ${n}`)];
+}
+
 /** A migration's platform, and the gateway and provider to plan with (undefined: nothing known). */
 export interface PlatformChoice {
   readonly platform: PlannedPlatform;

@@ -121,7 +121,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   printSkipped(io, source.root, source.skipped, flags.verbose);
   progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);
   const fromInGit = stdin ? undefined : output.gitRelativePath(flags.from);
-  const plan = InferenceMigrationPlan.fromSource(source, {
+  const plan = fromSourcePlatformFirst(io, () => InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
     gatewayImplementation: flags.gateway,
@@ -139,7 +139,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
       : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
-  });
+  }));
   // Helm chart templates that use the alpha API: not planned until rendered.
   const templates = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
   const templateWarning = templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
@@ -164,10 +164,8 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   progress(io, flags.quiet, `planned ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}; rendering${flags.validate ? ' and validating' : ''} their stages...`);
   // The platform first: what each migration is planned for, and why (also above an error, which it explains).
-  const platform = plan.migrations.flatMap((m) => [
-    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
-    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
-  ]);
+  const { platformLines } = load<typeof import('../../discover/platform-choice')>('../discover/platform-choice');
+  const platform = plan.migrations.flatMap((m) => platformLines(m.name, m.platformNotes));
   let migrations: ReturnType<typeof plan.addMigrations>;
   let rendered: ReturnType<InstanceType<typeof GitOpsWriter>['renderMigrations']>;
   try {
@@ -235,6 +233,17 @@ export function withFlagHint(message: string): string {
 }
 
 /** The flag of each plan option. */
+/** Plans, printing the platform of each migration above a validation error of its input, which it often explains. */
+function fromSourcePlatformFirst<T>(io: CliContext['io'], planning: () => T): T {
+  try {
+    return planning();
+  } catch (err) {
+    const { InvalidInputError } = load<typeof import('../../discover/source-validation')>('../discover/source-validation');
+    if (err instanceof InvalidInputError) io.stderr(err.platformLines.map((l) => `${l}\n`).join(''));
+    throw err;
+  }
+}
+
 const FLAGS: { readonly [option: string]: string } = {
   steps: '--steps',
   gateway: '--gateway',
