@@ -96,7 +96,8 @@ export const planCommand: CliCommand = {
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
   const conflict = planner.planOptionProblems({
-    steps: flags.steps, gateway: flags.gateway, gatewayVersion: flags.gatewayVersion, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+    steps: flags.steps, gateway: flags.gateway, gatewayVersion: flags.gatewayVersion, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix,
+    newGateway: newGatewayOf(flags),
   })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
