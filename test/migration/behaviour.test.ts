@@ -151,6 +151,41 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(build).toThrow(/Use strategy: 'parallel-gateway' \(MigrationStrategy.PARALLEL_GATEWAY\) with parallelGateway: a second Gateway labelled istio.io\/rev=<revision>/);
   });
 
+  test('given an internal Gateway with labels, annotations, owners\' keys and an address, then the second Gateway is a copy: only the name, the revision and the owners\' keys differ, each listed', () => {
+    // Given an Istio Gateway that must stay internal, applied by Argo CD
+    const internal = CarriedManifest.fromObject({
+      ...ISTIO_GATEWAY._object,
+      metadata: {
+        name: 'inference-gateway',
+        namespace: 'default',
+        labels: { 'istio.io/rev': '1-27-3', 'app.kubernetes.io/instance': 'llm-app', 'team': 'ml' },
+        annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true', 'argocd.argoproj.io/tracking-id': 'llm-app:gateway.networking.k8s.io/Gateway:default/inference-gateway' },
+      },
+      spec: { ...ISTIO_GATEWAY._object.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.10' }], infrastructure: { labels: { tier: 'internal' } } },
+    });
+    // When the migration copies it
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', istio({ parallelGateway: { ...parallelGateway, originalGateway: internal } }));
+    const gw = synthStages(migration).get('01-side-by-side')!.find((o) => o.kind === 'Gateway' && o.metadata.name === 'inference-gateway-v1');
+    // Then it keeps what makes it internal, and changes only the name and the revision label
+    expect(gw.metadata).toEqual({
+      name: 'inference-gateway-v1',
+      namespace: 'default',
+      labels: { 'istio.io/rev': '1-28-1', 'team': 'ml' },
+      annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true' },
+    });
+    expect(gw.spec.infrastructure).toEqual({ labels: { tier: 'internal' } });
+    expect(gw.spec.addresses).toBeUndefined();
+    // And the README lists every difference
+    const step = migration.stages[0].manualSteps.map((m) => m.text).find((t) => t.startsWith('The new Gateway default/inference-gateway-v1 is a copy'))!;
+    expect(step.split('\n').slice(1)).toEqual([
+      '- metadata.name: inference-gateway-v1 (the original is inference-gateway)',
+      '- label istio.io/rev: 1-28-1 (the original has 1-27-3)',
+      '- app.kubernetes.io/instance is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- argocd.argoproj.io/tracking-id is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- spec.addresses is not copied: two Gateways cannot hold the same address, and clients move from the old address to the new one; give the new Gateway its own address if it needs a fixed one',
+    ]);
+  });
+
   test('given no strategy, then parallel-gateway is chosen and needs the new Gateway', () => {
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', istio())).toThrow(/'parallelGateway' is required by the parallel-gateway strategy/);
   });
