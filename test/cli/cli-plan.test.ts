@@ -403,7 +403,9 @@ describe('plan', () => {
 
       const run = runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out')]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^error: ${from}/pool\\.yaml:97: input does not pass validation: Deployment default/vllm-llama3-8b-instruct-alpha-epp: spec\\.template\\.spec\\.terminationGracePeriodSeconds: must be integer \\(got string "130s"\\) \\[core\\]\\n$`));
+      // The platform first (it often explains the problem), then the error.
+      expect(run.stderr).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it/);
+      expect(run.stderr).toMatch(new RegExp(`\\nerror: ${from}/pool\\.yaml:97: input does not pass validation: Deployment default/vllm-llama3-8b-instruct-alpha-epp: spec\\.template\\.spec\\.terminationGracePeriodSeconds: must be integer \\(got string "130s"\\) \\[core\\]\\n$`));
       expect(runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out'), '--no-validate']).status).toBe(0);
     });
   });
