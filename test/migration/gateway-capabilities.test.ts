@@ -65,8 +65,10 @@ describe('gateway capability table, row by row from upstream source', () => {
   });
 
   test('given any implementation that serves one group per release, then neither weighted-shift nor header-preview-cutover can run on it', () => {
-    const oneGroup = [GatewayImplementation.ISTIO, GatewayImplementation.KGATEWAY, GatewayImplementation.ENVOY_GATEWAY, GatewayImplementation.ENVOY_AI_GATEWAY,
-      GatewayImplementation.NGINX_GATEWAY_FABRIC];
+    const oneGroup = [
+      GatewayImplementation.ISTIO, GatewayImplementation.KGATEWAY, GatewayImplementation.ENVOY_GATEWAY,
+      GatewayImplementation.ENVOY_AI_GATEWAY, GatewayImplementation.NGINX_GATEWAY_FABRIC,
+    ];
     for (const impl of oneGroup) {
       expect(GatewayCapabilities.strategyProblem(impl, MigrationStrategy.WEIGHTED_SHIFT)).toMatch(/needs one gateway that serves both|cannot be running on/);
       expect(GatewayCapabilities.strategyProblem(impl, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toMatch(/needs one gateway that serves both|cannot be running on/);

@@ -96,7 +96,11 @@ export const planCommand: CliCommand = {
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
   const conflict = planner.planOptionProblems({
-    steps: flags.steps, gateway: flags.gateway, gatewayVersion: flags.gatewayVersion, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix,
+    steps: flags.steps,
+    gateway: flags.gateway,
+    gatewayVersion: flags.gatewayVersion,
+    strategy: flags.strategy,
+    gaNameSuffix: flags.gaNameSuffix,
     newGateway: newGatewayOf(flags),
   })[0];
   if (conflict) {
