@@ -83,7 +83,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       additionalOptions: { workerGracefulExitTimeout: 5_000 },
     },
   },
-  gitignore: ['/imports/crds/', '/imports/compiled/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
+  gitignore: ['/imports/crds/', '/imports/compiled/', '/imports/charts/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
   npmignoreEnabled: true,
 });
 
