@@ -193,12 +193,14 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
-// The CRD fetch step: a local mirror first, else the pinned URL; the sha256 is always checked.
+// The CRD fetch step: a local mirror first, else the pinned URL; the sha256 is always checked. Every task that
+// reads the CRDs fetches them first, so each works on a fresh clone (test/ci/projen-tasks.test.ts): compile
+// (scripts/compile-crds.js reads them), and through it example and bench; test, test:fuzz and import-crds.
 const fetchCrds = project.addTask('fetch-crds', {
   description: 'Fetch the pinned upstream CRDs (mirror directory first, then the URL) and check their sha256',
   exec: 'node scripts/fetch-crds.js',
 });
-project.tasks.tryFind('pre-compile')!.spawn(fetchCrds);
+project.compileTask.prependSpawn(fetchCrds);
 // ts-jest runs with isolatedModules, which hides type errors in tests: type-check them first.
 const typecheckTests = project.addTask('typecheck:test', {
   description: 'Type-check the tests (ts-jest runs with isolatedModules and does not)',
@@ -206,12 +208,13 @@ const typecheckTests = project.addTask('typecheck:test', {
 });
 project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(fetchCrds);
+for (const name of ['test:update', 'test:watch']) project.tasks.tryFind(name)?.prependSpawn(fetchCrds);
 
-// The pinned CRDs compiled for ManifestValidator (README.md, "Performance"): with lib/validation's compiler, right
+// The pinned CRDs compiled for ManifestValidator (docs/performance.md): with lib/validation's compiler, right
 // after jsii, so the compiled CRDs always match the compiled library. The package ships them instead of the YAML.
 project.compileTask.exec('node scripts/compile-crds.js');
 
-// The packed package must stay small (README.md, "Package size"): jsii bundles every runtime dependency.
+// The packed package must stay small (docs/development.md, "Package size"): jsii bundles every runtime dependency.
 project.tasks.tryFind('package:js')!.exec('node scripts/check-package-size.js');
 
 project.addTask('import-crds', {
@@ -224,10 +227,10 @@ project.addTask('example', {
   steps: [{ spawn: 'compile' }, { exec: 'node bin/inference-migrate example --out dist --force' }],
 });
 
-// README.md, "Performance": every target printed as met or MISSED, the medians in bench-results.json.
+// docs/performance.md: every target printed as met or MISSED, the medians in bench-results.json.
 project.addTask('bench', {
   description: 'Benchmark the library against plain cdk8s and a no-cdk8s floor, the CLI\'s plan and cold start (prints the targets)',
-  steps: [{ spawn: 'fetch-crds' }, { spawn: 'compile' }, { exec: 'node bench/run.js' }],
+  steps: [{ spawn: 'compile' }, { exec: 'node bench/run.js' }],
 });
 
 project.addTask('test:fuzz', {

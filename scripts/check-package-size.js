@@ -46,7 +46,7 @@ const largest = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([g, siz
 const summary = `${tarballs[0]}: ${mib(total)} unpacked in ${files} files (budget ${BUDGET_MIB} MiB); largest: ${largest.join(', ')}`;
 if (total > BUDGET_MIB * 1048576) {
   console.error(`check-package-size: ${summary}`);
-  console.error('check-package-size: over budget; see README.md, "Package size", for what the space is');
+  console.error('check-package-size: over budget; see docs/development.md, "Package size", for what the space is');
   process.exit(1);
 }
 console.log(`check-package-size: ${summary}`);

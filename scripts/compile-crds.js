@@ -2,7 +2,7 @@
 // Compiles the pinned CRDs (imports/crds.lock.json, fetched into imports/crds by fetch-crds) into imports/compiled,
 // with the compiled library's lib/validation/crd-compiler.js: per CRD version the schema without descriptions and the
 // validator code ajv generates for it, so that ManifestValidator neither parses YAML nor generates code at run time
-// (README.md, "Performance"). Runs as the last step of `npx projen compile`. The package ships imports/compiled
+// (docs/performance.md). Runs as the last step of `npx projen compile`. The package ships imports/compiled
 // instead of the YAML files.
 //
 // The work is skipped when nothing it depends on changed: the lock file's entries, the compiler (lib/validation's

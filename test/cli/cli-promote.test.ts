@@ -261,10 +261,10 @@ describe('inference-migrate example: what a reviewer sees', () => {
   });
 });
 
-describe('the README\'s walkthrough', () => {
-  test('given the walkthrough\'s repository and Application, then promote prints the pull request the README shows', () => {
-    // Given the README's step 3 (the fixture planned with --steps 10,50,90) and its Application file
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+describe('the promotion walkthrough of docs/gitops.md', () => {
+  test('given the walkthrough\'s repository and Application, then promote prints the pull request the page shows', () => {
+    // Given the page's repository (the fixture planned with --steps 10,50,90) and its Application file
+    const readme = fs.readFileSync(path.join(ROOT, 'docs', 'gitops.md'), 'utf8');
     const app = /\$ cat clusters\/prod\/llm-migration\.yaml\n([\s\S]*?)\$ inference-migrate status/.exec(readme)![1];
     const shown = /\n````markdown\n([\s\S]*?)\n````\n/.exec(readme)![1];
     const dir = tempDir('walkthrough-');
@@ -272,10 +272,10 @@ describe('the README\'s walkthrough', () => {
     expect(runCli(['plan', '--from', 'gitops/apps', '--out', 'gitops/migrations', '--steps', '10,50,90'], dir).status).toBe(0);
     writeTree(dir, { 'gitops/clusters/prod/llm-migration.yaml': app });
 
-    // When promote runs as the README shows
+    // When promote runs as the page shows
     const run = runCli(['promote', 'migrations/vllm-llama3-8b-instruct', '--app', 'clusters/prod/llm-migration.yaml'], path.join(dir, 'gitops'));
 
-    // Then it prints what the README shows
+    // Then it prints what the page shows
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(`${shown}\n`);
   });

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { codeBlocks, documentationFiles, readDoc } from '../docs/markdown';
 import { parseYamlDocs } from '../util';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -49,20 +50,22 @@ function tarball(dest: string): string {
   return path.join(dest, out.trim().split('\n').pop()!.trim());
 }
 
-/** Compiles TypeScript files of the consumer project; returns the diagnostics, one line each. */
+/**
+ * The compiler options of a new cdk8s app: the tsconfig.json that `cdk8s init typescript-app` writes (from
+ * the cdk8s-cli this project depends on: strict, noUnusedLocals, noUnusedParameters, lib es2016, no
+ * skipLibCheck), with its output under `outDir`.
+ */
+function cdk8sInitOptions(outDir: string): ts.CompilerOptions {
+  const template = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'templates', 'typescript-app', 'tsconfig.json');
+  const { config, error } = ts.readConfigFile(template, ts.sys.readFile);
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent({ compilerOptions: config.compilerOptions }, ts.sys, project);
+  return { ...parsed.options, outDir, typeRoots: [path.join(ROOT, 'node_modules', '@types')], types: ['node'] };
+}
+
+/** Compiles TypeScript files of the consumer project as a new cdk8s app does; returns the diagnostics, one line each. */
 function compile(files: string[], outDir: string): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    target: ts.ScriptTarget.ES2020,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: ['node'],
-    typeRoots: [path.join(ROOT, 'node_modules', '@types')],
-    outDir,
-    noEmitOnError: true,
-  });
+  const program = ts.createProgram(files, cdk8sInitOptions(outDir));
   const emitted = program.emit();
   const lines = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics].map((d) => {
     const where = d.file && d.start !== undefined ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
@@ -86,19 +89,25 @@ afterAll(() => {
 });
 
 describe('the packed package', () => {
-  test('given the README, then every ts block compiles against the package as published', () => {
-    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map((m) => m[1]);
-    expect(blocks.length).toBeGreaterThanOrEqual(6);
-    const dir = path.join(project, 'readme');
+  test('given the README and docs/, then every TypeScript block compiles against the package as published, in a new cdk8s app', () => {
+    const dir = path.join(project, 'docs');
     fs.mkdirSync(dir);
-    const files = blocks.map((code, i) => {
-      const file = path.join(dir, `block-${i + 1}.ts`);
-      // Each block is a module of its own (its imports are its own).
-      fs.writeFileSync(file, `${code}\nexport {};\n`);
-      return file;
-    });
+    const files = documentationFiles().flatMap((doc) => codeBlocks(readDoc(doc))
+      .filter((b) => b.lang === 'ts' || b.lang === 'typescript')
+      .map((b) => {
+        // Each block is a module of its own (its imports are its own), named after where it is.
+        const file = path.join(dir, `${doc.replace(/[/.]/g, '_')}_line_${b.line}.ts`);
+        fs.writeFileSync(file, `${b.code}\nexport {};\n`);
+        return file;
+      }));
+    expect(files.length).toBeGreaterThanOrEqual(10);
     expect(compile(files, path.join(dir, 'out'))).toEqual([]);
+  });
+
+  test('given a block with an unused variable, then the cdk8s init settings refuse it', () => {
+    const file = path.join(project, 'unused.ts');
+    fs.writeFileSync(file, "import { App } from 'cdk8s';\nconst app = new App();\nexport {};\n");
+    expect(compile([file], path.join(project, 'unused-out'))).toEqual([expect.stringMatching(/unused\.ts:2: 'app' is declared but its value is never read/)]);
   });
 
   describe('given a consumer app: a cdk8s-plus chart, a migration in a namespaced chart with a selected stage, and a chart of building blocks', () => {
