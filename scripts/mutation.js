@@ -18,7 +18,7 @@ const root = path.resolve(__dirname, '..');
 const BREAK = 85;
 
 const base = JSON.parse(fs.readFileSync(path.join(root, 'stryker.config.json'), 'utf8'));
-const groups = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-groups.json'), 'utf8'));
+const { groups } = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-groups.json'), 'utf8'));
 
 const args = process.argv.slice(2);
 const named = args.filter((a) => Object.prototype.hasOwnProperty.call(groups, a));
@@ -64,7 +64,8 @@ function coveredScore(c) {
   return covered === 0 ? 100 : (100 * (c.Killed + c.Timeout)) / covered;
 }
 
-const stryker = require.resolve('@stryker-mutator/core/bin/stryker.js', { paths: [root] });
+// The package exports no bin path: its directory, from its package.json.
+const stryker = path.join(path.dirname(require.resolve('@stryker-mutator/core/package.json', { paths: [root] })), 'bin', 'stryker.js');
 const rows = [];
 let failed = false;
 for (const name of selected) {
