@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
@@ -393,6 +393,35 @@ describe('GitOpsWriter', () => {
     // And a carried alpha object that no stage changes keeps its own annotations (none) in every stage it is in
     const alphaPool = YAML.parse(files.find((f) => f.path === 'vllm-llama3-8b-instruct/03-finalize/inferencepool-vllm-llama3-8b-instruct-alpha.yaml')!.content);
     expect(alphaPool.metadata.annotations).toBeUndefined();
+  });
+
+  test('given a Deployment whose two env vars of one name differ between stages in the first, then the stage README, status and the pull request each show the change', () => {
+    // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
+    // the first and the second stage (kubectl and the API server accept the name twice; the last value wins)
+    const job = (first: string, second: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'model-loader', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+    });
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));
+    new ApiObject(migration.stages[1], 'Loader', job('/models/c', '/models/b'));
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${name}`)!.content;
+    const shown = 'spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>';
+
+    // When the second stage's README is read, status is asked on the first stage, and the first is promoted
+    const readme = file('02-shift-50/README.md');
+    const status = Promotion.status({ planText: file('plan.json'), stage: '01-side-by-side' });
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
+      '    path: migrations/vllm-llama3-8b-instruct/01-side-by-side\n';
+    const promoted = Promotion.promote({ appText: app, planText: file('plan.json'), appFile: 'llm.yaml', migrationDir: 'migrations/vllm-llama3-8b-instruct' });
+
+    // Then each names the Deployment as changed, with the field that changes
+    expect(readme).toContain(`\`${shown}\``);
+    expect(status.nextChanges).toEqual(expect.arrayContaining(['changed Deployment default/model-loader', `  ${shown}`]));
+    expect(promoted.pullRequestBody).toContain(`\`${shown}\``);
   });
 
   test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {
