@@ -91,7 +91,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: [
     '/imports/crds/', '/imports/compiled/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile',
     // Mutation testing (`npx projen mutation`): Stryker's sandboxes, its reports and the incremental file of the last run.
-    '/.stryker-tmp/', '/reports/', '/stryker.log',
+    '/.stryker-tmp/', '/reports/', '/stryker.log', '/tsconfig.mutation.json',
   ],
   npmignoreEnabled: true,
 });
@@ -355,7 +355,7 @@ project.addTask('mutation', {
 // jsii-pacmak appends its outdir when missing: keep it here so a build never changes .npmignore.
 project.npmignore?.addPatterns('# Exclude jsii outdir', 'build');
 project.npmignore?.exclude('/bench/', '/bench-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile',
-  '/stryker.config.json', '/.stryker-tmp/', '/reports/', '/stryker.log');
+  '/stryker.config.json', '/.stryker-tmp/', '/reports/', '/stryker.log', '/tsconfig.mutation.json');
 project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/', '/imports/compiled/');
 // The CRD files themselves are read at build time only (the package validates with imports/compiled).
 project.npmignore?.exclude('/imports/crds/**/*.yaml');

@@ -43,6 +43,18 @@ describe('fieldChanges', () => {
     ]);
   });
 
+  test('two backendRefs of one name in two namespaces are told apart by their namespace', () => {
+    // Given a route that splits between the GA pools of two teams (cross-namespace, each with its ReferenceGrant)
+    const before = route({ ...GA, namespace: 'team-a', weight: 50 }, { ...GA, namespace: 'team-b', weight: 50 });
+    const after = route({ ...GA, namespace: 'team-a', weight: 80 }, { ...GA, namespace: 'team-b', weight: 20 });
+
+    // Then each change names its backend with the namespace, not by position
+    expect(lines(fieldChanges(before, after))).toEqual([
+      'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/team-a/vllm-ga].weight: 50 -> 80',
+      'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/team-b/vllm-ga].weight: 50 -> 20',
+    ]);
+  });
+
   test('a core Service backend is keyed Service/name; equal objects have no changes', () => {
     const before = route({ name: 'svc', port: 80, weight: 1 });
     const after = route({ name: 'svc', port: 8080, weight: 1 });

@@ -355,6 +355,25 @@ describe('GitOpsWriter', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test.each([
+    ['another rule of the route', { additionalRules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }] }],
+    ['another backendRef of the pool\'s rule', { additionalBackendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }],
+  ])('given a cleanup route whose GA rule is right but %s still names the alpha pool, then writing fails on the cleanup invariant', (_where, extra) => {
+    // Given a cleanup stage whose route sends its pool rule to the GA pool and has a leftover alpha backendRef elsewhere
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    const ga = cleanup.node.findChild('GaPool') as any;
+    const { additionalBackendRefs, ...route } = extra as any;
+    new WeightedInferenceRoute(cleanup, 'Leftover', {
+      name: 'leftover', parentRefs: [{ name: 'gw' }], ...route,
+      ...(additionalBackendRefs ? { rules: [{ backends: [{ pool: ga, weight: 1 }], additionalBackendRefs }] } : { backends: [{ pool: ga, weight: 1 }] }),
+    });
+
+    // When it is written; Then the alpha backendRef is found, wherever it sits in the route
+    expect(() => new GitOpsWriter({ outdir: tmp('cleanup-extra-') }).write(migration))
+      .toThrow(/stage 04-cleanup: route leftover still sends traffic to the alpha group \(vllm-llama3-8b-instruct-alpha\)/);
+  });
+
   test('given a cleanup stage that still holds an alpha InferenceModel, then writing fails on the cleanup invariant and nothing is written', () => {
     // Given the guide's migration, with the alpha InferenceModel food-review left in its cleanup stage (a custom
     // stage edit, or a bug in what a strategy carries)
