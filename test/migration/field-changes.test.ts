@@ -149,6 +149,40 @@ describe('fieldChanges', () => {
     ]);
   });
 
+  test('a Secret value holding JSON is not compared inside: the change shows redacted, never its fields', () => {
+    // Given a Secret whose data holds a JSON document (a registry config, say) that changes
+    const secret = (auth: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { config: JSON.stringify({ auths: { r: { auth } } }) } });
+
+    // Then the one change is the value, redacted, with nothing of the JSON inside
+    const shown = lines(fieldChanges(secret('b2xk'), secret('bmV3')));
+    expect(shown).toEqual(['stringData.config: <redacted> -> <redacted>']);
+  });
+
+  test('a JSON key with / or ~ is escaped in the pointer after # (RFC 6901)', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: JSON.stringify({ 'a/b': { '~c': value } }) } });
+    expect(lines(fieldChanges(cm('v1'), cm('v2')))).toEqual(['data.j#/a~1b/~0c: v1 -> v2']);
+  });
+
+  test('a string that only looks like JSON is compared as a string', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: value } });
+    expect(lines(fieldChanges(cm('{not json'), cm('{not json either')))).toEqual(['data.j: "{not json" -> "{not json either"']);
+    expect(lines(fieldChanges(cm('[1]'), cm('[2]')))).toEqual(['data.j: "[1]" -> "[2]"']);
+  });
+
+  test('ports without a name are keyed by their number; keys holding brackets fall back to the index', () => {
+    const svc = (ports: any[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports } });
+    expect(lines(fieldChanges(svc([{ port: 80, targetPort: 8080 }, { port: 443, targetPort: 8443 }]), svc([{ port: 80, targetPort: 8080 }, { port: 443, targetPort: 9443 }]))))
+      .toEqual(['spec.ports[443].targetPort: 8443 -> 9443']);
+    const pod = (env: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', env }] } });
+    expect(fieldChanges(pod([{ name: 'A[0]', valueFrom: { fieldRef: { fieldPath: 'a' } } }]), pod([{ name: 'A[0]', valueFrom: { fieldRef: { fieldPath: 'b' } } }])).map((c) => c.path))
+      .toEqual(['spec.containers[c].env[0].valueFrom.fieldRef.fieldPath']);
+  });
+
+  test('a value of 160 characters is shown whole; one of 161 is cut to 160 with its length', () => {
+    expect(showFieldValue('x'.repeat(160))).toBe('x'.repeat(160));
+    expect(showFieldValue('x'.repeat(161))).toBe(`${'x'.repeat(159)}… (161 characters)`);
+  });
+
   test('long values are cut in the line, never in the data', () => {
     const long = 'x'.repeat(500);
     expect(showFieldValue(long)).toMatch(/… \(500 characters\)$/);

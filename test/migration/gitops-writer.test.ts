@@ -414,6 +414,25 @@ describe('GitOpsWriter', () => {
     expect(alphaPool.metadata.annotations).toBeUndefined();
   });
 
+  test('given a carried object that code changes after it was made, then that stage writes it as changed, and the other stages keep its original text', () => {
+    // Given the one-pool repository planned in an app, and an annotation added to the carried alpha pool of the first stage only
+    const migrations = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool')).addMigrations(Testing.app());
+    const alphaPoolIn = (stage: MigrationStage) => stage.node.findAll().find((c): c is ApiObject => c instanceof ApiObject
+      && c.kind === 'InferencePool' && c.apiVersion === 'inference.networking.x-k8s.io/v1alpha2')!;
+    alphaPoolIn(migrations[0].stages[0]).metadata.addAnnotation('example.com/owner', 'platform-team');
+
+    // When the stages are rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(migrations).files;
+    const text = (stage: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml`)!.content;
+
+    // Then the first stage holds the annotation (the original text would drop it), with the wave of a changed object,
+    // and the second the text as it was read
+    expect(YAML.parse(text('01-side-by-side')).metadata.annotations).toEqual({ 'example.com/owner': 'platform-team', 'argocd.argoproj.io/sync-wave': '0' });
+    const source = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool', 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml'), 'utf8');
+    expect(source).toContain(text('02-shift-50').trim().split('\n').slice(0, 4).join('\n'));
+    expect(YAML.parse(text('02-shift-50')).metadata.annotations).toBeUndefined();
+  });
+
   test('given a Deployment whose two env vars of one name differ between stages in the first, then the stage README, status and the pull request each show the change', () => {
     // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
     // the first and the second stage (kubectl and the API server accept the name twice; the last value wins)
