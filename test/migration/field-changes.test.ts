@@ -178,6 +178,62 @@ describe('fieldChanges', () => {
       .toEqual(['spec.containers[c].env[0].valueFrom.fieldRef.fieldPath']);
   });
 
+  test('a reordered keyed list inside a list item is one (order) change at that item', () => {
+    // Given a route whose one rule lists the same two backends in the other order
+    expect(lines(fieldChanges(route({ ...ALPHA, weight: 50 }, { ...GA, weight: 50 }), route({ ...GA, weight: 50 }, { ...ALPHA, weight: 50 })))).toEqual([
+      'spec.rules[0].backendRefs (order): [inference.networking.x-k8s.io/InferencePool/vllm-alpha, inference.networking.k8s.io/InferencePool/vllm-ga] -> '
+        + '[inference.networking.k8s.io/InferencePool/vllm-ga, inference.networking.x-k8s.io/InferencePool/vllm-alpha]',
+    ]);
+  });
+
+  test('an added rule shows whole, its lists as written', () => {
+    const before = route({ ...GA, weight: 1 });
+    const after = { ...before, spec: { ...before.spec, rules: [...before.spec.rules, { matches: [{ path: { type: 'PathPrefix', value: '/v2' } }], backendRefs: [{ ...ALPHA, weight: 1 }] }] } };
+    expect(lines(fieldChanges(before, after))).toEqual([
+      'spec.rules[1]: (unset) -> {matches: [{path: {type: PathPrefix, value: /v2}}], backendRefs: [{group: inference.networking.x-k8s.io, kind: InferencePool, name: vllm-alpha, weight: 1}]}',
+    ]);
+    const pod = (containers: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers } });
+    expect(fieldChanges(pod([]), pod([{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }]))).toEqual([
+      { path: 'spec.containers[c]', after: { name: 'c', ports: [{ name: 'http', containerPort: 80 }] } },
+    ]);
+  });
+
+  test('a field that is unset on one side has no key for that side', () => {
+    const cm = (data: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data });
+    const [added] = fieldChanges(cm({}), cm({ a: '1' }));
+    const [removed] = fieldChanges(cm({ a: '1' }), cm({}));
+    expect([Object.keys(added), Object.keys(removed)]).toEqual([['path', 'after'], ['path', 'before']]);
+  });
+
+  test('null values and a field that changes type are compared without error, in document order', () => {
+    const obj = (spec: any) => ({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec });
+    expect(lines(fieldChanges(obj({ a: null, b: { c: 1 }, d: 1 }), obj({ a: { x: 1 }, b: null, d: 2 })))).toEqual([
+      'spec.a: null -> {x: 1}',
+      'spec.b: {c: 1} -> null',
+      'spec.d: 1 -> 2',
+    ]);
+  });
+
+  test('an empty list that gains a flag is one change of the whole list', () => {
+    const pod = (args: string[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', args }] } });
+    expect(lines(fieldChanges(pod([]), pod(['--v=2'])))).toEqual(['spec.containers[c].args: [] -> [--v=2]']);
+  });
+
+  test('list items that lack their key, or have an empty one, are compared by index', () => {
+    const pod = (mounts: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', volumeMounts: mounts }] } });
+    expect(fieldChanges(pod([{ name: 'v' }]), pod([{ name: 'w' }])).map((c) => c.path)).toEqual(['spec.containers[c].volumeMounts[0].name']);
+    const env = (value: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', env: [{ name: '', valueFrom: { fieldRef: { fieldPath: value } } }] }] } });
+    expect(fieldChanges(env('a'), env('b')).map((c) => c.path)).toEqual(['spec.containers[c].env[0].valueFrom.fieldRef.fieldPath']);
+    const refs = route({ kind: 'Service', port: 80 }, { kind: 'Service', port: 81 });
+    expect(fieldChanges(refs, route({ kind: 'Service', port: 80 }, { kind: 'Service', port: 82 })).map((c) => c.path)).toEqual(['spec.rules[0].backendRefs[1].port']);
+  });
+
+  test('a value that turns from text into JSON, or a JSON value with leading space, is compared as it should be', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: value } });
+    expect(lines(fieldChanges(cm('plain'), cm('{"a":1}')))).toEqual([`data.j: plain -> '{"a":1}'`]);
+    expect(lines(fieldChanges(cm('\n  {"a":1}'), cm('\n  {"a":2}')))).toEqual(['data.j#/a: 1 -> 2']);
+  });
+
   test('a value of 160 characters is shown whole; one of 161 is cut to 160 with its length', () => {
     expect(showFieldValue('x'.repeat(160))).toBe('x'.repeat(160));
     expect(showFieldValue('x'.repeat(161))).toBe(`${'x'.repeat(159)}… (161 characters)`);
