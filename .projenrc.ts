@@ -262,7 +262,7 @@ const MUTATION_GROUPS: { [group: string]: { mutate: string[]; tests: string[] } 
   },
   'epp-and-platform': {
     mutate: ['src/discover/custom-epp.ts', 'src/discover/platform-detection.ts'],
-    tests: ['test/discover/platform-detection.test.ts', 'test/discover/inference-planner.test.ts'],
+    tests: ['test/discover/custom-epp.test.ts', 'test/discover/platform-detection.test.ts', 'test/discover/inference-planner.test.ts'],
   },
   'output': {
     mutate: ['src/output/**/*.ts'],
