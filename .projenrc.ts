@@ -89,7 +89,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   gitignore: [
-    '/imports/crds/', '/imports/compiled/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile',
+    '/imports/crds/', '/imports/compiled/', '/imports/charts/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile',
     // Mutation testing (`npx projen mutation`): Stryker's sandboxes, its reports and the incremental file of the last run.
     '/.stryker-tmp/', '/reports/', '/stryker.log', '/tsconfig.mutation.json',
   ],
