@@ -1,5 +1,3 @@
-import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { customEppSettings, eppContainer, isUpstreamEppImage, splitImage } from '../../src/discover/custom-epp';
 
 const UPSTREAM = 'registry.k8s.io/gateway-api-inference-extension/epp';
@@ -71,20 +69,23 @@ describe('customEppSettings', () => {
     ]);
   });
 
-  test('given env values, then plain values are kept, the ones the EPP construct sets are skipped, references are dropped', () => {
+  test('given env values, then values and single sources are kept, the ones the EPP construct sets are skipped, the rest dropped', () => {
     const s = settings(container({
       env: [
         { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: 'KV_CACHE_SCORE_WEIGHT', value: '2' },
         { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+        { name: 'TWO', valueFrom: { secretKeyRef: { name: 'a', key: 'b' }, configMapKeyRef: { name: 'c', key: 'd' } } },
         { name: 'EMPTY' },
       ],
     }));
-    expect(Object.keys(s.options.env!)).toEqual(['KV_CACHE_SCORE_WEIGHT']);
-    expect(s.options.env!.KV_CACHE_SCORE_WEIGHT.value).toBe('2');
+    expect(s.options.env).toEqual([
+      { name: 'KV_CACHE_SCORE_WEIGHT', value: '2' },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+    ]);
     expect(s.dropped).toEqual([
-      'env HF_TOKEN (from secretKeyRef): add it to the GA EPP by hand',
+      'env TWO (from secretKeyRef, configMapKeyRef): add it to the GA EPP by hand',
       'env EMPTY (from nothing): add it to the GA EPP by hand',
     ]);
   });
@@ -93,29 +94,20 @@ describe('customEppSettings', () => {
     expect(settings(container())).toEqual({ options: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' }, dropped: [] });
   });
 
-  test('given CPU and memory in the forms Kubernetes writes, then they are kept; other resources and unread quantities are dropped', () => {
+  test('given requests and limits, then every quantity is kept as written (a number as its text), and what is no quantity is dropped', () => {
     const s = settings(container({
       resources: {
         requests: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
-        limits: { cpu: '1.5', memory: '2Gi' },
+        limits: { 'cpu': 2, 'memory': '2Gi', 'nvidia.com/gpu': 1, 'x': 'lots' },
       },
     }));
-    const r = s.options.resources!;
-    expect([r.cpu!.request!.amount, r.cpu!.limit!.amount]).toEqual(['500m', '1500m']);
-    expect([r.memory!.request!.toMebibytes(), r.memory!.limit!.toGibibytes()]).toEqual([512, 2]);
-    expect(s.dropped).toEqual(['requests.ephemeral-storage 1Gi: set it on the GA EPP by hand']);
-
-    const other = settings(container({ resources: { requests: { cpu: '2', memory: '1048576' }, limits: { cpu: '2e3', memory: '1000', 'nvidia.com/gpu': 1 } } }));
-    expect(other.options.resources!.cpu).toEqual({ request: kplus.Cpu.millis(2000) });
-    expect(other.options.resources!.memory!.request!.toKibibytes()).toBe(Size.kibibytes(1024).toKibibytes());
-    expect(other.dropped).toEqual([
-      'limits.cpu 2e3: not a CPU quantity this tool reads; set it on the GA EPP by hand',
-      'limits.memory 1000: not a memory quantity this tool reads; set it on the GA EPP by hand',
-      'limits.nvidia.com/gpu 1: set it on the GA EPP by hand',
-    ]);
-    expect(settings(container({ resources: { limits: { memory: '64Ki' } } })).options.resources!.memory!.limit!.toKibibytes()).toBe(64);
-    expect(settings(container({ resources: { limits: { memory: '1Ti' } } })).options.resources!.memory!.limit!.toGibibytes()).toBe(1024);
-    expect(settings(container({ resources: { requests: { cpu: '0.25m' } } })).options.resources).toBeUndefined();
+    expect(s.options.resources).toEqual({
+      requests: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '1Gi' },
+      limits: { 'cpu': '2', 'memory': '2Gi', 'nvidia.com/gpu': '1' },
+    });
+    expect(s.dropped).toEqual(['limits.x lots: not a quantity this tool reads; set it on the GA EPP by hand']);
+    expect(settings(container({ resources: { limits: { cpu: 'lots' } } })).options.resources).toBeUndefined();
+    expect(settings(container({ resources: 'none' })).options.resources).toBeUndefined();
   });
 
   test('given a --config-file in a mounted ConfigMap, then its text is the GA EPP\'s plugin config; other mounts are dropped', () => {

@@ -365,8 +365,11 @@ describe('GitOpsWriter', () => {
     const ga = cleanup.node.findChild('GaPool') as any;
     const { additionalBackendRefs, ...route } = extra as any;
     new WeightedInferenceRoute(cleanup, 'Leftover', {
-      name: 'leftover', parentRefs: [{ name: 'gw' }], ...route,
-      ...(additionalBackendRefs ? { rules: [{ backends: [{ pool: ga, weight: 1 }], additionalBackendRefs }] } : { backends: [{ pool: ga, weight: 1 }] }),
+      name: 'leftover',
+      parentRefs: [{ name: 'gw' }],
+      ...route,
+      ...(additionalBackendRefs ? { rules: [{ backends: [{ pool: ga, weight: 1 }], additionalBackendRefs }] }
+        : { backends: [{ pool: ga, weight: 1 }] }),
     });
 
     // When it is written; Then the alpha backendRef is found, wherever it sits in the route
