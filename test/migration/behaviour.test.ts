@@ -188,6 +188,41 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(build).toThrow(/Use strategy: 'parallel-gateway' \(MigrationStrategy.PARALLEL_GATEWAY\) with parallelGateway: a second Gateway labelled istio.io\/rev=<revision>/);
   });
 
+  test('given an internal Gateway with labels, annotations, owners\' keys and an address, then the second Gateway is a copy: only the name, the revision and the owners\' keys differ, each listed', () => {
+    // Given an Istio Gateway that must stay internal, applied by Argo CD
+    const internal = CarriedManifest.fromObject({
+      ...ISTIO_GATEWAY._object,
+      metadata: {
+        name: 'inference-gateway',
+        namespace: 'default',
+        labels: { 'istio.io/rev': '1-27-3', 'app.kubernetes.io/instance': 'llm-app', 'team': 'ml' },
+        annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true', 'argocd.argoproj.io/tracking-id': 'llm-app:gateway.networking.k8s.io/Gateway:default/inference-gateway' },
+      },
+      spec: { ...ISTIO_GATEWAY._object.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.10' }], infrastructure: { labels: { tier: 'internal' } } },
+    });
+    // When the migration copies it
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', istio({ parallelGateway: { ...parallelGateway, originalGateway: internal } }));
+    const gw = synthStages(migration).get('01-side-by-side')!.find((o) => o.kind === 'Gateway' && o.metadata.name === 'inference-gateway-v1');
+    // Then it keeps what makes it internal, and changes only the name and the revision label
+    expect(gw.metadata).toEqual({
+      name: 'inference-gateway-v1',
+      namespace: 'default',
+      labels: { 'istio.io/rev': '1-28-1', 'team': 'ml' },
+      annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true' },
+    });
+    expect(gw.spec.infrastructure).toEqual({ labels: { tier: 'internal' } });
+    expect(gw.spec.addresses).toBeUndefined();
+    // And the README lists every difference
+    const step = migration.stages[0].manualSteps.map((m) => m.text).find((t) => t.startsWith('The new Gateway default/inference-gateway-v1 is a copy'))!;
+    expect(step.split('\n').slice(1)).toEqual([
+      '- metadata.name: inference-gateway-v1 (the original is inference-gateway)',
+      '- label istio.io/rev: 1-28-1 (the original has 1-27-3)',
+      '- app.kubernetes.io/instance is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- argocd.argoproj.io/tracking-id is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- spec.addresses is not copied: two Gateways cannot hold the same address, and clients move from the old address to the new one; give the new Gateway its own address if it needs a fixed one',
+    ]);
+  });
+
   test('given no strategy, then parallel-gateway is chosen and needs the new Gateway', () => {
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', istio())).toThrow(/'parallelGateway' is required by the parallel-gateway strategy/);
   });
@@ -250,9 +285,9 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(migration.stages[1].manualSteps.map((s) => s.text).join('\n')).toMatch(/Switch the gateway's control plane to one that serves the v1 group in the same window/);
   });
 
-  test('given kgateway and an explicit weighted strategy, then it fails naming the gateway, the 503 and header-preview-cutover', () => {
+  test('given kgateway 2.0.4 and an explicit weighted strategy, then it fails naming the gateway, the one group it serves and cutover', () => {
     const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', gatewayImplementation: GatewayImplementation.KGATEWAY, gatewayVersion: '2.0.4', strategy: MigrationStrategy.WEIGHTED_SHIFT }));
-    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift splits one rule between the alpha and the GA pool, and kgateway 2.0.4 cannot: .*503/);
-    expect(build).toThrow(/Use strategy: 'header-preview-cutover'/);
+    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and kgateway 2.0.4 does not: kgateway 2.0.x watches and resolves only the alpha InferencePool group/);
+    expect(build).toThrow(/Use strategy: 'cutover'/);
   });
 });
