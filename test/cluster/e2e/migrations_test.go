@@ -64,10 +64,10 @@ func TestMigrations(t *testing.T) {
 				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), KnownProblem: reason, Stages: []StageResult{}})
 				t.Skipf("known problem: %s", reason)
 			}
+			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-			defer cancel()
-			out := t.TempDir()
-			refused, err := in.Plan(ctx, out)
+			t.Cleanup(cancel) // after the migrations' parallel subtests, which run once this function returns
+			out, refused, err := planned(ctx, in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,10 @@ func TestMigrations(t *testing.T) {
 			}
 			for _, dir := range dirs {
 				dir := dir
-				t.Run(filepath.Base(dir), func(t *testing.T) { applyMigration(t, ctx, in, dir) })
+				t.Run(filepath.Base(dir), func(t *testing.T) {
+					t.Parallel()
+					applyMigration(t, ctx, in, dir)
+				})
 			}
 		})
 	}
@@ -122,7 +125,13 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := startCluster(t, ctx)
+	result := MigrationResult{Name: in.Name + "/" + p.Migration, Input: rel(in.Dir), Stages: []StageResult{}, Seconds: map[string]float64{}}
+	started := time.Now()
+	lap := func(part string) {
+		result.Seconds[part] = time.Since(started).Round(10 * time.Millisecond).Seconds()
+		started = time.Now()
+	}
+	cp := acquireCluster(t, ctx)
 	l, err := newLive(cp)
 	if err != nil {
 		t.Fatal(err)
@@ -131,13 +140,15 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &migrationRun{t: t, cp: cp, live: l, kust: kust, plan: p, dir: dir,
-		result: MigrationResult{Name: in.Name + "/" + p.Migration, Input: rel(in.Dir), Stages: []StageResult{}}}
+	lap("cluster")
+	m := &migrationRun{t: t, cp: cp, live: l, kust: kust, plan: p, dir: dir, result: result}
 	defer func() { recordMigration(t, m.result) }()
 	m.loadBefore(ctx, in)
+	lap("before")
 	var previous []*unstructured.Unstructured
 	for i, stage := range p.Stages {
 		objects := m.applyStage(ctx, i, stage, previous)
+		lap(stage.Folder)
 		if t.Failed() {
 			return
 		}
@@ -190,7 +201,7 @@ func (m *migrationRun) checkAlphaLeft(ctx context.Context) {
 // stage says to `helm uninstall` it.
 func (m *migrationRun) loadBefore(ctx context.Context, in input) {
 	t := m.t
-	installCRDs(t, ctx, m.cp, platformCRDs...)
+	// The platform CRDs are the cluster's baseline (acquireCluster).
 	if m.plan.Kind != "zero-downtime" && m.plan.Kind != "simple" {
 		m.loadInput(ctx, in)
 		return

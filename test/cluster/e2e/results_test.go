@@ -36,6 +36,8 @@ type MigrationResult struct {
 	// alpha CRDs): the two-namespace case.
 	OtherNamespacesKept []string `json:"otherNamespacesKept,omitempty"`
 	InputSkipped        []string `json:"inputSkipped,omitempty"`
+	// Seconds are the wall-clock seconds of each part of the run (plan, cluster, before, <stage folder>).
+	Seconds map[string]float64 `json:"seconds,omitempty"`
 }
 
 var resultsMu sync.Mutex

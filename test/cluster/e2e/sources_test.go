@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -93,4 +94,37 @@ func fixtureInput(name, dir string) input {
 func writeSingleStagePlan(dir, folder string) error {
 	data := []byte(`{"migration": "llamastack", "kind": "convert", "stages": [{"folder": "` + folder + `", "name": "converted", "manualSteps": [], "verifications": []}]}` + "\n")
 	return os.WriteFile(filepath.Join(dir, "plan.json"), data, 0o644)
+}
+
+// planEntry is one input planned once for all the tests that read its migrations.
+type planEntry struct {
+	once    sync.Once
+	out     string
+	refused string
+	err     error
+}
+
+var (
+	plansMu sync.Mutex
+	plans   = map[string]*planEntry{}
+)
+
+// planned plans an input once per run (TestMigrations and TestDifferential read the same plans) into
+// a folder under suite.plans, and returns it with the CLI's refusal, if any. The folder is only read
+// afterwards.
+func planned(ctx context.Context, in input) (string, string, error) {
+	plansMu.Lock()
+	e, ok := plans[in.Name]
+	if !ok {
+		e = &planEntry{}
+		plans[in.Name] = e
+	}
+	plansMu.Unlock()
+	e.once.Do(func() {
+		e.out, e.err = os.MkdirTemp(suite.plans, fileName(in.Name)+"-")
+		if e.err == nil {
+			e.refused, e.err = in.Plan(ctx, e.out)
+		}
+	})
+	return e.out, e.refused, e.err
 }
