@@ -67,11 +67,7 @@ type DefaultsResult struct {
 var knownDisagreements = []struct {
 	pattern *regexp.Regexp
 	reason  string
-}{
-	{regexp.MustCompile(`HealthCheckPolicy .* \| refused: .*portSpecification .* \| accepted$`),
-		"GKE kinds are validated with @kubernetes-models/gke's schema, which has no CEL; the pinned GKE CRD (gke-gateway-api @ fc40d60) refuses httpHealthCheck.port without portSpecification, " +
-			"against its own description (\"if not specified, follows port and portName\"): objects copied from a user's repository as given keep their form; the library's own policy writes portSpecification"},
-}
+}{}
 
 // TestDifferential sends every object the migrations write, and mutations of them made to be
 // invalid, to the real API server as server-side-apply dry runs with strict field validation against

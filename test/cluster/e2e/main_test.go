@@ -25,8 +25,9 @@ var suite struct {
 	resultsDir string
 	binaries   controlplane.Binaries
 	kubernetes string
-	// plans holds the output of every plan the tests made (see planned), removed at the end.
-	plans string
+	// work holds what the tests write for the whole run (plans, see planned; derived CRDs), removed
+	// at the end.
+	work string
 }
 
 func TestMain(m *testing.M) {
@@ -44,7 +45,7 @@ func TestMain(m *testing.M) {
 			code = 1
 		}
 	}
-	_ = os.RemoveAll(suite.plans)
+	_ = os.RemoveAll(suite.work)
 	os.Exit(code)
 }
 
@@ -65,7 +66,7 @@ func setUp() error {
 			return err
 		}
 	}
-	if suite.plans, err = os.MkdirTemp("", "e2e-plans-"); err != nil {
+	if suite.work, err = os.MkdirTemp("", "e2e-work-"); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)

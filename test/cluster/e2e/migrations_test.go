@@ -48,11 +48,6 @@ func readPlan(dir string) (plan, error) {
 // input that fails, fails the test.
 var knownProblems = map[string]string{
 	"envoy-ai-gateway": "the stages carry an AIGatewayRoute (aigateway.envoyproxy.io/v1alpha1), whose CRD is not pinned: a kind without a schema is not applied",
-	"gke": "the input's alpha HealthCheckPolicy sets httpHealthCheck.port without portSpecification, which the pinned GKE CRD (gke-gateway-api @ fc40d60) refuses by its CEL rules " +
-		"although its own description allows it; the cluster before the migration cannot be loaded. The library's own HealthCheckPolicy now writes portSpecification: USE_FIXED_PORT",
-	"llamastack": "the converted v1alpha2 object is refused by server-side apply (\"failed to convert new object: .spec.resources: field not declared in schema\"): " +
-		"the managed fields of the v1alpha1 object are tagged v1alpha1, whose schema lacks the new field; kustomize-controller v1.8.1 has no remedy " +
-		"(v1.8.5 adds the MigrateAPIVersion feature gate for this), kubectl replace works, as the conversion README says",
 }
 
 // TestMigrations plans every input and applies each migration stage by stage on a fresh cluster.
@@ -140,6 +135,7 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kust.MigrateAPIVersion = in.MigrateAPIVersion
 	lap("cluster")
 	m := &migrationRun{t: t, cp: cp, live: l, kust: kust, plan: p, dir: dir, result: result}
 	defer func() { recordMigration(t, m.result) }()

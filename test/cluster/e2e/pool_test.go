@@ -120,9 +120,9 @@ func startPlatformCluster(ctx context.Context) (*controlplane.ControlPlane, erro
 	clusters.mu.Lock()
 	clusters.all = append(clusters.all, cp)
 	clusters.mu.Unlock()
-	files := make([]string, len(platformCRDs))
-	for i, n := range platformCRDs {
-		files[i] = crdFile(n)
+	files, err := platformCRDFiles()
+	if err != nil {
+		return nil, err
 	}
 	if _, err := cp.InstallCRDs(ctx, files...); err != nil {
 		return nil, fmt.Errorf("platform CRDs: %w", err)

@@ -76,6 +76,9 @@ func fixtureInput(name, dir string) input {
 	case "llamastack":
 		return input{
 			Name: name, Dir: dir, CRDs: []string{"llamastack-operator-pr253/llamastack.io_llamastackdistributions.yaml"},
+			// The converted objects replace the v1alpha1 ones in place, at v1alpha2: Flux applies them only
+			// with its MigrateAPIVersion gate, as the conversion README tells Flux users.
+			MigrateAPIVersion: true,
 			Plan: func(ctx context.Context, out string) (string, error) {
 				folder := filepath.Join(out, "llamastack", "01-converted")
 				run, err := runCLI(ctx, nil, "convert", "llamastack", dir, "--out", folder)
@@ -110,7 +113,7 @@ var (
 )
 
 // planned plans an input once per run (TestMigrations and TestDifferential read the same plans) into
-// a folder under suite.plans, and returns it with the CLI's refusal, if any. The folder is only read
+// a folder under suite.work, and returns it with the CLI's refusal, if any. The folder is only read
 // afterwards.
 func planned(ctx context.Context, in input) (string, string, error) {
 	plansMu.Lock()
@@ -121,7 +124,7 @@ func planned(ctx context.Context, in input) (string, string, error) {
 	}
 	plansMu.Unlock()
 	e.once.Do(func() {
-		e.out, e.err = os.MkdirTemp(suite.plans, fileName(in.Name)+"-")
+		e.out, e.err = os.MkdirTemp(suite.work, fileName(in.Name)+"-")
 		if e.err == nil {
 			e.refused, e.err = in.Plan(ctx, e.out)
 		}
