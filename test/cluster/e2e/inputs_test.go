@@ -26,6 +26,8 @@ type input struct {
 	Name string
 	// Dir is the folder of manifests as the user has them (the cluster before the migration).
 	Dir string
+	// Source names the input in the results when Dir is a copy made for the run (default: Dir).
+	Source string
 	// Plan writes the migrations into out and returns the refusal when the CLI refused.
 	Plan func(ctx context.Context, out string) (refused string, err error)
 	// CRDs are pinned CRD files (as named in the lock) of the kinds the input holds, installed first.

@@ -56,7 +56,7 @@ func TestMigrations(t *testing.T) {
 		in := in
 		t.Run(in.Name, func(t *testing.T) {
 			if reason, known := knownProblems[in.Name]; known && os.Getenv("E2E_INPUT") == "" {
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), KnownProblem: reason, Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), KnownProblem: reason, Stages: []StageResult{}})
 				t.Skipf("known problem: %s", reason)
 			}
 			t.Parallel()
@@ -68,7 +68,7 @@ func TestMigrations(t *testing.T) {
 			}
 			if refused != "" {
 				t.Logf("the plan refused %s: %s", in.Dir, refused)
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), Refused: refused, Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), Refused: refused, Stages: []StageResult{}})
 				return
 			}
 			dirs, err := migrationDirs(out)
@@ -76,7 +76,7 @@ func TestMigrations(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(dirs) == 0 {
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), Refused: "nothing to migrate: the plan exited 0 and wrote no migration", Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), Refused: "nothing to migrate: the plan exited 0 and wrote no migration", Stages: []StageResult{}})
 				return
 			}
 			for _, dir := range dirs {
@@ -88,6 +88,14 @@ func TestMigrations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// source names the input in the results.
+func (in input) source() string {
+	if in.Source != "" {
+		return in.Source
+	}
+	return rel(in.Dir)
 }
 
 func rel(path string) string {
@@ -120,7 +128,7 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	result := MigrationResult{Name: in.Name + "/" + p.Migration, Input: rel(in.Dir), Stages: []StageResult{}, Seconds: map[string]float64{}}
+	result := MigrationResult{Name: in.Name + "/" + p.Migration, Input: in.source(), Stages: []StageResult{}, Seconds: map[string]float64{}}
 	started := time.Now()
 	lap := func(part string) {
 		result.Seconds[part] = time.Since(started).Round(10 * time.Millisecond).Seconds()

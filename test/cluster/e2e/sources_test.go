@@ -54,9 +54,44 @@ func migrationInputs(t *testing.T) []input {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		inputs = append(inputs, fixtureInput(name, filepath.Join(repos, name)))
+		dir := filepath.Join(repos, name)
+		if providers := providerVariants[name]; providers != nil {
+			for _, provider := range providers {
+				variant, err := providerVariant(dir, provider)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := fixtureInput(name+"+"+provider, variant)
+				in.Source = rel(dir) + " (app/ and " + provider + "/)"
+				inputs = append(inputs, in)
+			}
+			continue
+		}
+		inputs = append(inputs, fixtureInput(name, dir))
 	}
 	return inputs
+}
+
+// providerVariants are fixtures laid out as upstream's quickstart is: app/ with what every gateway
+// shares, and one folder per gateway provider, of which a user deploys one. Planned whole, the plan
+// rightly refuses them (the route is defined in each provider folder); each variant is app/ with one
+// provider folder, as a user's repository holds it.
+var providerVariants = map[string][]string{
+	"quickstart-v0.5.1": {"gke", "istio"},
+}
+
+// providerVariant copies app/ and <provider>/ of a fixture into a folder of the run's work folder.
+func providerVariant(dir, provider string) (string, error) {
+	out, err := os.MkdirTemp(suite.work, filepath.Base(dir)+"-"+provider+"-")
+	if err != nil {
+		return "", err
+	}
+	for _, sub := range []string{"app", provider} {
+		if err := os.CopyFS(filepath.Join(out, sub), os.DirFS(filepath.Join(dir, sub))); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
 }
 
 // fixtureInput plans a fixture with the command meant for its kind of input.
