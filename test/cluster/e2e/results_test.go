@@ -25,10 +25,12 @@ type StageResult struct {
 
 // MigrationResult is one migration planned and applied stage by stage.
 type MigrationResult struct {
-	Name            string        `json:"name"`
-	Input           string        `json:"input"`
-	Refused         string        `json:"refused,omitempty"`
-	KnownProblem    string        `json:"knownProblem,omitempty"`
+	Name         string `json:"name"`
+	Input        string `json:"input"`
+	Refused      string `json:"refused,omitempty"`
+	KnownProblem string `json:"knownProblem,omitempty"`
+	// NotRun says why the migration could not run here and what makes it run.
+	NotRun          string        `json:"notRun,omitempty"`
 	Stages          []StageResult `json:"stages"`
 	RollbackChecked bool          `json:"rollbackChecked"`
 	AlphaLeft       int           `json:"alphaLeft"`
