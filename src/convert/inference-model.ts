@@ -50,7 +50,9 @@ export function modelRewriteOf(model: any): { model: string; targets: ModelTarge
     return { model: t.name as string, ...(t.weight !== undefined ? { weight: t.weight as number } : {}) };
   });
   if (targets.length === 0 || targets.every((t) => t.model === modelName)) return undefined;
-  // A weight of 0 (allowed by some alpha CRDs) never receives traffic: leave such targets out.
+  // A weight of 0 never receives traffic: leave such targets out. Only GIE v0.1.0's v1alpha1 CRD allowed it; the
+  // v1alpha2 CRDs of v0.2.0..v0.5.1 want 1..1000000 (config/crd/bases/inference.networking.x-k8s.io_inferencemodels.yaml
+  // at each tag), so such a target is in Git at most, and the carried InferenceModel fails validation there.
   const live = targets.some((t) => t.weight !== undefined) ? targets.filter((t) => (t.weight ?? 0) > 0) : targets;
   if (live.length === 0 || live.every((t) => t.model === modelName)) return undefined;
   return { model: modelName, targets: live };

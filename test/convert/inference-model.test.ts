@@ -41,6 +41,39 @@ describe('InferenceModelConverter', () => {
     ]);
   });
 
+  describe('targetModels with a weight of 0 (which receive no traffic)', () => {
+    const inferenceModel = (targetModels: Array<{ name: string; weight?: number }>) => CarriedManifest.fromObject({
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'chat' },
+      spec: { modelName: 'chat', criticality: 'Critical', poolRef: { name: 'p' }, targetModels },
+    });
+
+    test('given a model split between two adapters, one of them at weight 0, then the rewrite names only the other', () => {
+      // When an InferenceModel whose canary adapter is switched off (weight 0) is converted
+      const result = InferenceModelConverter.convert(inferenceModel([{ name: 'chat-v1', weight: 100 }, { name: 'chat-v2', weight: 0 }]));
+
+      // Then the rewrite keeps the adapter that served the traffic, and nothing sends requests to the one at 0
+      expect(result.rewriteTargets).toBe('chat-v1=100');
+      expect(result.warnings).toEqual([expect.stringMatching(/^InferenceModel chat: targetModels \(chat-v1=100\) rewrite model "chat"/)]);
+    });
+
+    test('given a model that serves itself and names another target at weight 0, then there is no rewrite at all', () => {
+      const result = InferenceModelConverter.convert(inferenceModel([{ name: 'chat', weight: 10 }, { name: 'chat-next', weight: 0 }]));
+
+      expect(result.rewriteTargets).toBeUndefined();
+      expect(result.warnings).toEqual([]);
+    });
+
+    test('given every target at weight 0, then there is no rewrite (the model was served under its own name)', () => {
+      expect(InferenceModelConverter.convert(inferenceModel([{ name: 'a', weight: 0 }, { name: 'b', weight: 0 }])).rewriteTargets).toBeUndefined();
+    });
+
+    test('given targets without weights, then each is kept (an even split)', () => {
+      expect(InferenceModelConverter.convert(inferenceModel([{ name: 'a' }, { name: 'b' }])).rewriteTargets).toBe('a, b');
+    });
+  });
+
   test('given something that is not an InferenceModel, then the error names the field', () => {
     expect(() => InferenceModelConverter.convert(CarriedManifest.fromObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' } })))
       .toThrow(/InferenceModel x: 'kind' must be InferenceModel \(got "Service"\)/);

@@ -282,3 +282,133 @@ spec:
     });
   });
 });
+
+describe('the alpha Endpoint Picker as the planner reads it', () => {
+  /** An alpha EPP: its Service, and a Deployment that runs `image` as `serviceAccount` (the namespace's default when undefined). */
+  const alphaEpp = (image: string, serviceAccount?: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: vllm-alpha-epp
+  namespace: llm
+spec:
+  selector:
+    app: vllm-alpha-epp
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm-alpha-epp
+  namespace: llm
+spec:
+  selector:
+    matchLabels:
+      app: vllm-alpha-epp
+  template:
+    metadata:
+      labels:
+        app: vllm-alpha-epp
+    spec:
+${serviceAccount ? `      serviceAccountName: ${serviceAccount}\n` : ''}      containers:
+      - name: epp
+        image: ${image}
+`;
+  const binding = (kind: 'ClusterRoleBinding' | 'RoleBinding', name: string, roleKind: 'ClusterRole' | 'Role', role: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+${kind === 'RoleBinding' ? '  namespace: llm\n' : ''}subjects:
+- kind: ServiceAccount
+  name: default
+  namespace: llm
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ${roleKind}
+  name: ${role}
+`;
+  const poolAndRoute = `${pool('vllm-alpha', 'llm')}---\n${route('r', 'llm', 'vllm-alpha')}`;
+  const upstream = 'registry.k8s.io/gateway-api-inference-extension/epp';
+
+  test('given an EPP that runs as the default ServiceAccount, which is also bound to an unrelated role, then only the grant of the alpha API is carried (and so deleted at cleanup)', () => {
+    // Given upstream v0.5.1's pod-read ClusterRole bound to llm/default, and a Role for ConfigMaps that another
+    // workload running as llm/default needs, bound to the same ServiceAccount
+    const rbac = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: pod-read
+rules:
+- apiGroups: ["inference.networking.x-k8s.io"]
+  resources: ["inferencepools", "inferencemodels"]
+  verbs: ["get", "watch", "list"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "watch", "list"]
+---
+${binding('ClusterRoleBinding', 'pod-read-binding', 'ClusterRole', 'pod-read')}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: config-editor
+  namespace: llm
+rules:
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "update"]
+---
+${binding('RoleBinding', 'batch-jobs', 'Role', 'config-editor')}`;
+
+    // When the pool is planned
+    const m = planRepo(repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(`${upstream}:v0.5.1`), 'rbac.yaml': rbac })).migrations[0];
+
+    // Then the carried objects (which the cleanup stage removes) hold the alpha grant, not the unrelated one
+    expect(kinds(m.props.alphaPool.manifests!)).toEqual([
+      'InferencePool vllm-alpha', 'Service vllm-alpha-epp', 'Deployment vllm-alpha-epp', 'ClusterRoleBinding pod-read-binding', 'ClusterRole pod-read',
+    ]);
+    // And the plan says why the default ServiceAccount's grant goes, and no word of the unrelated one
+    expect(m.props.warnings).toEqual([expect.stringMatching(/^The alpha Endpoint Picker vllm-alpha-epp runs as the default ServiceAccount of namespace llm: ClusterRoleBinding pod-read-binding \(repo\/rbac\.yaml:\d+\) and ClusterRole pod-read grant it the alpha API/)]);
+    expect(m.props.warnings!.join('\n')).not.toMatch(/config-editor|batch-jobs/);
+  });
+
+  test('given an EPP with its own ServiceAccount, then every role bound to that account is carried', () => {
+    const rbac = `${binding('RoleBinding', 'epp-config', 'Role', 'config-editor').replace('name: default', 'name: epp')}---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: config-editor
+  namespace: llm
+rules: []
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: epp
+  namespace: llm
+`;
+    const m = planRepo(repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(`${upstream}:v0.5.1`, 'epp'), 'rbac.yaml': rbac })).migrations[0];
+
+    expect(kinds(m.props.alphaPool.manifests!)).toEqual([
+      'InferencePool vllm-alpha', 'Service vllm-alpha-epp', 'Deployment vllm-alpha-epp', 'ServiceAccount epp', 'RoleBinding epp-config', 'Role config-editor',
+    ]);
+  });
+
+  test.each([
+    ['a tag and a digest', `${upstream}:v0.5.1@sha256:${'a'.repeat(64)}`],
+    ['a digest alone', `${upstream}@sha256:${'b'.repeat(64)}`],
+    ['a staging build by digest', `us-central1-docker.pkg.dev/k8s-staging-images/gateway-api-inference-extension/epp@sha256:${'c'.repeat(64)}`],
+  ])('given upstream\'s EPP image pinned by %s, then it is upstream\'s EPP: the plan needs no --epp-image and the GA EPP is upstream\'s', (_how, image) => {
+    // Given an alpha EPP that runs upstream's image, pinned by digest
+    const repo = repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(image) });
+
+    // When it is planned without --epp-image
+    const m = planRepo(repo).migrations[0];
+
+    // Then no custom EPP is assumed: the GA pool gets upstream's EPP (no options), and nothing is said about the image
+    expect(m.props.gaPool).toEqual({ name: 'vllm-ga' });
+    expect(m.props.warnings ?? []).toEqual([]);
+  });
+
+  test('given a custom EPP image pinned by digest, then it is not upstream\'s: the plan asks for --epp-image', () => {
+    const repo = repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(`ghcr.io/llm-d/llm-d-inference-scheduler@sha256:${'d'.repeat(64)}`) });
+
+    expect(() => planRepo(repo)).toThrow(/runs ghcr\.io\/llm-d\/llm-d-inference-scheduler@sha256:d+, not upstream's EPP: .* Give --epp-image <image:tag>/);
+  });
+});

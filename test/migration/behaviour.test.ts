@@ -115,6 +115,31 @@ describe('model rewrites and priorities', () => {
     expect(synthStages(migration).get('01-side-by-side')!.some((o) => o.kind === 'InferenceModelRewrite')).toBe(false);
   });
 
+  test('given a target at weight 0, then the InferenceModelRewrite leaves it out, and a model whose only other targets are at 0 gets no rewrite', () => {
+    // Given food-review split 100/0 between two adapters, and the base model served under its own name with a
+    // second target switched off
+    const [foodReview, baseModel] = quickstartModels();
+    const models = [
+      { ...foodReview, spec: { ...foodReview.spec, targetModels: [{ name: 'food-review-1', weight: 100 }, { name: 'food-review-2', weight: 0 }] } },
+      { ...baseModel, spec: { ...baseModel.spec, targetModels: [{ name: 'meta-llama/Llama-3.1-8B-Instruct', weight: 100 }, { name: 'llama-next', weight: 0 }] } },
+    ];
+
+    // When the migration is planned for v1.4.0
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0' }, models));
+
+    // Then the one rewrite sends food-review only to the adapter that had traffic, and is valid against v1.4.0 (the
+    // carried InferenceModels are not: every v1alpha2 CRD, v0.2.0..v0.5.1, wants weights of 1 or more, so the
+    // writer refuses them; only v0.1.0's v1alpha1 CRD allowed 0)
+    const first = synthStages(migration).get('01-side-by-side')!;
+    expectValid(first.filter((o) => o.kind === 'InferenceModelRewrite'), V14);
+    expect(first.filter((o) => o.kind === 'InferenceModelRewrite').map((o) => [o.metadata.name, o.spec.rules])).toEqual([
+      ['food-review', [{ matches: [{ model: { type: 'Exact', value: 'food-review' } }], targets: [{ modelRewrite: 'food-review-1', weight: 100 }] }]],
+    ]);
+    expect(migration.models!.map((r) => [r.modelName, r.rewrite])).toEqual([
+      ['food-review', 'food-review'], ['meta-llama/Llama-3.1-8B-Instruct', undefined], ['*', undefined],
+    ]);
+  });
+
   test('given a custom EPP image at v1.4.0, then a rewrite needs the assertion (endpointPickerReadsModelRewrites) or the accepted loss', () => {
     const custom = { gaPool: { endpointPicker: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' } } };
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', ...custom })))

@@ -1,3 +1,6 @@
+import { ApiObject, Testing } from 'cdk8s';
+import { GitOpsWriter, Promotion } from '../../src';
+import { GuideExamples } from '../../src/examples/guide-examples';
 import { FieldChange, fieldChanges, formatFieldChange, showFieldValue } from '../../src/migration/field-changes';
 
 const ALPHA = { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-alpha' };
@@ -102,6 +105,51 @@ describe('fieldChanges', () => {
     expect(lines(fieldChanges(role(['get'], '0'), role(['get'], '1')))).toEqual([
       'metadata.annotations[argocd.argoproj.io/sync-wave]: "0" -> "1"',
     ]);
+  });
+
+  describe('a list whose items repeat a key (two env vars of one name: the API server keeps both)', () => {
+    const job = (first: string, second: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'model-loader', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+    });
+
+    test('given a change to the first of the two, then it is one change at its index, not lost under the second', () => {
+      // Given the same name twice (kubectl and the API server accept it; the last value wins in the container)
+      const changes = fieldChanges(job('/models/a', '/models/b'), job('/models/c', '/models/b'));
+
+      // Then the change is listed, by index since the name cannot tell the items apart; values stay redacted
+      expect(lines(changes)).toEqual(['spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>']);
+    });
+
+    test('given a change to the second of the two, then it is listed at index 1', () => {
+      expect(fieldChanges(job('/models/a', '/models/b'), job('/models/a', '/models/c')).map((c) => c.path))
+        .toEqual(['spec.template.spec.containers[loader].env[1].value']);
+    });
+
+    test('given a migration whose stages differ only there, then the stage README, status and the pull request each show the change', () => {
+      // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
+      // the first and the second stage
+      const migration = GuideExamples.zeroDowntime(Testing.app());
+      new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));
+      new ApiObject(migration.stages[1], 'Loader', job('/models/c', '/models/b'));
+      const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+      const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${name}`)!.content;
+      const shown = 'spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>';
+
+      // When the second stage's README is read, status is asked on the first stage, and the first is promoted
+      const readme = file('02-shift-50/README.md');
+      const status = Promotion.status({ planText: file('plan.json'), stage: '01-side-by-side' });
+      const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
+        '    path: migrations/vllm-llama3-8b-instruct/01-side-by-side\n';
+      const promoted = Promotion.promote({ appText: app, planText: file('plan.json'), appFile: 'llm.yaml', migrationDir: 'migrations/vllm-llama3-8b-instruct' });
+
+      // Then each names the Deployment as changed, with the field that changes
+      expect(readme).toContain(`\`${shown}\``);
+      expect(status.nextChanges).toEqual(expect.arrayContaining(['changed Deployment default/model-loader', `  ${shown}`]));
+      expect(promoted.pullRequestBody).toContain(`\`${shown}\``);
+    });
   });
 
   test('a string holding a JSON object is compared inside it, as a JSON pointer after #', () => {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CarriedManifest, GitOpsWriter, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
@@ -353,6 +353,46 @@ describe('GitOpsWriter', () => {
     expect(() => new GitOpsWriter({ outdir }).write(migration))
       .toThrow(/\[vllm-llama3-8b-instruct\] stage 04-cleanup: route leftover still sends traffic to the alpha group \(vllm-llama3-8b-instruct-alpha\), which cleanup removes/);
     expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('given a cleanup stage that still holds an alpha InferenceModel, then writing fails on the cleanup invariant and nothing is written', () => {
+    // Given the guide's migration, with the alpha InferenceModel food-review left in its cleanup stage (a custom
+    // stage edit, or a bug in what a strategy carries)
+    const outdir = tmp('cleanup-model-');
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    new ApiObject(cleanup, 'LeftoverModel', {
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'food-review', namespace: 'default' },
+      spec: { modelName: 'food-review', criticality: 'Standard', poolRef: { name: 'vllm-llama3-8b-instruct-alpha' } },
+    });
+
+    // When it is written; Then the write fails naming the stage and the object, and the directory stays empty
+    expect(() => new GitOpsWriter({ outdir }).write(migration))
+      .toThrow(/\[vllm-llama3-8b-instruct\] stage 04-cleanup still holds alpha InferenceModel food-review/);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('given a migration planned from a repository, then its carried HTTPRoute gets the routes\' sync wave in each stage that changes it, and keeps its own annotations where it does not', () => {
+    // Given the one-pool repository, whose HTTPRoute (no annotations) is taken over by the migration
+    const migrations = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool')).addMigrations(Testing.app());
+
+    // When the stages are rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(migrations).files;
+    const routeIn = (stage: string) => YAML.parse(files.find((f) => f.path === `vllm-llama3-8b-instruct/${stage}/httproute-llm-route.yaml`)!.content);
+    const resources = (stage: string) => YAML.parse(files.find((f) => f.path === `vllm-llama3-8b-instruct/${stage}/kustomization.yaml`)!.content).resources;
+
+    // Then 01-side-by-side keeps the route as it is in the cluster (no annotation added), and every later stage, which
+    // changes its backends, gives it wave 2: after the GA pool and EPP (0) and the objectives (1), last in the folder
+    expect(routeIn('01-side-by-side').metadata.annotations).toBeUndefined();
+    for (const stage of ['02-shift-50', '03-finalize', '04-cleanup']) {
+      expect([stage, routeIn(stage).metadata.annotations]).toEqual([stage, { 'argocd.argoproj.io/sync-wave': '2' }]);
+      expect(resources(stage).at(-1)).toBe('httproute-llm-route.yaml');
+    }
+    // And a carried alpha object that no stage changes keeps its own annotations (none) in every stage it is in
+    const alphaPool = YAML.parse(files.find((f) => f.path === 'vllm-llama3-8b-instruct/03-finalize/inferencepool-vllm-llama3-8b-instruct-alpha.yaml')!.content);
+    expect(alphaPool.metadata.annotations).toBeUndefined();
   });
 
   test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {
