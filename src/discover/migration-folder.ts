@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../core/errors';
+import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 
 /** A migration folder's plan, as text. */
 export interface MigrationFolder {
@@ -14,6 +15,8 @@ export interface MigrationFolder {
   readonly planFile: string;
   /** Content of its plan.json. */
   readonly planText: string;
+  /** Content of its active-stage record (`active-stage.json`, written by `promote`), when it has one. */
+  readonly activeStageRecordText?: string;
 }
 
 /** Reads `<dir>/plan.json`; the error says what was expected when `dir` is not a migration folder. */
@@ -33,5 +36,9 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   } catch (e) {
     throw new UserError(`${planFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return { dir, planFile, planText };
+  const recordFile = path.join(dir, ACTIVE_STAGE_FILE);
+  const record = fs.lstatSync(recordFile, { throwIfNoEntry: false });
+  if (record?.isSymbolicLink()) throw new UserError(`${recordFile} is a symbolic link: inference-migrate never reads through links; replace it by the file promote wrote`);
+  const activeStageRecordText = record?.isFile() ? fs.readFileSync(recordFile, 'utf8') : undefined;
+  return { dir, planFile, planText, ...(activeStageRecordText !== undefined ? { activeStageRecordText } : {}) };
 }

@@ -198,7 +198,8 @@ export interface KServeGatewayApiMigrationProps {
   readonly inferenceServiceNamespace?: string;
 
   /**
-   * The stage `app.synth()` renders inside the enclosing chart, by folder name (e.g. `02-enable-gateway-api`).
+   * The stage `app.synth()` renders inside the enclosing chart, by folder (e.g. `02-enable-gateway-api`) or by
+   * name (`enable-gateway-api`).
    * The GitOps writer writes every stage whatever is selected. Can also be set through the context key
    * `inference-migration:<name>:active-stage` (see `StageSelection.contextKey`).
    * @default - the context key's value; with neither, synthesizing the app fails and says how to select a stage

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ACTIVE_STAGE_FILE, keepActiveStages } from './active-stage';
 import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
@@ -22,7 +23,7 @@ import { PlanFile, PlanObjectRef } from './plan-file';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
 import { carriedSourceOf } from '../inference/carried-registry';
-import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
+import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined, readRecords } from '../output';
 import { ManifestValidator } from '../validation';
 
 /** Options of a `GitOpsWriter`. */
@@ -224,8 +225,10 @@ export class GitOpsWriter {
           keepHint: 'set the GitOpsWriter option keepUnknownFiles',
         }));
       }
+      // A migration folder that promote recorded as live must keep that stage (and its record) in the new output.
+      const kept = serialized.map((r, i) => keepActiveStages(readRecords(targets[i].path, ACTIVE_STAGE_FILE, 'root'), r.files, `GitOpsWriter: ${targets[i].path}`));
       return serialized.map((r, i) => {
-        const result = targets[i].write(r.files);
+        const result = targets[i].write(kept[i]);
         return { ...r.summary, keptFiles: result.kept, notices: [...r.notices, ...targets[i].notices, ...result.notices] };
       });
     } finally {

@@ -3,6 +3,7 @@
  * change, and saying where a migration stands. Pure: the texts of the user's GitOps file and of the
  * migration's plan.json in, the new text and the pull request out (the CLI reads and writes the files).
  */
+import { ACTIVE_STAGE_FILE, parseActiveStageRecord, renderActiveStageRecord } from './active-stage';
 import { formatFieldChange } from './field-changes';
 import { GitOpsPathRef, lineDiff, readGitOpsFile, refName, replacePath } from './gitops-app';
 import { ManualStepTiming } from './migration-stage';
@@ -54,6 +55,12 @@ export interface PromoteOptions {
    * @default false
    */
   readonly rollback?: boolean;
+  /**
+   * The path of the active-stage record the caller writes with the change (`<migration>/active-stage.json`), for
+   * the pull request to name.
+   * @default - the pull request mentions no record
+   */
+  readonly recordFile?: string;
 }
 
 /** The promotion: the new file content and what it means. */
@@ -88,6 +95,11 @@ export interface PromotionResult {
   readonly pullRequestTitle: string;
   /** Body of the pull request (Markdown). */
   readonly pullRequestBody: string;
+  /**
+   * The text of the migration folder's active-stage record (`active-stage.json`, see `ACTIVE_STAGE_FILE`) after
+   * this promotion: the CLI writes it beside `plan.json`, so a later plan into the same output keeps the stage.
+   */
+  readonly activeStageRecord: string;
 }
 
 /** Which stage to report on: the one a GitOps file points at, or the one an app selects in code. */
@@ -119,6 +131,12 @@ export interface StatusOptions {
    * @default - read from `appText`
    */
   readonly stage?: string;
+  /**
+   * Content of the migration folder's active-stage record (`active-stage.json`), which `promote` writes: when it
+   * names another stage than the GitOps object's, the status warns.
+   * @default - no record
+   */
+  readonly activeStageRecordText?: string;
   /**
    * The migration folder (its last segment is accepted as the migration's folder name in paths).
    * @default - the migration's name
@@ -305,7 +323,17 @@ export class Promotion {
       ...(ref.revisionWarning ? [ref.revisionWarning] : []),
       ...warned.flatMap((s) => s.warnings.map((w) => `${s.folder}: ${w}`)),
     ];
-    const move: StageMove = { plan, from, to, ref, appFile, migrationDir: options.migrationDir ?? plan.migration, newPath, warnings };
+    const migrationDir = options.migrationDir ?? plan.migration;
+    const recorded = options.recordFile !== undefined ? { recordFile: options.recordFile } : {};
+    const move: StageMove = { plan, from, to, ref, appFile, migrationDir, newPath, warnings, ...recorded };
+    const activeStageRecord = renderActiveStageRecord({
+      migration: plan.migration,
+      activeStage: to.folder,
+      stageName: to.name,
+      promotedFrom: from.folder,
+      gitopsObject: `${ref.tool} ${ref.kind} ${refName(ref)}`,
+      file: appFile,
+    });
     return {
       text,
       migration: plan.migration,
@@ -322,6 +350,7 @@ export class Promotion {
       warnings,
       pullRequestTitle: pullRequestTitle(move),
       pullRequestBody: pullRequestBody(move, options.name),
+      activeStageRecord,
     };
   }
 
@@ -346,6 +375,14 @@ export class Promotion {
       command = ['inference-migrate', 'promote', options.migrationDir ?? plan.migration, '--app', appFile, ...(options.name !== undefined ? ['--name', options.name] : [])];
     } else {
       throw new UserError('status needs the GitOps file (appText) or the active stage (stage)');
+    }
+    if (options.activeStageRecordText !== undefined) {
+      const record = parseActiveStageRecord(options.activeStageRecordText, ACTIVE_STAGE_FILE);
+      if (record.activeStage !== active.folder) {
+        warnings = [...warnings, `${ACTIVE_STAGE_FILE} records ${record.activeStage} as the active stage (promoted from ${record.promotedFrom}, ${record.gitopsObject} in ${record.file}), `
+          + `but ${source !== undefined ? 'the GitOps object points at' : 'the stage given is'} ${active.folder}: a promotion was made by hand, or not merged; `
+          + 'the next inference-migrate promote records the stage it moves to'];
+      }
     }
     const index = plan.stages.indexOf(active);
     const next = plan.stages[index + 1];

@@ -6,7 +6,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MigrationStage, MigrationStageProps } from './migration-stage';
 import { StageSelection } from './stage-selection';
-import { propError, show, UserError } from '../core/errors';
+import { PropError, propError, show, UserError } from '../core/errors';
 
 /** Builds one stage's objects into `scope` (a stage chart, or the active copy inside the user's chart). */
 export type StageContent = (scope: Construct) => void;
@@ -49,7 +49,7 @@ export class StageSet {
     const m = this.migration;
     const folders = this.stages.map((s) => s.folderName);
     let selected = activeStage;
-    let source = 'activeStage';
+    let contextKey: string | undefined;
     if (selected === undefined) {
       for (const key of new Set([StageSelection.contextKey(migrationName), StageSelection.contextKey(m.node.id)])) {
         const value = m.node.tryGetContext(key);
@@ -58,7 +58,7 @@ export class StageSet {
             throw new UserError(`${m.node.path}: the context keys of the migration's name and id select different stages (${show(selected)} and ${show(value)}): set one`);
           }
           selected = value;
-          source = `context '${key}'`;
+          contextKey = key;
         }
       }
     }
@@ -68,10 +68,12 @@ export class StageSet {
       });
       return undefined;
     }
-    const stage = this.stages.find((s) => s.folderName === selected);
+    // By folder (`02-shift-10`) or by name, the stage's role without its position (`shift-10`, `cleanup`), which
+    // stays the same when steps are added or removed.
+    const stage = this.stages.find((s) => s.folderName === selected) ?? this.stages.find((s) => s.stageName === selected);
     if (!stage) {
-      const prop = source === 'activeStage' ? 'activeStage' : source;
-      throw propError(m, prop, `must name one of the stage folders ${folders.join(', ')} (got ${show(selected)})`);
+      const wanted = `must name a stage by folder (${folders.join(', ')}) or by name (${this.stages.map((s) => s.stageName).join(', ')}) (got ${show(selected)})`;
+      throw contextKey === undefined ? propError(m, 'activeStage', wanted) : new PropError(`${m.node.path}: the context key ${contextKey} ${wanted}`);
     }
     const scope = enclosingChart(m) ? new Construct(m, 'Default') : new Chart(m, 'Default', { disableResourceNameHashes: true });
     this.contents.get(stage)!(scope);

@@ -55,7 +55,7 @@ export const convertLlamaStackCommand: CliCommand = {
           const written = writeOut(ctx, out, [
             ...result.converted.map((c) => ({ path: c.fileName, content: toYaml([c.object]) })),
             { path: 'README.md', content: renderLlamaStackReadme(result.instructions, result.warnings) },
-          ]);
+          ], `--out ${flags.out}`);
           printWarnings(ctx.io, result.warnings);
           ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
             `${result.converted.map((c) => `  ${c.fileName} (from ${c.sourceApiVersion})`).join('\n')}\n` +

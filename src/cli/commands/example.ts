@@ -41,7 +41,7 @@ export const exampleCommand: CliCommand = {
           const migrations = flags.gke ? [GuideExamples.gke(app)] : GuideExamples.all(app);
           const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate ?? false, repoPath: output.repoPathOf(flags.out) });
           const rendered = writer.renderMigrations(migrations);
-          const result = writeOut(ctx, out, rendered.files);
+          const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
           const written = rendered.migrations;
           const lines = [`wrote ${written.length} example migration${written.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
           for (const m of written) lines.push(`  ${m.name}/: ${m.stages.map((s) => s.folder).join(', ')}`);

@@ -111,7 +111,7 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
   const rendered = writer.renderMigrations([migration]);
-  const result = writeOut(ctx, out, rendered.files);
+  const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
   const stages = rendered.migrations[0].stages.map((s) => s.folder);
   printWarnings(ctx.io, [...inputWarnings, ...migration.warnings]);
   ctx.io.stdout([

@@ -181,7 +181,7 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     throw err;
   }
   progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
-  const result = writeOut(ctx, out, rendered.files);
+  const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
   printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
