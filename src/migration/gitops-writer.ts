@@ -53,8 +53,9 @@ export interface GitOpsWriterOptions {
 
   /**
    * Validate every object of every stage against the pinned CRDs and core schemas before anything is
-   * written; a problem throws and nothing is written.
-   * @default false
+   * written; a problem throws and nothing is written. On by default, as on the command line (`plan`,
+   * `plan-kserve`); `false` skips it (the tests of this package validate the built-in examples).
+   * @default true
    */
   readonly validate?: boolean;
 
@@ -185,7 +186,7 @@ export class GitOpsWriter {
     this.syncWaves = options.syncWaves ?? true;
     this.crdsFolder = options.crdsFolder ?? false;
     this.repoPath = options.repoPath ?? (path.isAbsolute(options.outdir) ? '.' : options.outdir);
-    this.validate = options.validate ?? false;
+    this.validate = options.validate ?? true;
     this.keepUnknownFiles = options.keepUnknownFiles ?? false;
   }
 

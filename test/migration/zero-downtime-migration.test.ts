@@ -447,7 +447,7 @@ describe('ZeroDowntimeMigration', () => {
 
     test('a namespace other than the alpha pool\'s is rejected', () => {
       expect(build({ namespace: 'other', alphaPool: { existing: { name: 'a-alpha', namespace: 'models', modelServerSelector: SELECTOR } } }))
-        .toThrow(/'namespace' must be the alpha pool's namespace "models"/);
+        .toThrow(/^m: conflicting namespaces: 'namespace' is "other", but the alpha pool a-alpha is in namespace "models"; the GA pool selects the same model-server pods, which live in the alpha pool's namespace: set 'namespace' to "models", or leave it out$/);
     });
 
     test('a duplicate objective is rejected', () => {

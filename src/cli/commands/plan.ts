@@ -184,7 +184,9 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
   const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
-  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
+  // Each migration's warnings (its stages' included); with several migrations, each names its migration.
+  const migrationWarnings = migrations.flatMap((m) => m.warnings.map((w) => (migrations.length > 1 ? `${m.migrationName}: ${w}` : w)));
+  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrationWarnings, ...notices]);
   const lines = [
     ...platform,
     `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
