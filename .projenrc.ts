@@ -19,8 +19,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   typescriptVersion: '~5.9.0',
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.4.2',
-  cdk8sPlusVersionPinning: false,
-  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // No cdk8s-plus in the public API, so none is a peer: an app brings the cdk8s-plus line it uses (the tests use 28).
   // jsii requires every non-jsii runtime dependency to be bundled.
   bundledDeps: [
     'ajv@^8.17.1',
@@ -45,12 +44,27 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // mermaid (with jsdom for the DOM it needs in Node) parses every diagram the writer draws, in the tests;
   // commonmark parses the READMEs the writer renders, so the tests read their code blocks as GitHub would.
   devDeps: [
-    'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
+    'cdk8s-plus-28@^2.5.6', 'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
     'mermaid@^11.12.0', 'jsdom@^29.1.1', 'commonmark@^0.31.2',
   ],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
-  // No publishing targets and no GitHub automation yet.
+  // Not published yet: the API may change in any 0.x release (docs/languages.md, "Before and after publication").
+  stability: 'experimental',
+
+  // The jsii targets, named as the cdk8s-team libraries name theirs (cdk8s-team/cdk8s-projen-common,
+  // src/projects/jsii.ts: Python `<name>` / `<name with _>`, Maven group org.cdk8s with the package
+  // org.cdk8s.<name without the cdk8s- prefix and dashes>, Go `<repository>-go` with jsii's default package name).
+  // .NET is left out: this project's machines have no .NET SDK to build and test it with.
+  publishToPypi: { distName: 'cdk8s-inference-migration', module: 'cdk8s_inference_migration' },
+  publishToMaven: {
+    mavenGroupId: 'org.cdk8s',
+    mavenArtifactId: 'cdk8s-inference-migration',
+    javaPackage: 'org.cdk8s.inferencemigration',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-inference-migration/cdk8s-inference-migration-go' },
+
+  // No publishing workflow and no GitHub automation yet.
   release: false,
   github: false,
   buildWorkflow: false,
@@ -62,7 +76,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   eslintOptions: {
     dirs: ['src', 'test'],
-    ignorePatterns: ['src/imports/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'build/', 'dist/', 'coverage/'],
+    // test/languages/typescript/main.ts imports the package by name, as an app does: test/languages compiles it, strictly,
+    // against this checkout; the type-check of test/ and the linter, which cannot resolve that name, leave it out.
+    ignorePatterns: ['src/imports/**', 'test/languages/typescript/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'build/', 'dist/', 'coverage/'],
   },
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it.
@@ -83,7 +99,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       additionalOptions: { workerGracefulExitTimeout: 5_000 },
     },
   },
-  gitignore: ['/imports/crds/', '/imports/compiled/', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
+  gitignore: ['/test/languages/java/target/', '/test/languages/*/out/', '__pycache__/', '/imports/crds/', '/imports/charts/', '/imports/compiled/', '/e2e-results.json', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
   npmignoreEnabled: true,
 });
 
@@ -181,6 +197,17 @@ project.eslint?.addOverride({
 // versions to keep quiet about (node_modules/@jsii/check-node/lib/index.js); the DEPRECATED variable no longer applies.
 project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
+// A real pre-release version: 0.x until the API is stable and published (docs/languages.md). projen writes 0.0.0
+// when it does not release; every package (npm, PyPI, Maven, Go) takes this one.
+project.package.addVersion('0.1.0');
+
+// jsii-pacmak pins the jsii runtime every generated package requires (Python `jsii>=V`, Maven `jsii-runtime`, Go
+// `jsii-runtime-go`, all at pacmak's own version V). 1.139.0 is the one version served here by all three registries:
+// Maven Central's newest jsii-runtime is 1.140.0, and the Go module proxy serves jsii-runtime-go v1.139.0 and v1.141.0+
+// but not v1.140.0 (docs/languages.md, "Versions").
+project.deps.removeDependency('jsii-pacmak');
+project.addDevDeps('jsii-pacmak@1.139.0');
+
 // npm ci on a fresh clone fails on unrs-resolver 1.13's missing optional bindings.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
@@ -197,6 +224,7 @@ const typecheckTests = project.addTask('typecheck:test', {
   description: 'Type-check the tests (ts-jest runs with isolatedModules and does not)',
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
+project.tsconfigDev.addExclude('languages/typescript/**');
 project.testTask.prependSpawn(typecheckTests);
 project.testTask.prependSpawn(fetchCrds);
 for (const name of ['test:update', 'test:watch']) project.tasks.tryFind(name)?.prependSpawn(fetchCrds);
@@ -205,8 +233,22 @@ for (const name of ['test:update', 'test:watch']) project.tasks.tryFind(name)?.p
 // after jsii, so the compiled CRDs always match the compiled library. The package ships them instead of the YAML.
 project.compileTask.exec('node scripts/compile-crds.js');
 
+// The packages of every language, built by scripts/package-language.js (docs/languages.md): one jsii-pacmak run for
+// js, python and java, a second for Go with the Go bindings of the pinned npm cdk8s (the Go module proxy here does
+// not serve cdk8s-core-go); downloads cached outside the repository; a language whose package is built from the
+// same assembly already is skipped. Every build packages every language, in CI too: there are no per-language
+// release jobs, and the tests run the apps of test/languages on these packages, so `test` packages first (and the
+// build's own `package` step then finds them up to date).
+for (const language of ['js', 'python', 'java', 'go']) {
+  project.tasks.tryFind(`package:${language}`)!.reset(`node scripts/package-language.js ${language}`);
+}
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.reset('node scripts/package-language.js js python java go');
 // The packed package must stay small (docs/development.md, "Package size"): jsii bundles every runtime dependency.
-project.tasks.tryFind('package:js')!.exec('node scripts/check-package-size.js');
+for (const task of [project.tasks.tryFind('package:js')!, packageAll]) task.exec('node scripts/check-package-size.js');
+project.packageTask.reset();
+project.packageTask.spawn(packageAll);
+project.testTask.prependSpawn(packageAll);
 
 project.addTask('import-crds', {
   description: 'Regenerate src/imports from the pinned CRDs with cdk8s import',
@@ -230,9 +272,19 @@ project.addTask('test:fuzz', {
   steps: [{ spawn: 'fetch-crds' }, { exec: 'jest --testMatch "<rootDir>/test/**/*.property.test.ts" --updateSnapshot=none' }],
 });
 
+// The real-cluster tests (test/cluster, a Go module; docs/development.md, "Real-cluster tests"): real etcd,
+// kube-apiserver, kube-controller-manager, kubectl and helm built from pinned Go modules into a cache outside the
+// repository, every stage applied as Flux applies it. The test task (so `npx projen build`) runs them after jest
+// and eslint (the build task is locked for changes); E2E_INPUT=<dir> runs them on any folder of manifests.
+const e2e = project.addTask('e2e', {
+  description: 'Real-cluster tests: build the pinned components when missing, then go test in test/cluster (writes e2e-results.json)',
+  steps: [{ spawn: 'fetch-crds' }, { exec: 'node scripts/e2e.js' }],
+});
+project.testTask.spawn(e2e);
+
 // jsii-pacmak appends its outdir when missing: keep it here so a build never changes .npmignore.
 project.npmignore?.addPatterns('# Exclude jsii outdir', 'build');
-project.npmignore?.exclude('/bench/', '/bench-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile');
+project.npmignore?.exclude('/bench/', '/bench-results.json', '/imports/charts/', '/e2e-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile');
 project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/', '/imports/compiled/');
 // The CRD files themselves are read at build time only (the package validates with imports/compiled).
 project.npmignore?.exclude('/imports/crds/**/*.yaml');

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Fetches the pinned files named in imports/crds.lock.json ("crds", and "validators" for kinds whose CRD cannot be
-// fetched where the build runs) into imports/crds/.
+// Fetches the pinned files named in imports/crds.lock.json ("crds", "validators" for kinds whose CRD cannot be
+// fetched where the build runs, and "cluster" for CRDs only the real-cluster tests install) into imports/crds/, and
+// the upstream Helm chart files of "charts" into imports/charts/ (mirror: INFERENCE_MIGRATION_CHART_MIRROR, default
+// ../shared/charts).
 //
 // For each entry: a file already in imports/crds/ with the right sha256 is kept; otherwise the file is taken from
 // the mirror directory (INFERENCE_MIGRATION_CRD_MIRROR, default ../shared/crds beside the project root) when it
@@ -18,6 +20,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const MIRROR_VARIABLE = 'INFERENCE_MIGRATION_CRD_MIRROR';
+const CHART_MIRROR_VARIABLE = 'INFERENCE_MIGRATION_CHART_MIRROR';
 
 /** How long to wait for a TCP (or proxy) connection, for response headers, and for a whole download. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -237,11 +240,19 @@ async function fetchPinned(options = {}) {
   const lockFile = options.lockFile ?? path.join(root, 'imports', 'crds.lock.json');
   const outDir = options.outDir ?? path.join(root, 'imports', 'crds');
   const mirrorDir = options.mirrorDir ?? path.resolve(root, env[MIRROR_VARIABLE] || path.join('..', 'shared', 'crds'));
+  const chartsOutDir = options.chartsOutDir ?? path.join(path.dirname(outDir), 'charts');
+  const chartsMirrorDir = options.chartsMirrorDir ?? path.resolve(root, env[CHART_MIRROR_VARIABLE] || path.join('..', 'shared', 'charts'));
   const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-  const entries = [...lock.crds, ...(lock.validators || [])];
+  // "cluster": CRDs only the real-cluster tests install; "charts": upstream chart files, laid out by release.
+  const crdEntries = [...lock.crds, ...(lock.validators || []), ...(lock.cluster || [])];
+  const chartEntries = lock.charts || [];
+  const entries = [...crdEntries, ...chartEntries];
   const downloader = createDownloader(proxySettings(env));
   try {
-    const results = await Promise.allSettled(entries.map((e) => fetchEntry(e, { outDir, mirrorDir, downloader })));
+    const results = await Promise.allSettled([
+      ...crdEntries.map((e) => fetchEntry(e, { outDir, mirrorDir, downloader })),
+      ...chartEntries.map((e) => fetchEntry(e, { outDir: chartsOutDir, mirrorDir: chartsMirrorDir, downloader })),
+    ]);
     const counts = { total: entries.length, cached: 0, mirror: 0, download: 0, failed: 0 };
     for (const r of results) {
       if (r.status === 'fulfilled') counts[r.value]++;
@@ -256,7 +267,7 @@ async function fetchPinned(options = {}) {
 async function main() {
   const { counts, failures } = await fetchPinned();
   if (failures.length > 0) {
-    console.error(`fetch-crds: ${counts.failed} of ${counts.total} pinned files are missing from imports/crds and could not be fetched:`);
+    console.error(`fetch-crds: ${counts.failed} of ${counts.total} pinned files are missing from imports/crds (or imports/charts) and could not be fetched:`);
     for (const line of failures) console.error(`fetch-crds: ${line}`);
     process.exit(1);
   }

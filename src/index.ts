@@ -1,5 +1,7 @@
 // Objects carried from Git, as typed manifests.
 export * from './core/carried-manifest';
+// Container and pod settings (env, resources, volumes), the library's own structs.
+export * from './core/pod-types';
 
 // API objects: the Gateway API Inference Extension constructs.
 export * from './inference/types';

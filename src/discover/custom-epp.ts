@@ -1,11 +1,11 @@
 /**
  * Whether an alpha Endpoint Picker runs upstream's image, and, for one that does not (llm-d's
  * `llm-d-inference-scheduler`, production-stack's router), what of its container the GA EPP keeps:
- * flags other than the pool's, plain environment variables, CPU and memory, and the plugin config its
+ * flags other than the pool's, environment variables, requests and limits, and the plugin config its
  * `--config-file` reads from a mounted ConfigMap. Pure: plain objects in, options and messages out.
  */
-import { Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type { EnvVar, EnvVarSource, ResourceRequirements } from '../core/pod-types';
+import { isQuantity } from '../core/pod-values';
 import type { EndpointPickerOptions } from '../inference/endpoint-picker';
 
 /** Registries of upstream's EPP image: releases, and staging builds. */
@@ -52,14 +52,15 @@ export function customEppSettings(container: any, podSpec: any, image: string,
   const options: { -readonly [K in keyof EndpointPickerOptions]: EndpointPickerOptions[K] } = { image: repo, imageTag: tag };
   if (Object.keys(flags).length > 0) options.flags = flags;
 
-  const env: { [name: string]: kplus.EnvValue } = {};
+  const env: EnvVar[] = [];
   for (const e of Array.isArray(container?.env) ? container.env : []) {
     // The EPP construct sets these itself (from the pod's metadata).
     if (typeof e?.name !== 'string' || e.name === 'NAMESPACE' || e.name === 'POD_NAME') continue;
-    if (typeof e.value === 'string') env[e.name] = kplus.EnvValue.fromValue(e.value);
+    if (typeof e.value === 'string') env.push({ name: e.name, value: e.value });
+    else if (isEnvSource(e.valueFrom)) env.push({ name: e.name, valueFrom: e.valueFrom });
     else dropped.push(`env ${e.name} (from ${Object.keys(e.valueFrom ?? {}).join(', ') || 'nothing'}): add it to the GA EPP by hand`);
   }
-  if (Object.keys(env).length > 0) options.env = env;
+  if (env.length > 0) options.env = env;
 
   const resources = containerResources(container?.resources, dropped);
   if (resources) options.resources = resources;
@@ -77,6 +78,16 @@ export function customEppSettings(container: any, podSpec: any, image: string,
     .filter((m: any) => configFile === undefined || !configFile.startsWith(`${String(m?.mountPath).replace(/\/$/, '')}/`));
   for (const m of mountedElsewhere) dropped.push(`the volume ${m?.name} mounted at ${m?.mountPath}: add it to the GA EPP by hand`);
   return { options, dropped };
+}
+
+/**
+ * True for a `valueFrom` that names exactly one of the sources `EnvVarSource` types: a Secret's or ConfigMap's key
+ * in the pool's namespace (where the GA EPP runs too), a field or a resource of the pod.
+ */
+function isEnvSource(source: unknown): source is EnvVarSource {
+  if (source === null || typeof source !== 'object' || Array.isArray(source)) return false;
+  const keys = Object.keys(source);
+  return keys.length === 1 && ['secretKeyRef', 'configMapKeyRef', 'fieldRef', 'resourceFieldRef'].includes(keys[0]);
 }
 
 /** `repo:tag` (a digest counts as the tag). */
@@ -151,44 +162,17 @@ function mountedFile(container: any, podSpec: any, file: string,
   return undefined;
 }
 
-/** CPU and memory of a container as the EPP construct takes them; other resources are dropped. */
-function containerResources(resources: any, dropped: string[]): kplus.ContainerResources | undefined {
+/** The requests and limits of a container that are quantities, as they are written; the rest is dropped. */
+function containerResources(resources: any, dropped: string[]): ResourceRequirements | undefined {
   if (!resources || typeof resources !== 'object') return undefined;
-  const out: { cpu?: kplus.CpuResources; memory?: kplus.MemoryResources } = {};
-  for (const [kind, values] of [['requests', resources.requests], ['limits', resources.limits]] as const) {
-    for (const [name, q] of Object.entries(values ?? {})) {
-      const which = kind === 'requests' ? 'request' : 'limit';
-      if (name === 'cpu') {
-        const cpu = parseCpu(String(q));
-        if (cpu) out.cpu = { ...out.cpu, [which]: cpu };
-        else dropped.push(`${kind}.cpu ${String(q)}: not a CPU quantity this tool reads; set it on the GA EPP by hand`);
-      } else if (name === 'memory') {
-        const mem = parseMemory(String(q));
-        if (mem) out.memory = { ...out.memory, [which]: mem };
-        else dropped.push(`${kind}.memory ${String(q)}: not a memory quantity this tool reads; set it on the GA EPP by hand`);
-      } else {
-        dropped.push(`${kind}.${name} ${String(q)}: set it on the GA EPP by hand`);
-      }
+  const out: { requests?: { [name: string]: string }; limits?: { [name: string]: string } } = {};
+  for (const kind of ['requests', 'limits'] as const) {
+    for (const [name, q] of Object.entries(resources[kind] ?? {})) {
+      // YAML reads `cpu: 2` as a number: a quantity all the same.
+      const quantity = typeof q === 'number' ? String(q) : q;
+      if (isQuantity(quantity)) out[kind] = { ...out[kind], [name]: quantity };
+      else dropped.push(`${kind}.${name} ${String(q)}: not a quantity this tool reads; set it on the GA EPP by hand`);
     }
   }
-  return out.cpu || out.memory ? out : undefined;
-}
-
-function parseCpu(q: string): kplus.Cpu | undefined {
-  const m = /^(\d+)(m?)$/.exec(q) ?? /^(\d*\.\d+)()$/.exec(q);
-  if (!m) return undefined;
-  return m[2] === 'm' ? kplus.Cpu.millis(Number(m[1])) : kplus.Cpu.millis(Math.round(Number(m[1]) * 1000));
-}
-
-function parseMemory(q: string): Size | undefined {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(q);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  switch (m[2]) {
-    case 'Ki': return Size.kibibytes(n);
-    case 'Mi': return Size.mebibytes(n);
-    case 'Gi': return Size.gibibytes(n);
-    case 'Ti': return Size.tebibytes(n);
-    default: return n % 1024 === 0 ? Size.kibibytes(n / 1024) : undefined;
-  }
+  return out.requests || out.limits ? out : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseYamlText } from './yaml-documents';
 import { UserError } from '../core/errors';
 import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 
@@ -41,4 +42,31 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   if (record?.isSymbolicLink()) throw new UserError(`${recordFile} is a symbolic link: inference-migrate never reads through links; replace it by the file promote wrote`);
   const activeStageRecordText = record?.isFile() ? fs.readFileSync(recordFile, 'utf8') : undefined;
   return { dir, planFile, planText, ...(activeStageRecordText !== undefined ? { activeStageRecordText } : {}) };
+}
+
+/**
+ * The objects of one stage folder, by `Kind namespace/name` (`Kind name` when cluster-scoped), read from the
+ * files its plan.json entry lists; what `verify` compares the live objects with. A file that cannot be read or
+ * parsed is a UserError naming it.
+ */
+export function readStageObjects(dir: string, stage: { readonly folder: string; readonly objects: ReadonlyArray<{ readonly file: string }> })
+  : Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const file of [...new Set(stage.objects.map((o) => o.file))]) {
+    if (file.includes('/') || file.includes('\\') || file.startsWith('.')) throw new UserError(`${path.join(dir, 'plan.json')}: stage ${stage.folder} names the file ${JSON.stringify(file)}, which is not a file of its folder`);
+    const full = path.join(dir, stage.folder, file);
+    let text: string;
+    try {
+      text = fs.readFileSync(full, 'utf8');
+    } catch (e) {
+      throw new UserError(`${full}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): is the stage folder complete?`);
+    }
+    const parsed = parseYamlText(text, full);
+    if (parsed.problems.length > 0) throw new UserError(`${parsed.problems[0].file}:${parsed.problems[0].line}: ${parsed.problems[0].message}`);
+    for (const o of parsed.objects) {
+      const meta = o.object.metadata ?? {};
+      out.set(`${o.object.kind} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name}`, o.object);
+    }
+  }
+  return out;
 }

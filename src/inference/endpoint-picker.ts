@@ -1,5 +1,4 @@
 import { ApiObject } from 'cdk8s';
-import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   EPP_GRPC_PORT,
@@ -10,13 +9,14 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
-import { unwrapK8sValues } from './k8s-values';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
+import { EnvVar, ImagePullPolicy, ResourceRequirements } from '../core/pod-types';
+import { checkEnv, checkResources } from '../core/pod-values';
 
 /**
  * Settings of an Endpoint Picker (EPP) deployment: the same knobs as the upstream `inferencepool`
@@ -37,9 +37,9 @@ export interface EndpointPickerOptions {
 
   /**
    * Image pull policy of the EPP container.
-   * @default kplus.ImagePullPolicy.ALWAYS (as the chart)
+   * @default ImagePullPolicy.ALWAYS (as the chart)
    */
-  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+  readonly imagePullPolicy?: ImagePullPolicy;
 
   /**
    * Number of EPP replicas. More than one turns on leader election (`--ha-enable-leader-election`, a
@@ -49,25 +49,28 @@ export interface EndpointPickerOptions {
   readonly replicas?: number;
 
   /**
-   * Extra EPP command-line flags, name (without `--`) to value, written after the flags the construct
-   * sets itself. The pool, config-file, encoder and leader-election flags are owned by the construct and
+   * Extra EPP command-line flags, name (without `--`) to value, written in name order after the flags the
+   * construct sets itself (the same args from every language, whatever order its map keeps). The pool, config-file, encoder and leader-election flags are owned by the construct and
    * refused in every spelling (`pool-name`, `--pool-name`, `pool-name=x`).
    * @default { v: '1' }
    */
   readonly flags?: { [name: string]: string };
 
   /**
-   * Extra environment variables of the EPP container, after `NAMESPACE`. Names follow Kubernetes' rule
-   * (`[-._a-zA-Z][-._a-zA-Z0-9]*`, not `.`, `..` or starting with `..`).
+   * Extra environment variables of the EPP container, in this order after `NAMESPACE` (and `POD_NAME` from
+   * v1.2.0), as the chart's `inferenceExtension.env` list: e.g. `[{ name: 'GOMEMLIMIT', value: '1GiB' }]`, or
+   * `valueFrom` a Secret, a ConfigMap, a pod field or a resource. Names follow Kubernetes' rule
+   * (`[-._a-zA-Z][-._a-zA-Z0-9]*`, not `.`, `..` or starting with `..`) and appear once.
    * @default - none
    */
-  readonly env?: { [name: string]: kplus.EnvValue };
+  readonly env?: EnvVar[];
 
   /**
-   * CPU and memory requests and limits of the EPP container.
+   * Requests and limits of the EPP container, as quantities by resource name, e.g.
+   * `{ requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } }`.
    * @default - the chart's: none up to v1.3.x; from v1.4.0 requests cpu 4 and memory 8Gi, limit memory 16Gi
    */
-  readonly resources?: kplus.ContainerResources;
+  readonly resources?: ResourceRequirements;
 
   /**
    * The EndpointPickerConfig (plugins and scheduling profiles), as YAML text.
@@ -132,12 +135,7 @@ export interface EndpointPickerProps extends EndpointPickerOptions {
 
 // A flag name as the EPP's Go flag package reads it: no '=' (that starts the value), no spaces.
 const FLAG_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
-// Kubernetes' environment variable names (apimachinery pkg/util/validation/validation.go@v0.34.0, IsEnvVarName).
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-// The values of cdk8s-plus-28's kplus.ImagePullPolicy (a test compares them), listed here so that the construct does not
-// load cdk8s-plus-28 (3.5 MB of JavaScript) to check one string: its objects are written as plain ApiObjects.
-const IMAGE_PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
 
 const RESERVED_FLAGS: readonly string[] = [
   'pool-name',
@@ -185,7 +183,7 @@ const MODE_LABEL = { 'inference.networking.k8s.io/igw-mode': 'inferencepool' };
  *   poolName: 'vllm-llama3-8b-instruct-ga',
  *   replicas: 2,
  *   flags: { v: '2' },
- *   imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+ *   imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
  * });
  *
  * @see https://github.com/kubernetes-sigs/gateway-api-inference-extension/tree/v1.0.2/config/charts/inferencepool
@@ -242,10 +240,11 @@ export class EndpointPicker extends Construct {
     this.gieVersion = gieVersion;
     const chart = eppChartFacts(gieVersion);
     this.readsModelRewrites = chart.readsRewrites;
-    const flags = resolveFlags(this, props.flags ?? { v: '1' }, chart);
-    const env = resolveEnv(this, props.env ?? {}, chart);
-    const imagePullPolicy = props.imagePullPolicy ?? ('Always' as kplus.ImagePullPolicy.ALWAYS);
-    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, IMAGE_PULL_POLICIES);
+    const flags = resolveFlags(this, props.flags ?? { v: '1' });
+    const env = resolveEnv(this, props.env ?? [], chart);
+    const resources = props.resources !== undefined ? checkResources(this, 'resources', props.resources) : undefined;
+    const imagePullPolicy = props.imagePullPolicy ?? ImagePullPolicy.ALWAYS;
+    checkOneOf(this, 'imagePullPolicy', imagePullPolicy, Object.values(ImagePullPolicy));
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? gieVersion}`;
     const leaderElection = this.replicas > 1;
 
@@ -321,9 +320,9 @@ export class EndpointPicker extends Construct {
               env: [
                 { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 ...(chart.podNameEnv ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : []),
-                ...env.map(([name, value]) => ({ name, value: value.value, valueFrom: unwrapK8sValues(value.valueFrom) })),
+                ...env,
               ],
-              resources: props.resources ? toResourceRequirements(props.resources) : (chart.defaultResources ? CHART_RESOURCES_V14 : undefined),
+              resources: resources ?? (chart.defaultResources ? CHART_RESOURCES_V14 : undefined),
               securityContext: {
                 runAsNonRoot: true,
                 allowPrivilegeEscalation: false,
@@ -447,13 +446,16 @@ export class EndpointPicker extends Construct {
  * The user's flags as `[name, value]` pairs, names without dashes. A flag the construct owns is refused
  * in every spelling: `x`, `--x` and `x=...` (Go's flag package reads `--x=v` as flag x).
  */
-function resolveFlags(scope: Construct, flags: { [name: string]: string }, chart: EppChartFacts): Array<[string, string]> {
+function resolveFlags(scope: Construct, flags: { [name: string]: string }): Array<[string, string]> {
   if (flags === null || typeof flags !== 'object' || Array.isArray(flags)) {
     throw propError(scope, 'flags', `must be a map of flag names to values (got ${show(flags)})`);
   }
   const seen = new Map<string, string>();
-  // From v1.2.0 the chart's flags are a map, which Helm renders in key order.
-  const entries = chart.flagsSorted ? Object.entries(flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : Object.entries(flags);
+  // In name order, whatever order the map was built in: the order a map arrives in differs by language (jsii's Go
+  // runtime sends map keys sorted, a Java Map.of in a per-JVM random order), and the args must not. The chart of
+  // v1.2.0+ renders its flags map in key order too; before, its list kept the user's order, which the EPP's flag
+  // parsing does not depend on (a repeated flag, the one case where order matters, is refused below).
+  const entries = Object.entries(flags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return entries.map(([flag, value]) => {
     const bare = flag.replace(/^-+/, '');
     const name = bare.split('=')[0];
@@ -470,37 +472,14 @@ function resolveFlags(scope: Construct, flags: { [name: string]: string }, chart
   });
 }
 
-/** The user's environment variables, names checked as the API server does. */
-function resolveEnv(scope: Construct, env: { [name: string]: kplus.EnvValue }, chart: EppChartFacts): Array<[string, kplus.EnvValue]> {
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
-    throw propError(scope, 'env', `must be a map of variable names to EnvValues (got ${show(env)})`);
-  }
-  return Object.entries(env).map(([name, value]) => {
-    if (!ENV_VAR_NAME.test(name) || name === '.' || name.startsWith('..')) {
-      throw propError(scope, `env.${name}`, `must be an environment variable name: letters, digits, '_', '-' or '.', not starting with a digit, not '.' and not starting with '..' (got ${show(name)})`);
+/** The user's environment variables, checked as the API server does, without the ones the construct sets. */
+function resolveEnv(scope: Construct, env: EnvVar[], chart: EppChartFacts): EnvVar[] {
+  const checked = checkEnv(scope, 'env', env);
+  checked.forEach((variable, i) => {
+    if (variable.name === 'NAMESPACE') throw propError(scope, `env[${i}].name`, 'is set by the construct (the pod\'s namespace): choose another name');
+    if (variable.name === 'POD_NAME' && chart.podNameEnv) {
+      throw propError(scope, `env[${i}].name`, `is set by the construct (the pod's name, as the chart of ${chart.gieVersion} sets it): choose another name`);
     }
-    if (name === 'NAMESPACE') throw propError(scope, `env.${name}`, 'is set by the construct (the pod\'s namespace): choose another name');
-    if (name === 'POD_NAME' && chart.podNameEnv) throw propError(scope, `env.${name}`, `is set by the construct (the pod's name, as the chart of ${chart.gieVersion} sets it): choose another name`);
-    if (!value || (value.value === undefined && value.valueFrom === undefined)) {
-      throw propError(scope, `env.${name}`, `must be a kplus.EnvValue (got ${show(value)})`);
-    }
-    return [name, value];
   });
-}
-
-/** The container's resources as the API spells them (quantities as text). */
-function toResourceRequirements(resources: kplus.ContainerResources | undefined): object | undefined {
-  if (!resources) return undefined;
-  const quantities = (pick: 'request' | 'limit') => {
-    const out: { [key: string]: string } = {};
-    const cpu = resources.cpu?.[pick];
-    const memory = resources.memory?.[pick];
-    const ephemeral = resources.ephemeralStorage?.[pick];
-    if (cpu) out.cpu = cpu.amount;
-    if (memory) out.memory = `${memory.toMebibytes()}Mi`;
-    if (ephemeral) out['ephemeral-storage'] = `${ephemeral.toMebibytes()}Mi`;
-    return Object.keys(out).length > 0 ? out : undefined;
-  };
-  const requirements = { requests: quantities('request'), limits: quantities('limit') };
-  return requirements.requests || requirements.limits ? requirements : undefined;
+  return checked;
 }

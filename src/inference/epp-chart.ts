@@ -14,8 +14,6 @@ export interface EppChartFacts {
   readonly tracingArgs: string[];
   /** Env `POD_NAME` from `metadata.name` (v1.2.0+). */
   readonly podNameEnv: boolean;
-  /** `inferenceExtension.flags` is a map rendered in key order (v1.2.0+; a list before). */
-  readonly flagsSorted: boolean;
   /** The default scheduling profile weighs its scorers 2, 2 and 3 (v1.2.0+). */
   readonly scorerWeights: boolean;
   /** The Role lets the EPP read InferenceModelRewrites (v1.3.0+, when the EPP applies them). */
@@ -42,7 +40,6 @@ export function eppChartFacts(gieVersion: string): EppChartFacts {
     gieVersion,
     tracingArgs,
     podNameEnv: from('v1.2.0'),
-    flagsSorted: from('v1.2.0'),
     scorerWeights: from('v1.2.0'),
     readsRewrites: from('v1.3.0'),
     splitRoles: from('v1.4.0'),

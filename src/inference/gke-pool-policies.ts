@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GA_POOL_GROUP } from './api';
-import { GcpBackendPolicyDefault, HealthCheckPolicyDefault, HealthCheckType } from './gke-policy-types';
+import { GcpBackendPolicyDefault, HealthCheckPolicyDefault, HealthCheckPortSpecification, HealthCheckType } from './gke-policy-types';
 import { DEFAULT_GIE_TARGET } from '../convert/gie-versions';
 import { checkInteger, givenProps } from '../core/errors';
 import { checkSubdomain } from '../core/names';
@@ -34,7 +34,7 @@ export interface GkePoolPoliciesProps {
 
   /**
    * The HealthCheckPolicy's whole `spec.default`, used as given (for twins of an existing policy).
-   * @default - HTTP `/health` on the target port, timeoutSec 2, checkIntervalSec 2
+   * @default - HTTP `/health` on the target port (portSpecification USE_FIXED_PORT), timeoutSec 2, checkIntervalSec 2
    */
   readonly healthCheckDefault?: HealthCheckPolicyDefault;
 
@@ -89,7 +89,13 @@ export class GkePoolPolicies extends Construct {
         default: asGiven(props.healthCheckDefault ?? {
           timeoutSec: 2,
           checkIntervalSec: 2,
-          config: { type: HealthCheckType.HTTP, httpHealthCheck: { requestPath: '/health', port: targetPort } },
+          // portSpecification is written out: GKE's CRD (gke-gateway-api @ fc40d60,
+          // networking.gke.io_healthcheckpolicies.yaml) refuses a port without it ("port and portName must be unset
+          // for portSpecification USE_SERVING_PORT or unset"), as the real API server showed; upstream's chart leaves it out.
+          config: {
+            type: HealthCheckType.HTTP,
+            httpHealthCheck: { requestPath: '/health', portSpecification: HealthCheckPortSpecification.USE_FIXED_PORT, port: targetPort },
+          },
         }),
       },
     });

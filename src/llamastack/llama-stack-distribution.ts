@@ -9,7 +9,6 @@ import { givenProps, propError, show } from '../core/errors';
 import { cloneJson, isPlainObject } from '../core/json';
 import { checkSubdomain } from '../core/names';
 import { generatedName, resolveNamespace } from '../core/namespace';
-import { unwrapK8sValues } from '../inference/k8s-values';
 
 /**
  * A LlamaStackDistribution (`llamastack.io/v1alpha2`, llama-stack-k8s-operator): a LlamaStack server whose
@@ -101,7 +100,7 @@ function specOf(props: LlamaStackDistributionProps): Record<string, any> {
   const spec: Record<string, any> = {};
   for (const field of SPEC_FIELDS) {
     const value = (props as any)[field];
-    if (value !== undefined) spec[field] = cloneJson(unwrapK8sValues(value));
+    if (value !== undefined) spec[field] = cloneJson(value);
   }
   // Anything else is checked (and refused) by the rules, with the field's name.
   const known = new Set([...SPEC_FIELDS, 'name', 'namespace', 'labels', 'annotations']);

@@ -2,7 +2,7 @@
  * Props of the `LlamaStackDistribution` construct. They mirror the `llamastack.io/v1alpha2` spec of the operator's
  * CRD field for field, so a YAML spec reads as props and errors name the same paths.
  */
-import type { k8s } from 'cdk8s-plus-28';
+import type { EnvVar, TopologySpreadConstraint, Volume, VolumeMount } from '../core/pod-types';
 
 /** The APIs `disabled` can remove from the generated config. */
 export enum LlamaStackApi {
@@ -348,7 +348,7 @@ export interface LlamaStackWorkloadOverrides {
    * Extra environment variables.
    * @default - none
    */
-  readonly env?: k8s.EnvVar[];
+  readonly env?: EnvVar[];
   /**
    * Container command.
    * @default - the image's
@@ -365,15 +365,16 @@ export interface LlamaStackWorkloadOverrides {
    */
   readonly serviceAccountName?: string;
   /**
-   * Extra volumes.
+   * Extra volumes: ConfigMaps, Secrets, empty directories, PersistentVolumeClaims and CSI volumes are typed in
+   * `Volume`; a volume of any other source comes through `LlamaStackDistribution.fromObject` as it is written.
    * @default - none
    */
-  readonly volumes?: k8s.Volume[];
+  readonly volumes?: Volume[];
   /**
    * Extra volume mounts.
    * @default - none
    */
-  readonly volumeMounts?: k8s.VolumeMount[];
+  readonly volumeMounts?: VolumeMount[];
 }
 
 /** Deployment settings. */
@@ -412,7 +413,7 @@ export interface LlamaStackWorkload {
    * Pod topology spread constraints.
    * @default - none
    */
-  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  readonly topologySpreadConstraints?: TopologySpreadConstraint[];
   /**
    * Pod template overrides.
    * @default - none

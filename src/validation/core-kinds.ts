@@ -136,7 +136,42 @@ export function validateCoreObject(obj: Record<string, any>): CoreObjectReport {
       return [{ field: '', message: (err as Error).message }];
     }
   });
-  return { problems, unknownFields: unread.filter((field) => !unreadByDesign(obj, field)) };
+  return { problems: [...problems, ...containerImageProblems(obj)], unknownFields: unread.filter((field) => !unreadByDesign(obj, field)) };
+}
+
+/** Where each workload kind keeps its pod spec. */
+const POD_SPEC_PATHS: { readonly [kind: string]: string[] } = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/**
+ * Every container of a pod spec needs an image: the OpenAPI schema leaves `image` optional (higher-level
+ * controllers may fill it), but the API server refuses a Pod or a workload's pod template without one
+ * (kubernetes v1.35 `pkg/apis/core/validation/validation.go`, validateContainerCommon: "image: Required value"),
+ * as the real API server showed in the differential tests.
+ */
+function containerImageProblems(obj: Record<string, any>): FieldProblem[] {
+  const path = POD_SPEC_PATHS[obj.kind];
+  if (!path || !String(obj.apiVersion).match(/^(v1|apps\/v1|batch\/v1)$/)) return [];
+  let spec: any = obj;
+  for (const key of path) spec = spec?.[key];
+  if (spec === null || typeof spec !== 'object') return [];
+  const problems: FieldProblem[] = [];
+  for (const list of ['initContainers', 'containers']) {
+    if (!Array.isArray(spec[list])) continue;
+    spec[list].forEach((c: any, i: number) => {
+      if (c !== null && typeof c === 'object' && (typeof c.image !== 'string' || c.image.trim() === '')) {
+        problems.push({ field: `${path.join('.')}.${list}[${i}].image`, message: 'is required: the API server refuses a container without an image' });
+      }
+    });
+  }
+  return problems;
 }
 
 /**

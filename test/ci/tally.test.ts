@@ -30,3 +30,16 @@ test.each([
   expect(r.status).toBe(exit);
   expect(r.lines[r.lines.length - 1]).toBe(last);
 });
+
+test('given the Go real-cluster report beside jest\'s, then the tally counts both; a missing second report counts nothing', () => {
+  const jest = path.join(dir, 'jest-two.xml');
+  const go = path.join(dir, 'go-two.xml');
+  fs.writeFileSync(jest, junit(10, 0));
+  fs.writeFileSync(go, junit(5, 1, 1));
+  const both = spawnSync(process.execPath, [TALLY, jest, '0', go], { encoding: 'utf8' });
+  expect(both.stdout.trim().split('\n').pop()).toBe('13 passed, 1 failed');
+  expect(both.status).toBe(1);
+  const missing = spawnSync(process.execPath, [TALLY, jest, '0', path.join(dir, 'absent.xml')], { encoding: 'utf8' });
+  expect(missing.stdout.trim()).toBe('10 passed, 0 failed');
+  expect(missing.status).toBe(0);
+});

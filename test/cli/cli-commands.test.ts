@@ -19,7 +19,7 @@ describe('help, version and usage errors', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: inference-migrate \[options\] \[command\]\n/);
-    const commands = ['scan [options] <input>', 'plan [options]', 'status [options] <migration-dir>', 'promote [options] <migration-dir>', 'validate [options] <input>', 'example [options]'];
+    const commands = ['scan [options] <input>', 'plan [options]', 'status [options] <migration-dir>', 'verify [options] <migration-dir>', 'promote [options] <migration-dir>', 'validate [options] <input>', 'example [options]'];
     for (const command of commands) expect(run.stdout).toContain(`  ${command}`);
     expect(run.stdout).toContain('Exit codes: 0 success, 1 bad input or validation problems, 64 usage error, 70 internal error');
   });
@@ -29,6 +29,7 @@ describe('help, version and usage errors', () => {
     ['scan', /^Usage: inference-migrate scan \[options\] <input>\n[\s\S]*--target-gie <version>[\s\S]*--output <format>[\s\S]*Exit codes: 0 nothing found, 2 alpha objects found that the target still serves,\n3 found/],
     ['validate', /^Usage: inference-migrate validate \[options\] <input>\n[\s\S]*Exit codes: 0 every object passes/],
     ['example', /^Usage: inference-migrate example \[options\]\n[\s\S]*--out <dir>[\s\S]*--gke[\s\S]*--force/],
+    ['verify', /^Usage: inference-migrate verify \[options\] <migration-dir>\n[\s\S]*--stage <stage>[\s\S]*--kubeconfig <file>[\s\S]*Exit codes: 0 every check that ran passed/],
   ])('given %s --help, then its usage, flags and exit codes are printed', (command, expected) => {
     const run = runCli([command, '--help']);
     expect(run.status).toBe(0);

@@ -209,11 +209,12 @@ describe('llm-d\'s custom Endpoint Picker with a prefill/decode plugin ConfigMap
     expect(container.image).toBe('ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0');
     expect(container.args).toEqual(['--pool-name', 'qwen-pool-ga', '--pool-namespace', 'llm-d', '--pool-group', 'inference.networking.k8s.io', '--zap-encoder', 'json',
       '--config-file', '/config/pd-config.yaml', '--v', '4', '--tracing=false']);
-    expect(container.env.map((e: any) => e.name)).toEqual(['NAMESPACE', 'POD_NAME', 'PD_ENABLED']);
-    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' } });
+    expect(container.env.map((e: any) => e.name)).toEqual(['NAMESPACE', 'POD_NAME', 'PD_ENABLED', 'HF_TOKEN']);
+    expect(container.env[3]).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'llm-d-hf-token', key: 'HF_TOKEN' } } });
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' } });
     const plugins = find(first, 'ConfigMap', 'qwen-pool-ga-epp').data['pd-config.yaml'];
     expect(plugins).toContain('- type: pd-profile-handler\n');
-    expect(run.stderr).toContain('warning: The GA Endpoint Picker of llm-d/qwen-pool does not keep env HF_TOKEN (from secretKeyRef): add it to the GA EPP by hand.\n');
+    expect(run.stderr).not.toContain('HF_TOKEN');
   });
 });
 

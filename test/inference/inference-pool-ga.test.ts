@@ -1,6 +1,5 @@
-import { Size, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { FailureMode, InferencePoolGa, InferenceProvider, ModelServerType } from '../../src';
+import { Testing } from 'cdk8s';
+import { FailureMode, ImagePullPolicy, InferencePoolGa, InferenceProvider, ModelServerType } from '../../src';
 import { inventory, newChart, only, synthValid, validator } from '../util';
 
 const GUIDE_SELECTOR = { app: 'vllm-llama3-8b-instruct' };
@@ -197,10 +196,10 @@ describe('InferencePoolGa', () => {
       endpointPicker: {
         image: 'example.com/epp',
         imageTag: 'v1.0.1',
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
         flags: { 'v': '3', 'kv-cache-usage-percentage-metric': 'vllm:gpu_cache_usage_perc' },
-        env: { GOMEMLIMIT: kplus.EnvValue.fromValue('1GiB') },
-        resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.units(2) }, memory: { request: Size.gibibytes(1) } },
+        env: [{ name: 'GOMEMLIMIT', value: '1GiB' }, { name: 'GOGC', value: '$(GOMEMLIMIT_PERCENT)' }],
+        resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2' } },
         pluginsConfig: 'apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\n',
         pluginsConfigFile: 'custom.yaml',
       },
@@ -209,21 +208,31 @@ describe('InferencePoolGa', () => {
     const epp = only(objects, 'Deployment').spec.template.spec.containers[0];
     expect(epp.image).toBe('example.com/epp:v1.0.1');
     expect(epp.imagePullPolicy).toBe('IfNotPresent');
-    expect(epp.args.slice(-6)).toEqual(['--config-file', '/config/custom.yaml', '--v', '3', '--kv-cache-usage-percentage-metric', 'vllm:gpu_cache_usage_perc']);
+    // In name order for every release, however the map was built (a Go or Java map has no insertion order).
+    expect(epp.args.slice(-6)).toEqual(['--config-file', '/config/custom.yaml', '--kv-cache-usage-percentage-metric', 'vllm:gpu_cache_usage_perc', '--v', '3']);
     expect(epp.env).toEqual([
       { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
       { name: 'GOMEMLIMIT', value: '1GiB' },
+      { name: 'GOGC', value: '$(GOMEMLIMIT_PERCENT)' },
     ]);
-    expect(epp.resources).toEqual({ requests: { cpu: '500m', memory: '1024Mi' }, limits: { cpu: '2' } });
+    expect(epp.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2' } });
     expect(only(objects, 'ConfigMap').data).toEqual({ 'custom.yaml': 'apiVersion: inference.networking.x-k8s.io/v1alpha1\nkind: EndpointPickerConfig\n' });
   });
 
-  test('given env from a resource with a divisor (a k8s.IntOrString inside kplus.EnvValue), then the Deployment spells it as text', () => {
+  test('given env from a resource with a divisor and from a Secret, then the Deployment carries both sources in order', () => {
     const { chart } = guidePool({
-      endpointPicker: { env: { CPU_LIMIT: kplus.EnvValue.fromResource(kplus.ResourceFieldPaths.CPU_LIMIT, { divisor: '1m' }) } },
+      endpointPicker: {
+        env: [
+          { name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } },
+          { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+        ],
+      },
     });
     const env = only(synthValid(chart), 'Deployment').spec.template.spec.containers[0].env;
-    expect(env[1]).toEqual({ name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } });
+    expect(env.slice(1)).toEqual([
+      { name: 'CPU_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1m' } } },
+      { name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } },
+    ]);
   });
 
   test('given provider gke, then a HealthCheckPolicy and a GCPBackendPolicy target the pool', () => {
@@ -233,7 +242,7 @@ describe('InferencePoolGa', () => {
     expect(health.apiVersion).toBe('networking.gke.io/v1');
     expect(health.spec).toEqual({
       targetRef,
-      default: { timeoutSec: 2, checkIntervalSec: 2, config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', port: 8080 } } },
+      default: { timeoutSec: 2, checkIntervalSec: 2, config: { type: 'HTTP', httpHealthCheck: { requestPath: '/health', portSpecification: 'USE_FIXED_PORT', port: 8080 } } },
     });
     const backend = only(objects, 'GCPBackendPolicy', NAME);
     expect(backend.spec).toEqual({ targetRef, default: { timeoutSec: 300, logging: { enabled: true } } });
@@ -309,19 +318,44 @@ describe('InferencePoolGa', () => {
       expect(build({ endpointPicker: { flags: { [flag]: 'x' } } })).toThrow(/must be a flag name/);
     });
     test('the same flag given twice in two spellings is rejected', () => {
-      expect(build({ endpointPicker: { flags: { 'v': '1', '--v': '2' } } })).toThrow(/'flags.--v' repeats flag --v/);
+      expect(build({ endpointPicker: { flags: { 'v': '1', '--v': '2' } } })).toThrow(/'flags\.v' repeats flag --v \(given as "--v"\)/);
     });
     test.each(['A=B', '1ABC', '.', '..', '..x', 'with space', ''])('an env var name Kubernetes refuses (%p) is rejected', (name) => {
-      expect(build({ endpointPicker: { env: { [name]: kplus.EnvValue.fromValue('x') } } })).toThrow(/must be an environment variable name/);
+      expect(build({ endpointPicker: { env: [{ name, value: 'x' }] } })).toThrow(/'env\[0\]\.name' must be an environment variable name/);
     });
     test('the env var the construct sets (NAMESPACE) is rejected', () => {
-      expect(build({ endpointPicker: { env: { NAMESPACE: kplus.EnvValue.fromValue('x') } } })).toThrow(/'env.NAMESPACE' is set by the construct/);
+      expect(build({ endpointPicker: { env: [{ name: 'NAMESPACE', value: 'x' }] } })).toThrow(/'env\[0\]\.name' is set by the construct/);
     });
     test.each(['my.env-name', 'MY_ENV.NAME', 'MyEnvName1', '_x', '-x'])('an env var name Kubernetes accepts (%p) is accepted', (name) => {
-      expect(build({ endpointPicker: { env: { [name]: kplus.EnvValue.fromValue('x') } } })).not.toThrow();
+      expect(build({ endpointPicker: { env: [{ name, value: 'x' }] } })).not.toThrow();
     });
-    test.each(Object.values(kplus.ImagePullPolicy))('every kplus.ImagePullPolicy (%p) is accepted (the construct lists them without loading cdk8s-plus)', (policy) => {
-      expect(build({ endpointPicker: { imagePullPolicy: policy } })).not.toThrow();
+    test('an env var given twice is rejected at its second entry', () => {
+      expect(build({ endpointPicker: { env: [{ name: 'X', value: '1' }, { name: 'X', value: '2' }] } })).toThrow(/'env\[1\]\.name' repeats X/);
+    });
+    test('env as a map (the cdk8s-plus EnvValue form of earlier releases) is rejected with the list form named', () => {
+      expect(build({ endpointPicker: { env: { X: { value: '1' } } } })).toThrow(/'env' must be a list of \{ name, value \} or \{ name, valueFrom \} entries/);
+    });
+    test('an env var with both a value and a source is rejected', () => {
+      expect(build({ endpointPicker: { env: [{ name: 'X', value: '1', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] } }))
+        .toThrow(/'env\[0\]\.valueFrom' must be left out when 'value' is set/);
+    });
+    test('an env source naming two sources is rejected', () => {
+      expect(build({ endpointPicker: { env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' }, secretKeyRef: { name: 's', key: 'k' } } }] } }))
+        .toThrow(/'env\[0\]\.valueFrom' must name exactly one of configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef/);
+    });
+    test.each(['1GB', '-1', 'lots', '1.5.5', ''])('a resource quantity Kubernetes refuses (%p) is rejected with its path', (quantity) => {
+      expect(build({ endpointPicker: { resources: { limits: { memory: quantity } } } })).toThrow(/'resources\.limits\.memory' must be a quantity/);
+    });
+    test.each(['500m', '2', '0.5', '1Gi', '512Mi', '1e3', '1.5G', '100k'])('a resource quantity Kubernetes accepts (%p) is written as given', (quantity) => {
+      const { chart } = guidePool({ endpointPicker: { resources: { requests: { cpu: quantity } } } });
+      expect(only(Testing.synth(chart), 'Deployment').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: quantity } });
+    });
+    test('a resources field other than requests and limits is rejected', () => {
+      expect(build({ endpointPicker: { resources: { cpu: { request: '1' } } } })).toThrow(/'resources\.cpu' is not a field: allowed are requests and limits/);
+    });
+    test.each(Object.values(ImagePullPolicy))('every ImagePullPolicy (%p) is accepted', (policy) => {
+      const { chart } = guidePool({ endpointPicker: { imagePullPolicy: policy } });
+      expect(only(Testing.synth(chart), 'Deployment').spec.template.spec.containers[0].imagePullPolicy).toBe(policy);
     });
     test('an image pull policy outside the enum is rejected', () => {
       expect(build({ endpointPicker: { imagePullPolicy: 'Sometimes' } })).toThrow(/'imagePullPolicy' must be one of "Always", "IfNotPresent", "Never" \(got "Sometimes"\)/);

@@ -1,4 +1,3 @@
-import { k8s } from 'cdk8s-plus-28';
 import * as guide from './guide-004';
 import { LlamaStackDistribution } from '../../src/llamastack/llama-stack-distribution';
 import { LlamaStackApi, LlamaStackDistributionProps, LlamaStackKvStorageType, LlamaStackSqlStorageType } from '../../src/llamastack/types';
@@ -137,7 +136,7 @@ describe('LlamaStackDistribution: the guide\'s After examples from props', () =>
 });
 
 describe('LlamaStackDistribution: typed pod settings (cdk8s-plus k8s types)', () => {
-  test('given env, volumes, mounts and topology spread constraints as k8s structs, then they are written as Kubernetes spells them (quantities as text)', () => {
+  test('given env, volumes, mounts and topology spread constraints as the library structs, then they are written as Kubernetes spells them', () => {
     const chart = newChart();
     new LlamaStackDistribution(chart, 'llsd', {
       name: 'llsd',
@@ -145,15 +144,23 @@ describe('LlamaStackDistribution: typed pod settings (cdk8s-plus k8s types)', ()
       workload: {
         topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }],
         overrides: {
-          env: [{ name: 'LLAMA_STACK_LOGGING', value: 'all=info' }, { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: k8s.Quantity.fromString('1Mi') } } }],
-          volumes: [{ name: 'cache', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } }],
+          env: [{ name: 'LLAMA_STACK_LOGGING', value: 'all=info' }, { name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } }],
+          volumes: [
+            { name: 'cache', emptyDir: { sizeLimit: '2Gi' } },
+            { name: 'run-config', configMap: { name: 'llsd-config', items: [{ key: 'run.yaml', path: 'run.yaml' }], defaultMode: 0o440 } },
+            { name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'llsd' } } },
+          ],
           volumeMounts: [{ name: 'cache', mountPath: '/cache' }],
         },
       },
     });
     const spec = synthOne(chart).spec;
     expect(spec.workload.overrides.env[1]).toEqual({ name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } });
-    expect(spec.workload.overrides.volumes).toEqual([{ name: 'cache', emptyDir: { sizeLimit: '2Gi' } }]);
+    expect(spec.workload.overrides.volumes).toEqual([
+      { name: 'cache', emptyDir: { sizeLimit: '2Gi' } },
+      { name: 'run-config', configMap: { name: 'llsd-config', items: [{ key: 'run.yaml', path: 'run.yaml' }], defaultMode: 288 } },
+      { name: 'secrets', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'llsd' } } },
+    ]);
     expect(spec.workload.overrides.volumeMounts).toEqual([{ name: 'cache', mountPath: '/cache' }]);
     expect(spec.workload.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' }]);
   });

@@ -13,6 +13,7 @@ import { promoteCommand } from './promote';
 import { scanCommand } from './scan';
 import { statusCommand } from './status';
 import { validateCommand } from './validate';
+import { verifyCommand } from './verify';
 import type { CliContext } from '../context';
 
 /** One command of the CLI. */
@@ -30,5 +31,5 @@ export const COMMAND_GROUPS: { readonly [name: string]: string } = {
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: CliCommand[] = [
-  scanCommand, planCommand, planKServeCommand, statusCommand, promoteCommand, convertLlamaStackCommand, validateCommand, exampleCommand,
+  scanCommand, planCommand, planKServeCommand, statusCommand, verifyCommand, promoteCommand, convertLlamaStackCommand, validateCommand, exampleCommand,
 ];

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The project's validator as the real-cluster differential (test/cluster/e2e/differential_test.go) calls it:
+// reads {"items": [{"bundles": [...], "object": {...}}]} from standard input and writes
+// [{"problems": [ValidationProblem, ...], "defaults": [AppliedDefault, ...]}] (one per item, same order) to
+// standard output. Uses the compiled library (lib/), so run `npx projen compile` first.
+'use strict';
+
+const path = require('node:path');
+const { ManifestValidator } = require(path.join(__dirname, '..', 'lib', 'validation'));
+
+function main() {
+  const chunks = [];
+  process.stdin.on('data', (c) => chunks.push(c));
+  process.stdin.on('end', () => {
+    const { items } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const validators = new Map();
+    const out = items.map(({ bundles, object }) => {
+      const key = (bundles ?? []).join(',');
+      let validator = validators.get(key);
+      if (!validator) {
+        validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
+        validators.set(key, validator);
+      }
+      const report = validator.validate([object]);
+      return { problems: report.problems, defaults: report.defaultsApplied };
+    });
+    process.stdout.write(JSON.stringify(out));
+  });
+}
+
+main();

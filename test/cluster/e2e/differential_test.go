@@ -1,0 +1,396 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/flux"
+)
+
+// corpusItem is one object sent to both the project's validator and the API server.
+type corpusItem struct {
+	ID      string         `json:"id"`
+	Bundles []string       `json:"bundles"`
+	Object  map[string]any `json:"object"`
+	// Invalid marks a mutation made to be refused (what was broken is in ID).
+	Invalid bool `json:"-"`
+	// Validator's verdict: its problems.
+	Problems []map[string]any `json:"-"`
+	Defaults []map[string]any `json:"-"`
+}
+
+// Disagreement is one object on which the validator and the API server disagree.
+type Disagreement struct {
+	Object    string `json:"object"`
+	APIServer string `json:"apiServer"`
+	Validator string `json:"validator"`
+	Reason    string `json:"reason"`
+}
+
+// DifferentialResult is the "differential" part of e2e-results.json.
+type DifferentialResult struct {
+	Objects        int            `json:"objects"`
+	InvalidObjects int            `json:"invalidObjects"`
+	Disagreements  []Disagreement `json:"disagreements"`
+	Defaults       DefaultsResult `json:"defaults"`
+}
+
+// DefaultsResult compares the defaults of CRD kinds: the fields the API server adds on a dry run
+// against those the validator says it would add.
+type DefaultsResult struct {
+	Compared      int      `json:"compared"`
+	ServerOnly    []string `json:"serverOnly"`
+	ValidatorOnly []string `json:"validatorOnly"`
+}
+
+// knownDisagreements are the cases where the validator cannot agree with the API server, each with
+// the reason; matched against "<object id> | <apiServer> | <validator>".
+var knownDisagreements = []struct {
+	pattern *regexp.Regexp
+	reason  string
+}{
+	{regexp.MustCompile(`HealthCheckPolicy .* \| refused: .*portSpecification .* \| accepted$`),
+		"GKE kinds are validated with @kubernetes-models/gke's schema, which has no CEL; the pinned GKE CRD (gke-gateway-api @ fc40d60) refuses httpHealthCheck.port without portSpecification, " +
+			"against its own description (\"if not specified, follows port and portName\"): objects copied from a user's repository as given keep their form; the library's own policy writes portSpecification"},
+}
+
+// TestDifferential sends every object the migrations write, and mutations of them made to be
+// invalid, to the real API server as server-side-apply dry runs with strict field validation against
+// the CRDs of its stage, and compares each verdict with the project's validator.
+func TestDifferential(t *testing.T) {
+	if os.Getenv("E2E_INPUT") != "" {
+		t.Skip("E2E_INPUT runs the migrations of one folder only")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	valid := validCorpus(t, ctx)
+	invalid := invalidCorpus(valid)
+	items := append(append([]*corpusItem{}, valid...), invalid...)
+	validate(t, ctx, items)
+	groups := map[string][]*corpusItem{}
+	for _, it := range items {
+		key := strings.Join(it.Bundles, ",")
+		groups[key] = append(groups[key], it)
+	}
+	result := DifferentialResult{Objects: len(valid), InvalidObjects: len(invalid), Disagreements: []Disagreement{}}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		compareGroup(t, ctx, groups[key], &result)
+	}
+	sort.Strings(result.Defaults.ServerOnly)
+	sort.Strings(result.Defaults.ValidatorOnly)
+	if err := writeResult("differential", result); err != nil {
+		t.Error(err)
+	}
+	for _, d := range result.Disagreements {
+		if d.Reason == "" {
+			t.Errorf("%s: the API server says %q, the validator %q", d.Object, d.APIServer, d.Validator)
+		}
+	}
+	t.Logf("%d valid and %d invalid objects compared; %d disagreements", len(valid), len(invalid), len(result.Disagreements))
+}
+
+// validCorpus plans every input (as TestMigrations does, plus the examples at every target GIE
+// release) and takes each distinct object of each stage folder, with the CRD bundles of its migration.
+func validCorpus(t *testing.T, ctx context.Context) []*corpusItem {
+	var items []*corpusItem
+	seen := map[string]bool{}
+	add := func(source string, bundles []string, objects []*unstructured.Unstructured) {
+		for _, o := range objects {
+			data, _ := json.Marshal(o.Object)
+			key := strings.Join(bundles, ",") + string(data)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			items = append(items, &corpusItem{ID: source + ": " + flux.ID(o), Bundles: bundles, Object: o.Object})
+		}
+	}
+	inputs := migrationInputs(t)
+	for _, target := range []string{"v1.0.0", "v1.0.2", "v1.1.0", "v1.2.0", "v1.3.1", "v1.4.0"} {
+		for _, fixture := range []string{"one-pool", "criticalities", "shared-pool", "header-matches"} {
+			target := target
+			dir := filepath.Join(suite.root, "test", "fixtures", "repos", fixture)
+			inputs = append(inputs, input{Name: fixture + " --target-gie " + target, Dir: dir,
+				Plan: func(ctx context.Context, out string) (string, error) {
+					run, err := runCLI(ctx, nil, "plan", "--from", dir, "--out", out, "--target-gie", target, "--steps", "10,50")
+					if err != nil || run.Code != 0 {
+						return refusal(run), err
+					}
+					return "", nil
+				}})
+		}
+	}
+	for _, in := range inputs {
+		out := t.TempDir()
+		refused, err := in.Plan(ctx, out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if refused != "" {
+			continue
+		}
+		dirs, err := migrationDirs(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range dirs {
+			p, err := readPlan(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bundles := bundlesOf(t, dir, p)
+			for _, s := range p.Stages {
+				objects, err := flux.Build(filepath.Join(dir, s.Folder))
+				if err != nil {
+					t.Fatal(err)
+				}
+				add(in.Name+"/"+p.Migration+"/"+s.Folder, bundles, objects)
+			}
+		}
+	}
+	return items
+}
+
+var gieRelease = regexp.MustCompile(`gateway-api-inference-extension/(?:raw|releases/download)/(v1\.[0-9]+\.[0-9]+)/`)
+
+// bundlesOf are the CRD bundles the writer validated a migration with: for an inference migration
+// the default bundles with GIE v1.0.2 replaced by its target release (src/discover/source-validation.ts,
+// bundlesFor); for KServe Gateway API v1.2.1 and KServe v0.15.1 (src/kserve).
+func bundlesOf(t *testing.T, dir string, p plan) []string {
+	switch p.Kind {
+	case "kserve":
+		return []string{"gateway-api-v1.2.1", "kserve-v0.15.1"}
+	case "convert":
+		return defaultBundles("v1.0.2")
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "v1.0.2"
+	if m := gieRelease.FindSubmatch(data); m != nil {
+		target = string(m[1])
+	}
+	return defaultBundles(target)
+}
+
+func defaultBundles(gie string) []string {
+	return []string{"gie-" + gie, "gie-v0.3.0", "gateway-api-v1.3.0", "kserve-v0.15.1", "llamastack-operator-pr253"}
+}
+
+// validate runs the project's validator (scripts/e2e-validate.js over lib/) on every item.
+func validate(t *testing.T, ctx context.Context, items []*corpusItem) {
+	payload, err := json.Marshal(map[string]any{"items": items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, "node", filepath.Join(suite.root, "scripts", "e2e-validate.js"))
+	cmd.Stdin = bytes.NewReader(payload)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/e2e-validate.js: %v\n%s", err, stderr.String())
+	}
+	var verdicts []struct {
+		Problems []map[string]any `json:"problems"`
+		Defaults []map[string]any `json:"defaults"`
+	}
+	if err := json.Unmarshal(out, &verdicts); err != nil || len(verdicts) != len(items) {
+		t.Fatalf("scripts/e2e-validate.js returned %d verdicts for %d objects (%v)", len(verdicts), len(items), err)
+	}
+	for i, v := range verdicts {
+		items[i].Problems, items[i].Defaults = v.Problems, v.Defaults
+	}
+}
+
+// crdFilesOf are the pinned CRD files of the bundles, plus the platform kinds (GKE, Istio), which the
+// validator checks with generated validators instead of CRDs.
+func crdFilesOf(t *testing.T, bundles []string) []string {
+	lock, err := readLock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, b := range bundles {
+		want[b] = true
+	}
+	files := []string{}
+	for _, e := range append(append([]lockEntry{}, lock.CRDs...), lock.Cluster...) {
+		if want[e.Bundle] {
+			files = append(files, crdFile(e.File))
+		}
+	}
+	for _, f := range platformCRDs {
+		if strings.HasPrefix(f, "gke-") || strings.HasPrefix(f, "istio-") {
+			files = append(files, crdFile(f))
+		}
+	}
+	return files
+}
+
+// compareGroup starts a cluster with the group's CRDs and dry-runs each object of the group.
+func compareGroup(t *testing.T, ctx context.Context, items []*corpusItem, result *DifferentialResult) {
+	cp := startCluster(t, ctx)
+	if _, err := cp.InstallCRDs(ctx, crdFilesOf(t, items[0].Bundles)...); err != nil {
+		t.Fatal(err)
+	}
+	l, err := newLive(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createNamespaces(t, ctx, cp, items)
+	for _, it := range items {
+		verdict, dryRun := dryRunApply(ctx, l, it.Object)
+		validatorSays := validatorVerdict(it)
+		if it.Invalid == false && dryRun != nil && len(it.Problems) == 0 {
+			compareDefaults(it, dryRun, &result.Defaults)
+		}
+		if (verdict == "accepted") == (validatorSays == "accepted") {
+			continue
+		}
+		d := Disagreement{Object: it.ID, APIServer: verdict, Validator: validatorSays}
+		for _, k := range knownDisagreements {
+			if k.pattern.MatchString(d.Object + " | " + d.APIServer + " | " + d.Validator) {
+				d.Reason = k.reason
+				break
+			}
+		}
+		result.Disagreements = append(result.Disagreements, d)
+	}
+}
+
+func createNamespaces(t *testing.T, ctx context.Context, cp *controlplane.ControlPlane, items []*corpusItem) {
+	seen := map[string]bool{"default": true}
+	for _, it := range items {
+		u := unstructured.Unstructured{Object: it.Object}
+		if ns := u.GetNamespace(); ns != "" && !seen[ns] && len(ns) < 64 && !strings.ContainsAny(ns, " /") {
+			seen[ns] = true
+			if _, err := cp.Kubectl(ctx, "create", "namespace", ns); err != nil && !strings.Contains(err.Error(), "AlreadyExists") {
+				t.Logf("namespace %s: %v", ns, err)
+			}
+		}
+	}
+}
+
+// dryRunApply server-side applies the object with dryRun=All and strict field validation; it returns
+// "accepted" or "refused: <message>", and the object the API server would store.
+func dryRunApply(ctx context.Context, l *live, obj map[string]any) (string, *unstructured.Unstructured) {
+	u := &unstructured.Unstructured{Object: obj}
+	r, err := l.resource(u.GroupVersionKind(), u.GetNamespace())
+	if err != nil {
+		return "refused: " + err.Error(), nil
+	}
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return "refused: " + err.Error(), nil
+	}
+	force := true
+	got, err := r.Patch(ctx, u.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{
+		DryRun: []string{metav1.DryRunAll}, Force: &force, FieldManager: controlplane.FieldManager, FieldValidation: "Strict",
+	})
+	if err != nil {
+		if status, ok := err.(apierrors.APIStatus); ok {
+			return "refused: " + status.Status().Message, nil
+		}
+		return "refused: " + err.Error(), nil
+	}
+	return "accepted", got
+}
+
+func validatorVerdict(it *corpusItem) string {
+	if len(it.Problems) == 0 {
+		return "accepted"
+	}
+	var msgs []string
+	for _, p := range it.Problems {
+		msgs = append(msgs, fmt.Sprintf("%v: %v [%v]", p["field"], p["message"], p["source"]))
+	}
+	return "refused: " + strings.Join(msgs, "; ")
+}
+
+// compareDefaults compares, for a CRD kind, the leaf fields the API server added with the
+// defaults the validator reports.
+func compareDefaults(it *corpusItem, stored *unstructured.Unstructured, out *DefaultsResult) {
+	if !strings.Contains(stored.GetAPIVersion(), ".") || strings.HasSuffix(stored.GroupVersionKind().Group, "k8s.io") && !strings.Contains(stored.GroupVersionKind().Group, "networking") {
+		return
+	}
+	added := map[string]bool{}
+	collectAdded("", plain(it.Object), plain(stored.Object), added)
+	claimed := map[string]bool{}
+	for _, d := range it.Defaults {
+		claimed[fmt.Sprint(d["field"])] = true
+	}
+	out.Compared++
+	for f := range added {
+		if !claimed[f] && !coveredBy(f, claimed) {
+			out.ServerOnly = append(out.ServerOnly, it.ID+": "+f)
+		}
+	}
+	for f := range claimed {
+		if !added[f] && !coveredBy(f, added) {
+			out.ValidatorOnly = append(out.ValidatorOnly, it.ID+": "+f)
+		}
+	}
+}
+
+// coveredBy says whether a field lies inside (or contains) one of the others.
+func coveredBy(field string, others map[string]bool) bool {
+	for o := range others {
+		if strings.HasPrefix(field, o+".") || strings.HasPrefix(field, o+"[") || strings.HasPrefix(o, field+".") || strings.HasPrefix(o, field+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// collectAdded records the paths present in got and absent from want (status and metadata aside).
+func collectAdded(path string, want, got any, added map[string]bool) {
+	switch g := got.(type) {
+	case map[string]any:
+		w, _ := want.(map[string]any)
+		for k, v := range g {
+			if path == "" && (k == "status" || k == "metadata") {
+				continue
+			}
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			wv, present := w[k]
+			if !present {
+				added[p] = true
+				continue
+			}
+			collectAdded(p, wv, v, added)
+		}
+	case []any:
+		w, _ := want.([]any)
+		for i := range g {
+			if i < len(w) {
+				collectAdded(fmt.Sprintf("%s[%d]", path, i), w[i], g[i], added)
+			}
+		}
+	}
+}
