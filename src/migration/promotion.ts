@@ -12,6 +12,7 @@ import { StageMove, pullRequestBody, pullRequestTitle, stagesOfMove } from './pu
 import { StageSelection } from './stage-selection';
 import { UserError } from '../core/errors';
 import { shellWords } from '../core/shell';
+import { ALPHA_GROUP } from '../inference/api';
 
 /** What to promote, and where to. */
 export interface PromoteOptions {
@@ -321,6 +322,7 @@ export class Promotion {
     const warned = plan.stages.indexOf(to) > plan.stages.indexOf(from) ? stagesOfMove(plan, from, to) : [to];
     const warnings = [
       ...(ref.revisionWarning ? [ref.revisionWarning] : []),
+      ...skipWarnings(plan, from, to),
       ...warned.flatMap((s) => s.warnings.map((w) => `${s.folder}: ${w}`)),
     ];
     const migrationDir = options.migrationDir ?? plan.migration;
@@ -404,6 +406,39 @@ export class Promotion {
   }
 
   private constructor() {}
+}
+
+/** The alpha group's share, in percent, of the requests each route of `stage` sends to pools (routes without a pool backend left out). */
+function alphaShares(stage: PlanStage): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const route of stage.routes) {
+    const pools = route.rules.flatMap((r) => r.backends).filter((b) => b.kind === 'InferencePool');
+    const total = pools.reduce((sum, b) => sum + b.weight, 0);
+    const alpha = pools.filter((b) => b.group === ALPHA_GROUP).reduce((sum, b) => sum + b.weight, 0);
+    if (total > 0) shares.set(refText(route), Math.round((alpha / total) * 100));
+  }
+  return shares;
+}
+
+/**
+ * The warning of a forward skip that takes traffic off the alpha pool at once: from a stage whose routes still
+ * send requests to the alpha pool, past the stages that move them, to one that sends none there (the cleanup
+ * stage also removes the alpha stack in the same sync).
+ */
+function skipWarnings(plan: PlanFile, from: PlanStage, to: PlanStage): string[] {
+  const a = plan.stages.indexOf(from);
+  const b = plan.stages.indexOf(to);
+  if (b - a < 2) return [];
+  const before = alphaShares(from);
+  const after = alphaShares(to);
+  const moved = [...before].filter(([route, share]) => share > 0 && (after.get(route) ?? 0) === 0);
+  if (moved.length === 0) return [];
+  const skipped = plan.stages.slice(a + 1, b).map((s) => s.folder).join(', ');
+  // The cleanup stage removes the alpha stack (the objects it carried, or, for one Helm installed, by its README).
+  const removes = to.name === 'cleanup' || to.changes.deleted.some((o) => o.kind === 'InferencePool');
+  return [`skipping from ${from.folder} straight to ${to.folder} moves ${moved.map(([route, share]) => `${share}% of the requests of ${route}`).join(' and ')} `
+    + `off the alpha pool in one sync${removes ? `, and ${to.folder} removes the alpha stack` : ''}: no stage in between (${skipped}) `
+    + `shows the GA pool carrying them${removes ? ', and a rollback must bring the alpha stack back first' : ''}. Promote stage by stage unless the GA pool is proven already`];
 }
 
 /** A stage's changes as plain lines: `created Kind ns/name`, `changed ...` and its fields indented. */

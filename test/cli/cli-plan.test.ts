@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { find, FIXTURES, inventoryOf, listTree, readStages, removeTempDirs, requireCompiled, runCli, snapshotTree, tempDir, WrittenStageFolder, writeTree } from './run-cli';
-import { expectValid } from '../util';
+import { find, FIXTURES, inventoryOf, listTree, readStages, removeTempDirs, requireCompiled, ROOT, runCli, snapshotTree, tempDir, WrittenStageFolder, writeTree } from './run-cli';
+import { expectValid, parseYamlDocs } from '../util';
 
 beforeAll(() => requireCompiled());
 afterAll(() => removeTempDirs());
@@ -408,12 +408,20 @@ describe('plan', () => {
   });
 
   describe('output safety', () => {
-    test('given --out inside --from, then plan refuses', () => {
-      const from = writeTree(tempDir('repo-'), { 'a.yaml': fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8') });
-      const run = runCli(['plan', '--from', from, '--out', path.join(from, 'migrations')]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toBe(`error: --out ${from}/migrations is inside --from ${from}: the next run would read its own output; choose a directory outside ${from}\n`);
-      expect(fs.readdirSync(from)).toEqual(['a.yaml']);
+    test('given --out inside --from, as scan suggests it, then plan writes there, and the next plan skips its own output', () => {
+      // Given a repository and the command scan suggests, with --out inside it
+      const repo = tempDir('repo-');
+      fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
+      const suggested = runCli(['scan', '.'], repo).stdout.match(/migrate: (inference-migrate plan .*)$/m)![1];
+      expect(suggested).toBe('inference-migrate plan --from . --out <migrations-dir>');
+      // When it runs with --out ./migrations, twice
+      const first = runCli(['plan', '--from', '.', '--out', 'migrations'], repo);
+      const second = runCli(['plan', '--from', '.', '--out', 'migrations', '--force'], repo);
+      // Then both plan the one migration, the second without reading the first's stage folders
+      expect([first.status, second.status]).toEqual([0, 0]);
+      expect(second.stdout).toContain('planned 1 migration into migrations');
+      expect(second.stdout).toContain('    carried: 8 alpha objects from 2 file(s)\n');
+      expect(fs.readdirSync(path.join(repo, 'migrations')).sort()).toEqual(['.inference-migrate-output.json', 'vllm-llama3-8b-instruct']);
     });
 
     test('given a non-empty --out the tool did not write, then plan refuses, with or without --force', () => {
@@ -443,5 +451,56 @@ describe('plan', () => {
       const b = plan('two-namespaces', '--no-validate').out;
       expect(snapshotTree(b)).toEqual(snapshotTree(a));
     });
+  });
+});
+
+describe('plan with the habits of kubectl and helm', () => {
+  test('given the short flags -f, -o and -n, then they are --from, --out and --namespace', () => {
+    const dir = tempDir('short-');
+    const run = runCli(['plan', '-f', path.join(FIXTURES, 'one-pool'), '-o', path.join(dir, 'out'), '-n', 'default']);
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'vllm-llama3-8b-instruct', 'plan.json'))).toBe(true);
+  });
+
+  test('given --dry-run, then the stages are one YAML stream on stdout, the summary is on stderr, and nothing is written', () => {
+    // Given
+    const dir = tempDir('dry-');
+    // When
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run'], dir);
+    // Then every object of every stage is a document after its # Source line, and no file was written
+    expect(run.status).toBe(0);
+    const docs = parseYamlDocs(run.stdout);
+    const sources = run.stdout.split('\n').filter((l) => l.startsWith('# Source: vllm-llama3-8b-instruct/'));
+    expect(docs).toHaveLength(sources.length);
+    expect(new Set(sources.map((l) => l.split('/')[1]))).toEqual(new Set(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']));
+    expect(run.stderr).toContain('dry run: the stages are on stdout, nothing was written');
+    expect(run.stderr).not.toContain('next:');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('given --dry-run --stage shift-50, then only that stage is printed, with the route split 50/50', () => {
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run', '--stage', 'shift-50']);
+    expect(run.status).toBe(0);
+    // Each document's own line is the one right after its ---; a carried file keeps its comments (helm's # Source) below it
+    const sources = run.stdout.split('---\n# Source: ').slice(1).map((chunk) => chunk.split('\n')[0]);
+    expect(sources.length).toBeGreaterThan(10);
+    expect(sources.filter((s) => !s.startsWith('vllm-llama3-8b-instruct/02-shift-50/'))).toEqual([]);
+    const route = parseYamlDocs(run.stdout).find((o) => o.kind === 'HTTPRoute');
+    expect(route.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([50, 50]);
+    expect(runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run', '--stage', 'shift-10']).stderr)
+      .toBe("error: --stage shift-10 names no stage of the planned migrations (stages: side-by-side, shift-50, finalize, cleanup)\nsee 'inference-migrate plan --help'\n");
+  });
+
+  test('given one migration, then the next: line names its folder', () => {
+    const out = path.join(tempDir('next-'), 'out');
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--out', out]);
+    expect(run.stdout).toContain(`next: read ${out}/vllm-llama3-8b-instruct/README.md;`);
+  });
+
+  test('given files concatenated without --- on standard input, then the error says so and how to separate them', () => {
+    const text = ['httproute.yaml', 'inference-models.yaml'].map((f) => fs.readFileSync(path.join(FIXTURES, 'one-pool', 'apps', 'llm', f), 'utf8').replace(/^---\n/gm, '')).join('');
+    const run = runCli(['plan', '--from', '-', '--dry-run'], ROOT, text);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: <stdin>:\d+: malformed yaml: map keys must be unique \(column 1\); two documents run together\? Files concatenated without --- between them read as one: separate them \(for f in \*\.yaml; do cat "\$f"; echo ---; done/);
   });
 });

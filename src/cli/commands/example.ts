@@ -18,7 +18,7 @@ export const exampleCommand: CliCommand = {
       .summary('write the stages of the built-in examples (the upstream guides\' migrations)')
       .description('Writes the migrations of the upstream v1alpha2-to-v1 guide (zero-downtime and simple paths for the pool ' +
         'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route) and the GKE guide\'s variant, as GitOps stage folders; with --gke, only the GKE variant.')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .requiredOption('-o, --out <dir>', 'directory to write (new or empty; see --force)')
       .option('--gke', 'write only the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview)')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
