@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import { plannedNamespace, PlannedPlatform, planRepo, RepoPlan } from './inference-planner';
 import { ManifestLocation, ManifestSource, ManifestSourceOptions, YamlManifestOptions } from './manifest-source';
 import { buildPlan } from './plan-builder';
-import { validateSources } from './source-validation';
-import { InputError, SourceObject } from './sources';
+import { platformLines } from './platform-choice';
+import { InvalidInputError, validateSources } from './source-validation';
+import { SourceObject } from './sources';
 import { InferenceProvider } from '../inference/types';
 import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationLoss } from '../migration/migration-loss';
@@ -280,7 +281,8 @@ export class InferenceMigrationPlan {
       const inputs = plan.migrations.flatMap((m) => [...m.carried, ...m.routes]);
       const problems = validateSources(inputs);
       if (problems.length > 0) {
-        throw new InputError(problems.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), repo.root);
+        const platform = plan.migrations.flatMap((m) => platformLines(m.name, platformNotes(m.platform)));
+        throw new InvalidInputError(problems.map((p) => ({ ...p, message: `input does not pass validation: ${p.message}` })), repo.root, platform);
       }
     }
     return new InferenceMigrationPlan(source, plan);

@@ -26,6 +26,7 @@ import { gaPoolName } from '../convert/inference-model';
 import { PropError } from '../core/errors';
 import { nameSuffixProblem } from '../core/name-patterns';
 import { GA_POOL_GROUP } from '../inference/api';
+import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import { checkSteps } from '../migration/plan';
@@ -55,12 +56,25 @@ export function planOptionProblems(options: PlanOptions): OptionProblem[] {
   if (options.gateway !== undefined && !gateways.includes(options.gateway)) {
     problems.push({ option: 'gateway', message: `must be one of ${gateways.join(', ')} (got ${JSON.stringify(options.gateway)})` });
   }
+  if (options.gateway === GatewayImplementation.ENVOY_GATEWAY && options.gatewayVersion !== undefined) {
+    problems.push({ option: 'gatewayVersion', message: envoyGatewayVersionProblem(options.gatewayVersion) });
+  }
   if (options.newGateway !== undefined && strategy !== undefined && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
     problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
   }
   const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
   if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });
   return problems;
+}
+
+/** Why an Envoy Gateway version cannot choose the gateway table's row (the AI Gateway release does). */
+function envoyGatewayVersionProblem(version: string): string {
+  try {
+    GatewayCapabilities.of(GatewayImplementation.ENVOY_GATEWAY, version);
+    return '';
+  } catch (err) {
+    return `${(err as Error).message.replace(/, with the implementation envoy-ai-gateway$/, '')}: --gateway envoy-ai-gateway --gateway-version <AI Gateway release>`;
+  }
 }
 
 /**

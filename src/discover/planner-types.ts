@@ -57,7 +57,7 @@ export interface PlanOptions {
 
 /** A plan option that cannot work, by its name in `PlanOptions`. */
 export interface OptionProblem {
-  readonly option: 'steps' | 'gateway' | 'gaNameSuffix' | 'newGateway';
+  readonly option: 'steps' | 'gateway' | 'gatewayVersion' | 'gaNameSuffix' | 'newGateway';
   /** What is wrong, without the option's name. */
   readonly message: string;
 }

@@ -16,6 +16,11 @@ import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
 
+/** The lines `plan` prints for a migration's platform: its name with the first two notes, then the rest indented. */
+export function platformLines(name: string, notes: string[]): string[] {
+  return [`${name}: ${notes[0]}; ${notes[1]}`, ...notes.slice(2).map((n) => `  ${n}`)];
+}
+
 /** A migration's platform, and the gateway and provider to plan with (undefined: nothing known). */
 export interface PlatformChoice {
   readonly platform: PlannedPlatform;
@@ -45,8 +50,14 @@ export function choosePlatform(evidence: PlatformEvidence, options: PlanOptions)
     gatewayFrom: options.gateway !== undefined ? 'flag' : detected.gateway !== undefined ? 'detected' : gateway !== undefined ? 'provider' : 'default',
     provider: provider ?? InferenceProvider.NONE,
     providerFrom: options.provider !== undefined ? 'flag' : detected.provider !== undefined ? 'detected' : 'default',
-    evidence: detected.evidence,
     doubts: detected.doubts,
+    evidence: [
+      ...detected.evidence,
+      ...(options.gateway === GatewayImplementation.GENERIC && detected.gateway !== undefined && detected.gateway !== GatewayImplementation.GENERIC
+        ? [`--gateway generic overrides the detected ${detected.gateway}: its row of the gateway table (docs/gateways.md) is not applied, and weighted-shift ` +
+          'puts the alpha and the GA pool behind one gateway that may serve only one of the two groups']
+        : []),
+    ],
   };
   return { platform, ...(gateway !== undefined ? { gateway } : {}), ...(provider !== undefined ? { provider } : {}) };
 }
@@ -60,7 +71,7 @@ export function parallelGatewayOf(pool: Located, routes: MigrationRoute[], gatew
   ZeroDowntimeMigrationProps['parallelGateway'] {
   // The second Gateway's flags choose parallel-gateway; else the gateway's working strategy, unless one was given.
   const strategy = options.strategy ?? (options.newGateway !== undefined ? MigrationStrategy.PARALLEL_GATEWAY
-    : gateway !== undefined ? GatewayCapabilities.of(gateway, options.gatewayVersion).workingStrategy : undefined);
+    : gateway !== undefined ? workingStrategyOf(gateway, options.gatewayVersion) : undefined);
   if (strategy !== MigrationStrategy.PARALLEL_GATEWAY) return undefined;
   const parents = [...new Map(routes.flatMap((r) => r.parentRefs.map((p) => {
     const ns = p.namespace ?? r.namespace ?? pool.namespace;
@@ -85,4 +96,13 @@ export function parallelGatewayOf(pool: Located, routes: MigrationRoute[], gatew
     ...(nw.gatewayClassName !== undefined ? { gatewayClassName: nw.gatewayClassName } : {}),
     ...(nw.labels !== undefined ? { labels: nw.labels } : {}),
   };
+}
+
+/** The working strategy of the gateway table's row, or undefined where the version picks no row (the migration then says why, naming the prop). */
+function workingStrategyOf(gateway: GatewayImplementation, version: string | undefined): MigrationStrategy | undefined {
+  try {
+    return GatewayCapabilities.of(gateway, version).workingStrategy;
+  } catch {
+    return undefined;
+  }
 }

@@ -37,12 +37,15 @@ const CONTROLLERS: ReadonlyArray<[RegExp, GatewayImplementation]> = [
   [/^networking\.gke\.io\//, GatewayImplementation.GKE],
   [/^gateway\.envoyproxy\.io\//, GatewayImplementation.ENVOY_GATEWAY],
   [/^gateway\.nginx\.org\//, GatewayImplementation.NGINX_GATEWAY_FABRIC],
+  // agentgateway's own controller from v1.0 (controller/pkg/kgateway/wellknown/controller.go@v1.0.0 DefaultAgwControllerName).
+  [/^agentgateway\.dev\//, GatewayImplementation.AGENTGATEWAY],
 ];
 
 /** Well-known class names, for a Gateway whose GatewayClass is not in the input. */
 function implementationOfClassName(name: string): GatewayImplementation | undefined {
   if (name === 'istio' || name.startsWith('istio-')) return GatewayImplementation.ISTIO;
   if (name === 'kgateway' || name.startsWith('kgateway-')) return GatewayImplementation.KGATEWAY;
+  if (name === 'agentgateway') return GatewayImplementation.AGENTGATEWAY;
   if (name.startsWith('gke-l7-')) return GatewayImplementation.GKE;
   if (name === 'envoy-gateway' || name === 'eg') return GatewayImplementation.ENVOY_GATEWAY;
   if (name === 'nginx') return GatewayImplementation.NGINX_GATEWAY_FABRIC;

@@ -32,6 +32,20 @@ export function validatorWithCrds(crdPaths: string[], gieVersion?: string): Mani
   }
 }
 
+/**
+ * Input that does not pass validation, with the platform each migration was planned for (one line per note, in the
+ * order `plan` prints them), so that the platform can be shown first: it often explains the problem.
+ */
+export class InvalidInputError extends InputError {
+  /** Per migration: `name: gateway ...; provider ...`, then the evidence, indented. */
+  public readonly platformLines: string[];
+  public constructor(problems: InputProblem[], displayRoot: string, platformLines: string[]) {
+    super(problems, displayRoot);
+    this.name = 'InvalidInputError';
+    this.platformLines = platformLines;
+  }
+}
+
 /** A validation problem of an object read from a file. */
 export interface SourceProblem extends InputProblem {
   /** `Kind namespace/name`. */

@@ -1,19 +1,20 @@
 /**
- * The gateway that serves the HTTPRoute decides which migration plans can work. This table holds what public
- * reports say about each implementation, by version where behaviour depends on it; each row names its sources.
+ * The gateway that serves the HTTPRoute decides which migration plans can work. Each row of this table is derived
+ * from the implementation's own source at its release tags (`file@tag` and the symbol, in `sources`), with the
+ * upstream conformance reports and guides that agree; docs/gateways.md explains each row and the strategy it plans.
  * Re-check them before relying on a row: implementations move fast.
  */
 import { coerce, satisfies } from 'semver';
 import { GatewayImplementation } from './gateway-implementation';
 import { MigrationStrategy } from './migration-strategy';
 
-/** What a public report says an implementation does. */
+/** What the implementation's source (or a public report) says it does. */
 export enum GatewaySupport {
-  /** Reported to work. */
+  /** Shown to work. */
   YES = 'yes',
-  /** Reported not to work. */
+  /** Shown not to work. */
   NO = 'no',
-  /** No public report either way (or it depends on a version that was not given). */
+  /** Nothing shows it either way (or it depends on a version that was not given). */
   UNKNOWN = 'unknown',
 }
 
@@ -38,11 +39,22 @@ export interface GatewayCapability {
   readonly servesBothGroups: GatewaySupport;
   /** Can one rule split traffic by weight between an alpha and a GA pool? */
   readonly weightedAlphaAndGa: GatewaySupport;
+  /**
+   * Can a second installation (a revision, or a controller with its own GatewayClass controllerName) run beside the
+   * first, with the cluster-wide CRDs they share, so that a parallel Gateway serves v1 while the first serves alpha?
+   */
+  readonly secondInstallation: GatewaySupport;
   /** The zero-downtime strategy that works here (weighted-shift where a split can work). */
   readonly workingStrategy: MigrationStrategy;
   /** One or two sentences for the plan and the README. */
   readonly note: string;
-  /** Public sources of the row. */
+  /**
+   * Where a cutover is planned because one gateway serves one group at a time: what switches the group, and how
+   * long requests fail.
+   * @default - no window: the gateway serves both groups, or the strategy is parallel-gateway
+   */
+  readonly cutoverWindow?: string;
+  /** Sources of the row: `file@tag` with the symbol in the implementation's (or GIE's) tree, then issues. */
   readonly sources: string[];
 }
 
@@ -55,15 +67,35 @@ interface Row extends Omit<GatewayCapability, 'version' | 'workingStrategy'> {
   readonly range?: string;
 }
 
-const ISTIO_SOURCES = [
-  'https://github.com/istio/istio/issues/57219',
-  'https://github.com/kserve/kserve/issues/5007',
-  'https://github.com/opendatahub-io/kserve/pull/1090',
-  'https://github.com/llm-d/llm-d/issues/578',
-];
+// The GIE tree at v1.4.0 holds the conformance reports cited below (`conformance/reports/<GIE release>/gateway/...`).
+const GIE_REPORTS = 'kubernetes-sigs/gateway-api-inference-extension conformance/reports';
 
-// Note on conformance: GIE v1.1.0 added GatewayWeightedAcrossTwoInferencePools (70/30), but with two
-// v1 pools. Passing it does not prove an implementation can split between an alpha and a GA pool.
+const ISTIO_RESOURCES = 'istio/istio pkg/config/schema/gvk/resources.gen.go';
+const ISTIO_ISSUES = ['https://github.com/istio/istio/issues/57219', 'https://github.com/kserve/kserve/issues/5007'];
+const ISTIO_BOTH = `${ISTIO_RESOURCES}@1.27.0 and @1.28.0: one gvk.InferencePool each (x-k8s.io/v1alpha2, then k8s.io/v1)`;
+
+const KGATEWAY_WINDOW = 'kgateway has no revisions: the upgrade from 2.0.x to 2.1 switches every Gateway of the installation from the alpha group to v1 at once. ' +
+  'Requests to this route fail from the moment the upgraded controller drops the alpha backend until this stage\'s route to the GA pool is programmed ' +
+  '(or, if this stage syncs first, until the upgrade: 2.0.x cannot route to the v1 pool). Upgrade kgateway-crds, then kgateway, and sync this stage in one change window; ' +
+  'time the window in staging first.';
+const AIGW_WINDOW = 'Envoy AI Gateway v0.3.x accepts only the alpha group and v0.4.0 and later only v1, and Envoy Gateway asks the one extension server it is configured with: ' +
+  'requests to this route fail from the AI Gateway upgrade (with extensionManager.backendResources switched to inference.networking.k8s.io/v1 and Envoy Gateway restarted) ' +
+  'until this stage\'s route to the GA pool is programmed. Do both in one change window; time it in staging first. Never list both groups in backendResources: ' +
+  'both refs then resolve and half of a split fails with 503 (kserve/kserve#5050).';
+const AIGW_SOURCES = [
+  'envoyproxy/ai-gateway internal/extensionserver/inferencepool.go@v0.3.0 constructInferencePoolsFrom: only apiVersion inference.networking.x-k8s.io/v1alpha2',
+  'envoyproxy/ai-gateway internal/extensionserver/inferencepool.go@v0.4.0 (and v0.5.0, v0.7.0, v1.0.0, v1.1.0) constructInferencePoolsFrom: only apiVersion inference.networking.k8s.io/v1',
+  'envoyproxy/ai-gateway examples/inference-pool/config.yaml@v0.3.0: extensionManager.backendResources lists inference.networking.x-k8s.io only',
+  'envoyproxy/ai-gateway internal/controller/controller.go@v0.4.0: the Gateway, AIGatewayRoute and HTTPRoute watches filter no GatewayClass; ' +
+    'manifests/charts/ai-gateway-helm/templates/admission_webhook.yaml@v0.4.0: the pod mutator selects every app.kubernetes.io/managed-by: envoy-gateway pod',
+  'envoyproxy/ai-gateway go.mod@v0.3.0 (envoyproxy/gateway v1.5.0) and @v0.4.0 (v1.6.0-rc.1): the two releases need different Envoy Gateways, which share the cluster-wide gateway.envoyproxy.io CRDs',
+  'envoyproxy/gateway site/content/en/latest/tasks/operations/deployment-mode.md@v1.5.0 "Separate Envoy Gateway Controllers": a controllerName per installation',
+  'https://github.com/kserve/kserve/issues/5050',
+];
+const AIGW_NOTE_ANY = 'Envoy Gateway serves InferencePools only through Envoy AI Gateway\'s extension server, which accepts exactly one group per release (v0.3.x the alpha group, ' +
+  'v0.4.0 and later v1), so no installation serves both; a second Envoy Gateway + AI Gateway beside the first is not shown to work (the AI Gateway controllers and ' +
+  'pod webhook filter no GatewayClass, and the two releases need Envoy Gateways that share one set of cluster-wide CRDs).';
+
 const TABLE: Row[] = [
   {
     implementation: GatewayImplementation.GKE,
@@ -73,8 +105,9 @@ const TABLE: Row[] = [
     gaBackendRef: Y,
     servesBothGroups: Y,
     weightedAlphaAndGa: Y,
+    secondInstallation: U,
     note: 'GKE\'s own migration guide splits one rule 50/50 between the alpha and the GA pool.',
-    // The GKE Inference Gateway migration guide (seeds 001 and 003).
+    // The GKE Inference Gateway migration guide (seeds 001 and 003); GKE's controller is not open source.
     sources: ['https://cloud.google.com/kubernetes-engine/docs/how-to/migrate-inference-gateway'],
   },
   {
@@ -86,8 +119,9 @@ const TABLE: Row[] = [
     gaBackendRef: N,
     servesBothGroups: N,
     weightedAlphaAndGa: N,
-    note: 'Istio 1.27 serves only the alpha group (inference.networking.x-k8s.io): a route to a v1 InferencePool is not resolved.',
-    sources: ISTIO_SOURCES,
+    secondInstallation: Y,
+    note: 'Istio 1.27 serves only the alpha group (inference.networking.x-k8s.io): a route to a v1 InferencePool is not resolved. A 1.28 revision installed beside it serves v1.',
+    sources: [`${ISTIO_RESOURCES}@1.27.0 gvk.InferencePool: inference.networking.x-k8s.io/v1alpha2`, ...ISTIO_ISSUES],
   },
   {
     implementation: GatewayImplementation.ISTIO,
@@ -98,8 +132,9 @@ const TABLE: Row[] = [
     gaBackendRef: Y,
     servesBothGroups: N,
     weightedAlphaAndGa: N,
+    secondInstallation: Y,
     note: 'Istio 1.28 and later serve only the v1 group and reject a backendRef to the alpha group (ResolvedRefs=False, reason InvalidKind).',
-    sources: ISTIO_SOURCES,
+    sources: [`${ISTIO_RESOURCES}@1.28.0 gvk.InferencePool: inference.networking.k8s.io/v1`, ...ISTIO_ISSUES],
   },
   {
     implementation: GatewayImplementation.ISTIO,
@@ -109,8 +144,9 @@ const TABLE: Row[] = [
     gaBackendRef: U,
     servesBothGroups: N,
     weightedAlphaAndGa: N,
-    note: 'No Istio release serves both groups: 1.27 serves only the alpha group, 1.28 and later only v1 (they reject alpha refs with InvalidKind), so no split or preview between them can run on one Istio gateway.',
-    sources: ISTIO_SOURCES,
+    secondInstallation: Y,
+    note: 'No Istio release serves both groups: 1.27 serves only the alpha group, 1.28 and later only v1 (they reject alpha refs with InvalidKind), so no split or preview between them can run on one Istio gateway; a second revision (a canary control-plane upgrade) can serve v1 beside 1.27.',
+    sources: [ISTIO_BOTH, ...ISTIO_ISSUES],
   },
   {
     implementation: GatewayImplementation.KGATEWAY,
@@ -118,55 +154,121 @@ const TABLE: Row[] = [
     range: '>=2.0.0 <2.1.0',
     versions: '2.0.x',
     alphaBackendRef: Y,
-    gaBackendRef: U,
-    servesBothGroups: Y,
+    gaBackendRef: N,
+    servesBothGroups: N,
     weightedAlphaAndGa: N,
-    note: 'kgateway 2.0.x accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503 (open issue).',
-    sources: ['https://github.com/kgateway-dev/kgateway/issues/11667'],
+    secondInstallation: U,
+    note: 'kgateway 2.0.x watches and resolves only the alpha InferencePool group (its endpoint-picker plugin builds one collection, of inference.networking.x-k8s.io/v1alpha2); 2.1 and later only v1. ' +
+      'No installation serves both, kgateway has no revisions, and nothing shows a 2.0.x and a 2.1 installation sharing its cluster-wide CRDs side by side: the move to v1 is a cutover at the upgrade.',
+    cutoverWindow: KGATEWAY_WINDOW,
+    sources: [
+      'kgateway-dev/kgateway internal/kgateway/extensions2/plugins/inferenceextension/endpointpicker/plugin.go (2.0 line) NewPlugin: poolGVR from infextv1a2.GroupVersion only',
+      'kubernetes-sigs/gateway-api-inference-extension config/manifests/gateway/kgateway/httproute.yaml@v1.0.0 (backendRef group inference.networking.x-k8s.io) with site-src/guides/index.md@v1.0.0 (KGTW_VERSION=v2.0.4)',
+      `${GIE_REPORTS}/v0.5.1/gateway/kgateway/inference-v2.0.4-report.yaml@v1.4.0`,
+    ],
+  },
+  {
+    implementation: GatewayImplementation.KGATEWAY,
+    displayName: 'kgateway',
+    range: '>=2.1.0',
+    versions: '2.1 and later',
+    alphaBackendRef: N,
+    gaBackendRef: Y,
+    servesBothGroups: N,
+    weightedAlphaAndGa: N,
+    secondInstallation: U,
+    note: 'kgateway 2.1 and later serve only the v1 InferencePool group (wellknown.InferencePoolGVK is inference.networking.k8s.io/v1): an alpha route cannot be served by it.',
+    cutoverWindow: KGATEWAY_WINDOW,
+    sources: [
+      'kubernetes-sigs/gateway-api-inference-extension site-src/guides/index.md@v1.1.0 (KGTW_VERSION=v2.1.0, v1 InferencePool)',
+      `${GIE_REPORTS}/v1.0.2/gateway/kgateway/inference-v2.1.0-report.yaml@v1.4.0`,
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK: inference.networking.k8s.io/v1 (the controller kgateway 2.1 grew into)',
+    ],
   },
   {
     implementation: GatewayImplementation.KGATEWAY,
     displayName: 'kgateway',
     versions: 'any',
-    alphaBackendRef: Y,
+    alphaBackendRef: U,
     gaBackendRef: U,
-    servesBothGroups: Y,
+    servesBothGroups: N,
     weightedAlphaAndGa: N,
-    note: 'kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503 (reported against v2.0.x, still open; no later version is reported fixed).',
-    sources: ['https://github.com/kgateway-dev/kgateway/issues/11667'],
+    secondInstallation: U,
+    note: 'kgateway serves one InferencePool group per release line (2.0.x the alpha group, 2.1 and later v1), has no revisions, and nothing shows two installations side by side: the move to v1 is a cutover at the upgrade to 2.1.',
+    cutoverWindow: KGATEWAY_WINDOW,
+    sources: [
+      'kgateway-dev/kgateway internal/kgateway/extensions2/plugins/inferenceextension/endpointpicker/plugin.go (2.0 line) NewPlugin: poolGVR from infextv1a2.GroupVersion only',
+      'kubernetes-sigs/gateway-api-inference-extension config/manifests/gateway/kgateway/httproute.yaml@v1.0.0 (alpha, kgateway v2.0.4) vs site-src/guides/index.md@v1.1.0 (v1, kgateway v2.1.0)',
+    ],
   },
+  ...envoyRows(GatewayImplementation.ENVOY_AI_GATEWAY, 'Envoy Gateway with Envoy AI Gateway'),
   {
     implementation: GatewayImplementation.ENVOY_GATEWAY,
-    displayName: 'Envoy Gateway',
-    versions: 'any',
-    alphaBackendRef: Y,
-    gaBackendRef: Y,
-    servesBothGroups: Y,
-    weightedAlphaAndGa: U,
-    note: 'Envoy Gateway accepts InferencePools of the groups listed in its extensionManager.backendResources: list both during the migration, only v1 after cleanup (a stale entry produced 503s). No report says whether one rule can split between them.',
-    sources: ['https://github.com/kserve/kserve/issues/5050'],
-  },
-  {
-    implementation: GatewayImplementation.ENVOY_AI_GATEWAY,
-    displayName: 'Envoy AI Gateway',
+    displayName: 'Envoy Gateway (with Envoy AI Gateway)',
     versions: 'any',
     alphaBackendRef: U,
-    gaBackendRef: Y,
-    servesBothGroups: U,
+    gaBackendRef: U,
+    servesBothGroups: N,
     weightedAlphaAndGa: N,
-    note: 'Envoy AI Gateway (v0.7) allows one InferencePool per rule; a proposal to lift the limit is open.',
-    sources: ['https://github.com/envoyproxy/ai-gateway/issues/2231', 'https://github.com/envoyproxy/ai-gateway/pull/2657'],
+    secondInstallation: U,
+    note: AIGW_NOTE_ANY,
+    cutoverWindow: AIGW_WINDOW,
+    sources: AIGW_SOURCES,
   },
   {
     implementation: GatewayImplementation.NGINX_GATEWAY_FABRIC,
     displayName: 'NGINX Gateway Fabric',
+    range: '<2.2.0',
+    versions: 'before 2.2.0',
+    alphaBackendRef: N,
+    gaBackendRef: N,
+    servesBothGroups: N,
+    weightedAlphaAndGa: N,
+    secondInstallation: U,
+    note: 'NGINX Gateway Fabric before 2.2.0 has no InferencePool support at all.',
+    sources: ['nginx/nginx-gateway-fabric internal/controller/state/graph@v2.1.0: no inference group', `${GIE_REPORTS}/v1.0.2/gateway/nginx-nginx-gateway-fabric/inference-v2.2.0-report.yaml@v1.4.0 (the first report)`],
+  },
+  ...ngfRows(),
+  {
+    implementation: GatewayImplementation.AGENTGATEWAY,
+    displayName: 'agentgateway',
+    range: '<1.0.0',
+    versions: 'before 1.0 (kgateway\'s control plane)',
+    alphaBackendRef: Y,
+    gaBackendRef: U,
+    servesBothGroups: U,
+    weightedAlphaAndGa: U,
+    secondInstallation: Y,
+    note: 'agentgateway 0.7.2, run by kgateway 2.0.x, passed GIE v0.5.1 conformance with the alpha group; no release is shown to serve both groups, so a second Gateway of a control plane that serves v1 (agentgateway 1.0, controllerName agentgateway.dev/agentgateway, or kgateway 2.1) carries the GA route.',
+    sources: [`${GIE_REPORTS}/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0 (README: "with kgateway")`],
+  },
+  {
+    implementation: GatewayImplementation.AGENTGATEWAY,
+    displayName: 'agentgateway',
+    range: '>=1.0.0',
+    versions: '1.0 and later',
+    alphaBackendRef: N,
+    gaBackendRef: Y,
+    servesBothGroups: N,
+    weightedAlphaAndGa: N,
+    secondInstallation: Y,
+    note: 'agentgateway 1.0 and later run their own controller (agentgateway.dev/agentgateway), which knows only the v1 InferencePool group.',
+    sources: ['agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK (inference.networking.k8s.io/v1) and controller.go DefaultAgwControllerName'],
+  },
+  {
+    implementation: GatewayImplementation.AGENTGATEWAY,
+    displayName: 'agentgateway',
     versions: 'any',
     alphaBackendRef: U,
-    gaBackendRef: Y,
+    gaBackendRef: U,
     servesBothGroups: U,
-    weightedAlphaAndGa: N,
-    note: 'NGINX Gateway Fabric supports one InferencePool backendRef per rule.',
-    sources: ['https://github.com/nginx/nginx-gateway-fabric/issues/4192'],
+    weightedAlphaAndGa: U,
+    secondInstallation: Y,
+    note: 'No agentgateway release is shown to serve both groups (0.7.x under kgateway 2.0.x the alpha group, 1.0 and later v1): a second Gateway of a control plane that serves v1 carries the GA route.',
+    sources: [
+      `${GIE_REPORTS}/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0`,
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK',
+    ],
   },
   {
     implementation: GatewayImplementation.GENERIC,
@@ -176,14 +278,116 @@ const TABLE: Row[] = [
     gaBackendRef: U,
     servesBothGroups: U,
     weightedAlphaAndGa: U,
+    secondInstallation: U,
     note: 'Nothing is known about this implementation: verify a weighted alpha/GA split in a test cluster first (watch the route\'s ResolvedRefs condition and the error rate).',
     sources: [],
   },
 ];
 
+/** The rows of Envoy Gateway with Envoy AI Gateway, by AI Gateway release. */
+function envoyRows(implementation: GatewayImplementation, displayName: string): Row[] {
+  return [
+    {
+      implementation,
+      displayName,
+      range: '<0.3.0',
+      versions: 'AI Gateway before v0.3.0',
+      alphaBackendRef: N,
+      gaBackendRef: N,
+      servesBothGroups: N,
+      weightedAlphaAndGa: N,
+      secondInstallation: U,
+      note: 'Envoy AI Gateway before v0.3.0 has no InferencePool support (no internal/extensionserver/inferencepool.go).',
+      sources: ['envoyproxy/ai-gateway internal/extensionserver@v0.2.0: no inferencepool.go'],
+    },
+    {
+      implementation,
+      displayName,
+      range: '>=0.3.0 <0.4.0',
+      versions: 'AI Gateway v0.3.x',
+      alphaBackendRef: Y,
+      gaBackendRef: N,
+      servesBothGroups: N,
+      weightedAlphaAndGa: N,
+      secondInstallation: U,
+      note: 'Envoy AI Gateway v0.3.x\'s extension server accepts only the alpha group (v0.4.0 and later only v1), so no installation serves both; a second Envoy Gateway + AI Gateway ' +
+        'beside the first is not shown to work (the AI Gateway controllers and pod webhook filter no GatewayClass, and v0.3 and v0.4 need Envoy Gateways that share one set of ' +
+        'cluster-wide CRDs): the move to v1 is a cutover at the AI Gateway upgrade.',
+      cutoverWindow: AIGW_WINDOW,
+      sources: AIGW_SOURCES,
+    },
+    {
+      implementation,
+      displayName,
+      range: '>=0.4.0',
+      versions: 'AI Gateway v0.4.0 and later',
+      alphaBackendRef: N,
+      gaBackendRef: Y,
+      servesBothGroups: N,
+      weightedAlphaAndGa: N,
+      secondInstallation: U,
+      note: 'Envoy AI Gateway v0.4.0 and later accept only the v1 group (inference.networking.k8s.io): an alpha route cannot be served by it.',
+      cutoverWindow: AIGW_WINDOW,
+      sources: AIGW_SOURCES,
+    },
+    {
+      implementation,
+      displayName,
+      versions: 'any',
+      alphaBackendRef: U,
+      gaBackendRef: U,
+      servesBothGroups: N,
+      weightedAlphaAndGa: N,
+      secondInstallation: U,
+      note: AIGW_NOTE_ANY,
+      cutoverWindow: AIGW_WINDOW,
+      sources: AIGW_SOURCES,
+    },
+  ];
+}
+
+/** The rows of NGINX Gateway Fabric from 2.2.0, when it first served InferencePools (v1 only). */
+function ngfRows(): Row[] {
+  const ngfSource = 'nginx/nginx-gateway-fabric internal/controller/state/graph/route_common.go@v2.2.0 inferenceAPIGroup = inference.networking.k8s.io, ' +
+    'and backend_refs.go@v2.2.0: any other InferencePool group is NotSupported';
+  const base = {
+    implementation: GatewayImplementation.NGINX_GATEWAY_FABRIC,
+    displayName: 'NGINX Gateway Fabric',
+    alphaBackendRef: N,
+    gaBackendRef: Y,
+    servesBothGroups: N,
+    weightedAlphaAndGa: N,
+    secondInstallation: U,
+  };
+  return [
+    {
+      ...base,
+      range: '>=2.2.0 <2.3.0',
+      versions: '2.2.x',
+      note: 'NGINX Gateway Fabric serves only the v1 InferencePool group and never served the alpha group; 2.2.x is not shown to weight two v1 pools in one rule.',
+      sources: [ngfSource, `${GIE_REPORTS}/v1.0.2/gateway/nginx-nginx-gateway-fabric/inference-v2.2.0-report.yaml@v1.4.0`],
+    },
+    {
+      ...base,
+      range: '>=2.3.0',
+      versions: '2.3.0 and later',
+      note: 'NGINX Gateway Fabric serves only the v1 InferencePool group and never served the alpha group; from 2.3.0 it weights two v1 pools in one rule (GatewayWeightedAcrossTwoInferencePools passes).',
+      sources: [ngfSource, `${GIE_REPORTS}/v1.1.0/gateway/nginx-nginx-gateway-fabric/inference-v2.3.0-report.yaml@v1.4.0 (10 of 10 core tests, GatewayWeightedAcrossTwoInferencePools among them)`],
+    },
+    {
+      ...base,
+      versions: 'any',
+      gaBackendRef: U,
+      note: 'NGINX Gateway Fabric never served the alpha InferencePool group (2.2.0 and later serve v1 only): an alpha route cannot be served by it.',
+      sources: [ngfSource],
+    },
+  ];
+}
+
 /** The strategy that works where `row` says what it does. */
-function workingStrategyOf(row: Pick<GatewayCapability, 'servesBothGroups' | 'weightedAlphaAndGa'>): MigrationStrategy {
-  if (row.servesBothGroups === N) return MigrationStrategy.PARALLEL_GATEWAY;
+function workingStrategyOf(row: Pick<GatewayCapability, 'servesBothGroups' | 'weightedAlphaAndGa' | 'secondInstallation'>): MigrationStrategy {
+  if (row.servesBothGroups === N) return row.secondInstallation === Y ? MigrationStrategy.PARALLEL_GATEWAY : MigrationStrategy.CUTOVER;
+  if (row.servesBothGroups === U && row.secondInstallation === Y) return MigrationStrategy.PARALLEL_GATEWAY;
   if (row.weightedAlphaAndGa === N) return MigrationStrategy.HEADER_PREVIEW_CUTOVER;
   return MigrationStrategy.WEIGHTED_SHIFT;
 }
@@ -194,6 +398,10 @@ function workingStrategyOf(row: Pick<GatewayCapability, 'servesBothGroups' | 'we
  * one rule between them.
  */
 function problemOf(capability: GatewayCapability, strategy: MigrationStrategy): string | undefined {
+  const name = `${capability.displayName}${capability.version ? ` ${capability.version}` : ''}`;
+  if (capability.alphaBackendRef === N && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
+    return `the alpha route cannot be running on ${name}, which does not serve the alpha InferencePool group: ${capability.note}`;
+  }
   const both = strategy === MigrationStrategy.WEIGHTED_SHIFT || strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER;
   if (both && capability.servesBothGroups === N) {
     return `${strategy} needs one gateway that serves both the alpha and the GA InferencePool, and ${capability.displayName}${capability.version ? ` ${capability.version}` : ''} does not: ${capability.note}`;
@@ -211,12 +419,18 @@ function problemOf(capability: GatewayCapability, strategy: MigrationStrategy): 
 export class GatewayCapabilities {
   /**
    * The capability of an implementation. With a version (`1.28.1`, `v2.0.3`, `1.27`), the row for that version;
-   * without one, what holds for every version (a fact that depends on the version is `unknown` there).
+   * without one, what holds for every version (a fact that depends on the version is `unknown` there). For Envoy
+   * Gateway the version that matters is Envoy AI Gateway's: give it with `GatewayImplementation.ENVOY_AI_GATEWAY`
+   * (an Envoy Gateway version is refused, with that reason).
    *
    * @param implementation the Gateway API implementation
    * @param version its version, when known
    */
   public static of(implementation: GatewayImplementation, version?: string): GatewayCapability {
+    if (implementation === GatewayImplementation.ENVOY_GATEWAY && version !== undefined) {
+      throw new Error(`Envoy Gateway's own version (${JSON.stringify(version)}) does not decide which InferencePool group works: Envoy AI Gateway's extension server does ` +
+        '(v0.3.x the alpha group, v0.4.0 and later v1). Give the Envoy AI Gateway release instead, with the implementation envoy-ai-gateway');
+    }
     const rows = TABLE.filter((r) => r.implementation === implementation);
     if (rows.length === 0) {
       throw new Error(`unknown gateway implementation ${JSON.stringify(implementation)}; known: ${[...new Set(TABLE.map((r) => r.implementation))].join(', ')}`);

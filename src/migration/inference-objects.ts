@@ -31,7 +31,12 @@ export interface ResolvedParallelGateway {
   readonly name: string;
   readonly namespace: string;
   readonly gatewayClassName: string;
+  /** The original's labels (less its owners' tracking labels) with the user's over them. */
   readonly labels: { [key: string]: string };
+  /** The original's annotations, less its owners' tracking annotations. */
+  readonly annotations: { [key: string]: string };
+  /** How the new Gateway differs from the original, one sentence each, for the README. */
+  readonly differences: string[];
   /** The original Gateway's listeners (hostnames, TLS), copied. */
   readonly listeners: any[];
   /** The original Gateway's `spec.infrastructure`, copied. */
@@ -91,12 +96,20 @@ function buildOtherRoutes(stage: Construct, m: ResolvedInferenceMigration, state
   new CarriedObjects(stage, 'OtherRoutes', { manifests });
 }
 
-/** The second Gateway: the original's listeners (hostnames, TLS) and infrastructure, another name, class and labels. */
+/**
+ * The second Gateway: a copy of the original (labels, annotations, listeners, infrastructure) with another name, and
+ * the class and labels the user names; `differences` lists every change.
+ */
 function buildParallelGateway(stage: Construct, p: ResolvedParallelGateway): void {
   new ApiObject(stage, 'ParallelGateway', {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
-    metadata: { name: p.name, namespace: p.namespace, ...(Object.keys(p.labels).length > 0 ? { labels: { ...p.labels } } : {}) },
+    metadata: {
+      name: p.name,
+      namespace: p.namespace,
+      ...(Object.keys(p.labels).length > 0 ? { labels: { ...p.labels } } : {}),
+      ...(Object.keys(p.annotations).length > 0 ? { annotations: { ...p.annotations } } : {}),
+    },
     spec: {
       gatewayClassName: p.gatewayClassName,
       listeners: p.listeners,

@@ -119,7 +119,7 @@ export function inferenceVerifications(m: ResolvedInferenceMigration, planned: P
         `curl -s -H "Authorization: Bearer $(kubectl create token <metrics-reader-service-account> -n ${q(ns)})" localhost:9090/metrics | grep -E '^inference_(${names.join('|')})'`,
       ].join('\n'),
       expected: gaTraffic
-        ? `inference_pool_ready_pods equals the number of model-server pods; ${metrics.requests} grows with traffic; ${metrics.errors} stays flat` +
+        ? `inference_pool_ready_pods equals the number of model-server pods; ${metrics.requests} grows with traffic; ${metrics.errors} stays flat (it has no series at all until a request has failed)` +
           (rewriteMetric ? `; ${rewriteMetric} grows for ${m.models.rewrites.map((r) => `model_rewrite_name="${r.name}"`).join(', ')} with each request of the rewritten models.` : '.')
         : 'inference_pool_ready_pods equals the number of model-server pods (no traffic reaches the GA pool yet).',
     });

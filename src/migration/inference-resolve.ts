@@ -100,6 +100,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     endpointPickerReadsModelRewrites: props.endpointPickerReadsModelRewrites,
     endpointPicker: props.gaPool?.endpointPicker,
     existingEndpointPicker: props.gaPool?.existingEndpointPicker !== undefined,
+    alphaEndpointPickerRelease: alpha.endpointPickerRelease,
   });
   warnings.push(...models.warnings);
   const routes = resolveRoutes(where, name, namespace, props);

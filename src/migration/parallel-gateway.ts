@@ -52,16 +52,50 @@ export function resolveParallelGateway(where: string, m: ResolvedInferenceMigrat
   const routeSuffix = options.routeNameSuffix ?? '-ga';
   if (!/^[-.a-z0-9]{1,40}$/.test(routeSuffix)) throw propError(where, 'parallelGateway.routeNameSuffix', `must be 1..40 lower-case letters, digits, '-' or '.' (got ${show(routeSuffix)})`);
   for (const r of m.routes) checkSubdomain(where, 'parallelGateway.routeNameSuffix', `${r.name}${routeSuffix}`);
+  const copied = copiedMetadata(o.metadata);
   return {
     name: options.name,
     namespace: originalNamespace,
     gatewayClassName,
-    labels: { ...labels },
+    labels: { ...copied.labels, ...labels },
+    annotations: copied.annotations,
+    differences: gatewayDifferences(o, options.name, gatewayClassName, labels, copied.dropped),
     listeners,
     infrastructure: o.spec?.infrastructure,
     original: { name: originalName, namespace: originalNamespace },
     routeSuffix,
   };
+}
+
+/**
+ * Labels and annotations that say who owns or applied the original (Argo CD's tracking, Flux's, Helm's, kubectl's):
+ * on the copy they would make the original's owner claim, and with pruning delete, the new Gateway.
+ */
+const OWNER_KEYS = [
+  /^kubectl\.kubernetes\.io\/last-applied-configuration$/, /^argocd\.argoproj\.io\//, /^app\.kubernetes\.io\/instance$/,
+  /^kustomize\.toolkit\.fluxcd\.io\//, /^helm\.toolkit\.fluxcd\.io\//, /^meta\.helm\.sh\//,
+];
+
+function copiedMetadata(metadata: any): { labels: { [k: string]: string }; annotations: { [k: string]: string }; dropped: string[] } {
+  const keep = (from: unknown, dropped: string[]) => Object.fromEntries(Object.entries(typeof from === 'object' && from !== null ? from : {})
+    .filter(([k, v]) => typeof v === 'string' && (OWNER_KEYS.some((re) => re.test(k)) ? (dropped.push(k), false) : true))) as { [k: string]: string };
+  const dropped: string[] = [];
+  return { labels: keep(metadata?.labels, dropped), annotations: keep(metadata?.annotations, dropped), dropped };
+}
+
+/** How the new Gateway differs from the original: name, class, labels given, owners' keys, addresses. */
+function gatewayDifferences(o: any, name: string, gatewayClassName: string, labels: { [k: string]: string }, dropped: string[]): string[] {
+  const out = [`metadata.name: ${name} (the original is ${o.metadata.name})`];
+  if (gatewayClassName !== o.spec?.gatewayClassName) out.push(`spec.gatewayClassName: ${gatewayClassName} (the original's is ${o.spec?.gatewayClassName})`);
+  for (const [k, v] of Object.entries(labels)) {
+    const was = o.metadata?.labels?.[k];
+    if (was !== v) out.push(`label ${k}: ${v} (${was === undefined ? 'not on the original' : `the original has ${was}`})`);
+  }
+  for (const k of dropped) out.push(`${k} is not copied: it says who owns the original, and would make that owner claim the new Gateway`);
+  if (Array.isArray(o.spec?.addresses) && o.spec.addresses.length > 0) {
+    out.push('spec.addresses is not copied: two Gateways cannot hold the same address, and clients move from the old address to the new one; give the new Gateway its own address if it needs a fixed one');
+  }
+  return out;
 }
 
 /** The verification commands of a parallel-gateway stage: both gateways, the copies, a request through the new address. */
@@ -106,8 +140,14 @@ export function parallelManualSteps(m: ResolvedInferenceMigration, planned: Plan
   implementation: GatewayImplementation, alphaEppName?: string): ManualStep[] {
   const ns = m.namespace;
   const gaMetrics = eppRequestMetrics(m.gieVersion);
+  const copy: ManualStep = {
+    timing: ManualStepTiming.BEFORE_SYNC,
+    text: `The new Gateway ${p.namespace}/${p.name} is a copy of ${p.original.namespace}/${p.original.name} (labels, annotations, listeners, infrastructure) except:\n` +
+      p.differences.map((d) => `- ${d}`).join('\n'),
+  };
+  if (planned.name === 'side-by-side' && implementation !== GatewayImplementation.ISTIO) return [copy];
   if (planned.name === 'side-by-side' && implementation === GatewayImplementation.ISTIO) {
-    return [{
+    return [copy, {
       timing: ManualStepTiming.BEFORE_SYNC,
       text: `Install the Istio control plane the new Gateway names (${ISTIO_REVISION_LABEL}: ${p.labels[ISTIO_REVISION_LABEL]}) beside the current one, as a revision: Istio 1.28 or later, with the inference extension enabled (pilot env ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true, as GIE's guides install it). The current control plane and its Gateway stay as they are.`,
       commands: [
@@ -150,7 +190,8 @@ export function parallelManualSteps(m: ResolvedInferenceMigration, planned: Plan
     return [{
       timing: ManualStepTiming.AFTER_VERIFY,
       text: `The old Gateway ${p.original.namespace}/${p.original.name} no longer carries this migration's routes. Delete it where it is managed once nothing else uses it${implementation === GatewayImplementation.ISTIO ? ', then remove the old Istio control plane (istioctl uninstall --revision <old revision>) once no Gateway or workload uses it' : ''}.`,
-      commands: [`kubectl get httproutes --all-namespaces -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{.spec.parentRefs[*].name}{"\\n"}{end}' | grep -w ${q(p.original.name)}`],
+      // Exact names: `grep -w gw` would also match gw-v1, the new Gateway.
+      commands: [`kubectl get httproutes --all-namespaces -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{" "}{.spec.parentRefs[*].name}{"\\n"}{end}' | awk -v gw=${q(p.original.name)} '{for (i = 2; i <= NF; i++) if ($i == gw) print $1}'`],
     }];
   }
   return [];

@@ -236,10 +236,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
       stage.addWarning(`Gateway implementation ${cap.implementation}: ${cap.note}`);
     }
     if (this.strategy === MigrationStrategy.CUTOVER && planned.name === 'cutover' && cap.servesBothGroups === GatewaySupport.NO) {
-      stage.addManualStep({
-        timing: ManualStepTiming.BEFORE_SYNC,
-        text: `${cap.displayName} serves one group at a time (${cap.note}) Switch the gateway's control plane to one that serves the v1 group in the same window as this sync${this.gatewayImplementation === GatewayImplementation.ISTIO ? ' (Istio 1.28 or later, with ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true)' : ''}: requests fail between the two, which is the window this strategy accepts. For no window at all, use the parallel-gateway strategy.`,
-      });
+      stage.addManualStep({ timing: ManualStepTiming.BEFORE_SYNC, text: cutoverSwitchStep(cap, this.gatewayImplementation) });
     }
   }
 
@@ -247,11 +244,13 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     const problem = GatewayCapabilities.problemWith(cap, this.strategy);
     if (problem) {
       const gateways = [...new Set(m.routes.flatMap((r) => r.parentRefs.map((p) => `${p.namespace ?? r.namespace}/${p.name}`)))].join(', ');
-      const works = cap.workingStrategy;
-      const how = works === MigrationStrategy.PARALLEL_GATEWAY
-        ? `Use strategy: '${works}' (MigrationStrategy.PARALLEL_GATEWAY) with parallelGateway: a second Gateway${this.gatewayImplementation === GatewayImplementation.ISTIO ? ` labelled ${ISTIO_REVISION_LABEL}=<revision> of a control plane that serves v1 (Istio 1.28+)` : ''} serves the GA route while the old one keeps the alpha route, and clients move between the two addresses: no downtime. Or 'cutover', which accepts a short window.`
-        : `Use strategy: '${works}' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.`;
-      throw propError(this, 'strategy', `${show(this.strategy)} cannot run on the Gateway ${gateways} (${cap.implementation}): ${problem} (${cap.sources.join(', ')}). ${how}`);
+      const how = cap.alphaBackendRef === GatewaySupport.NO && this.strategy !== MigrationStrategy.PARALLEL_GATEWAY
+        ? 'Name the implementation and version that serve the alpha route today (gatewayImplementation, gatewayVersion), or give parallelGateway: a second Gateway ' +
+          'that serves the GA route while the gateway that serves the alpha route keeps it.'
+        : howToRun(cap.workingStrategy, this.gatewayImplementation);
+      const prop = cap.alphaBackendRef === GatewaySupport.NO && this.strategy === cap.workingStrategy ? 'gatewayImplementation' : 'strategy';
+      const what = prop === 'strategy' ? `${show(this.strategy)} cannot run` : `${show(this.gatewayImplementation)}${cap.version ? ` ${cap.version}` : ''} cannot serve the alpha route`;
+      throw propError(this, prop, `${what} on the Gateway ${gateways} (${cap.implementation}): ${problem} (${cap.sources.join('; ')}). ${how}`);
     }
     const doubled = m.routes.some((r) => (r.rules?.length ?? 1) * 2 + (r.otherRules?.length ?? 0) > 16);
     if (doubled && this.strategy === MigrationStrategy.HEADER_PREVIEW_CUTOVER) {
@@ -289,6 +288,25 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     }
     return errors;
   }
+}
+
+/** What to use instead of a strategy the gateway cannot run. */
+function howToRun(works: MigrationStrategy, implementation: GatewayImplementation): string {
+  switch (works) {
+    case MigrationStrategy.PARALLEL_GATEWAY:
+      return `Use strategy: '${works}' (MigrationStrategy.PARALLEL_GATEWAY) with parallelGateway: a second Gateway${implementation === GatewayImplementation.ISTIO ? ` labelled ${ISTIO_REVISION_LABEL}=<revision> of a control plane that serves v1 (Istio 1.28+)` : ''} serves the GA route while the old one keeps the alpha route, and clients move between the two addresses: no downtime. Or 'cutover', which accepts a short window.`;
+    case MigrationStrategy.CUTOVER:
+      return `Use strategy: '${works}' (MigrationStrategy.CUTOVER): one stage moves all traffic to the GA pool in the same change window as the gateway's upgrade to a release that serves v1, with the window of disruption its README states.`;
+    default:
+      return `Use strategy: '${works}' (MigrationStrategy.HEADER_PREVIEW_CUTOVER): a stage sends requests carrying a preview header to the GA pool for testing, then one stage moves all traffic at once.`;
+  }
+}
+
+/** The step of a cutover stage on a gateway that serves one group at a time: switch its control plane in the same window, and how long requests fail. */
+function cutoverSwitchStep(cap: GatewayCapability, implementation: GatewayImplementation): string {
+  const how = cap.cutoverWindow ?? `Switch the gateway's control plane to one that serves the v1 group in the same window as this sync${implementation === GatewayImplementation.ISTIO ? ' (Istio 1.28 or later, with ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true)' : ''}: requests fail between the two, which is the window this strategy accepts.`;
+  return `${cap.displayName} serves one group at a time (${cap.note}) ${how} Rollback is not one re-apply here: the previous folder's route needs the previous control plane too. ` +
+    (cap.secondInstallation === GatewaySupport.YES ? 'For no window at all, use the parallel-gateway strategy.' : 'No strategy without a window is shown to work on this gateway (see docs/gateways.md).');
 }
 
 /** `the HTTPRoute a/b and the AIGatewayRoute a/c`: every route of the migration, by kind. */

@@ -1,3 +1,4 @@
+import { withApiServerDefaults } from './api-defaults';
 import { evaluateRules } from './cel';
 import { isKnownCoreKind, unknownMetadataFields, validateCoreObject } from './core-kinds';
 import { CompiledCrdVersion, CrdHeader, CrdIndex } from './crd-store';
@@ -149,7 +150,10 @@ export class ManifestValidator {
         this.validateCustomResource(obj, label, resolution.compiled, report);
         break;
       case 'core': {
-        const core = validateCoreObject(obj);
+        // Defaults first, as the API server does (a RoleBinding's roleRef.apiGroup, say): see api-defaults.ts.
+        const defaulted = withApiServerDefaults(obj);
+        for (const d of defaulted.applied) report.defaultsApplied.push({ object: label, field: d.field, value: JSON.stringify(d.value) });
+        const core = validateCoreObject(defaulted.object);
         report.add(label, 'core', core.problems);
         report.add(label, 'unknown-field', core.unknownFields.map(unknownField));
         break;

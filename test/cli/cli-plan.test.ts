@@ -320,25 +320,38 @@ describe('plan', () => {
     test('then every written object passes validation', () => expectEveryStageValid(p.out));
   });
 
-  describe('given a gateway that cannot split one rule between two pools', () => {
-    test('then without --strategy plan chooses header-preview-cutover and says why', () => {
-      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--no-validate');
+  describe('given a gateway that serves one InferencePool group per release (kgateway, Envoy Gateway with AI Gateway, NGINX Gateway Fabric)', () => {
+    test('then without --strategy plan chooses cutover at the gateway upgrade, says why and states the window', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--gateway-version', '2.0.4', '--no-validate');
       expect(run.status).toBe(0);
-      expect(run.stdout).toContain('    strategy: header-preview-cutover (chosen: no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503');
-      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+      expect(run.stdout).toContain('    strategy: cutover (chosen: no strategy was given and kgateway 2.0.4 needs it: kgateway 2.0.x watches and resolves only the alpha InferencePool group');
+      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-cutover', '03-cleanup']);
+      expect(fs.readFileSync(path.join(out, 'vllm-llama3-8b-instruct/02-cutover/README.md'), 'utf8')).toMatch(/Requests to this route fail from the moment the upgraded controller drops the alpha backend/);
     });
 
-    test('then an explicit --strategy weighted-shift fails naming the gateway, the 503 and the working strategy', () => {
-      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', 'weighted-shift');
+    test.each([
+      ['weighted-shift'], ['header-preview-cutover'],
+    ])('then an explicit --strategy %s fails naming the gateway, the one group it serves and cutover', (strategy) => {
+      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', strategy);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
+      expect(run.stderr).toMatch(new RegExp(`'strategy' "${strategy}" cannot run on the Gateway default/inference-gateway \\(kgateway\\).*needs one gateway that serves both.*Use strategy: 'cutover'`));
       expect(fs.existsSync(out)).toBe(false);
     });
 
-    test('then with --strategy header-preview-cutover the stages preview, then cut over', () => {
-      const { run, out } = plan('one-pool', '--gateway', 'kgateway', '--strategy', 'header-preview-cutover', '--no-validate');
-      expect(run.status).toBe(0);
-      expect(readStages(path.join(out, 'vllm-llama3-8b-instruct')).map((s) => s.folder)).toEqual(['01-side-by-side', '02-preview', '03-cutover', '04-cleanup']);
+    test('then an Envoy Gateway version is refused: the AI Gateway release decides the group, and the error asks for it', () => {
+      const { run, out } = plan('one-pool', '--gateway', 'envoy-gateway', '--gateway-version', '1.5.0');
+      expect(run.status).toBe(64);
+      expect(run.stderr).toMatch(/^error: --gateway-version Envoy Gateway's own version \("1.5.0"\) does not decide which InferencePool group works: Envoy AI Gateway's extension server does .*: --gateway envoy-ai-gateway --gateway-version <AI Gateway release>\n/);
+      expect(fs.existsSync(out)).toBe(false);
+    });
+
+    test('then an alpha route said to run on NGINX Gateway Fabric is refused with why, unless a second Gateway is named', () => {
+      const refused = plan('one-pool', '--gateway', 'nginx-gateway-fabric');
+      expect(refused.run.status).toBe(1);
+      expect(refused.run.stderr).toMatch(/NGINX Gateway Fabric never served the alpha InferencePool group/);
+      const parallel = plan('one-pool', '--gateway', 'nginx-gateway-fabric', '--new-gateway-name', 'inference-gateway-v1', '--no-validate');
+      expect(parallel.run.status).toBe(0);
+      expect(parallel.run.stdout).toContain('    strategy: parallel-gateway');
     });
   });
 
@@ -393,7 +406,9 @@ describe('plan', () => {
 
       const run = runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out')]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`^error: ${from}/pool\\.yaml:97: input does not pass validation: Deployment default/vllm-llama3-8b-instruct-alpha-epp: spec\\.template\\.spec\\.terminationGracePeriodSeconds: must be integer \\(got string "130s"\\) \\[core\\]\\n$`));
+      // The platform first (it often explains the problem), then the error.
+      expect(run.stderr).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it/);
+      expect(run.stderr).toMatch(new RegExp(`\\nerror: ${from}/pool\\.yaml:97: input does not pass validation: Deployment default/vllm-llama3-8b-instruct-alpha-epp: spec\\.template\\.spec\\.terminationGracePeriodSeconds: must be integer \\(got string "130s"\\) \\[core\\]\\n$`));
       expect(runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out'), '--no-validate']).status).toBe(0);
     });
   });

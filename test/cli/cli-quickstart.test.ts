@@ -146,3 +146,41 @@ describe('plan on the quickstart behind Istio', () => {
     expect(run.stderr).toMatch(/'parallelGateway.labels' must set istio.io\/rev: <revision> on Istio/);
   });
 });
+
+// GIE's v0.2.0..v0.4.0 quickstarts bind the EPP's ClusterRole with a roleRef that has no apiGroup, which the API server
+// defaults (kubernetes pkg/apis/rbac/v1/defaults.go, SetDefaults_ClusterRoleBinding); the fixture re-creates that shape.
+describe('plan on the shape of upstream\'s v0.3.0 quickstart, on each of its gateways', () => {
+  const V030 = path.join(FIXTURES, 'quickstart-v0.3.0');
+  const planV030 = (gateway: string, ...extra: string[]) => {
+    const dir = path.join(tempDir('quickstart-v030-'), 'repo');
+    fs.cpSync(path.join(V030, 'app'), path.join(dir, 'app'), { recursive: true });
+    fs.cpSync(path.join(V030, gateway), path.join(dir, gateway), { recursive: true });
+    const out = path.join(tempDir('quickstart-v030-out-'), 'out');
+    return { dir, out, run: runCli(['plan', '--from', dir, '--out', out, ...extra]) };
+  };
+
+  test.each([
+    ['kgateway', [], 'cutover'],
+    ['gke', [], 'weighted-shift'],
+    ['istio', ['--new-gateway-label', 'istio.io/rev=1-28-1'], 'parallel-gateway'],
+  ])('given %s, then it plans without --no-validate (the roleRef is defaulted), the platform first, and the strategy that works there', (gateway, extra, strategy) => {
+    const { run } = planV030(gateway, ...extra);
+    expect(run.stderr).not.toMatch(/^error/m);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(new RegExp(`^llama: gateway ${gateway}: detected; `));
+    expect(run.stdout).toContain(`    strategy: ${strategy}`);
+  });
+
+  test('given an object the validator refuses, then the platform is printed before the error, which it often explains', () => {
+    const { dir } = planV030('kgateway');
+    const file = path.join(dir, 'app/pool.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('- name: metrics\n          containerPort: 9090', '- name: metrics'));
+    const out = path.join(tempDir('quickstart-v030-out-'), 'out');
+    const run = runCli(['plan', '--from', dir, '--out', out]);
+    expect(run.status).toBe(1);
+    const lines = run.stderr.split('\n').filter((l) => !l.startsWith('warning'));
+    expect(lines[0]).toBe('llama: gateway kgateway: detected; provider none: nothing in the input shows it (give it with a flag)');
+    expect(lines.find((l) => l.startsWith('error:'))).toMatch(/input does not pass validation: Deployment default\/llama-epp: spec\.template\.spec\.containers\[0\]\.ports\[2\]\.containerPort: required field is missing/);
+    expect(run.stderr.indexOf('llama: gateway kgateway')).toBeLessThan(run.stderr.indexOf('error:'));
+  });
+});

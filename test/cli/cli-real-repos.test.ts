@@ -96,10 +96,11 @@ describe('a kgateway route whose pool backendRef has a port', () => {
       'vllm: gateway kgateway: detected; provider none: nothing in the input shows it (give it with a flag)',
       '  Gateway llm/inference-gateway (test/fixtures/repos/kgateway-port/gateway.yaml:1) has gatewayClassName kgateway: kgateway',
     ]);
-    expect(run.stdout).toContain('    strategy: header-preview-cutover (chosen: no strategy was given and kgateway needs it');
+    expect(run.stdout).toContain('    strategy: cutover (chosen: no strategy was given and kgateway needs it: kgateway serves one InferencePool group per release line');
     const stages = readStages(path.join(out, 'vllm'));
     const refs = stages.map((s) => find(s, 'HTTPRoute', 'llm-route').spec.rules.map((r: any) => r.backendRefs.map((b: any) => `${b.name}:${b.port}`)));
-    expect(refs).toEqual([[['vllm-alpha:8000']], [['vllm-ga:8000'], ['vllm-alpha:8000']], [['vllm-ga:8000']], [['vllm-ga:8000']]]);
+    // Never an alpha and a GA backendRef behind the one kgateway, which serves one group per release.
+    expect(refs).toEqual([[['vllm-alpha:8000']], [['vllm-ga:8000']], [['vllm-ga:8000']]]);
   });
 });
 
@@ -219,19 +220,18 @@ describe('llm-d\'s custom Endpoint Picker with a prefill/decode plugin ConfigMap
 });
 
 describe('an Envoy AI Gateway AIGatewayRoute to the alpha pool', () => {
-  test('then the route is carried unchanged until finalize, then points at the GA pool, and the plan says it does not split traffic', () => {
+  test('then the route is carried unchanged until the cutover at the AI Gateway upgrade, then points at the GA pool, and the plan says it does not split traffic', () => {
     const out = outDir();
     const run = runCli(['plan', '--from', fixture('envoy-ai-gateway'), '--out', out]);
     expect(run.status).toBe(0);
+    expect(run.stdout).toContain('    strategy: cutover (chosen: no strategy was given and Envoy Gateway with Envoy AI Gateway needs it');
     expect(run.stdout).toContain('    routes:  llm/llama (AIGatewayRoute)\n');
     expect(run.stderr).toContain('warning: AIGatewayRoute llm/llama (test/fixtures/repos/envoy-ai-gateway/gateway.yaml:21) is not an HTTPRoute, so it does not split traffic between the pools');
     expect(run.stderr).toContain('warning: llama: AIGatewayRoute llm/llama is carried from the input, but no known schema defines its kind: it is written without schema validation\n');
     const stages = readStages(path.join(out, 'llama'));
     const backends = stages.map((s) => find(s, 'AIGatewayRoute', 'llama').spec.rules[0].backendRefs.map((b: any) => `${b.group}/${b.name}`));
-    expect(backends).toEqual([
-      ['inference.networking.x-k8s.io/llama-alpha'], ['inference.networking.x-k8s.io/llama-alpha'],
-      ['inference.networking.k8s.io/llama-ga'], ['inference.networking.k8s.io/llama-ga'],
-    ]);
+    expect(backends).toEqual([['inference.networking.x-k8s.io/llama-alpha'], ['inference.networking.k8s.io/llama-ga'], ['inference.networking.k8s.io/llama-ga']]);
+    expect(fs.readFileSync(path.join(out, 'llama/02-cutover/README.md'), 'utf8')).toContain('requests to this route fail from the AI Gateway upgrade');
     const carried = fs.readFileSync(path.join(out, 'llama/01-side-by-side/aigatewayroute-llama.yaml'), 'utf8');
     expect(carried).toBe(documentText('envoy-ai-gateway/gateway.yaml', 2));
   });

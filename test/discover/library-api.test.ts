@@ -93,7 +93,7 @@ describe('InferenceMigrationPlan (library)', () => {
 
   test('given options, then they shape every migration; options that cannot work are refused before reading', () => {
     const plan = InferenceMigrationPlan.fromDirectory(ONE_POOL, {
-      gatewayImplementation: GatewayImplementation.KGATEWAY,
+      gatewayImplementation: GatewayImplementation.GENERIC,
       strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
       gaNameSuffix: '-v1',
     });
@@ -103,11 +103,11 @@ describe('InferenceMigrationPlan (library)', () => {
 
     const kgateway = { gatewayImplementation: GatewayImplementation.KGATEWAY };
     const chosen = InferenceMigrationPlan.fromDirectory(ONE_POOL, kgateway).addMigrations(Testing.app())[0];
-    expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
-    expect(chosen.strategyChoice).toMatch(/no strategy was given and kgateway needs it: kgateway accepts the alpha group, but weighted backendRefs across two InferencePools in one rule return 503/);
+    expect(chosen.strategy).toBe(MigrationStrategy.CUTOVER);
+    expect(chosen.strategyChoice).toMatch(/no strategy was given and kgateway needs it: kgateway serves one InferencePool group per release line/);
     const explicit = InferenceMigrationPlan.fromDirectory(ONE_POOL, { ...kgateway, strategy: MigrationStrategy.WEIGHTED_SHIFT });
     expect(() => explicit.addMigrations(Testing.app()))
-      .toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*503.*Use strategy: 'header-preview-cutover'/);
+      .toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\).*serves one InferencePool group per release line.*Use strategy: 'cutover'/);
     expect(() => InferenceMigrationPlan.fromDirectory(ONE_POOL, { strategy: MigrationStrategy.CUTOVER, steps: [10] }))
       .toThrow(/^plan options: 'steps' cannot be combined with the cutover strategy, which does not move traffic by weight/);
   });

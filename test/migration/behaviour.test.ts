@@ -73,13 +73,25 @@ describe('model rewrites and priorities', () => {
       ['food-review', 'Standard', 'food-review', -1, 'food-review', 'x-gateway-inference-objective: food-review'],
       ['meta-llama/Llama-3.1-8B-Instruct', 'Critical', 'base-model', 1, undefined, 'nothing'],
       ['Qwen/Qwen2.5-1.5B-Instruct', 'Sheddable', 'base-model-sheddable', -2, undefined, 'x-gateway-inference-objective: base-model-sheddable'],
-      ['*', 'Sheddable (a model no InferenceModel names)', undefined, 0, undefined, 'nothing'],
+      ['*', 'refused (404: the alpha EPP, GIE v0.3.0, serves only the models an InferenceModel names)', undefined, 0, undefined, 'nothing'],
     ]);
     expect(migration.stages[0].modelTable).toEqual(migration.models);
     const steps = migration.stages[0].manualSteps.map((s) => s.text).join('\n');
     expect(steps).toMatch(/- Qwen\/Qwen2.5-1.5B-Instruct: x-gateway-inference-objective: base-model-sheddable \(priority -2, was Sheddable\)/);
     expect(steps).toMatch(/An HTTPRoute filter cannot set it/);
     expect(migration.warnings.join('\n')).toMatch(/Clients of model food-review must send the header x-gateway-inference-objective: food-review/);
+  });
+
+  test('given a carried alpha EPP of v0.5.1, then the models no InferenceModel names were Sheddable; of v0.3.0 they were refused (the replay through both real EPPs shows it)', () => {
+    const withEpp = (tag: string) => {
+      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'Deployment'
+        ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image: `registry.k8s.io/gateway-api-inference-extension/epp:${tag}` }] } } } }
+        : o));
+      const props = { ...carriedProps({ gieVersion: 'v1.4.0' }), alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...quickstartModels()]) } };
+      return new ZeroDowntimeMigration(Testing.app(), 'm', props).models!.find((r) => r.modelName === '*')!;
+    };
+    expect(withEpp('v0.5.1')).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names)', kept: 'served as before' });
+    expect(withEpp('v0.4.0')).toMatchObject({ alphaCriticality: expect.stringMatching(/^refused \(404: the alpha EPP, GIE v0.4.0/), notKept: expect.stringMatching(/GA pool serves them with priority 0/) });
   });
 
   test('given strict, then the models whose clients must send a header fail the plan', () => {
@@ -176,6 +188,41 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(build).toThrow(/Use strategy: 'parallel-gateway' \(MigrationStrategy.PARALLEL_GATEWAY\) with parallelGateway: a second Gateway labelled istio.io\/rev=<revision>/);
   });
 
+  test('given an internal Gateway with labels, annotations, owners\' keys and an address, then the second Gateway is a copy: only the name, the revision and the owners\' keys differ, each listed', () => {
+    // Given an Istio Gateway that must stay internal, applied by Argo CD
+    const internal = CarriedManifest.fromObject({
+      ...ISTIO_GATEWAY._object,
+      metadata: {
+        name: 'inference-gateway',
+        namespace: 'default',
+        labels: { 'istio.io/rev': '1-27-3', 'app.kubernetes.io/instance': 'llm-app', 'team': 'ml' },
+        annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true', 'argocd.argoproj.io/tracking-id': 'llm-app:gateway.networking.k8s.io/Gateway:default/inference-gateway' },
+      },
+      spec: { ...ISTIO_GATEWAY._object.spec, addresses: [{ type: 'IPAddress', value: '10.0.0.10' }], infrastructure: { labels: { tier: 'internal' } } },
+    });
+    // When the migration copies it
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', istio({ parallelGateway: { ...parallelGateway, originalGateway: internal } }));
+    const gw = synthStages(migration).get('01-side-by-side')!.find((o) => o.kind === 'Gateway' && o.metadata.name === 'inference-gateway-v1');
+    // Then it keeps what makes it internal, and changes only the name and the revision label
+    expect(gw.metadata).toEqual({
+      name: 'inference-gateway-v1',
+      namespace: 'default',
+      labels: { 'istio.io/rev': '1-28-1', 'team': 'ml' },
+      annotations: { 'networking.istio.io/service-type': 'ClusterIP', 'istio.io/enable-inference-extproc': 'true' },
+    });
+    expect(gw.spec.infrastructure).toEqual({ labels: { tier: 'internal' } });
+    expect(gw.spec.addresses).toBeUndefined();
+    // And the README lists every difference
+    const step = migration.stages[0].manualSteps.map((m) => m.text).find((t) => t.startsWith('The new Gateway default/inference-gateway-v1 is a copy'))!;
+    expect(step.split('\n').slice(1)).toEqual([
+      '- metadata.name: inference-gateway-v1 (the original is inference-gateway)',
+      '- label istio.io/rev: 1-28-1 (the original has 1-27-3)',
+      '- app.kubernetes.io/instance is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- argocd.argoproj.io/tracking-id is not copied: it says who owns the original, and would make that owner claim the new Gateway',
+      '- spec.addresses is not copied: two Gateways cannot hold the same address, and clients move from the old address to the new one; give the new Gateway its own address if it needs a fixed one',
+    ]);
+  });
+
   test('given no strategy, then parallel-gateway is chosen and needs the new Gateway', () => {
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', istio())).toThrow(/'parallelGateway' is required by the parallel-gateway strategy/);
   });
@@ -238,9 +285,9 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     expect(migration.stages[1].manualSteps.map((s) => s.text).join('\n')).toMatch(/Switch the gateway's control plane to one that serves the v1 group in the same window/);
   });
 
-  test('given kgateway and an explicit weighted strategy, then it fails naming the gateway, the 503 and header-preview-cutover', () => {
+  test('given kgateway 2.0.4 and an explicit weighted strategy, then it fails naming the gateway, the one group it serves and cutover', () => {
     const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', gatewayImplementation: GatewayImplementation.KGATEWAY, gatewayVersion: '2.0.4', strategy: MigrationStrategy.WEIGHTED_SHIFT }));
-    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift splits one rule between the alpha and the GA pool, and kgateway 2.0.4 cannot: .*503/);
-    expect(build).toThrow(/Use strategy: 'header-preview-cutover'/);
+    expect(build).toThrow(/'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(kgateway\): weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and kgateway 2.0.4 does not: kgateway 2.0.x watches and resolves only the alpha InferencePool group/);
+    expect(build).toThrow(/Use strategy: 'cutover'/);
   });
 });

@@ -20,7 +20,7 @@ function everyKind(): Map<string, IMigration> {
       alphaPool: { existing: { name: 'vllm-alpha', modelServerSelector: { app: 'vllm' } } },
       gateway: { name: 'inference-gateway' },
       routeName: 'llm-route',
-      gatewayImplementation: GatewayImplementation.KGATEWAY,
+      gatewayImplementation: GatewayImplementation.GENERIC,
       strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
     })],
     ['simple (alpha from Helm)', GuideExamples.simple(app)],

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { ACTIVE_STAGE_FILE, renderActiveStageRecord } from '../../src/migration/active-stage';
 import { findRecordTarget, writeRecord } from '../../src/output';
@@ -357,6 +357,28 @@ describe('GitOpsWriter', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test.each([
+    ['another rule of the route', { additionalRules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }] }],
+    ['another backendRef of the pool\'s rule', { additionalBackendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }],
+  ])('given a cleanup route whose GA rule is right but %s still names the alpha pool, then writing fails on the cleanup invariant', (_where, extra) => {
+    // Given a cleanup stage whose route sends its pool rule to the GA pool and has a leftover alpha backendRef elsewhere
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    const ga = cleanup.node.findChild('GaPool') as any;
+    const { additionalBackendRefs, ...route } = extra as any;
+    new WeightedInferenceRoute(cleanup, 'Leftover', {
+      name: 'leftover',
+      parentRefs: [{ name: 'gw' }],
+      ...route,
+      ...(additionalBackendRefs ? { rules: [{ backends: [{ pool: ga, weight: 1 }], additionalBackendRefs }] }
+        : { backends: [{ pool: ga, weight: 1 }] }),
+    });
+
+    // When it is written; Then the alpha backendRef is found, wherever it sits in the route
+    expect(() => new GitOpsWriter({ outdir: tmp('cleanup-extra-') }).write(migration))
+      .toThrow(/stage 04-cleanup: route leftover still sends traffic to the alpha group \(vllm-llama3-8b-instruct-alpha\)/);
+  });
+
   test('given a cleanup stage that still holds an alpha InferenceModel, then writing fails on the cleanup invariant and nothing is written', () => {
     // Given the guide's migration, with the alpha InferenceModel food-review left in its cleanup stage (a custom
     // stage edit, or a bug in what a strategy carries)
@@ -395,6 +417,54 @@ describe('GitOpsWriter', () => {
     // And a carried alpha object that no stage changes keeps its own annotations (none) in every stage it is in
     const alphaPool = YAML.parse(files.find((f) => f.path === 'vllm-llama3-8b-instruct/03-finalize/inferencepool-vllm-llama3-8b-instruct-alpha.yaml')!.content);
     expect(alphaPool.metadata.annotations).toBeUndefined();
+  });
+
+  test('given a carried object that code changes after it was made, then that stage writes it as changed, and the other stages keep its original text', () => {
+    // Given the one-pool repository planned in an app, and an annotation added to the carried alpha pool of the first stage only
+    const migrations = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool')).addMigrations(Testing.app());
+    const alphaPoolIn = (stage: MigrationStage) => stage.node.findAll().find((c): c is ApiObject => c instanceof ApiObject
+      && c.kind === 'InferencePool' && c.apiVersion === 'inference.networking.x-k8s.io/v1alpha2')!;
+    alphaPoolIn(migrations[0].stages[0]).metadata.addAnnotation('example.com/owner', 'platform-team');
+
+    // When the stages are rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(migrations).files;
+    const text = (stage: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml`)!.content;
+
+    // Then the first stage holds the annotation (the original text would drop it), with the wave of a changed object,
+    // and the second the text as it was read
+    expect(YAML.parse(text('01-side-by-side')).metadata.annotations).toEqual({ 'example.com/owner': 'platform-team', 'argocd.argoproj.io/sync-wave': '0' });
+    const source = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool', 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml'), 'utf8');
+    expect(source).toContain(text('02-shift-50').trim().split('\n').slice(0, 4).join('\n'));
+    expect(YAML.parse(text('02-shift-50')).metadata.annotations).toBeUndefined();
+  });
+
+  test('given a Deployment whose two env vars of one name differ between stages in the first, then the stage README, status and the pull request each show the change', () => {
+    // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
+    // the first and the second stage (kubectl and the API server accept the name twice; the last value wins)
+    const job = (first: string, second: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'model-loader', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+    });
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));
+    new ApiObject(migration.stages[1], 'Loader', job('/models/c', '/models/b'));
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${name}`)!.content;
+    const shown = 'spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>';
+
+    // When the second stage's README is read, status is asked on the first stage, and the first is promoted
+    const readme = file('02-shift-50/README.md');
+    const status = Promotion.status({ planText: file('plan.json'), stage: '01-side-by-side' });
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
+      '    path: migrations/vllm-llama3-8b-instruct/01-side-by-side\n';
+    const promoted = Promotion.promote({ appText: app, planText: file('plan.json'), appFile: 'llm.yaml', migrationDir: 'migrations/vllm-llama3-8b-instruct' });
+
+    // Then each names the Deployment as changed, with the field that changes
+    expect(readme).toContain(`\`${shown}\``);
+    expect(status.nextChanges).toEqual(expect.arrayContaining(['changed Deployment default/model-loader', `  ${shown}`]));
+    expect(promoted.pullRequestBody).toContain(`\`${shown}\``);
   });
 
   test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {

@@ -1,5 +1,4 @@
-import { MigrationStrategy, GatewayCapabilities } from '../../src';
-import { GatewayImplementation } from '../../src/migration/gateway-implementation';
+import { MigrationStrategy } from '../../src';
 import { checkSteps, planSimple, planViolations, planZeroDowntime, stageFolder } from '../../src/migration/plan';
 
 describe('stage planning', () => {
@@ -47,46 +46,5 @@ describe('stage planning', () => {
     ['50', 'must be a non-empty list of increasing integers in 1..99 (got "50")'],
   ])('checkSteps(%p) is %p', (steps, problem) => {
     expect(checkSteps(steps)).toBe(problem);
-  });
-});
-
-describe('gateway capability table', () => {
-  const of = (i: GatewayImplementation, v?: string) => GatewayCapabilities.of(i, v);
-
-  test('every implementation has a row for any version, and every row but generic names a public source', () => {
-    const any = GatewayCapabilities.all().filter((c) => c.versions === 'any');
-    expect(any.map((c) => c.implementation).sort()).toEqual(Object.values(GatewayImplementation).sort());
-    for (const c of GatewayCapabilities.all()) {
-      if (c.implementation !== GatewayImplementation.GENERIC) expect(c.sources.length).toBeGreaterThan(0);
-    }
-  });
-
-  test('the rows follow the public reports', () => {
-    expect(of(GatewayImplementation.GKE).weightedAlphaAndGa).toBe('yes');
-    expect(of(GatewayImplementation.KGATEWAY).weightedAlphaAndGa).toBe('no');
-    expect(of(GatewayImplementation.NGINX_GATEWAY_FABRIC).weightedAlphaAndGa).toBe('no');
-    expect(of(GatewayImplementation.ENVOY_AI_GATEWAY).weightedAlphaAndGa).toBe('no');
-    expect(of(GatewayImplementation.ENVOY_GATEWAY).alphaBackendRef).toBe('yes');
-  });
-
-  // istio/istio#57219, kserve/kserve#5007: 1.27 serves only the alpha group, 1.28+ only v1 (InvalidKind for alpha refs).
-  test.each([
-    ['1.27.3', 'yes', 'no'],
-    ['1.28.0', 'no', 'yes'],
-    ['v1.29.1', 'no', 'yes'],
-  ])('given Istio %s, then alpha refs are %s and v1 refs %s, and no version serves both groups', (version, alpha, ga) => {
-    const cap = of(GatewayImplementation.ISTIO, version);
-    expect([cap.alphaBackendRef, cap.gaBackendRef, cap.servesBothGroups, cap.workingStrategy]).toEqual([alpha, ga, 'no', MigrationStrategy.PARALLEL_GATEWAY]);
-    expect(cap.version).toBe(version);
-  });
-
-  test('given kgateway, then the 503 is reported against v2.0.x and the working strategy is header-preview-cutover', () => {
-    expect(of(GatewayImplementation.KGATEWAY, '2.0.4').versions).toBe('2.0.x');
-    expect(of(GatewayImplementation.KGATEWAY).workingStrategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
-    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.KGATEWAY, MigrationStrategy.WEIGHTED_SHIFT)).toMatch(/503/);
-    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.KGATEWAY, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toBeUndefined();
-    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.ISTIO, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toMatch(/needs one gateway that serves both/);
-    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.ISTIO, MigrationStrategy.CUTOVER)).toBeUndefined();
-    expect(() => of(GatewayImplementation.ISTIO, 'latest')).toThrow(/not a version/);
   });
 });

@@ -224,23 +224,40 @@ describe('ZeroDowntimeMigration', () => {
 
   describe('gateway implementations', () => {
     test.each([
-      [GatewayImplementation.KGATEWAY, /kgateway-dev\/kgateway#?\/?.*11667|issues\/11667/],
-      [GatewayImplementation.NGINX_GATEWAY_FABRIC, /one InferencePool backendRef per rule/],
-      [GatewayImplementation.ENVOY_AI_GATEWAY, /one InferencePool per rule/],
-    ])('given %p, which cannot split a rule between alpha and GA, then an explicit weighted plan fails naming the gateway, the reason and header-preview-cutover; without a strategy that one is chosen and said', (impl, why) => {
-      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, strategy: MigrationStrategy.WEIGHTED_SHIFT }));
-      expect(build).toThrow(/m: 'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(.*\): weighted-shift splits one rule between the alpha and the GA pool/);
+      [GatewayImplementation.KGATEWAY, '2.0.4', /kgateway 2\.0\.x watches and resolves only the alpha InferencePool group/, /upgrade from 2\.0\.x to 2\.1 switches every Gateway/],
+      [GatewayImplementation.ENVOY_AI_GATEWAY, 'v0.3.0', /Envoy AI Gateway v0\.3\.x's extension server accepts only the alpha group/, /requests to this route fail from the AI Gateway upgrade/],
+    ])('given %p %s, which serves one group per release, then weighted-shift fails naming the gateway, the reason and cutover; without a strategy cutover is chosen with its window', (impl, version, why, window) => {
+      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, gatewayVersion: version, strategy: MigrationStrategy.WEIGHTED_SHIFT }));
+      expect(build).toThrow(/m: 'strategy' "weighted-shift" cannot run on the Gateway default\/inference-gateway \(.*\): weighted-shift needs one gateway that serves both the alpha and the GA InferencePool/);
       expect(build).toThrow(why);
-      expect(build).toThrow(/Use strategy: 'header-preview-cutover' \(MigrationStrategy.HEADER_PREVIEW_CUTOVER\)/);
-      const chosen = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl }));
-      expect(chosen.strategy).toBe(MigrationStrategy.HEADER_PREVIEW_CUTOVER);
-      expect(chosen.strategyChoice).toMatch(/^Strategy header-preview-cutover was chosen because no strategy was given/);
-      expect(chosen.overview.notes![0]).toBe(chosen.strategyChoice);
+      expect(build).toThrow(/Use strategy: 'cutover' \(MigrationStrategy.CUTOVER\)/);
+      const chosen = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, gatewayVersion: version }));
+      expect(chosen.strategy).toBe(MigrationStrategy.CUTOVER);
+      expect(chosen.stages.map((st) => st.folderName)).toEqual(['01-side-by-side', '02-cutover', '03-cleanup']);
+      expect(chosen.strategyChoice).toMatch(/^Strategy cutover was chosen because no strategy was given/);
+      expect(chosen.stages[1].manualSteps.map((m) => m.text).join('\n')).toMatch(window);
+      // No stage ever holds a rule with both an alpha and a GA backendRef.
+      for (const objects of synthStages(chosen).values()) {
+        for (const rule of only(objects, 'HTTPRoute').spec.rules) {
+          expect(new Set(rule.backendRefs.map((r: any) => r.group)).size).toBe(1);
+        }
+      }
+    });
+
+    test.each([
+      [GatewayImplementation.NGINX_GATEWAY_FABRIC, undefined, /NGINX Gateway Fabric never served the alpha InferencePool group/],
+      [GatewayImplementation.KGATEWAY, '2.1.0', /kgateway 2\.1 and later serve only the v1 InferencePool group/],
+      [GatewayImplementation.ENVOY_AI_GATEWAY, '0.4.0', /Envoy AI Gateway v0\.4\.0 and later accept only the v1 group/],
+    ])('given %p %s, which does not serve the alpha group, then the plan is refused with that reason unless a second Gateway is given', (impl, version, why) => {
+      const build = () => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: impl, ...(version ? { gatewayVersion: version } : {}) }));
+      expect(build).toThrow(/m: 'gatewayImplementation' ".*" .*cannot serve the alpha route on the Gateway default\/inference-gateway/);
+      expect(build).toThrow(why);
+      expect(build).toThrow(/or give parallelGateway/);
     });
 
     test('given the header-preview-cutover strategy, then a preview stage routes header traffic to GA and the cutover moves everything at once', () => {
       const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({
-        gatewayImplementation: GatewayImplementation.KGATEWAY,
+        gatewayImplementation: GatewayImplementation.GENERIC,
         strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
         matches: [{ path: { value: '/v1' } }],
       }));
@@ -272,8 +289,9 @@ describe('ZeroDowntimeMigration', () => {
     });
 
     test('given a gateway of unknown split support, then the shift stages carry a warning to verify first', () => {
-      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: GatewayImplementation.ENVOY_GATEWAY }));
-      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation envoy-gateway: Envoy Gateway accepts InferencePools of the groups listed in its extensionManager.backendResources.*No report says whether one rule can split/);
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ gatewayImplementation: GatewayImplementation.GENERIC }));
+      expect(migration.strategy).toBe(MigrationStrategy.WEIGHTED_SHIFT);
+      expect(migration.stages[1].warnings.join('\n')).toMatch(/Gateway implementation generic: Nothing is known about this implementation: verify a weighted alpha\/GA split in a test cluster first/);
     });
   });
 

@@ -66,7 +66,7 @@ export const planCommand: CliCommand = {
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
       .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
-      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio (the capability table is by version)')
+      .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio, 2.0.4 for kgateway; for Envoy Gateway the Envoy AI Gateway release (with --gateway envoy-ai-gateway), which decides the InferencePool group (docs/gateways.md)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
       .option('--new-gateway-class <class>', 'parallel-gateway: its GatewayClass (default: the original Gateway\'s)')
       .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
@@ -103,7 +103,12 @@ export const planCommand: CliCommand = {
 function runPlan(flags: PlanFlags, ctx: CliContext): number {
   const planner = load<typeof Planner>('../discover/inference-planner');
   const conflict = planner.planOptionProblems({
-    steps: flags.steps, gateway: flags.gateway, strategy: flags.strategy, gaNameSuffix: flags.gaNameSuffix, newGateway: newGatewayOf(flags),
+    steps: flags.steps,
+    gateway: flags.gateway,
+    gatewayVersion: flags.gatewayVersion,
+    strategy: flags.strategy,
+    gaNameSuffix: flags.gaNameSuffix,
+    newGateway: newGatewayOf(flags),
   })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
@@ -137,7 +142,7 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
   printSkipped(io, source.root, source.skipped, flags.verbose);
   progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);
   const fromInGit = stdin ? undefined : output.gitRelativePath(flags.from);
-  const plan = InferenceMigrationPlan.fromSource(source, {
+  const plan = fromSourcePlatformFirst(io, () => InferenceMigrationPlan.fromSource(source, {
     steps: flags.steps,
     provider: flags.provider,
     gatewayImplementation: flags.gateway,
@@ -155,7 +160,7 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
       : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
-  });
+  }));
   // Helm chart templates that use the alpha API: not planned until rendered.
   const templates = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
   const templateWarning = templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
@@ -180,10 +185,8 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   progress(io, flags.quiet, `planned ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}; rendering${flags.validate ? ' and validating' : ''} their stages...`);
   // The platform first: what each migration is planned for, and why (also above an error, which it explains).
-  const platform = plan.migrations.flatMap((m) => [
-    `${m.name}: ${m.platformNotes[0]}; ${m.platformNotes[1]}`,
-    ...m.platformNotes.slice(2).map((n) => `  ${n}`),
-  ]);
+  const { platformLines } = load<typeof import('../../discover/platform-choice')>('../discover/platform-choice');
+  const platform = plan.migrations.flatMap((m) => platformLines(m.name, m.platformNotes));
   let migrations: ReturnType<typeof plan.addMigrations>;
   let rendered: ReturnType<InstanceType<typeof GitOpsWriter>['renderMigrations']>;
   try {
@@ -303,9 +306,21 @@ export function withFlagHint(message: string): string {
 }
 
 /** The flag of each plan option. */
+/** Plans, printing the platform of each migration above a validation error of its input, which it often explains. */
+function fromSourcePlatformFirst<T>(io: CliContext['io'], planning: () => T): T {
+  try {
+    return planning();
+  } catch (err) {
+    const { InvalidInputError } = load<typeof import('../../discover/source-validation')>('../discover/source-validation');
+    if (err instanceof InvalidInputError) io.stderr(err.platformLines.map((l) => `${l}\n`).join(''));
+    throw err;
+  }
+}
+
 const FLAGS: { readonly [option: string]: string } = {
   steps: '--steps',
   gateway: '--gateway',
+  gatewayVersion: '--gateway-version',
   gaNameSuffix: '--ga-name-suffix',
   newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
 };
