@@ -5,6 +5,7 @@
 import { Option } from 'commander';
 import { CliContext, printWarnings } from './context';
 import { load } from './lazy';
+import type * as ActiveStage from '../migration/active-stage';
 import type * as Output from '../output';
 
 /** The flags of a command that writes. */
@@ -50,9 +51,16 @@ export function openOut(
   return out;
 }
 
-/** Writes `files` into `--out` (and releases it); prints what a user should know. */
-export function writeOut(ctx: CliContext, out: Output.OutputDirectory, files: Output.OutputFile[]): Output.OutputResult {
-  const result = out.write(files);
+/**
+ * Writes `files` into `--out` (and releases it); prints what a user should know. A migration folder of the
+ * earlier output that `promote` recorded as live (`<migration>/active-stage.json`) must keep that stage folder
+ * in the new output, else nothing is written; its record is carried over.
+ */
+export function writeOut(ctx: CliContext, out: Output.OutputDirectory, files: Output.OutputFile[], label: string): Output.OutputResult {
+  const output = load<typeof Output>('../output');
+  const { ACTIVE_STAGE_FILE, keepActiveStages } = load<typeof ActiveStage>('../migration/active-stage');
+  const kept = keepActiveStages(output.readRecords(out.path, ACTIVE_STAGE_FILE, 'subfolders'), files, label);
+  const result = out.write(kept);
   printWarnings(ctx.io, result.notices);
   return result;
 }

@@ -13,6 +13,7 @@ import { parseYamlText } from './yaml-documents';
 import { UserError } from '../core/errors';
 import { OutputError } from '../output/errors';
 import { kindOf, lstatOrUndefined, MAX_OWN_FILE_BYTES, readRegularFile } from '../output/fs-safe';
+import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 
 /** A migration's plan, as text, and the stage folders on disk. */
 export interface MigrationFolder {
@@ -22,6 +23,8 @@ export interface MigrationFolder {
   readonly planFile: string;
   /** Content of its plan.json. */
   readonly planText: string;
+  /** Content of its active-stage record (`active-stage.json`, written by `promote`), when it has one. */
+  readonly activeStageRecordText?: string;
 }
 
 /** True when `file` is a regular file (not through a link); false for anything else, a missing folder on the way included. */
@@ -54,7 +57,22 @@ export function readMigrationFolder(dir: string): MigrationFolder {
     if (e instanceof OutputError) throw new UserError(`${e.message}; plan.json is written by inference-migrate as a regular file`);
     throw e;
   }
-  return { dir, planFile, planText: bytes.toString('utf8') };
+  return { dir, planFile, planText: bytes.toString('utf8'), ...readActiveStageRecord(dir) };
+}
+
+/** The active-stage record promote wrote beside plan.json, when there is one (a regular file, never through a link). */
+function readActiveStageRecord(dir: string): { activeStageRecordText?: string } {
+  const recordFile = path.join(dir, ACTIVE_STAGE_FILE);
+  const record = lstatOrUndefined(recordFile, recordFile);
+  if (!record) return {};
+  if (record.isSymbolicLink()) throw new UserError(`${recordFile} is a symbolic link: inference-migrate never reads through links; replace it by the file promote wrote`);
+  if (!record.isFile()) throw new UserError(`${recordFile} is ${kindOf(record)}, not the regular file promote writes`);
+  try {
+    return { activeStageRecordText: readRegularFile(recordFile, recordFile, { maxBytes: MAX_OWN_FILE_BYTES }).toString('utf8') };
+  } catch (e) {
+    if (e instanceof OutputError) throw new UserError(`${e.message}; ${ACTIVE_STAGE_FILE} is written by inference-migrate promote as a regular file`);
+    throw e;
+  }
 }
 
 /**

@@ -198,7 +198,7 @@ export function parseYamlText(text: string, file: string, maxDocuments = DEFAULT
       } else {
         const e = doc.errors[0];
         const at = lines.linePos(e.pos[0]);
-        problems.push({ file, line: at.line, message: `malformed yaml: ${firstLine(e.message)} (column ${at.col})` });
+        problems.push({ file, line: at.line, message: `malformed yaml: ${firstLine(e.message)} (column ${at.col})${runTogether(e.code, text, e.pos[0])}` });
       }
       continue;
     }
@@ -274,6 +274,16 @@ export function classifyValues(values: unknown[], fileOf: (index: number) => str
     classify(value, undefined, 0, file, path.posix.basename(file), new LineCounter(), out);
   });
   return out;
+}
+
+/**
+ * The hint for two documents run together: a top-level `apiVersion` or `kind` repeated is what files concatenated
+ * without `---` between them look like (`cat a.yaml b.yaml | inference-migrate plan --from -`).
+ */
+function runTogether(code: string, text: string, pos: number): string {
+  if (code !== 'DUPLICATE_KEY' || !/^(apiVersion|kind)\s*:/.test(text.slice(pos))) return '';
+  return '; two documents run together? Files concatenated without --- between them read as one: separate them '
+    + '(for f in *.yaml; do cat "$f"; echo ---; done | inference-migrate ...), or give the folder itself';
 }
 
 function firstLine(message: string): string {

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ACTIVE_STAGE_FILE, keepActiveStages } from './active-stage';
 import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
@@ -22,7 +23,7 @@ import { PlanFile, PlanObjectRef } from './plan-file';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
 import { carriedSourceOf } from '../inference/carried-registry';
-import { OutputDirectory, OutputError, fileModeLike, symlinkError, lstatOrUndefined } from '../output';
+import { OutputDirectory, OutputError, fileModeLike, symlinkError, lstatOrUndefined, readRecords } from '../output';
 import { ManifestValidator } from '../validation';
 import { secretValues } from '../validation/redact';
 
@@ -53,8 +54,9 @@ export interface GitOpsWriterOptions {
 
   /**
    * Validate every object of every stage against the pinned CRDs and core schemas before anything is
-   * written; a problem throws and nothing is written.
-   * @default false
+   * written; a problem throws and nothing is written. On by default, as on the command line (`plan`,
+   * `plan-kserve`); `false` skips it (the tests of this package validate the built-in examples).
+   * @default true
    */
   readonly validate?: boolean;
 
@@ -193,7 +195,7 @@ export class GitOpsWriter {
     this.syncWaves = options.syncWaves ?? true;
     this.crdsFolder = options.crdsFolder ?? false;
     this.repoPath = options.repoPath ?? (path.isAbsolute(options.outdir) ? '.' : options.outdir);
-    this.validate = options.validate ?? false;
+    this.validate = options.validate ?? true;
     this.keepUnknownFiles = options.keepUnknownFiles ?? false;
   }
 
@@ -234,8 +236,10 @@ export class GitOpsWriter {
           keepHint: 'set the GitOpsWriter option keepUnknownFiles',
         }));
       }
+      // A migration folder that promote recorded as live must keep that stage (and its record) in the new output.
+      const kept = serialized.map((r, i) => keepActiveStages(readRecords(targets[i].path, ACTIVE_STAGE_FILE, 'root'), r.files, `GitOpsWriter: ${targets[i].path}`));
       return serialized.map((r, i) => {
-        const result = targets[i].write(r.files);
+        const result = targets[i].write(kept[i]);
         return { ...r.summary, keptFiles: result.kept, notices: [...r.notices, ...targets[i].notices, ...result.notices] };
       });
     } finally {

@@ -209,7 +209,7 @@ describe('names that would inject into a README command', () => {
 });
 
 describe('exit codes', () => {
-  test('given bad flag values, then every command exits 64 with the usage', () => {
+  test('given bad flag values, then every command exits 64 with the message and a hint', () => {
     const out = path.join(tempDir(), 'out');
     const cases: string[][] = [
       ['plan-kserve', '--from', FIXTURES, '--out', out, '--namespace', 'Not_A_Namespace'],
@@ -222,7 +222,7 @@ describe('exit codes', () => {
     for (const args of cases) {
       const run = runCli(args);
       expect({ args, status: run.status }).toEqual({ args, status: 64 });
-      expect(run.stderr).toMatch(/^error: option '.*' argument '.*' is invalid\. .*\n\nUsage: inference-migrate /);
+      expect(run.stderr).toMatch(/^error: option '.*' argument '.*' is invalid\. .*\nsee 'inference-migrate [a-z -]+ --help'\n$/);
     }
     expect(fs.existsSync(out)).toBe(false);
   });

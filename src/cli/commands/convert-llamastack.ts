@@ -24,8 +24,8 @@ export const convertLlamaStackCommand: CliCommand = {
         '(v1alpha1 by the operator guide\'s field tables; v1alpha2 written in the guide\'s draft forms into the CRD\'s typed forms), ' +
         'checks the v1alpha2 rules and the pinned CRD, and writes one file per object plus a README with the migration steps into --out.')
       .argument('<path>', 'a YAML file or a directory of YAML files', parsePath)
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)', parsePath)
-      .addOption(new Option('--namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)').argParser(parseLabelName))
+      .requiredOption('-o, --out <dir>', 'directory to write (new or empty; see --force)', parsePath)
+      .addOption(new Option('-n, --namespace <namespace>', 'namespace of objects that carry none (v1alpha2 reads overrideConfig ConfigMaps from the CR\'s namespace)').argParser(parseLabelName))
       .option('--no-map-env', 'copy every env var to workload.overrides.env, as the operator\'s webhook does, instead of turning known ones into providers')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -60,7 +60,7 @@ export const convertLlamaStackCommand: CliCommand = {
               return { path: c.fileName, content: toYaml([c.object]), ...(mode !== undefined ? { mode } : {}) };
             }),
             { path: 'README.md', content: renderLlamaStackReadme(result.instructions, result.warnings) },
-          ]);
+          ], `--out ${flags.out}`);
           printWarnings(ctx.io, result.warnings);
           ctx.io.stdout(`converted ${result.converted.length} LlamaStackDistribution${result.converted.length === 1 ? '' : 's'} into ${flags.out}:\n` +
             `${result.converted.map((c) => `  ${c.fileName} (from ${c.sourceApiVersion})`).join('\n')}\n` +

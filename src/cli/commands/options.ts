@@ -119,7 +119,7 @@ export function parseDocumentCount(value: string): number {
 
 /** `--namespace`, for every command that reads manifests. */
 export function namespaceOption(): Option {
-  return new Option('--namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
+  return new Option('-n, --namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
     .argParser(parseLabelName);
 }
 

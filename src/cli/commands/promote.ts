@@ -1,7 +1,9 @@
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { parsePath } from './options';
 import type * as MigrationFolder from '../../discover/migration-folder';
+import type * as ActiveStage from '../../migration/active-stage';
 import type * as PromotionModule from '../../migration/promotion';
 import type * as Output from '../../output';
 import { CliContext, EXIT, UsageError, printWarnings } from '../context';
@@ -56,6 +58,10 @@ export const promoteCommand: CliCommand = {
         const output = load<typeof Output>('../output');
         const file = output.readFileForEdit(flags.app);
         const { Promotion } = load<typeof PromotionModule>('../migration/promotion');
+        const { ACTIVE_STAGE_FILE } = load<typeof ActiveStage>('../migration/active-stage');
+        // The record of the stage goes into the output that holds the migration folder (its marker lists plan.json).
+        const record = output.findRecordTarget(dir, 'plan.json', ACTIVE_STAGE_FILE);
+        const recordFile = record === undefined ? undefined : path.join(record.root, record.path).split(path.sep).join('/');
         const result = Promotion.promote({
           appText: file.text,
           appFile: flags.app,
@@ -66,12 +72,25 @@ export const promoteCommand: CliCommand = {
           to: flags.to,
           skip: flags.skip,
           rollback: flags.rollback,
+          ...(recordFile !== undefined ? { recordFile } : {}),
         });
         // The folder the object will point at exists, and plan.json agrees with the folders on disk.
         migrationFolder.checkStageFolders(folder, result.stages, result.toStage);
         if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text, { report: (notice) => printWarnings(ctx.io, [notice]) });
         const verb = flags.dryRun ? 'would move' : 'moved';
-        printWarnings(ctx.io, result.warnings);
+        printWarnings(ctx.io, [
+          ...result.warnings,
+          ...(record === undefined ? [`the stage is not recorded in ${path.join(dir, ACTIVE_STAGE_FILE)}: no marker of inference-migrate lists ${path.join(dir, 'plan.json')} `
+            + '(plan again into this folder to have one); a later plan cannot tell which stage is live'] : []),
+        ]);
+        if (!flags.dryRun && record !== undefined) {
+          try {
+            output.writeRecord(record, result.activeStageRecord, 'promote');
+          } catch (err) {
+            if (err instanceof Error) err.message = `${flags.app} was changed (${result.fromStage} -> ${result.toStage}), but the stage was not recorded: ${err.message}`;
+            throw err;
+          }
+        }
         if (flags.output === 'json') {
           ctx.io.stdout(`${JSON.stringify({
             written: !flags.dryRun,
@@ -84,6 +103,7 @@ export const promoteCommand: CliCommand = {
             newPath: result.newPath,
             diff: result.diff,
             warnings: result.warnings,
+            ...(recordFile !== undefined ? { activeStageRecord: recordFile } : {}),
             pullRequest: { title: result.pullRequestTitle, body: result.pullRequestBody },
           }, null, 2)}\n`);
         } else if (flags.dryRun) {
@@ -92,7 +112,8 @@ export const promoteCommand: CliCommand = {
           ctx.io.stdout(`${result.pullRequestTitle}\n\n${result.pullRequestBody}`);
         }
         ctx.io.stderr(`${flags.dryRun ? 'dry run: ' : ''}${verb} the ${result.tool} ${result.objectKind} ${result.objectName} (${flags.app}:${result.line}) ` +
-          `from ${result.fromStage} to ${result.toStage}: ${result.field} ${result.oldPath} -> ${result.newPath}${flags.dryRun ? '; nothing was written' : ''}\n`);
+          `from ${result.fromStage} to ${result.toStage}: ${result.field} ${result.oldPath} -> ${result.newPath}` +
+          `${recordFile !== undefined ? `; ${flags.dryRun ? 'would record' : 'recorded'} it in ${recordFile}` : ''}${flags.dryRun ? '; nothing was written' : ''}\n`);
         ctx.exitCode = EXIT.OK;
       });
   },

@@ -27,7 +27,8 @@ export const scanCommand: CliCommand = {
         'becomes, whether the target GIE release still serves its API, and the command that migrates it. Helm chart templates that use the alpha API ' +
         'are listed too (render the chart to plan them). Stage folders written by plan are read too: their alpha objects are applied until the cleanup stage.')
       .argument('<input>', 'directory or file of manifests to read, or - for standard input', parsePath)
-      .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
+      .addOption(new Option('--target-gie <version>', 'GIE release to check against').argParser(parseGieTarget)
+        .default(NEWEST_KNOWN_GIE, `${NEWEST_KNOWN_GIE}, the newest release this version knows`))
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
       .addOption(maxFileSizeOption())
       .addOption(maxDocumentsOption())

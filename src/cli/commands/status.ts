@@ -51,6 +51,7 @@ export const statusCommand: CliCommand = {
           name: flags.name,
           stage: flags.stage,
           migrationDir: dir,
+          ...(folder.activeStageRecordText !== undefined ? { activeStageRecordText: folder.activeStageRecordText } : {}),
         });
         printWarnings(ctx.io, status.warnings);
         if (flags.output === 'json') {

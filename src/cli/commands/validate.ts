@@ -26,7 +26,8 @@ export const validateCommand: CliCommand = {
         'against the pinned CRDs and the CRDs given with --crds (OpenAPI schema and CEL rules), built-in, GKE and Istio kinds with their published schemas. ' +
         'Prints each problem with file, line, object and field.')
       .argument('<input>', 'directory or file of manifests to read, or - for standard input', parsePath)
-      .option('--target-gie <version>', `the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan's --target-gie; default: ${NEWEST_BRIDGE_GIE})`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(new Option('--target-gie <version>', 'the GIE release whose CRDs the inference objects are checked against (a bridge release, as plan\'s --target-gie)')
+        .argParser(parseTargetGie).default(NEWEST_BRIDGE_GIE))
       .addOption(maxFileSizeOption())
       .addOption(maxDocumentsOption())
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json']).default('text'))
