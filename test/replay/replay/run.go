@@ -295,6 +295,10 @@ func (r *run) startCluster(alphaTag, target string, s *stages) error {
 	crds = append(crds, r.crds(target, "inference.networking.k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferenceobjectives.yaml", "inference.networking.x-k8s.io_inferencemodelrewrites.yaml")...)
 	if alphaTag == "" {
 		crds = append(crds, r.crds(target, "inference.networking.x-k8s.io_inferencepools.yaml")...)
+		// No alpha EPP runs (a custom or unreleased image, e.g. kgateway's e2e data runs epp:main), yet the
+		// input's InferenceModels are loaded before the migration: their CRD as v0.3.0 ships it, the alpha
+		// release the plan removes by default (v1.x releases do not ship InferenceModel).
+		crds = append(crds, r.crds("v0.3.0", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
 	}
 	if err := c.Apply(r.ctx, crds); err != nil {
 		return err
