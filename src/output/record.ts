@@ -106,6 +106,13 @@ export function checkRecordTarget(target: RecordTarget): void {
   const rootStat = lstatOrUndefined(root, rootDisplay);
   if (rootStat?.isSymbolicLink()) throw symlinkError(rootDisplay);
   if (!rootStat?.isDirectory()) throw new OutputError(`${rootDisplay}: expected the output folder, found ${rootStat ? kindOf(rootStat) : 'nothing'}`);
+  // An interrupted write of the output (its journal beside it) is finished or undone by the next plan, which
+  // would drop a record written now into the old tree.
+  const journal = sideName(path.basename(root), 'journal.json');
+  if (lstatOrUndefined(path.join(root, '..', journal), journal) !== undefined) {
+    throw new OutputError(`${path.join(rootDisplay, '..', journal)} is there: an earlier write of ${rootDisplay} was interrupted; `
+      + 'run the plan that writes it again (it finishes or undoes that write first), then promote');
+  }
   const marker = readMarker(root, rootDisplay);
   const markerDisplay = path.join(rootDisplay, OUTPUT_MARKER);
   if (marker?.name !== OUTPUT_MARKER || !marker.files.has(target.proof)) {

@@ -198,6 +198,19 @@ describe('the active-stage record promote writes, when a pull request planted so
     expect(run.stderr).not.toContain('\u001b');
   });
 
+  test('given the journal of an interrupted write beside the output, then promote refuses before it edits the GitOps file (the next plan would drop a record written now)', () => {
+    const dir = repo();
+    const journal = path.join(dir, '.migrations.inference-migrate-journal.json');
+    fs.writeFileSync(journal, '{}');
+
+    const run = runCli(['promote', MIG, '--app', 'app.yaml'], dir);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/\.migrations\.inference-migrate-journal\.json is there: an earlier write of migrations was interrupted; .*so app\.yaml was not changed/);
+    expect(fs.readFileSync(path.join(dir, 'app.yaml'), 'utf8')).toBe(APP);
+    expect(fs.readFileSync(journal, 'utf8')).toBe('{}');
+  });
+
   test('given promote is run from inside the migration folder (promote .), then the record goes beside plan.json and the output marker lists it', () => {
     const dir = repo();
     const cwd = path.join(dir, MIG);
