@@ -113,6 +113,13 @@ export function checkRecordTarget(target: RecordTarget): void {
     throw new OutputError(`${path.join(rootDisplay, '..', journal)} is there: an earlier write of ${rootDisplay} was interrupted; `
       + 'run the plan that writes it again (it finishes or undoes that write first), then promote');
   }
+  // The temporary file of the record beside the output: a leftover file or link there is replaced (never
+  // followed); a folder cannot be, and would stop the write after the GitOps file changed.
+  const tmpName = recordTmpName(root);
+  const tmpStat = lstatOrUndefined(path.join(root, '..', tmpName), tmpName);
+  if (tmpStat?.isDirectory()) {
+    throw new OutputError(`${path.join(rootDisplay, '..', tmpName)} is a folder where inference-migrate writes the record's temporary file: move it away, then run again`);
+  }
   const marker = readMarker(root, rootDisplay);
   const markerDisplay = path.join(rootDisplay, OUTPUT_MARKER);
   if (marker?.name !== OUTPUT_MARKER || !marker.files.has(target.proof)) {
@@ -155,7 +162,7 @@ export function writeRecord(target: RecordTarget, content: string, command: stri
     const markerFile = path.join(root, OUTPUT_MARKER);
     const markerDisplay = path.join(rootDisplay, OUTPUT_MARKER);
     // The temporary file sits beside the output folder, as its lock does: a kill never leaves it inside.
-    const tmp = path.join(path.dirname(root), sideName(path.basename(root), 'record.tmp'));
+    const tmp = path.join(path.dirname(root), recordTmpName(root));
     writeAtomically(path.join(root, target.path), tmp, path.join(rootDisplay, target.path), content, () => undefined);
     const files: WrittenFile[] = [...marker.files]
       .filter(([p]) => p !== target.path)
@@ -165,6 +172,11 @@ export function writeRecord(target: RecordTarget, content: string, command: stri
   } finally {
     lock.release();
   }
+}
+
+/** Name of the temporary file of a record, beside the output folder `root`. */
+function recordTmpName(root: string): string {
+  return sideName(path.basename(root), 'record.tmp');
 }
 
 /** The `command` an existing marker records (kept when the marker is rewritten). */

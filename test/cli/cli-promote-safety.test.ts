@@ -154,6 +154,8 @@ describe('the active-stage record promote writes, when a pull request planted so
       fs.appendFileSync(path.join(dir, RECORD), ' ');
     }, /active-stage\.json was changed since inference-migrate wrote it: it is never replaced/],
     ['a folder', (dir: string) => fs.mkdirSync(path.join(dir, RECORD)), /active-stage\.json is a folder, not the regular file promote writes/],
+    ['writable, but a folder stands where its temporary file goes', (dir: string) => fs.mkdirSync(path.join(dir, '.migrations.inference-migrate-record.tmp')),
+      /\.migrations\.inference-migrate-record\.tmp is a folder where inference-migrate writes the record's temporary file/],
   ])('given the record is %s, then promote refuses before it changes the GitOps file (exit 1), and nothing outside changes', (_what, plant, message) => {
     const dir = repo();
     plant(dir);
