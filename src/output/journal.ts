@@ -12,9 +12,9 @@
  */
 import { randomBytes } from 'crypto';
 import { OutputError } from './errors';
-import { jsonSyntaxProblem } from '../core/json';
 import { MAX_OWN_FILE_BYTES, readRegularFile } from './fs-safe';
 import { pathProblem } from './names';
+import { jsonSyntaxProblem } from '../core/json';
 
 /**
  * The file in the root of a new tree that holds the run id while the tree is temporary; it is removed

@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputError } from './errors';
-import { jsonSyntaxProblem } from '../core/json';
 import { lstatOrUndefined, readRegularFile, sha256 } from './fs-safe';
 import { LEGACY_CLI_MARKER, LEGACY_WRITER_MARKER, OUTPUT_MARKER, pathProblem } from './names';
+import { jsonSyntaxProblem } from '../core/json';
 
 /** A file the tool wrote. */
 export interface WrittenFile {

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { fcOptions } from './arbitraries';
-import { UserError } from '../../src/core/errors';
 import { entries, materialize, OUTSIDE, planted, Planted, USER_FILES } from './planted';
+import { UserError } from '../../src/core/errors';
 import { ACTIVE_STAGE_FILE, keepActiveStages } from '../../src/migration/active-stage';
 import { findRecordTarget, OutputDirectory, OutputError, readRecords, writeRecord } from '../../src/output';
 
