@@ -362,7 +362,10 @@ new JsonFile(project, 'stryker.config.json', {
     _comment: GENERATED,
     $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     packageManager: 'npm',
-    testRunner: 'jest',
+    // StrykerJS's jest runner, but a mutant's jest run loads only the test files that hold its covering tests, the
+    // cheapest first (scripts/stryker-jest-files.mjs): not every test file of the group that imports the mutated file.
+    plugins: ['@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './scripts/stryker-jest-files.mjs'],
+    testRunner: 'jest-files',
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.json',
     coverageAnalysis: 'perTest',
