@@ -122,7 +122,13 @@ describe('fieldChanges', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'model-loader', namespace: 'default' },
-      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'loader' } },
+        template: {
+          metadata: { labels: { app: 'loader' } },
+          spec: { containers: [{ name: 'loader', image: 'busybox:1.36', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] },
+        },
+      },
     });
 
     test('given a change to the first of the two, then it is one change at its index, not lost under the second', () => {

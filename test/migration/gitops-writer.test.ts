@@ -5,6 +5,8 @@ import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
+import { ACTIVE_STAGE_FILE, renderActiveStageRecord } from '../../src/migration/active-stage';
+import { findRecordTarget, writeRecord } from '../../src/output';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
 
@@ -287,6 +289,34 @@ describe('GitOpsWriter', () => {
     expect(fs.lstatSync(stage).isSymbolicLink()).toBe(true);
   });
 
+  test.each(['../escaped', '..', 'a/b', '/abs', 'x\u001b[2J'])('given a migration named %j, then the write is refused naming it, and nothing is written anywhere', (name) => {
+    const base = tmp('names-');
+    const outdir = path.join(base, 'out');
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const renamed = Object.create(migration, { migrationName: { value: name } });
+
+    expect(() => new GitOpsWriter({ outdir }).write(renamed)).toThrow(
+      new RegExp(`^GitOpsWriter: .*: cannot write the folder ${JSON.stringify(name).replace(/[\\[\]^$.|?*+()]/g, '\\$&')} in ${outdir}: the name (is|holds)`));
+    expect(fs.readdirSync(base)).toEqual([]);
+  });
+
+  test('given a folder with the marker of an earlier release and a plan.json naming hand-written files, then the writer keeps every file it cannot prove it wrote', () => {
+    const outdir = tmp('legacy-');
+    const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+    fs.mkdirSync(path.join(dir, '01-side-by-side'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.generated-by-cdk8s-inference-migration'), 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n');
+    fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ stages: [{ folder: '01-side-by-side', objects: [{ file: 'mine.yaml' }] }] }));
+    fs.writeFileSync(path.join(dir, '01-side-by-side', 'mine.yaml'), 'hand: written\n');
+    const before = tree(dir);
+
+    expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/holds files inference-migrate did not write.*\n {2}- 01-side-by-side\/ \(a folder of files inference-migrate did not write\)\n {2}- plan\.json \(listed by the marker of an earlier release, without its sha256/);
+    expect(tree(dir)).toEqual(before);
+    expect(() => new GitOpsWriter({ outdir, keepUnknownFiles: true }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/the new output would replace files inference-migrate did not write.*\n {2}- plan\.json/);
+    expect(tree(dir)).toEqual(before);
+  });
+
   test('given renderMigrations, then it returns every file writeMigrations writes, and writes nothing', () => {
     const outdir = tmp('render-');
     const rendered = new GitOpsWriter({ outdir: path.join(outdir, 'never') }).renderMigrations([GuideExamples.zeroDowntime(Testing.app())]);
@@ -471,5 +501,43 @@ describe('GitOpsWriter', () => {
     const foreignPool = migration.stages[0].node.findChild('GaPool') as any;
     new WeightedInferenceRoute(stage, 'Stray', { name: 'stray', parentRefs: [{ name: 'gw' }], backends: [{ pool: foreignPool, weight: 1 }] });
     expect(() => GitOpsWriter.synthesizeStage(stage)).toThrow(/route stray: backend pool vllm-llama3-8b-instruct-ga \(inference.networking.k8s.io\) is neither in stage 02-shift-50 nor referenced as external/);
+  });
+});
+
+describe('GitOpsWriter over a promoted migration folder', () => {
+  const writeGuide = (outdir: string, steps: number[]) => {
+    const app = Testing.app();
+    new ZeroDowntimeMigration(app, 'llm', {
+      alphaPool: { existing: { name: 'vllm-alpha', modelServerSelector: { app: 'vllm' } } },
+      gateway: { name: 'inference-gateway' },
+      routeName: 'llm-route',
+      steps,
+    });
+    return new GitOpsWriter({ outdir }).writeAll(app);
+  };
+
+  test('given a folder promote recorded at 02-shift-10, then a rewrite that drops it is refused, and one that keeps it carries the record', () => {
+    // Given a migration written with steps 10 and 50, whose record says 02-shift-10 is live
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-record-'));
+    writeGuide(outdir, [10, 50]);
+    const dir = path.join(outdir, 'llm');
+    const record = renderActiveStageRecord({
+      migration: 'llm',
+      activeStage: '02-shift-10',
+      stageName: 'shift-10',
+      promotedFrom: '01-side-by-side',
+      gitopsObject: 'Flux Kustomization flux-system/llm',
+      file: 'clusters/prod/llm.yaml',
+    });
+    writeRecord(findRecordTarget(dir, 'plan.json', ACTIVE_STAGE_FILE)!, record, 'promote');
+
+    // When the steps change so that 02-shift-10 goes, then nothing is written
+    expect(() => writeGuide(outdir, [25, 75])).toThrow(new RegExp(`GitOpsWriter: ${dir}: the new plan would delete the stage a GitOps object syncs: llm was promoted to 02-shift-10`));
+    expect(fs.existsSync(path.join(dir, '02-shift-10'))).toBe(true);
+
+    // When they keep it, then the folder is written and the record stays
+    writeGuide(outdir, [10, 50, 90]);
+    expect(fs.readdirSync(dir).filter((f) => /^\d/.test(f))).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-shift-90', '05-finalize', '06-cleanup']);
+    expect(fs.readFileSync(path.join(dir, ACTIVE_STAGE_FILE), 'utf8')).toBe(record);
   });
 });
