@@ -434,7 +434,8 @@ describe('the second Gateway of a parallel-gateway plan', () => {
   test('given a gateway that serves one group and the second Gateway\'s name, class and labels, then the plan creates that Gateway beside the routes\' own', () => {
     // Given routes of team-a attached to gateway-system/shared-gateway, on NGINX Gateway Fabric (v1 only)
     // When the second Gateway is named, with its class and labels
-    const m = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, newGateway: { name: 'shared-gateway-ga', gatewayClassName: 'nginx', labels: { tier: 'ga' } } });
+    const newGateway = { name: 'shared-gateway-ga', gatewayClassName: 'nginx', labels: { tier: 'ga' } };
+    const m = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, newGateway });
     // Then the plan copies the routes' Gateway, from its own namespace, under that name, class and labels
     const parallel = m.props.parallelGateway!;
     expect([parallel.name, parallel.gatewayClassName, parallel.labels]).toEqual(['shared-gateway-ga', 'nginx', { tier: 'ga' }]);
