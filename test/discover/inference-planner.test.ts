@@ -443,7 +443,8 @@ describe('the second Gateway of a parallel-gateway plan', () => {
   });
 
   test('given parallel-gateway without a name for the second Gateway, then it is the routes\' Gateway\'s with -v1, and no class or labels are set', () => {
-    const parallel = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, strategy: MigrationStrategy.PARALLEL_GATEWAY }).props.parallelGateway!;
+    const m = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, strategy: MigrationStrategy.PARALLEL_GATEWAY });
+    const parallel = m.props.parallelGateway!;
     expect(parallel.name).toBe('shared-gateway-v1');
     expect(Object.keys(parallel).sort()).toEqual(['name', 'originalGateway']);
   });
