@@ -4,6 +4,7 @@ import { renderReadme, runCommands } from './readme-commands';
 import { CarriedManifest, GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
+import { parseActiveStageRecord } from '../../src/migration/active-stage';
 import { pinnedRevision } from '../../src/migration/gitops-app';
 import { configMap, controllerDeployment } from '../kserve/fixtures';
 
@@ -420,7 +421,15 @@ describe('Promotion.status', () => {
 
   test('given the last stage, then nothing is next: no changes and no manual steps', () => {
     const last = Promotion.status({ planText: GUIDE, stage: '04-cleanup' });
-    expect([last.nextChanges, last.nextManualSteps]).toEqual([[], []]);
+    expect([last.nextChanges, last.nextManualSteps, last.warnings]).toEqual([[], [], []]);
+  });
+
+  test('given a promotion, then its active-stage record names the stage, where it came from and the GitOps object that syncs it', () => {
+    const record = parseActiveStageRecord(promote(ARGO).activeStageRecord, 'active-stage.json');
+    expect(record).toEqual({
+      migration: 'vllm-llama3-8b-instruct', activeStage: '02-shift-50', stageName: 'shift-50', promotedFrom: '01-side-by-side',
+      gitopsObject: 'Argo CD Application argocd/llm', file: 'clusters/prod/llm.yaml',
+    });
   });
 
   test('given something other than a plan.json, then the error says what was expected', () => {
