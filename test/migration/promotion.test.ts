@@ -427,8 +427,12 @@ describe('Promotion.status', () => {
   test('given a promotion, then its active-stage record names the stage, where it came from and the GitOps object that syncs it', () => {
     const record = parseActiveStageRecord(promote(ARGO).activeStageRecord, 'active-stage.json');
     expect(record).toEqual({
-      migration: 'vllm-llama3-8b-instruct', activeStage: '02-shift-50', stageName: 'shift-50', promotedFrom: '01-side-by-side',
-      gitopsObject: 'Argo CD Application argocd/llm', file: 'clusters/prod/llm.yaml',
+      migration: 'vllm-llama3-8b-instruct',
+      activeStage: '02-shift-50',
+      stageName: 'shift-50',
+      promotedFrom: '01-side-by-side',
+      gitopsObject: 'Argo CD Application argocd/llm',
+      file: 'clusters/prod/llm.yaml',
     });
   });
 
