@@ -351,7 +351,7 @@ spec:
 
   test('given no file or plan names, then the errors say "the GitOps file" and "plan.json"', () => {
     expect(() => Promotion.promote({ appText: 'kind: ConfigMap\n', planText: GUIDE })).toThrow('the GitOps file holds no Argo CD Application');
-    expect(() => Promotion.promote({ appText: ARGO, planText: 'nope' })).toThrow('plan.json: not JSON');
+    expect(() => Promotion.promote({ appText: ARGO, planText: 'nope' })).toThrow('plan.json: not valid JSON');
   });
 
   test('given moves forward and back, then the warnings are those of every stage applied forward, and of the stage returned to backward', () => {
@@ -438,6 +438,6 @@ describe('Promotion.status', () => {
 
   test('given something other than a plan.json, then the error says what was expected', () => {
     expect(() => Promotion.status({ planText: '{}', planFile: 'x/plan.json', stage: 'a' })).toThrow('x/plan.json: no "migration" name: is it the plan.json of a migration written by inference-migrate');
-    expect(() => Promotion.status({ planText: 'nope', stage: 'a' })).toThrow('plan.json: not JSON');
+    expect(() => Promotion.status({ planText: 'nope', stage: 'a' })).toThrow('plan.json: not valid JSON');
   });
 });
