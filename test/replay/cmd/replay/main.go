@@ -73,7 +73,12 @@ func run(ctx context.Context) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
+	helm, err := cluster.Helm(ctx)
+	if err != nil {
+		return err
+	}
 	env := &replay.Env{Repo: repo, CRDs: filepath.Join(repo, "imports", "crds"), Work: work, Kube: kube, EPPs: bins, Log: os.Stderr,
+		Helm: helm, Charts: filepath.Join(repo, "imports", "charts"),
 		Requests: 20, WeightedRequests: 200, Saturated: 10, Pods: 3}
 	planned, err := plans(repo, work, targets, *only)
 	if err != nil {
