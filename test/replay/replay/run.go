@@ -549,10 +549,10 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
-	if !rel.Kebab && r.listensOn(8080) {
-		// A v0.x EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
+	if rel.BindsPort8080 && r.listensOn(8080) {
+		// A v0.3.0 EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
 		// listening on 8080 here share the host's network (a pod has its own), so the two cannot both bind.
-		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime's default metrics address, no flag moves it: pkg/epp/server/controller_manager.go@%s) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
+		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime v0.20.4's default metrics address, pkg/metrics/server/server.go; cmd/epp/main.go@%s passes no metrics options and no flag moves it) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
 		return nil
 	}
 	kc, note, err := r.identity(d, rel, res, strings.SplitN(role, "-", 2)[0], dir)
