@@ -163,9 +163,13 @@ export function planModels(input: ModelPlanInput): ModelPlan {
       });
     }
   }
-  // Also without any InferenceModel when the alpha EPP is known: a v0.5+ EPP shed every request of such a pool as
-  // Sheddable, which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it).
-  if (mappings.length > 0 || input.alphaEndpointPickerRelease !== undefined) mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
+  // Also without any InferenceModel when the alpha EPP is known, or when the migration creates objectives (a
+  // Helm-installed alpha stack, as in upstream's guide): a v0.5+ EPP shed every request of such a pool as Sheddable,
+  // which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it, also for the
+  // built-in examples' alpha stack rendered from the v0.5.1 chart).
+  if (mappings.length > 0 || input.alphaEndpointPickerRelease !== undefined || input.objectives.length > 0) {
+    mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
+  }
 
   if (lost.length > 0 && !acceptRewriteLoss) {
     const list = lost.map((l) => `InferenceModel ${l.name} (${l.model} -> ${l.targets})`).join(', ');

@@ -67,7 +67,7 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
     expect(find(stages[0], 'ClusterRoleBinding', 'pod-read-binding')).toBeDefined();
     expect(stages[stages.length - 1].objects.filter((o) => o.metadata.name.startsWith('pod-read'))).toEqual([]);
     expect(run.stderr).toContain('warning: The alpha Endpoint Picker vllm-llama3-8b-instruct-epp runs as the default ServiceAccount of namespace default: ' +
-      'ClusterRoleBinding pod-read-binding (test/fixtures/repos/istio-v051/inferencepool-resources.yaml:106) and ClusterRole pod-read grant it the alpha API, ' +
+      'ClusterRoleBinding pod-read-binding (test/fixtures/repos/istio-v051/inferencepool-resources.yaml:110) and ClusterRole pod-read grant it the alpha API, ' +
       'so they are carried and removed at cleanup.');
   });
 

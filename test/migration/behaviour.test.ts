@@ -3,6 +3,7 @@ import {
   CarriedManifest,
   GatewayImplementation,
   GitOpsWriter,
+  GuideExamples,
   MigrationLoss,
   MigrationStrategy,
   ZeroDowntimeMigration,
@@ -94,6 +95,13 @@ describe('model rewrites and priorities', () => {
     };
     expect(withEpp('v0.5.1')).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names)', kept: 'served as before' });
     expect(withEpp('v0.4.0')).toMatchObject({ alphaCriticality: expect.stringMatching(/^refused \(404: the alpha EPP, GIE v0.4.0/), notKept: expect.stringMatching(/GA pool serves them with priority 0/) });
+  });
+
+  test('given upstream\'s guide (a Helm-installed alpha stack, objectives and no InferenceModel), then the table still says other models lose their shedding (the replay of the v0.5.1 chart\'s EPP shows it)', () => {
+    const other = GuideExamples.zeroDowntime(Testing.app()).models!;
+    expect(other.map((r) => r.modelName)).toEqual(['*']);
+    expect(other[0]).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names)', clientSends: 'nothing' });
+    expect(other[0].notKept).toMatch(/without an objective header v1 gives them priority 0 and never sheds them/);
   });
 
   test('given strict, then the models whose clients must send a header fail the plan', () => {

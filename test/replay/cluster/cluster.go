@@ -27,8 +27,7 @@ type Cluster struct {
 	cp      *controlplane.ControlPlane
 }
 
-// Binaries returns kube-apiserver and etcd from test/cluster's toolchain, built into the cache when missing (helm,
-// kubectl and kube-controller-manager are not needed here, so a fresh machine does not wait for helm).
+// Binaries returns kube-apiserver and etcd from test/cluster's toolchain, built into the cache when missing.
 func Binaries(ctx context.Context) (*controlplane.Binaries, error) {
 	k8s, err := toolchain.Ensure(ctx, toolchain.Kubernetes, nil)
 	if err != nil {
@@ -39,6 +38,16 @@ func Binaries(ctx context.Context) (*controlplane.Binaries, error) {
 		return nil, err
 	}
 	return &controlplane.Binaries{Etcd: etcd.Path("etcd"), APIServer: k8s.Path("kube-apiserver"), ControllerManager: k8s.Path("kube-controller-manager"), Kubectl: k8s.Path("kubectl")}, nil
+}
+
+// Helm returns the helm of test/cluster's toolchain (built by the real-cluster tests before the replay runs; built
+// into the cache here when missing), which renders an alpha stack the input installs with Helm.
+func Helm(ctx context.Context) (string, error) {
+	helm, err := toolchain.Ensure(ctx, toolchain.Helm, nil)
+	if err != nil {
+		return "", err
+	}
+	return helm.Path("helm"), nil
 }
 
 // Start starts etcd and kube-apiserver in dir (their logs stay there).

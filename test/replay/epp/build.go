@@ -40,7 +40,8 @@ func CacheRoot() (string, error) {
 }
 
 // Ensure returns the EPP of a tag from <cache>/epp/<tag>/epp, building it first when missing: `go install` with
-// GOBIN set to a fresh directory beside it, renamed into place under a lock, so no run ever sees half a binary.
+// GOBIN set to a fresh directory beside it, the binary renamed into place under a lock, so no run ever sees half a
+// binary.
 // The build's own output is returned in the error when it fails.
 func Ensure(ctx context.Context, tag string) (Built, error) {
 	if _, err := Lookup(tag); err != nil {
@@ -78,7 +79,12 @@ func Ensure(ctx context.Context, tag string) (Built, error) {
 	if err != nil {
 		return Built{}, fmt.Errorf("epp: go install %s@%s failed: %w\n%s", Module, tag, err, tail(string(out), 40))
 	}
-	if err := os.Rename(tmp, dir); err != nil {
+	// The binary alone is moved into place (the directory may exist already, e.g. with a log of an earlier build
+	// by hand): nothing else in it is replaced or removed.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Built{}, err
+	}
+	if err := os.Rename(filepath.Join(tmp, "epp"), bin); err != nil {
 		return Built{}, fmt.Errorf("epp: moving the build of %s into %s: %w", tag, dir, err)
 	}
 	return Built{Tag: tag, Path: bin, Took: time.Since(start)}, nil

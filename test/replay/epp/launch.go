@@ -362,9 +362,9 @@ var rejection = regexp.MustCompile(`(?i)flag provided but not defined|unknown (s
 
 // Start runs the EPP and waits until its gRPC health port answers SERVING (its datastore synced the pool).
 func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration) (*Process, error) {
-	if !l.Release.Kebab {
-		// v0.x EPPs also start controller-runtime's metrics server on its default ":8080", which no flag moves
-		// (pkg/epp/server/controller_manager.go@v0.3.0 and @v0.5.1 set no Metrics options): wait until it is free.
+	if l.Release.BindsPort8080 {
+		// A v0.3.0 EPP also starts controller-runtime's metrics server on ":8080" (Release.BindsPort8080): wait until
+		// the previous one freed it.
 		if err := waitFree(ctx, 8080, 60*time.Second); err != nil {
 			return nil, err
 		}
@@ -433,7 +433,7 @@ func waitFree(ctx context.Context, port int, timeout time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("port %d, which a v0.x EPP binds whatever its flags say, is still in use after %s: %w", port, timeout, err)
+			return fmt.Errorf("port %d, which a v0.3.0 EPP binds whatever its flags say, is still in use after %s: %w", port, timeout, err)
 		}
 		select {
 		case <-ctx.Done():

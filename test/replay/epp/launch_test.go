@@ -89,3 +89,17 @@ func TestPlanRefusesAMissingConfigMap(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// Only v0.3.0 binds controller-runtime's default ":8080": from v0.5.0 the manager's metrics server is the EPP's own
+// on its metrics port (cmd/epp/runner/runner.go@v0.5.1), which the replay moves to a free port.
+func TestOnlyV030BindsPort8080(t *testing.T) {
+	for _, tag := range Known() {
+		r, err := Lookup(tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := tag == "v0.3.0"; r.BindsPort8080 != want {
+			t.Errorf("%s: BindsPort8080 = %v, want %v", tag, r.BindsPort8080, want)
+		}
+	}
+}

@@ -40,6 +40,11 @@ type Release struct {
 	// pkg/epp/requestcontrol/director.go@v1.3.1); from v1.3.0 the kinds are found at start-up only
 	// (pkg/epp/server/controller_config.go@v1.3.1).
 	ReadsRewrites bool
+	// BindsPort8080 is true where the EPP also starts controller-runtime's metrics server on its default ":8080",
+	// which no flag moves: cmd/epp/main.go@v0.3.0 passes no metrics options to the manager and controller-runtime
+	// v0.20.4 defaults BindAddress to ":8080" (pkg/metrics/server/server.go). From v0.5.0 the manager's metrics server
+	// is the EPP's own, on --metricsPort (cmd/epp/runner/runner.go@v0.5.1 metricsserver.Options{BindAddress}).
+	BindsPort8080 bool
 }
 
 // MetricNames are the model-server metric families an EPP scrapes (empty: not scraped).
@@ -48,7 +53,7 @@ type MetricNames struct {
 }
 
 var releases = map[string]Release{
-	"v0.3.0": {Tag: "v0.3.0", StreamingFromEnv: true, UnknownModelRejected: true, Metrics: vllmV0},
+	"v0.3.0": {Tag: "v0.3.0", StreamingFromEnv: true, UnknownModelRejected: true, BindsPort8080: true, Metrics: vllmV0},
 	"v0.5.1": {Tag: "v0.5.1", Metrics: vllmV0},
 	"v1.0.0": {Tag: "v1.0.0", Kebab: true, ReadsObjectives: true, Metrics: vllmV0},
 	"v1.0.2": {Tag: "v1.0.2", Kebab: true, ReadsObjectives: true, Metrics: vllmV0},

@@ -23,6 +23,10 @@ type Case struct {
 	AlphaRejected bool
 	// Row is the plan's model-table row (nil for an input without one, e.g. the built-in examples).
 	Row *ModelRow
+	// GAShed, when set, is what the GA EPP must do under saturation by design (an objective the migration creates
+	// where the alpha EPP had no InferenceModel), and Note says why it differs from the alpha EPP.
+	GAShed *bool
+	Note   string
 }
 
 // AlphaCases are the models of the alpha pool's InferenceModels and one no InferenceModel names.
@@ -82,6 +86,8 @@ type Expectation struct {
 	Shed     bool
 	Rejected bool
 	Loss     string
+	// Change is a difference from the alpha EPP that the migration makes on purpose (not a loss).
+	Change string
 }
 
 // GAExpectation is what the GA EPP must do for a case: what the alpha EPP did, except where the plan declares a
@@ -93,6 +99,12 @@ func GAExpectation(c Case, withHeaders bool) Expectation {
 	if c.AlphaRejected {
 		e.Served = map[string]float64{c.Model: 1}
 		e.Shed = false
+	}
+	if c.GAShed != nil {
+		e.Shed, e.Change = *c.GAShed, c.Note
+		if !withHeaders && strings.Contains(c.Row.ClientSends, ObjectiveHeader) {
+			e.Shed = false // v1 sheds only requests whose objective has a negative priority: without the header, none
+		}
 	}
 	if c.Row == nil {
 		return e

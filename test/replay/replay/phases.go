@@ -61,16 +61,20 @@ func (r *run) duringPhase(alphaRes, gaRes *EPPResult, alpha, ga *epp.Process, s 
 	for _, c := range cases {
 		n := r.requestsFor(c)
 		headers := ReadmeHeaders(c.Row)
-		ba := r.sender.Send(r.ctx, []Target{{Client: ca, Pool: r.pool}}, []float64{1}, c.Model, headers, n-int(float64(n)*gaShare+0.5))
-		bg := r.sender.Send(r.ctx, []Target{{Client: cg, Pool: r.pool}}, []float64{1}, c.Model, headers, int(float64(n)*gaShare+0.5))
-		am := ModelResult{Model: c.Model, Phase: "during", Header: strings.Join(sortedKeys(headers), "; "), Requests: ba.Requests, EndpointsInPool: ba.InPool, Rejected: ba.Rejected + ba.Shed, Rewrites: ba.Served, Expected: c.AlphaServed}
-		if c.AlphaRejected {
-			am.ExpectedRejected = ba.Requests
+		toGA := int(float64(n)*gaShare + 0.5)
+		header := strings.Join(sortedKeys(headers), "; ")
+		if n-toGA > 0 { // a cutover sends the alpha EPP nothing
+			ba := r.sender.Send(r.ctx, []Target{{Client: ca, Pool: r.pool}}, []float64{1}, c.Model, headers, n-toGA)
+			am := ModelResult{Model: c.Model, Phase: "during", Header: header, Requests: ba.Requests, EndpointsInPool: ba.InPool, Rejected: ba.Rejected + ba.Shed, Rewrites: ba.Served, Expected: c.AlphaServed}
+			if c.AlphaRejected {
+				am.ExpectedRejected = ba.Requests
+			}
+			alphaRes.Models = append(alphaRes.Models, am)
+			r.check(alphaRes, &am, ba, Expectation{Served: c.AlphaServed, Rejected: c.AlphaRejected})
 		}
-		alphaRes.Models = append(alphaRes.Models, am)
-		r.check(alphaRes, &am, ba, Expectation{Served: c.AlphaServed, Rejected: c.AlphaRejected})
+		bg := r.sender.Send(r.ctx, []Target{{Client: cg, Pool: r.pool}}, []float64{1}, c.Model, headers, toGA)
 		e := GAExpectation(c, true)
-		gm := ModelResult{Model: c.Model, Phase: "during", Header: am.Header, Requests: bg.Requests, EndpointsInPool: bg.InPool, Rejected: bg.Rejected + bg.Shed, Rewrites: bg.Served, Expected: e.Served, Loss: e.Loss}
+		gm := ModelResult{Model: c.Model, Phase: "during", Header: header, Requests: bg.Requests, EndpointsInPool: bg.InPool, Rejected: bg.Rejected + bg.Shed, Rewrites: bg.Served, Expected: e.Served, Loss: e.Loss, Change: e.Change}
 		gaRes.Models = append(gaRes.Models, gm)
 		r.check(gaRes, &gm, bg, e)
 	}
@@ -97,7 +101,7 @@ func (r *run) afterPhase(res *EPPResult, ga *epp.Process, cases []Case) {
 			}
 			e := GAExpectation(c, withHeaders)
 			b := r.sender.Send(r.ctx, targets, []float64{1}, c.Model, headers, r.requestsFor(c))
-			mr := ModelResult{Model: c.Model, Phase: "after", Header: strings.Join(sortedKeys(headers), "; "), Requests: b.Requests, EndpointsInPool: b.InPool, Rejected: b.Rejected + b.Shed, Rewrites: b.Served, Expected: e.Served, Loss: e.Loss}
+			mr := ModelResult{Model: c.Model, Phase: "after", Header: strings.Join(sortedKeys(headers), "; "), Requests: b.Requests, EndpointsInPool: b.InPool, Rejected: b.Rejected + b.Shed, Rewrites: b.Served, Expected: e.Served, Loss: e.Loss, Change: e.Change}
 			res.Models = append(res.Models, mr)
 			r.check(res, &mr, b, e)
 		}

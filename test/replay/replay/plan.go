@@ -37,8 +37,14 @@ type ModelRow struct {
 
 // PlanStage is one stage of plan.json.
 type PlanStage struct {
-	Name   string `json:"name"`
-	Folder string `json:"folder"`
+	Name        string       `json:"name"`
+	Folder      string       `json:"folder"`
+	ManualSteps []ManualStep `json:"manualSteps"`
+}
+
+// ManualStep is a step of a stage that the user runs by hand (its shell commands).
+type ManualStep struct {
+	Commands []string `json:"commands"`
 }
 
 // Planned is one migration the CLI wrote.

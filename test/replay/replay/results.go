@@ -19,7 +19,9 @@ type EPPResult struct {
 	Target    string `json:"target,omitempty"`
 	Started   bool   `json:"started"`
 	// NotRun says why an EPP was not started (a custom image, a Helm-installed alpha stack).
-	NotRun        string        `json:"notRun,omitempty"`
+	NotRun string `json:"notRun,omitempty"`
+	// Source says how the alpha stack was made when the input installs it with Helm (the helm template command).
+	Source        string        `json:"source,omitempty"`
 	Changed       []string      `json:"changed"`
 	FlagsRejected []string      `json:"flagsRejected"`
 	Models        []ModelResult `json:"models"`
@@ -28,6 +30,8 @@ type EPPResult struct {
 	MetricsMissing []string `json:"metricsMissing"`
 	// MetricsUnauthenticated is the status /metrics answers without a token (401 or 403 shows authentication on).
 	MetricsUnauthenticated int `json:"metricsUnauthenticated,omitempty"`
+	// During names the stage the during phase replays and the split of its routes (GA results only).
+	During string `json:"during,omitempty"`
 	// Startup holds the v1.3+ start-up scenario: the InferenceModelRewrite CRD missing when the EPP starts.
 	Startup  *StartupResult `json:"startup,omitempty"`
 	Failures []string       `json:"failures"`
@@ -47,7 +51,9 @@ type ModelResult struct {
 	Rewrites         map[string]int     `json:"rewrites"`
 	Expected         map[string]float64 `json:"expected"`
 	// Loss names the loss the plan warned about when Expected follows it rather than the alpha behaviour.
-	Loss                string `json:"loss,omitempty"`
+	Loss string `json:"loss,omitempty"`
+	// Change names a difference from the alpha EPP that the migration makes on purpose.
+	Change              string `json:"change,omitempty"`
 	SaturatedRequests   int    `json:"saturatedRequests"`
 	ShedUnderSaturation int    `json:"shedUnderSaturation"`
 	ExpectedShed        int    `json:"expectedShed"`

@@ -30,6 +30,9 @@ type Env struct {
 	Repo, CRDs, Work string
 	// Kube are the control plane's binaries.
 	Kube *controlplane.Binaries
+	// Helm is the helm binary of test/cluster's toolchain, and Charts the pinned upstream charts (imports/charts),
+	// to render an alpha stack the input installs with Helm.
+	Helm, Charts string
 	// EPPs are the built binaries by tag.
 	EPPs map[string]string
 	Log  io.Writer
@@ -62,6 +65,8 @@ type run struct {
 	ctx     context.Context
 	// adapters are the LoRA adapters every model server reports running.
 	adapters []string
+	// alphaSource is how the alpha stack was made when the input installs it with Helm ("" otherwise).
+	alphaSource string
 }
 
 // Run replays one planned migration on a fresh control plane and returns one result per EPP.
@@ -103,7 +108,10 @@ type stages struct {
 	gaStage     int
 	during      *stage.Objects
 	duringSplit stage.Split
-	after       *stage.Objects
+	duringStage int
+	// isCutover is true when the during stage sends everything to the GA pool at once (no split).
+	isCutover bool
+	after     *stage.Objects
 }
 
 func (r *run) readStages() (*stages, error) {
@@ -142,15 +150,58 @@ func (r *run) readStages() (*stages, error) {
 	if s.ga.Name == "" {
 		return nil, errors.New("no GA InferencePool in any stage")
 	}
+	if s.alpha.Name == "" {
+		if err := r.renderHelmAlpha(s); err != nil {
+			return nil, err
+		}
+	}
 	s.after = s.all[len(s.all)-1]
-	for _, o := range s.all {
+	for i, o := range s.all {
 		sp := o.RouteSplit()
 		if sp.Share[s.alpha.Name] > 0 && sp.Share[s.ga.Name] > 0 || sp.PreviewPool == s.ga.Name {
-			s.during, s.duringSplit = o, sp
+			s.during, s.duringSplit, s.duringStage = o, sp, i
 			break
 		}
 	}
+	if s.during == nil {
+		s.cutover()
+	}
 	return s, nil
+}
+
+// cutover finds the "during" of a migration without a split (the cutover strategy, e.g. for Envoy AI Gateway,
+// whose AIGatewayRoute serves one pool group per release): the first stage before the last whose routes send
+// everything to the GA pool, while the alpha EPP still runs (it is removed at cleanup, the last stage).
+func (s *stages) cutover() {
+	for i, o := range s.all[:len(s.all)-1] {
+		sp := o.RouteSplit()
+		if sp.Share[s.ga.Name] == 1 {
+			s.during, s.duringSplit, s.duringStage, s.isCutover = o, sp, i, true
+			return
+		}
+	}
+}
+
+// renderHelmAlpha stands for an alpha stack the input installs with Helm (a stage says to `helm uninstall` it): the
+// input's objects become the real chart's rendering, with the release's name and namespace, so the alpha EPP runs as
+// that release runs it.
+func (r *run) renderHelmAlpha(s *stages) error {
+	releases := HelmReleases(r.p.Plan)
+	if len(releases) == 0 || r.env.Helm == "" {
+		return nil
+	}
+	objs, how, err := renderAlphaChart(r.ctx, r.env.Helm, r.env.Charts, r.work, releases[0], s.ga)
+	if err != nil {
+		return err
+	}
+	objs.Namespaced(releases[0].Namespace)
+	s.input, r.alphaSource = objs, how
+	for _, pl := range objs.Pools() {
+		if pl.Group == stage.AlphaGroup && s.alpha.Name == "" {
+			s.alpha = pl
+		}
+	}
+	return nil
 }
 
 func (r *run) replay() ([]EPPResult, error) {
@@ -178,9 +229,16 @@ func (r *run) replay() ([]EPPResult, error) {
 	if err := r.startCluster(alphaTag, r.p.Target, s); err != nil {
 		return nil, err
 	}
+	alphaRes.Source = r.alphaSource
 	cases := AlphaCases(s.input.InferenceModels(), s.alpha.Name, alphaRel, r.p.Plan.Models)
-	if !alphaOK && len(s.input.InferenceModels()) == 0 {
-		cases = objectiveCases(s.all[s.gaStage], r.p.Plan.Models) // no alpha to compare with: the objectives' own priorities
+	if len(s.input.InferenceModels()) == 0 && (!alphaOK || r.alphaSource != "") {
+		// No InferenceModel to translate (the built-in examples): the objectives the migration creates are the
+		// models, each requested under its own name, which the alpha EPP (if any) knows no InferenceModel for.
+		var alphaFor *epp.Release
+		if alphaOK {
+			alphaFor = &alphaRel
+		}
+		cases = objectiveCases(s.all[s.gaStage], alphaFor, r.p.Plan.Models)
 	}
 
 	var alpha, ga *epp.Process
@@ -217,6 +275,7 @@ func (r *run) replay() ([]EPPResult, error) {
 		if err := r.apply(s.during); err != nil {
 			return nil, err
 		}
+		gaRes.During = r.duringNote(s)
 		r.duringPhase(&alphaRes, &gaRes, alpha, ga, s, cases)
 	}
 	if err := r.apply(s.after); err != nil {
@@ -237,15 +296,46 @@ func (r *run) replay() ([]EPPResult, error) {
 }
 
 // objectiveCases are the models of an input without InferenceModels (the built-in examples): one per objective,
-// requested under its own name, plus one no objective names.
-func objectiveCases(o *stage.Objects, rows []ModelRow) []Case {
+// requested under its own name, plus one no objective names. With an alpha EPP, the alpha side is what that EPP does
+// with a model no InferenceModel names (v0.3.0 refuses it, v0.5.1 serves it as Sheddable), and the GA side is the
+// objective's priority (shed under saturation only below 0), a change the migration makes on purpose (Note).
+func objectiveCases(o *stage.Objects, alpha *epp.Release, rows []ModelRow) []Case {
 	out := []Case{}
 	for _, u := range o.Of(stage.AlphaGroup, "InferenceObjective") {
 		prio, _, _ := unstructured.NestedInt64(u.Object, "spec", "priority")
 		row := &ModelRow{ModelName: u.GetName(), Objective: u.GetName(), Priority: int(prio), ClientSends: ObjectiveHeader + ": " + u.GetName(), NotKept: "nothing"}
-		out = append(out, Case{Model: u.GetName(), AlphaServed: map[string]float64{u.GetName(): 1}, AlphaShed: prio < 0, Row: row})
+		c := Case{Model: u.GetName(), AlphaServed: map[string]float64{u.GetName(): 1}, AlphaShed: prio < 0, Row: row}
+		if alpha != nil {
+			gaShed := prio < 0
+			c.AlphaShed, c.AlphaRejected, c.GAShed = true, alpha.UnknownModelRejected, &gaShed
+			if c.AlphaRejected {
+				c.AlphaServed = map[string]float64{}
+			}
+			c.Note = fmt.Sprintf("the alpha EPP %s had no InferenceModel for %s (%s); the migration creates InferenceObjective %s with priority %d: %s under saturation with its header",
+				alpha.Tag, u.GetName(), map[bool]string{true: "refused", false: "Sheddable"}[alpha.UnknownModelRejected], u.GetName(), prio, map[bool]string{true: "shed", false: "served"}[gaShed])
+		}
+		out = append(out, c)
 	}
-	return append(out, Case{Model: UnknownModel, AlphaServed: map[string]float64{UnknownModel: 1}})
+	unknown := Case{Model: UnknownModel, AlphaServed: map[string]float64{UnknownModel: 1}, Row: rowOf(rows, "*")}
+	if alpha != nil {
+		unknown.AlphaShed, unknown.AlphaRejected = true, alpha.UnknownModelRejected
+		if unknown.AlphaRejected {
+			unknown.AlphaServed = map[string]float64{}
+		}
+	}
+	return append(out, unknown)
+}
+
+// duringNote says which stage the during phase replays and how its routes send the traffic.
+func (r *run) duringNote(s *stages) string {
+	folder := r.p.Plan.Stages[s.duringStage].Folder
+	switch {
+	case s.duringSplit.PreviewPool == s.ga.Name:
+		return fmt.Sprintf("%s: the preview rule sends requests with %v to %s (half of the requests here), the rest to %s", folder, s.duringSplit.Preview, s.ga.Name, s.alpha.Name)
+	case s.isCutover:
+		return fmt.Sprintf("%s: cutover (the plan's strategy): every route sends all traffic to %s while the alpha EPP still runs; the alpha EPP gets none", folder, s.ga.Name)
+	}
+	return fmt.Sprintf("%s: the routes send %.0f%% to %s and %.0f%% to %s", folder, 100*s.duringSplit.Share[s.alpha.Name], s.alpha.Name, 100*s.duringSplit.Share[s.ga.Name], s.ga.Name)
 }
 
 func (r *run) eppOf(o *stage.Objects, p stage.Pool) (*appsv1.Deployment, string, string) {
@@ -464,10 +554,10 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
-	if !rel.Kebab && r.listensOn(8080) {
-		// A v0.x EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
+	if rel.BindsPort8080 && r.listensOn(8080) {
+		// A v0.3.0 EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
 		// listening on 8080 here share the host's network (a pod has its own), so the two cannot both bind.
-		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime's default metrics address, no flag moves it: pkg/epp/server/controller_manager.go@%s) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
+		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime v0.20.4's default metrics address, pkg/metrics/server/server.go; cmd/epp/main.go@%s passes no metrics options and no flag moves it) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
 		return nil
 	}
 	kc, note, err := r.identity(d, rel, res, strings.SplitN(role, "-", 2)[0], dir)

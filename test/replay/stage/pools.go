@@ -139,10 +139,20 @@ type Split struct {
 	PreviewPool string
 }
 
-// RouteSplit reads the HTTPRoutes of the objects: the first rule without header matches gives the weights.
+// AIGatewayGroup is Envoy AI Gateway's API group; its AIGatewayRoute sends to InferencePools by backendRefs too
+// (api/v1alpha1/ai_gateway_route.go@v0.3.0 and @v0.4.0 of envoyproxy/ai-gateway).
+const AIGatewayGroup = "aigateway.envoyproxy.io"
+
+// aiGatewayModelHeader is the header Envoy AI Gateway sets from the request body's model before matching the rules
+// of an AIGatewayRoute (internal/apischema/openai, x-ai-eg-model): a match on it selects a model, not a preview.
+const aiGatewayModelHeader = "x-ai-eg-model"
+
+// RouteSplit reads the HTTPRoutes and AIGatewayRoutes of the objects: the first rule without header matches (other
+// than an AIGatewayRoute's model header) gives the weights.
 func (o *Objects) RouteSplit() Split {
 	s := Split{Share: map[string]float64{}}
-	for _, u := range o.Of("gateway.networking.k8s.io", "HTTPRoute") {
+	routes := append(o.Of("gateway.networking.k8s.io", "HTTPRoute"), o.Of(AIGatewayGroup, "AIGatewayRoute")...)
+	for _, u := range routes {
 		rules, _, _ := unstructured.NestedSlice(u.Object, "spec", "rules")
 		for _, r := range rules {
 			rm, _ := r.(map[string]any)
@@ -165,7 +175,11 @@ func (o *Objects) RouteSplit() Split {
 			if total == 0 {
 				continue
 			}
-			if h := headerMatch(rm); h != nil && len(weights) == 1 {
+			h := headerMatch(rm)
+			if u.GetKind() == "AIGatewayRoute" {
+				delete(h, aiGatewayModelHeader)
+			}
+			if len(h) > 0 && len(weights) == 1 {
 				s.Preview = h
 				for n := range weights {
 					s.PreviewPool = n

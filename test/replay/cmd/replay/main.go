@@ -12,8 +12,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -73,12 +76,19 @@ func run(ctx context.Context) error {
 	} else {
 		defer os.RemoveAll(work)
 	}
+	helm, err := cluster.Helm(ctx)
+	if err != nil {
+		return err
+	}
 	env := &replay.Env{Repo: repo, CRDs: filepath.Join(repo, "imports", "crds"), Work: work, Kube: kube, EPPs: bins, Log: os.Stderr,
+		Helm: helm, Charts: filepath.Join(repo, "imports", "charts"),
 		Requests: 20, WeightedRequests: 200, Saturated: 10, Pods: 3}
+	planStart := time.Now()
 	planned, err := plans(repo, work, targets, *only)
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(os.Stderr, "epp replay: %d migrations planned in %.1f s (%d plans at once)\n", len(planned), time.Since(planStart).Seconds(), planWorkers())
 	results := []replay.EPPResult{}
 	for _, p := range planned {
 		if *only != "" && !strings.Contains(p.Name, *only) {
@@ -170,20 +180,47 @@ func plans(repo, work string, targets []string, only string) ([]replay.Planned, 
 // planInputs plans each input folder at each target.
 func planInputs(repo, work string, inputs, targets []string, only string) ([]replay.Planned, error) {
 	out := []replay.Planned{}
+	type job struct{ input, target string }
+	jobs := []job{}
 	for _, in := range inputs {
 		for _, t := range targets {
 			if only != "" && !strings.Contains(filepath.Base(in)+"@"+t, strings.SplitN(only, "/", 2)[0]) {
 				continue
 			}
-			dir := filepath.Join(work, "plans", filepath.Base(in)+"@"+t)
-			ps, err := replay.PlanInput(repo, in, t, dir)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ps...)
+			jobs = append(jobs, job{in, t})
 		}
 	}
+	// Each plan is its own CLI process, mostly waiting on its start-up and file reads: run several at once (before
+	// any EPP starts, so no replay shares the CPU with them), keeping the results in input and target order.
+	results := make([][]replay.Planned, len(jobs))
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, planWorkers())
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i], errs[i] = replay.PlanInput(repo, j.input, j.target, filepath.Join(work, "plans", filepath.Base(j.input)+"@"+j.target))
+		}()
+	}
+	wg.Wait()
+	for i := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, results[i]...)
+	}
 	return out, nil
+}
+
+// planWorkers is how many plans run at once: E2E_PLAN_PARALLEL, else twice the CPUs (at most 8).
+func planWorkers() int {
+	if n, err := strconv.Atoi(os.Getenv("E2E_PLAN_PARALLEL")); err == nil && n > 0 {
+		return n
+	}
+	return min(2*runtime.NumCPU(), 8)
 }
 
 // fixtureInputs are the fixture folders whose files name an alpha InferencePool.
