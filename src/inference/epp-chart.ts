@@ -10,7 +10,7 @@ import { gieAtLeast } from '../convert/gie-versions';
 export interface EppChartFacts {
   /** The release whose chart is followed (also the default image tag and the `app.kubernetes.io/version` label). */
   readonly gieVersion: string;
-  /** How the chart turns tracing off (on by default in the EPP from v1.1.0): none, `--tracing false` (v1.1) or `--tracing=false` (v1.2+). */
+  /** How the chart turns tracing off (on by default in the EPP from v1.1.0): none (v1.0) or `--tracing=false` (v1.1+; v1.1.0's chart writes two arguments, which the EPP misreads). */
   readonly tracingArgs: string[];
   /** Env `POD_NAME` from `metadata.name` (v1.2.0+). */
   readonly podNameEnv: boolean;
@@ -52,8 +52,11 @@ export interface EppChartFacts {
 export function eppChartFacts(gieVersion: string): EppChartFacts {
   const from = (v: string) => gieAtLeast(gieVersion, v);
   let tracingArgs: string[] = [];
-  if (from('v1.2.0')) tracingArgs = ['--tracing=false'];
-  else if (from('v1.1.0')) tracingArgs = ['--tracing', 'false'];
+  // v1.1.0's chart writes `--tracing` and `false` as two arguments (templates/epp-deployment.yaml@v1.1.0), but the
+  // EPP parses its flags with Go's flag package, where `--tracing` is a bool (cmd/epp/runner/runner.go@v1.1.0):
+  // `--tracing` alone turns tracing on and `false` ends the flags, so every flag after it is ignored. The library
+  // writes one argument on v1.1.0 too, as the chart does from v1.2.0 (the real v1.1.0 EPP replayed shows it).
+  if (from('v1.1.0')) tracingArgs = ['--tracing=false'];
   return {
     gieVersion,
     tracingArgs,

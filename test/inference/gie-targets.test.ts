@@ -89,7 +89,8 @@ describe('InferencePoolGa at GIE v1.4.0 (the epplib chart)', () => {
   test('given flags, then they come in key order, as Helm renders the chart\'s flags map; a tracing flag of the user\'s replaces the chart\'s', () => {
     const { chart: c } = pool('v1.4.0', { endpointPicker: { flags: { 'v': '3', 'kv-cache-usage-percentage-metric': 'm', 'tracing': 'true' } } });
     const args = only(synthValid(c, V14), 'Deployment').spec.template.spec.containers[0].args;
-    expect(args.slice(10)).toEqual(['--kv-cache-usage-percentage-metric', 'm', '--tracing', 'true', '--v', '3']);
+    // A boolean flag is one argument: `--tracing true` would be read by the EPP as `--tracing` and then the end of its flags.
+    expect(args.slice(10)).toEqual(['--kv-cache-usage-percentage-metric', 'm', '--tracing=true', '--v', '3']);
   });
 
   test('given Triton, then its metric flags come before --zap-encoder, as in epplib', () => {
@@ -156,7 +157,8 @@ describe('InferencePoolGa at GIE v1.0.0', () => {
 describe('InferencePoolGa between v1.0.2 and v1.4.0', () => {
   test.each([
     ['v1.0.2', [], false, false],
-    ['v1.1.0', ['--tracing', 'false'], false, false],
+    // One argument, not the v1.1.0 chart's two: the EPP's Go flag package would read `--tracing` alone as on and stop at `false`.
+    ['v1.1.0', ['--tracing=false'], false, false],
     ['v1.2.0', ['--tracing=false'], true, false],
     ['v1.3.1', ['--tracing=false'], true, true],
   ])('given %s, then the EPP follows that chart: tracing args %p, POD_NAME %p, rewrites in the Role %p', (version, tracing, podName, rewrites) => {

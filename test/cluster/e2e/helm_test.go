@@ -64,6 +64,8 @@ const (
 		"the charts from v1.2.0 render it only with Prometheus monitoring on, and then an authenticated /metrics refuses every scrape; compared with the chart's monitoring-on rendering"
 	metricsURLReason = "the EPP's own ServiceAccount is not allowed GET /metrics: the chart grants it so that Prometheus scrapes with the EPP's token (the Secret it renders with monitoring on); " +
 		"the library leaves the scrape to the scraper's own identity, as the stage README shows"
+	tracingReason = "--tracing=false as one argument: v1.1.0's chart writes --tracing and false as two, and the EPP's Go flag package reads --tracing alone as on " +
+		"and stops at false, ignoring every flag after it (cmd/epp/runner/runner.go@v1.1.0: flag.Bool); the v1.2.0 chart writes one argument"
 	clusterNameReason = "v1.0.2's name <pool>-<namespace>-epp on v1.0.0 too: v1.0.0's <pool>-epp is cluster-scoped, so two namespaces with a pool of the same name would share one ClusterRole and overwrite one binding"
 )
 
@@ -79,6 +81,7 @@ var deliberateDifferences = []deliberateDifference{
 	dd(`^InferencePool$`, `^spec\.appProtocol$`, "explicit default: appProtocol http written out (v1.4 CRD)"),
 	dd(`^Deployment$`, `^spec\.strategy\.type$`, "explicit Recreate strategy on every release (one EPP replica owns the pool; the chart sets it from v1.0.2)").at("v1.0.0"),
 	dd(`^Deployment$`, `^spec\.template\.spec\.containers\[0\]\.args\[\d+\]$`, metricsAuthReason).valued(`^"--metrics-endpoint-auth=false"$`, `^null$`).at("v1.1.0", "v1.2.0"),
+	dd(`^Deployment$`, `^spec\.template\.spec\.containers\[\d+\]\.args\[\d+\]$`, tracingReason).valued(`^"(--tracing|false)"$`, `^("--tracing=false"|null)$`).at("v1.1.0"),
 	dd(`^ClusterRole$`, `^rules\[2\]\.(nonResourceURLs\[0\]|verbs\[0\])$`, metricsURLReason).valued(`^("/metrics"|"get")$`, `^null$`).at("v1.2.0", "v1.3.1", "v1.4.0"),
 	dd(`^(ClusterRole|ClusterRoleBinding)$`, `^metadata\.name$|^roleRef\.name$`, clusterNameReason).at("v1.0.0"),
 }
