@@ -6,7 +6,11 @@ import { parsePlanFile } from '../../src/migration/plan-file';
 const pool = { apiVersion: 'inference.networking.k8s.io/v1', kind: 'InferencePool', namespace: 'llm', name: 'pool-ga', file: 'inferencepool-pool-ga.yaml' };
 const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'llm', name: 'route', file: 'httproute-route.yaml' };
 const stage = (folder: string, weights: Array<[string, string, number]>) => ({
-  folder, name: folder.slice(3), objects: [pool, route], manualSteps: [], verifications: [],
+  folder,
+  name: folder.slice(3),
+  objects: [pool, route],
+  manualSteps: [],
+  verifications: [],
   routes: [{ ...route, rules: [{ backends: weights.map(([group, name, weight]) => ({ group, kind: 'InferencePool', name, weight })) }] }],
 });
 const ALPHA = 'inference.networking.x-k8s.io';
@@ -17,7 +21,9 @@ const plan = parsePlanFile(JSON.stringify({
 }), 'plan.json');
 
 const routeObject = (group: string, name: string) => ({
-  apiVersion: route.apiVersion, kind: 'HTTPRoute', metadata: { name: 'route', namespace: 'llm' },
+  apiVersion: route.apiVersion,
+  kind: 'HTTPRoute',
+  metadata: { name: 'route', namespace: 'llm' },
   spec: { rules: [{ backendRefs: [{ group, kind: 'InferencePool', name, weight: 100 }] }] },
 });
 const poolObject = { apiVersion: pool.apiVersion, kind: 'InferencePool', metadata: { name: 'pool-ga', namespace: 'llm' }, spec: { selector: { matchLabels: { app: 'vllm' } } } };
