@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-inference-migration',
@@ -46,6 +46,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: [
     'cdk8s-plus-28@^2.5.6', 'cdk8s-cli@^2.200.0', 'fast-check@^4.3.0', 'undici@^7.16.0', 'tar@^7.4.3', '@types/semver@^7.7.1',
     'mermaid@^11.12.0', 'jsdom@^29.1.1', 'commonmark@^0.31.2',
+    // Mutation testing (docs/development.md, "Mutation testing"): StrykerJS 9.6 is the last line that runs on
+    // Node 20 (10.x needs Node 22); the plugins pin the core's exact version.
+    '@stryker-mutator/core@9.6.1', '@stryker-mutator/jest-runner@9.6.1', '@stryker-mutator/typescript-checker@9.6.1',
   ],
   bin: { 'inference-migrate': 'bin/inference-migrate' },
 
@@ -78,7 +81,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src', 'test'],
     // test/languages/typescript/main.ts imports the package by name, as an app does: test/languages compiles it, strictly,
     // against this checkout; the type-check of test/ and the linter, which cannot resolve that name, leave it out.
-    ignorePatterns: ['src/imports/**', 'test/languages/typescript/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'build/', 'dist/', 'coverage/'],
+    ignorePatterns: ['src/imports/**', 'test/languages/typescript/**', '*.js', '*.d.ts', 'node_modules/', 'lib/', 'build/', 'dist/', 'coverage/', '.stryker-tmp/', 'reports/'],
   },
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it.
@@ -87,6 +90,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120_000,
+      // A Stryker sandbox left by a failed mutation run holds a copy of the whole project: not a module root.
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
       coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
       maxWorkers: 2,
       // Jest force-exits a worker that is still alive 500 ms after it was told to end, and then prints "A worker
@@ -99,7 +104,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       additionalOptions: { workerGracefulExitTimeout: 5_000 },
     },
   },
-  gitignore: ['/test/languages/java/target/', '/test/languages/*/out/', '__pycache__/', '/imports/crds/', '/imports/charts/', '/imports/compiled/', '/e2e-results.json', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
+  gitignore: [
+    '/test/languages/java/target/', '/test/languages/*/out/', '__pycache__/', '/imports/crds/', '/imports/charts/', '/imports/compiled/',
+    '/e2e-results.json', '/build/', '/dist/', '/bench-results.json', '*.cpuprofile', '*.heapprofile',
+    // Mutation testing (`npx projen mutation`): Stryker's sandboxes, its reports and the incremental file of the last run.
+    '/.stryker-tmp/', '/reports/', '/stryker.log', '/tsconfig.mutation.json',
+  ],
   npmignoreEnabled: true,
 });
 
@@ -260,6 +270,19 @@ project.addTask('example', {
   steps: [{ spawn: 'compile' }, { exec: 'node bin/inference-migrate example --out dist --force' }],
 });
 
+// docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
+// module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
+// The replay alone, on the compiled CLI: the last step of the e2e task (which the test task runs), so the README's
+// test command (and .ci/run) runs it after the real-cluster tests, which write e2e-results.json first.
+const eppReplay = project.addTask('e2e:replay:run', {
+  description: 'The EPP replay on the already compiled CLI (lib/); see e2e:replay',
+  cwd: 'test/replay',
+  exec: 'go run ./cmd/replay',
+});
+project.addTask('e2e:replay', {
+  description: 'Replay requests through the real Endpoint Pickers before, during and after each migration (E2E_ALL=1: every release; E2E_INPUT=<dir>: one more input)',
+  steps: [{ spawn: 'fetch-crds' }, { spawn: 'compile' }, { spawn: eppReplay.name }],
+});
 // docs/performance.md: every target printed as met or MISSED, the medians in bench-results.json.
 project.addTask('bench', {
   description: 'Benchmark the library against plain cdk8s and a no-cdk8s floor, the CLI\'s plan and cold start (prints the targets)',
@@ -272,6 +295,119 @@ project.addTask('test:fuzz', {
   steps: [{ spawn: 'fetch-crds' }, { exec: 'jest --testMatch "<rootDir>/test/**/*.property.test.ts" --updateSnapshot=none' }],
 });
 
+// Mutation testing (docs/development.md, "Mutation testing"): StrykerJS on the modules where a bug breaks live
+// traffic or loses files. Each mutant runs only the tests that covered it (perTest coverage, measured in the dry
+// run, within jest's --findRelatedTests of the mutated file), mutants that do not type-check are dropped by the
+// TypeScript checker before any test runs, and incremental mode reuses the last run's results for every mutant
+// whose code and covering tests did not change (reports/mutation/<group>/incremental.json, git-ignored, so a run
+// never changes a committed file). scripts/mutation.js runs the groups below one after the other and prints the
+// score per module. Not part of `.ci/run` or the build: it takes too long for every change.
+// The modules, in groups run one after the other (small and most at risk first), each with its own tests only: the
+// module's tests and the suites that drive it end to end. Every mutant runs jest anew, and a test file's module-level
+// and describe-level set-up runs each time whatever tests are selected, so a group lists the files that test the
+// module, not every file that happens to reach it. `npx projen mutation <group> ...` runs some groups.
+const MIGRATION_TESTS = ['test/migration/**/*.test.ts'];
+const MUTATION_GROUPS: { [group: string]: { mutate: string[]; tests: string[] } } = {
+  'field-changes': {
+    mutate: ['src/migration/field-changes.ts'],
+    tests: ['test/migration/field-changes.test.ts'],
+  },
+  'promotion': {
+    mutate: ['src/migration/promotion.ts'],
+    tests: ['test/migration/promotion.test.ts'],
+  },
+  'epp-and-platform': {
+    mutate: ['src/discover/custom-epp.ts', 'src/discover/platform-detection.ts'],
+    tests: ['test/discover/custom-epp.test.ts', 'test/discover/platform-detection.test.ts', 'test/discover/inference-planner.test.ts'],
+  },
+  'output': {
+    mutate: ['src/output/**/*.ts'],
+    tests: ['test/output/**/*.test.ts', 'test/migration/gitops-writer.test.ts'],
+  },
+  'gitops-writer': {
+    mutate: ['src/migration/gitops-writer.ts'],
+    tests: MIGRATION_TESTS,
+  },
+  'redact-and-cel': {
+    mutate: ['src/validation/redact.ts', 'src/validation/cel.ts'],
+    tests: ['test/validation/**/*.test.ts', 'test/migration/field-changes.test.ts', 'test/core/carried-text.test.ts'],
+  },
+  'zero-downtime': {
+    mutate: ['src/migration/zero-downtime-migration.ts', 'src/migration/gateway-capabilities.ts'],
+    tests: MIGRATION_TESTS,
+  },
+  'convert-inference': {
+    mutate: ['src/convert/**/*.ts', '!src/convert/llamastack*.ts'],
+    tests: ['test/convert/**/*.test.ts', 'test/inference/**/*.test.ts', 'test/migration/behaviour.test.ts', 'test/migration/readme-metrics.test.ts'],
+  },
+  'planner': {
+    // inference-planner.ts and its phase files (its module comment lists them); planner-types.ts holds types only.
+    mutate: [
+      'src/discover/inference-planner.ts', 'src/discover/located-objects.ts', 'src/discover/pool-attribution.ts',
+      'src/discover/endpoint-picker-parts.ts', 'src/discover/platform-choice.ts', 'src/discover/pool-migration.ts',
+      'src/discover/ga-endpoint-picker.ts', 'src/discover/handover-steps.ts',
+    ],
+    tests: ['test/discover/**/*.test.ts'],
+  },
+  'convert-llamastack': {
+    mutate: ['src/convert/llamastack*.ts'],
+    tests: ['test/convert/llamastack.test.ts', 'test/llamastack/**/*.test.ts'],
+  },
+};
+// Stryker warns about every option it does not know, projen's "//" marker among them: a `_comment` key instead.
+const GENERATED = 'Generated by projen from .projenrc.ts: edit it there and run "npx projen".';
+new JsonFile(project, 'stryker.config.json', {
+  marker: false,
+  obj: {
+    _comment: GENERATED,
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    packageManager: 'npm',
+    testRunner: 'jest',
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.json',
+    coverageAnalysis: 'perTest',
+    incremental: true,
+    incrementalFile: 'reports/mutation/stryker-incremental.json',
+    mutate: Object.values(MUTATION_GROUPS).flatMap((g) => g.mutate),
+    // The machine is shared (2 cores): two test runners at most (`npx projen mutation --concurrency 1` for one).
+    concurrency: 2,
+    // A mutant that only runs while its module loads (a table, a constant: 30-40% here) cannot be traced to tests, so
+    // it would run every test of the group in a fresh jest (a minute each on this machine): they are left out, and
+    // docs/development.md counts them. The tables they sit in are pinned by the tests that read them.
+    ignoreStatic: true,
+    // A busy machine slows a mutant's tests down: give it 10 s beyond 1.5 times their time in the dry run.
+    timeoutMS: 10_000,
+    // The dry run (every test of the group once, with coverage per test) takes minutes on a busy machine.
+    dryRunTimeoutMinutes: 30,
+    thresholds: { high: 90, low: 85, break: 85 },
+    // Not needed in the sandbox: build output, reports, and the compiled library (the tests that run lib/ are left out).
+    ignorePatterns: ['/lib', '/build', '/dist', '/coverage', '/test-reports', '/reports', '/bench-results.json', '*.cpuprofile', '*.heapprofile'],
+    jest: {
+      projectType: 'custom',
+      enableFindRelatedTests: true,
+      config: {
+        // These run the compiled CLI or library (lib/) in a child process, which holds no mutant, or pack the
+        // package: they cannot kill a mutant of src/, and in the sandbox lib/ is older than the mutated src/.
+        testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cli/', '<rootDir>/test/consumer/', '<rootDir>/test/output/crash\\.test\\.ts$'],
+      },
+    },
+    reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+    htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+  },
+});
+new JsonFile(project, 'scripts/mutation-groups.json', { marker: false, obj: { _comment: GENERATED, groups: MUTATION_GROUPS } });
+project.addTask('mutation', {
+  description: 'Mutation testing with StrykerJS on the modules where a bug breaks traffic or loses files, group by group, incremental (docs/development.md)',
+  steps: [
+    { spawn: 'fetch-crds' },
+    // The tests validate with imports/compiled, which compile makes.
+    { spawn: 'compile' },
+    { exec: 'node scripts/mutation.js', receiveArgs: true },
+  ],
+});
+
 // The real-cluster tests (test/cluster, a Go module; docs/development.md, "Real-cluster tests"): real etcd,
 // kube-apiserver, kube-controller-manager, kubectl and helm built from pinned Go modules into a cache outside the
 // repository, every stage applied as Flux applies it. The test task (so `npx projen build`) runs them after jest
@@ -280,11 +416,13 @@ const e2e = project.addTask('e2e', {
   description: 'Real-cluster tests: build the pinned components when missing, then go test in test/cluster (writes e2e-results.json)',
   steps: [{ spawn: 'fetch-crds' }, { exec: 'node scripts/e2e.js' }],
 });
+e2e.spawn(eppReplay);
 project.testTask.spawn(e2e);
 
 // jsii-pacmak appends its outdir when missing: keep it here so a build never changes .npmignore.
 project.npmignore?.addPatterns('# Exclude jsii outdir', 'build');
-project.npmignore?.exclude('/bench/', '/bench-results.json', '/imports/charts/', '/e2e-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile');
+project.npmignore?.exclude('/bench/', '/bench-results.json', '/imports/charts/', '/e2e-results.json', '/scripts/', '/dist/', '/build/', '/test/', '/.ci/', '*.cpuprofile', '*.heapprofile',
+  '/stryker.config.json', '/.stryker-tmp/', '/reports/', '/stryker.log', '/tsconfig.mutation.json');
 project.npmignore?.include('/imports/crds.lock.json', '/imports/crds/', '/imports/compiled/');
 // The CRD files themselves are read at build time only (the package validates with imports/compiled).
 project.npmignore?.exclude('/imports/crds/**/*.yaml');

@@ -5,7 +5,8 @@
 // project root, and prints the time of each part. Exits non-zero when a build or a test failed.
 //
 // Environment: E2E_INPUT=<dir> runs only the migrations of that folder (plan with the default options, then
-// every stage); INFERENCE_MIGRATION_CACHE moves the binary cache; E2E_RUN=<regexp> is passed to go test -run.
+// every stage); INFERENCE_MIGRATION_CACHE moves the binary cache; E2E_RUN=<regexp> is passed to go test -run;
+// E2E_PARALLEL (default 3) is go test -parallel, how many tests hold a control plane at once.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -36,7 +37,10 @@ function buildTools() {
 
 /** Runs go test -json; resolves to the parsed events. Prints failures and a line per top-level test as they end. */
 function goTest(resultsDir) {
-  const args = ['test', '-json', '-count=1', '-timeout', '50m', './...'];
+  // Tests that take a cluster of the shared pool run this many at once (go test -parallel): each running test
+  // holds one control plane (about 400 MiB), and while one waits on the API server another uses the CPU.
+  const parallel = process.env.E2E_PARALLEL ?? '3';
+  const args = ['test', '-json', '-count=1', '-timeout', '50m', '-parallel', parallel, './...'];
   if (process.env.E2E_RUN) args.push('-run', process.env.E2E_RUN);
   const env = { ...process.env, E2E_PROJECT_ROOT: root, E2E_RESULTS_DIR: resultsDir };
   return new Promise((resolve) => {
@@ -62,13 +66,38 @@ function goTest(resultsDir) {
         if (ev.Action === 'output') outputs.set(key, (outputs.get(key) ?? '') + ev.Output);
         if (ev.Action === 'fail' && ev.Test) process.stdout.write(outputs.get(key) ?? '');
         if ((ev.Action === 'pass' || ev.Action === 'fail' || ev.Action === 'skip') && ev.Test && !ev.Test.includes('/')) {
-          console.log(`e2e: ${ev.Action} ${ev.Test} (${ev.Elapsed}s)`);
+          console.log(`e2e: ${ev.Action} ${ev.Test} (${wallSeconds(events, ev.Package, ev.Test)} s)`);
         }
         if (ev.Action === 'fail' && !ev.Test) process.stdout.write(outputs.get(key) ?? '');
       }
     });
     child.on('close', (code) => resolve({ code, events }));
   });
+}
+
+/**
+ * The wall-clock seconds of a top-level test, from its start to the end of its last subtest: go test's own
+ * Elapsed leaves out parallel subtests, which run after the parent's function returns.
+ */
+function wallSeconds(events, pkg, test) {
+  let first;
+  let last;
+  for (const ev of events) {
+    if (ev.Package !== pkg || !ev.Test || (ev.Test !== test && !ev.Test.startsWith(`${test}/`)) || !ev.Time) continue;
+    const t = Date.parse(ev.Time);
+    first = first === undefined ? t : Math.min(first, t);
+    last = last === undefined ? t : Math.max(last, t);
+  }
+  return first === undefined ? 0 : Math.round((last - first) / 1000);
+}
+
+/** The wall-clock seconds of every top-level test, by name. */
+function partSeconds(events) {
+  const parts = {};
+  for (const ev of events) {
+    if (ev.Test && !ev.Test.includes('/') && ['pass', 'fail', 'skip'].includes(ev.Action)) parts[ev.Test] = wallSeconds(events, ev.Package, ev.Test);
+  }
+  return parts;
 }
 
 function xmlEscape(s) {
@@ -128,6 +157,7 @@ function mergeResults(resultsDir, extra) {
     helmParity: read('helm-parity') ?? [],
     verify: read('verify') ?? null,
     yamlScalars: read('yaml-scalars') ?? null,
+    clusters: read('clusters') ?? null,
     ...extra,
   };
 }
@@ -145,7 +175,7 @@ async function main() {
     const report = junit(events);
     fs.mkdirSync(path.join(root, 'test-reports'), { recursive: true });
     fs.writeFileSync(path.join(root, 'test-reports', 'go-junit.xml'), report.xml);
-    const timing = { build: { seconds: Math.round(build.seconds), tools: build.tools }, testSeconds: Math.round(testSeconds), totalSeconds: Math.round((Date.now() - started) / 1000) };
+    const timing = { build: { seconds: Math.round(build.seconds), tools: build.tools }, testSeconds: Math.round(testSeconds), parts: partSeconds(events), totalSeconds: Math.round((Date.now() - started) / 1000) };
     const results = mergeResults(resultsDir, { timing, tests: { run: report.tests, failed: report.failures } });
     fs.writeFileSync(path.join(root, 'e2e-results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(`e2e: ${report.tests - report.failures} passed, ${report.failures} failed; build ${timing.build.seconds} s, tests ${timing.testSeconds} s; e2e-results.json written`);

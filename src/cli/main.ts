@@ -1,7 +1,7 @@
 /**
  * The `inference-migrate` command line: builds the commander program from the command registry, runs
  * it, and turns every outcome into an exit code. Usage errors (unknown flag, missing argument, bad
- * flag value) exit 64 with the command's usage on stderr; the user's problems (a `UserError`: bad
+ * flag value) exit 64 with one line on stderr and a hint (`see 'inference-migrate plan --help'`); the user's problems (a `UserError`: bad
  * input, validation problems, a refused output directory) and system errors (a full disk, a
  * permission) exit 1 with a one-line `error:` message per problem; anything else is a bug in this tool
  * and exits 70 with `internal error: ... (please report: ...)`. --debug adds the stack. Only commander
@@ -13,9 +13,25 @@ import { CliContext, CliIo, EXIT, UsageError } from './context';
 import { load } from './lazy';
 import { isUserError } from '../core/errors';
 
+/**
+ * Control characters other than tab and line feed (ESC sequences, carriage returns, C1 controls) and the
+ * Unicode bidirectional overrides: input text (file names, values, messages) must not reach a terminal
+ * raw, where it could recolour, move the cursor, rewrite lines or reorder what is shown.
+ */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every unprintable character written as an escape (`\x1b`, `\u202e`). */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 const PROCESS_IO: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => process.stdout.write(escapeControlCharacters(text)),
+  stderr: (text) => process.stderr.write(escapeControlCharacters(text)),
   stderrIsTerminal: process.stderr.isTTY === true,
 };
 
@@ -71,7 +87,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (text) => ctx.io.stderr(text),
       outputError: (text, write) => write(text),
     })
-    .showHelpAfterError(true)
+    .showHelpAfterError(false)
     .exitOverride();
   program.addHelpText('after', [
     '',
@@ -96,7 +112,7 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** Finds the (sub)command that `argv` names, for printing its usage after a usage error. */
+/** Finds the (sub)command that `argv` names, for the hint after a usage error. */
 function commandFor(program: Command, argv: string[]): Command {
   let current = program;
   for (const word of argv) {
@@ -105,6 +121,13 @@ function commandFor(program: Command, argv: string[]): Command {
     current = next;
   }
   return current;
+}
+
+/** The hint after a usage error, as kubectl and helm give it: `see 'inference-migrate plan --help'`. */
+function usageHint(program: Command, argv: string[]): string {
+  const names: string[] = [];
+  for (let c: Command | null = commandFor(program, argv); c; c = c.parent) names.unshift(c.name());
+  return `see '${names.join(' ')} --help'\n`;
 }
 
 /**
@@ -121,12 +144,14 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
     return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and --version end with exit code 0; a missing command prints the help and is a usage error.
+      // Help and --version end with exit code 0; a missing command prints the help and is a usage error. Any
+      // other usage error is commander's one-line message, then a hint (never the whole help).
+      if (err.exitCode !== 0 && err.code !== 'commander.help' && program) io.stderr(usageHint(program, argv));
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
     if (err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n`);
-      if (program) io.stderr(`\n${commandFor(program, argv).helpInformation()}`);
+      if (program) io.stderr(usageHint(program, argv));
       return EXIT.USAGE;
     }
     const e = err instanceof Error ? err : new Error(String(err));

@@ -5,6 +5,7 @@
 import { Option } from 'commander';
 import { CliContext, printWarnings } from './context';
 import { load } from './lazy';
+import type * as ActiveStage from '../migration/active-stage';
 import type * as Output from '../output';
 
 /** The flags of a command that writes. */
@@ -27,7 +28,7 @@ export function keepUnknownFilesOption(): Option {
 /**
  * Opens `--out` for writing: refuses it when it may not be written (inside `from`, a symbolic link,
  * another run writing it, files the tool did not write), locks it and finishes an interrupted earlier
- * run; prints what that recovery did.
+ * run; prints what that recovery did (also when --out is then refused).
  */
 export function openOut(
   ctx: CliContext,
@@ -44,14 +45,22 @@ export function openOut(
     keepUnknownFiles: flags.keepUnknownFiles ?? false,
     keepHint: 'add --keep-unknown-files',
     ...(from !== undefined ? { notInside: from } : {}),
+    // What the recovery of an interrupted run did is printed at once, also when --out is then refused.
+    report: (notice) => printWarnings(ctx.io, [notice]),
   });
-  printWarnings(ctx.io, out.notices);
   return out;
 }
 
-/** Writes `files` into `--out` (and releases it); prints what a user should know. */
-export function writeOut(ctx: CliContext, out: Output.OutputDirectory, files: Output.OutputFile[]): Output.OutputResult {
-  const result = out.write(files);
+/**
+ * Writes `files` into `--out` (and releases it); prints what a user should know. A migration folder of the
+ * earlier output that `promote` recorded as live (`<migration>/active-stage.json`) must keep that stage folder
+ * in the new output, else nothing is written; its record is carried over.
+ */
+export function writeOut(ctx: CliContext, out: Output.OutputDirectory, files: Output.OutputFile[], label: string): Output.OutputResult {
+  const output = load<typeof Output>('../output');
+  const { ACTIVE_STAGE_FILE, keepActiveStages } = load<typeof ActiveStage>('../migration/active-stage');
+  const kept = keepActiveStages(output.readRecords(out.path, ACTIVE_STAGE_FILE, 'subfolders'), files, label);
+  const result = out.write(kept);
   printWarnings(ctx.io, result.notices);
   return result;
 }

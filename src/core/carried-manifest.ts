@@ -1,5 +1,6 @@
 import { Parser } from 'yaml';
 import { PropError } from './errors';
+import { toKubernetesJsonKeys } from './kubernetes-yaml';
 import { listItems } from './manifest-objects';
 import { documentTexts, manifestComposer, withNamespaceLine } from './yaml-text';
 
@@ -42,6 +43,8 @@ export class CarriedManifest {
       if (doc.errors.length > 0) {
         throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
       }
+      const refused = toKubernetesJsonKeys(doc);
+      if (refused.length > 0) throw new PropError(`CarriedManifest.allFromYaml: document ${i + 1} is not what Kubernetes reads: ${refused[0].message}`);
       const value = doc.toJS();
       if (value === null || value === undefined) return;
       const items = listItems([value]);
@@ -91,6 +94,13 @@ export class CarriedManifest {
   /** @internal */
   public readonly _object: any;
 
+  /**
+   * Permission bits of the file the object was read from, for the writer (an object that holds secrets
+   * is written with them, so a 0600 input is not written 0644).
+   * @internal
+   */
+  public _fileMode?: number;
+
   private constructor(manifest: unknown, yamlText: string | undefined, where: string) {
     const m = manifest as any;
     if (m === null || typeof m !== 'object' || Array.isArray(m) || typeof m.apiVersion !== 'string' || typeof m.kind !== 'string'
@@ -123,7 +133,16 @@ export class CarriedManifest {
     if (this.namespace !== undefined) return this;
     const object = { ...this._object, metadata: { ...this._object.metadata, namespace } };
     const text = this.yamlText === undefined ? undefined : withNamespaceLine(this.yamlText, namespace, object);
-    return new CarriedManifest(object, text, 'namespace added');
+    return new CarriedManifest(object, text, 'namespace added')._fromFileWithMode(this._fileMode);
+  }
+
+  /**
+   * This manifest, noted as read from a file with the permission bits `mode` (when known).
+   * @internal
+   */
+  public _fromFileWithMode(mode: number | undefined): CarriedManifest {
+    if (mode !== undefined) this._fileMode = mode;
+    return this;
   }
 
   /**

@@ -3,11 +3,12 @@
  * carried object may need (its namespace). Pure.
  */
 import { Composer, CST, isMap, isScalar, Parser, parseDocument, stringify } from 'yaml';
+import { KUBERNETES_YAML } from './kubernetes-yaml';
 import { sameJson } from './manifest-objects';
 
 /** YAML 1.1 as Kubernetes reads it, with timestamps kept as the strings they are in the text. */
 export function manifestComposer(): Composer {
-  return new Composer({ version: '1.1', customTags: (tags) => tags.filter((t) => (t as { tag?: string }).tag !== 'tag:yaml.org,2002:timestamp') });
+  return new Composer(KUBERNETES_YAML);
 }
 
 /**
@@ -35,7 +36,7 @@ export function documentTexts(text: string, tokens: CST.Token[]): string[] {
  * not read back as exactly `expected`.
  */
 export function withNamespaceLine(text: string, namespace: string, expected: unknown): string | undefined {
-  const doc = parseDocument(text, { version: '1.1' });
+  const doc = parseDocument(text, KUBERNETES_YAML);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return undefined;
   const metadata = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'metadata')?.value;
   if (!isMap(metadata) || metadata.flow) return undefined;
@@ -47,7 +48,7 @@ export function withNamespaceLine(text: string, namespace: string, expected: unk
   const lineEnd = text.indexOf('\n', name.value.range[1]);
   const at = lineEnd < 0 ? text.length : (text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd);
   const eol = text[lineEnd - 1] === '\r' ? '\r\n' : '\n';
-  const value = stringify(namespace, { version: '1.1' }).trimEnd();
+  const value = stringify(namespace, KUBERNETES_YAML).trimEnd();
   const out = `${text.slice(0, at)}${eol}${indent}namespace: ${value}${text.slice(at)}`;
   const back = [...manifestComposer().compose(new Parser().parse(out))];
   if (back.length !== 1 || back[0].errors.length > 0 || !sameJson(back[0].toJS(), expected)) return undefined;

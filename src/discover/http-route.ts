@@ -151,7 +151,9 @@ export function convertHttpRoute(manifest: any, pool: PoolIdentity, gaPoolName: 
         ? { metadata: { ...(hasKeys(labels) ? { labels } : {}), ...(hasKeys(annotations) ? { annotations } : {}) } }
         : {}),
       // The route as read (its text kept, when given and the same object), in its namespace.
-      manifest: (original && sameJson(original._object, carried) ? original : CarriedManifest.fromObject(carried))._withNamespace(namespace),
+      manifest: (original && sameJson(original._object, carried)
+        ? original
+        : CarriedManifest.fromObject(carried)._fromFileWithMode(original?._fileMode))._withNamespace(namespace),
     },
     poolRules,
     mixedRules,

@@ -154,7 +154,8 @@ export interface NewGatewayOptions {
 /** Options of `InferenceMigrationPlan.addMigrations`. */
 export interface AddMigrationsOptions {
   /**
-   * Folder name of the stage every migration renders in `app.synth()` (e.g. `01-side-by-side`); the
+   * The stage every migration renders in `app.synth()`, by folder (e.g. `01-side-by-side`) or by name (e.g.
+   * `side-by-side`, `cleanup`: the same in every migration whatever its steps); the
    * GitOpsWriter writes every stage whatever is selected.
    * @default - each migration's context key `inference-migration:<name>:active-stage`; with neither, `app.synth()` fails and says how to select one
    */

@@ -6,54 +6,54 @@
 import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import { InputProblem } from './sources';
+import { formatBytes, openRegularFile, readBounded } from '../output/fs-safe';
+
+export { formatBytes } from '../output/fs-safe';
 
 /** The size limit of one input file unless the caller raises it: 16 MiB. */
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** The text of a file, or the problem that kept it from being read. */
-export type FileText = { readonly text: string } | { readonly problem: InputProblem };
+export type FileText = { readonly text: string; readonly mode?: number } | { readonly problem: InputProblem };
 
-/** `16 MiB`, `512 KiB`, `100 bytes`. */
-export function formatBytes(n: number): string {
-  const units: Array<[number, string]> = [[1024 * 1024 * 1024, 'GiB'], [1024 * 1024, 'MiB'], [1024, 'KiB']];
-  for (const [size, unit] of units) {
-    if (n >= size) {
-      const v = n / size;
-      return `${Number.isInteger(v) ? v : v.toFixed(1)} ${unit}`;
-    }
-  }
-  return `${n} byte${n === 1 ? '' : 's'}`;
-}
-
-/** The problem of a text that is larger than `maxBytes`, or undefined. */
-export function sizeProblem(file: string, bytes: number, maxBytes: number): InputProblem | undefined {
-  if (bytes <= maxBytes) return undefined;
+/** The problem of a text of `bytes` bytes (undefined: more than `maxBytes`) that is larger than `maxBytes`, or undefined. */
+export function sizeProblem(file: string, bytes: number | undefined, maxBytes: number): InputProblem | undefined {
+  if (bytes !== undefined && bytes <= maxBytes) return undefined;
   return {
     file,
     line: 0,
-    message: `is ${formatBytes(bytes)}, above the size limit of ${formatBytes(maxBytes)} for one input file; ` +
+    message: `${bytes !== undefined ? `is ${formatBytes(bytes)}, above` : 'is larger than'} the size limit of ${formatBytes(maxBytes)} for one input file; ` +
       'if it really is one manifest file, raise the limit (--max-file-size, or the maxFileSize option)',
   };
 }
 
 /**
- * Reads `abs` (shown as `file`) as UTF-8 text. Problems: larger than `maxBytes`, not readable, UTF-16 or
- * UTF-32 (a byte order mark), or bytes that are not UTF-8 (with the line and column of the first).
+ * Reads `abs` (shown as `file`) as UTF-8 text. Problems: not a regular file (checked with fstat after a
+ * non-blocking open, so a FIFO or a device swapped in after the directory was listed is refused, never
+ * waited on or read), a symbolic link (unless `followLinks`: a file the user named), larger than
+ * `maxBytes` (also when it grows while it is read), not readable, UTF-16 or UTF-32 (a byte order mark),
+ * or bytes that are not UTF-8 (with the line and column of the first).
  */
-export function readInputFile(abs: string, file: string, maxBytes: number): FileText {
-  let bytes: Buffer;
+export function readInputFile(abs: string, file: string, maxBytes: number, followLinks = false): FileText {
+  let bytes: Buffer | undefined;
+  let mode: number;
   try {
-    const size = fs.statSync(abs).size;
-    const tooBig = sizeProblem(file, size, maxBytes);
-    if (tooBig) return { problem: tooBig };
-    bytes = fs.readFileSync(abs);
+    const { fd, stat } = openRegularFile(abs, file, { maxBytes: Number.MAX_SAFE_INTEGER, followLinks });
+    try {
+      mode = stat.mode % 0o10000;
+      const tooBig = sizeProblem(file, stat.size, maxBytes);
+      if (tooBig) return { problem: tooBig };
+      bytes = readBounded(fd, file, maxBytes, stat.size);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (err) {
-    return { problem: { file, line: 0, message: `cannot be read: ${systemMessage(err)}` } };
+    return { problem: { file, line: 0, message: `cannot be read: ${readProblem(err, file)}` } };
   }
-  // The file may have grown since it was measured.
-  const tooBig = sizeProblem(file, bytes.length, maxBytes);
-  if (tooBig) return { problem: tooBig };
-  return decodeUtf8(bytes, file);
+  // The file grew since it was measured.
+  if (bytes === undefined) return { problem: sizeProblem(file, undefined, maxBytes)! };
+  const decoded = decodeUtf8(bytes, file);
+  return 'text' in decoded ? { text: decoded.text, mode } : decoded;
 }
 
 /** Decodes manifest bytes: UTF-8 only (a UTF-8 byte order mark is dropped). */
@@ -127,6 +127,11 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     i += length;
   }
   return b.length;
+}
+
+/** Why a file could not be read, without its name and Node's wording: `permission denied (EACCES)`. */
+export function readProblem(err: unknown, file: string): string {
+  return systemMessage(err).replace(`${file}: `, '').replace(/^cannot (read the file|read it|read its status): /, '');
 }
 
 /** The message of a file system error without Node's stack: `EACCES: permission denied`. */

@@ -11,6 +11,23 @@ import { LLSD_KIND } from '../convert/llamastack-api';
 import { LlamaStackDocumentConversion, LlamaStackDocumentOptions } from '../convert/llamastack-types';
 import { isUserError } from '../core/errors';
 import { convertLlamaStackDocuments } from '../llamastack/convert-files';
+import { fileModeLike } from '../output/fs-safe';
+import { secretValues } from '../validation/redact';
+
+/**
+ * The permission bits to write a converted LlamaStackDistribution with: those of the file it was read
+ * from when it holds secret values (env values), so a 0600 input is not written 0644; else undefined.
+ */
+export function convertedFileMode(
+  repo: RepoContents, converted: { readonly kind?: unknown; readonly metadata?: any }, namespace?: string,
+): number | undefined {
+  const name = converted.metadata?.name;
+  const ns = converted.metadata?.namespace;
+  const source = repo.objects.find((s) => s.object.kind === LLSD_KIND && s.object.metadata.name === name
+    && (s.object.metadata.namespace || namespace || undefined) === (ns || undefined));
+  if (source?.fileMode === undefined || secretValues(converted.kind, '', converted).size === 0) return undefined;
+  return fileModeLike(source.fileMode);
+}
 
 /** Converts every LlamaStackDistribution of `repo`; an InputError names the file and line of a bad name. */
 export function convertLlamaStackSource(repo: RepoContents, options: LlamaStackDocumentOptions = {}): LlamaStackDocumentConversion {

@@ -16,6 +16,13 @@ export interface ManifestSourceOptions {
   readonly maxFileSize?: number;
 
   /**
+   * How many YAML documents one file (or the YAML text) may hold: more is an error, never a silent
+   * skip. It bounds the time and memory a file of many tiny documents takes.
+   * @default 10000
+   */
+  readonly maxDocuments?: number;
+
+  /**
    * Read the folders that this library (its GitOpsWriter, or the command line) wrote. Planning skips
    * them: they are output, not input.
    * @default false
@@ -114,7 +121,7 @@ export class ManifestSource {
     const maxBytes = readOptions(options).maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     const tooBig = sizeProblem(name, Buffer.byteLength(yaml, 'utf8'), maxBytes);
     if (tooBig) throw new InputError([tooBig], '');
-    const parsed = parseYamlText(yaml.charCodeAt(0) === 0xfeff ? yaml.slice(1) : yaml, name);
+    const parsed = parseYamlText(yaml.charCodeAt(0) === 0xfeff ? yaml.slice(1) : yaml, name, readOptions(options).maxDocuments);
     if (parsed.problems.length > 0) throw new InputError(parsed.problems, '');
     const objects = options.namespace === undefined ? parsed.objects
       : parsed.objects.map((o) => (o.object.metadata.namespace ? o : { ...o, namespaceHint: options.namespace }));
@@ -153,10 +160,14 @@ export class ManifestSource {
   }
 }
 
-function readOptions(options: ManifestSourceOptions): { maxFileBytes?: number; skipOutputs: boolean; namespace?: string } {
+function readOptions(options: ManifestSourceOptions): { maxFileBytes?: number; maxDocuments?: number; skipOutputs: boolean; namespace?: string } {
   const max = options.maxFileSize;
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) {
     throw new PropError(`ManifestSource: 'maxFileSize' must be a positive integer number of bytes (got ${JSON.stringify(max)})`);
+  }
+  const docs = options.maxDocuments;
+  if (docs !== undefined && (typeof docs !== 'number' || !Number.isInteger(docs) || docs < 1)) {
+    throw new PropError(`ManifestSource: 'maxDocuments' must be a positive integer (got ${JSON.stringify(docs)})`);
   }
   const ns = options.namespace;
   if (ns !== undefined && (typeof ns !== 'string' || ns.length > 63 || !DNS1123_LABEL.test(ns))) {
@@ -164,6 +175,7 @@ function readOptions(options: ManifestSourceOptions): { maxFileBytes?: number; s
   }
   return {
     ...(max !== undefined ? { maxFileBytes: max } : {}),
+    ...(docs !== undefined ? { maxDocuments: docs } : {}),
     skipOutputs: !(options.includeGeneratedFolders ?? false),
     ...(ns !== undefined ? { namespace: ns } : {}),
   };

@@ -37,7 +37,10 @@ export function buildPlan(plan: RepoPlan, scope: Construct, root: string, active
       const timing = step.stage === 'last' ? ManualStepTiming.AFTER_VERIFY : step.afterSync ? ManualStepTiming.AFTER_SYNC : ManualStepTiming.BEFORE_SYNC;
       (step.stage === 'first' ? first : last).addManualStep({ text: step.text, commands: step.commands, timing });
     }
-    for (const w of planned.cleanupWarnings) last.addWarning(w);
+    for (const w of planned.cleanupWarnings) {
+      last.addWarning(w);
+      migration.warnings.push(`${last.folderName}: ${w}`);
+    }
     return { planned, migration };
   });
 }

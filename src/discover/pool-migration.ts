@@ -164,10 +164,10 @@ export function carriedManifestOf(source: SourceObject): CarriedManifest {
   if (source.text !== undefined) {
     try {
       const fromText = CarriedManifest.fromYaml(source.text);
-      if (sameJson(fromText._object, source.object)) return fromText;
+      if (sameJson(fromText._object, source.object)) return fromText._fromFileWithMode(source.fileMode);
     } catch (err) {
       if (!isUserError(err)) throw err;
     }
   }
-  return CarriedManifest.fromObject(source.object);
+  return CarriedManifest.fromObject(source.object)._fromFileWithMode(source.fileMode);
 }

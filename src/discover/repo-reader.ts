@@ -14,9 +14,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter } from 'yaml';
-import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, readInputFile, sizeProblem, systemMessage } from './input-files';
+import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, readInputFile, readProblem, sizeProblem, systemMessage } from './input-files';
 import { InputError, InputProblem, SkippedDocument, SourceObject } from './sources';
 import { composeDocuments, parseYamlText } from './yaml-documents';
+import { readBounded } from '../output/fs-safe';
 import { OUTPUT_MARKERS } from '../output/names';
 
 export { displayLocation, displayPath, fieldLine, InputError, objectRef, splitFieldPath } from './sources';
@@ -60,6 +61,11 @@ export interface ReadOptions {
    * @default - none: such objects are planned in `default`, with a warning
    */
   readonly namespace?: string;
+  /**
+   * How many YAML documents one file (or standard input) may hold: more is an error.
+   * @default DEFAULT_MAX_DOCUMENTS (10000)
+   */
+  readonly maxDocuments?: number;
 }
 
 /** Name of standard input in messages. */
@@ -80,17 +86,17 @@ function withNamespace(contents: RepoContents, namespace: string | undefined): R
  */
 export function readStdin(options: ReadOptions = {}): RepoContents {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let bytes: Buffer;
+  let bytes: Buffer | undefined;
   try {
-    bytes = fs.readFileSync(0);
+    // Read in pieces, never past the limit: an endless stream (`yes | ...`) costs at most the limit.
+    bytes = readBounded(0, STDIN_NAME, maxBytes);
   } catch (err) {
-    throw new InputError([{ file: STDIN_NAME, line: 0, message: `cannot be read: ${systemMessage(err)}` }], '');
+    throw new InputError([{ file: STDIN_NAME, line: 0, message: `cannot be read: ${readProblem(err, STDIN_NAME)}` }], '');
   }
-  const tooBig = sizeProblem(STDIN_NAME, bytes.length, maxBytes);
-  if (tooBig) throw new InputError([tooBig], '');
+  if (bytes === undefined) throw new InputError([sizeProblem(STDIN_NAME, undefined, maxBytes)!], '');
   const read = decodeUtf8(bytes, STDIN_NAME);
   if ('problem' in read) throw new InputError([read.problem], '');
-  const parsed = parseYamlText(read.text, STDIN_NAME);
+  const parsed = parseYamlText(read.text, STDIN_NAME, options.maxDocuments);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems, '');
   return withNamespace({ root: '', files: [STDIN_NAME], objects: parsed.objects, skipped: parsed.skipped }, options.namespace);
 }
@@ -139,11 +145,15 @@ export function readRepo(root: string, options: ReadOptions = {}): RepoContents 
       problems.push(read.problem);
       continue;
     }
-    const parsed = parseYamlText(read.text, file);
+    const parsed = parseYamlText(read.text, file, options.maxDocuments);
     problems.push(...parsed.problems);
     skipped.push(...parsed.skipped);
     const hint = context.namespaceHints.get(file);
-    const extra = { ...(hint !== undefined ? { namespaceHint: hint } : {}), ...(generated.has(file) ? { generated: true } : {}) };
+    const extra = {
+      ...(hint !== undefined ? { namespaceHint: hint } : {}),
+      ...(generated.has(file) ? { generated: true } : {}),
+      ...(read.mode !== undefined ? { fileMode: read.mode } : {}),
+    };
     objects.push(...parsed.objects.map((o) => ({ ...o, ...extra })));
   }
   if (problems.length > 0) throw new InputError(sortProblems(problems), root);
@@ -161,11 +171,12 @@ export function readPath(input: string, options: ReadOptions = {}): RepoContents
   const root = path.dirname(input);
   const file = path.basename(input);
   if (!stat.isFile()) throw new InputError([{ file, line: 0, message: 'is neither a regular file nor a directory' }], root);
-  const read = readInputFile(input, file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const read = readInputFile(input, file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, true);
   if ('problem' in read) throw new InputError([read.problem], root);
-  const parsed = parseYamlText(read.text, file);
+  const parsed = parseYamlText(read.text, file, options.maxDocuments);
   if (parsed.problems.length > 0) throw new InputError(parsed.problems, root);
-  return withNamespace({ root, files: [file], objects: parsed.objects, skipped: parsed.skipped }, options.namespace);
+  const objects = read.mode === undefined ? parsed.objects : parsed.objects.map((o) => ({ ...o, fileMode: read.mode }));
+  return withNamespace({ root, files: [file], objects, skipped: parsed.skipped }, options.namespace);
 }
 
 /** Reads `-` (standard input), a file or a directory. */

@@ -34,6 +34,11 @@ export interface SourceObject extends SourceLocation {
    * none for an item of a list document or an object that was not read from YAML.
    */
   readonly text?: string;
+  /**
+   * Permission bits of the file the object was read from (for carried objects that hold secrets, which
+   * are written with the same bits); none for standard input and objects not read from a file.
+   */
+  readonly fileMode?: number;
 }
 
 /** A document (or file, or directory) that is not read as a Kubernetes object, and why. */

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputProblem, SkippedDocument, SourceObject } from './sources';
 import { show } from '../core/errors';
+import { KUBERNETES_YAML, toKubernetesJsonKeys } from '../core/kubernetes-yaml';
 import { documentTexts } from '../core/yaml-text';
 
 /**
@@ -19,6 +20,13 @@ import { documentTexts } from '../core/yaml-text';
  * pinned CRD, KServe's InferenceService with its embedded pod spec, nests 31 levels).
  */
 export const MAX_NESTING_DEPTH = 100;
+
+/**
+ * How many YAML documents one file (or stream) may hold unless the caller raises it. The largest
+ * `helm template` and `kustomize build` outputs of real repositories stay well below it; a file of
+ * hundreds of thousands of tiny documents would otherwise take minutes and gigabytes to read.
+ */
+export const DEFAULT_MAX_DOCUMENTS = 10_000;
 
 /** The documents of one file: objects, skipped documents and problems. */
 export interface ParsedFile {
@@ -68,14 +76,24 @@ interface ComposedDocuments {
   readonly texts: string[];
   /** Documents deeper than the limit, by first line: not composed. */
   readonly tooDeep: Array<{ line: number; depth: number }>;
+  /** The line of the first document past `maxDocuments`, when the text holds more: then nothing is composed. */
+  readonly tooManyAt?: number;
 }
 
 /**
  * Tokenizes and composes `text`, leaving out (and reporting) every document nested deeper than
  * `MAX_NESTING_DEPTH`. Never recurses on the input's structure before the depth is known.
  */
-export function composeDocuments(text: string, lines: LineCounter): ComposedDocuments {
-  const tokens = Array.from(new Parser(lines.addNewLine).parse(text));
+export function composeDocuments(text: string, lines: LineCounter, maxDocuments = DEFAULT_MAX_DOCUMENTS): ComposedDocuments {
+  // Tokens are taken one by one, so a text of too many documents costs no more than the limit.
+  const tokens: CST.Token[] = [];
+  let count = 0;
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    if (token.type === 'document' && ++count > maxDocuments) {
+      return { docs: [], texts: [], tooDeep: [], tooManyAt: lines.linePos(token.offset).line };
+    }
+    tokens.push(token);
+  }
   const allTexts = documentTexts(text, tokens);
   const texts: string[] = [];
   const kept: CST.Token[] = [];
@@ -99,7 +117,8 @@ export function composeDocuments(text: string, lines: LineCounter): ComposedDocu
     }
     kept.push(token);
   }
-  const composer = new Composer({ version: '1.1', logLevel: 'error', prettyErrors: false });
+  // Scalars typed as the API server's decoder (sigs.k8s.io/yaml, go-yaml v2) types them: see core/kubernetes-yaml.
+  const composer = new Composer({ ...KUBERNETES_YAML, logLevel: 'error', prettyErrors: false });
   return { docs: Array.from(composer.compose(kept)), texts, tooDeep };
 }
 
@@ -150,12 +169,21 @@ function tooDeepMessage(depth: number): string {
  * Parses the text of one YAML file (YAML 1.1, as Kubernetes reads manifests) and classifies each
  * document. Pure.
  */
-export function parseYamlText(text: string, file: string): ParsedFile {
+export function parseYamlText(text: string, file: string, maxDocuments = DEFAULT_MAX_DOCUMENTS): ParsedFile {
   const objects: SourceObject[] = [];
   const skipped: SkippedDocument[] = [];
   const problems: InputProblem[] = [];
   const lines = new LineCounter();
-  const { docs, texts, tooDeep } = composeDocuments(text, lines);
+  const { docs, texts, tooDeep, tooManyAt } = composeDocuments(text, lines, maxDocuments);
+  if (tooManyAt !== undefined) {
+    problems.push({
+      file,
+      line: tooManyAt,
+      message: `holds more than ${maxDocuments} yaml documents, the limit of one input file; if it really is one manifest stream, `
+        + 'raise the limit (--max-documents, or the maxDocuments option)',
+    });
+    return { objects, skipped, problems };
+  }
   for (const d of tooDeep) problems.push({ file, line: d.line, message: tooDeepMessage(d.depth) });
   const base = path.posix.basename(file);
 
@@ -170,7 +198,7 @@ export function parseYamlText(text: string, file: string): ParsedFile {
       } else {
         const e = doc.errors[0];
         const at = lines.linePos(e.pos[0]);
-        problems.push({ file, line: at.line, message: `malformed yaml: ${firstLine(e.message)} (column ${at.col})` });
+        problems.push({ file, line: at.line, message: `malformed yaml: ${firstLine(e.message)} (column ${at.col})${runTogether(e.code, text, e.pos[0])}` });
       }
       continue;
     }
@@ -179,14 +207,12 @@ export function parseYamlText(text: string, file: string): ParsedFile {
       skipped.push({ file, line, reason: template, notable: true });
       continue;
     }
-    let value: any;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (err) {
-      // The yaml library's own errors (an alias bomb, an unresolved alias) are about the input.
-      problems.push({ file, line, message: `malformed yaml: ${firstLine((err as Error).message)}` });
+    const read = documentValue(doc, lines);
+    if ('problem' in read) {
+      problems.push({ file, ...read.problem });
       continue;
     }
+    const value: any = read.value;
     if (value === null || value === undefined) continue; // an empty document
     const depth = valueDepth(value);
     if (depth > MAX_NESTING_DEPTH) {
@@ -196,6 +222,39 @@ export function parseYamlText(text: string, file: string): ParsedFile {
     classify(value, doc.contents as Node, line, file, base, lines, { objects, skipped, problems }, texts[d]);
   }
   return { objects, skipped, problems };
+}
+
+/**
+ * The JSON value of a composed document, as sigs.k8s.io/yaml's YAMLToJSON gives it (map keys as
+ * strings; aliases expanded), or the problem (with its line) that keeps it from being JSON.
+ */
+function documentValue(doc: Document, lines: LineCounter): { value: unknown } | { problem: { line: number; message: string } } {
+  const refused = toKubernetesJsonKeys(doc);
+  if (refused.length > 0) return { problem: { line: lines.linePos(refused[0].offset).line, message: refused[0].message } };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (err) {
+    // The yaml library's own errors (an alias bomb, an unresolved alias) are about the input.
+    const start = doc.contents?.range?.[0] ?? 0;
+    return { problem: { line: lines.linePos(start).line, message: `malformed yaml: ${firstLine((err as Error).message)}` } };
+  }
+}
+
+/**
+ * The JSON value of a YAML text of one document, as the API server reads it (sigs.k8s.io/yaml's
+ * YAMLToJSON): scalars typed by go-yaml v2's rules, map keys as strings. Throws an Error naming the
+ * line when the text is not one well-formed document that JSON can hold. Pure.
+ */
+export function yamlToJson(text: string): unknown {
+  const lines = new LineCounter();
+  const { docs, tooDeep } = composeDocuments(text, lines);
+  if (tooDeep.length > 0) throw new Error(`line ${tooDeep[0].line}: ${tooDeepMessage(tooDeep[0].depth)}`);
+  if (docs.length !== 1) throw new Error(`expected one yaml document, found ${docs.length}`);
+  const doc = docs[0];
+  if (doc.errors.length > 0) throw new Error(`line ${lines.linePos(doc.errors[0].pos[0]).line}: malformed yaml: ${firstLine(doc.errors[0].message)}`);
+  const read = documentValue(doc, lines);
+  if ('problem' in read) throw new Error(`line ${read.problem.line}: ${read.problem.message}`);
+  return read.value;
 }
 
 /**
@@ -215,6 +274,16 @@ export function classifyValues(values: unknown[], fileOf: (index: number) => str
     classify(value, undefined, 0, file, path.posix.basename(file), new LineCounter(), out);
   });
   return out;
+}
+
+/**
+ * The hint for two documents run together: a top-level `apiVersion` or `kind` repeated is what files concatenated
+ * without `---` between them look like (`cat a.yaml b.yaml | inference-migrate plan --from -`).
+ */
+function runTogether(code: string, text: string, pos: number): string {
+  if (code !== 'DUPLICATE_KEY' || !/^(apiVersion|kind)\s*:/.test(text.slice(pos))) return '';
+  return '; two documents run together? Files concatenated without --- between them read as one: separate them '
+    + '(for f in *.yaml; do cat "$f"; echo ---; done | inference-migrate ...), or give the folder itself';
 }
 
 function firstLine(message: string): string {
@@ -317,6 +386,10 @@ function classify(value: any, node: Node | undefined, line: number, file: string
     return;
   }
   const name = metadata.name;
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    problems.push({ file, line, message: `${kind} has a metadata.name that is not a string (got ${show(name)}): Kubernetes reads the unquoted value so; quote it` });
+    return;
+  }
   if (typeof name !== 'string' || name === '') {
     const generate = typeof metadata.generateName === 'string' ? ' (only metadata.generateName, which gives a new object on every apply)' : '';
     problems.push({ file, line, message: `${kind} has no metadata.name${generate}` });

@@ -26,6 +26,11 @@ export interface ResolvedAlphaPool {
   readonly inferenceModelNames: string[];
   /** The carried InferenceModels (empty for a referenced pool). */
   readonly inferenceModels: any[];
+  /**
+   * The GIE release of the carried alpha EPP, read from its upstream image tag (`epp:v0.3.0`).
+   * @default - unknown: a referenced pool, or an EPP image that is not upstream's
+   */
+  readonly endpointPickerRelease?: string;
 }
 
 /**
@@ -106,7 +111,20 @@ export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, 
     helmRelease: undefined,
     inferenceModelNames: models.map((m) => m.metadata.name),
     inferenceModels: models,
+    endpointPickerRelease: upstreamEppRelease(manifests),
   };
+}
+
+/** The release of the first container running upstream's EPP image at a release tag, among the carried Deployments. */
+function upstreamEppRelease(manifests: any[]): string | undefined {
+  for (const o of manifests) {
+    if (o.kind !== 'Deployment') continue;
+    for (const c of o.spec?.template?.spec?.containers ?? []) {
+      const m = typeof c?.image === 'string' ? /^registry\.k8s\.io\/gateway-api-inference-extension\/epp:(v\d+\.\d+\.\d+)$/.exec(c.image) : null;
+      if (m) return m[1];
+    }
+  }
+  return undefined;
 }
 
 /** The manifest as desired state: the same manifest (text kept) when it has no status or server-filled metadata. */

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
+  ALPHA_GROUP,
   EPP_GRPC_PORT,
   EPP_HEALTH_PORT,
   EPP_IMAGE,
@@ -57,8 +58,8 @@ export interface EndpointPickerOptions {
   readonly flags?: { [name: string]: string };
 
   /**
-   * Extra environment variables of the EPP container, in this order after `NAMESPACE` (and `POD_NAME` from
-   * v1.2.0), as the chart's `inferenceExtension.env` list: e.g. `[{ name: 'GOMEMLIMIT', value: '1GiB' }]`, or
+   * Extra environment variables of the EPP container, in this order after `NAMESPACE` (from v1.0.2) and `POD_NAME`
+   * (from v1.2.0), as the chart's `inferenceExtension.env` list: e.g. `[{ name: 'GOMEMLIMIT', value: '1GiB' }]`, or
    * `valueFrom` a Secret, a ConfigMap, a pod field or a resource. Names follow Kubernetes' rule
    * (`[-._a-zA-Z][-._a-zA-Z0-9]*`, not `.`, `..` or starting with `..`) and appear once.
    * @default - none
@@ -173,10 +174,14 @@ const MODE_LABEL = { 'inference.networking.k8s.io/igw-mode': 'inferencepool' };
  * ServiceAccount, plugins ConfigMap, Role and RoleBinding (from v1.4.0 one pair for the pods, `<pool>-epp-sa`, and
  * one for objectives, rewrites and pools, `<pool>-epp-non-sa`), ClusterRole and ClusterRoleBinding for metrics
  * auth, a leader-election Role when replicas > 1, and for Istio a DestinationRule. Object names follow the chart
- * (`<pool>-epp`), so the construct can replace a Helm release in place. Beyond the chart: `--pool-group` is always
- * set, the pod meets the restricted Pod Security Standard, a writable `/tmp` is mounted so the root filesystem can
- * be read-only, and the metrics-auth ClusterRole is always there (the EPP authenticates `/metrics` callers by
- * default, while charts from v1.2.0 render the role only with Prometheus monitoring on).
+ * (`<pool>-epp`), so the construct can replace a Helm release in place. Beyond the chart (each difference is listed
+ * with its reason in docs/development.md, "Deliberate differences from upstream's chart", and checked against
+ * `helm template` of the chart at every bridge release): the pod meets the restricted Pod Security Standard, a
+ * writable `/tmp` is mounted so the root filesystem can be read-only, `/metrics` stays authenticated on every release
+ * (the charts of v1.1.0 and v1.2.0 pass `--metrics-endpoint-auth=false` unless Prometheus monitoring is on), and the
+ * ClusterRole that lets the EPP review its callers' tokens is always there, named `<pool>-<namespace>-epp` as from
+ * v1.0.2 (the charts from v1.2.0 render it only with monitoring on, so an authenticated `/metrics` refuses every
+ * scrape; v1.0.0 names it `<pool>-epp`, which two namespaces with a pool of the same name would share).
  *
  * @example
  * new EndpointPicker(chart, 'epp', {
@@ -262,20 +267,16 @@ export class EndpointPicker extends Construct {
       data: { [pluginsFile]: props.pluginsConfig ?? defaultPluginsConfig(chart) },
     });
 
-    const modelServerFlags = modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : [];
-    const userTracing = flags.some(([flag]) => flag.split('=')[0] === 'tracing');
-    const args = [
-      '--pool-name', props.poolName,
-      '--pool-namespace', this.namespace,
-      '--pool-group', poolGroup,
-      ...(chart.modelServerFlagsFirst ? modelServerFlags : []),
-      '--zap-encoder', 'json',
-      '--config-file', `/config/${pluginsFile}`,
-      ...(chart.modelServerFlagsFirst ? [] : modelServerFlags),
-      ...(leaderElection ? ['--ha-enable-leader-election'] : []),
-      ...flags.flatMap(([flag, value]) => [`--${flag}`, value]),
-      ...(userTracing ? [] : chart.tracingArgs),
-    ];
+    const args = eppArgs({
+      poolName: props.poolName,
+      namespace: this.namespace,
+      poolGroup,
+      configFile: `/config/${pluginsFile}`,
+      modelServerFlags: modelServerType === ModelServerType.TRITON_TENSORRT_LLM ? TRITON_FLAGS : [],
+      leaderElection,
+      flags,
+      chart,
+    });
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
     this.deployment = new ApiObject(this, 'Deployment', {
@@ -315,10 +316,11 @@ export class EndpointPicker extends Construct {
               },
               readinessProbe: {
                 grpc: grpcProbe(leaderElection ? 'readiness' : 'inference-extension'),
-                periodSeconds: 2,
+                ...(chart.readinessPeriodSeconds === 2 ? {} : { initialDelaySeconds: 5 }),
+                periodSeconds: chart.readinessPeriodSeconds,
               },
               env: [
-                { name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                ...(chart.namespaceEnv ? [{ name: 'NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }] : []),
                 ...(chart.podNameEnv ? [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] : []),
                 ...env,
               ],
@@ -421,10 +423,16 @@ export class EndpointPicker extends Construct {
    */
   private addRoles(meta: { name: string; namespace: string }, poolGroup: string, chart: EppChartFacts, subjects: object[]): void {
     const read = ['get', 'watch', 'list'];
-    const inferenceRules: object[] = [
-      { apiGroups: ['inference.networking.x-k8s.io'], resources: chart.readsRewrites ? ['inferenceobjectives', 'inferencemodelrewrites'] : ['inferenceobjectives'], verbs: read },
-      { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
-    ];
+    const inferenceRules: object[] = chart.readsBothPoolGroups
+      ? [
+        { apiGroups: [ALPHA_GROUP], resources: ['inferenceobjectives', 'inferencepools'], verbs: read },
+        { apiGroups: [GA_POOL_GROUP], resources: ['inferencepools'], verbs: read },
+        ...([ALPHA_GROUP, GA_POOL_GROUP].includes(poolGroup) ? [] : [{ apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read }]),
+      ]
+      : [
+        { apiGroups: [ALPHA_GROUP], resources: chart.readsRewrites ? ['inferenceobjectives', 'inferencemodelrewrites'] : ['inferenceobjectives'], verbs: read },
+        { apiGroups: [poolGroup], resources: ['inferencepools'], verbs: read },
+      ];
     const podRules: object[] = [{ apiGroups: [''], resources: ['pods'], verbs: read }];
     const pairs: Array<[string, string, object[]]> = chart.splitRoles
       ? [['RoleSa', `${this.name}-sa`, podRules], ['RoleNonSa', `${this.name}-non-sa`, inferenceRules]]
@@ -472,11 +480,48 @@ function resolveFlags(scope: Construct, flags: { [name: string]: string }): Arra
   });
 }
 
+/** What the EPP's command line is made of. */
+interface EppArgsInput {
+  readonly poolName: string;
+  readonly namespace: string;
+  readonly poolGroup: string;
+  readonly configFile: string;
+  readonly modelServerFlags: string[];
+  readonly leaderElection: boolean;
+  readonly flags: Array<[string, string]>;
+  readonly chart: EppChartFacts;
+}
+
+/**
+ * The EPP's arguments in the order of the chart of the release: pool flags, encoder and config file, the
+ * model-server metric flags where that chart puts them, leader election, the user's flags, then tracing off (from
+ * v1.1.0, unless the user sets `--tracing`).
+ */
+function eppArgs(input: EppArgsInput): string[] {
+  const { chart, modelServerFlags } = input;
+  const at = (where: EppChartFacts['modelServerFlagsAt']) => (chart.modelServerFlagsAt === where ? modelServerFlags : []);
+  const userTracing = input.flags.some(([flag]) => flag.split('=')[0] === 'tracing');
+  const poolGroup = chart.alwaysPoolGroup || input.poolGroup !== GA_POOL_GROUP ? ['--pool-group', input.poolGroup] : [];
+  return [
+    '--pool-name', input.poolName,
+    '--pool-namespace', input.namespace,
+    ...poolGroup,
+    ...at('before-encoder'),
+    '--zap-encoder', 'json',
+    '--config-file', input.configFile,
+    ...at('after-config-file'),
+    ...(input.leaderElection ? ['--ha-enable-leader-election'] : []),
+    ...input.flags.flatMap(([flag, value]) => [`--${flag}`, value]),
+    ...at('after-user-flags'),
+    ...(userTracing ? [] : chart.tracingArgs),
+  ];
+}
+
 /** The user's environment variables, checked as the API server does, without the ones the construct sets. */
 function resolveEnv(scope: Construct, env: EnvVar[], chart: EppChartFacts): EnvVar[] {
   const checked = checkEnv(scope, 'env', env);
   checked.forEach((variable, i) => {
-    if (variable.name === 'NAMESPACE') throw propError(scope, `env[${i}].name`, 'is set by the construct (the pod\'s namespace): choose another name');
+    if (variable.name === 'NAMESPACE' && chart.namespaceEnv) throw propError(scope, `env[${i}].name`, 'is set by the construct (the pod\'s namespace): choose another name');
     if (variable.name === 'POD_NAME' && chart.podNameEnv) {
       throw propError(scope, `env[${i}].name`, `is set by the construct (the pod's name, as the chart of ${chart.gieVersion} sets it): choose another name`);
     }

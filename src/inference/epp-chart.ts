@@ -1,6 +1,6 @@
 /**
  * How the upstream `inferencepool` Helm chart renders the Endpoint Picker at each bridge release, as facts the
- * `EndpointPicker` construct follows. Read from `config/charts/inferencepool/templates` at v1.0.2..v1.3.1 and from
+ * `EndpointPicker` construct follows. Read from `config/charts/inferencepool/templates` at v1.0.0..v1.3.1 and from
  * the `epplib` library chart (`config/charts/epplib/templates`) with `config/charts/inferencepool` at v1.4.0.
  * Internal.
  */
@@ -24,8 +24,26 @@ export interface EppChartFacts {
   readonly modeLabel: boolean;
   /** The chart's default resources: requests cpu 4 and memory 8Gi, limit memory 16Gi (v1.4.0). */
   readonly defaultResources: boolean;
-  /** The model-server metric flags come before `--zap-encoder` (v1.4.0) instead of after `--config-file`. */
-  readonly modelServerFlagsFirst: boolean;
+  /**
+   * Where the model-server (Triton) metric flags go: after the user's flags (v1.0.0), after `--config-file`
+   * (v1.0.2..v1.3.1) or before `--zap-encoder` (v1.4.0).
+   */
+  readonly modelServerFlagsAt: 'after-user-flags' | 'after-config-file' | 'before-encoder';
+  /**
+   * `--pool-group` on every pool (v1.0.2+: the chart compares the pool's apiVersion with a bare group, so it always
+   * writes it); v1.0.0's chart has no such value, and the library writes the flag there only for a group other than
+   * the EPP's default (`inference.networking.k8s.io`, `runserver.DefaultPoolGroup` at v1.0.0).
+   */
+  readonly alwaysPoolGroup: boolean;
+  /** Env `NAMESPACE` from `metadata.namespace` (v1.0.2+; v1.0.0's EPP does not read it). */
+  readonly namespaceEnv: boolean;
+  /** The readiness probe's timing: every 2 s (v1.0.2+), or after 5 s every 10 s (v1.0.0). */
+  readonly readinessPeriodSeconds: number;
+  /**
+   * The Role reads InferencePools of both groups, and the pool's own group besides (v1.0.0: the x-k8s.io group
+   * lists `inferenceobjectives` and `inferencepools`, the v1 group `inferencepools`); from v1.0.2 only the pool's group.
+   */
+  readonly readsBothPoolGroups: boolean;
   /** The InferencePool CRD defaults `spec.appProtocol` to `http` (v1.4.0). */
   readonly poolAppProtocol: boolean;
 }
@@ -45,9 +63,18 @@ export function eppChartFacts(gieVersion: string): EppChartFacts {
     splitRoles: from('v1.4.0'),
     modeLabel: from('v1.4.0'),
     defaultResources: from('v1.4.0'),
-    modelServerFlagsFirst: from('v1.4.0'),
+    modelServerFlagsAt: modelServerFlagsAt(gieVersion),
+    alwaysPoolGroup: from('v1.0.2'),
+    namespaceEnv: from('v1.0.2'),
+    readinessPeriodSeconds: from('v1.0.2') ? 2 : 10,
+    readsBothPoolGroups: !from('v1.0.2'),
     poolAppProtocol: from('v1.4.0'),
   };
+}
+
+function modelServerFlagsAt(gieVersion: string): EppChartFacts['modelServerFlagsAt'] {
+  if (gieAtLeast(gieVersion, 'v1.4.0')) return 'before-encoder';
+  return gieAtLeast(gieVersion, 'v1.0.2') ? 'after-config-file' : 'after-user-flags';
 }
 
 /** The chart's default EndpointPickerConfig (`epp-config.yaml`; `epplib/templates/_config.yaml` at v1.4.0). */

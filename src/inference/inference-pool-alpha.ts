@@ -139,7 +139,11 @@ export class InferencePoolAlpha extends Construct implements IInferencePoolBacke
   public constructor(scope: Construct, id: string, props: InferencePoolAlphaProps) {
     super(scope, id);
     props = givenProps(this, props);
-    const facts = resolveAlphaPool(this.node.path, props, resolveNamespace(this, 'namespace', props.namespace));
+    // A referenced pool's namespace follows the one rule (its own, else the chart's); carried objects keep theirs.
+    const namespace = props.existing?.namespace !== undefined
+      ? resolveNamespace(this, 'existing.namespace', props.existing.namespace)
+      : resolveNamespace(this, 'namespace', props.namespace);
+    const facts = resolveAlphaPool(this.node.path, props, namespace);
     this.external = facts.external;
     this.manifests = facts.manifests;
     this.poolName = facts.poolName;

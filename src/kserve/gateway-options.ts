@@ -8,7 +8,7 @@ import { DEFAULT_GATEWAY_CLASS, DEFAULT_GATEWAY_NAME, DEFAULT_KSERVE_NAMESPACE, 
 import type { KServeIngressGatewayProps } from './kserve-ingress-gateway';
 import { checkInteger, propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain } from '../core/names';
-import { clusterScoped } from '../core/namespace';
+import { clusterScoped, placeNamespace } from '../core/namespace';
 import { GatewayClass } from '../imports/gateway.networking.k8s.io';
 
 // A domain-prefixed path, as the GatewayClass CRD requires of spec.controllerName.
@@ -47,7 +47,9 @@ export const OWN_NAMES: GatewayPropNames = {
 /** Applies defaults and checks every setting; throws naming `scope` and the caller's prop. */
 export function resolveGateway(scope: IConstruct | string, input: GatewayInput, names: GatewayPropNames = OWN_NAMES): ResolvedGateway {
   const name = input.name ?? DEFAULT_GATEWAY_NAME;
-  const namespace = input.namespace ?? DEFAULT_KSERVE_NAMESPACE;
+  // The one namespace rule (placeNamespace): the namespace given, else the enclosing chart's, else kserve.
+  const namespace = typeof scope === 'string' ? input.namespace ?? DEFAULT_KSERVE_NAMESPACE
+    : placeNamespace(scope, names.namespace, input.namespace, undefined, DEFAULT_KSERVE_NAMESPACE);
   const gatewayClassName = input.gatewayClassName ?? DEFAULT_GATEWAY_CLASS;
   const controllerName = input.controllerName ?? ENVOY_CONTROLLER;
   // KServe checks both halves of `kserveIngressGateway` (`<namespace>/<name>`) as DNS-1123 labels.

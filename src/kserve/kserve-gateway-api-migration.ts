@@ -37,6 +37,7 @@ import { asCarried, controllerWithRestart, ownSyncWave, resolveControllerDeploym
 import { CarriedManifest } from '../core/carried-manifest';
 import { givenProps, propError, show } from '../core/errors';
 import { checkLabelName, checkServiceName } from '../core/names';
+import { placeNamespace } from '../core/namespace';
 import { shellQuote as q } from '../core/shell';
 import { GATEWAY_GROUP } from '../inference/api';
 import { CarriedObjects } from '../inference/carried-objects';
@@ -198,7 +199,8 @@ export interface KServeGatewayApiMigrationProps {
   readonly inferenceServiceNamespace?: string;
 
   /**
-   * The stage `app.synth()` renders inside the enclosing chart, by folder name (e.g. `02-enable-gateway-api`).
+   * The stage `app.synth()` renders inside the enclosing chart, by folder (e.g. `02-enable-gateway-api`) or by
+   * name (`enable-gateway-api`).
    * The GitOps writer writes every stage whatever is selected. Can also be set through the context key
    * `inference-migration:<name>:active-stage` (see `StageSelection.contextKey`).
    * @default - the context key's value; with neither, synthesizing the app fails and says how to select a stage
@@ -292,7 +294,11 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
   public readonly activeStage?: string;
   /** What the top README says. */
   public readonly overview: MigrationOverview;
-  /** Everything the plan could not carry over or the user should know, one sentence each. */
+  /**
+   * Every warning the READMEs carry, one sentence each: the plan's own (what it could not carry over), and each
+   * stage's as `<stage folder>: <warning>`. `app.synth()` prints them on stderr (so `cdk8s synth` shows them) and
+   * records them as construct metadata of type `warning`.
+   */
   public readonly warnings: string[] = [];
   /** KServe's ConfigMap and Deployment as carried from Git (normalized); empty with Helm. */
   public readonly baseline: CarriedManifest[];
@@ -326,8 +332,13 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
     const p = givenProps(this, props);
     this.migrationName = p.name ?? id;
     checkLabelName(this, 'name', this.migrationName);
-    this.namespace = p.kserveNamespace ?? DEFAULT_KSERVE_NAMESPACE;
-    checkLabelName(this, 'kserveNamespace', this.namespace);
+    // The one namespace rule: 'kserveNamespace', else the enclosing chart's, else the given ConfigMap's, else kserve.
+    const configNamespace = (p.existingConfigMap?.toJson?.() as { metadata?: { namespace?: unknown } } | undefined)?.metadata?.namespace;
+    this.namespace = placeNamespace(this, 'kserveNamespace', p.kserveNamespace, typeof configNamespace === 'string' ? {
+      what: `the ConfigMap ${CONFIG_MAP_NAME} ('existingConfigMap')`,
+      namespace: configNamespace,
+      why: `KServe reads ${CONFIG_MAP_NAME} from its own namespace`,
+    } : undefined, DEFAULT_KSERVE_NAMESPACE);
     this.helm = p.helm ?? false;
     this.checkMode(p);
 
@@ -357,7 +368,8 @@ export class KServeGatewayApiMigration extends Construct implements IMigration {
       { apiGroup: 'serving.kserve.io', kind: 'InferenceService', wave: WAVE_TEST_ISVC },
     ];
     this.overview = this.describe(plan);
-    this.activeStage = stageSet.activate(this.migrationName, p.activeStage);
+    stageSet.collectStageWarnings(this.warnings);
+    this.activeStage = stageSet.activate(this.migrationName, p.activeStage, this.warnings);
   }
 
   /** Reads the props into the plan the stages are built from. */

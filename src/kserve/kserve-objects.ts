@@ -8,6 +8,7 @@ import { parseIngressConfig, restartedAtValue } from './ingress-config';
 import { CONFIG_MAP_NAME, INGRESS_KEY, RESTARTED_AT } from './kserve-api';
 import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
+import { setOwn } from '../core/json';
 import { sameJson } from '../core/manifest-objects';
 import { SYNC_WAVE } from '../migration/manifests';
 
@@ -30,7 +31,7 @@ export function normalizeManifest(value: any): any {
   if (value !== null && typeof value === 'object') {
     const out: any = {};
     for (const [k, v] of Object.entries(value)) {
-      if (v !== null && v !== undefined) out[k] = normalizeManifest(v);
+      if (v !== null && v !== undefined) setOwn(out, k, normalizeManifest(v));
     }
     return out;
   }

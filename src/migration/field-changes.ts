@@ -15,6 +15,8 @@
  */
 import * as microdiff from 'microdiff';
 import * as YAML from 'yaml';
+import { setOwn } from '../core/json';
+import { KUBERNETES_YAML } from '../core/kubernetes-yaml';
 import { isPlainObject, joinIndex, joinMapKey, joinProperty } from '../validation/paths';
 import { isSecretField, redactValue } from '../validation/redact';
 
@@ -46,6 +48,10 @@ const LIST_KEYS: { readonly [field: string]: readonly string[] } = {
   hostAliases: ['ip'],
   listeners: ['name'],
   conditions: ['type'],
+  // Gateway API header lists (HTTPRoute filters and matches) are keyed by name: a change names the header.
+  set: ['name'],
+  add: ['name'],
+  headers: ['name'],
 };
 
 /** Marks atomic lists (lists of scalars) for the diff: they compare as one value. */
@@ -93,7 +99,7 @@ class Transformer {
     }
     if (isPlainObject(value)) {
       const out: { [k: string]: unknown } = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.transform(v, k);
+      for (const [k, v] of Object.entries(value)) setOwn(out, k, this.transform(v, k));
       return out;
     }
     return value;
@@ -210,7 +216,8 @@ export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
     const nowJson = jsonObjectIn(now);
     if (wasJson && nowJson && !isSecretField(kind, path)) {
       for (const inner of diff(wasJson, nowJson)) {
-        out.push(change(`${path}#${pointerOf(inner.path)}`, inner.type === 'CREATE' ? undefined : inner.oldValue, inner.type === 'REMOVE' ? undefined : inner.value));
+        const at = `${path}#${pointerOf(inner.path)}`;
+        out.push(change(at, redactValue(kind, at, inner.type === 'CREATE' ? undefined : inner.oldValue), redactValue(kind, at, inner.type === 'REMOVE' ? undefined : inner.value)));
       }
       continue;
     }
@@ -225,7 +232,7 @@ const MAX_SHOWN = 160;
 /** A value as a change line shows it: YAML flow style, `(unset)` when absent, cut after 160 characters. */
 export function showFieldValue(value: unknown): string {
   if (value === undefined) return UNSET;
-  const text = YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0, version: '1.1' }).trim();
+  const text = YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0, ...KUBERNETES_YAML }).trim();
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}… (${text.length} characters)` : text;
 }
 

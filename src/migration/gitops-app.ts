@@ -7,6 +7,7 @@
 import * as YAML from 'yaml';
 import { groupOf } from './manifests';
 import { UserError } from '../core/errors';
+import { KUBERNETES_YAML } from '../core/kubernetes-yaml';
 import { isPlainObject } from '../validation/paths';
 
 /** A GitOps object whose path can be promoted. */
@@ -121,7 +122,7 @@ function aliasUsed(doc: YAML.Document, anchor: string): boolean {
  */
 export function readGitOpsFile(text: string, file: string): GitOpsFile {
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
+  const docs = YAML.parseAllDocuments(text, { lineCounter, keepSourceTokens: false, ...KUBERNETES_YAML });
   if (!Array.isArray(docs)) throw new UserError(`${file}: not a YAML stream`);
   for (const doc of docs) {
     const err = doc.errors[0];
@@ -220,15 +221,19 @@ function scalarSource(value: string, style: string): string {
  * `text` with the path of `ref` replaced by `value`: only the scalar's source changes. Checked by reading
  * the result back: every document must hold exactly what it held, but that path. Throws otherwise.
  */
-export function replacePath(text: string, ref: GitOpsPathRef, value: string): string {
+export function replacePath(text: string, ref: GitOpsPathRef, value: string, file = 'the GitOps file'): string {
   const [start, end] = ref.range;
   const result = `${text.slice(0, start)}${scalarSource(value, ref.style)}${text.slice(end)}`;
-  const before = YAML.parseAllDocuments(text).map((d) => d.toJS());
-  const after = YAML.parseAllDocuments(result);
+  const before = YAML.parseAllDocuments(text, KUBERNETES_YAML).map((d) => d.toJS());
+  const after = YAML.parseAllDocuments(result, KUBERNETES_YAML);
   const expected = before.map((o, i) => (i === ref.document ? withPath(o, ref.field.split('.'), value) : o));
   const same = after.length === before.length
     && after.every((d, i) => d.errors.length === 0 && JSON.stringify(d.toJS()) === JSON.stringify(expected[i]));
-  if (!same) throw new Error(`replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value; nothing was changed`);
+  if (!same) {
+    // The value is shared: an anchor (`&src`) whose aliases elsewhere in the file would change with it.
+    throw new UserError(`${file}:${ref.line}: replacing ${ref.field} of the ${ref.tool} ${ref.kind} ${ref.name} would change more than that value `
+      + '(is it, or a map around it, a YAML anchor used elsewhere with *?): edit the path by hand; nothing was changed');
+  }
   return result;
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { ACTIVE_STAGE_FILE, keepActiveStages } from './active-stage';
 import { DiagramPool, migrationDiagram } from './diagram';
 import {
   ManifestDiff,
@@ -22,8 +23,9 @@ import { PlanFile, PlanObjectRef } from './plan-file';
 import { renderMigrationReadme, renderStageReadme } from './readme';
 import { PropError, UserError } from '../core/errors';
 import { carriedSourceOf } from '../inference/carried-registry';
-import { OutputDirectory, OutputError, symlinkError, lstatOrUndefined } from '../output';
+import { OutputDirectory, OutputError, fileModeLike, symlinkError, lstatOrUndefined, readRecords } from '../output';
 import { ManifestValidator } from '../validation';
+import { secretValues } from '../validation/redact';
 
 /** Options of a `GitOpsWriter`. */
 export interface GitOpsWriterOptions {
@@ -52,8 +54,9 @@ export interface GitOpsWriterOptions {
 
   /**
    * Validate every object of every stage against the pinned CRDs and core schemas before anything is
-   * written; a problem throws and nothing is written.
-   * @default false
+   * written; a problem throws and nothing is written. On by default, as on the command line (`plan`,
+   * `plan-kserve`); `false` skips it (the tests of this package validate the built-in examples).
+   * @default true
    */
   readonly validate?: boolean;
 
@@ -73,6 +76,12 @@ export interface GeneratedFile {
   readonly path: string;
   /** Content (UTF-8). */
   readonly content: string;
+  /**
+   * Permission bits to write the file with: those of the input file of a carried object that holds
+   * secret values (a Secret, env values), so a 0600 input is not written 0644.
+   * @default - the default of new files (0644 less the umask)
+   */
+  readonly mode?: number;
 }
 
 /** What `GitOpsWriter.renderMigrations` produces: every migration and every file, nothing written. */
@@ -119,6 +128,8 @@ interface RenderedStage {
   readonly texts: Map<object, string>;
   /** The objects carried from Git (changed or not). */
   readonly carried: Set<object>;
+  /** Permission bits of the input file of each carried object that holds secret values. */
+  readonly modes: Map<object, number>;
 }
 
 interface RenderedMigration {
@@ -184,7 +195,7 @@ export class GitOpsWriter {
     this.syncWaves = options.syncWaves ?? true;
     this.crdsFolder = options.crdsFolder ?? false;
     this.repoPath = options.repoPath ?? (path.isAbsolute(options.outdir) ? '.' : options.outdir);
-    this.validate = options.validate ?? false;
+    this.validate = options.validate ?? true;
     this.keepUnknownFiles = options.keepUnknownFiles ?? false;
   }
 
@@ -215,17 +226,20 @@ export class GitOpsWriter {
     const targets: OutputDirectory[] = [];
     try {
       for (const r of serialized) {
-        const dir = path.join(this.outdir, r.migration.migrationName);
-        targets.push(OutputDirectory.open(dir, {
+        // openIn refuses a migration name that is not one plain folder name (`../escaped`, `a/b`, `..`).
+        const name = r.migration.migrationName;
+        targets.push(OutputDirectory.openIn(this.outdir, name, {
           command: 'GitOpsWriter',
-          label: `GitOpsWriter: ${dir}`,
+          label: `GitOpsWriter: ${path.join(this.outdir, name)}`,
           replace: true,
           keepUnknownFiles: this.keepUnknownFiles,
           keepHint: 'set the GitOpsWriter option keepUnknownFiles',
         }));
       }
+      // A migration folder that promote recorded as live must keep that stage (and its record) in the new output.
+      const kept = serialized.map((r, i) => keepActiveStages(readRecords(targets[i].path, ACTIVE_STAGE_FILE, 'root'), r.files, `GitOpsWriter: ${targets[i].path}`));
       return serialized.map((r, i) => {
-        const result = targets[i].write(r.files);
+        const result = targets[i].write(kept[i]);
         return { ...r.summary, keptFiles: result.kept, notices: [...r.notices, ...targets[i].notices, ...result.notices] };
       });
     } finally {
@@ -242,7 +256,7 @@ export class GitOpsWriter {
     const serialized = this.renderAll(migrations);
     return {
       migrations: serialized.map((r) => ({ ...r.summary, keptFiles: [], notices: [...r.notices] })),
-      files: serialized.flatMap((r) => r.files.map((f) => ({ path: `${r.migration.migrationName}/${f.path}`, content: f.content }))),
+      files: serialized.flatMap((r) => r.files.map((f) => ({ ...f, path: `${r.migration.migrationName}/${f.path}` }))),
     };
   }
 
@@ -284,6 +298,7 @@ export class GitOpsWriter {
     const stages = migration.stages.map((stage) => {
       const texts = new Map<object, string>();
       const carriedHere = new Set<object>();
+      const modes = new Map<object, number>();
       let objects = stageApiObjects(stage).map((apiObject) => {
         const json = apiObject.toJson();
         // An object carried from Git that nothing changed is written as its original text. An object equal
@@ -297,13 +312,16 @@ export class GitOpsWriter {
         const text = unchanged ? carried.manifest._fileText() : undefined;
         if (text !== undefined) texts.set(o, text);
         if (carried !== undefined) carriedHere.add(o);
+        // Secrets read from a file only its owner may read are written the same way.
+        const mode = carried?.manifest._fileMode;
+        if (mode !== undefined && secretValues((o as any).kind, '', o).size > 0) modes.set(o, fileModeLike(mode));
         return o;
       });
       objects = sortForApply(objects);
       const files = fileNames(objects);
       const diff = diffManifests(previous, objects);
       previous = objects;
-      return { stage, objects, files, diff, texts, carried: carriedHere };
+      return { stage, objects, files, diff, texts, carried: carriedHere, modes };
     });
     return { migration, stages, notices: [], baseline };
   }
@@ -356,13 +374,13 @@ export class GitOpsWriter {
   private filesOf(r: RenderedMigration): GeneratedFile[] {
     const m = r.migration;
     const files: GeneratedFile[] = [];
-    const add = (file: string, content: string) => files.push({ path: file, content });
+    const add = (file: string, content: string, mode?: number) => files.push({ path: file, content, ...(mode !== undefined ? { mode } : {}) });
     const total = r.stages.length;
     // An object that several stages hold unchanged is serialized once.
     const yamlOf = new ManifestMemo((o) => toYaml([o]));
     r.stages.forEach((s, i) => {
       const folder = s.stage.folderName;
-      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, s.texts.get(o) ?? yamlOf.get(o)));
+      s.objects.forEach((o, j) => add(`${folder}/${s.files[j]}`, s.texts.get(o) ?? yamlOf.get(o), s.modes.get(o)));
       add(`${folder}/kustomization.yaml`, toYaml([{
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',

@@ -253,7 +253,7 @@ function metricsChecks(m: ResolvedInferenceMigration, planned: PlannedStage, pre
       `curl -s -H "Authorization: Bearer $(kubectl create token <metrics-reader-service-account> -n ${q(ns)})" localhost:9090/metrics | grep -E '^inference_(${names.join('|')})'`,
     ].join('\n'),
     expected: reaches
-      ? `inference_pool_ready_pods equals the number of model-server pods; ${metrics.requests} grows ${traffic}; ${metrics.errors} stays flat` +
+      ? `inference_pool_ready_pods equals the number of model-server pods; ${metrics.requests} grows ${traffic}; ${metrics.errors} stays flat (it has no series at all until a request has failed)` +
         (rewriteMetric ? `; ${rewriteMetric} grows for ${m.models.rewrites.map((r) => `model_rewrite_name="${r.name}"`).join(', ')} with each request of the rewritten models.` : '.')
       : 'inference_pool_ready_pods equals the number of model-server pods (no traffic reaches the GA pool yet).',
     check: { kind: StageCheckKind.DATA_PLANE },

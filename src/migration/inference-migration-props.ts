@@ -191,8 +191,9 @@ export interface InferenceMigrationProps {
   readonly alphaCrdVersion?: string;
 
   /**
-   * The stage `app.synth()` renders inside the enclosing chart, by folder name (e.g. `02-shift-50`): the
-   * desired state the cluster should run now. Promotion is changing it in one reviewed commit. The
+   * The stage `app.synth()` renders inside the enclosing chart, by folder (e.g. `02-shift-50`) or by name
+   * (`shift-50`, `finalize`, `cleanup`: the folder without its position, which stays the same when steps are
+   * added or removed): the desired state the cluster should run now. Promotion is changing it in one reviewed commit. The
    * GitOps writer writes every stage whatever is selected. Can also be set through the context key
    * `inference-migration:<name>:active-stage` (see `StageSelection.contextKey`).
    * @default - the context key's value; with neither, synthesizing the app fails and says how to select a stage

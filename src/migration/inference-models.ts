@@ -54,7 +54,16 @@ export interface ModelPlanInput {
   readonly endpointPickerReadsModelRewrites?: boolean;
   readonly endpointPicker?: EndpointPickerOptions;
   readonly existingEndpointPicker: boolean;
+  /** The GIE release of the alpha EPP, when known (upstream's image carried in the input). */
+  readonly alphaEndpointPickerRelease?: string;
 }
+
+/**
+ * The first release whose EPP serves a model no InferenceModel names (as Sheddable): earlier EPPs answer 404
+ * (BadConfiguration, pkg/epp/handlers/request.go and server.go@v0.3.0; the replay through the real v0.3.0 EPP shows it,
+ * test/replay). From v0.5.0 the director defaults it to Sheddable (pkg/epp/requestcontrol/director.go@v0.5.1).
+ */
+const FIRST_GIE_SERVING_UNNAMED_MODELS = 'v0.5.0';
 
 /**
  * Whether the GA pool's EPP is upstream's image of the target release (which the target version proves applies
@@ -154,16 +163,9 @@ export function planModels(input: ModelPlanInput): ModelPlan {
       });
     }
   }
-  if (mappings.length > 0) {
-    mappings.push({
-      modelName: '*',
-      alphaCriticality: 'Sheddable (a model no InferenceModel names)',
-      priority: 0,
-      clientSends: 'nothing',
-      kept: 'served as before',
-      notKept: 'alpha shed these under saturation; without an objective header v1 gives them priority 0 and never sheds them',
-    });
-  }
+  // Also without any InferenceModel when the alpha EPP is known: a v0.5+ EPP shed every request of such a pool as
+  // Sheddable, which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it).
+  if (mappings.length > 0 || input.alphaEndpointPickerRelease !== undefined) mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
 
   if (lost.length > 0 && !acceptRewriteLoss) {
     const list = lost.map((l) => `InferenceModel ${l.name} (${l.model} -> ${l.targets})`).join(', ');
@@ -208,4 +210,26 @@ export function planModels(input: ModelPlanInput): ModelPlan {
     });
   }
   return { rewrites, mappings, warnings, steps };
+}
+
+/** The row of the models no InferenceModel names: refused by alpha EPPs before v0.5.0, Sheddable from it. */
+function otherModelsRow(alphaRelease: string | undefined): ModelMapping {
+  if (alphaRelease !== undefined && !gieAtLeast(alphaRelease, FIRST_GIE_SERVING_UNNAMED_MODELS)) {
+    return {
+      modelName: '*',
+      alphaCriticality: `refused (404: the alpha EPP, GIE ${alphaRelease}, serves only the models an InferenceModel names)`,
+      priority: 0,
+      clientSends: 'nothing',
+      kept: 'nothing to keep: the alpha EPP refused these',
+      notKept: `the refusal: the GA pool serves them with priority 0 (never shed), where the ${alphaRelease} EPP answered 404`,
+    };
+  }
+  return {
+    modelName: '*',
+    alphaCriticality: 'Sheddable (a model no InferenceModel names)',
+    priority: 0,
+    clientSends: 'nothing',
+    kept: 'served as before',
+    notKept: 'alpha shed these under saturation; without an objective header v1 gives them priority 0 and never sheds them',
+  };
 }

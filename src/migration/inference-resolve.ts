@@ -10,13 +10,12 @@ import { sortedJson } from './manifests';
 import { MigrationLoss } from './migration-loss';
 import { MigrationRoute } from './migration-route';
 import { ManualStep } from './migration-stage';
-import { enclosingChart } from './stage-set';
 import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
 import { convertInferenceModel, gaPoolName } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
-import { DEFAULT_NAMESPACE } from '../core/namespace';
+import { DEFAULT_NAMESPACE, placeNamespace } from '../core/namespace';
 import { ResolvedAlphaPool, resolveAlphaPool } from '../inference/alpha-pool-facts';
 import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from '../inference/gke-policy-types';
 import { InferencePoolGaProps } from '../inference/inference-pool-ga';
@@ -64,21 +63,25 @@ const GKE_POLICY_KINDS = ['HealthCheckPolicy', 'GCPBackendPolicy'];
 
 /**
  * Reads and checks the shared props of `scope` (the migration); errors name its path and the prop. The
- * namespace defaults to the alpha pool's, else the enclosing chart's, else `default`.
+ * namespace follows the one rule (`placeNamespace`): `namespace`, else the enclosing chart's, else the alpha
+ * pool's, else `default`; two of them that differ are an error naming both.
  */
 export function resolveInferenceMigration(scope: IConstruct, props: InferenceMigrationProps): ResolvedInferenceMigration {
   const where = scope.node.path;
   const name = props.name ?? scope.node.id;
   checkLabelName(where, 'name', name);
-  if (props.namespace !== undefined) checkLabelName(where, 'namespace', props.namespace);
   if (!props.alphaPool || typeof props.alphaPool !== 'object') {
     throw propError(where, 'alphaPool', `must give the alpha pool as 'manifests' (from Git) or 'existing' (installed by Helm) (got ${show(props.alphaPool)})`);
   }
-  const alpha = resolveAlphaPool(`${where}/alphaPool`, props.alphaPool, props.namespace ?? enclosingChart(scope)?.namespace ?? DEFAULT_NAMESPACE);
-  const namespace = props.namespace ?? alpha.poolNamespace;
-  if (alpha.poolNamespace !== namespace) {
-    throw propError(where, 'namespace', `must be the alpha pool's namespace ${show(alpha.poolNamespace)}: the GA pool selects the same pods, which live there (got ${show(namespace)})`);
-  }
+  // The one namespace rule: the migration's 'namespace', else its chart's, else the alpha pool's (which defaults
+  // to the first two when the pool does not say), and any two that differ are an error.
+  const given = placeNamespace(scope, 'namespace', props.namespace, undefined, '');
+  const alpha = resolveAlphaPool(`${where}/alphaPool`, props.alphaPool, given === '' ? DEFAULT_NAMESPACE : given);
+  const namespace = placeNamespace(scope, 'namespace', props.namespace, {
+    what: `the alpha pool ${alpha.poolName}`,
+    namespace: alpha.poolNamespace,
+    why: 'the GA pool selects the same model-server pods, which live in the alpha pool\'s namespace',
+  });
   const warnings: string[] = [...(props.warnings ?? [])];
   const versions = resolveVersions(where, props);
   const ga = resolveGaPool(where, props, alpha, namespace, warnings, versions.gieVersion);
@@ -99,6 +102,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     endpointPickerReadsModelRewrites: props.endpointPickerReadsModelRewrites,
     endpointPicker: props.gaPool?.endpointPicker,
     existingEndpointPicker: props.gaPool?.existingEndpointPicker !== undefined,
+    alphaEndpointPickerRelease: alpha.endpointPickerRelease,
   });
   warnings.push(...models.warnings);
   const routes = resolveRoutes(where, name, namespace, props);

@@ -6,6 +6,7 @@ import { configure } from 'safe-stable-stringify';
 import * as YAML from 'yaml';
 import { FieldChange, fieldChanges } from './field-changes';
 import { UserError } from '../core/errors';
+import { KUBERNETES_YAML } from '../core/kubernetes-yaml';
 import { fitFileName } from '../output/names';
 
 /** Annotation of the Argo CD sync wave. */
@@ -37,7 +38,8 @@ export function describe(obj: any): string {
  * strings for Kubernetes' parser), documents separated by `---`.
  */
 export function toYaml(objects: any[]): string {
-  return objects.map((o) => YAML.stringify(o, { lineWidth: 0, version: '1.1' })).join('---\n');
+  // Strings that Kubernetes' decoder would read as numbers, booleans or null (`0o12`, `on`) are quoted.
+  return objects.map((o) => YAML.stringify(o, { lineWidth: 0, ...KUBERNETES_YAML })).join('---\n');
 }
 
 const stableJsonCache = new WeakMap<object, string>();

@@ -62,7 +62,11 @@ export interface IMigration extends IConstruct {
   readonly activeStage?: string;
   /** What the top README says before the stages. */
   readonly overview: MigrationOverview;
-  /** Everything the plan could not carry over, one sentence each. */
+  /**
+   * Every warning the READMEs carry, one sentence each: the plan's own (what it could not carry over), and each
+   * stage's as `<stage folder>: <warning>`. `app.synth()` prints them on stderr (so `cdk8s synth` shows them) and
+   * records them as construct metadata of type `warning`.
+   */
   readonly warnings: string[];
   /** The objects known to exist before the first stage (carried from Git); empty when unknown. */
   readonly baseline: CarriedManifest[];

@@ -6,6 +6,7 @@ import type { FieldChange } from './field-changes';
 import type { CrdReference } from './migration';
 import type { ManualStep, StageCommand } from './migration-stage';
 import { UserError } from '../core/errors';
+import { segmentProblem } from '../output/names';
 import { isPlainObject } from '../validation/paths';
 
 /** An object by reference: apiVersion, kind, namespace (when namespaced) and name. */
@@ -73,12 +74,45 @@ export function refText(o: { readonly kind: string; readonly namespace?: string;
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
+/** How deep a plan.json may nest (the writer's own nest about 10 levels: field values of objects). */
+const MAX_PLAN_DEPTH = 100;
+
+/**
+ * The 1-based line where the JSON text `text` first nests deeper than `limit` arrays and objects, or
+ * undefined. A scan of the characters, no recursion: it runs before anything walks the parsed value.
+ */
+function tooDeepLine(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      if (++depth > limit) return line;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Reads the text of a plan.json (`file` names it in messages). Throws when it is not JSON or lacks what
  * promoting needs (the migration's name and its stages with folder names); lists a plan of an earlier
  * release lacks (field changes, verifications) read as empty.
  */
 export function parsePlanFile(text: string, file: string): PlanFile {
+  const deep = tooDeepLine(text, MAX_PLAN_DEPTH);
+  if (deep !== undefined) {
+    throw new UserError(`${file}:${deep}: nested deeper than ${MAX_PLAN_DEPTH} levels: no plan.json inference-migrate writes nests that deep; `
+      + 'write the migration again (inference-migrate plan ... --force) or restore the file from Git');
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -88,9 +122,13 @@ export function parsePlanFile(text: string, file: string): PlanFile {
   const bad = (what: string) => new UserError(`${file}: ${what}: is it the plan.json of a migration written by inference-migrate (plan, plan-kserve, example) or GitOpsWriter?`);
   if (!isPlainObject(data)) throw bad('not a JSON object');
   if (typeof data.migration !== 'string' || data.migration === '') throw bad('no "migration" name');
+  const nameProblem = segmentProblem(data.migration);
+  if (nameProblem !== undefined) throw bad(`the migration name ${nameProblem}: it names the migration's folder`);
   if (!Array.isArray(data.stages) || data.stages.length === 0) throw bad('no "stages"');
   const stages: PlanStage[] = data.stages.map((s: unknown, i: number) => {
-    if (!isPlainObject(s) || typeof s.folder !== 'string' || s.folder === '' || s.folder.includes('/')) throw bad(`stages[${i}] has no folder name`);
+    if (!isPlainObject(s) || typeof s.folder !== 'string' || s.folder === '') throw bad(`stages[${i}] has no folder name`);
+    const problem = segmentProblem(s.folder) ?? (typeof s.name === 'string' ? segmentProblem(s.name) : undefined);
+    if (problem !== undefined) throw bad(`the folder or name of stages[${i}] ${problem}: a stage is one folder beside plan.json`);
     const changes = isPlainObject(s.changes) ? s.changes : {};
     const list = (v: unknown) => (Array.isArray(v) ? v : []);
     return {

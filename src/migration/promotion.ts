@@ -3,6 +3,7 @@
  * change, and saying where a migration stands. Pure: the texts of the user's GitOps file and of the
  * migration's plan.json in, the new text and the pull request out (the CLI reads and writes the files).
  */
+import { ACTIVE_STAGE_FILE, parseActiveStageRecord, renderActiveStageRecord } from './active-stage';
 import { formatFieldChange } from './field-changes';
 import { GitOpsPathRef, lineDiff, readGitOpsFile, refName, replacePath } from './gitops-app';
 import { ManualStepTiming } from './migration-stage';
@@ -11,6 +12,7 @@ import { StageMove, pullRequestBody, pullRequestTitle, stagesOfMove } from './pu
 import { StageSelection } from './stage-selection';
 import { UserError } from '../core/errors';
 import { shellWords } from '../core/shell';
+import { ALPHA_GROUP } from '../inference/api';
 
 /** What to promote, and where to. */
 export interface PromoteOptions {
@@ -54,6 +56,12 @@ export interface PromoteOptions {
    * @default false
    */
   readonly rollback?: boolean;
+  /**
+   * The path of the active-stage record the caller writes with the change (`<migration>/active-stage.json`), for
+   * the pull request to name.
+   * @default - the pull request mentions no record
+   */
+  readonly recordFile?: string;
 }
 
 /** The promotion: the new file content and what it means. */
@@ -62,6 +70,8 @@ export interface PromotionResult {
   readonly text: string;
   /** Name of the migration. */
   readonly migration: string;
+  /** Every stage folder of the migration, in order (as plan.json lists them). */
+  readonly stages: string[];
   /** Folder of the stage the object pointed at. */
   readonly fromStage: string;
   /** Folder of the stage it points at now. */
@@ -88,6 +98,11 @@ export interface PromotionResult {
   readonly pullRequestTitle: string;
   /** Body of the pull request (Markdown). */
   readonly pullRequestBody: string;
+  /**
+   * The text of the migration folder's active-stage record (`active-stage.json`, see `ACTIVE_STAGE_FILE`) after
+   * this promotion: the CLI writes it beside `plan.json`, so a later plan into the same output keeps the stage.
+   */
+  readonly activeStageRecord: string;
 }
 
 /** Which stage to report on: the one a GitOps file points at, or the one an app selects in code. */
@@ -119,6 +134,12 @@ export interface StatusOptions {
    * @default - read from `appText`
    */
   readonly stage?: string;
+  /**
+   * Content of the migration folder's active-stage record (`active-stage.json`), which `promote` writes: when it
+   * names another stage than the GitOps object's, the status warns.
+   * @default - no record
+   */
+  readonly activeStageRecordText?: string;
   /**
    * The migration folder (its last segment is accepted as the migration's folder name in paths).
    * @default - the migration's name
@@ -298,17 +319,29 @@ export class Promotion {
     const to = targetStage(plan, from, options);
     const parts = splitPath(ref.path)!;
     const newPath = `${parts.prefix}${parts.migrationFolder}/${to.folder}${parts.suffix}`;
-    const text = replacePath(options.appText, ref, newPath);
+    const text = replacePath(options.appText, ref, newPath, appFile);
     // Forward: the warnings of every stage applied; backward: those of the stage returned to.
     const warned = plan.stages.indexOf(to) > plan.stages.indexOf(from) ? stagesOfMove(plan, from, to) : [to];
     const warnings = [
       ...(ref.revisionWarning ? [ref.revisionWarning] : []),
+      ...skipWarnings(plan, from, to),
       ...warned.flatMap((s) => s.warnings.map((w) => `${s.folder}: ${w}`)),
     ];
-    const move: StageMove = { plan, from, to, ref, appFile, migrationDir: options.migrationDir ?? plan.migration, newPath, warnings };
+    const migrationDir = options.migrationDir ?? plan.migration;
+    const recorded = options.recordFile !== undefined ? { recordFile: options.recordFile } : {};
+    const move: StageMove = { plan, from, to, ref, appFile, migrationDir, newPath, warnings, ...recorded };
+    const activeStageRecord = renderActiveStageRecord({
+      migration: plan.migration,
+      activeStage: to.folder,
+      stageName: to.name,
+      promotedFrom: from.folder,
+      gitopsObject: `${ref.tool} ${ref.kind} ${refName(ref)}`,
+      file: appFile,
+    });
     return {
       text,
       migration: plan.migration,
+      stages: plan.stages.map((s) => s.folder),
       fromStage: from.folder,
       toStage: to.folder,
       tool: ref.tool,
@@ -322,6 +355,7 @@ export class Promotion {
       warnings,
       pullRequestTitle: pullRequestTitle(move),
       pullRequestBody: pullRequestBody(move, options.name),
+      activeStageRecord,
     };
   }
 
@@ -347,6 +381,14 @@ export class Promotion {
     } else {
       throw new UserError('status needs the GitOps file (appText) or the active stage (stage)');
     }
+    if (options.activeStageRecordText !== undefined) {
+      const record = parseActiveStageRecord(options.activeStageRecordText, ACTIVE_STAGE_FILE);
+      if (record.activeStage !== active.folder) {
+        warnings = [...warnings, `${ACTIVE_STAGE_FILE} records ${record.activeStage} as the active stage (promoted from ${record.promotedFrom}, ${record.gitopsObject} in ${record.file}), `
+          + `but ${source !== undefined ? 'the GitOps object points at' : 'the stage given is'} ${active.folder}: a promotion was made by hand, or not merged; `
+          + 'the next inference-migrate promote records the stage it moves to'];
+      }
+    }
     const index = plan.stages.indexOf(active);
     const next = plan.stages[index + 1];
     return {
@@ -367,6 +409,39 @@ export class Promotion {
   }
 
   private constructor() {}
+}
+
+/** The alpha group's share, in percent, of the requests each route of `stage` sends to pools (routes without a pool backend left out). */
+function alphaShares(stage: PlanStage): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const route of stage.routes) {
+    const pools = route.rules.flatMap((r) => r.backends).filter((b) => b.kind === 'InferencePool');
+    const total = pools.reduce((sum, b) => sum + b.weight, 0);
+    const alpha = pools.filter((b) => b.group === ALPHA_GROUP).reduce((sum, b) => sum + b.weight, 0);
+    if (total > 0) shares.set(refText(route), Math.round((alpha / total) * 100));
+  }
+  return shares;
+}
+
+/**
+ * The warning of a forward skip that takes traffic off the alpha pool at once: from a stage whose routes still
+ * send requests to the alpha pool, past the stages that move them, to one that sends none there (the cleanup
+ * stage also removes the alpha stack in the same sync).
+ */
+function skipWarnings(plan: PlanFile, from: PlanStage, to: PlanStage): string[] {
+  const a = plan.stages.indexOf(from);
+  const b = plan.stages.indexOf(to);
+  if (b - a < 2) return [];
+  const before = alphaShares(from);
+  const after = alphaShares(to);
+  const moved = [...before].filter(([route, share]) => share > 0 && (after.get(route) ?? 0) === 0);
+  if (moved.length === 0) return [];
+  const skipped = plan.stages.slice(a + 1, b).map((s) => s.folder).join(', ');
+  // The cleanup stage removes the alpha stack (the objects it carried, or, for one Helm installed, by its README).
+  const removes = to.name === 'cleanup' || to.changes.deleted.some((o) => o.kind === 'InferencePool');
+  return [`skipping from ${from.folder} straight to ${to.folder} moves ${moved.map(([route, share]) => `${share}% of the requests of ${route}`).join(' and ')} `
+    + `off the alpha pool in one sync${removes ? `, and ${to.folder} removes the alpha stack` : ''}: no stage in between (${skipped}) `
+    + `shows the GA pool carrying them${removes ? ', and a rollback must bring the alpha stack back first' : ''}. Promote stage by stage unless the GA pool is proven already`];
 }
 
 /** A stage's changes as plain lines: `created Kind ns/name`, `changed ...` and its fields indented. */

@@ -22,6 +22,8 @@ export interface StageMove {
   readonly migrationDir: string;
   readonly newPath: string;
   readonly warnings: string[];
+  /** The active-stage record the change also writes (its path), if any. */
+  readonly recordFile?: string;
 }
 
 function forward(m: StageMove): boolean {
@@ -105,7 +107,10 @@ export function pullRequestBody(m: StageMove, name?: string): string {
   const lines: string[] = [
     `${ahead ? 'Promotes' : 'Rolls back'} the migration ${markdownCode(m.plan.migration)} from ${markdownCode(m.from.folder)} to ${markdownCode(m.to.folder)} (stage ${ordinal} of ${total}): `
       + `the ${markdownText(m.ref.tool)} ${markdownText(m.ref.kind)} ${markdownCode(refName(m.ref))} in ${markdownCode(m.appFile)} now syncs ${markdownCode(m.newPath)}. `
-      + `This change edits only its ${markdownCode(m.ref.field)} (line ${m.ref.line}).`,
+      + `This change edits only its ${markdownCode(m.ref.field)} (line ${m.ref.line})`
+      + (m.recordFile !== undefined
+        ? `, and records ${markdownCode(m.to.folder)} as the active stage in ${markdownCode(m.recordFile)} (listed in the output's marker), so that a later plan keeps it.`
+        : '.'),
     '',
   ];
   if (m.warnings.length > 0) {

@@ -46,7 +46,11 @@ export class SimpleMigration extends Construct implements IMigration {
    * @default - none selected: synthesizing the app fails and says how to select one
    */
   public readonly activeStage?: string;
-  /** Everything the plan could not carry over. */
+  /**
+   * Every warning the READMEs carry, one sentence each: the plan's own (what it could not carry over), and each
+   * stage's as `<stage folder>: <warning>`. `app.synth()` prints them on stderr (so `cdk8s synth` shows them) and
+   * records them as construct metadata of type `warning`.
+   */
   public readonly warnings: string[];
   /** The alpha objects carried from Git (and routes given as manifests). */
   public readonly baseline: CarriedManifest[];
@@ -125,6 +129,7 @@ export class SimpleMigration extends Construct implements IMigration {
       preflight: inferencePreflight(),
       notes: [inferenceWhatsNext(m)],
     };
-    this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
+    stageSet.collectStageWarnings(this.warnings);
+    this.activeStage = stageSet.activate(this.migrationName, props.activeStage, this.warnings);
   }
 }

@@ -6,7 +6,10 @@ import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MigrationStage, MigrationStageProps } from './migration-stage';
 import { StageSelection } from './stage-selection';
-import { propError, show, UserError } from '../core/errors';
+import { PropError, propError, show, UserError } from '../core/errors';
+
+/** The type of the construct metadata that records a migration's warnings (see `StageSet.activate`). */
+export const WARNING_METADATA = 'warning';
 
 /** Builds one stage's objects into `scope` (a stage chart, or the active copy inside the user's chart). */
 export type StageContent = (scope: Construct) => void;
@@ -40,16 +43,32 @@ export class StageSet {
   }
 
   /**
+   * Adds to `warnings` (the migration's `warnings`) every warning of a stage's README that is not one of the
+   * migration's own, as `<stage folder>: <warning>`, so that the list holds every warning a README carries.
+   */
+  public collectStageWarnings(warnings: string[]): void {
+    // A warning several stages carry is listed once, with their folders (`02-shift-10, 03-shift-50: ...`).
+    const folders = new Map<string, string[]>();
+    for (const stage of this.stages) {
+      for (const w of stage.warnings.filter((x) => !warnings.includes(x))) folders.set(w, [...(folders.get(w) ?? []), stage.folderName]);
+    }
+    for (const [w, where] of folders) {
+      const line = `${where.join(', ')}: ${w}`;
+      if (!warnings.includes(line)) warnings.push(line);
+    }
+  }
+
+  /**
    * Selects the active stage (the `activeStage` prop, else the context key of the migration's name or id)
    * and builds its objects inside the migration. Without a selection, synthesizing the app fails with a
    * message that says how to select one: an app that silently dropped the migration's objects would have
    * a pruning GitOps tool delete them. Returns the active stage's folder name, if any.
    */
-  public activate(migrationName: string, activeStage: string | undefined): string | undefined {
+  public activate(migrationName: string, activeStage: string | undefined, warnings: string[]): string | undefined {
     const m = this.migration;
     const folders = this.stages.map((s) => s.folderName);
     let selected = activeStage;
-    let source = 'activeStage';
+    let contextKey: string | undefined;
     if (selected === undefined) {
       for (const key of new Set([StageSelection.contextKey(migrationName), StageSelection.contextKey(m.node.id)])) {
         const value = m.node.tryGetContext(key);
@@ -58,7 +77,7 @@ export class StageSet {
             throw new UserError(`${m.node.path}: the context keys of the migration's name and id select different stages (${show(selected)} and ${show(value)}): set one`);
           }
           selected = value;
-          source = `context '${key}'`;
+          contextKey = key;
         }
       }
     }
@@ -68,17 +87,38 @@ export class StageSet {
       });
       return undefined;
     }
-    const stage = this.stages.find((s) => s.folderName === selected);
+    // By folder (`02-shift-10`) or by name, the stage's role without its position (`shift-10`, `cleanup`), which
+    // stays the same when steps are added or removed.
+    const stage = this.stages.find((s) => s.folderName === selected) ?? this.stages.find((s) => s.stageName === selected);
     if (!stage) {
-      const prop = source === 'activeStage' ? 'activeStage' : source;
-      throw propError(m, prop, `must name one of the stage folders ${folders.join(', ')} (got ${show(selected)})`);
+      const wanted = `must name a stage by folder (${folders.join(', ')}) or by name (${this.stages.map((s) => s.stageName).join(', ')}) (got ${show(selected)})`;
+      throw contextKey === undefined ? propError(m, 'activeStage', wanted) : new PropError(`${m.node.path}: the context key ${contextKey} ${wanted}`);
     }
     const scope = enclosingChart(m) ? new Construct(m, 'Default') : new Chart(m, 'Default', { disableResourceNameHashes: true });
     this.contents.get(stage)!(scope);
     // The checks of the stage chart (e.g. every route backend is in the stage) hold for the active copy too.
     scope.node.addValidation({ validate: () => stageErrors(stage) });
+    // The migration's warnings, so that `cdk8s synth` shows them: cdk8s has no annotation API of its own, so each
+    // is recorded as construct metadata of type `warning` (as the AWS CDK's Annotations record theirs) and printed
+    // on stderr once, when app.synth() validates the app (read then: warnings added after construction count).
+    scope.node.addValidation({ validate: () => reportWarnings(m, warnings) });
     return stage.folderName;
   }
+}
+
+/** The warnings already printed, per migration construct (app.synth() may run more than once). */
+const reported = new WeakMap<IConstruct, Set<string>>();
+
+/** Records each warning as `warning` metadata of the migration and prints it on stderr, once; never fails the synthesis. */
+function reportWarnings(migration: IConstruct, warnings: string[]): string[] {
+  const done = reported.get(migration) ?? new Set<string>();
+  reported.set(migration, done);
+  for (const w of warnings.filter((x) => !done.has(x))) {
+    done.add(w);
+    migration.node.addMetadata(WARNING_METADATA, w);
+    process.stderr.write(`warning: [${migration.node.path}] ${w.split('\n').join('\n  ')}\n`);
+  }
+  return [];
 }
 
 function noSelectionMessage(name: string, folders: string[]): string {

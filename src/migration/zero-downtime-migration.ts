@@ -106,7 +106,11 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
    * @default - none selected: synthesizing the app fails and says how to select one
    */
   public readonly activeStage?: string;
-  /** Everything the plan could not carry over. */
+  /**
+   * Every warning the READMEs carry, one sentence each: the plan's own (what it could not carry over), and each
+   * stage's as `<stage folder>: <warning>`. `app.synth()` prints them on stderr (so `cdk8s synth` shows them) and
+   * records them as construct metadata of type `warning`.
+   */
   public readonly warnings: string[];
   /** The alpha objects carried from Git (and routes given as manifests): what exists before stage 1. */
   public readonly baseline: CarriedManifest[];
@@ -209,7 +213,8 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
         inferenceWhatsNext(m),
       ],
     };
-    this.activeStage = stageSet.activate(this.migrationName, props.activeStage);
+    stageSet.collectStageWarnings(this.warnings);
+    this.activeStage = stageSet.activate(this.migrationName, props.activeStage, this.warnings);
   }
 
   private addStage(stageSet: StageSet, m: ResolvedInferenceMigration, planned: PlannedStage, stageCount: number, first: boolean, last: boolean,

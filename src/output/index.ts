@@ -9,4 +9,5 @@ export * from './marker';
 export * from './paths';
 export * from './output-directory';
 export * from './in-place';
-export { symlinkError, lstatOrUndefined } from './fs-safe';
+export * from './record';
+export { fileModeLike, symlinkError, lstatOrUndefined } from './fs-safe';

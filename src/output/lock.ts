@@ -33,6 +33,29 @@ interface LockOwner {
   readonly command: string;
 }
 
+/**
+ * Whether the file `abs` beside a lock, named `<lock>-<suffix>`, is a leftover of a killed run that may
+ * be removed: `<pid>` (a lock being made) or `stale-<pid>` (a stale lock being taken over) of a dead
+ * process of this host, a regular file whose content is such a lock (or, for `<pid>`, the beginning of
+ * one: the kill may have cut it). Anything else is left alone.
+ */
+export function isLockLeftover(abs: string, display: string, suffix: string): boolean {
+  const m = /^(stale-)?(\d{1,10})$/.exec(suffix);
+  if (!m || !isDeadProcess(Number(m[2]))) return false;
+  let text: string;
+  try {
+    text = readRegularFile(abs, display, { maxBytes: 64 * 1024 }).toString('utf8');
+  } catch {
+    return false;
+  }
+  if (m[1] === undefined) {
+    const start = `{"pid":${Number(m[2])},`;
+    return start.startsWith(text) || text.startsWith(start);
+  }
+  const owner = parseOwner(text);
+  return owner !== undefined && owner.host === os.hostname();
+}
+
 function readProc(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');

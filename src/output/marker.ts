@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputError } from './errors';
-import { lstatOrUndefined, readRegularFile } from './fs-safe';
+import { lstatOrUndefined, readRegularFile, sha256 } from './fs-safe';
 import { LEGACY_CLI_MARKER, LEGACY_WRITER_MARKER, OUTPUT_MARKER, pathProblem } from './names';
 
 /** A file the tool wrote. */
@@ -30,9 +30,17 @@ export interface OutputMarker {
 export interface FoundMarker {
   /** File name of the marker. */
   readonly name: string;
-  /** Path -> sha256 (undefined for outputs of releases that did not record it). */
+  /**
+   * Path -> sha256 (undefined for outputs of releases that did not record it: such a file is not
+   * proven to be the tool's, and is never replaced or removed).
+   */
   readonly files: ReadonlyMap<string, string | undefined>;
+  /** sha256 of the marker file itself, when it is proven to be the tool's (it is what a marker of its name holds). */
+  readonly sha256?: string;
 }
+
+/** What the GitOpsWriter of earlier releases wrote into its marker LEGACY_WRITER_MARKER, byte for byte. */
+export const LEGACY_WRITER_MARKER_TEXT = 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n';
 
 /** The version of this package (recorded in the marker). */
 export function packageVersion(): string {
@@ -66,19 +74,26 @@ export function renderMarker(command: string, files: WrittenFile[]): string {
 export function readMarker(abs: string, display: string): FoundMarker | undefined {
   for (const name of [OUTPUT_MARKER, LEGACY_CLI_MARKER]) {
     if (!lstatOrUndefined(path.join(abs, name), path.join(display, name))) continue;
-    return { name, files: readFileList(abs, display, name) };
+    const text = readRegularFile(path.join(abs, name), path.join(display, name));
+    return { name, files: readFileList(text, display, name), sha256: sha256(text) };
   }
-  if (lstatOrUndefined(path.join(abs, LEGACY_WRITER_MARKER), path.join(display, LEGACY_WRITER_MARKER))) {
-    return { name: LEGACY_WRITER_MARKER, files: legacyWriterFiles(abs, display) };
+  const legacy = path.join(abs, LEGACY_WRITER_MARKER);
+  if (lstatOrUndefined(legacy, path.join(display, LEGACY_WRITER_MARKER))) {
+    const text = readRegularFile(legacy, path.join(display, LEGACY_WRITER_MARKER));
+    return {
+      name: LEGACY_WRITER_MARKER,
+      files: legacyWriterFiles(abs, display),
+      ...(text.toString('utf8') === LEGACY_WRITER_MARKER_TEXT ? { sha256: sha256(text) } : {}),
+    };
   }
   return undefined;
 }
 
-function readFileList(abs: string, display: string, name: string): Map<string, string | undefined> {
+function readFileList(text: Buffer, display: string, name: string): Map<string, string | undefined> {
   const where = path.join(display, name);
   let marker: any;
   try {
-    marker = JSON.parse(readRegularFile(path.join(abs, name), where).toString('utf8'));
+    marker = JSON.parse(text.toString('utf8'));
   } catch (err) {
     if (err instanceof OutputError) throw err;
     throw new OutputError(`${where} cannot be read (${(err as Error).message}): the tool cannot tell which files it wrote; move the folder away`);
@@ -93,7 +108,8 @@ function readFileList(abs: string, display: string, name: string): Map<string, s
 /**
  * The files an earlier release's GitOpsWriter wrote into a migration folder: it kept no list, so they
  * are read from its plan.json (stage folders and object files) plus the fixed names it always wrote.
- * Their sha256 was not recorded: such a folder is replaced once, and is guarded from then on.
+ * Their sha256 was not recorded, so none of them is proven to be the writer's (a plan.json can name
+ * any file): they are listed as such and never replaced or removed.
  */
 function legacyWriterFiles(abs: string, display: string): Map<string, string | undefined> {
   const names = [LEGACY_WRITER_MARKER, 'README.md', 'plan.json', 'gitops/argocd-application.yaml', 'gitops/flux-kustomization.yaml', 'crds/kustomization.yaml'];

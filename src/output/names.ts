@@ -67,17 +67,33 @@ export function sideName(name: string, role: string): string {
 }
 
 /**
- * Checks a relative output path (`/` separators): no empty, `.` or `..` segment, no backslash or NUL,
- * every segment at most MAX_NAME_BYTES bytes. Returns the problem, or undefined.
+ * What is wrong with one name the output module is asked to create (a folder or file name: a migration
+ * folder, a stage folder, a file), or undefined: not empty, not `.` or `..`, no `/`, backslash, NUL or
+ * other control character, at most MAX_NAME_BYTES bytes. The one rule for every path segment the
+ * tool derives, so no name can lead out of the folder it is written into.
+ */
+export function segmentProblem(name: string): string | undefined {
+  if (typeof name !== 'string' || name === '') return 'is empty';
+  if (name === '.' || name === '..') return `is ${JSON.stringify(name)}, which would name the folder itself or its parent`;
+  if (/[/\\]/.test(name)) return 'holds a path separator (/ or \\)';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'holds a control character';
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_NAME_BYTES) return `is ${bytes} bytes long; file systems allow at most ${MAX_NAME_BYTES}`;
+  return undefined;
+}
+
+/**
+ * Checks a relative output path (`/` separators): not absolute, and every segment passes
+ * segmentProblem (so no empty, `.` or `..` part, no backslash, NUL or control character, no name
+ * longer than MAX_NAME_BYTES). Returns the problem, or undefined.
  */
 export function pathProblem(rel: string): string | undefined {
   if (typeof rel !== 'string' || rel === '') return 'is empty';
   if (rel.startsWith('/')) return 'is absolute';
-  if (/[\\\0]/.test(rel)) return 'holds a backslash or a NUL character';
   for (const segment of rel.split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') return 'has an empty, \'.\' or \'..\' part';
-    const bytes = Buffer.byteLength(segment);
-    if (bytes > MAX_NAME_BYTES) return `has a name of ${bytes} bytes; file systems allow at most ${MAX_NAME_BYTES}`;
+    const problem = segmentProblem(segment);
+    if (problem !== undefined) return `has a part that ${problem}`;
   }
   return undefined;
 }

@@ -22,10 +22,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputError, attempt } from './errors';
-import { kindOf, lstatOrUndefined, permissionBits, readRegularFile, removeOwnTree, sha256, symlinkError, writeAtomically, writeNewFile } from './fs-safe';
-import { OutputLock, isDeadProcess } from './lock';
+import { kindOf, lstatInside, lstatOrUndefined, permissionBits, readRegularFile, removeOwnTree, sha256, sha256OfFile, symlinkError, writeAtomically, writeNewFile } from './fs-safe';
+import { FolderIdentity, Journal, JournalRemoval, RUN_ID_FILE, newRunId, readJournal, renderJournal } from './journal';
+import { OutputLock, isLockLeftover } from './lock';
 import { FoundMarker, WrittenFile, readMarker, renderMarker } from './marker';
-import { OUTPUT_MARKER, OUTPUT_MARKERS, pathProblem, sideName } from './names';
+import { OUTPUT_MARKER, OUTPUT_MARKERS, pathProblem, segmentProblem, sideName } from './names';
 import { isInside, realPathOf } from './paths';
 
 /** A file of a new output. */
@@ -34,6 +35,8 @@ export interface OutputFile {
   readonly path: string;
   /** Content (a string is written as UTF-8). */
   readonly content: string | Uint8Array;
+  /** Permission bits, given at creation (never wider while it is written). Default: 0644 less the umask. */
+  readonly mode?: number;
 }
 
 /** How an output folder may be written. */
@@ -54,6 +57,12 @@ export interface OutputOptions {
   readonly notInside?: { readonly path: string; readonly label: string };
   /** Called before every change to the file system (lets tests stop the process at any step). */
   readonly beforeChange?: (what: string) => void;
+  /**
+   * Called with each notice (what the recovery of an interrupted earlier run finished or undid) as soon
+   * as it is known, also when the folder is then refused. Without it, the notices of a refused open
+   * are added to the error's message.
+   */
+  readonly report?: (notice: string) => void;
 }
 
 /** What a write did. */
@@ -73,29 +82,14 @@ interface Unknown {
   readonly why: string;
 }
 
-/** A file of an earlier output the tool may remove (sha256 undefined: not recorded, earlier release). */
-interface Ours {
-  readonly path: string;
-  readonly sha256?: string;
-}
-
 interface Inspection {
   /** absent; an empty folder; a non-empty folder without marker; an earlier output. */
   readonly state: 'absent' | 'empty' | 'foreign' | 'output';
   readonly marker?: FoundMarker;
-  readonly ours: Ours[];
+  readonly ours: JournalRemoval[];
   readonly unknown: Unknown[];
   /** Permission bits of the existing folder, given to the new one. */
   readonly mode?: number;
-}
-
-/** The journal of a replacement, next to the folder. */
-interface Journal {
-  readonly tool: 'inference-migrate';
-  /** `prepare`: the new tree is being written (undo: remove it). `swap`: committed (finish it). */
-  readonly step: 'prepare' | 'swap';
-  readonly remove?: Ours[];
-  readonly keep?: string[];
 }
 
 const MAX_LISTED = 20;
@@ -113,9 +107,26 @@ export class OutputDirectory {
       out.prepare();
     } catch (err) {
       out.close();
-      throw err;
+      throw options.report === undefined && out.notices.length > 0 && err instanceof OutputError
+        ? new OutputError([err.message, ...out.notices.map((n) => `before that: ${n}`)].join('\n'))
+        : err;
     }
     return out;
+  }
+
+  /**
+   * Opens the folder `name` inside `parent`, as `open` does, after checking that `name` is one plain
+   * folder name (see segmentProblem): no separator, not `.` or `..`, no control character. Every
+   * caller that derives a folder name (a migration name) goes through here, so none can lead out of
+   * `parent`.
+   */
+  public static openIn(parent: string, name: string, options: OutputOptions): OutputDirectory {
+    const problem = segmentProblem(name);
+    if (problem !== undefined) {
+      throw new OutputError(`${options.label ?? parent}: cannot write the folder ${JSON.stringify(name)} in ${parent}: the name ${problem}; `
+        + 'a folder name is one path segment of letters, digits, \'-\', \'_\' or \'.\'');
+    }
+    return OutputDirectory.open(path.join(parent, name), options);
   }
 
   /** Absolute path of the folder. */
@@ -168,6 +179,12 @@ export class OutputDirectory {
     }
   }
 
+  /** Records a notice and reports it at once (when the caller asked). */
+  private notify(notice: string): void {
+    this.notices.push(notice);
+    this.options.report?.(notice);
+  }
+
   private side(role: string): { abs: string; display: string } {
     const name = sideName(path.basename(this.path), role);
     return { abs: path.join(this.parent, name), display: path.join(this.parentDisplay, name) };
@@ -191,20 +208,42 @@ export class OutputDirectory {
     this.lock = OutputLock.acquire(lock.abs, lock.display, this.label, this.options.command, this.hook);
     this.sweepLockLeftovers(path.basename(lock.abs));
     this.recover();
-    const tmp = this.side('journal.tmp');
-    if (lstatOrUndefined(tmp.abs, tmp.display)) {
-      // A journal that was never completed: nothing else had changed.
-      this.hook(`unlink ${tmp.display}`);
-      attempt(tmp.display, 'remove the file', () => fs.rmSync(tmp.abs, { force: true }));
-    }
+    this.removeJournalTmp();
+    this.removeEmptyFresh();
     for (const role of ['new', 'old']) {
       const s = this.side(role);
       if (lstatOrUndefined(s.abs, s.display)) {
-        throw new OutputError(`${s.display} is left from an earlier run of inference-migrate on ${this.label} (it may hold files inference-migrate did not write): `
-          + 'look through it and remove it, then run again');
+        throw new OutputError(`${s.display} is left from an earlier run of inference-migrate on ${this.label}, or was put there by someone else `
+          + '(it may hold files inference-migrate did not write): look through it and remove it, then run again');
       }
     }
     this.check(this.inspect());
+  }
+
+  /**
+   * Removes a journal left half-written by a kill (nothing else had changed then); refuses a file of
+   * that name that is not the beginning of a journal of inference-migrate.
+   */
+  private removeJournalTmp(): void {
+    const tmp = this.side('journal.tmp');
+    if (!lstatOrUndefined(tmp.abs, tmp.display)) return;
+    const text = readRegularFile(tmp.abs, tmp.display).toString('utf8');
+    if (!JOURNAL_START.startsWith(text) && !text.startsWith(JOURNAL_START)) {
+      throw new OutputError(`${tmp.display} is not a journal of inference-migrate, which keeps its journal under that name beside ${this.label}: `
+        + 'look through it and remove it, then run again; nothing was changed');
+    }
+    this.hook(`unlink ${tmp.display}`);
+    attempt(tmp.display, 'remove the file', () => fs.unlinkSync(tmp.abs));
+  }
+
+  /** Removes the empty new tree a kill left between its creation and the first journal (rmdir removes only an empty folder). */
+  private removeEmptyFresh(): void {
+    const fresh = this.side('new');
+    const stat = lstatOrUndefined(fresh.abs, fresh.display);
+    if (!stat?.isDirectory() || attempt(fresh.display, 'list the directory', () => fs.readdirSync(fresh.abs)).length > 0) return;
+    this.hook(`rmdir ${fresh.display}`);
+    attempt(fresh.display, 'remove the folder', () => fs.rmdirSync(fresh.abs));
+    this.notify(`${this.label}: an earlier run of inference-migrate was interrupted before it wrote anything; its empty new folder ${fresh.display} was removed`);
   }
 
   private checkFolderItself(): void {
@@ -213,15 +252,18 @@ export class OutputDirectory {
     if (stat && !stat.isDirectory()) throw new OutputError(`${this.label} exists and is not a directory (it is ${kindOf(stat)})`);
   }
 
-  /** Removes lock files of dead processes that a kill left half-made (`<lock>-<pid>`, `<lock>-stale-<pid>`). */
+  /**
+   * Removes lock files of dead processes that a kill left half-made (`<lock>-<pid>`, `<lock>-stale-<pid>`):
+   * only regular files whose content is a lock of this host naming that dead pid.
+   */
   private sweepLockLeftovers(lockName: string): void {
     const names = attempt(this.parentDisplay, 'list the directory', () => fs.readdirSync(this.parent));
     for (const name of names) {
       if (!name.startsWith(`${lockName}-`)) continue;
-      const m = /^(?:stale-)?(\d+)$/.exec(name.slice(lockName.length + 1));
-      if (!m || !isDeadProcess(Number(m[1]))) continue;
+      const abs = path.join(this.parent, name);
+      if (!isLockLeftover(abs, path.join(this.parentDisplay, name), name.slice(lockName.length + 1))) continue;
       this.hook(`unlink ${name}`);
-      attempt(path.join(this.parentDisplay, name), 'remove the file', () => fs.rmSync(path.join(this.parent, name), { force: true }));
+      attempt(path.join(this.parentDisplay, name), 'remove the file', () => fs.unlinkSync(abs));
     }
   }
 
@@ -237,14 +279,15 @@ export class OutputDirectory {
     const marker = readMarker(this.path, this.display);
     if (!marker) return { state: 'foreign', ours: [], unknown: [], mode };
     const listed = new Map(marker.files);
-    listed.set(marker.name, undefined);
-    const ours: Ours[] = [];
-    const unknown = this.walk('', listed, ours).unknown;
+    listed.set(marker.name, marker.sha256);
+    const ours: JournalRemoval[] = [];
+    const unknown = this.walk('', listed, ours).unknown
+      .map((u) => (u.path === marker.name ? { ...u, why: 'a marker of an earlier release that does not hold the text that release wrote' } : u));
     return { state: 'output', marker, ours, unknown, mode };
   }
 
   /** Classifies the tree under `rel`: the tool's unchanged files go to `ours`; the rest is unknown, as whole folders where possible. */
-  private walk(rel: string, listed: Map<string, string | undefined>, ours: Ours[]): { hasOurs: boolean; unknown: Unknown[] } {
+  private walk(rel: string, listed: Map<string, string | undefined>, ours: JournalRemoval[]): { hasOurs: boolean; unknown: Unknown[] } {
     const dirAbs = path.join(this.path, rel);
     const names = attempt(path.join(this.display, rel), 'list the directory', () => fs.readdirSync(dirAbs)).sort();
     let hasOurs = false;
@@ -266,8 +309,10 @@ export class OutputDirectory {
         }
       } else if (st.isFile() && listed.has(r)) {
         const expected = listed.get(r);
-        if (expected === undefined || sha256(readRegularFile(abs, display)) === expected) {
-          ours.push({ path: r, ...(expected !== undefined ? { sha256: expected } : {}) });
+        if (expected === undefined) {
+          unknown.push({ path: r, dir: false, why: `listed by ${UNPROVEN_WHY}` });
+        } else if (sha256OfFile(abs, display) === expected) {
+          ours.push({ path: r, sha256: expected });
           hasOurs = true;
         } else {
           unknown.push({ path: r, dir: false, why: 'changed since inference-migrate wrote it' });
@@ -303,7 +348,7 @@ export class OutputDirectory {
     const clashes: string[] = [];
     const place = (u: Unknown) => {
       const ancestor = ancestorsOf(u.path).find((a) => files.has(a));
-      if (files.has(u.path)) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file there`);} else if (ancestor !== undefined) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file at ${ancestor}`);} else if (dirs.has(u.path) && !u.dir) {clashes.push(`${u.path} (${u.why}): the new output needs a folder there`);} else if (dirs.has(u.path)) {
+      if (u.path === RUN_ID_FILE) {clashes.push(`${u.path} (${u.why}): the name is reserved for inference-migrate's run id while it writes`);} else if (files.has(u.path)) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file there`);} else if (ancestor !== undefined) {clashes.push(`${u.path}${u.dir ? '/' : ''} (${u.why}): the new output writes a file at ${ancestor}`);} else if (dirs.has(u.path) && !u.dir) {clashes.push(`${u.path} (${u.why}): the new output needs a folder there`);} else if (dirs.has(u.path)) {
         const names = attempt(path.join(this.display, u.path), 'list the directory', () => fs.readdirSync(path.join(this.path, u.path))).sort();
         for (const name of names) {
           const r = `${u.path}/${name}`;
@@ -330,18 +375,26 @@ export class OutputDirectory {
       ? this.placeKept(inspection.unknown, new Set(tree.files.map((f) => f.path)), tree.dirs)
       : [];
 
+    const run = newRunId();
     const fresh = this.side('new');
-    this.writeJournal({ tool: 'inference-migrate', step: 'prepare' });
+    this.hook(`mkdir ${fresh.display}`);
+    attempt(fresh.display, 'create the directory', () => fs.mkdirSync(fresh.abs));
     let written: WrittenFile[];
+    let journal: Journal;
     try {
+      const freshId = identityOf(fresh.abs, fresh.display);
+      this.writeJournal({ tool: 'inference-migrate', step: 'prepare', run, fresh: freshId });
+      this.hook(`write ${RUN_ID_FILE}`);
+      writeNewFile(path.join(fresh.abs, RUN_ID_FILE), path.join(fresh.display, RUN_ID_FILE), `${run}\n`);
       written = this.writeTree(fresh.abs, fresh.display, tree.files, inspection.mode);
+      const target = inspection.state === 'absent' ? undefined : identityOf(this.path, this.display);
+      journal = { tool: 'inference-migrate', step: 'swap', run, fresh: freshId, ...(target ? { target } : {}), remove: inspection.ours, keep };
+      // The commit point: once this journal is in place, the next run finishes the swap.
+      this.writeJournal(journal);
     } catch (err) {
       this.undoPrepare();
       throw leftAsItWas(err, this.label);
     }
-
-    const journal: Journal = { tool: 'inference-migrate', step: 'swap', remove: inspection.ours, keep };
-    this.writeJournal(journal);
     const notices: string[] = [];
     try {
       this.finishSwap(journal, notices, false);
@@ -351,10 +404,8 @@ export class OutputDirectory {
     return { files: written, kept: keep.map((k) => (isDir(path.join(this.path, k)) ? `${k}/` : k)), notices };
   }
 
-  /** Writes the new tree and its marker into `abs`, which must not exist. */
+  /** Writes the new tree and its marker into the folder `abs`, made empty but for the run id. */
   private writeTree(abs: string, display: string, files: OutputFile[], mode: number | undefined): WrittenFile[] {
-    this.hook(`mkdir ${display}`);
-    attempt(display, 'create the directory', () => fs.mkdirSync(abs));
     const made = new Set<string>();
     const written: WrittenFile[] = [];
     for (const f of files) {
@@ -365,7 +416,7 @@ export class OutputDirectory {
         made.add(dir);
       }
       this.hook(`write ${f.path}`);
-      writeNewFile(path.join(abs, f.path), path.join(display, f.path), f.content);
+      writeNewFile(path.join(abs, f.path), path.join(display, f.path), f.content, f.mode);
       written.push({ path: f.path, sha256: sha256(f.content) });
     }
     this.hook(`write ${OUTPUT_MARKER}`);
@@ -377,10 +428,16 @@ export class OutputDirectory {
     return written;
   }
 
+  /** Writes the journal atomically; a failure leaves the journal as it was and no temporary file. */
   private writeJournal(journal: Journal): void {
     const j = this.side('journal.json');
     const tmp = this.side('journal.tmp');
-    writeAtomically(j.abs, tmp.abs, j.display, `${JSON.stringify(journal)}\n`, this.hook);
+    try {
+      writeAtomically(j.abs, tmp.abs, j.display, renderJournal(journal), this.hook);
+    } catch (err) {
+      fs.rmSync(tmp.abs, { force: true });
+      throw err;
+    }
   }
 
   private removeJournal(): void {
@@ -389,16 +446,31 @@ export class OutputDirectory {
     attempt(j.display, 'remove the journal', () => fs.rmSync(j.abs, { force: true }));
   }
 
-  /** Undoes a `prepare` step: the unfinished new tree and the journal go. */
+  /** Undoes a `prepare` step of this run: its unfinished new tree and the journal go. */
   private undoPrepare(): void {
-    const fresh = this.side('new');
-    removeOwnTree(fresh.abs, fresh.display, this.hook);
+    this.removeFresh();
     this.removeJournal();
   }
 
   /**
+   * Removes the new tree, its run id last (a kill meanwhile leaves a tree the next run can still prove
+   * its own).
+   */
+  private removeFresh(): void {
+    const fresh = this.side('new');
+    const stat = lstatOrUndefined(fresh.abs, fresh.display);
+    if (!stat) return;
+    if (!stat.isDirectory()) throw new OutputError(`${fresh.display} is ${kindOf(stat)}, where inference-migrate keeps its new output while writing: remove it`);
+    for (const name of attempt(fresh.display, 'list the directory', () => fs.readdirSync(fresh.abs))) {
+      if (name !== RUN_ID_FILE) removeOwnTree(path.join(fresh.abs, name), path.join(fresh.display, name), this.hook);
+    }
+    removeOwnTree(fresh.abs, fresh.display, this.hook);
+  }
+
+  /**
    * Carries a committed swap to its end from whatever state a kill left: the folder moved to `old`,
-   * the kept files moved to `new`, `new` moved into place, the old tool-written files removed.
+   * the kept files moved to `new`, `new` moved into place, the old tool-written files removed. In a
+   * recovery, `old` and `new` have been proven to be the journal's (recoverSwap).
    */
   private finishSwap(journal: Journal, notices: string[], recovering: boolean): void {
     const fresh = this.side('new');
@@ -412,7 +484,7 @@ export class OutputDirectory {
       if (recovering) {
         // Interrupted before the folder moved: nothing of it changed; the unfinished new tree goes.
         if (staged) {
-          removeOwnTree(fresh.abs, fresh.display, this.hook);
+          this.removeFresh();
           notices.push(`${this.label}: an earlier run of inference-migrate was interrupted before it replaced anything; its unfinished new output was removed`);
         }
         this.removeJournal();
@@ -439,43 +511,54 @@ export class OutputDirectory {
     }
     if (!target && staged) {
       for (const k of journal.keep ?? []) this.moveKept(k, old, fresh);
+      const runFile = path.join(fresh.abs, RUN_ID_FILE);
+      if (lstatOrUndefined(runFile, path.join(fresh.display, RUN_ID_FILE))) {
+        this.hook(`unlink ${RUN_ID_FILE}`);
+        attempt(path.join(fresh.display, RUN_ID_FILE), 'remove the file', () => fs.unlinkSync(runFile));
+      }
       this.hook(`rename ${fresh.display} ${this.display}`);
       attempt(fresh.display, `move it to ${this.display}`, () => fs.renameSync(fresh.abs, this.path));
       if (recovering) {
         notices.push(`${this.label}: an earlier run of inference-migrate was interrupted while replacing it; its complete new output is now in place`
           + `${moved ? ` (the old output had been kept in ${old.display})` : ''}`);
       }
-    } else if (recovering && moved) {
-      notices.push(`${this.label}: an earlier run of inference-migrate was interrupted after replacing it; the old output it had kept in ${old.display} was removed`);
     }
     if (moved) this.removeOld(journal.remove ?? [], old, notices);
+    if (recovering && moved && target && !lstatOrUndefined(old.abs, old.display)) {
+      notices.push(`${this.label}: an earlier run of inference-migrate was interrupted after replacing it; the old output it had kept in ${old.display} was removed`);
+    }
     this.removeJournal();
   }
 
+  /** Moves the kept file or folder `rel` from the old tree into the new one; no part of either way may be a link. */
   private moveKept(rel: string, old: { abs: string; display: string }, fresh: { abs: string; display: string }): void {
     const from = path.join(old.abs, rel);
-    if (lstatOrUndefined(from, path.join(old.display, rel)) === undefined) return; // moved already
+    if (lstatInside(old.abs, old.display, rel) === undefined) return; // moved already
     for (const dir of ancestorsOf(rel)) {
-      const abs = path.join(fresh.abs, dir);
-      const st = lstatOrUndefined(abs, path.join(fresh.display, dir));
+      const st = lstatInside(fresh.abs, fresh.display, dir);
       if (st?.isDirectory()) continue;
       if (st) throw new OutputError(`${path.join(fresh.display, dir)} is ${kindOf(st)}: cannot keep ${rel} there`);
       this.hook(`mkdir ${dir}`);
-      attempt(path.join(fresh.display, dir), 'create the directory', () => fs.mkdirSync(abs));
+      attempt(path.join(fresh.display, dir), 'create the directory', () => fs.mkdirSync(path.join(fresh.abs, dir)));
+    }
+    if (lstatInside(fresh.abs, fresh.display, rel) !== undefined) {
+      throw new OutputError(`${path.join(fresh.display, rel)} exists: cannot keep ${path.join(old.display, rel)} there without replacing it`);
     }
     this.hook(`rename kept ${rel}`);
     attempt(path.join(old.display, rel), `keep it (move it to ${path.join(fresh.display, rel)})`, () => fs.renameSync(from, path.join(fresh.abs, rel)));
   }
 
-  /** Removes the old output's own files (still unchanged) and its empty folders; anything else stays, and is reported. */
-  private removeOld(remove: Ours[], old: { abs: string; display: string }, notices: string[]): void {
+  /**
+   * Removes the old output's own files (each still with the sha256 the journal names, reached through
+   * no link) and its empty folders; anything else stays, and is reported.
+   */
+  private removeOld(remove: readonly JournalRemoval[], old: { abs: string; display: string }, notices: string[]): void {
     try {
       for (const f of remove) {
         const abs = path.join(old.abs, f.path);
         const display = path.join(old.display, f.path);
-        const st = lstatOrUndefined(abs, display);
-        if (!st || !st.isFile()) continue;
-        if (f.sha256 !== undefined && sha256(readRegularFile(abs, display)) !== f.sha256) continue;
+        const st = lstatInside(old.abs, old.display, f.path);
+        if (!st || !st.isFile() || sha256OfFile(abs, display) !== f.sha256) continue;
         this.hook(`unlink old ${f.path}`);
         attempt(display, 'remove the file', () => fs.unlinkSync(abs));
       }
@@ -520,33 +603,70 @@ export class OutputDirectory {
 
   // ---- recovery --------------------------------------------------------------------------------
 
-  /** Finishes or undoes a replacement a killed run left, from its journal. */
+  /**
+   * Finishes or undoes a replacement a killed run left, from its journal, after checking that the
+   * journal and the folders it names are that run's own (recoveryProblem); refuses, touching nothing,
+   * otherwise.
+   */
   private recover(): void {
     const j = this.side('journal.json');
-    const stat = lstatOrUndefined(j.abs, j.display);
-    if (!stat) return;
-    let journal: Journal;
-    try {
-      journal = JSON.parse(readRegularFile(j.abs, j.display).toString('utf8'));
-      if (journal?.tool !== 'inference-migrate' || (journal.step !== 'prepare' && journal.step !== 'swap')) throw new Error('not a journal of inference-migrate');
-    } catch (err) {
-      throw new OutputError(`${j.display} cannot be read (${(err as Error).message}): an earlier run of inference-migrate on ${this.label} was interrupted; `
-        + 'look through the folders next to it whose names start with the same prefix, keep the complete output, remove the rest and the journal');
+    if (!lstatOrUndefined(j.abs, j.display)) return;
+    const advice = `an earlier run of inference-migrate on ${this.label} was interrupted, or the journal was put there by someone else; `
+      + `look through ${this.label} and the folders beside it whose names start with ${sideName(path.basename(this.path), '')}, `
+      + 'keep the complete output, then remove the journal and those folders';
+    const journal = readJournal(j.abs, j.display, advice);
+    const problem = this.recoveryProblem(journal);
+    if (problem !== undefined) {
+      throw new OutputError(`${j.display} cannot be acted on: ${problem}; nothing was changed: ${advice}`);
     }
-    const tmp = this.side('journal.tmp');
-    if (lstatOrUndefined(tmp.abs, tmp.display)) {
-      this.hook(`unlink ${tmp.display}`);
-      attempt(tmp.display, 'remove the file', () => fs.rmSync(tmp.abs, { force: true }));
-    }
+    this.removeJournalTmp();
+    const notices: string[] = [];
     if (journal.step === 'prepare') {
       const fresh = this.side('new');
       if (lstatOrUndefined(fresh.abs, fresh.display)) {
-        this.notices.push(`${this.label}: an earlier run of inference-migrate was interrupted before it replaced anything; its unfinished new output was removed`);
+        notices.push(`${this.label}: an earlier run of inference-migrate was interrupted before it replaced anything; its unfinished new output was removed`);
       }
       this.undoPrepare();
+    } else {
+      try {
+        this.finishSwap(journal, notices, true);
+      } finally {
+        notices.forEach((n) => this.notify(n));
+      }
       return;
     }
-    this.finishSwap(journal, this.notices, true);
+    notices.forEach((n) => this.notify(n));
+  }
+
+  /**
+   * Why the journal may not be acted on, or undefined: the new tree and the old folder it names must be
+   * real folders (no link) with the device and inode numbers it recorded, and a new tree must hold the
+   * journal's run id (or be empty: killed before the id was written) until the swap removes it.
+   */
+  private recoveryProblem(journal: Journal): string | undefined {
+    const fresh = this.side('new');
+    const old = this.side('old');
+    const freshStat = lstatOrUndefined(fresh.abs, fresh.display);
+    if (freshStat !== undefined) {
+      if (journal.fresh === undefined || !sameFolder(fresh.abs, freshStat, journal.fresh)) {
+        return `${fresh.display} is not the folder the journal's run made (${freshStat.isSymbolicLink() ? 'it is a symbolic link' : 'another device or inode number'})`;
+      }
+      const runFile = path.join(fresh.abs, RUN_ID_FILE);
+      const runStat = lstatOrUndefined(runFile, path.join(fresh.display, RUN_ID_FILE));
+      if (runStat !== undefined) {
+        const id = runStat.isFile() ? readRegularFile(runFile, path.join(fresh.display, RUN_ID_FILE), { maxBytes: 1024 }).toString('utf8').trim() : '';
+        if (id !== journal.run) return `${path.join(fresh.display, RUN_ID_FILE)} does not hold the journal's run id`;
+      } else if (journal.step === 'prepare' && attempt(fresh.display, 'list the directory', () => fs.readdirSync(fresh.abs)).length > 0) {
+        return `${fresh.display} holds files but not the journal's run id`;
+      }
+    }
+    const oldStat = lstatOrUndefined(old.abs, old.display);
+    if (oldStat !== undefined && journal.step === 'swap') {
+      if (journal.target === undefined || !sameFolder(old.abs, oldStat, journal.target)) {
+        return `${old.display} is not the folder the journal's run moved aside (${oldStat.isSymbolicLink() ? 'it is a symbolic link' : 'another device or inode number'})`;
+      }
+    }
+    return undefined;
   }
 }
 
@@ -559,6 +679,7 @@ function checkFiles(files: OutputFile[], label: string): { files: OutputFile[]; 
     const problem = pathProblem(f.path);
     if (problem) throw new OutputError(`${label}: cannot write ${JSON.stringify(f.path)}: the path ${problem}`);
     if (OUTPUT_MARKERS.includes(f.path)) throw new OutputError(`${label}: cannot write ${f.path}: the name is reserved for the marker of the output`);
+    if (f.path === RUN_ID_FILE) throw new OutputError(`${label}: cannot write ${f.path}: the name is reserved for inference-migrate's run id while it writes`);
     if (paths.has(f.path)) throw new OutputError(`${label}: ${f.path} is written twice`);
     paths.add(f.path);
     for (const d of ancestorsOf(f.path)) dirs.add(d);
@@ -573,6 +694,25 @@ function checkFiles(files: OutputFile[], label: string): { files: OutputFile[]; 
 function ancestorsOf(rel: string): string[] {
   const parts = rel.split('/');
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
+/** The journal's text starts with this. */
+const JOURNAL_START = '{"tool":"inference-migrate",';
+
+/** Why a file or folder is not proven to be the tool's although a marker lists it. */
+const UNPROVEN_WHY = 'the marker of an earlier release, without its sha256: not proven to be the file inference-migrate wrote';
+
+/** The device and inode numbers of the folder `abs` (lstat: a link is itself). */
+function identityOf(abs: string, display: string): FolderIdentity {
+  const st = attempt(display, 'read its status', () => fs.lstatSync(abs, { bigint: true }));
+  return { dev: String(st.dev), ino: String(st.ino) };
+}
+
+/** Whether `stat` (lstat of `abs`) is a real folder with the identity `id`. */
+function sameFolder(abs: string, stat: fs.Stats, id: FolderIdentity): boolean {
+  if (!stat.isDirectory()) return false;
+  const now = identityOf(abs, abs);
+  return now.dev === id.dev && now.ino === id.ino;
 }
 
 function isDir(abs: string): boolean {

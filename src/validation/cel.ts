@@ -6,6 +6,7 @@ import { celExtModule, celModule } from './lazy';
 import { FieldProblem } from './metadata';
 import { isPlainObject, joinIndex, joinMapKey, joinProperty } from './paths';
 import { CelRuleSpec, SchemaNode } from './structural';
+import { setOwn } from '../core/json';
 
 type Program = (bindings: { self: unknown }) => CelResult;
 
@@ -139,9 +140,9 @@ function toCel(value: unknown, node: SchemaNode, path: string, sink: CelSink, ne
     const name = celName(key);
     if (child) {
       const converted = evaluateRules(v, child, joinProperty(path, key), sink, needsValue && name !== undefined);
-      if (name !== undefined && converted !== undefined) out[name] = converted;
+      if (name !== undefined && converted !== undefined) setOwn(out, name, converted);
     } else if (node.embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata') && name) {
-      out[name] = untypedToCel(v);
+      setOwn(out, name, untypedToCel(v));
     }
   }
   return out;

@@ -14,6 +14,11 @@ import { yamlModule } from './lazy';
 import { compileRootValidator, loadStandaloneValidator } from './openapi';
 import { compiledCrdDir, LockEntry, pinnedCrdDir, readLock, readLockFile } from './package-files';
 import { compileRootSchema, SchemaNode } from './structural';
+import { UserError } from '../core/errors';
+import { readRegularFile } from '../output/fs-safe';
+
+/** The size limit of one file given with `--crds` (the largest CRD bundles, Argo CD's and cert-manager's, are a few MiB). */
+const MAX_CRD_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Version of the compiled form (imports/compiled/index.json "format"); a different one is not read. */
 export const COMPILED_FORMAT = 1;
@@ -191,8 +196,10 @@ export function readCrdPath(given: string): CrdHeader[] {
   else files.push(given);
   const headers: CrdHeader[] = [];
   for (const file of files) {
-    yamlModule().parseAllDocuments(fs.readFileSync(file, 'utf8')).forEach((doc: any, i: number) => {
-      if (doc.errors.length > 0) throw new Error(`cannot parse crd file ${file} (document ${i + 1}): ${doc.errors[0].message.split('\n')[0]}`);
+    // A regular file within a limit (a FIFO or a device is refused, never waited on or read); the path was given.
+    const text = readRegularFile(file, file, { maxBytes: MAX_CRD_FILE_BYTES, followLinks: true }).toString('utf8');
+    yamlModule().parseAllDocuments(text).forEach((doc: any, i: number) => {
+      if (doc.errors.length > 0) throw new UserError(`cannot parse crd file ${file} (document ${i + 1}): ${doc.errors[0].message.split('\n')[0]}`);
       const crd = doc.toJS();
       const found = crd?.kind === 'CustomResourceDefinition' && crd?.apiVersion === 'apiextensions.k8s.io/v1' ? crdDocumentHeader(crd) : undefined;
       if (!found) return;

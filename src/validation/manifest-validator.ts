@@ -71,11 +71,13 @@ export class ManifestValidator {
   public static readonly DEFAULT_CRD_BUNDLES: string[] = DEFAULT_CRD_BUNDLES;
 
   /**
-   * Formats problems for people, one line per problem: `<object>: <field>: <message> [<source>]`.
+   * Formats problems for people, one line per problem: `<object>: <field>: <message> [<source>]`; `no problems` when
+   * there is none (so printing the result never prints an empty line).
    *
    * @param problems the problems of a ValidationReport
    */
   public static formatProblems(problems: ValidationProblem[]): string {
+    if (problems.length === 0) return 'no problems';
     return problems
       .map((p) => `${p.object}: ${p.field === '' ? '' : `${p.field}: `}${p.message} [${p.source}]`)
       .join('\n');

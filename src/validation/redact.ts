@@ -3,6 +3,7 @@
 // an env var's value or a password never reaches a report, a log, a README or plan.json; the field path and the
 // rule are enough to find the problem.
 import { isPlainObject, joinIndex, joinProperty, showValue } from './paths';
+import { setOwn } from '../core/json';
 
 /** What a message shows instead of a secret value. */
 export const REDACTED = '<redacted>';
@@ -18,16 +19,58 @@ const ENV_ITEM = /(^|\.)env\[[^\]]*\]$/;
 /** kubectl's copy of the whole object as last applied: it holds everything, secrets included. */
 const LAST_APPLIED = /^metadata\.annotations\[kubectl\.kubernetes\.io\/last-applied-configuration\]/;
 
+/**
+ * A header whose name says it carries a credential: `Authorization`, `Proxy-Authorization`, `Cookie`,
+ * `X-Api-Key`, and any name that says token, key, secret, auth or password.
+ */
+const SECRET_HEADER = /auth|cookie|token|key|secret|passw|credential/i;
+/** The value of an item of a header list keyed by name (`...set[Authorization].value`, as field changes write it). */
+const KEYED_HEADER_VALUE = /\.(?:set|add|headers)\[([^\]]+)\]\.value$/;
+
 function secretByRule(kind: unknown, path: string): boolean {
   if (kind === 'Secret' && SECRET_DATA.test(path)) return true;
+  const header = KEYED_HEADER_VALUE.exec(path);
+  if (header && SECRET_HEADER.test(header[1])) return true;
   return SECRET_NAME.test(path) || ENV_VALUE.test(path) || LAST_APPLIED.test(path);
+}
+
+/** True for an item `{name, value}` (a header of a route filter or match, a parameter) whose name says it holds a credential. */
+function isSecretNamedItem(value: Record<string, unknown>): boolean {
+  return typeof value.name === 'string' && SECRET_HEADER.test(value.name) && 'value' in value;
+}
+
+/**
+ * The parts of a string that look like credentials wherever they are: the userinfo of a URL
+ * (`https://user:pass@host`), the token of an `Authorization` scheme (`Bearer abc`, `Basic ...`), and
+ * PEM blocks (`-----BEGIN ...-----` to `-----END ...-----`).
+ */
+const CREDENTIAL_SHAPES: ReadonlyArray<{ readonly pattern: RegExp; readonly replace: string; readonly secret: number }> = [
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi, replace: `$1${REDACTED}@`, secret: 2 },
+  { pattern: /\b(Bearer|Basic|Digest|Token|Negotiate)(\s+)([A-Za-z0-9._~+/=-]{4,})/g, replace: `$1$2${REDACTED}`, secret: 3 },
+  { pattern: /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, replace: REDACTED, secret: 0 },
+];
+
+/** `text` with every part that looks like a credential (CREDENTIAL_SHAPES) replaced by REDACTED. */
+export function redactCredentials(text: string): string {
+  let out = text;
+  for (const shape of CREDENTIAL_SHAPES) out = out.replace(shape.pattern, shape.replace);
+  return out;
+}
+
+/** The parts of `text` that look like credentials (CREDENTIAL_SHAPES), for scrubbing messages. */
+function credentialParts(text: string, out: Set<string>): void {
+  for (const shape of CREDENTIAL_SHAPES) {
+    for (const m of text.matchAll(shape.pattern)) out.add(m[shape.secret]);
+  }
 }
 
 /**
  * True when the field at `path` (as ValidationProblem.field writes it, e.g. `spec.containers[0].env[1].value`) of
  * an object of `kind` may hold a secret: the `data` and `stringData` of a Secret, an env var (all of it but its
- * name), kubectl's last-applied-configuration annotation, and any field or map key whose name says password,
- * passwd, passphrase, token, secret, credential or key (with everything below it).
+ * name), kubectl's last-applied-configuration annotation, any field or map key whose name says password,
+ * passwd, passphrase, token, secret, credential or key (with everything below it), and the value of a header
+ * keyed by a credential's name (`set[Authorization].value`). Values of items `{name, value}` whose name says so,
+ * and the parts of any string that look like credentials, are redacted by redactValue too.
  */
 export function isSecretField(kind: unknown, path: string): boolean {
   return secretByRule(kind, path) || ENV_ITEM.test(path);
@@ -41,6 +84,7 @@ export function isSecretField(kind: unknown, path: string): boolean {
 export function redactValue(kind: unknown, path: string, value: unknown): unknown {
   // An env var shows its name; its value and valueFrom go.
   if (secretByRule(kind, path) || (ENV_ITEM.test(path) && !isPlainObject(value))) return value === undefined ? undefined : REDACTED;
+  if (typeof value === 'string') return redactCredentials(value);
   if (Array.isArray(value)) {
     const items = value.map((v, i) => redactValue(kind, joinIndex(path, i), v));
     return items.some((v, i) => v !== value[i]) ? items : value;
@@ -48,9 +92,11 @@ export function redactValue(kind: unknown, path: string, value: unknown): unknow
   if (isPlainObject(value)) {
     let changed = false;
     const out: Record<string, unknown> = {};
+    const namedSecret = isSecretNamedItem(value);
     for (const [key, v] of Object.entries(value)) {
-      out[key] = redactValue(kind, joinProperty(path, key), v);
-      if (out[key] !== v) changed = true;
+      const redacted = namedSecret && key === 'value' && v !== undefined ? REDACTED : redactValue(kind, joinProperty(path, key), v);
+      setOwn(out, key, redacted);
+      if (redacted !== v) changed = true;
     }
     return changed ? out : value;
   }
@@ -70,7 +116,10 @@ export function secretValues(kind: unknown, path: string, value: unknown, out: S
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => secretValues(kind, joinIndex(path, i), v, out));
   } else if (isPlainObject(value)) {
+    if (isSecretNamedItem(value)) collectScalars(value.value, out);
     for (const [key, v] of Object.entries(value)) secretValues(kind, joinProperty(path, key), v, out);
+  } else if (typeof value === 'string') {
+    credentialParts(value, out);
   }
   return out;
 }

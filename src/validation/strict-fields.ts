@@ -5,6 +5,7 @@
 // So the object is validated through proxies that record what the validator reads: an own key it never read, in an
 // object whose other keys it did read, is a field the schema does not declare.
 import { isPlainObject, joinIndex, joinProperty } from './paths';
+import { setOwn } from '../core/json';
 
 /** What the validator did with one object of the copy. */
 interface Visit {
@@ -30,7 +31,7 @@ function track(value: unknown, proto?: object): { copy: unknown; tracked: Tracke
   const target: Record<string, unknown> = proto ? Object.create(proto) : {};
   for (const [key, v] of Object.entries(value)) {
     const child = track(v);
-    target[key] = child.copy;
+    setOwn(target, key, child.copy);
     visit.fields.set(key, child.tracked);
   }
   const proxy = new Proxy(target, {

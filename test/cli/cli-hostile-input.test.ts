@@ -59,6 +59,100 @@ describe('size limit', () => {
   });
 });
 
+describe('bounded reading', () => {
+  test('given an endless stream on standard input, then scan - stops at the size limit and fails (1) with the error of a file, without running out of memory', () => {
+    const run = spawnSync('/bin/sh', ['-c', `yes 'a: b' | ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan -`], { encoding: 'utf8', timeout: 60_000 });
+
+    expect({ status: run.status, signal: run.signal }).toEqual({ status: 1, signal: null });
+    expect(run.stderr).toBe('error: <stdin>: is larger than the size limit of 16 MiB for one input file; '
+      + 'if it really is one manifest file, raise the limit (--max-file-size, or the maxFileSize option)\n');
+  });
+
+  test('given a FIFO or a malformed file as --crds, then validate refuses it at once (exit 1), never waits or reports a bug', () => {
+    const dir = writeTree(tempDir('crds-'), { 'cm.yaml': CM('x'), 'bad-crds.yaml': 'a: [\n' });
+    spawnSync('mkfifo', [path.join(dir, 'crds.yaml')]);
+
+    const fifo = spawnSync(process.execPath, [BIN, 'validate', path.join(dir, 'cm.yaml'), '--crds', path.join(dir, 'crds.yaml')], { encoding: 'utf8', timeout: 20_000 });
+    expect({ status: fifo.status, signal: fifo.signal }).toEqual({ status: 1, signal: null });
+    expect(fifo.stderr).toContain('crds.yaml: expected a regular file, found a special file (device, pipe or socket): it is not read');
+    const bad = runCli(['validate', path.join(dir, 'cm.yaml'), '--crds', path.join(dir, 'bad-crds.yaml')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/cannot parse crd file .*bad-crds\.yaml \(document 1\)/);
+  });
+
+  test('given a file of more tiny documents than --max-documents, then every reading command fails (1) naming the file, the line, the limit and the flag; a higher limit reads it', () => {
+    const dir = writeTree(tempDir('documents-'), { 'many.yaml': 'a: b\n---\n'.repeat(10_001), 'few.yaml': CM('x') });
+
+    for (const args of [['scan', dir], ['validate', dir], ['plan', '--from', dir, '--out', path.join(tempDir(), 'out')]]) {
+      const run = runCli(args);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(run.stderr).toContain('many.yaml:20000: holds more than 10000 yaml documents, the limit of one input file; if it really is one manifest stream, raise the limit (--max-documents, or the maxDocuments option)');
+    }
+    expect(runCli(['scan', dir, '--max-documents', '20000']).stderr).not.toContain('holds more than');
+    expect(runCli(['scan', dir, '--max-documents', '0']).status).toBe(64);
+  });
+});
+
+describe('scalars as Kubernetes reads them', () => {
+  test('given a ConfigMap named 2024-01-01 and a label released: 2024-01-01 (unquoted) under --from, then plan and validate read them as strings and go on', () => {
+    const from = copyOf('one-pool');
+    writeTree(from, { 'apps/llm/dated.yaml': `${CM('2024-01-01')}  labels:\n    released: 2024-01-01\n` });
+
+    expect(runCli(['plan', '--from', from, '--out', path.join(tempDir(), 'out'), '--no-validate']).status).toBe(0);
+    const validate = runCli(['validate', path.join(from, 'apps/llm/dated.yaml')]);
+    expect(validate).toMatchObject({ status: 0, stdout: '1 object in 1 file: no problems\n' });
+  });
+
+  test('given metadata.name: 0o12 (which kubectl reads as 10), then validate reports it with file and line (exit 1)', () => {
+    const dir = writeTree(tempDir('octal-'), { 'cm.yaml': CM('0o12') });
+
+    expect(runCli(['validate', dir])).toMatchObject({
+      status: 1,
+      stderr: `error: ${dir}/cm.yaml:1: ConfigMap has a metadata.name that is not a string (got 10): Kubernetes reads the unquoted value so; quote it\n`,
+    });
+  });
+});
+
+describe('control characters in what is printed', () => {
+  test('given a file whose name holds ESC sequences, a carriage return and a bidi override, and a document whose kind holds ESC, then nothing reaches the terminal raw: each is escaped', () => {
+    const dir = writeTree(tempDir('control-'), {
+      'evil\u001b[2J\u001b[31mred\r\u202eoverride.yaml': 'a: [\n',
+      'kind.yaml': 'apiVersion: v1\nkind: "Con\\e[1mfig"\nmetadata: {}\n',
+    });
+
+    const run = runCli(['validate', dir]);
+
+    expect(run.status).toBe(1);
+    const printed = run.stdout + run.stderr;
+    // eslint-disable-next-line no-control-regex
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(printed).toContain('evil\\x1b[2J\\x1b[31mred\\x0d\\u202eoverride.yaml:2: malformed yaml');
+    expect(printed).toContain('Con\\x1b[1mfig');
+  });
+});
+
+describe('path flags', () => {
+  test.each([
+    [['plan', '--from', '', '--out', 'x'], '--from'],
+    [['plan', '--from', 'x', '--out', ''], '--out'],
+    [['promote', 'm', '--app', ''], '--app'],
+    [['status', 'm', '--app', ''], '--app'],
+    [['validate', ''], 'input'],
+  ])('given %j, then it is a usage error (64) that says a path is expected', (args, flag) => {
+    const run = runCli(args);
+    expect(run.status).toBe(64);
+    const first = run.stderr.split('\n')[0];
+    expect(first).toMatch(/^error: .*'' is invalid.*\. expected a path, not an empty string$/);
+    expect(first).toContain(flag);
+  });
+
+  test('given validate on a folder with no Kubernetes object, then it says nothing was validated and exits 1', () => {
+    const dir = writeTree(tempDir('empty-'), { 'values.yaml': 'replicas: 2\n' });
+    expect(runCli(['validate', dir])).toMatchObject({ status: 1, stdout: '', stderr: 'error: nothing was validated: no Kubernetes object in 1 file read (1 skipped: --verbose lists them)\n' });
+    expect(runCli(['validate', tempDir('empty-')])).toMatchObject({ status: 1, stderr: 'error: nothing was validated: no Kubernetes object in 0 files read\n' });
+  });
+});
+
 describe('documents the reader refuses or skips', () => {
   const deep = `${CM('deep')}data:\n  k: ${'['.repeat(700)}1${']'.repeat(700)}\n`;
 
@@ -115,7 +209,7 @@ describe('names that would inject into a README command', () => {
 });
 
 describe('exit codes', () => {
-  test('given bad flag values, then every command exits 64 with the usage', () => {
+  test('given bad flag values, then every command exits 64 with the message and a hint', () => {
     const out = path.join(tempDir(), 'out');
     const cases: string[][] = [
       ['plan-kserve', '--from', FIXTURES, '--out', out, '--namespace', 'Not_A_Namespace'],
@@ -128,7 +222,7 @@ describe('exit codes', () => {
     for (const args of cases) {
       const run = runCli(args);
       expect({ args, status: run.status }).toEqual({ args, status: 64 });
-      expect(run.stderr).toMatch(/^error: option '.*' argument '.*' is invalid\. .*\n\nUsage: inference-migrate /);
+      expect(run.stderr).toMatch(/^error: option '.*' argument '.*' is invalid\. .*\nsee 'inference-migrate [a-z -]+ --help'\n$/);
     }
     expect(fs.existsSync(out)).toBe(false);
   });

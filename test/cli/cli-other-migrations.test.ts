@@ -47,7 +47,7 @@ describe('inference-migrate plan-kserve', () => {
     const run = runCli(['plan-kserve', '--out', path.join(tempDir(), 'out')]);
     expect(run.status).toBe(64);
     expect(run.stderr).toContain('error: give either --from <dir> (KServe installed from manifests) or --helm (Helm owns KServe)');
-    expect(run.stderr).toContain('Usage: inference-migrate plan-kserve');
+    expect(run.stderr).toContain("see 'inference-migrate plan-kserve --help'");
   });
 
   test('given a repository without inferenceservice-config, then it fails (1), names what is missing and writes nothing', () => {

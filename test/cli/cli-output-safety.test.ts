@@ -104,8 +104,8 @@ describe('files inference-migrate did not write', () => {
 
     fs.rmSync(path.join(out, MIGRATION, '01-side-by-side', 'README.md'));
     const run = plan(out, '--force', '--keep-unknown-files', '--steps', '10,50');
-    // The one warning is base-model's objective header, not about files.
-    expect(run.stderr).toMatch(/^warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model[^\n]*\n$/);
+    // The warnings are base-model's objective header and the unknown gateway, none about files.
+    expect(run.stderr).toMatch(/^warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model[^\n]*\nwarning: 02-shift-10, 03-shift-50: Gateway implementation generic: [^\n]*\n$/);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`kept 1 file in --out that inference-migrate did not write: ${MIGRATION}/02-shift-50/hand-written.yaml\n`);
     expect(fs.readFileSync(path.join(out, MIGRATION, '02-shift-50', 'hand-written.yaml'), 'utf8')).toBe('x: 1\n');
@@ -128,6 +128,42 @@ describe('files inference-migrate did not write', () => {
     expect(run.stderr).toContain(`error: - ${MIGRATION}/02-shift-50/httproute-llm-route.yaml/ (a folder where inference-migrate wrote a file)\n`);
     expect(run.stderr).not.toMatch(/EISDIR|ENOTDIR/);
     expect(snapshotTree(out)).toEqual(before);
+  });
+});
+
+describe('markers that prove nothing', () => {
+  test.each([
+    ['the marker of an earlier GitOpsWriter and a plan.json naming the files', {
+      '.generated-by-cdk8s-inference-migration': 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n',
+      'plan.json': JSON.stringify({ stages: [{ folder: 's', objects: [{ file: 'app.yaml' }] }] }),
+    }],
+    ['an empty marker of an earlier GitOpsWriter', { '.generated-by-cdk8s-inference-migration': '' }],
+  ])('given %s beside hand-written files, then plan --force deletes none of them: they are listed and it is refused (exit 1)', (_what, marker) => {
+    const out = writeTree(path.join(tempDir('out-'), 'out'), { ...marker, 'README.md': 'mine\n', 's/app.yaml': 'hand: written\n' });
+    const before = snapshotTree(out);
+
+    const run = plan(out, '--force');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/holds files inference-migrate did not write, or changed after writing them; it never removes or replaces those:\n/);
+    expect(run.stderr).toMatch(/\nerror: - README\.md \(listed by the marker of an earlier release, without its sha256: not proven to be the file inference-migrate wrote\)\n/);
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  test('given the same folder and --keep-unknown-files, then the hand-written files stay and are listed as kept', () => {
+    const out = writeTree(path.join(tempDir('out-'), 'out'), {
+      '.generated-by-cdk8s-inference-migration': 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n',
+      'plan.json': JSON.stringify({ stages: [{ folder: 's', objects: [{ file: 'app.yaml' }] }] }),
+      'README.md': 'mine\n',
+      's/app.yaml': 'hand: written\n',
+    });
+
+    const run = plan(out, '--force', '--keep-unknown-files');
+
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe('mine\n');
+    expect(fs.readFileSync(path.join(out, 's', 'app.yaml'), 'utf8')).toBe('hand: written\n');
+    expect(run.stdout).toMatch(/kept 3 files in --out that inference-migrate did not write: README\.md, plan\.json, s\//);
   });
 });
 
@@ -240,7 +276,7 @@ describe('names up to the Kubernetes limits', () => {
 
     const run = runCli(['plan', '--from', repo, '--out', out]);
 
-    expect(run.stderr).not.toContain('error');
+    expect(run.stderr).not.toMatch(/^error:/m);
     expect(run.status).toBe(0);
     const stage = path.join(out, MIGRATION, '01-side-by-side');
     const files = fs.readdirSync(stage);

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { find, FIXTURES, inventoryOf, listTree, readStages, removeTempDirs, requireCompiled, runCli, snapshotTree, tempDir, WrittenStageFolder, writeTree } from './run-cli';
-import { expectValid } from '../util';
+import { find, FIXTURES, inventoryOf, listTree, readStages, removeTempDirs, requireCompiled, ROOT, runCli, snapshotTree, tempDir, WrittenStageFolder, writeTree } from './run-cli';
+import { expectValid, parseYamlDocs } from '../util';
 
 beforeAll(() => requireCompiled());
 afterAll(() => removeTempDirs());
@@ -42,7 +42,8 @@ describe('plan', () => {
     const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
 
     test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
-      expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n');
+      expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n'
+        + 'warning: 02-shift-50: Gateway implementation generic: Nothing is known about this implementation: verify a weighted alpha/GA split in a test cluster first (watch the route\'s ResolvedRefs condition and the error rate).\n');
       expect(p.run.status).toBe(0);
       expect(p.run.stdout).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it \(give it with a flag\); provider none: nothing in the input shows it \(give it with a flag\)\n {2}not detected: Gateway default\/inference-gateway \(.*infra\/gateway\.yaml:1\) has gatewayClassName inference-gateway: an implementation this tool does not know\ntarget: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
       expect(p.run.stdout).toContain('    stages:  01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\n');
@@ -153,7 +154,8 @@ describe('plan', () => {
     const p = planned('two-namespaces');
 
     test('then each pool gets its own migration in its own namespace', () => {
-      expect(p.run.stderr).toBe('');
+      // The stage warning of each migration (nothing is known about the gateway), each naming its migration
+      expect(p.run.stderr.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.indexOf(': Gateway')))).toEqual(['warning: llama: 02-shift-50', 'warning: mistral: 02-shift-50']);
       expect(p.run.status).toBe(0);
       expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate-output.json', 'llama', 'mistral']);
       const llama = find(readStages(path.join(p.out, 'llama'))[0], 'InferencePool', 'llama-ga');
@@ -189,7 +191,7 @@ describe('plan', () => {
         matches: [{ model: { type: 'Exact', value: 'food-review-lora' } }],
         targets: [{ modelRewrite: 'food-review-1', weight: 90 }, { modelRewrite: 'food-review-2', weight: 10 }],
       }]);
-      const warnings = p.run.stderr.split('\n').filter((l) => l !== '');
+      const warnings = p.run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: 02-shift-50: Gateway implementation generic'));
       expect(warnings).toHaveLength(4);
       expect(warnings[3]).toBe('warning: Clients of model food-review-lora must send the header x-gateway-inference-objective: food-review with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
@@ -288,7 +290,8 @@ describe('plan', () => {
     });
 
     test('then without --verbose only the chart and the template are listed (they may hold what was meant to be planned)', () => {
-      expect(plan('kustomize-helm').run.stderr.replace(/skipped .*kustomize-helm\//g, 'skipped ').split('\n')).toEqual([
+      const stderr = plan('kustomize-helm').run.stderr.replace(/skipped .*kustomize-helm\//g, 'skipped ').split('\n').filter((l) => !l.startsWith('warning: '));
+      expect(stderr).toEqual([
         'skipped charts/vllm/Chart.yaml: helm chart with 1 template file: not read, templates are not manifests until rendered; render it (helm template) and read the output',
         'skipped stray-template.yaml:1: template ({{ }}), not yaml until rendered: render it (helm template, or its own tool) and read the output',
         '',
@@ -420,12 +423,20 @@ describe('plan', () => {
   });
 
   describe('output safety', () => {
-    test('given --out inside --from, then plan refuses', () => {
-      const from = writeTree(tempDir('repo-'), { 'a.yaml': fs.readFileSync(path.join(FIXTURES, 'one-pool/apps/llm/httproute.yaml'), 'utf8') });
-      const run = runCli(['plan', '--from', from, '--out', path.join(from, 'migrations')]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toBe(`error: --out ${from}/migrations is inside --from ${from}: the next run would read its own output; choose a directory outside ${from}\n`);
-      expect(fs.readdirSync(from)).toEqual(['a.yaml']);
+    test('given --out inside --from, as scan suggests it, then plan writes there, and the next plan skips its own output', () => {
+      // Given a repository and the command scan suggests, with --out inside it
+      const repo = tempDir('repo-');
+      fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
+      const suggested = runCli(['scan', '.'], repo).stdout.match(/migrate: (inference-migrate plan .*)$/m)![1];
+      expect(suggested).toBe('inference-migrate plan --from . --out <migrations-dir>');
+      // When it runs with --out ./migrations, twice
+      const first = runCli(['plan', '--from', '.', '--out', 'migrations'], repo);
+      const second = runCli(['plan', '--from', '.', '--out', 'migrations', '--force'], repo);
+      // Then both plan the one migration, the second without reading the first's stage folders
+      expect([first.status, second.status]).toEqual([0, 0]);
+      expect(second.stdout).toContain('planned 1 migration into migrations');
+      expect(second.stdout).toContain('    carried: 8 alpha objects from 2 file(s)\n');
+      expect(fs.readdirSync(path.join(repo, 'migrations')).sort()).toEqual(['.inference-migrate-output.json', 'vllm-llama3-8b-instruct']);
     });
 
     test('given a non-empty --out the tool did not write, then plan refuses, with or without --force', () => {
@@ -455,5 +466,56 @@ describe('plan', () => {
       const b = plan('two-namespaces', '--no-validate').out;
       expect(snapshotTree(b)).toEqual(snapshotTree(a));
     });
+  });
+});
+
+describe('plan with the habits of kubectl and helm', () => {
+  test('given the short flags -f, -o and -n, then they are --from, --out and --namespace', () => {
+    const dir = tempDir('short-');
+    const run = runCli(['plan', '-f', path.join(FIXTURES, 'one-pool'), '-o', path.join(dir, 'out'), '-n', 'default']);
+    expect(run.status).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'out', 'vllm-llama3-8b-instruct', 'plan.json'))).toBe(true);
+  });
+
+  test('given --dry-run, then the stages are one YAML stream on stdout, the summary is on stderr, and nothing is written', () => {
+    // Given
+    const dir = tempDir('dry-');
+    // When
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run'], dir);
+    // Then every object of every stage is a document after its # Source line, and no file was written
+    expect(run.status).toBe(0);
+    const docs = parseYamlDocs(run.stdout);
+    const sources = run.stdout.split('\n').filter((l) => l.startsWith('# Source: vllm-llama3-8b-instruct/'));
+    expect(docs).toHaveLength(sources.length);
+    expect(new Set(sources.map((l) => l.split('/')[1]))).toEqual(new Set(['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup']));
+    expect(run.stderr).toContain('dry run: the stages are on stdout, nothing was written');
+    expect(run.stderr).not.toContain('next:');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('given --dry-run --stage shift-50, then only that stage is printed, with the route split 50/50', () => {
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run', '--stage', 'shift-50']);
+    expect(run.status).toBe(0);
+    // Each document's own line is the one right after its ---; a carried file keeps its comments (helm's # Source) below it
+    const sources = run.stdout.split('---\n# Source: ').slice(1).map((chunk) => chunk.split('\n')[0]);
+    expect(sources.length).toBeGreaterThan(10);
+    expect(sources.filter((s) => !s.startsWith('vllm-llama3-8b-instruct/02-shift-50/'))).toEqual([]);
+    const route = parseYamlDocs(run.stdout).find((o) => o.kind === 'HTTPRoute');
+    expect(route.spec.rules[0].backendRefs.map((b: any) => b.weight)).toEqual([50, 50]);
+    expect(runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--dry-run', '--stage', 'shift-10']).stderr)
+      .toBe("error: --stage shift-10 names no stage of the planned migrations (stages: side-by-side, shift-50, finalize, cleanup)\nsee 'inference-migrate plan --help'\n");
+  });
+
+  test('given one migration, then the next: line names its folder', () => {
+    const out = path.join(tempDir('next-'), 'out');
+    const run = runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--out', out]);
+    expect(run.stdout).toContain(`next: read ${out}/vllm-llama3-8b-instruct/README.md;`);
+  });
+
+  test('given files concatenated without --- on standard input, then the error says so and how to separate them', () => {
+    const text = ['httproute.yaml', 'inference-models.yaml'].map((f) => fs.readFileSync(path.join(FIXTURES, 'one-pool', 'apps', 'llm', f), 'utf8').replace(/^---\n/gm, '')).join('');
+    const run = runCli(['plan', '--from', '-', '--dry-run'], ROOT, text);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error: <stdin>:\d+: malformed yaml: map keys must be unique \(column 1\); two documents run together\? Files concatenated without --- between them read as one: separate them \(for f in \*\.yaml; do cat "\$f"; echo ---; done/);
   });
 });

@@ -280,3 +280,70 @@ describe('the promotion walkthrough of docs/gitops.md', () => {
     expect(run.stdout).toBe(`${shown}\n`);
   });
 });
+
+describe('the active stage, recorded by promote and kept by re-planning', () => {
+  const MIGRATION = 'gitops/migrations/vllm-llama3-8b-instruct';
+  const RECORD = `${MIGRATION}/active-stage.json`;
+
+  /** The walkthrough's repository planned with steps 10 and 50, its Application at 01-side-by-side. */
+  function planned(): string {
+    const dir = tempDir('record-');
+    fs.cpSync(path.join(FIXTURES, 'one-pool'), path.join(dir, 'gitops'), { recursive: true });
+    expect(runCli(['plan', '--from', 'gitops/apps', '--out', 'gitops/migrations', '--steps', '10,50'], dir).status).toBe(0);
+    writeTree(dir, { 'app.yaml': fs.readFileSync(path.join(dir, MIGRATION, 'gitops', 'argocd-application.yaml'), 'utf8') });
+    return dir;
+  }
+
+  test('given a promotion, then the stage it moved to is recorded beside plan.json, listed in the marker, and named in the pull request', () => {
+    const dir = planned();
+    const run = runCli(['promote', MIGRATION, '--app', 'app.yaml'], dir);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(read(dir, RECORD))).toEqual(expect.objectContaining({ migration: 'vllm-llama3-8b-instruct', activeStage: '02-shift-10', stageName: 'shift-10', promotedFrom: '01-side-by-side' }));
+    expect(read(dir, 'gitops/migrations/.inference-migrate-output.json')).toContain('"path": "vllm-llama3-8b-instruct/active-stage.json"');
+    expect(run.stdout).toContain(`and records \`02-shift-10\` as the active stage in \`${RECORD}\``);
+    expect(run.stderr).toContain(`recorded it in ${RECORD}`);
+  });
+
+  test('given --dry-run, then nothing is recorded', () => {
+    const dir = planned();
+    const run = runCli(['promote', MIGRATION, '--app', 'app.yaml', '--dry-run'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`would record it in ${RECORD}; nothing was written`);
+    expect(fs.existsSync(path.join(dir, RECORD))).toBe(false);
+  });
+
+  test('given an output promoted to 02-shift-10, when plan --force renumbers the stages, then it is refused naming the stage and nothing changes', () => {
+    // Given
+    const dir = planned();
+    expect(runCli(['promote', MIGRATION, '--app', 'app.yaml'], dir).status).toBe(0);
+    const before = read(dir, `${MIGRATION}/plan.json`);
+    // When
+    const run = runCli(['plan', '--from', 'gitops/apps', '--out', 'gitops/migrations', '--steps', '25,75', '--force'], dir);
+    // Then
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/error: --out gitops\/migrations: the new plan would delete the stage a GitOps object syncs: vllm-llama3-8b-instruct was promoted to 02-shift-10 .* the new plan has no folder 02-shift-10 \(its stages: 01-side-by-side, 02-shift-25, 03-shift-75, 04-finalize, 05-cleanup\)/);
+    expect(read(dir, `${MIGRATION}/plan.json`)).toBe(before);
+    expect(fs.existsSync(path.join(dir, MIGRATION, '02-shift-10'))).toBe(true);
+  });
+
+  test('given an output promoted to 02-shift-10, when plan --force keeps that stage, then it writes and the record stays', () => {
+    const dir = planned();
+    expect(runCli(['promote', MIGRATION, '--app', 'app.yaml'], dir).status).toBe(0);
+    const record = read(dir, RECORD);
+    const run = runCli(['plan', '--from', 'gitops/apps', '--out', 'gitops/migrations', '--steps', '10,50,90', '--force'], dir);
+    expect(run.status).toBe(0);
+    expect(read(dir, RECORD)).toBe(record);
+    // and the next promotion goes on from there, recording again
+    expect(runCli(['promote', MIGRATION, '--app', 'app.yaml'], dir).status).toBe(0);
+    expect(JSON.parse(read(dir, RECORD)).activeStage).toBe('03-shift-50');
+  });
+
+  test('given a record that names another stage than the Application, then status warns', () => {
+    const dir = planned();
+    expect(runCli(['promote', MIGRATION, '--app', 'app.yaml'], dir).status).toBe(0);
+    writeTree(dir, { 'app.yaml': read(dir, 'app.yaml').replace('/02-shift-10', '/01-side-by-side') });
+    const run = runCli(['status', MIGRATION, '--app', 'app.yaml'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/^warning: active-stage\.json records 02-shift-10 as the active stage .* but the GitOps object points at 01-side-by-side/m);
+  });
+});

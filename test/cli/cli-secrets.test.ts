@@ -185,4 +185,70 @@ spec:
       expect(refused.stdout + refused.stderr).not.toContain(MARK);
     }
   });
+
+  test('given an HTTPRoute whose filters set Authorization, Cookie, X-Api-Key and a token header, and a URL with userinfo, then only its object files hold them: not plan.json, the READMEs, status, the pull request or any message', () => {
+    const route = path.join('apps', 'llm', 'httproute.yaml');
+    const withFilters = fixtureWith('one-pool', route, '    backendRefs:\n', '');
+    const text = fs.readFileSync(path.join(withFilters, route), 'utf8')
+      .replace('    backendRefs:\n', `    filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set:
+        - {name: Authorization, value: "Bearer ${MARK}-bearer"}
+        - {name: Cookie, value: "session=${MARK}-cookie"}
+        - {name: X-Api-Key, value: "${MARK}-apikey"}
+        add:
+        - {name: X-Upstream-Auth-Token, value: "${MARK}-token"}
+    backendRefs:\n`)
+      .replace('  namespace: default\n', `  namespace: default\n  annotations:\n    example.com/upstream: https://admin:${MARK}-pass@models.example.com/v1\n`);
+    fs.writeFileSync(path.join(withFilters, route), text);
+
+    const written = runInto(['plan', '--from', withFilters, '--strategy', 'header-preview-cutover', '--gateway', 'gke']);
+
+    expectSecretsOnlyIn(written, 'httproute-llm-route.yaml');
+    const migration = path.join(written.out, 'vllm-llama3-8b-instruct');
+    expect(fs.readFileSync(path.join(migration, 'plan.json'), 'utf8')).toContain('"value": "<redacted>"');
+    const app = writeTree(tempDir('app-'), { 'app.yaml': `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: llm, namespace: argocd}\nspec:\n  source: {repoURL: https://x.example/r.git, path: ${migration}/01-side-by-side}\n  destination: {server: https://kubernetes.default.svc}\n` });
+    for (const args of [['status', migration, '--app', path.join(app, 'app.yaml')], ['promote', migration, '--app', path.join(app, 'app.yaml'), '--output', 'json']]) {
+      const run = runCli(args);
+      expect({ args, status: run.status }).toEqual({ args, status: 0 });
+      expect(run.stdout + run.stderr).not.toContain(MARK);
+    }
+  });
+
+  test('given validate on values that look like credentials in fields not named like secrets, then it shows them redacted', () => {
+    const repo = writeTree(tempDir('secrets-'), {
+      'cm.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: creds-by-shape
+  namespace: default
+  labels:
+    upstream: "https://admin:${MARK}-pass@models.example.com"
+data:
+  auth: ["Bearer ${MARK}-bearer-token"]
+  tls: ["-----BEGIN PRIVATE KEY-----\\n${MARK}-pem\\n-----END PRIVATE KEY-----"]
+`,
+    });
+
+    const run = runCli(['validate', repo]);
+
+    expect(run.status).toBe(1);
+    expect(run.stdout + run.stderr).not.toContain(MARK);
+    for (const field of ['metadata.labels[upstream]', 'data.auth', 'data.tls']) expect(run.stdout).toContain(`: ${field}: `);
+    expect(run.stdout).toContain('https://<redacted>@models.example.com');
+  });
+
+  test('given secrets read from a file of mode 0600, then the stage files that carry them are written 0600, the others as usual', () => {
+    const repo = fixtureWith('one-pool', EPP_FILE, EPP_ANCHOR, `        env:\n        - name: HF_TOKEN\n          value: "${MARK}-epp-env"\n`);
+    fs.chmodSync(path.join(repo, EPP_FILE), 0o600);
+
+    const { run, out } = runInto(['plan', '--from', repo]);
+
+    expect(run.status).toBe(0);
+    const modes = Object.fromEntries(listTree(out).filter((f) => /\/01-side-by-side\//.test(f)).map((f) => [path.basename(f), fs.statSync(path.join(out, f)).mode % 0o1000]));
+    expect(modes['deployment-vllm-llama3-8b-instruct-alpha-epp.yaml']).toBe(0o600);
+    expect(modes['README.md']).toBe(0o644);
+    expect(Object.entries(modes).filter(([, m]) => m === 0o600).map(([f]) => f)).toEqual(['deployment-vllm-llama3-8b-instruct-alpha-epp.yaml']);
+  });
 });

@@ -1,5 +1,5 @@
 // The real-cluster tests: a control plane of real components (tools/), the stages applied as Flux's
-// kustomize-controller v1.8.1 applies them (fluxcd/pkg/ssa, fluxcd/pkg/kustomize at its versions),
+// kustomize-controller v1.8.5 applies them (fluxcd/pkg/ssa, fluxcd/pkg/kustomize at its versions),
 // and the checks of items 2-6 of issue 20. The tool modules under tools/ are separate modules.
 module github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster
 
@@ -7,12 +7,12 @@ go 1.26.0
 
 require (
 	github.com/fluxcd/cli-utils v0.37.2-flux.1
-	github.com/fluxcd/pkg/kustomize v1.27.0
-	github.com/fluxcd/pkg/ssa v0.67.2
+	github.com/fluxcd/pkg/kustomize v1.27.2
+	github.com/fluxcd/pkg/ssa v0.67.6
 	k8s.io/api v0.35.4
 	k8s.io/apimachinery v0.35.4
 	k8s.io/client-go v0.35.4
-	sigs.k8s.io/controller-runtime v0.23.1
+	sigs.k8s.io/controller-runtime v0.23.3
 	sigs.k8s.io/yaml v1.6.0
 )
 
@@ -25,7 +25,7 @@ require (
 	github.com/emicklei/go-restful/v3 v3.13.0 // indirect
 	github.com/evanphx/json-patch/v5 v5.9.11 // indirect
 	github.com/exponent-io/jsonpath v0.0.0-20210407135951-1de76d718b3f // indirect
-	github.com/fluxcd/pkg/apis/kustomize v1.15.0 // indirect
+	github.com/fluxcd/pkg/apis/kustomize v1.15.1 // indirect
 	github.com/fluxcd/pkg/envsubst v1.5.0 // indirect
 	github.com/fluxcd/pkg/sourceignore v0.17.0 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.1 // indirect
@@ -77,12 +77,12 @@ require (
 	google.golang.org/protobuf v1.36.12-0.20260120151049-f2248ac996af // indirect
 	gopkg.in/evanphx/json-patch.v4 v4.13.0 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
-	k8s.io/apiextensions-apiserver v0.35.1 // indirect
-	k8s.io/cli-runtime v0.35.1 // indirect
-	k8s.io/component-base v0.35.1 // indirect
+	k8s.io/apiextensions-apiserver v0.35.2 // indirect
+	k8s.io/cli-runtime v0.35.2 // indirect
+	k8s.io/component-base v0.35.2 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect
 	k8s.io/kube-openapi v0.0.0-20260721132016-d427ff9ee9ad // indirect
-	k8s.io/kubectl v0.35.1 // indirect
+	k8s.io/kubectl v0.35.2 // indirect
 	k8s.io/utils v0.0.0-20260626114624-be93311217bd // indirect
 	sigs.k8s.io/json v0.0.0-20250730193827-2d320260d730 // indirect
 	sigs.k8s.io/kustomize/api v0.21.1 // indirect

@@ -86,6 +86,9 @@ describe('InferenceModelConverter', () => {
     ['vllm-llama3-8b-instruct-preview', undefined, 'vllm-llama3-8b-instruct-ga'],
     ['my-pool', undefined, 'my-pool-ga'],
     ['my-pool-alpha', '-v1', 'my-pool-v1'],
+    // Only a trailing -alpha or -preview is the alpha marker: one inside the name is part of it.
+    ['team-preview-llama', undefined, 'team-preview-llama-ga'],
+    ['llama-alpha-2', undefined, 'llama-alpha-2-ga'],
   ])('given alpha pool %p and suffix %p, then the GA pool is %p', (alpha, suffix, ga) => {
     expect(InferenceModelConverter.gaPoolName(alpha, suffix)).toBe(ga);
   });

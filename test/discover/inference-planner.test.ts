@@ -406,6 +406,20 @@ metadata:
     expect(m.props.warnings ?? []).toEqual([]);
   });
 
+  test('given a custom EPP whose args name the pool and its group (camelCase, as alpha lines spell them), then the GA EPP keeps its other flags and never the alpha group', () => {
+    // Given llm-d's scheduler started with the alpha pool's name, namespace and group, and a flag of its own
+    const epp = alphaEpp('ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.1').replace('        image: ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.1\n',
+      '        image: ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.1\n        args: [--poolName, vllm-alpha, --poolNamespace, llm, --poolGroup, inference.networking.x-k8s.io, --kvCacheUsageThreshold, "0.8"]\n');
+
+    // When it is planned with the image of a release that serves the v1 pool
+    const m = planRepo(repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': epp }), { eppImage: 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0' }).migrations[0];
+
+    // Then the GA EPP keeps the scheduler's own flag, in kebab-case, and none that names the alpha pool or group:
+    // the EPP construct sets those for the GA pool (a second --pool-group would win in Go's flag package)
+    expect(m.props.gaPool!.endpointPicker).toMatchObject({ image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0', flags: { 'kv-cache-usage-threshold': '0.8' } });
+    expect(Object.keys(m.props.gaPool!.endpointPicker!.flags!)).toEqual(['kv-cache-usage-threshold']);
+  });
+
   test('given a custom EPP image pinned by digest, then it is not upstream\'s: the plan asks for --epp-image', () => {
     const repo = repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(`ghcr.io/llm-d/llm-d-inference-scheduler@sha256:${'d'.repeat(64)}`) });
 

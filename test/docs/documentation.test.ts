@@ -55,6 +55,21 @@ describe('the README', () => {
     ]);
     expect(shown).toEqual(expected);
   });
+
+  test('given the README\'s gateway table, then it has one row per implementation of GatewayCapabilities, with its versions and strategy', () => {
+    const shown = section(readme, 'Compatibility').split('\n').filter((l) => /^\| .*\(`[a-z-]+`\) \|/.test(l) && !l.startsWith('| gateway (')).map((l) => {
+      const cells = l.split('|').slice(1, -1).map((c) => c.trim());
+      return [/\(`([a-z-]+)`\)/.exec(cells[0])![1], cells[1], cells[2], cells[3]];
+    });
+    const byImplementation = new Map<string, ReturnType<typeof GatewayCapabilities.all>>();
+    for (const r of GatewayCapabilities.all()) byImplementation.set(r.implementation, [...(byImplementation.get(r.implementation) ?? []), r]);
+    const joined = (values: string[]) => [...new Set(values)].join(' / ');
+    const expected = [...byImplementation].map(([implementation, rows]) => {
+      const versions = rows.map((r) => r.versions).filter((v) => v !== 'any');
+      return [implementation, versions.length > 0 ? versions.join(', ') : 'any', joined(rows.map((r) => r.servesBothGroups)), joined(rows.map((r) => `\`${r.workingStrategy}\``))];
+    });
+    expect(shown).toEqual(expected);
+  });
 });
 
 describe('the documentation', () => {

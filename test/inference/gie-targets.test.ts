@@ -1,4 +1,4 @@
-import { InferenceModelRewrite, InferencePoolAlpha, InferencePoolGa, InferenceProvider, ModelServerType } from '../../src';
+import { EndpointPicker, InferenceModelRewrite, InferencePoolAlpha, InferencePoolGa, InferenceProvider, ModelServerType } from '../../src';
 import { CarriedManifest } from '../../src/core/carried-manifest';
 import { inventory, newChart, only, synthValid, validator } from '../util';
 
@@ -112,9 +112,50 @@ describe('InferencePoolGa at GIE v1.4.0 (the epplib chart)', () => {
   });
 });
 
+// The EPP as the inferencepool chart v1.0.0 renders it: config/charts/inferencepool/templates/epp-deployment.yaml and
+// rbac.yaml at v1.0.0 (no --pool-group value, user flags before the Triton flags, readiness after 5 s every 10 s, no
+// NAMESPACE env, a Role that reads the pools of both groups).
+describe('InferencePoolGa at GIE v1.0.0', () => {
+  test('then the EPP follows that chart: its args, readiness probe and env, and a Role reading the pools of both groups', () => {
+    const { chart } = pool('v1.0.0');
+    const objects = synthValid(chart, ['gie-v1.0.0', 'gateway-api-v1.3.0']);
+    const epp = only(objects, 'Deployment').spec.template.spec.containers[0];
+    expect(epp.args).toEqual(['--pool-name', NAME, '--pool-namespace', 'default', '--zap-encoder', 'json', '--config-file', '/config/default-plugins.yaml', '--v', '1']);
+    expect(epp.readinessProbe).toEqual({ grpc: { port: 9003, service: 'inference-extension' }, initialDelaySeconds: 5, periodSeconds: 10 });
+    expect(epp.env).toEqual([]);
+    expect(only(objects, 'Role').rules).toEqual([
+      { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives', 'inferencepools'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: ['inference.networking.k8s.io'], resources: ['inferencepools'], verbs: ['get', 'watch', 'list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'watch', 'list'] },
+    ]);
+    // Deliberately v1.0.2's name: v1.0.0's <pool>-epp would be shared by pools of the same name in two namespaces.
+    expect(only(objects, 'ClusterRole').metadata.name).toBe(`${NAME}-default-epp`);
+  });
+
+  test('given Triton, then its metric flags come after the user\'s flags, as in that chart', () => {
+    const { chart } = pool('v1.0.0', { modelServerType: ModelServerType.TRITON_TENSORRT_LLM, endpointPicker: { flags: { v: '2' } } });
+    const args: string[] = only(synthValid(chart, ['gie-v1.0.0', 'gateway-api-v1.3.0']), 'Deployment').spec.template.spec.containers[0].args;
+    expect(args.slice(8, 12)).toEqual(['--v', '2', '--total-queued-requests-metric', 'nv_trt_llm_request_metrics{request_type=waiting}']);
+  });
+
+  test('given an EPP for the alpha group, then --pool-group is written, since it is not the EPP\'s default', () => {
+    const chart = newChart();
+    new EndpointPicker(chart, 'epp', { poolName: 'a', gieVersion: 'v1.0.0', poolGroup: 'inference.networking.x-k8s.io' });
+    const args: string[] = only(synthValid(chart, ['gie-v1.0.0']), 'Deployment').spec.template.spec.containers[0].args;
+    expect(args.slice(4, 6)).toEqual(['--pool-group', 'inference.networking.x-k8s.io']);
+  });
+
+  test('given a user env NAMESPACE, then it is kept (the construct sets NAMESPACE only from v1.0.2)', () => {
+    const chart = newChart();
+    expect(() => new EndpointPicker(chart, 'a', { poolName: 'a', gieVersion: 'v1.0.2', env: [{ name: 'NAMESPACE', value: 'x' }] })).toThrow(/'env\[0\].name' is set by the construct/);
+    new EndpointPicker(chart, 'b', { poolName: 'b', gieVersion: 'v1.0.0', env: [{ name: 'NAMESPACE', value: 'x' }] });
+    expect(only(synthValid(chart, ['gie-v1.0.0']), 'Deployment', 'b-epp').spec.template.spec.containers[0].env).toEqual([{ name: 'NAMESPACE', value: 'x' }]);
+  });
+});
+
 describe('InferencePoolGa between v1.0.2 and v1.4.0', () => {
   test.each([
-    ['v1.0.0', [], false, false],
+    ['v1.0.2', [], false, false],
     ['v1.1.0', ['--tracing', 'false'], false, false],
     ['v1.2.0', ['--tracing=false'], true, false],
     ['v1.3.1', ['--tracing=false'], true, true],

@@ -99,7 +99,7 @@ describe('InferenceObjective', () => {
     });
     test('a namespace other than the pool\'s is rejected', () => {
       const chart = newChart();
-      expect(() => new InferenceObjective(chart, 'o', { pool: gaPool(chart, 'models'), namespace: 'other' })).toThrow(/'namespace' must be the pool's namespace "models"/);
+      expect(() => new InferenceObjective(chart, 'o', { pool: gaPool(chart, 'models'), namespace: 'other' })).toThrow(/^test\/o: conflicting namespaces: 'namespace' is "other", but the pool vllm-llama3-8b-instruct-ga is in namespace "models"; poolRef cannot cross namespaces, so objectives live in their pool's namespace: set 'namespace' to "models", or leave it out$/);
     });
     test('a non-integer priority is rejected', () => {
       const chart = newChart();

@@ -70,6 +70,10 @@ describe('convertLlamaStackDocuments', () => {
       'that became providers (the operator\'s webhook copied them into workload.overrides.env), write the whole spec with',
       '`kubectl replace -f <file>`.',
       '',
+      'With Flux, the files in a Kustomization\'s path: kustomize-controller refuses this change of apiVersion in place',
+      '("dry-run failed: failed to convert new object: ... field not declared in schema", since the live objects\' managed',
+      'fields still name v1alpha1) unless it runs v1.8.4 or later with --feature-gates=MigrateAPIVersion=true.',
+      '',
     ].join('\n'));
   });
 

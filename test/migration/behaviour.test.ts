@@ -73,13 +73,25 @@ describe('model rewrites and priorities', () => {
       ['food-review', 'Standard', 'food-review', -1, 'food-review', 'x-gateway-inference-objective: food-review'],
       ['meta-llama/Llama-3.1-8B-Instruct', 'Critical', 'base-model', 1, undefined, 'nothing'],
       ['Qwen/Qwen2.5-1.5B-Instruct', 'Sheddable', 'base-model-sheddable', -2, undefined, 'x-gateway-inference-objective: base-model-sheddable'],
-      ['*', 'Sheddable (a model no InferenceModel names)', undefined, 0, undefined, 'nothing'],
+      ['*', 'refused (404: the alpha EPP, GIE v0.3.0, serves only the models an InferenceModel names)', undefined, 0, undefined, 'nothing'],
     ]);
     expect(migration.stages[0].modelTable).toEqual(migration.models);
     const steps = migration.stages[0].manualSteps.map((s) => s.text).join('\n');
     expect(steps).toMatch(/- Qwen\/Qwen2.5-1.5B-Instruct: x-gateway-inference-objective: base-model-sheddable \(priority -2, was Sheddable\)/);
     expect(steps).toMatch(/An HTTPRoute filter cannot set it/);
     expect(migration.warnings.join('\n')).toMatch(/Clients of model food-review must send the header x-gateway-inference-objective: food-review/);
+  });
+
+  test('given a carried alpha EPP of v0.5.1, then the models no InferenceModel names were Sheddable; of v0.3.0 they were refused (the replay through both real EPPs shows it)', () => {
+    const withEpp = (tag: string) => {
+      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'Deployment'
+        ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image: `registry.k8s.io/gateway-api-inference-extension/epp:${tag}` }] } } } }
+        : o));
+      const props = { ...carriedProps({ gieVersion: 'v1.4.0' }), alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...quickstartModels()]) } };
+      return new ZeroDowntimeMigration(Testing.app(), 'm', props).models!.find((r) => r.modelName === '*')!;
+    };
+    expect(withEpp('v0.5.1')).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names)', kept: 'served as before' });
+    expect(withEpp('v0.4.0')).toMatchObject({ alphaCriticality: expect.stringMatching(/^refused \(404: the alpha EPP, GIE v0.4.0/), notKept: expect.stringMatching(/GA pool serves them with priority 0/) });
   });
 
   test('given strict, then the models whose clients must send a header fail the plan', () => {

@@ -1,6 +1,3 @@
-import { ApiObject, Testing } from 'cdk8s';
-import { GitOpsWriter, Promotion } from '../../src';
-import { GuideExamples } from '../../src/examples/guide-examples';
 import { FieldChange, fieldChanges, formatFieldChange, showFieldValue } from '../../src/migration/field-changes';
 
 const ALPHA = { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-alpha' };
@@ -43,6 +40,18 @@ describe('fieldChanges', () => {
     expect(fieldChanges(shift, finalize)).toEqual([
       { path: 'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-ga].weight', before: 50, after: 100 },
       { path: 'spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-alpha]', before: { ...ALPHA, weight: 50 } },
+    ]);
+  });
+
+  test('two backendRefs of one name in two namespaces are told apart by their namespace', () => {
+    // Given a route that splits between the GA pools of two teams (cross-namespace, each with its ReferenceGrant)
+    const before = route({ ...GA, namespace: 'team-a', weight: 50 }, { ...GA, namespace: 'team-b', weight: 50 });
+    const after = route({ ...GA, namespace: 'team-a', weight: 80 }, { ...GA, namespace: 'team-b', weight: 20 });
+
+    // Then each change names its backend with the namespace, not by position
+    expect(lines(fieldChanges(before, after))).toEqual([
+      'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/team-a/vllm-ga].weight: 50 -> 80',
+      'spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/team-b/vllm-ga].weight: 50 -> 20',
     ]);
   });
 
@@ -108,11 +117,18 @@ describe('fieldChanges', () => {
   });
 
   describe('a list whose items repeat a key (two env vars of one name: the API server keeps both)', () => {
+    // Through the writer, status and the pull request: test/migration/gitops-writer.test.ts.
     const job = (first: string, second: string) => ({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'model-loader', namespace: 'default' },
-      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'loader' } },
+        template: {
+          metadata: { labels: { app: 'loader' } },
+          spec: { containers: [{ name: 'loader', image: 'busybox:1.36', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] },
+        },
+      },
     });
 
     test('given a change to the first of the two, then it is one change at its index, not lost under the second', () => {
@@ -127,29 +143,6 @@ describe('fieldChanges', () => {
       expect(fieldChanges(job('/models/a', '/models/b'), job('/models/a', '/models/c')).map((c) => c.path))
         .toEqual(['spec.template.spec.containers[loader].env[1].value']);
     });
-
-    test('given a migration whose stages differ only there, then the stage README, status and the pull request each show the change', () => {
-      // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
-      // the first and the second stage
-      const migration = GuideExamples.zeroDowntime(Testing.app());
-      new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));
-      new ApiObject(migration.stages[1], 'Loader', job('/models/c', '/models/b'));
-      const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
-      const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${name}`)!.content;
-      const shown = 'spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>';
-
-      // When the second stage's README is read, status is asked on the first stage, and the first is promoted
-      const readme = file('02-shift-50/README.md');
-      const status = Promotion.status({ planText: file('plan.json'), stage: '01-side-by-side' });
-      const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
-        '    path: migrations/vllm-llama3-8b-instruct/01-side-by-side\n';
-      const promoted = Promotion.promote({ appText: app, planText: file('plan.json'), appFile: 'llm.yaml', migrationDir: 'migrations/vllm-llama3-8b-instruct' });
-
-      // Then each names the Deployment as changed, with the field that changes
-      expect(readme).toContain(`\`${shown}\``);
-      expect(status.nextChanges).toEqual(expect.arrayContaining(['changed Deployment default/model-loader', `  ${shown}`]));
-      expect(promoted.pullRequestBody).toContain(`\`${shown}\``);
-    });
   });
 
   test('a string holding a JSON object is compared inside it, as a JSON pointer after #', () => {
@@ -160,6 +153,98 @@ describe('fieldChanges', () => {
       'data.ingress#/enableGatewayApi: (unset) -> true',
       'data.ingress#/kserveIngressGateway: (unset) -> kserve/kserve-ingress-gateway',
     ]);
+  });
+
+  test('a Secret value holding JSON is not compared inside: the change shows redacted, never its fields', () => {
+    // Given a Secret whose data holds a JSON document (a registry config, say) that changes
+    const secret = (auth: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { config: JSON.stringify({ auths: { r: { auth } } }) } });
+
+    // Then the one change is the value, redacted, with nothing of the JSON inside
+    const shown = lines(fieldChanges(secret('b2xk'), secret('bmV3')));
+    expect(shown).toEqual(['stringData.config: <redacted> -> <redacted>']);
+  });
+
+  test('a JSON key with / or ~ is escaped in the pointer after # (RFC 6901)', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: JSON.stringify({ 'a/b': { '~c': value } }) } });
+    expect(lines(fieldChanges(cm('v1'), cm('v2')))).toEqual(['data.j#/a~1b/~0c: v1 -> v2']);
+  });
+
+  test('a string that only looks like JSON is compared as a string', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: value } });
+    expect(lines(fieldChanges(cm('{not json'), cm('{not json either')))).toEqual(['data.j: "{not json" -> "{not json either"']);
+    expect(lines(fieldChanges(cm('[1]'), cm('[2]')))).toEqual(['data.j: "[1]" -> "[2]"']);
+  });
+
+  test('ports without a name are keyed by their number; keys holding brackets fall back to the index', () => {
+    const svc = (ports: any[]) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports } });
+    const http = { port: 80, targetPort: 8080 };
+    expect(lines(fieldChanges(svc([http, { port: 443, targetPort: 8443 }]), svc([http, { port: 443, targetPort: 9443 }]))))
+      .toEqual(['spec.ports[443].targetPort: 8443 -> 9443']);
+    const pod = (env: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', env }] } });
+    expect(fieldChanges(pod([{ name: 'A[0]', valueFrom: { fieldRef: { fieldPath: 'a' } } }]), pod([{ name: 'A[0]', valueFrom: { fieldRef: { fieldPath: 'b' } } }])).map((c) => c.path))
+      .toEqual(['spec.containers[c].env[0].valueFrom.fieldRef.fieldPath']);
+  });
+
+  test('a reordered keyed list inside a list item is one (order) change at that item', () => {
+    // Given a route whose one rule lists the same two backends in the other order
+    const [alpha, ga] = [{ ...ALPHA, weight: 50 }, { ...GA, weight: 50 }];
+    expect(lines(fieldChanges(route(alpha, ga), route(ga, alpha)))).toEqual([
+      'spec.rules[0].backendRefs (order): [inference.networking.x-k8s.io/InferencePool/vllm-alpha, inference.networking.k8s.io/InferencePool/vllm-ga] -> '
+        + '[inference.networking.k8s.io/InferencePool/vllm-ga, inference.networking.x-k8s.io/InferencePool/vllm-alpha]',
+    ]);
+  });
+
+  test('an added rule shows whole, its lists as written', () => {
+    const before = route({ ...GA, weight: 1 });
+    const after = { ...before, spec: { ...before.spec, rules: [...before.spec.rules, { matches: [{ path: { type: 'PathPrefix', value: '/v2' } }], backendRefs: [{ ...ALPHA, weight: 1 }] }] } };
+    expect(lines(fieldChanges(before, after))).toEqual([
+      'spec.rules[1]: (unset) -> {matches: [{path: {type: PathPrefix, value: /v2}}], backendRefs: [{group: inference.networking.x-k8s.io, kind: InferencePool, name: vllm-alpha, weight: 1}]}',
+    ]);
+    const pod = (containers: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers } });
+    expect(fieldChanges(pod([]), pod([{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }]))).toEqual([
+      { path: 'spec.containers[c]', after: { name: 'c', ports: [{ name: 'http', containerPort: 80 }] } },
+    ]);
+  });
+
+  test('a field that is unset on one side has no key for that side', () => {
+    const cm = (data: any) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data });
+    const [added] = fieldChanges(cm({}), cm({ a: '1' }));
+    const [removed] = fieldChanges(cm({ a: '1' }), cm({}));
+    expect([Object.keys(added), Object.keys(removed)]).toEqual([['path', 'after'], ['path', 'before']]);
+  });
+
+  test('null values and a field that changes type are compared without error, in document order', () => {
+    const obj = (spec: any) => ({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec });
+    expect(lines(fieldChanges(obj({ a: null, b: { c: 1 }, d: 1 }), obj({ a: { x: 1 }, b: null, d: 2 })))).toEqual([
+      'spec.a: null -> {x: 1}',
+      'spec.b: {c: 1} -> null',
+      'spec.d: 1 -> 2',
+    ]);
+  });
+
+  test('an empty list that gains a flag is one change of the whole list', () => {
+    const pod = (args: string[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', args }] } });
+    expect(lines(fieldChanges(pod([]), pod(['--v=2'])))).toEqual(['spec.containers[c].args: [] -> [--v=2]']);
+  });
+
+  test('list items that lack their key, or have an empty one, are compared by index', () => {
+    const pod = (mounts: any[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', volumeMounts: mounts }] } });
+    expect(fieldChanges(pod([{ name: 'v' }]), pod([{ name: 'w' }])).map((c) => c.path)).toEqual(['spec.containers[c].volumeMounts[0].name']);
+    const env = (value: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', env: [{ name: '', valueFrom: { fieldRef: { fieldPath: value } } }] }] } });
+    expect(fieldChanges(env('a'), env('b')).map((c) => c.path)).toEqual(['spec.containers[c].env[0].valueFrom.fieldRef.fieldPath']);
+    const refs = route({ kind: 'Service', port: 80 }, { kind: 'Service', port: 81 });
+    expect(fieldChanges(refs, route({ kind: 'Service', port: 80 }, { kind: 'Service', port: 82 })).map((c) => c.path)).toEqual(['spec.rules[0].backendRefs[1].port']);
+  });
+
+  test('a value that turns from text into JSON, or a JSON value with leading space, is compared as it should be', () => {
+    const cm = (value: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { j: value } });
+    expect(lines(fieldChanges(cm('plain'), cm('{"a":1}')))).toEqual(['data.j: plain -> \'{"a":1}\'']);
+    expect(lines(fieldChanges(cm('\n  {"a":1}'), cm('\n  {"a":2}')))).toEqual(['data.j#/a: 1 -> 2']);
+  });
+
+  test('a value of 160 characters is shown whole; one of 161 is cut to 160 with its length', () => {
+    expect(showFieldValue('x'.repeat(160))).toBe('x'.repeat(160));
+    expect(showFieldValue('x'.repeat(161))).toBe(`${'x'.repeat(159)}… (161 characters)`);
   });
 
   test('long values are cut in the line, never in the data', () => {

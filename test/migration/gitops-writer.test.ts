@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
+import { ACTIVE_STAGE_FILE, renderActiveStageRecord } from '../../src/migration/active-stage';
+import { findRecordTarget, writeRecord } from '../../src/output';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
 
@@ -293,6 +295,34 @@ describe('GitOpsWriter', () => {
     expect(fs.lstatSync(stage).isSymbolicLink()).toBe(true);
   });
 
+  test.each(['../escaped', '..', 'a/b', '/abs', 'x\u001b[2J'])('given a migration named %j, then the write is refused naming it, and nothing is written anywhere', (name) => {
+    const base = tmp('names-');
+    const outdir = path.join(base, 'out');
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const renamed = Object.create(migration, { migrationName: { value: name } });
+
+    expect(() => new GitOpsWriter({ outdir }).write(renamed)).toThrow(
+      new RegExp(`^GitOpsWriter: .*: cannot write the folder ${JSON.stringify(name).replace(/[\\[\]^$.|?*+()]/g, '\\$&')} in ${outdir}: the name (is|holds)`));
+    expect(fs.readdirSync(base)).toEqual([]);
+  });
+
+  test('given a folder with the marker of an earlier release and a plan.json naming hand-written files, then the writer keeps every file it cannot prove it wrote', () => {
+    const outdir = tmp('legacy-');
+    const dir = path.join(outdir, 'vllm-llama3-8b-instruct');
+    fs.mkdirSync(path.join(dir, '01-side-by-side'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.generated-by-cdk8s-inference-migration'), 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n');
+    fs.writeFileSync(path.join(dir, 'plan.json'), JSON.stringify({ stages: [{ folder: '01-side-by-side', objects: [{ file: 'mine.yaml' }] }] }));
+    fs.writeFileSync(path.join(dir, '01-side-by-side', 'mine.yaml'), 'hand: written\n');
+    const before = tree(dir);
+
+    expect(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/holds files inference-migrate did not write.*\n {2}- 01-side-by-side\/ \(a folder of files inference-migrate did not write\)\n {2}- plan\.json \(listed by the marker of an earlier release, without its sha256/);
+    expect(tree(dir)).toEqual(before);
+    expect(() => new GitOpsWriter({ outdir, keepUnknownFiles: true }).write(GuideExamples.zeroDowntime(Testing.app())))
+      .toThrow(/the new output would replace files inference-migrate did not write.*\n {2}- plan\.json/);
+    expect(tree(dir)).toEqual(before);
+  });
+
   test('given renderMigrations, then it returns every file writeMigrations writes, and writes nothing', () => {
     const outdir = tmp('render-');
     const rendered = new GitOpsWriter({ outdir: path.join(outdir, 'never') }).renderMigrations([GuideExamples.zeroDowntime(Testing.app())]);
@@ -361,6 +391,28 @@ describe('GitOpsWriter', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
+  test.each([
+    ['another rule of the route', { additionalRules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }] }],
+    ['another backendRef of the pool\'s rule', { additionalBackendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }],
+  ])('given a cleanup route whose GA rule is right but %s still names the alpha pool, then writing fails on the cleanup invariant', (_where, extra) => {
+    // Given a cleanup stage whose route sends its pool rule to the GA pool and has a leftover alpha backendRef elsewhere
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    const ga = cleanup.node.findChild('GaPool') as any;
+    const { additionalBackendRefs, ...route } = extra as any;
+    new WeightedInferenceRoute(cleanup, 'Leftover', {
+      name: 'leftover',
+      parentRefs: [{ name: 'gw' }],
+      ...route,
+      ...(additionalBackendRefs ? { rules: [{ backends: [{ pool: ga, weight: 1 }], additionalBackendRefs }] }
+        : { backends: [{ pool: ga, weight: 1 }] }),
+    });
+
+    // When it is written; Then the alpha backendRef is found, wherever it sits in the route
+    expect(() => new GitOpsWriter({ outdir: tmp('cleanup-extra-') }).write(migration))
+      .toThrow(/stage 04-cleanup: route leftover still sends traffic to the alpha group \(vllm-llama3-8b-instruct-alpha\)/);
+  });
+
   test('given a cleanup stage that still holds an alpha InferenceModel, then writing fails on the cleanup invariant and nothing is written', () => {
     // Given the guide's migration, with the alpha InferenceModel food-review left in its cleanup stage (a custom
     // stage edit, or a bug in what a strategy carries)
@@ -401,11 +453,97 @@ describe('GitOpsWriter', () => {
     expect(alphaPool.metadata.annotations).toBeUndefined();
   });
 
+  test('given a carried object that code changes after it was made, then that stage writes it as changed, and the other stages keep its original text', () => {
+    // Given the one-pool repository planned in an app, and an annotation added to the carried alpha pool of the first stage only
+    const migrations = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool')).addMigrations(Testing.app());
+    const alphaPoolIn = (stage: MigrationStage) => stage.node.findAll().find((c): c is ApiObject => c instanceof ApiObject
+      && c.kind === 'InferencePool' && c.apiVersion === 'inference.networking.x-k8s.io/v1alpha2')!;
+    alphaPoolIn(migrations[0].stages[0]).metadata.addAnnotation('example.com/owner', 'platform-team');
+
+    // When the stages are rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(migrations).files;
+    const text = (stage: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${stage}/inferencepool-vllm-llama3-8b-instruct-alpha.yaml`)!.content;
+
+    // Then the first stage holds the annotation (the original text would drop it), with the wave of a changed object,
+    // and the second the text as it was read
+    expect(YAML.parse(text('01-side-by-side')).metadata.annotations).toEqual({ 'example.com/owner': 'platform-team', 'argocd.argoproj.io/sync-wave': '0' });
+    const source = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool', 'apps', 'llm', 'vllm-llama3-8b-instruct-alpha.yaml'), 'utf8');
+    expect(source).toContain(text('02-shift-50').trim().split('\n').slice(0, 4).join('\n'));
+    expect(YAML.parse(text('02-shift-50')).metadata.annotations).toBeUndefined();
+  });
+
+  test('given a Deployment whose two env vars of one name differ between stages in the first, then the stage README, status and the pull request each show the change', () => {
+    // Given the guide's migration, with a Deployment that changes the first of its two MODEL_DIR values between
+    // the first and the second stage (kubectl and the API server accept the name twice; the last value wins)
+    const job = (first: string, second: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'model-loader', namespace: 'default' },
+      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+    });
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));
+    new ApiObject(migration.stages[1], 'Loader', job('/models/c', '/models/b'));
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/${name}`)!.content;
+    const shown = 'spec.template.spec.containers[loader].env[0].value: <redacted> -> <redacted>';
+
+    // When the second stage's README is read, status is asked on the first stage, and the first is promoted
+    const readme = file('02-shift-50/README.md');
+    const status = Promotion.status({ planText: file('plan.json'), stage: '01-side-by-side' });
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
+      '    path: migrations/vllm-llama3-8b-instruct/01-side-by-side\n';
+    const promoted = Promotion.promote({ appText: app, planText: file('plan.json'), appFile: 'llm.yaml', migrationDir: 'migrations/vllm-llama3-8b-instruct' });
+
+    // Then each names the Deployment as changed, with the field that changes
+    expect(readme).toContain(`\`${shown}\``);
+    expect(status.nextChanges).toEqual(expect.arrayContaining(['changed Deployment default/model-loader', `  ${shown}`]));
+    expect(promoted.pullRequestBody).toContain(`\`${shown}\``);
+  });
+
   test('given a route whose backend pool lives in another stage, then synthesis fails naming the route and pool', () => {
     const migration = GuideExamples.zeroDowntime(Testing.app());
     const stage: MigrationStage = migration.stages[1];
     const foreignPool = migration.stages[0].node.findChild('GaPool') as any;
     new WeightedInferenceRoute(stage, 'Stray', { name: 'stray', parentRefs: [{ name: 'gw' }], backends: [{ pool: foreignPool, weight: 1 }] });
     expect(() => GitOpsWriter.synthesizeStage(stage)).toThrow(/route stray: backend pool vllm-llama3-8b-instruct-ga \(inference.networking.k8s.io\) is neither in stage 02-shift-50 nor referenced as external/);
+  });
+});
+
+describe('GitOpsWriter over a promoted migration folder', () => {
+  const writeGuide = (outdir: string, steps: number[]) => {
+    const app = Testing.app();
+    new ZeroDowntimeMigration(app, 'llm', {
+      alphaPool: { existing: { name: 'vllm-alpha', modelServerSelector: { app: 'vllm' } } },
+      gateway: { name: 'inference-gateway' },
+      routeName: 'llm-route',
+      steps,
+    });
+    return new GitOpsWriter({ outdir }).writeAll(app);
+  };
+
+  test('given a folder promote recorded at 02-shift-10, then a rewrite that drops it is refused, and one that keeps it carries the record', () => {
+    // Given a migration written with steps 10 and 50, whose record says 02-shift-10 is live
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-record-'));
+    writeGuide(outdir, [10, 50]);
+    const dir = path.join(outdir, 'llm');
+    const record = renderActiveStageRecord({
+      migration: 'llm',
+      activeStage: '02-shift-10',
+      stageName: 'shift-10',
+      promotedFrom: '01-side-by-side',
+      gitopsObject: 'Flux Kustomization flux-system/llm',
+      file: 'clusters/prod/llm.yaml',
+    });
+    writeRecord(findRecordTarget(dir, 'plan.json', ACTIVE_STAGE_FILE)!, record, 'promote');
+
+    // When the steps change so that 02-shift-10 goes, then nothing is written
+    expect(() => writeGuide(outdir, [25, 75])).toThrow(new RegExp(`GitOpsWriter: ${dir}: the new plan would delete the stage a GitOps object syncs: llm was promoted to 02-shift-10`));
+    expect(fs.existsSync(path.join(dir, '02-shift-10'))).toBe(true);
+
+    // When they keep it, then the folder is written and the record stays
+    writeGuide(outdir, [10, 50, 90]);
+    expect(fs.readdirSync(dir).filter((f) => /^\d/.test(f))).toEqual(['01-side-by-side', '02-shift-10', '03-shift-50', '04-shift-90', '05-finalize', '06-cleanup']);
+    expect(fs.readFileSync(path.join(dir, ACTIVE_STAGE_FILE), 'utf8')).toBe(record);
   });
 });

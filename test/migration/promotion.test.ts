@@ -111,6 +111,21 @@ describe('Promotion.promote', () => {
     expect(r.pullRequestBody).toContain(`inference-migrate promote ${MIG} --app clusters/prod/llm.yaml --rollback --to 01-side-by-side --skip`);
   });
 
+  test('given a skip straight to cleanup, then a specific warning says how much traffic leaves the alpha pool and that the pool goes in the same sync', () => {
+    // Given the Application at 01-side-by-side (all requests on the alpha pool)
+    const r = promote(ARGO, { to: 'cleanup', skip: true });
+    // Then the warning names the route, the share, the skipped stages and the removal
+    expect(r.warnings[0]).toBe('skipping from 01-side-by-side straight to 04-cleanup moves 100% of the requests of HTTPRoute default/llm-route off the alpha pool in one sync, '
+      + 'and 04-cleanup removes the alpha stack: no stage in between (02-shift-50, 03-finalize) shows the GA pool carrying them, and a rollback must bring the alpha stack back first. '
+      + 'Promote stage by stage unless the GA pool is proven already');
+    expect(r.pullRequestBody).toContain('skipping from 01-side-by-side straight to 04-cleanup moves 100%');
+  });
+
+  test('given a skip that moves no alpha traffic (to finalize from the shift stage is not a skip; to 03-finalize from 01 is), then only traffic moves are warned about', () => {
+    expect(promote(ARGO, { to: 'finalize', skip: true }).warnings[0]).toMatch(/^skipping from 01-side-by-side straight to 03-finalize moves 100% of the requests of HTTPRoute default\/llm-route off the alpha pool in one sync: no stage in between \(02-shift-50\)/);
+    expect(promote(FLUX, {}).warnings.filter((w) => w.startsWith('skipping'))).toEqual([]);
+  });
+
   test('given a move backwards, then it is refused unless rollback is set; the rollback goes to the previous stage', () => {
     expect(() => promote(FLUX, { to: '01-side-by-side' })).toThrow('01-side-by-side comes before 02-shift-50: moving backwards is a rollback; add --rollback to do it; nothing was changed');
     const r = promote(FLUX, { rollback: true });

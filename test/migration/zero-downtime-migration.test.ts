@@ -382,12 +382,28 @@ describe('ZeroDowntimeMigration', () => {
       expect(routeWeights(objects)).toEqual([['inference.networking.x-k8s.io/vllm-llama3-8b-instruct-alpha', 100]]);
     });
 
-    test('given an unknown stage, then the error lists the stage folders', () => {
+    test('given an unknown stage, then the error lists the stage folders and names', () => {
       expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', referencedProps({ activeStage: '02-shift-10' })))
-        .toThrow(/^m: 'activeStage' must name one of the stage folders 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup \(got "02-shift-10"\)/);
+        .toThrow(/^m: 'activeStage' must name a stage by folder \(01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup\) or by name \(side-by-side, shift-50, finalize, cleanup\) \(got "02-shift-10"\)$/);
       const app = Testing.app();
-      app.node.setContext(StageSelection.contextKey('m'), 'shift-50');
-      expect(() => new ZeroDowntimeMigration(app, 'm', referencedProps())).toThrow(/'context 'inference-migration:m:active-stage'' must name one of the stage folders/);
+      app.node.setContext(StageSelection.contextKey('m'), 'shift-10');
+      expect(() => new ZeroDowntimeMigration(app, 'm', referencedProps()))
+        .toThrow(/^m: the context key inference-migration:m:active-stage must name a stage by folder \(01-side-by-side, .*\(got "shift-10"\)$/);
+    });
+
+    test.each([
+      ['the prop', 'cleanup', undefined],
+      ['the prop', 'shift-50', undefined],
+      ['the context key', undefined, 'finalize'],
+    ])('given a stage named by its role through %s, then it selects the stage whatever its position', (_how, prop, context) => {
+      // Given steps that move every stage's position (10 and 50: shift-50 is 03-shift-50, cleanup 05-cleanup)
+      let migration!: ZeroDowntimeMigration;
+      synthApp((app) => {
+        if (context !== undefined) app.node.setContext(StageSelection.contextKey('llm'), context);
+        migration = new ZeroDowntimeMigration(new Chart(app, 'platform'), 'llm', referencedProps({ steps: [10, 50], ...(prop !== undefined ? { activeStage: prop } : {}) }));
+      });
+      // Then the active stage is the folder of that role
+      expect(migration.activeStage).toBe({ 'cleanup': '05-cleanup', 'shift-50': '03-shift-50', 'finalize': '04-finalize' }[(prop ?? context)!]);
     });
 
     test('given the writer\'s layout with a user\'s chart beside the migration, then the writer finds only the migration', () => {
@@ -450,7 +466,7 @@ describe('ZeroDowntimeMigration', () => {
 
     test('a namespace other than the alpha pool\'s is rejected', () => {
       expect(build({ namespace: 'other', alphaPool: { existing: { name: 'a-alpha', namespace: 'models', modelServerSelector: SELECTOR } } }))
-        .toThrow(/'namespace' must be the alpha pool's namespace "models"/);
+        .toThrow(/^m: conflicting namespaces: 'namespace' is "other", but the alpha pool a-alpha is in namespace "models"; the GA pool selects the same model-server pods, which live in the alpha pool's namespace: set 'namespace' to "models", or leave it out$/);
     });
 
     test('a duplicate objective is rejected', () => {

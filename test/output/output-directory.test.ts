@@ -99,8 +99,9 @@ describe('writing a new output', () => {
   test('given a path the file systems do not allow, then the write is refused naming it, and nothing is written', () => {
     const out = path.join(base, 'out');
     const long = `${'x'.repeat(256)}.yaml`;
-    expect(() => write(out, { [`m/${long}`]: 'x' })).toThrow(`--out: cannot write "m/${long}": the path has a name of 261 bytes; file systems allow at most 255`.replace('--out', out));
-    expect(() => write(out, { '../escape.yaml': 'x' })).toThrow(/the path has an empty, '\.' or '\.\.' part/);
+    expect(() => write(out, { [`m/${long}`]: 'x' })).toThrow(`--out: cannot write "m/${long}": the path has a part that is 261 bytes long; file systems allow at most 255`.replace('--out', out));
+    expect(() => write(out, { '../escape.yaml': 'x' })).toThrow('cannot write "../escape.yaml": the path has a part that is "..", which would name the folder itself or its parent');
+    expect(() => write(out, { 'm/a\u001b[31m.yaml': 'x' })).toThrow(/the path has a part that holds a control character/);
     expect(() => write(out, { 'a': 'x', 'a/b': 'y' })).toThrow(/a would be both a file and a folder/);
     expect(() => write(out, { [OUTPUT_MARKER]: 'x' })).toThrow(/the name is reserved for the marker/);
     expect(fs.readdirSync(base)).toEqual([]);
@@ -355,23 +356,36 @@ describe('outputs of earlier releases', () => {
     expect(Object.keys(snapshot(out))).toEqual([OUTPUT_MARKER, 'NOTES.md', 'm/', 'm/01/', 'm/01/b.yaml']);
   });
 
-  test('given a migration folder written by the previous GitOpsWriter, then the files its plan.json names are replaced once; others are guarded', () => {
+  test('given a migration folder written by the previous GitOpsWriter (no sha256), then no file its plan.json names is replaced or removed: each is listed, and kept with keepUnknownFiles', () => {
     const out = path.join(base, 'm');
-    writeTree(out, {
+    const old = {
       [LEGACY_WRITER_MARKER]: 'Written by cdk8s-inference-migration; the folder is replaced on the next write.\n',
       'plan.json': JSON.stringify({ stages: [{ folder: '01-a', objects: [{ file: 'x.yaml' }] }] }),
       'README.md': 'r\n',
-      'gitops/argocd-application.yaml': 'a\n',
       '01-a/x.yaml': 'x\n',
-      '01-a/kustomization.yaml': 'k\n',
-      '01-a/README.md': 'r\n',
       '01-a/NOTES.md': 'mine\n',
-    });
+    };
+    writeTree(out, old);
+    const before = snapshot(out);
 
-    expect(() => write(out, { 'README.md': 'new\n' }, { replace: true })).toThrow(/ {2}- 01-a\/NOTES\.md \(not written by inference-migrate\)\n/);
-    write(out, { 'README.md': 'new\n' }, { replace: true, keepUnknownFiles: true });
+    expect(() => write(out, { 'README.md': 'new\n' }, { replace: true })).toThrow(
+      /^\S+ holds files inference-migrate did not write.*\n {2}- 01-a\/ \(a folder of files inference-migrate did not write\)\n {2}- README\.md \(listed by the marker of an earlier release, without its sha256: not proven to be the file inference-migrate wrote\)\n {2}- plan\.json \(listed by/);
+    expect(() => write(out, { 'README.md': 'new\n' }, { replace: true, keepUnknownFiles: true })).toThrow(/the new output would replace files inference-migrate did not write.*\n {2}- README\.md \(listed by the marker of an earlier release/);
+    expect(snapshot(out)).toEqual(before);
 
-    expect(snapshot(out)).toEqual({ [OUTPUT_MARKER]: expect.any(String), '01-a/': '', '01-a/NOTES.md': 'mine\n', 'README.md': 'new\n' });
+    const result = write(out, { 'NEW.md': 'new\n' }, { replace: true, keepUnknownFiles: true });
+
+    expect(result.kept).toEqual(['01-a/', 'README.md', 'plan.json']);
+    expect(snapshot(out)).toEqual({ ...before, [`${LEGACY_WRITER_MARKER}`]: undefined, [OUTPUT_MARKER]: expect.any(String), 'NEW.md': 'new\n' });
+  });
+
+  test('given a marker of an earlier release beside a hand-written file, then plan --force keeps it: the legacy marker is replaced only when it holds the text that release wrote', () => {
+    const out = path.join(base, 'm');
+    writeTree(out, { [LEGACY_WRITER_MARKER]: 'my own notes\n', 'plan.json': JSON.stringify({ stages: [] }) });
+
+    write(out, { 'NEW.md': 'new\n' }, { replace: true, keepUnknownFiles: true });
+
+    expect(snapshot(out)).toEqual({ [LEGACY_WRITER_MARKER]: 'my own notes\n', 'plan.json': JSON.stringify({ stages: [] }), [OUTPUT_MARKER]: expect.any(String), 'NEW.md': 'new\n' });
   });
 });
 
@@ -421,3 +435,27 @@ function deadPid(): number {
     }
   }
 }
+
+describe('a full disk', () => {
+  const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+
+  // Each step is named by what it does and how often that was done before (the second journal is the commit point).
+  test.each([
+    ['writes the journal of the commit point', /journal\.json \(temporary\)$/, 2],
+    ['renames that journal into place', /^rename .*journal\.json$/, 2],
+    ['writes the marker of the new tree', new RegExp(`^write ${OUTPUT_MARKER.replace(/\./g, '\\.')}$`), 1],
+  ])('given the disk fills when the run %s, then the folder is left as it was, no second copy or journal stays beside it, and the message says so', (_what, step, nth) => {
+    const out = path.join(base, 'out');
+    write(out, { 'm/a.yaml': 'a: 1\n' });
+    const before = snapshot(out);
+    let seen = 0;
+    const beforeChange = (what: string) => {
+      if (step.test(what) && ++seen === nth) throw enospc();
+    };
+
+    expect(() => write(out, { 'm/a.yaml': 'a: 2\n' }, { replace: true, beforeChange })).toThrow(/no space left on device.*; .*out was left as it was$/);
+    expect(seen).toBe(nth);
+    expect(snapshot(out)).toEqual(before);
+    expect(fs.readdirSync(base)).toEqual(['out']);
+  });
+});

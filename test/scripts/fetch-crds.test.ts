@@ -135,6 +135,17 @@ describe('fetch-crds', () => {
     ]);
   });
 
+  test('given an optional file that cannot be fetched, then it is listed apart with its cause and the step does not fail', async () => {
+    const lockFile = lock(base);
+    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    parsed.cluster = [{ file: 'b3/extra.yaml', bundle: 'b3', url: `${base}/b3/extra.yaml`, sha256: sha256(CRD), optional: 'the extra test is not run without it' }];
+    fs.writeFileSync(lockFile, JSON.stringify(parsed));
+    const r = await run(lockFile);
+    expect(r.failures).toEqual([]);
+    expect(r.counts).toMatchObject({ download: 2, unavailable: 1, failed: 0 });
+    expect(r.unavailable).toEqual(['b3/extra.yaml: HTTP 404 Not Found (the extra test is not run without it)']);
+  });
+
   test('given a missing file, then the HTTP status is the cause', async () => {
     const r = await run(lock(base, { url: `${base}/b1/gone.yaml` }));
     expect(r.failures[0]).toBe(`cannot download from ${base.slice(7)}: HTTP 404 Not Found (1 file of b1)`);

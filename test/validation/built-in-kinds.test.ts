@@ -261,13 +261,15 @@ describe('unknown kinds and metadata', () => {
 describe('rules the API server adds to the built-in schemas', () => {
   // Found by the real-cluster differential (test/cluster/e2e/differential_test.go): the schema leaves image optional.
   test('given a Deployment whose container has no image, then the validator refuses it as the API server does', () => {
-    const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'epp', namespace: 'default' },
+    const imageless = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'epp', namespace: 'default' },
       spec: { selector: { matchLabels: { app: 'epp' } }, template: { metadata: { labels: { app: 'epp' } }, spec: { containers: [{ name: 'epp' }] } } },
     };
-    const problems = new ManifestValidator().validate([deployment]).problems;
+    const problems = new ManifestValidator().validate([imageless]).problems;
     expect(problems.map((p) => `${p.field}: ${p.message}`)).toEqual(['spec.template.spec.containers[0].image: is required: the API server refuses a container without an image']);
-    const withImage = { ...deployment, spec: { ...deployment.spec, template: { ...deployment.spec.template, spec: { containers: [{ name: 'epp', image: 'epp:v1' }] } } } };
+    const withImage = { ...imageless, spec: { ...imageless.spec, template: { ...imageless.spec.template, spec: { containers: [{ name: 'epp', image: 'epp:v1' }] } } } };
     expect(new ManifestValidator().validate([withImage]).problems).toEqual([]);
   });
 });

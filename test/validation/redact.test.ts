@@ -1,4 +1,4 @@
-import { isSecretField, redactValue, scrubSecrets, secretValues, showField } from '../../src/validation/redact';
+import { isSecretField, redactCredentials, redactValue, scrubSecrets, secretValues, showField } from '../../src/validation/redact';
 
 describe('which fields hold secrets', () => {
   test.each([
@@ -40,5 +40,33 @@ describe('showing values', () => {
     const secrets = secretValues('Secret', '', secret);
     expect([...secrets].sort()).toEqual(['aHVudGVyMg==', 'tok"en\nvalue']);
     expect(scrubSecrets('got aHVudGVyMg== and "tok\\"en\\nvalue"', secrets)).toBe('got <redacted> and "<redacted>"');
+  });
+});
+
+describe('credentials by name and by shape', () => {
+  test('given route filter headers, then the values of Authorization, Cookie, X-Api-Key and token/auth/secret/password headers are redacted, the rest shown', () => {
+    const modifier = {
+      set: [{ name: 'Authorization', value: 'Bearer abc' }, { name: 'Cookie', value: 'session=1' }, { name: 'X-Api-Key', value: 'k1' }, { name: 'X-Tenant', value: 'blue' }],
+      add: [{ name: 'X-Auth-Token', value: 't1' }, { name: 'X-Db-Password', value: 'p1' }],
+    };
+    expect(redactValue('HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier', modifier)).toEqual({
+      set: [{ name: 'Authorization', value: '<redacted>' }, { name: 'Cookie', value: '<redacted>' }, { name: 'X-Api-Key', value: '<redacted>' }, { name: 'X-Tenant', value: 'blue' }],
+      add: [{ name: 'X-Auth-Token', value: '<redacted>' }, { name: 'X-Db-Password', value: '<redacted>' }],
+    });
+    expect(isSecretField('HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier.set[Authorization].value')).toBe(true);
+    expect(isSecretField('HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier.set[X-Tenant].value')).toBe(false);
+    expect([...secretValues('HTTPRoute', '', { spec: { rules: [{ filters: [{ requestHeaderModifier: modifier }] }] } })].sort()).toEqual(['Bearer abc', 'k1', 'p1', 'session=1', 't1']);
+  });
+
+  test.each([
+    ['https://admin:hunter2@models.example.com/v1', 'https://<redacted>@models.example.com/v1'],
+    ['git clone https://ghp_0123456789@github.com/x/y', 'git clone https://<redacted>@github.com/x/y'],
+    ['Authorization: Bearer eyJhbGciOi.abc-def_ghi', 'Authorization: Bearer <redacted>'],
+    ['Basic dXNlcjpwYXNz', 'Basic <redacted>'],
+    ['a\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nb', 'a\n<redacted>\nb'],
+    ['https://models.example.com/v1 and mailto:someone@example.com', 'https://models.example.com/v1 and mailto:someone@example.com'],
+  ])('given %j in any field, then it is shown as %j', (text, shown) => {
+    expect(redactCredentials(text)).toBe(shown);
+    expect(redactValue('ConfigMap', 'data.notes', text)).toBe(shown);
   });
 });

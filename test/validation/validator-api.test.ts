@@ -46,6 +46,10 @@ describe('reporting helpers', () => {
     ].join('\n'));
   });
 
+  test('given no problems, then formatProblems says so instead of printing an empty line', () => {
+    expect(ManifestValidator.formatProblems([])).toBe('no problems');
+  });
+
   test('validateOrThrow throws with every problem and returns the report otherwise', () => {
     expect(() => ManifestValidator.validateOrThrow([widget])).toThrow(/^manifest validation found 1 problem:\nWidget default\/w: no schema is known for example\.com\/v1 Widget/);
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } };

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliCommand } from './index';
+import { parsePath } from './options';
 import type * as Output from '../../output';
 import { CliContext, EXIT } from '../context';
 import { load } from '../lazy';
@@ -18,7 +19,7 @@ export const exampleCommand: CliCommand = {
       .summary('write the stages of the built-in examples (the upstream guides\' migrations)')
       .description('Writes the migrations of the upstream v1alpha2-to-v1 guide (zero-downtime and simple paths for the pool ' +
         'vllm-llama3-8b-instruct-alpha, HTTPRoute llm-route) and the GKE guide\'s variant, as GitOps stage folders; with --gke, only the GKE variant.')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .requiredOption('-o, --out <dir>', 'directory to write (new or empty; see --force)', parsePath)
       .option('--gke', 'write only the GKE guide\'s variant (provider gke, alpha pool vllm-llama3-8b-instruct-preview)')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -41,7 +42,7 @@ export const exampleCommand: CliCommand = {
           const migrations = flags.gke ? [GuideExamples.gke(app)] : GuideExamples.all(app);
           const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate ?? false, repoPath: output.repoPathOf(flags.out) });
           const rendered = writer.renderMigrations(migrations);
-          const result = writeOut(ctx, out, rendered.files);
+          const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
           const written = rendered.migrations;
           const lines = [`wrote ${written.length} example migration${written.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`];
           for (const m of written) lines.push(`  ${m.name}/: ${m.stages.map((s) => s.folder).join(', ')}`);

@@ -31,5 +31,6 @@ export const COMMAND_GROUPS: { readonly [name: string]: string } = {
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: CliCommand[] = [
-  scanCommand, planCommand, planKServeCommand, statusCommand, verifyCommand, promoteCommand, convertLlamaStackCommand, validateCommand, exampleCommand,
+  scanCommand, planCommand, planKServeCommand, statusCommand, verifyCommand, promoteCommand, convertLlamaStackCommand, validateCommand,
+  exampleCommand,
 ];

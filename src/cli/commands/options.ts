@@ -98,9 +98,28 @@ export function maxFileSizeOption(): Option {
   return new Option('--max-file-size <size>', 'size limit of one input file, e.g. 64MiB; a larger file is an error (default: 16MiB)').argParser(parseSize);
 }
 
+/** A path given on the command line (`--from`, `--out`, `--app`, a folder or file argument): not empty. */
+export function parsePath(value: string): string {
+  if (value === '') throw new InvalidArgumentError('expected a path, not an empty string');
+  return value;
+}
+
+/** `--max-documents`, for every command that reads manifests. */
+export function maxDocumentsOption(): Option {
+  return new Option('--max-documents <count>', 'most YAML documents in one input file (or standard input); more is an error (default: 10000)')
+    .argParser(parseDocumentCount);
+}
+
+/** A count of documents: a positive integer. */
+export function parseDocumentCount(value: string): number {
+  const n = /^[1-9]\d{0,8}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`expected a positive whole number of documents, such as 50000 (got ${JSON.stringify(value)})`);
+  return n;
+}
+
 /** `--namespace`, for every command that reads manifests. */
 export function namespaceOption(): Option {
-  return new Option('--namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
+  return new Option('-n, --namespace <name>', 'namespace of objects that have none, as kubectl apply -n and helm template -n give it (default: default, with a warning)')
     .argParser(parseLabelName);
 }
 

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, parseLabelName, parseObjectName } from './options';
+import { maxDocumentsOption, maxFileSizeOption, parseLabelName, parseObjectName, parsePath } from './options';
 import type * as KServePlan from '../../discover/kserve-migration-plan';
 import type * as Source from '../../discover/manifest-source';
 import type { KServeGatewayApiMigration, KServeGatewayApiMigrationProps } from '../../kserve/kserve-gateway-api-migration';
@@ -21,6 +21,7 @@ interface PlanKServeFlags extends OutFlags {
   readonly testInferenceService?: boolean;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly verbose?: boolean;
 }
 
@@ -33,11 +34,11 @@ export const planKServeCommand: CliCommand = {
       .description('Finds KServe\'s inferenceservice-config ConfigMap (and the kserve-controller-manager Deployment, when present) ' +
         'under --from, or takes --helm when Helm owns KServe, and writes the stages 01-gateway, 02-enable-gateway-api and 03-verify ' +
         'into --out, validated against the Gateway API v1.2.1 and KServe v0.15.1 CRDs before anything is written.')
-      .option('--from <path>', 'directory or file of the manifests that install KServe, or - for standard input (not with --helm)')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .option('-f, --from <path>', 'directory or file of the manifests that install KServe, or - for standard input (not with --helm)', parsePath)
+      .requiredOption('-o, --out <dir>', 'directory to write (new or empty; see --force)', parsePath)
       .option('--helm', 'Helm owns KServe: the stages give the helm upgrade instead of writing the ConfigMap')
       .option('--helm-creates-gateway', 'with --helm: let the chart create the Gateway (createGateway=true) instead of writing it')
-      .addOption(new Option('--namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)').argParser(parseLabelName))
+      .addOption(new Option('-n, --namespace <namespace>', 'KServe\'s namespace (default: the ConfigMap\'s, else kserve)').argParser(parseLabelName))
       .addOption(new Option('--gateway-name <name>', 'name of the Gateway (default: kserve-ingress-gateway)').argParser(parseLabelName))
       .addOption(new Option('--gateway-namespace <namespace>', 'namespace of the Gateway (default: KServe\'s namespace)').argParser(parseLabelName))
       .addOption(new Option('--gateway-class <name>', 'GatewayClass of the Gateway (default: envoy)').argParser(parseObjectName))
@@ -47,6 +48,7 @@ export const planKServeCommand: CliCommand = {
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addHelpText('after', [
         '',
         'Examples:',
@@ -69,7 +71,8 @@ function runPlanKServe(flags: PlanKServeFlags, ctx: CliContext): number {
   if (flags.helmCreatesGateway && !flags.helm) {
     throw new UsageError('--helm-creates-gateway needs --helm');
   }
-  const out = openOut(ctx, 'plan-kserve', flags, flags.from !== undefined && flags.from !== '-' ? { path: flags.from, label: `--from ${flags.from}` } : undefined);
+  // --out may be inside --from: reading skips every folder an output marker marks, so the next plan never reads it.
+  const out = openOut(ctx, 'plan-kserve', flags);
   try {
     return planKServeInto(out, flags, ctx);
   } finally {
@@ -97,8 +100,8 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   if (flags.from !== undefined) {
     const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
     const { KServeMigrationPlan } = load<typeof KServePlan>('../discover/kserve-migration-plan');
-    const source = flags.from === '-' ? ManifestSource.fromStandardInput({ maxFileSize: flags.maxFileSize })
-      : ManifestSource.fromPath(flags.from, { maxFileSize: flags.maxFileSize });
+    const source = flags.from === '-' ? ManifestSource.fromStandardInput({ maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments })
+      : ManifestSource.fromPath(flags.from, { maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments });
     printSkipped(ctx.io, source.root, source.skipped, flags.verbose);
     const plan = KServeMigrationPlan.fromSource(source, { kserveNamespace: flags.namespace, validateInputs: flags.validate });
     migration = plan.addMigration(app, 'kserve-gateway-api', props);
@@ -111,7 +114,7 @@ function planKServeInto(out: Output.OutputDirectory, flags: PlanKServeFlags, ctx
   const { GitOpsWriter } = load<typeof import('../../migration/gitops-writer')>('../migration/gitops-writer');
   const writer = new GitOpsWriter({ outdir: flags.out, validate: flags.validate, repoPath: output.repoPathOf(flags.out) });
   const rendered = writer.renderMigrations([migration]);
-  const result = writeOut(ctx, out, rendered.files);
+  const result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
   const stages = rendered.migrations[0].stages.map((s) => s.folder);
   printWarnings(ctx.io, [...inputWarnings, ...migration.warnings]);
   ctx.io.stdout([

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { collectChoices, collectLabel, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parseSteps, parseTargetGie } from './options';
+import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parsePath, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import { isUserError } from '../../core/errors';
 import type * as Plan from '../../discover/inference-migration-plan';
@@ -15,8 +15,11 @@ import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, U
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
 
-interface PlanFlags extends OutFlags {
+interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly from: string;
+  readonly out?: string;
+  readonly dryRun?: boolean;
+  readonly stage?: string;
   readonly steps?: number[];
   readonly provider?: InferenceProvider;
   readonly gateway?: GatewayImplementation;
@@ -24,6 +27,7 @@ interface PlanFlags extends OutFlags {
   readonly gaNameSuffix: string;
   readonly validate: boolean;
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly namespace?: string;
   readonly eppImage?: string;
   readonly verbose?: boolean;
@@ -49,14 +53,15 @@ export const planCommand: CliCommand = {
         'kustomizations, Helm values and templates are skipped), or one stream from standard input with --from -, and writes one zero-downtime ' +
         'migration per v1alpha2 InferencePool into --out: stage folders with kustomizations and READMEs, validated against the pinned CRDs ' +
         'before anything is written.')
-      .requiredOption('--from <path>', 'directory or file of manifests to read, or - for standard input')
-      .requiredOption('--out <dir>', 'directory to write (new or empty; see --force)')
+      .requiredOption('-f, --from <path>', 'directory or file of manifests to read, or - for standard input', parsePath)
+      .option('-o, --out <dir>', 'directory to write (new or empty; see --force); required unless --dry-run', parsePath)
       .option('--steps <weights>', 'GA weights of the traffic-shift stages, increasing integers in 1..99 (default: 50)', parseSteps)
       .addOption(new Option('--provider <name>', 'platform of the GA pool (default: gke when the alpha pool has GKE policies, else none)')
         .choices(Object.values(InferenceProvider)))
       .addOption(new Option('--gateway <implementation>', 'Gateway API implementation that serves the routes (default: gke with --provider gke, istio with --provider istio, else generic)')
         .choices(Object.values(GatewayImplementation)))
-      .option('--target-gie <version>', `GIE release to migrate to: a bridge release whose CRDs serve both pools, v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1 or v1.4.0 (default: ${NEWEST_BRIDGE_GIE}, the newest)`, parseTargetGie, NEWEST_BRIDGE_GIE)
+      .addOption(new Option('--target-gie <version>', 'GIE release to migrate to: a bridge release whose CRDs serve both pools, v1.0.0, v1.0.2, v1.1.0, v1.2.0, v1.3.1 or v1.4.0')
+        .argParser(parseTargetGie).default(NEWEST_BRIDGE_GIE, `${NEWEST_BRIDGE_GIE}, the newest`))
       .addOption(new Option('--strategy <strategy>', 'how traffic moves (default: the one that works on --gateway: weighted-shift; header-preview-cutover where a rule cannot split between two pools; parallel-gateway where no gateway serves both groups, e.g. Istio); a strategy given here is never replaced')
         .choices(Object.values(MigrationStrategy)))
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
@@ -74,11 +79,15 @@ export const planCommand: CliCommand = {
       .addOption(keepUnknownFilesOption())
       .option('--no-validate', 'skip validating the input and the stages against the pinned CRDs')
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addOption(namespaceOption())
+      .option('--dry-run', 'print the stages as one YAML stream on stdout (each object file after a "# Source:" line), as helm template does, and write nothing')
+      .option('--stage <stage>', 'with --dry-run: print only this stage of each migration, by folder (02-shift-50) or name (shift-50)')
       .addHelpText('after', [
         '',
         'Examples:',
-        '  $ inference-migrate plan --from gitops/apps/llm --out gitops/migrations',
+        '  $ inference-migrate plan --from gitops --out gitops/migrations      # --out may be inside --from: plan skips its own outputs',
+        '  $ inference-migrate plan -f gitops/apps --dry-run --stage shift-50 | kubectl diff -f -',
         '  $ inference-migrate plan --from rendered/ --out migrations --provider gke --steps 10,50,90',
         '  $ kustomize build overlays/prod | inference-migrate plan --from - --out gitops/migrations',
         '  $ helm template llm ./chart -n llm | inference-migrate plan --from - --namespace llm --out gitops/migrations',
@@ -106,22 +115,31 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
   }
-  const out = openOut(ctx, 'plan', flags, flags.from === '-' ? undefined : { path: flags.from, label: `--from ${flags.from}` });
+  if (flags.stage !== undefined && !flags.dryRun) throw new UsageError('--stage picks the stage --dry-run prints: add --dry-run');
+  if (flags.dryRun) {
+    if (flags.force || flags.keepUnknownFiles) throw new UsageError('--dry-run writes nothing: --force and --keep-unknown-files have no meaning with it');
+    return planInto(undefined, { ...flags, out: flags.out ?? 'migrations' }, ctx);
+  }
+  if (flags.out === undefined) throw new UsageError('required option \'-o, --out <dir>\' not specified (or --dry-run, to print the stages instead of writing them)');
+  // --out may be inside --from (`plan --from gitops --out gitops/migrations`): every plan skips the folders its
+  // outputs' markers mark, so it never reads its own output.
+  const out = openOut(ctx, 'plan', { ...flags, out: flags.out });
   try {
-    return planInto(out, flags, ctx);
+    return planInto(out, { ...flags, out: flags.out }, ctx);
   } finally {
     out.close();
   }
 }
 
-function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext): number {
+/** Plans and writes into `out`, or, without `out` (--dry-run), prints the stages as a YAML stream. */
+function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { readonly out: string }, ctx: CliContext): number {
   const { io } = ctx;
   const output = load<typeof Output>('../output');
   const { ManifestSource } = load<typeof Source>('../discover/manifest-source');
   const { InferenceMigrationPlan } = load<typeof Plan>('../discover/inference-migration-plan');
 
   const stdin = flags.from === '-';
-  const readOptions = { maxFileSize: flags.maxFileSize, namespace: flags.namespace };
+  const readOptions = { maxFileSize: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace };
   const source = stdin ? ManifestSource.fromStandardInput(readOptions) : ManifestSource.fromPath(flags.from, readOptions);
   printSkipped(io, source.root, source.skipped, flags.verbose);
   progress(io, flags.quiet, `read ${source.objectCount} objects in ${source.files.length} file${source.files.length === 1 ? '' : 's'}; planning...`);
@@ -183,19 +201,41 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
     err.message = withFlagHint(err.message);
     throw err;
   }
-  progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
-  const result = writeOut(ctx, out, rendered.files);
+  let result: Output.OutputResult | undefined;
+  if (out !== undefined) {
+    progress(io, flags.quiet, `writing ${rendered.files.length} files into ${flags.out}...`);
+    result = writeOut(ctx, out, rendered.files, `--out ${flags.out}`);
+  } else {
+    io.stdout(yamlStream(rendered.files, migrations, flags.stage));
+  }
 
   const notices = rendered.migrations.flatMap((m) => m.notices);
-  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrations.flatMap((m) => m.warnings), ...notices]);
+  // Each migration's warnings (its stages' included); with several migrations, each names its migration.
+  const migrationWarnings = migrations.flatMap((m) => m.warnings.map((w) => (migrations.length > 1 ? `${m.migrationName}: ${w}` : w)));
+  printWarnings(io, [...plan.warnings, ...templateWarning, ...migrationWarnings, ...notices]);
+  const summary = summaryLines(plan, migrations, source.root, flags, result);
+  // With --dry-run stdout is the YAML stream: the summary goes to stderr.
+  const text = `${[...platform, ...summary].join('\n')}\n`;
+  if (out !== undefined) io.stdout(text);
+  else io.stderr(text);
+  return EXIT.OK;
+}
+
+/** What plan prints after the platform: the target, each migration, the files kept, and what to do next. */
+function summaryLines(
+  plan: Plan.InferenceMigrationPlan, migrations: ReturnType<Plan.InferenceMigrationPlan['addMigrations']>, root: string,
+  flags: PlanFlags & { readonly out: string }, result: Output.OutputResult | undefined,
+): string[] {
+  const outDir = flags.out.replace(/\/$/, '');
   const lines = [
-    ...platform,
     `target: GIE ${flags.targetGie}${flags.targetGie === NEWEST_BRIDGE_GIE ? ' (the default: the newest release that serves both pools; --target-gie to change)' : ''}`,
-    `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
+    result === undefined
+      ? `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'}${flags.validate ? ' (every stage validated)' : ''}; dry run: the stages are on stdout, nothing was written:`
+      : `planned ${migrations.length} migration${migrations.length === 1 ? '' : 's'} into ${flags.out}${flags.validate ? ' (every stage validated)' : ''}:`,
   ];
   plan.migrations.forEach((planned, i) => {
     const migration = migrations[i];
-    const where = `${displayPath(source.root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
+    const where = `${displayPath(root, planned.alphaPoolLocation.file)}:${planned.alphaPoolLocation.line}`;
     lines.push(
       `  ${migration.migrationName}/: alpha pool ${planned.namespace}/${planned.alphaPoolName} (${where}) -> GA pool ${planned.gaPoolName}`,
       `    routes:  ${[...planned.routes.map((r) => `${r.namespace}/${r.name}`), ...planned.otherRoutes.map((r) => `${r.namespace}/${r.name} (${r.kind})`)].join(', ')}`,
@@ -204,11 +244,41 @@ function planInto(out: Output.OutputDirectory, flags: PlanFlags, ctx: CliContext
       `    stages:  ${migration.stages.map((s) => s.folderName).join(', ')}`,
     );
   });
+  if (result === undefined) return lines;
   lines.push(...keptLines(result));
-  lines.push(`next: read ${flags.out.replace(/\/$/, '')}/<migration>/README.md; hand the carried objects over as its first stage says ` +
+  // The real folder when there is one migration, as `next:` lines should name what to open.
+  const readme = migrations.length === 1 ? `${outDir}/${migrations[0].migrationName}/README.md` : `${outDir}/<migration>/README.md`;
+  lines.push(`next: read ${readme}; hand the carried objects over as its first stage says ` +
     '(mark them against pruning in their old place first, then sync 01-side-by-side, then remove them from the old place)');
-  io.stdout(`${lines.join('\n')}\n`);
-  return EXIT.OK;
+  return lines;
+}
+
+/**
+ * The object files of every stage (or of the stage `stage` names, by folder or name) as one YAML stream, each
+ * document after a `# Source: <migration>/<stage>/<file>` line, as `helm template` prints them.
+ */
+function yamlStream(
+  files: ReadonlyArray<{ path: string; content: string | Uint8Array }>,
+  migrations: ReadonlyArray<{ migrationName: string; stages: ReadonlyArray<{ folderName: string; stageName: string }> }>,
+  stage: string | undefined,
+): string {
+  const folders = migrations.flatMap((m) => m.stages
+    .filter((s) => stage === undefined || s.folderName === stage || s.stageName === stage)
+    .map((s) => `${m.migrationName}/${s.folderName}/`));
+  if (folders.length === 0) {
+    const known = [...new Set(migrations.flatMap((m) => m.stages.map((s) => s.stageName)))];
+    throw new UsageError(`--stage ${stage} names no stage of the planned migrations (stages: ${known.join(', ')})`);
+  }
+  return folders.flatMap((folder) => files
+    .filter((f) => f.path.startsWith(folder) && !f.path.slice(folder.length).includes('/') && /\.ya?ml$/.test(f.path) && !f.path.endsWith('/kustomization.yaml'))
+    .map((f) => `---\n# Source: ${f.path}\n${withoutLeadingSeparator(String(f.content))}`)).join('');
+}
+
+/** A file's text without a `---` that comes before its object (a carried document may start with comments and one). */
+function withoutLeadingSeparator(text: string): string {
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '' && l.trim() !== '---' && !l.trimStart().startsWith('#'));
+  return lines.filter((l, i) => !(i < first && l.trim() === '---')).join('\n');
 }
 
 /** The second Gateway's flags, when one was given: they choose the parallel-gateway strategy. */

@@ -1,6 +1,9 @@
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
+import { parsePath } from './options';
 import type * as MigrationFolder from '../../discover/migration-folder';
+import type * as ActiveStage from '../../migration/active-stage';
 import type * as PromotionModule from '../../migration/promotion';
 import type * as Output from '../../output';
 import { CliContext, EXIT, UsageError, printWarnings } from '../context';
@@ -27,8 +30,8 @@ export const promoteCommand: CliCommand = {
         'This is the one edit inference-migrate makes to a file it did not write: a symbolic link is refused, and the file is replaced only if it is ' +
         'unchanged since it was read. Prints the pull request title and body (Markdown) on stdout: what the stage does, the field-level changes, ' +
         'the checks before merging and after syncing, and the rollback.')
-      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)')
-      .requiredOption('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization (multi-document files are fine)')
+      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)', parsePath)
+      .requiredOption('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization (multi-document files are fine)', parsePath)
       .option('--name <name>', 'metadata.name of the object to change, when several in --app point at the migration')
       .option('--to <stage>', 'stage to move to, by folder (03-finalize) or name (finalize) (default: the next stage; with --rollback, the previous one)')
       .option('--skip', 'allow moving past a stage without syncing it (with --to)')
@@ -50,10 +53,15 @@ export const promoteCommand: CliCommand = {
       ].join('\n'))
       .action((dir: string, flags: PromoteFlags) => {
         if (flags.skip && flags.to === undefined) throw new UsageError('--skip needs --to <stage>: it allows moving past stages to the one named');
-        const folder = load<typeof MigrationFolder>('../discover/migration-folder').readMigrationFolder(dir);
+        const migrationFolder = load<typeof MigrationFolder>('../discover/migration-folder');
+        const folder = migrationFolder.readMigrationFolder(dir);
         const output = load<typeof Output>('../output');
         const file = output.readFileForEdit(flags.app);
         const { Promotion } = load<typeof PromotionModule>('../migration/promotion');
+        const { ACTIVE_STAGE_FILE } = load<typeof ActiveStage>('../migration/active-stage');
+        // The record of the stage goes into the output that holds the migration folder (its marker lists plan.json).
+        const record = output.findRecordTarget(dir, 'plan.json', ACTIVE_STAGE_FILE);
+        const recordFile = record === undefined ? undefined : path.join(record.root, record.path).split(path.sep).join('/');
         const result = Promotion.promote({
           appText: file.text,
           appFile: flags.app,
@@ -64,10 +72,25 @@ export const promoteCommand: CliCommand = {
           to: flags.to,
           skip: flags.skip,
           rollback: flags.rollback,
+          ...(recordFile !== undefined ? { recordFile } : {}),
         });
-        if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text);
+        // The folder the object will point at exists, and plan.json agrees with the folders on disk.
+        migrationFolder.checkStageFolders(folder, result.stages, result.toStage);
+        if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text, { report: (notice) => printWarnings(ctx.io, [notice]) });
         const verb = flags.dryRun ? 'would move' : 'moved';
-        printWarnings(ctx.io, result.warnings);
+        printWarnings(ctx.io, [
+          ...result.warnings,
+          ...(record === undefined ? [`the stage is not recorded in ${path.join(dir, ACTIVE_STAGE_FILE)}: no marker of inference-migrate lists ${path.join(dir, 'plan.json')} `
+            + '(plan again into this folder to have one); a later plan cannot tell which stage is live'] : []),
+        ]);
+        if (!flags.dryRun && record !== undefined) {
+          try {
+            output.writeRecord(record, result.activeStageRecord, 'promote');
+          } catch (err) {
+            if (err instanceof Error) err.message = `${flags.app} was changed (${result.fromStage} -> ${result.toStage}), but the stage was not recorded: ${err.message}`;
+            throw err;
+          }
+        }
         if (flags.output === 'json') {
           ctx.io.stdout(`${JSON.stringify({
             written: !flags.dryRun,
@@ -80,6 +103,7 @@ export const promoteCommand: CliCommand = {
             newPath: result.newPath,
             diff: result.diff,
             warnings: result.warnings,
+            ...(recordFile !== undefined ? { activeStageRecord: recordFile } : {}),
             pullRequest: { title: result.pullRequestTitle, body: result.pullRequestBody },
           }, null, 2)}\n`);
         } else if (flags.dryRun) {
@@ -88,7 +112,8 @@ export const promoteCommand: CliCommand = {
           ctx.io.stdout(`${result.pullRequestTitle}\n\n${result.pullRequestBody}`);
         }
         ctx.io.stderr(`${flags.dryRun ? 'dry run: ' : ''}${verb} the ${result.tool} ${result.objectKind} ${result.objectName} (${flags.app}:${result.line}) ` +
-          `from ${result.fromStage} to ${result.toStage}: ${result.field} ${result.oldPath} -> ${result.newPath}${flags.dryRun ? '; nothing was written' : ''}\n`);
+          `from ${result.fromStage} to ${result.toStage}: ${result.field} ${result.oldPath} -> ${result.newPath}` +
+          `${recordFile !== undefined ? `; ${flags.dryRun ? 'would record' : 'recorded'} it in ${recordFile}` : ''}${flags.dryRun ? '; nothing was written' : ''}\n`);
         ctx.exitCode = EXIT.OK;
       });
   },

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
-import { maxFileSizeOption, namespaceOption, parseGieTarget } from './options';
+import { maxDocumentsOption, maxFileSizeOption, namespaceOption, parseGieTarget, parsePath } from './options';
 import { NEWEST_KNOWN_GIE, parseGieVersion } from '../../convert/gie-versions';
 import type * as Scan from '../../discover/alpha-scan';
 import type * as Reader from '../../discover/repo-reader';
@@ -11,6 +11,7 @@ interface ScanFlags {
   readonly targetGie: string;
   readonly output: 'text' | 'json' | 'markdown';
   readonly maxFileSize?: number;
+  readonly maxDocuments?: number;
   readonly namespace?: string;
 }
 
@@ -25,10 +26,12 @@ export const scanCommand: CliCommand = {
         'LlamaStackDistribution llamastack.io/v1alpha1, and a KServe inferenceservice-config whose ingress is not on Gateway API yet; says what each ' +
         'becomes, whether the target GIE release still serves its API, and the command that migrates it. Helm chart templates that use the alpha API ' +
         'are listed too (render the chart to plan them). Stage folders written by plan are read too: their alpha objects are applied until the cleanup stage.')
-      .argument('<input>', 'directory or file of manifests to read, or - for standard input')
-      .option('--target-gie <version>', 'GIE release to check against (the default is the newest release this version knows)', parseGieTarget, NEWEST_KNOWN_GIE)
+      .argument('<input>', 'directory or file of manifests to read, or - for standard input', parsePath)
+      .addOption(new Option('--target-gie <version>', 'GIE release to check against').argParser(parseGieTarget)
+        .default(NEWEST_KNOWN_GIE, `${NEWEST_KNOWN_GIE}, the newest release this version knows`))
       .addOption(new Option('--output <format>', 'report format').choices(['text', 'json', 'markdown']).default('text'))
       .addOption(maxFileSizeOption())
+      .addOption(maxDocumentsOption())
       .addOption(namespaceOption())
       .addHelpText('after', [
         '',
@@ -43,7 +46,9 @@ export const scanCommand: CliCommand = {
       .action((dir: string, flags: ScanFlags, cmd: Command) => {
         const reader = load<typeof Reader>('../discover/repo-reader');
         const scan = load<typeof Scan>('../discover/alpha-scan');
-        const repo = reader.readInput(dir, { skipOutputs: false, maxFileBytes: flags.maxFileSize, namespace: flags.namespace });
+        const repo = reader.readInput(dir, {
+          skipOutputs: false, maxFileBytes: flags.maxFileSize, maxDocuments: flags.maxDocuments, namespace: flags.namespace,
+        });
         printSkipped(ctx.io, repo.root, repo.skipped, cmd.optsWithGlobals().verbose);
         const report = scan.scanObjects(repo.objects, parseGieVersion(flags.targetGie)!, { path: dir, skipped: repo.skipped });
         ctx.io.stdout(scan.formatScan(report, flags.output, repo.root));

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
+import { parsePath } from './options';
 import type * as MigrationFolder from '../../discover/migration-folder';
 import type * as PromotionModule from '../../migration/promotion';
 import type * as Output from '../../output';
@@ -21,8 +22,8 @@ export const statusCommand: CliCommand = {
       .summary('say which stage of a migration is active, which is next, and what the next one changes')
       .description('Reads the Argo CD Application or Flux Kustomization in --app that points at a stage folder of the migration in MIGRATION_DIR ' +
         '(or takes the stage an app selects in code, with --stage) and prints the active stage, the next one, and the field-level changes of the next one.')
-      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)')
-      .option('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization that points at the migration')
+      .argument('<migration-dir>', 'folder of one migration (holds plan.json and the stage folders)', parsePath)
+      .option('--app <file>', 'YAML file with the Argo CD Application or Flux Kustomization that points at the migration', parsePath)
       .option('--name <name>', 'metadata.name of the object, when several in --app point at the migration')
       .option('--stage <stage>', 'the active stage, for apps that select it in code (activeStage): folder (02-shift-50) or name')
       .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
@@ -50,6 +51,7 @@ export const statusCommand: CliCommand = {
           name: flags.name,
           stage: flags.stage,
           migrationDir: dir,
+          ...(folder.activeStageRecordText !== undefined ? { activeStageRecordText: folder.activeStageRecordText } : {}),
         });
         printWarnings(ctx.io, status.warnings);
         if (flags.output === 'json') {

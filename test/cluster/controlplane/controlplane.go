@@ -21,8 +21,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/version"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
@@ -63,6 +65,13 @@ type ControlPlane struct {
 	version         *version.Info
 	etcd, apiserver *process
 	controllers     *process
+
+	// What Baseline recorded, the resource of each kind seen, and the body InstallCRDs applied per CRD
+	// (see reset.go).
+	baseline  *baseline
+	resources map[schema.GroupVersionKind]schema.GroupVersionResource
+	crdMu     sync.Mutex
+	crdBodies map[string][]byte
 }
 
 // Start starts the components and returns once the API server is ready (/readyz) and, unless

@@ -166,3 +166,105 @@ func eventuallyGone(t *testing.T, get func() error) {
 		time.Sleep(200 * time.Millisecond)
 	}
 }
+
+// Reset brings a control plane back to its Baseline: what was created since is deleted (namespaces
+// with their contents, objects in baseline namespaces, cluster-scoped objects, CRDs with their
+// instances), and a baseline CRD changed in between is installed again as it was.
+func TestControlPlaneReset(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cp, err := controlplane.Start(ctx, controlplane.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cp.Stop() })
+	clients := kubernetes.NewForConfigOrDie(cp.RESTConfig())
+	dyn := dynamic.NewForConfigOrDie(cp.RESTConfig())
+	dir := t.TempDir()
+	widgetFile := filepath.Join(dir, "widget.yaml")
+	gadgetFile := filepath.Join(dir, "gadget.yaml")
+	if err := os.WriteFile(widgetFile, []byte(widgetCRD), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gadget := strings.NewReplacer("widgets", "gadgets", "Widget", "Gadget", "widget", "gadget").Replace(widgetCRD)
+	if err := os.WriteFile(gadgetFile, []byte(gadget), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// Given a baseline with the Widget CRD and a ConfigMap in default
+	if _, err := cp.InstallCRDs(ctx, widgetFile); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clients.CoreV1().ConfigMaps("default").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kept"}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cp.Baseline(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// When a test adds a namespace with objects, objects in default, a ClusterRole, another CRD with an
+	// instance, and changes the Widget CRD's default
+	if _, err := cp.Kubectl(ctx, "create", "namespace", "scratch"); err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []string{"scratch", "default"} {
+		if _, err := cp.Kubectl(ctx, "create", "configmap", "added", "-n", ns); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cp.Kubectl(ctx, "create", "clusterrole", "added", "--verb=get", "--resource=pods"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.InstallCRDs(ctx, gadgetFile); err != nil {
+		t.Fatal(err)
+	}
+	gadgets := dyn.Resource(schema.GroupVersionResource{Group: "example.com", Version: "v1", Resource: "gadgets"}).Namespace("default")
+	if _, err := gadgets.Create(ctx, &unstructured.Unstructured{Object: map[string]any{"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": map[string]any{"name": "g"}}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "widget-changed.yaml")
+	if err := os.WriteFile(changed, []byte(strings.Replace(widgetCRD, "default: 3", "default: 7", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.Kubectl(ctx, "apply", "-f", changed); err != nil {
+		t.Fatal(err)
+	}
+
+	// Then Reset leaves the baseline only
+	if err := cp.Reset(ctx, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := clients.CoreV1().Namespaces().Get(ctx, "scratch", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("namespace scratch: %v, want NotFound", err)
+	}
+	if _, err := clients.CoreV1().ConfigMaps("default").Get(ctx, "added", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("configmap default/added: %v, want NotFound", err)
+	}
+	if _, err := clients.CoreV1().ConfigMaps("default").Get(ctx, "kept", metav1.GetOptions{}); err != nil {
+		t.Errorf("configmap default/kept of the baseline: %v", err)
+	}
+	if _, err := clients.RbacV1().ClusterRoles().Get(ctx, "added", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("clusterrole added: %v, want NotFound", err)
+	}
+	crds := dyn.Resource(schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"})
+	if _, err := crds.Get(ctx, "gadgets.example.com", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("CRD gadgets.example.com: %v, want NotFound", err)
+	}
+	widgets := dyn.Resource(schema.GroupVersionResource{Group: "example.com", Version: "v1", Resource: "widgets"}).Namespace("default")
+	created, err := widgets.Create(ctx, &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "example.com/v1", "kind": "Widget", "metadata": map[string]any{"name": "after-reset"}, "spec": map[string]any{},
+	}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size, _, _ := unstructured.NestedInt64(created.Object, "spec", "size"); size != 3 {
+		t.Errorf("spec.size = %d after Reset, want the baseline CRD's default 3", size)
+	}
+
+	// And a second Reset removes what was created after the first
+	if err := cp.Reset(ctx, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := widgets.Get(ctx, "after-reset", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("widget after-reset: %v, want NotFound", err)
+	}
+}

@@ -45,9 +45,7 @@ func (c *ControlPlane) InstallCRDs(ctx context.Context, files ...string) ([]stri
 			if err != nil {
 				return nil, err
 			}
-			force := true
-			if _, err := client.Resource(crdResource).Patch(ctx, obj.GetName(), types.ApplyPatchType, data,
-				metav1.PatchOptions{FieldManager: FieldManager, Force: &force}); err != nil {
+			if err := c.applyCRD(ctx, client, obj.GetName(), data); err != nil {
 				return nil, fmt.Errorf("controlplane: apply CRD %s from %s: %w", obj.GetName(), file, err)
 			}
 			names = append(names, obj.GetName())
@@ -59,6 +57,22 @@ func (c *ControlPlane) InstallCRDs(ctx context.Context, files ...string) ([]stri
 		}
 	}
 	return names, nil
+}
+
+// applyCRD server-side applies a CRD and records the body (Reset installs a baseline CRD again from it).
+func (c *ControlPlane) applyCRD(ctx context.Context, client dynamic.Interface, name string, data []byte) error {
+	force := true
+	if _, err := client.Resource(crdResource).Patch(ctx, name, types.ApplyPatchType, data,
+		metav1.PatchOptions{FieldManager: FieldManager, Force: &force}); err != nil {
+		return err
+	}
+	c.crdMu.Lock()
+	defer c.crdMu.Unlock()
+	if c.crdBodies == nil {
+		c.crdBodies = map[string][]byte{}
+	}
+	c.crdBodies[name] = data
+	return nil
 }
 
 func waitEstablished(ctx context.Context, client dynamic.Interface, name string) error {

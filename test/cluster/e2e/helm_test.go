@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -20,50 +22,52 @@ import (
 
 // HelmParityResult is one entry of "helmParity" in e2e-results.json.
 type HelmParityResult struct {
-	GIE         string   `json:"gie"`
-	Objects     int      `json:"objects"`
+	GIE     string `json:"gie"`
+	Objects int    `json:"objects"`
+	// Differences are those not on the list of deliberate ones: each fails the test.
 	Differences []string `json:"differences"`
 	// Deliberate are the differences on the list of deliberate ones, with the reason.
 	Deliberate []string `json:"deliberate"`
-	// Unexplained are differences seen and listed in openDifferences, not yet reconciled with the
-	// chart nor made deliberate: reported, not failing (issue 20 leaves them open).
-	Unexplained []string `json:"unexplained"`
-}
-
-// openDifferences are per-release differences found by this test and not yet resolved (fix the library
-// or give the reason): each is reported in the results, and one not listed here fails the test.
-var openDifferences = []struct {
-	release string
-	kind    *regexp.Regexp
-	path    *regexp.Regexp
-}{
-	{"v1.0.0", regexp.MustCompile(`^Deployment$`), regexp.MustCompile(`\.(args\[\d+\]|readinessProbe\..*|env\[\d+\]\..*)$`)},
-	{"v1.0.0", regexp.MustCompile(`^(ClusterRole|ClusterRoleBinding|Role)$`), regexp.MustCompile(`.*`)},
-	{"", regexp.MustCompile(`^Deployment$`), regexp.MustCompile(`\.args\[\d+\]$`)},
-	{"", regexp.MustCompile(`^(ClusterRole|ClusterRoleBinding)$`), regexp.MustCompile(`^\(object\)$`)},
-}
-
-func unexplainedReason(release string, d difference) string {
-	for _, o := range openDifferences {
-		if (o.release == "" || o.release == release) && o.kind.MatchString(d.kind) && o.path.MatchString(d.path) {
-			return "open: not yet reconciled with the chart"
-		}
-	}
-	return ""
 }
 
 // deliberateDifference is a difference between the library's rendering and upstream's chart that is
-// wanted, with the reason (docs/development.md, "Helm parity", lists them for users).
+// wanted, with the reason (docs/development.md, "Deliberate differences from upstream's chart", lists
+// them for users). It matches the object's kind, the field's path and, when set, the chart's and the
+// library's values (an empty pattern matches anything; "null" stands for an absent value); releases,
+// when set, limits it to those GIE releases.
 type deliberateDifference struct {
-	kind, path *regexp.Regexp
-	reason     string
+	kind, path, chart, library *regexp.Regexp
+	releases                   []string
+	reason                     string
 }
 
 func dd(kind, path, reason string) deliberateDifference {
 	return deliberateDifference{kind: regexp.MustCompile(kind), path: regexp.MustCompile(path), reason: reason}
 }
 
-// deliberateDifferences: docs/development.md, "Helm parity", lists them for users.
+// valued limits a deliberate difference to the chart's and the library's values (JSON, e.g. `^null$`).
+func (d deliberateDifference) valued(chart, library string) deliberateDifference {
+	d.chart, d.library = regexp.MustCompile(chart), regexp.MustCompile(library)
+	return d
+}
+
+// at limits a deliberate difference to some GIE releases.
+func (d deliberateDifference) at(releases ...string) deliberateDifference {
+	d.releases = releases
+	return d
+}
+
+const (
+	metricsAuthReason = "/metrics stays authenticated on every release, as the EPP defaults and as the stage READMEs scrape it (with a token): " +
+		"the charts of v1.1.0 and v1.2.0 alone turn authentication off while Prometheus monitoring is off"
+	reviewsRoleReason = "the EPP reviews its callers' tokens on /metrics (authentication is on by default on every release), which needs this ClusterRole: " +
+		"the charts from v1.2.0 render it only with Prometheus monitoring on, and then an authenticated /metrics refuses every scrape; compared with the chart's monitoring-on rendering"
+	metricsURLReason = "the EPP's own ServiceAccount is not allowed GET /metrics: the chart grants it so that Prometheus scrapes with the EPP's token (the Secret it renders with monitoring on); " +
+		"the library leaves the scrape to the scraper's own identity, as the stage README shows"
+	clusterNameReason = "v1.0.2's name <pool>-<namespace>-epp on v1.0.0 too: v1.0.0's <pool>-epp is cluster-scoped, so two namespaces with a pool of the same name would share one ClusterRole and overwrite one binding"
+)
+
+// deliberateDifferences: docs/development.md, "Deliberate differences from upstream's chart", lists them for users.
 var deliberateDifferences = []deliberateDifference{
 	dd(`.*`, `^metadata\.annotations\.argocd\.argoproj\.io/sync-wave$`, "sync waves order a stage for Argo CD: pools and EPP 0, objectives 1, routes 2"),
 	dd(`.*`, `^metadata\.labels\.app\.kubernetes\.io/(name|version)$`, "recommended labels on every object, with the GIE release as version (an unpackaged chart says 0.0.0)"),
@@ -73,7 +77,18 @@ var deliberateDifferences = []deliberateDifference{
 	dd(`^InferencePool$`, `^spec\.endpointPickerRef\.(kind|group)$`, "explicit defaults: the CRD's defaults (kind Service, core group) written out"),
 	dd(`^InferencePool$`, `^spec\.endpointPickerRef\.failureMode$`, "the GA pool keeps the alpha pool's failure mode (FailClose when the alpha pool had none), so a migration does not change what happens when the EPP is down"),
 	dd(`^InferencePool$`, `^spec\.appProtocol$`, "explicit default: appProtocol http written out (v1.4 CRD)"),
-	dd(`^Deployment$`, `^spec\.strategy\.type$`, "explicit Recreate strategy on every release (one EPP replica owns the pool; the chart sets it from v1.0.2)"),
+	dd(`^Deployment$`, `^spec\.strategy\.type$`, "explicit Recreate strategy on every release (one EPP replica owns the pool; the chart sets it from v1.0.2)").at("v1.0.0"),
+	dd(`^Deployment$`, `^spec\.template\.spec\.containers\[0\]\.args\[\d+\]$`, metricsAuthReason).valued(`^"--metrics-endpoint-auth=false"$`, `^null$`).at("v1.1.0", "v1.2.0"),
+	dd(`^ClusterRole$`, `^rules\[2\]\.(nonResourceURLs\[0\]|verbs\[0\])$`, metricsURLReason).valued(`^("/metrics"|"get")$`, `^null$`).at("v1.2.0", "v1.3.1", "v1.4.0"),
+	dd(`^(ClusterRole|ClusterRoleBinding)$`, `^metadata\.name$|^roleRef\.name$`, clusterNameReason).at("v1.0.0"),
+}
+
+// clusterRBACReason says why the chart's cluster RBAC was rendered with monitoring on, when it was.
+func clusterRBACReason(release string) string {
+	if release >= "v1.2.0" {
+		return reviewsRoleReason
+	}
+	return ""
 }
 
 // chartKinds are the kinds the inferencepool chart renders for a pool (with provider none, gke or istio).
@@ -152,12 +167,11 @@ func helmParity(t *testing.T, ctx context.Context, target string) HelmParityResu
 		}
 	}
 	chart := renderChart(t, ctx, target, pool, provider)
-	res := HelmParityResult{GIE: target, Objects: len(chart), Differences: []string{}, Deliberate: []string{}, Unexplained: []string{}}
+	addClusterRBAC(t, ctx, target, pool, provider, chart, library)
+	res := HelmParityResult{GIE: target, Objects: len(chart), Differences: []string{}, Deliberate: []string{}}
 	for _, d := range compareRenderings(chart, library) {
-		if reason := deliberateReason(d); reason != "" {
+		if reason := deliberateReason(target, d); reason != "" {
 			res.Deliberate = append(res.Deliberate, d.String()+" ("+reason+")")
-		} else if reason := unexplainedReason(target, d); reason != "" {
-			res.Unexplained = append(res.Unexplained, d.String()+" ("+reason+")")
 		} else {
 			res.Differences = append(res.Differences, d.String())
 		}
@@ -165,9 +179,36 @@ func helmParity(t *testing.T, ctx context.Context, target string) HelmParityResu
 	return res
 }
 
+// addClusterRBAC pairs the chart's ClusterRole and ClusterRoleBinding with the library's, which are
+// named <pool>-<namespace>-epp on every release: v1.0.0's chart names them <pool>-epp (compared under
+// the library's name, the name itself a deliberate difference); the charts from v1.2.0 render them only
+// with Prometheus monitoring on, so they come from a second rendering with monitoring on.
+func addClusterRBAC(t *testing.T, ctx context.Context, release string, pool *unstructured.Unstructured, provider string,
+	chart, library map[string]*unstructured.Unstructured) {
+	name := pool.GetName() + "-" + pool.GetNamespace() + "-epp"
+	for _, kind := range []string{"ClusterRole", "ClusterRoleBinding"} {
+		legacy := kind + " " + pool.GetName() + "-epp"
+		if o, ok := chart[legacy]; ok && release == "v1.0.0" {
+			delete(chart, legacy)
+			chart[kind+" "+name] = o
+		}
+	}
+	if _, ok := chart["ClusterRole "+name]; ok || clusterRBACReason(release) == "" {
+		return
+	}
+	monitored := renderChart(t, ctx, release, pool, provider, "--set", "inferenceExtension.monitoring.prometheus.enabled=true")
+	for _, kind := range []string{"ClusterRole", "ClusterRoleBinding"} {
+		o, ok := monitored[kind+" "+name]
+		if !ok {
+			t.Fatalf("the chart of %s renders no %s %s even with Prometheus monitoring on", release, kind, name)
+		}
+		chart[kind+" "+name] = o
+	}
+}
+
 // renderChart runs `helm template` of the chart at the release, in a temporary copy (a chart with a
 // file:// dependency, v1.4.0's on epplib, gets `helm dependency build` there, offline).
-func renderChart(t *testing.T, ctx context.Context, release string, pool *unstructured.Unstructured, provider string) map[string]*unstructured.Unstructured {
+func renderChart(t *testing.T, ctx context.Context, release string, pool *unstructured.Unstructured, provider string, extra ...string) map[string]*unstructured.Unstructured {
 	work := t.TempDir()
 	src := filepath.Join(suite.root, "imports", "charts", "gie-"+release)
 	if err := os.CopyFS(work, os.DirFS(src)); err != nil {
@@ -194,7 +235,7 @@ func renderChart(t *testing.T, ctx context.Context, release string, pool *unstru
 	for i, port := range ports {
 		args = append(args, "--set", fmt.Sprintf("inferencePool.targetPorts[%d].number=%v", i, port.(map[string]any)["number"]))
 	}
-	rendered, err := runTool(ctx, suite.binaries.Helm, env, args...)
+	rendered, err := runTool(ctx, suite.binaries.Helm, env, append(args, extra...)...)
 	if err != nil {
 		t.Fatalf("helm template: %v", err)
 	}
@@ -225,13 +266,25 @@ func (d difference) String() string {
 	return fmt.Sprintf("%s: %s: chart %s, library %s", d.object, d.path, short(d.chart), short(d.library))
 }
 
-func deliberateReason(d difference) string {
+func deliberateReason(release string, d difference) string {
 	for _, dd := range deliberateDifferences {
-		if dd.kind.MatchString(d.kind) && dd.path.MatchString(d.path) {
-			return dd.reason
+		if len(dd.releases) > 0 && !slices.Contains(dd.releases, release) {
+			continue
 		}
+		if !dd.kind.MatchString(d.kind) || !dd.path.MatchString(d.path) {
+			continue
+		}
+		if dd.chart != nil && (!dd.chart.MatchString(jsonValue(d.chart)) || !dd.library.MatchString(jsonValue(d.library))) {
+			continue
+		}
+		return dd.reason
 	}
 	return ""
+}
+
+func jsonValue(v any) string {
+	data, _ := json.Marshal(v)
+	return string(data)
 }
 
 // compareRenderings compares every leaf field of the objects both render, and names the objects only

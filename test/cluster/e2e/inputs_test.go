@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -24,6 +26,8 @@ type input struct {
 	Name string
 	// Dir is the folder of manifests as the user has them (the cluster before the migration).
 	Dir string
+	// Source names the input in the results when Dir is a copy made for the run (default: Dir).
+	Source string
 	// Plan writes the migrations into out and returns the refusal when the CLI refused.
 	Plan func(ctx context.Context, out string) (refused string, err error)
 	// CRDs are pinned CRD files (as named in the lock) of the kinds the input holds, installed first.
@@ -31,11 +35,15 @@ type input struct {
 	// Before names files of objects the cluster holds before the migration beside Dir's (for the
 	// built-in examples, whose input is the guide's cluster): given the migration's folder.
 	Before func(migrationDir string) []string
+	// MigrateAPIVersion turns on kustomize-controller's MigrateAPIVersion gate for the stages (see
+	// flux.Kustomization): for migrations that change the apiVersion of objects in place.
+	MigrateAPIVersion bool
 }
 
 // platformCRDs are installed in every cluster before the input: the kinds a gateway platform
 // provides (Gateway API v1.3.0, GKE's policies, Istio 1.27's networking kinds), so that objects of
-// those kinds apply against their real schemas.
+// those kinds apply against their real schemas. The GKE files are installed as released (see
+// gkeReleaseCRD).
 var platformCRDs = []string{
 	"gateway-api-v1.3.0/gateway.networking.k8s.io_gatewayclasses.yaml",
 	"gateway-api-v1.3.0/gateway.networking.k8s.io_gateways.yaml",
@@ -45,6 +53,79 @@ var platformCRDs = []string{
 	"gke-gateway-api-fc40d60/networking.gke.io_healthcheckpolicies.yaml",
 	"gke-gateway-api-fc40d60/networking.gke.io_gcpbackendpolicies.yaml",
 	"istio-api-1.27.9/customresourcedefinitions.gen.yaml",
+}
+
+// platformCRDFiles are the files of platformCRDs to install, the GKE ones as released.
+func platformCRDFiles() ([]string, error) {
+	files := make([]string, len(platformCRDs))
+	for i, name := range platformCRDs {
+		files[i] = crdFile(name)
+		if strings.HasPrefix(name, "gke-gateway-api-fc40d60/") {
+			var err error
+			if files[i], err = gkeReleaseCRD(name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return files, nil
+}
+
+var gkeReleased sync.Map // pinned file name -> derived file
+
+// gkeReleaseCRD is GKE's policy CRD as gke-gateway-api v1.4.0, its latest release, publishes it: the
+// pinned file (commit fc40d60 on the main branch, the one the team's CRD mirror holds) without its
+// x-kubernetes-validations. Every CEL rule of fc40d60 came after v1.4.0 (983ac3d "Cross-validate
+// portSpecification vs port+portName", 5af7d92 "Cross-validate health check config vs type" and the
+// GCPBackendPolicy rules), and with them removed the schema equals v1.4.0's
+// (config/crd/networking.gke.io_healthcheckpolicies.yaml@v1.4.0, sha256 84ab87aa...; _gcpbackendpolicies
+// 4386a156...) but for descriptions, as compared on 2026-12-07. The unreleased rules refuse what GKE
+// serves: upstream GIE's own chart (config/charts/inferencepool/templates/gke.yaml, v0.5.1..v1.4.0)
+// writes httpHealthCheck.port without portSpecification, which the first rule cannot even evaluate
+// ("no such key: portSpecification") and the third refuses.
+func gkeReleaseCRD(name string) (string, error) {
+	if f, ok := gkeReleased.Load(name); ok {
+		return f.(string), nil
+	}
+	objects, err := controlplane.ReadObjects(crdFile(name))
+	if err != nil {
+		return "", err
+	}
+	var docs [][]byte
+	for _, o := range objects {
+		stripped := withoutKey(o.Object, "x-kubernetes-validations")
+		data, err := json.Marshal(stripped)
+		if err != nil {
+			return "", err
+		}
+		docs = append(docs, data)
+	}
+	file := filepath.Join(suite.work, "gke-gateway-api-v1.4.0-"+filepath.Base(name))
+	if err := os.WriteFile(file, bytes.Join(docs, []byte("\n---\n")), 0o644); err != nil {
+		return "", err
+	}
+	gkeReleased.Store(name, file)
+	return file, nil
+}
+
+// withoutKey is a copy of v without every map entry of the key, at any depth.
+func withoutKey(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, c := range x {
+			if k != key {
+				out[k] = withoutKey(c, key)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, c := range x {
+			out[i] = withoutKey(c, key)
+		}
+		return out
+	}
+	return v
 }
 
 // planInput plans a folder with the CLI's default options, as `E2E_INPUT=<dir>` does.

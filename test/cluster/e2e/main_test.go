@@ -25,6 +25,9 @@ var suite struct {
 	resultsDir string
 	binaries   controlplane.Binaries
 	kubernetes string
+	// work holds what the tests write for the whole run (plans, see planned; derived CRDs), removed
+	// at the end.
+	work string
 }
 
 func TestMain(m *testing.M) {
@@ -32,7 +35,18 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		os.Exit(1)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if err := writeResult("clusters", clusters.stats()); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+	}
+	if err := clusters.stopAll(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	_ = os.RemoveAll(suite.work)
+	os.Exit(code)
 }
 
 func setUp() error {
@@ -51,6 +65,9 @@ func setUp() error {
 		if suite.resultsDir, err = os.MkdirTemp("", "e2e-results-"); err != nil {
 			return err
 		}
+	}
+	if suite.work, err = os.MkdirTemp("", "e2e-work-"); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
@@ -72,20 +89,4 @@ func setUp() error {
 		Kubectl: k8s.Path("kubectl"), Helm: helm.Path("helm"),
 	}
 	return writeResult("kubernetes", k8s.Version)
-}
-
-// startCluster starts a fresh control plane for one test, stopped when the test ends (also on failure).
-func startCluster(t *testing.T, ctx context.Context) *controlplane.ControlPlane {
-	t.Helper()
-	binaries := suite.binaries
-	cp, err := controlplane.Start(ctx, controlplane.Options{Binaries: &binaries})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := cp.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return cp
 }

@@ -46,14 +46,7 @@ func readPlan(dir string) (plan, error) {
 // knownProblems are inputs whose migration cannot be applied here, each with the reason; their
 // errors are recorded in the results (knownProblem) and logged, and do not fail the test. Any other
 // input that fails, fails the test.
-var knownProblems = map[string]string{
-	"envoy-ai-gateway": "the stages carry an AIGatewayRoute (aigateway.envoyproxy.io/v1alpha1), whose CRD is not pinned: a kind without a schema is not applied",
-	"gke": "the input's alpha HealthCheckPolicy sets httpHealthCheck.port without portSpecification, which the pinned GKE CRD (gke-gateway-api @ fc40d60) refuses by its CEL rules " +
-		"although its own description allows it; the cluster before the migration cannot be loaded. The library's own HealthCheckPolicy now writes portSpecification: USE_FIXED_PORT",
-	"llamastack": "the converted v1alpha2 object is refused by server-side apply (\"failed to convert new object: .spec.resources: field not declared in schema\"): " +
-		"the managed fields of the v1alpha1 object are tagged v1alpha1, whose schema lacks the new field; kustomize-controller v1.8.1 has no remedy " +
-		"(v1.8.5 adds the MigrateAPIVersion feature gate for this), kubectl replace works, as the conversion README says",
-}
+var knownProblems = map[string]string{}
 
 // TestMigrations plans every input and applies each migration stage by stage on a fresh cluster.
 func TestMigrations(t *testing.T) {
@@ -61,19 +54,19 @@ func TestMigrations(t *testing.T) {
 		in := in
 		t.Run(in.Name, func(t *testing.T) {
 			if reason, known := knownProblems[in.Name]; known && os.Getenv("E2E_INPUT") == "" {
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), KnownProblem: reason, Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), KnownProblem: reason, Stages: []StageResult{}})
 				t.Skipf("known problem: %s", reason)
 			}
+			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-			defer cancel()
-			out := t.TempDir()
-			refused, err := in.Plan(ctx, out)
+			t.Cleanup(cancel) // after the migrations' parallel subtests, which run once this function returns
+			out, refused, err := planned(ctx, in)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if refused != "" {
 				t.Logf("the plan refused %s: %s", in.Dir, refused)
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), Refused: refused, Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), Refused: refused, Stages: []StageResult{}})
 				return
 			}
 			dirs, err := migrationDirs(out)
@@ -81,15 +74,26 @@ func TestMigrations(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(dirs) == 0 {
-				recordMigration(t, MigrationResult{Name: in.Name, Input: rel(in.Dir), Refused: "nothing to migrate: the plan exited 0 and wrote no migration", Stages: []StageResult{}})
+				recordMigration(t, MigrationResult{Name: in.Name, Input: in.source(), Refused: "nothing to migrate: the plan exited 0 and wrote no migration", Stages: []StageResult{}})
 				return
 			}
 			for _, dir := range dirs {
 				dir := dir
-				t.Run(filepath.Base(dir), func(t *testing.T) { applyMigration(t, ctx, in, dir) })
+				t.Run(filepath.Base(dir), func(t *testing.T) {
+					t.Parallel()
+					applyMigration(t, ctx, in, dir)
+				})
 			}
 		})
 	}
+}
+
+// source names the input in the results.
+func (in input) source() string {
+	if in.Source != "" {
+		return in.Source
+	}
+	return rel(in.Dir)
 }
 
 func rel(path string) string {
@@ -115,6 +119,9 @@ type migrationRun struct {
 	plan   plan
 	dir    string
 	result MigrationResult
+	// aiGatewayGroup is the InferencePool group the cluster's Envoy AI Gateway release serves ("" when
+	// none is installed).
+	aiGatewayGroup string
 }
 
 func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
@@ -122,7 +129,13 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := startCluster(t, ctx)
+	result := MigrationResult{Name: in.Name + "/" + p.Migration, Input: in.source(), Stages: []StageResult{}, Seconds: map[string]float64{}}
+	started := time.Now()
+	lap := func(part string) {
+		result.Seconds[part] = time.Since(started).Round(10 * time.Millisecond).Seconds()
+		started = time.Now()
+	}
+	cp := acquireCluster(t, ctx)
 	l, err := newLive(cp)
 	if err != nil {
 		t.Fatal(err)
@@ -131,13 +144,16 @@ func applyMigration(t *testing.T, ctx context.Context, in input, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &migrationRun{t: t, cp: cp, live: l, kust: kust, plan: p, dir: dir,
-		result: MigrationResult{Name: in.Name + "/" + p.Migration, Input: rel(in.Dir), Stages: []StageResult{}}}
+	kust.MigrateAPIVersion = in.MigrateAPIVersion
+	lap("cluster")
+	m := &migrationRun{t: t, cp: cp, live: l, kust: kust, plan: p, dir: dir, result: result}
 	defer func() { recordMigration(t, m.result) }()
 	m.loadBefore(ctx, in)
+	lap("before")
 	var previous []*unstructured.Unstructured
 	for i, stage := range p.Stages {
 		objects := m.applyStage(ctx, i, stage, previous)
+		lap(stage.Folder)
 		if t.Failed() {
 			return
 		}
@@ -190,7 +206,7 @@ func (m *migrationRun) checkAlphaLeft(ctx context.Context) {
 // stage says to `helm uninstall` it.
 func (m *migrationRun) loadBefore(ctx context.Context, in input) {
 	t := m.t
-	installCRDs(t, ctx, m.cp, platformCRDs...)
+	// The platform CRDs are the cluster's baseline (acquireCluster).
 	if m.plan.Kind != "zero-downtime" && m.plan.Kind != "simple" {
 		m.loadInput(ctx, in)
 		return
@@ -235,7 +251,18 @@ func (m *migrationRun) loadInput(ctx context.Context, in input) {
 			objects = append(objects, more...)
 		}
 	}
-	var err error
+	if reason := aiGatewayMissing(objects); reason != "" {
+		m.result.NotRun = reason
+		t.Skip(reason)
+	}
+	group, err := aiGatewayGroup(objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if group != "" {
+		installCRDs(t, ctx, m.cp, aiGatewayCRD(group))
+		m.aiGatewayGroup = group
+	}
 	if m.result.InputSkipped, err = applyInput(ctx, m.cp, m.live, objects); err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +367,20 @@ func (m *migrationRun) applyStage(ctx context.Context, index int, stage planStag
 		t.Fatal(err)
 	}
 	m.runSteps(ctx, stage, true, &res, fail)
-	result, err := m.kust.Reconcile(ctx, filepath.Join(m.dir, stage.Folder))
+	built, err := flux.Build(filepath.Join(m.dir, stage.Folder))
+	if err != nil {
+		fail("flux build: %v", err)
+		return nil
+	}
+	upgraded, err := m.upgradeAIGateway(ctx, stage, built)
+	if err != nil {
+		fail("%v", err)
+		return nil
+	}
+	if upgraded != "" {
+		res.ManualSteps = append(res.ManualSteps, upgraded)
+	}
+	result, err := m.kust.ReconcileObjects(ctx, built)
 	if err != nil {
 		fail("flux apply: %v", err)
 		return nil
@@ -349,7 +389,9 @@ func (m *migrationRun) applyStage(ctx context.Context, index int, stage planStag
 	m.runSteps(ctx, stage, false, &res, fail)
 	m.assertStage(ctx, stage, index, result, previous, before, fail)
 	m.runChecks(ctx, stage, &res)
-	if index > 0 && !deletesCRDs(stage) {
+	// No rollback by re-applying the previous folder where the stage removed CRDs or a release, or
+	// upgraded the gateway (the previous folder's routes need the previous release).
+	if index > 0 && !deletesCRDs(stage) && upgraded == "" {
 		m.rollback(ctx, index, stage, &res, fail)
 	}
 	return result.Objects

@@ -25,10 +25,12 @@ type StageResult struct {
 
 // MigrationResult is one migration planned and applied stage by stage.
 type MigrationResult struct {
-	Name            string        `json:"name"`
-	Input           string        `json:"input"`
-	Refused         string        `json:"refused,omitempty"`
-	KnownProblem    string        `json:"knownProblem,omitempty"`
+	Name         string `json:"name"`
+	Input        string `json:"input"`
+	Refused      string `json:"refused,omitempty"`
+	KnownProblem string `json:"knownProblem,omitempty"`
+	// NotRun says why the migration could not run here and what makes it run.
+	NotRun          string        `json:"notRun,omitempty"`
 	Stages          []StageResult `json:"stages"`
 	RollbackChecked bool          `json:"rollbackChecked"`
 	AlphaLeft       int           `json:"alphaLeft"`
@@ -36,6 +38,8 @@ type MigrationResult struct {
 	// alpha CRDs): the two-namespace case.
 	OtherNamespacesKept []string `json:"otherNamespacesKept,omitempty"`
 	InputSkipped        []string `json:"inputSkipped,omitempty"`
+	// Seconds are the wall-clock seconds of each part of the run (plan, cluster, before, <stage folder>).
+	Seconds map[string]float64 `json:"seconds,omitempty"`
 }
 
 var resultsMu sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -53,9 +54,44 @@ func migrationInputs(t *testing.T) []input {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		inputs = append(inputs, fixtureInput(name, filepath.Join(repos, name)))
+		dir := filepath.Join(repos, name)
+		if providers := providerVariants[name]; providers != nil {
+			for _, provider := range providers {
+				variant, err := providerVariant(dir, provider)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in := fixtureInput(name+"+"+provider, variant)
+				in.Source = rel(dir) + " (app/ and " + provider + "/)"
+				inputs = append(inputs, in)
+			}
+			continue
+		}
+		inputs = append(inputs, fixtureInput(name, dir))
 	}
 	return inputs
+}
+
+// providerVariants are fixtures laid out as upstream's quickstart is: app/ with what every gateway
+// shares, and one folder per gateway provider, of which a user deploys one. Planned whole, the plan
+// rightly refuses them (the route is defined in each provider folder); each variant is app/ with one
+// provider folder, as a user's repository holds it.
+var providerVariants = map[string][]string{
+	"quickstart-v0.5.1": {"gke", "istio"},
+}
+
+// providerVariant copies app/ and <provider>/ of a fixture into a folder of the run's work folder.
+func providerVariant(dir, provider string) (string, error) {
+	out, err := os.MkdirTemp(suite.work, filepath.Base(dir)+"-"+provider+"-")
+	if err != nil {
+		return "", err
+	}
+	for _, sub := range []string{"app", provider} {
+		if err := os.CopyFS(filepath.Join(out, sub), os.DirFS(filepath.Join(dir, sub))); err != nil {
+			return "", err
+		}
+	}
+	return out, nil
 }
 
 // fixtureInput plans a fixture with the command meant for its kind of input.
@@ -75,6 +111,9 @@ func fixtureInput(name, dir string) input {
 	case "llamastack":
 		return input{
 			Name: name, Dir: dir, CRDs: []string{"llamastack-operator-pr253/llamastack.io_llamastackdistributions.yaml"},
+			// The converted objects replace the v1alpha1 ones in place, at v1alpha2: Flux applies them only
+			// with its MigrateAPIVersion gate, as the conversion README tells Flux users.
+			MigrateAPIVersion: true,
 			Plan: func(ctx context.Context, out string) (string, error) {
 				folder := filepath.Join(out, "llamastack", "01-converted")
 				run, err := runCLI(ctx, nil, "convert", "llamastack", dir, "--out", folder)
@@ -93,4 +132,37 @@ func fixtureInput(name, dir string) input {
 func writeSingleStagePlan(dir, folder string) error {
 	data := []byte(`{"migration": "llamastack", "kind": "convert", "stages": [{"folder": "` + folder + `", "name": "converted", "manualSteps": [], "verifications": []}]}` + "\n")
 	return os.WriteFile(filepath.Join(dir, "plan.json"), data, 0o644)
+}
+
+// planEntry is one input planned once for all the tests that read its migrations.
+type planEntry struct {
+	once    sync.Once
+	out     string
+	refused string
+	err     error
+}
+
+var (
+	plansMu sync.Mutex
+	plans   = map[string]*planEntry{}
+)
+
+// planned plans an input once per run (TestMigrations and TestDifferential read the same plans) into
+// a folder under suite.work, and returns it with the CLI's refusal, if any. The folder is only read
+// afterwards.
+func planned(ctx context.Context, in input) (string, string, error) {
+	plansMu.Lock()
+	e, ok := plans[in.Name]
+	if !ok {
+		e = &planEntry{}
+		plans[in.Name] = e
+	}
+	plansMu.Unlock()
+	e.once.Do(func() {
+		e.out, e.err = os.MkdirTemp(suite.work, fileName(in.Name)+"-")
+		if e.err == nil {
+			e.refused, e.err = in.Plan(ctx, e.out)
+		}
+	})
+	return e.out, e.refused, e.err
 }

@@ -44,7 +44,7 @@ func TestVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cp := startCluster(t, ctx)
+	cp := acquireCluster(t, ctx)
 	l, err := newLive(cp)
 	if err != nil {
 		t.Fatal(err)

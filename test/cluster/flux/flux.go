@@ -1,12 +1,15 @@
-// Package flux applies a folder of manifests the way Flux's kustomize-controller v1.8.1 does on each
+// Package flux applies a folder of manifests the way Flux's kustomize-controller v1.8.5 does on each
 // reconciliation of a Kustomization with `prune: true` (internal/controller/kustomization_controller.go
 // at that tag: generate, build, apply, prune), with the same libraries at the versions it ships:
-// github.com/fluxcd/pkg/kustomize v1.27.0 (generator.WriteFile, SecureBuild) and
-// github.com/fluxcd/pkg/ssa v0.67.2 (normalize, SetOwnerLabels, ApplyAllStaged, DeleteAll).
+// github.com/fluxcd/pkg/kustomize v1.27.2 (generator.WriteFile, SecureBuild) and
+// github.com/fluxcd/pkg/ssa v0.67.6 (normalize, SetOwnerLabels, ApplyAllStaged, DeleteAll). v1.8.5 ships
+// ssa v0.67.5, which the Go module proxy does not serve; v0.67.6 differs from it only in the
+// normalization of autoscaling/v2beta2 HorizontalPodAutoscalers, a kind no stage holds.
 //
 // A Kustomization keeps an inventory of what it applied; pointing it at another folder (a promotion)
 // applies the new folder and deletes what the old inventory has and the new one lacks, unless the
-// object is labelled or annotated kustomize.toolkit.fluxcd.io/prune: disabled.
+// object is labelled or annotated kustomize.toolkit.fluxcd.io/prune: disabled. The controller's
+// MigrateAPIVersion feature gate (opt-in from v1.8.4) is Kustomization.MigrateAPIVersion.
 package flux
 
 import (
@@ -39,8 +42,13 @@ const ControllerName = "kustomize-controller"
 // the inventory of its last successful apply.
 type Kustomization struct {
 	Name, Namespace string
-	manager         *ssa.ResourceManager
-	inventory       []*unstructured.Unstructured
+	// MigrateAPIVersion is kustomize-controller's feature gate of that name (--feature-gates=
+	// MigrateAPIVersion=true, off by default): before each apply, every managed fields entry of the
+	// live object is moved to the applied object's apiVersion, so that an object applied before at an
+	// older version of its CRD (whose schema lacks a new field) can be applied at the new one.
+	MigrateAPIVersion bool
+	manager           *ssa.ResourceManager
+	inventory         []*unstructured.Unstructured
 }
 
 // Result is what one reconciliation did.
@@ -147,7 +155,9 @@ func (k *Kustomization) ReconcileObjects(ctx context.Context, objects []*unstruc
 	k.manager.SetOwnerLabels(objects, k.Name, k.Namespace)
 	result := Result{Objects: objects, Built: built}
 	if len(objects) > 0 {
-		changes, err := k.manager.ApplyAllStaged(ctx, objects, applyOptions())
+		opts := applyOptions()
+		opts.MigrateAPIVersion = k.MigrateAPIVersion
+		changes, err := k.manager.ApplyAllStaged(ctx, objects, opts)
 		if changes != nil {
 			for _, e := range changes.Entries {
 				result.Applied = append(result.Applied, fmt.Sprintf("%s %s", e.Subject, e.Action))
@@ -179,7 +189,7 @@ func (k *Kustomization) ReconcileObjects(ctx context.Context, objects []*unstruc
 	return result, nil
 }
 
-// applyOptions are kustomize-controller's (apply, v1.8.1) with force off, as a Kustomization without
+// applyOptions are kustomize-controller's (apply, v1.8.5) with force off, as a Kustomization without
 // spec.force has it.
 func applyOptions() ssa.ApplyOptions {
 	opts := ssa.DefaultApplyOptions()
@@ -202,7 +212,7 @@ func applyOptions() ssa.ApplyOptions {
 	return opts
 }
 
-// deleteOptions are kustomize-controller's (deleteObjects, v1.8.1): only objects that carry this
+// deleteOptions are kustomize-controller's (deleteObjects, v1.8.5): only objects that carry this
 // Kustomization's owner labels, never those marked prune: disabled.
 func deleteOptions(m *ssa.ResourceManager, name, namespace string) ssa.DeleteOptions {
 	return ssa.DeleteOptions{
