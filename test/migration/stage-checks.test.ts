@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { renderReadme } from './readme-commands';
-import { GitOpsWriter, InferenceMigrationPlan, InferenceMigrationPlanOptions, KServeMigrationPlan, MigrationStrategy, StageCheckKind } from '../../src';
+import { GitOpsWriter, GuideExamples, InferenceMigrationDirectoryOptions, InferenceMigrationPlan, InferenceMigrationPlanOptions, KServeMigrationPlan, MigrationStrategy, StageCheckKind } from '../../src';
 import { shellQuote } from '../../src/core/shell';
 import { kubectlCommand } from '../../src/migration/stage-check';
 
@@ -22,6 +22,8 @@ interface Written {
   readonly dir: string;
   /** The Gateways of the input, by namespace/name. */
   readonly gateways: Map<string, any>;
+  /** Objects the migration takes as installed outside its stages (a Helm release), as `Kind namespace/name`. */
+  readonly external?: string[];
 }
 
 /** A folder of the given files (path -> text), with the files of fixture folders first (`from`: folder -> target). */
@@ -50,7 +52,7 @@ ${listeners}`;
 }
 
 /** Plans `input` (a fixture folder, or files written here) with the library and writes the stages. */
-function planAndWrite(input: string, options: InferenceMigrationPlanOptions): Written {
+function planAndWrite(input: string, options: InferenceMigrationDirectoryOptions): Written {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-checks-'));
   const plan = InferenceMigrationPlan.fromDirectory(input, options);
   const app = Testing.app();
@@ -112,7 +114,7 @@ function groupOf(o: any): string {
 }
 
 function holds(objects: any[], kind: string, group: string, name: string, namespace: string): boolean {
-  return objects.some((o) => o.kind === kind && (group === '' || groupOf(o) === group || (kind === 'Deployment' && groupOf(o) === 'apps'))
+  return objects.some((o) => o.kind.toLowerCase() === kind.toLowerCase() && (group === '' || groupOf(o) === group || (kind === 'Deployment' && groupOf(o) === 'apps'))
     && o.metadata.name === name && (o.metadata.namespace ?? namespace) === namespace);
 }
 
@@ -180,8 +182,9 @@ function stageProblems(stage: ReturnType<typeof stagesOf>[number], written: Writ
       const mustBeGone = c.check.expect?.notFound || c.check.expect?.empty;
       for (const o of namedObjects(c.check.kubectl)) {
         const inStage = holds(stage.objects, o.kind, o.group, o.name, o.namespace);
-        const inInput = o.kind === 'Gateway' && (written.gateways.has(`${o.namespace}/${o.name}`)
-          || routes.some((r) => r.spec.parentRefs.some((p: any) => p.name === o.name && (p.namespace ?? r.metadata.namespace) === o.namespace)));
+        const inInput = (o.kind === 'Gateway' && (written.gateways.has(`${o.namespace}/${o.name}`)
+          || routes.some((r) => r.spec.parentRefs.some((p: any) => p.name === o.name && (p.namespace ?? r.metadata.namespace) === o.namespace))))
+          || (written.external ?? []).includes(`${o.kind} ${o.namespace}/${o.name}`);
         if (mustBeGone && inStage) problems.push(`${where}: expects ${o.kind} ${o.namespace}/${o.name} gone, but the stage holds it`);
         if (!mustBeGone && !inStage && !inInput) problems.push(`${where}: names ${o.kind} ${o.namespace}/${o.name}, which neither the stage nor the input holds`);
       }
@@ -243,6 +246,83 @@ describe('the README checks of every stage', () => {
       expect(stages.flatMap((s) => stageProblems(s, written))).toEqual([]);
     } finally {
       fs.rmSync(written.dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Every fixture of test/fixtures/repos is either planned here (how: the folders it is made of and the options a
+// user gives) or named with why it is no InferencePool migration: a new fixture must be placed in one of the two.
+const ISTIO_V1: InferenceMigrationPlanOptions = { gatewayVersion: '1.28.0', newGateway: { labels: { 'istio.io/rev': '1-28-1' } } };
+const FIXTURE_PLANS: { [fixture: string]: Array<{ from: { [folder: string]: string }; options: InferenceMigrationDirectoryOptions }> } = {
+  'criticalities': [{ from: { criticalities: '.' }, options: {} }],
+  'envoy-ai-gateway': [{ from: { 'envoy-ai-gateway': '.' }, options: {} }],
+  'gke': [{ from: { gke: '.' }, options: {} }],
+  'header-matches': [{ from: { 'header-matches': '.' }, options: {} }],
+  'helm-render': [{ from: { 'helm-render': '.' }, options: { namespace: 'llm' } }],
+  'istio-v051': [{ from: { 'istio-v051': '.' }, options: ISTIO_V1 }],
+  'kgateway-port': [{ from: { 'kgateway-port': '.' }, options: {} }],
+  'kustomize-helm': [{ from: { 'kustomize-helm': '.' }, options: {} }],
+  'llmd-custom-epp': [{ from: { 'llmd-custom-epp': '.' }, options: { eppImage: 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0' } }],
+  'mixed-backends': [{ from: { 'mixed-backends': '.' }, options: {} }],
+  'one-pool': [{ from: { 'one-pool': '.' }, options: {} }, { from: { 'one-pool': '.' }, options: { strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER } }, { from: { 'one-pool': '.' }, options: { strategy: MigrationStrategy.CUTOVER } }],
+  'quickstart-v0.3.0': ['gke', 'istio', 'kgateway'].map((gw) => ({ from: { 'quickstart-v0.3.0/app': 'app', [`quickstart-v0.3.0/${gw}`]: gw }, options: gw === 'istio' ? ISTIO_V1 : {} })),
+  'quickstart-v0.5.1': ['gke', 'istio'].map((gw) => ({ from: { 'quickstart-v0.5.1/app': 'app', [`quickstart-v0.5.1/${gw}`]: gw }, options: gw === 'istio' ? ISTIO_V1 : {} })),
+  'shared-pool': [{ from: { 'shared-pool': '.' }, options: {} }],
+  'two-namespaces': [{ from: { 'two-namespaces': '.' }, options: {} }],
+};
+const NOT_PLANNED: { [fixture: string]: string } = {
+  'helm-chart': 'a Helm chart: plan reads it rendered (helm-render)',
+  'helm-installed-pool': 'a route to a pool Helm installs outside the input: no alpha pool to migrate',
+  'kserve': 'KServe (the KServe describe below)',
+  'kserve-ko': 'KServe, built with ko: no InferencePool',
+  'kserve-overlays': 'KServe with kustomize overlays: no InferencePool',
+  'llamastack': 'LlamaStackDistribution: no InferencePool',
+  'malformed': 'malformed YAML: refused before planning',
+  'nothing': 'already GA: nothing to migrate',
+  'orphan-references': 'references to pools that are not there: nothing to migrate',
+  'other-apis': 'KServe and LlamaStack: no InferencePool',
+  'third-party': 'third-party kinds only: no InferencePool',
+};
+
+describe('the README checks of every built-in example and every fixture plan', () => {
+  test('given the fixture folders, then each is planned below or named with why not', () => {
+    // Given the fixtures on disk; When compared with the two tables; Then each is in exactly one
+    const folders = fs.readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect([...Object.keys(FIXTURE_PLANS), ...Object.keys(NOT_PLANNED)].sort()).toEqual(folders);
+  });
+
+  const plans = Object.entries(FIXTURE_PLANS).flatMap(([fixture, ways]) => ways.map((w, i) => [`${fixture}${ways.length > 1 ? ` (${Object.keys(w.from).slice(-1)[0]}${w.options.strategy ? `, ${w.options.strategy}` : ''})` : ''}`, w, i] as const));
+  test.each(plans)('given the fixture %s planned, then every check of every stage parses, names what the stage holds and reaches the pool it expects', (_name, way) => {
+    // Given the fixture planned as a user would and written
+    const written = planAndWrite(inputOf(way.from), way.options);
+    try {
+      // When each stage's checks are read back
+      const stages = stagesOf(written.dir);
+      // Then there are checks, and none has a problem
+      expect(stages.length).toBeGreaterThan(1);
+      expect(stages.flatMap((st) => st.plan.verifications).length).toBeGreaterThan(0);
+      expect(stages.flatMap((st) => stageProblems(st, written))).toEqual([]);
+    } finally {
+      fs.rmSync(written.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('given the built-in examples (inference-migrate example), then every check of every stage has no problem', () => {
+    // Given the upstream guides' migrations written as `example` writes them
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stage-checks-examples-'));
+    try {
+      const app = Testing.app();
+      GuideExamples.all(app);
+      new GitOpsWriter({ outdir: out }).writeAll(app);
+      // When each stage's checks are read back (the guides install the Gateway and the alpha pool with Helm: they are
+      // outside the stages, and ports are read from the cluster)
+      const stages = stagesOf(out);
+      const external = ['Gateway default/inference-gateway', 'InferencePool default/vllm-llama3-8b-instruct-alpha', 'InferencePool default/vllm-llama3-8b-instruct-preview'];
+      // Then none has a problem
+      expect(stages.length).toBeGreaterThan(4);
+      expect(stages.flatMap((st) => stageProblems(st, { dir: out, gateways: new Map(), external }))).toEqual([]);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });
