@@ -57,7 +57,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
   }
   warnings.push(...carriedWarnings(carried, id, ga, parts, options));
 
-  const epp = gaEndpointPicker(id, parts, options.eppImage);
+  const epp = gaEndpointPicker(id, parts, options.eppImage, options.eppGieVersion);
   warnings.push(...epp.warnings);
 
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
