@@ -135,7 +135,7 @@ export function scanObjects(objects: SourceObject[], target: GieVersion, input: 
       command: source.generated ? 'promote the migration to its cleanup stage (see the README of the migration folder)' : commands.gie,
     };
     const ns = base.namespace ? `${base.namespace}/` : '';
-    const gie = (extra: { becomes: string; note?: string }) => {
+    const gie = (extra: { becomes: string; note?: string; command?: string }) => {
       const lifetime = gieApiLifetime(obj.apiVersion, obj.kind)!;
       findings.push({ ...base, ...extra, served: gieServes(obj.apiVersion, obj.kind, target)!, servedBy: `GIE ${lifetime.served}` });
     };
