@@ -64,7 +64,7 @@ export function planOptionProblems(options: PlanOptions): OptionProblem[] {
     problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
   }
   if (options.eppGieVersion !== undefined && options.eppImage === undefined) {
-    problems.push({ option: 'eppGieVersion', message: 'says which GIE release the custom GA Endpoint Picker image (eppImage) is built on: give that image too' });
+    problems.push({ option: 'eppGieVersion', message: 'says which GIE release the custom GA Endpoint Picker image (--epp-image, eppImage) is built on: give that image too' });
   } else if (options.eppGieVersion !== undefined && eppFlagsOf(eppFlagRelease(options.eppGieVersion)) === undefined) {
     problems.push({ option: 'eppGieVersion', message: `must be a GIE release whose EPP flags are known: ${EPP_FLAG_RELEASES.join(', ')} (got ${JSON.stringify(options.eppGieVersion)})` });
   }

@@ -114,6 +114,8 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     newGateway: newGatewayOf(flags),
+    eppImage: flags.eppImage,
+    eppGieVersion: flags.eppGieVersion,
   })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
@@ -303,6 +305,7 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
   ['gieVersion', '--target-gie'],
   ['eppImage', '--epp-image'],
   ['imageGieVersion', '--epp-gie-version'],
+  ['eppGieVersion', '--epp-gie-version'],
   ['endpointPickerReadsModelRewrites', '--epp-reads-model-rewrites'],
 ];
 
