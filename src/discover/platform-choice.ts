@@ -14,7 +14,6 @@ import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationRoute } from '../migration/migration-route';
 import { MigrationStrategy } from '../migration/migration-strategy';
-import { ISTIO_REVISION_LABEL } from '../migration/parallel-gateway';
 import type { ZeroDowntimeMigrationProps } from '../migration/zero-downtime-migration';
 
 /** The lines `plan` prints for a migration's platform: its name with the first two notes, then the rest indented. */
@@ -91,13 +90,6 @@ export function parallelGatewayOf(pool: Located, routes: MigrationRoute[], gatew
     ? { ...found.obj, metadata: { ...found.obj.metadata, namespace: found.namespace } }
     : found.obj;
   const nw = options.newGateway ?? {};
-  if (gateway === GatewayImplementation.ISTIO && !nw.labels?.[ISTIO_REVISION_LABEL]) {
-    throw new InputError([{
-      file: found.source.file,
-      line: found.source.line,
-      message: `the parallel-gateway strategy on Istio needs the revision of the control plane that serves the v1 InferencePool (Istio 1.28 or later, installed beside the current one): give --new-gateway-label ${ISTIO_REVISION_LABEL}=<revision> (the library's newGateway.labels), e.g. ${ISTIO_REVISION_LABEL}=1-28-1. Without it the second Gateway is served by the control plane of ${parent.namespace}/${parent.name}, which cannot serve both groups`,
-    }], '');
-  }
   return {
     name: nw.name ?? `${parent.name}-v1`,
     originalGateway: CarriedManifest.fromObject(original),

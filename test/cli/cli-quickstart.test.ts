@@ -143,8 +143,8 @@ describe('plan on the quickstart behind Istio', () => {
   test('then without the revision label the plan fails, says why and names the flag that fixes it', () => {
     const { run } = plan('istio', '--gateway', 'istio');
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/gateway\.yaml:\d+: the parallel-gateway strategy on Istio needs the revision of the control plane that serves the v1 InferencePool/);
-    expect(run.stderr).toContain('give --new-gateway-label istio.io/rev=<revision>');
+    expect(run.stderr).toMatch(/'parallelGateway.labels' must set istio.io\/rev: <revision> on Istio/);
+    expect(run.stderr).toMatch(/\(on the command line: --new-gateway-label istio\.io\/rev=<revision>\)$/m);
   });
 });
 

@@ -36,7 +36,7 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
   test('given no revision for the second Gateway, then the plan fails naming the label and the flag it needs, below the platform it detected (exit 1)', () => {
     const refused = runCli(['plan', '--from', fixture('istio-v051'), '--out', outDir()]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/^error: test\/fixtures\/repos\/istio-v051\/gateway\.yaml:2: the parallel-gateway strategy on Istio needs the revision of the control plane that serves the v1 InferencePool .*give --new-gateway-label istio\.io\/rev=<revision>/m);
+    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio.*\(on the command line: --new-gateway-label istio\.io\/rev=<revision>\)$/m);
     const lines = refused.stderr.split('\n');
     expect(lines[0]).toBe('vllm-llama3-8b-instruct: gateway istio: detected; provider istio: detected');
     expect(lines.findIndex((l) => l.startsWith('error: '))).toBeGreaterThan(0);

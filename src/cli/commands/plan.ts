@@ -311,6 +311,10 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
 
 /** `message`, with the command-line flag of the first library prop it names in quotes. */
 export function withFlagHint(message: string): string {
+  // The Istio revision label (parallel-gateway.ts, ISTIO_REVISION_LABEL) is the one value that fixes this refusal: say it whole.
+  if (message.includes('\'parallelGateway.labels\' must set istio.io/rev')) {
+    return `${message} (on the command line: --new-gateway-label istio.io/rev=<revision>)`;
+  }
   const hit = PROP_FLAGS.find(([prop]) => message.includes(`'${prop}'`));
   return hit === undefined ? message : `${message} (on the command line: ${hit[1]})`;
 }
