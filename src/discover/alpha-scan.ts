@@ -221,8 +221,9 @@ function modelBecomes(obj: any, ns: string, target: GieVersion): { becomes: stri
   return {
     becomes: `InferenceObjective ${ns}${obj.metadata.name} (${INFERENCE_OBJECTIVE}), priority ${priorityFor(criticality)} (criticality ${criticality})${rewriteText}`,
     ...(gone.length > 0 ? {
-      note: `GIE ${t} does not serve ${gone.join(' or ')} either (${gone.map((k) => `${k}: ${gieApiLifetime(INFERENCE_OBJECTIVE, k)!.served}`).join(', ')}; ` +
-        `moved with the EPP to ${SUCCESSOR} as ${SUCCESSOR_API}): migrate with the CRDs of a release from ${rewrite ? 'v1.3.x' : 'v1.0.x'} to v1.4.x, which serve both pools${rewrite ? ' and whose EPP applies the rewrite' : ''}`,
+      note: `GIE ${t} does not serve ${gone.join(' or ')} either (${gone.length === 1 ? `served ${gieApiLifetime(INFERENCE_OBJECTIVE, gone[0])!.served}`
+        : `${gone.map((k) => `${k}: ${gieApiLifetime(INFERENCE_OBJECTIVE, k)!.served}`).join(', ')}; moved with the EPP to ${SUCCESSOR} as ${SUCCESSOR_API}`}): ` +
+        `migrate with the CRDs of a release from ${rewrite ? 'v1.3.x' : 'v1.0.x'} to v1.4.x, which serve both pools${rewrite ? ' and whose EPP applies the rewrite' : ''}`,
     } : {}),
   };
 }
