@@ -10,7 +10,10 @@
  * - v1.3.0..v1.4.0: `pkg/epp/server/options.go` (`Options.AddFlags`, pflag), which `cmd/epp/runner/runner.go` binds;
  *
  * each with the `zap-*` flags of controller-runtime's `zap.Options.BindFlags`, which the runner (or main.go) calls on
- * the same flag set. Internal.
+ * the same flag set, and up to v1.2.1 (Go's `flag.CommandLine`) controller-runtime's `--kubeconfig`. Checked against
+ * `epp -h` of the EPP built from the Go module proxy at v0.3.0, v0.5.1, v1.0.0, v1.0.2, v1.1.0 and v1.4.0 (v1.0.0
+ * exits with `flag provided but not defined: -tracing`; v1.4.0 hides the metric flags it deprecates, and accepts
+ * them, and has no `--kubeconfig`). Internal.
  */
 
 /** The zap logging flags (controller-runtime `pkg/log/zap`, `Options.BindFlags`). */
@@ -20,7 +23,7 @@ const ZAP_FLAGS = ['zap-devel', 'zap-encoder', 'zap-log-level', 'zap-stacktrace-
 const V0_3 = [
   'DestinationEndpointHintMetadataNamespace', 'certPath', 'destinationEndpointHintKey', 'grpcHealthPort', 'grpcPort', 'kvCacheUsagePercentageMetric',
   'loraInfoMetric', 'metricsPort', 'poolName', 'poolNamespace', 'refreshMetricsInterval', 'refreshPrometheusMetricsInterval', 'secureServing',
-  'totalQueuedRequestsMetric', 'v', ...ZAP_FLAGS,
+  'totalQueuedRequestsMetric', 'v', 'kubeconfig', ...ZAP_FLAGS,
 ];
 /** v0.5.0 `cmd/epp/runner/runner.go`: the plugin config and model-server metric endpoint flags. */
 const V0_5_0 = [...V0_3, 'configFile', 'configText', 'enablePprof', 'healthChecking', 'modelServerMetricsPath', 'modelServerMetricsPort'];
@@ -31,14 +34,14 @@ const V1_0 = [
   'cert-path', 'config-file', 'config-text', 'enable-pprof', 'grpc-health-port', 'grpc-port', 'ha-enable-leader-election', 'health-checking',
   'kv-cache-usage-percentage-metric', 'lora-info-metric', 'metrics-port', 'metrics-staleness-threshold', 'model-server-metrics-https-insecure-skip-verify',
   'model-server-metrics-path', 'model-server-metrics-port', 'model-server-metrics-scheme', 'pool-group', 'pool-name', 'pool-namespace',
-  'refresh-metrics-interval', 'refresh-prometheus-metrics-interval', 'secure-serving', 'total-queued-requests-metric', 'v', ...ZAP_FLAGS,
+  'refresh-metrics-interval', 'refresh-prometheus-metrics-interval', 'secure-serving', 'total-queued-requests-metric', 'v', 'kubeconfig', ...ZAP_FLAGS,
 ];
 /** v1.1.0 `cmd/epp/runner/runner.go`: tracing (on by default), metrics endpoint auth, the cache info metric. */
 const V1_1 = [...V1_0, 'cache-info-metric', 'metrics-endpoint-auth', 'tracing'];
 /** v1.2.0 `cmd/epp/runner/runner.go`: endpoint selection without a pool. */
 const V1_2 = [...V1_1, 'endpoint-selector', 'endpoint-target-ports'];
-/** v1.3.0 `pkg/epp/server/options.go`. */
-const V1_3 = [...V1_2, 'disable-endpoint-subset-filter', 'enable-cert-reload', 'total-running-requests-metric'];
+/** v1.3.0 `pkg/epp/server/options.go`: pflag, without Go's `flag.CommandLine`, so no `--kubeconfig`. */
+const V1_3 = [...V1_2.filter((f) => f !== 'kubeconfig'), 'disable-endpoint-subset-filter', 'enable-cert-reload', 'total-running-requests-metric'];
 
 const FLAGS_BY_RELEASE: { readonly [release: string]: readonly string[] } = {
   'v0.3.0': V0_3,

@@ -38,6 +38,9 @@ describe('the EPP flag table', () => {
     // pkg/epp/server/options.go@v1.3.0
     expect(eppFlagsOf('v1.3.0')).toEqual(expect.arrayContaining(['disable-endpoint-subset-filter', 'enable-cert-reload', 'total-running-requests-metric']));
     expect(eppFlagsOf('v1.4.0')).toEqual(eppFlagsOf('v1.3.1'));
+    // controller-runtime's --kubeconfig is on Go's flag.CommandLine up to v1.2.1 (epp -h of the v1.1.0 build), not in pflag's set after
+    expect(eppFlagsOf('v1.2.1')).toContain('kubeconfig');
+    expect(eppFlagsOf('v1.3.0')).not.toContain('kubeconfig');
     expect(eppFlagsOf('v9.9.9')).toBeUndefined();
   });
 });
@@ -57,6 +60,7 @@ describe('EndpointPicker with a custom image', () => {
     const args = eppArgs({ gieVersion: 'v1.4.0', image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0', imageGieVersion: 'v1.0.0', replicas: 2 });
     const names = args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]);
     expect(names.filter((n) => !eppFlagsOf('v1.0.0')!.includes(n))).toEqual([]);
+    expect(names).not.toContain('tracing');
     expect(names).toContain('ha-enable-leader-election');
     expect(() => eppArgs({ image: 'example.com/epp', imageGieVersion: 'v1.0.0', flags: { 'metrics-endpoint-auth': 'false' } }))
       .toThrow(/'flags\.metrics-endpoint-auth' is not a flag of the EPP of GIE v1\.0\.0 \(cmd\/epp\/runner\/runner\.go@v1\.0\.0\), which exits at start-up on it/);
