@@ -26,6 +26,7 @@ export * from './validation';
 // Migration orchestration: stages, plans and the GitOps writer.
 export * from './migration/migration';
 export * from './migration/migration-stage';
+export * from './migration/stage-check';
 export * from './migration/stage-selection';
 export * from './migration/migration-strategy';
 export * from './migration/migration-loss';

@@ -39,13 +39,16 @@ const GA = 'inference.networking.k8s.io/v1';
  * The served ranges, checked against the pinned CRDs (../shared/crds) and the GIE tags: v0.2.0 is the first release
  * whose CRDs serve v1alpha2 (v0.1.0 served v1alpha1: config/crd/bases at each tag); the v1alpha2 InferencePool
  * was removed in v1.5.0; InferenceModel ships in v0.2.0..v0.5.1 (v1.0.0 replaced it by
- * InferenceObjective); InferenceObjective ships in v1.0.0..v1.5.x (removed in v1.6.0); the v1
- * InferencePool ships from v1.0.0 on.
+ * InferenceObjective); InferenceObjective ships in v1.0.0..v1.5.x and InferenceModelRewrite in v1.2.0..v1.5.x
+ * (`config/crd/bases/inference.networking.x-k8s.io_inferencemodelrewrites.yaml` from v1.2.0; both removed in v1.6.0
+ * by PR #2973, which moved them with the EPP to llm-d/llm-d-router: README.md@v1.6.0); the v1 InferencePool ships
+ * from v1.0.0 on.
  */
 const LIFETIMES: GieApiLifetime[] = [
   { apiVersion: ALPHA, kind: 'InferencePool', firstServed: 'v0.2.0', removedIn: 'v1.5.0', served: 'v0.2.0–v1.4.x' },
   { apiVersion: ALPHA, kind: 'InferenceModel', firstServed: 'v0.2.0', removedIn: 'v1.0.0', served: 'v0.2.0–v0.5.1' },
   { apiVersion: ALPHA, kind: 'InferenceObjective', firstServed: 'v1.0.0', removedIn: 'v1.6.0', served: 'v1.0.0–v1.5.x' },
+  { apiVersion: ALPHA, kind: 'InferenceModelRewrite', firstServed: 'v1.2.0', removedIn: 'v1.6.0', served: 'v1.2.0–v1.5.x' },
   { apiVersion: GA, kind: 'InferencePool', firstServed: 'v1.0.0', served: 'v1.0.0 and later' },
 ];
 

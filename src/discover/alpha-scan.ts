@@ -5,15 +5,17 @@
  * Listed: v1alpha2 InferencePools and InferenceModels, every other object that refers to an alpha pool
  * (routes of any kind, policies' targetRefs), whether or not the pool is in the input,
  * llamastack.io/v1alpha1 LlamaStackDistributions and a KServe `inferenceservice-config` whose ingress is
- * not on Gateway API; each with the command that migrates it. InferenceObjectives are not listed: they
- * are what the migration produces (an InferenceModel's note says when the target no longer serves them
- * either).
+ * not on Gateway API; each with the command that migrates it. InferenceObjectives and InferenceModelRewrites
+ * (what the migration produces) are listed only where the target no longer serves them (v1.6.0 and later: GIE
+ * PR #2973 removed both; README.md@v1.6.0 says they moved with the EPP to llm-d/llm-d-router, which serves them
+ * as `llm-d.ai/v1alpha2`: apix/v1alpha2/doc.go and config/crd/bases/llm-d.ai_inferenceobjectives.yaml at
+ * llm-d-router v0.10.0), so a CI gate on the exit code stops an upgrade that would drop them.
  */
 import { alphaReferences, uniquePools } from './alpha-references';
 import { displayPath, fieldLine, SkippedDocument, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { formatGieVersion, GieVersion, gieApiLifetime, gieServes } from '../convert/gie-versions';
-import { gaPoolName, priorityFor } from '../convert/inference-model';
+import { describeTargets, gaPoolName, modelRewriteOf, priorityFor } from '../convert/inference-model';
 import { markdownCode, markdownText } from '../core/markdown';
 import { shellQuote } from '../core/shell';
 import { GA_POOL_GROUP } from '../inference/api';
@@ -84,6 +86,11 @@ export const SCAN_EXIT = { NOTHING: 0, SERVED: 2, NOT_SERVED: 3 } as const;
 
 const INFERENCE_OBJECTIVE = 'inference.networking.x-k8s.io/v1alpha2';
 const ALPHA_POOL = 'inference.networking.x-k8s.io/v1alpha2';
+/** The kinds of the migration's output that GIE later stopped serving, under the alpha group. */
+const OUTPUT_KINDS = ['InferenceObjective', 'InferenceModelRewrite'];
+/** Where they went (README.md@v1.6.0 of GIE) and the group they are served under there (llm-d-router v0.10.0). */
+const SUCCESSOR = 'llm-d/llm-d-router';
+const SUCCESSOR_API = 'llm-d.ai/v1alpha2';
 
 /** Where the scanned input came from, for the commands: a directory or file, or standard input (`-`). */
 export interface ScanInput {
@@ -128,18 +135,22 @@ export function scanObjects(objects: SourceObject[], target: GieVersion, input: 
       command: source.generated ? 'promote the migration to its cleanup stage (see the README of the migration folder)' : commands.gie,
     };
     const ns = base.namespace ? `${base.namespace}/` : '';
-    const gie = (extra: { becomes: string; note?: string }) => {
+    const gie = (extra: { becomes: string; note?: string; command?: string }) => {
       const lifetime = gieApiLifetime(obj.apiVersion, obj.kind)!;
       findings.push({ ...base, ...extra, served: gieServes(obj.apiVersion, obj.kind, target)!, servedBy: `GIE ${lifetime.served}` });
     };
     if (isAlphaPool(obj)) {
       gie({ becomes: `InferencePool ${ns}${gaPoolName(obj.metadata.name)} (inference.networking.k8s.io/v1)` });
     } else if (isAlphaModel(obj)) {
-      const criticality = obj.spec?.criticality ?? 'Standard';
-      const objectiveServed = gieServes(INFERENCE_OBJECTIVE, 'InferenceObjective', target)!;
+      gie(modelBecomes(obj, ns, target));
+    } else if (obj.apiVersion === INFERENCE_OBJECTIVE && OUTPUT_KINDS.includes(obj.kind)) {
+      if (gieServes(obj.apiVersion, obj.kind, target)) continue;
       gie({
-        becomes: `InferenceObjective ${ns}${obj.metadata.name} (${INFERENCE_OBJECTIVE}), priority ${priorityFor(criticality)} (criticality ${criticality})`,
-        ...(objectiveServed ? {} : { note: `GIE ${t} does not serve InferenceObjective either (served v1.0.0–v1.5.x): migrate with the CRDs of a release from v1.0.x to v1.4.x, which serve both pools` }),
+        becomes: `nothing GIE ${t} serves: ${SUCCESSOR} serves ${obj.kind} as ${SUCCESSOR_API}, read by its Endpoint Picker (GIE v1.6.0 moved the EPP and this API there)`,
+        note: `the cluster drops every ${obj.kind} when its CRD goes with an upgrade to GIE ${t}` +
+          `${obj.kind === 'InferenceModelRewrite' ? ', and requests for the rewritten models then reach the model servers under the name they were sent with' : ''}: ` +
+          `keep the CRDs of GIE v1.5.x or older until your Endpoint Picker reads ${obj.kind} ${SUCCESSOR_API}`,
+        command: `none in inference-migrate: stay at GIE v1.5.x or older, or move to ${SUCCESSOR}'s ${SUCCESSOR_API} ${obj.kind}`,
       });
     } else if (obj.apiVersion === 'llamastack.io/v1alpha1' && obj.kind === 'LlamaStackDistribution') {
       findings.push({
@@ -186,6 +197,35 @@ export function scanObjects(objects: SourceObject[], target: GieVersion, input: 
     command: 'helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <migrations-dir>',
   }));
   return { target: t, findings, skipped, templates };
+}
+
+/**
+ * What an alpha InferenceModel becomes: an InferenceObjective with the priority of its criticality and, when its
+ * targetModels rename the model, an InferenceModelRewrite of the same name; with a note when the target serves
+ * neither.
+ */
+function modelBecomes(obj: any, ns: string, target: GieVersion): { becomes: string; note?: string } {
+  const criticality = obj.spec?.criticality ?? 'Standard';
+  let rewrite: ReturnType<typeof modelRewriteOf>;
+  try {
+    rewrite = modelRewriteOf(obj);
+  } catch {
+    rewrite = undefined; // malformed targetModels: plan says what is wrong
+  }
+  const rewriteText = rewrite
+    ? ` and InferenceModelRewrite ${ns}${obj.metadata.name} (${INFERENCE_OBJECTIVE}), rewriting model ${rewrite.model} to ${describeTargets(rewrite.targets)}`
+    : '';
+  const gone = [...(gieServes(INFERENCE_OBJECTIVE, 'InferenceObjective', target) ? [] : ['InferenceObjective']),
+    ...(rewrite && !gieServes(INFERENCE_OBJECTIVE, 'InferenceModelRewrite', target) ? ['InferenceModelRewrite'] : [])];
+  const t = formatGieVersion(target);
+  return {
+    becomes: `InferenceObjective ${ns}${obj.metadata.name} (${INFERENCE_OBJECTIVE}), priority ${priorityFor(criticality)} (criticality ${criticality})${rewriteText}`,
+    ...(gone.length > 0 ? {
+      note: `GIE ${t} does not serve ${gone.join(' or ')} either (${gone.length === 1 ? `served ${gieApiLifetime(INFERENCE_OBJECTIVE, gone[0])!.served}`
+        : `${gone.map((k) => `${k}: ${gieApiLifetime(INFERENCE_OBJECTIVE, k)!.served}`).join(', ')}; moved with the EPP to ${SUCCESSOR} as ${SUCCESSOR_API}`}): ` +
+        `migrate with the CRDs of a release from ${rewrite ? 'v1.3.x' : 'v1.0.x'} to v1.4.x, which serve both pools${rewrite ? ' and whose EPP applies the rewrite' : ''}`,
+    } : {}),
+  };
 }
 
 function kserveIngress(ingress: unknown): Omit<ScanFinding, 'file' | 'line' | 'apiVersion' | 'kind' | 'namespace' | 'name' | 'command'> | undefined {

@@ -109,6 +109,16 @@ export interface InferenceMigrationPlanOptions {
   readonly eppImage?: string;
 
   /**
+   * The GIE release the `eppImage` is built on (its `cmd/epp/runner` flags), e.g. 'v1.0.0' for llm-d's
+   * `llm-d-inference-scheduler:v0.3.0`. Every flag the GA EPP gets is then checked against that release's flag set
+   * (a flag it lacks is refused, naming flag and release), and a flag of the target release's chart (tracing off
+   * from v1.1.0) is added only where that release has it. A release from v0.3.0 to v1.4.0.
+   * @default - unknown: the GA EPP gets the alpha EPP's flags in v1 spelling and the pool flags, nothing the target
+   * release's chart adds
+   */
+  readonly eppGieVersion?: string;
+
+  /**
    * Prefix of the file paths in the first stage's README (the list of objects to remove from their old
    * place), e.g. the path of the directory that was read inside its Git repository.
    * @default - paths relative to the directory that was read
@@ -268,6 +278,7 @@ export class InferenceMigrationPlan {
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
       ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
+      ...(options.eppGieVersion !== undefined ? { eppGieVersion: options.eppGieVersion } : {}),
       gatewayVersion: options.gatewayVersion,
       newGateway: options.newGateway,
       gieVersion: options.gieVersion,

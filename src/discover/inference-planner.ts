@@ -26,6 +26,7 @@ import { gaPoolName } from '../convert/inference-model';
 import { PropError } from '../core/errors';
 import { nameSuffixProblem } from '../core/name-patterns';
 import { GA_POOL_GROUP } from '../inference/api';
+import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf } from '../inference/epp-flags';
 import { GatewayCapabilities } from '../migration/gateway-capabilities';
 import { GatewayImplementation } from '../migration/gateway-implementation';
 import { MigrationStrategy } from '../migration/migration-strategy';
@@ -61,6 +62,11 @@ export function planOptionProblems(options: PlanOptions): OptionProblem[] {
   }
   if (options.newGateway !== undefined && strategy !== undefined && strategy !== MigrationStrategy.PARALLEL_GATEWAY) {
     problems.push({ option: 'newGateway', message: `belongs to the parallel-gateway strategy, not ${strategy}` });
+  }
+  if (options.eppGieVersion !== undefined && options.eppImage === undefined) {
+    problems.push({ option: 'eppGieVersion', message: 'says which GIE release the custom GA Endpoint Picker image (--epp-image, eppImage) is built on: give that image too' });
+  } else if (options.eppGieVersion !== undefined && eppFlagsOf(eppFlagRelease(options.eppGieVersion)) === undefined) {
+    problems.push({ option: 'eppGieVersion', message: `must be a GIE release whose EPP flags are known: ${EPP_FLAG_RELEASES.join(', ')} (got ${JSON.stringify(options.eppGieVersion)})` });
   }
   const suffixProblem = options.gaNameSuffix === undefined ? undefined : nameSuffixProblem(options.gaNameSuffix);
   if (suffixProblem) problems.push({ option: 'gaNameSuffix', message: suffixProblem });

@@ -42,6 +42,11 @@ export interface PlanOptions {
    */
   readonly eppImage?: string;
   /**
+   * The GIE release the custom `eppImage` is built on: its flags are checked against that release's, and the
+   * target release's chart flags (tracing off) are added only where it has them. @default - unknown: none added
+   */
+  readonly eppGieVersion?: string;
+  /**
    * The custom GA Endpoint Picker (`eppImage`) applies InferenceModelRewrites (as upstream's does from v1.3.0).
    * @default false: with a custom image, a model rewrite fails the plan unless its loss is accepted
    */
@@ -57,7 +62,7 @@ export interface PlanOptions {
 
 /** A plan option that cannot work, by its name in `PlanOptions`. */
 export interface OptionProblem {
-  readonly option: 'steps' | 'gateway' | 'gatewayVersion' | 'gaNameSuffix' | 'newGateway';
+  readonly option: 'steps' | 'gateway' | 'gatewayVersion' | 'gaNameSuffix' | 'newGateway' | 'eppGieVersion';
   /** What is wrong, without the option's name. */
   readonly message: string;
 }

@@ -57,7 +57,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
   }
   warnings.push(...carriedWarnings(carried, id, ga, parts, options));
 
-  const epp = gaEndpointPicker(id, parts, options.eppImage);
+  const epp = gaEndpointPicker(id, parts, options.eppImage, options.eppGieVersion);
   warnings.push(...epp.warnings);
 
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
@@ -74,6 +74,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
     gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(epp.options ? { endpointPicker: epp.options } : {}) },
     routes,
     ...(parts.otherRoutes.length > 0 ? { otherRoutes: parts.otherRoutes.map(asCarried) } : {}),
+    ...(parentGateways(parts).length > 0 ? { gateways: parentGateways(parts).map(asCarried) } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
     ...(options.strategy !== undefined ? { strategy: options.strategy } : {}),
     ...(gateway !== undefined ? { gatewayImplementation: gateway } : {}),
@@ -99,6 +100,14 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
     cleanupWarnings: parts.eppRemains,
     platform,
   };
+}
+
+/** The Gateways of the input that the pool's routes (of any kind) attach to. */
+function parentGateways(parts: PoolParts): Located[] {
+  const parents = [...parts.routes, ...parts.otherRoutes].flatMap((r) => (Array.isArray(r.obj.spec?.parentRefs) ? r.obj.spec.parentRefs : [])
+    .filter((p: any) => typeof p?.name === 'string' && (p.kind ?? 'Gateway') === 'Gateway' && (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io')
+    .map((p: any) => `${typeof p.namespace === 'string' ? p.namespace : r.namespace}/${p.name}`));
+  return parts.gateways.filter((g) => parents.includes(`${g.namespace}/${g.obj.metadata.name}`));
 }
 
 /** An HTTPRoute with its backendRefs to the alpha pool converted; the conversion's verdicts on it name its file and line. */

@@ -10,9 +10,10 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
+import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf } from './epp-flags';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
-import { DEFAULT_GIE_TARGET, resolveBridgeGie } from '../convert/gie-versions';
+import { DEFAULT_GIE_TARGET, gieAtLeast, resolveBridgeGie } from '../convert/gie-versions';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
@@ -84,6 +85,18 @@ export interface EndpointPickerOptions {
    * @default 'default-plugins.yaml'
    */
   readonly pluginsConfigFile?: string;
+
+  /**
+   * The GIE release the EPP image is built on, when `image` is not upstream's EPP: e.g. 'v1.0.0' for llm-d's
+   * `llm-d-inference-scheduler:v0.3.0` (its go.mod requires GIE v1.0.0 and its main runs GIE's runner). Every flag
+   * of the container, the construct's own and `flags`, is then checked against that release's flag set (its
+   * `cmd/epp/runner`), and a flag the chart of `gieVersion` adds (tracing off, from v1.1.0) is written only when
+   * that release has it. One of v0.3.0, v0.4.0, v0.5.0, v0.5.1, v1.0.0, v1.0.1, v1.0.2, v1.1.0, v1.2.0, v1.2.1,
+   * v1.3.0, v1.3.1, v1.4.0; the GA EPP's own flags (`--pool-name`, `--pool-group`) need v1.0.0 or later.
+   * @default - for upstream's image (`image` unset), `gieVersion`; for another image, unknown: the container gets
+   * the construct's own flags and `flags`, nothing the chart adds for its release (no `--tracing=false`), unchecked
+   */
+  readonly imageGieVersion?: string;
 
   /**
    * Labels and annotations of every EPP object (the chart's `app.kubernetes.io/name` and
@@ -267,7 +280,8 @@ export class EndpointPicker extends Construct {
       data: { [pluginsFile]: props.pluginsConfig ?? defaultPluginsConfig(chart) },
     });
 
-    const args = eppArgs({
+    const imageRelease = resolveImageRelease(this, props.image, props.imageGieVersion, gieVersion);
+    const args = checkedArgs(this, props.imageGieVersion !== undefined ? imageRelease : undefined, eppArgs({
       poolName: props.poolName,
       namespace: this.namespace,
       poolGroup,
@@ -276,7 +290,8 @@ export class EndpointPicker extends Construct {
       leaderElection,
       flags,
       chart,
-    });
+      releaseFlags: imageRelease !== undefined ? eppFlagsOf(imageRelease) : undefined,
+    }));
 
     const grpcProbe = (service: string) => ({ port: EPP_HEALTH_PORT, service });
     this.deployment = new ApiObject(this, 'Deployment', {
@@ -480,6 +495,47 @@ function resolveFlags(scope: Construct, flags: { [name: string]: string }): Arra
   });
 }
 
+/**
+ * The GIE release whose flags the EPP image has: the one given (checked against the flag table), `gieVersion` for
+ * upstream's image, else undefined (a custom image of an unknown release).
+ */
+function resolveImageRelease(scope: Construct, image: string | undefined, given: string | undefined, gieVersion: string): string | undefined {
+  if (given !== undefined) {
+    const release = typeof given === 'string' ? eppFlagRelease(given) : given;
+    if (eppFlagsOf(release) === undefined) {
+      throw propError(scope, 'imageGieVersion', `must be a GIE release whose EPP flags are known: ${EPP_FLAG_RELEASES.join(', ')} (got ${show(given)})`);
+    }
+    return release;
+  }
+  return image === undefined || image === EPP_IMAGE ? gieVersion : undefined;
+}
+
+/**
+ * The arguments, each flag checked against the flag set of `release` (the one `imageGieVersion` names): a flag it
+ * does not register stops the EPP at start-up, so it is refused here, naming the flag and the release.
+ */
+function checkedArgs(scope: Construct, release: string | undefined, groups: EppArg[]): string[] {
+  const known = release !== undefined ? eppFlagsOf(release) : undefined;
+  if (known !== undefined) {
+    for (const g of groups) {
+      if (known.includes(g.name)) continue;
+      const source = gieAtLeast(release!, 'v1.3.0') ? 'pkg/epp/server/options.go' : gieAtLeast(release!, 'v0.4.0') ? 'cmd/epp/runner/runner.go' : 'cmd/epp/main.go';
+      if (g.user !== undefined) {
+        throw propError(scope, `flags.${g.user}`, `is not a flag of the EPP of GIE ${release} (${source}@${release}), which exits at start-up on it: remove it, or set imageGieVersion to the release the image is built on`);
+      }
+      throw propError(scope, 'imageGieVersion', `is ${release}, whose EPP has no --${g.name} flag (${source}@${release}) and exits at start-up on it: the GA EPP needs an image built on GIE v1.0.0 or later`);
+    }
+  }
+  return groups.flatMap((g) => g.args);
+}
+
+/** One flag of the EPP's command line with its value, if any; `user` is the key of `flags` it came from. */
+interface EppArg {
+  readonly name: string;
+  readonly args: string[];
+  readonly user?: string;
+}
+
 /** What the EPP's command line is made of. */
 interface EppArgsInput {
   readonly poolName: string;
@@ -490,30 +546,34 @@ interface EppArgsInput {
   readonly leaderElection: boolean;
   readonly flags: Array<[string, string]>;
   readonly chart: EppChartFacts;
+  /** The flags the image's release registers, when known: the chart's release-only flags are added only if listed. */
+  readonly releaseFlags: readonly string[] | undefined;
 }
 
 /**
  * The EPP's arguments in the order of the chart of the release: pool flags, encoder and config file, the
  * model-server metric flags where that chart puts them, leader election, the user's flags, then tracing off (from
- * v1.1.0, unless the user sets `--tracing`).
+ * v1.1.0, unless the user sets `--tracing`, and only when the image's release has the flag).
  */
-function eppArgs(input: EppArgsInput): string[] {
-  const { chart, modelServerFlags } = input;
-  const at = (where: EppChartFacts['modelServerFlagsAt']) => (chart.modelServerFlagsAt === where ? modelServerFlags : []);
-  const userTracing = input.flags.some(([flag]) => flag.split('=')[0] === 'tracing');
-  const poolGroup = chart.alwaysPoolGroup || input.poolGroup !== GA_POOL_GROUP ? ['--pool-group', input.poolGroup] : [];
+function eppArgs(input: EppArgsInput): EppArg[] {
+  const { chart } = input;
+  const flag = (name: string, ...values: string[]): EppArg => ({ name, args: [`--${name}`, ...values] });
+  const pairs = (args: string[]): EppArg[] => args.flatMap((a, i) => (i % 2 === 0 ? [flag(a.replace(/^--/, ''), args[i + 1])] : []));
+  const at = (where: EppChartFacts['modelServerFlagsAt']) => (chart.modelServerFlagsAt === where ? pairs(input.modelServerFlags) : []);
+  const userTracing = input.flags.some(([name]) => name.split('=')[0] === 'tracing');
+  const tracing = !userTracing && chart.tracingArgs.length > 0 && input.releaseFlags?.includes('tracing') ? [{ name: 'tracing', args: chart.tracingArgs }] : [];
   return [
-    '--pool-name', input.poolName,
-    '--pool-namespace', input.namespace,
-    ...poolGroup,
+    flag('pool-name', input.poolName),
+    flag('pool-namespace', input.namespace),
+    ...(chart.alwaysPoolGroup || input.poolGroup !== GA_POOL_GROUP ? [flag('pool-group', input.poolGroup)] : []),
     ...at('before-encoder'),
-    '--zap-encoder', 'json',
-    '--config-file', input.configFile,
+    flag('zap-encoder', 'json'),
+    flag('config-file', input.configFile),
     ...at('after-config-file'),
-    ...(input.leaderElection ? ['--ha-enable-leader-election'] : []),
-    ...input.flags.flatMap(([flag, value]) => flagArgs(flag, value)),
+    ...(input.leaderElection ? [flag('ha-enable-leader-election')] : []),
+    ...input.flags.map(([name, value]): EppArg => ({ name: name.split('=')[0], args: flagArgs(name, value), user: name })),
     ...at('after-user-flags'),
-    ...(userTracing ? [] : chart.tracingArgs),
+    ...tracing,
   ];
 }
 

@@ -14,6 +14,7 @@ import {
 } from './kserve-api';
 import { shellQuote as q } from '../core/shell';
 import { StageCommand } from '../migration/migration-stage';
+import { kubectlCheck, kubectlCommand, shellCheck, StageCheckKind } from '../migration/stage-check';
 
 /** The names the commands need. */
 export interface CheckNames {
@@ -49,9 +50,14 @@ function selector(n: CheckNames): string {
   return `${GATEWAY_LABEL}=${n.gatewayName}`;
 }
 
+/** kubectl's arguments that print the installed Gateway API bundle version (empty when the CRDs are absent). */
+function bundleVersionArgs(): string[] {
+  return ['get', 'crd', 'gateways.gateway.networking.k8s.io', '-o', `jsonpath={.metadata.annotations.${BUNDLE_VERSION_ANNOTATION.replace(/\./g, '\\.')}}`];
+}
+
 /** The command that prints the installed Gateway API bundle version (empty when the CRDs are absent). */
 export function bundleVersionCommand(): string {
-  return `kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath='{.metadata.annotations.${BUNDLE_VERSION_ANNOTATION.replace(/\./g, '\\.')}}'`;
+  return kubectlCommand(bundleVersionArgs());
 }
 
 /** The commands that install the Gateway API CRDs only where that does not downgrade them. */
@@ -67,84 +73,63 @@ export function crdInstallCommands(): string[] {
 /** The preflight of the migration's top README. */
 export function preflight(n: CheckNames, helm: HelmNames | undefined): StageCommand[] {
   const checks: StageCommand[] = [
-    {
-      description: `The Gateway API CRDs installed, by bundle version. KServe implements Gateway API ${GATEWAY_API_VERSION}: install its standard channel only when this prints nothing or an older version. Never apply the ${GATEWAY_API_VERSION} install over newer CRDs: that downgrades them for every user of the cluster.`,
-      command: bundleVersionCommand(),
-      expected: `empty (not installed), or a version such as ${GATEWAY_API_VERSION} or newer`,
-    },
-    {
-      description: `GatewayClasses that exist already. If \`${n.gatewayClassName}\` is listed and managed elsewhere, plan with \`createGatewayClass: false\` so two sources do not own it.`,
-      command: 'kubectl get gatewayclass',
-    },
+    kubectlCheck(StageCheckKind.MANUAL, `The Gateway API CRDs installed, by bundle version. KServe implements Gateway API ${GATEWAY_API_VERSION}: install its standard channel only when this prints nothing or an older version. Never apply the ${GATEWAY_API_VERSION} install over newer CRDs: that downgrades them for every user of the cluster.`,
+      bundleVersionArgs(), `empty (not installed), or a version such as ${GATEWAY_API_VERSION} or newer`),
+    kubectlCheck(StageCheckKind.MANUAL, `GatewayClasses that exist already. If \`${n.gatewayClassName}\` is listed and managed elsewhere, plan with \`createGatewayClass: false\` so two sources do not own it.`,
+      ['get', 'gatewayclass'], 'the classes of the cluster'),
   ];
   if (n.controllerName === ENVOY_CONTROLLER) {
-    checks.push({
-      description: 'Envoy Gateway, the controller of the GatewayClass, is installed and running.',
-      command: `kubectl get deployment envoy-gateway -n ${q(ENVOY_GATEWAY_NAMESPACE)}`,
-      expected: 'READY 1/1 (or more)',
-    });
+    checks.push(kubectlCheck(StageCheckKind.ROLLOUT, 'Envoy Gateway, the controller of the GatewayClass, is installed and running.',
+      ['rollout', 'status', 'deployment', 'envoy-gateway', '-n', ENVOY_GATEWAY_NAMESPACE, '--timeout=1m'], 'successfully rolled out'));
   }
   if (helm) {
     checks.push(
-      {
+      shellCheck(StageCheckKind.MANUAL, {
         description: `The KServe Helm release and its chart version. The stages run \`helm upgrade\` with chart ${helm.chartVersion}: if the release runs another version, re-plan with that version (a different one upgrades or downgrades KServe itself).`,
         command: `helm list -n ${q(helm.namespace)} --filter ${q(`^${helm.release}$`)}`,
         expected: `CHART kserve-${helm.chartVersion}`,
-      },
-      {
+      }),
+      shellCheck(StageCheckKind.MANUAL, {
         description: 'The values the release was installed with (the upgrade keeps them with --reuse-values).',
         command: `helm get values ${q(helm.release)} -n ${q(helm.namespace)}`,
-      },
+      }),
     );
   } else {
-    checks.push({
-      description: 'The ingress config the cluster runs today. The stages were planned from the one in Git; if the two differ, bring Git up to date and plan again, or the sync changes more than the two Gateway API keys.',
-      command: `kubectl get configmap ${q(n.configMapName)} -n ${q(n.kserveNamespace)} -o jsonpath='{.data.ingress}'`,
-      expected: 'the same JSON as `data.ingress` of the ConfigMap in the first stage folder',
-    });
+    checks.push(kubectlCheck(StageCheckKind.MANUAL, 'The ingress config the cluster runs today. The stages were planned from the one in Git; if the two differ, bring Git up to date and plan again, or the sync changes more than the two Gateway API keys.',
+      ingressConfigArgs(n), 'the same JSON as `data.ingress` of the ConfigMap in the first stage folder'));
   }
   return checks;
 }
 
+function ingressConfigArgs(n: CheckNames): string[] {
+  return ['get', 'configmap', n.configMapName, '-n', n.kserveNamespace, '-o', 'jsonpath={.data.ingress}'];
+}
+
 /** Stage 1, first: the Gateway API CRDs are served (at the version the preflight chose). */
 export function crdCheck(): StageCommand {
-  return {
-    description: `The Gateway API CRDs are installed, at ${GATEWAY_API_VERSION} or newer.`,
-    command: bundleVersionCommand(),
-    expected: `${GATEWAY_API_VERSION} or a newer version`,
-  };
+  // kubectl exits 0 only when the CRD exists; which version is newer is read by a person.
+  return kubectlCheck(StageCheckKind.API_READ, `The Gateway API CRDs are installed, at ${GATEWAY_API_VERSION} or newer.`, bundleVersionArgs(), `${GATEWAY_API_VERSION} or a newer version`);
 }
 
 /** Stage 1: the GatewayClass, the Gateway and its pods and Service. */
 export function gatewayChecks(n: CheckNames): StageCommand[] {
   const checks: StageCommand[] = [
-    {
-      description: `The GatewayClass ${n.gatewayClassName} is accepted by its controller (${n.controllerName}).`,
-      command: `kubectl get gatewayclass ${q(n.gatewayClassName)}`,
-      expected: 'ACCEPTED True',
-    },
-    {
-      description: `The Gateway ${gatewayRef(n)} is programmed.`,
-      command: `kubectl get gateway ${q(n.gatewayName)} -n ${q(n.gatewayNamespace)}`,
-      expected: 'PROGRAMMED True, with an ADDRESS',
-    },
-    {
-      description: 'The gateway instance: a pod and a Service, found by the infrastructure label (guide step 3).',
-      command: `kubectl get pods,svc -l ${q(selector(n))} -A`,
-      expected: `a pod Running${n.controllerName === ENVOY_CONTROLLER ? ` (in ${ENVOY_GATEWAY_NAMESPACE} with Envoy Gateway)` : ''} and a Service with ${n.tls ? `ports ${n.httpPort} and ${n.tls.port}` : `port ${n.httpPort}`}`,
-    },
-    {
-      description: 'External traffic: on a cloud provider the Service is a LoadBalancer that needs an EXTERNAL-IP (guide step 5).',
-      command: `kubectl get svc -l ${q(selector(n))} -A`,
-      expected: 'TYPE LoadBalancer with an EXTERNAL-IP, or NodePort where the cluster has no load balancer',
-    },
+    kubectlCheck(StageCheckKind.GATEWAY_STATUS, `The GatewayClass ${n.gatewayClassName} is accepted by its controller (${n.controllerName}).`,
+      ['get', 'gatewayclass.gateway.networking.k8s.io', n.gatewayClassName], `CONTROLLER ${n.controllerName}, ACCEPTED True`,
+      { lines: [`${n.gatewayClassName} ${n.controllerName} True`] }),
+    kubectlCheck(StageCheckKind.GATEWAY_STATUS, `The Gateway ${gatewayRef(n)} is programmed.`,
+      ['get', 'gateway.gateway.networking.k8s.io', n.gatewayName, '-n', n.gatewayNamespace, '-o',
+        'jsonpath={"Programmed="}{.status.conditions[?(@.type=="Programmed")].status}{" class="}{.spec.gatewayClassName}{" address="}{.status.addresses[0].value}{"\\n"}'],
+      `Programmed=True class=${n.gatewayClassName}, and an address`, { lines: [`Programmed=True class=${n.gatewayClassName}`] }),
+    kubectlCheck(StageCheckKind.MANUAL, 'The gateway instance: a pod and a Service, found by the infrastructure label (guide step 3).',
+      ['get', 'pods,svc', '-l', selector(n), '-A'],
+      `a pod Running${n.controllerName === ENVOY_CONTROLLER ? ` (in ${ENVOY_GATEWAY_NAMESPACE} with Envoy Gateway)` : ''} and a Service with ${n.tls ? `ports ${n.httpPort} and ${n.tls.port}` : `port ${n.httpPort}`}`),
+    kubectlCheck(StageCheckKind.MANUAL, 'External traffic: on a cloud provider the Service is a LoadBalancer that needs an EXTERNAL-IP (guide step 5).',
+      ['get', 'svc', '-l', selector(n), '-A'], 'TYPE LoadBalancer with an EXTERNAL-IP, or NodePort where the cluster has no load balancer'),
   ];
   if (n.tls) {
-    checks.splice(2, 0, {
-      description: 'The TLS Secret of the https listener exists; without it the listener reports ResolvedRefs False.',
-      command: `kubectl get secret ${q(n.tls.secretName)} -n ${q(n.tls.secretNamespace)}`,
-      expected: 'TYPE kubernetes.io/tls',
-    });
+    checks.splice(2, 0, kubectlCheck(StageCheckKind.API_READ, 'The TLS Secret of the https listener exists; without it the listener reports ResolvedRefs False.',
+      ['get', 'secret', n.tls.secretName, '-n', n.tls.secretNamespace], 'TYPE kubernetes.io/tls', { lines: [`${n.tls.secretName} kubernetes.io/tls`] }));
   }
   return checks;
 }
@@ -176,28 +161,19 @@ export function helmUpgradeCommand(n: CheckNames, h: HelmNames): string[] {
 export function enableChecks(n: CheckNames, restart: 'carried' | 'manual' | 'helm'): StageCommand[] {
   const checks: StageCommand[] = [];
   if (restart === 'carried') {
-    checks.push({
-      description: `The controller restarted: its pod template carries a new \`kubectl.kubernetes.io/restartedAt\` (synced after the ConfigMap). If the Deployment is not synced from this folder, restart it by hand: \`${restartCommands(n)[0]}\`.`,
-      command: restartCommands(n)[1],
-      expected: `deployment "${n.controllerDeployment}" successfully rolled out`,
-    });
+    checks.push(kubectlCheck(StageCheckKind.ROLLOUT, `The controller restarted: its pod template carries a new \`kubectl.kubernetes.io/restartedAt\` (synced after the ConfigMap). If the Deployment is not synced from this folder, restart it by hand: \`${restartCommands(n)[0]}\`.`,
+      ['rollout', 'status', 'deployment', n.controllerDeployment, '-n', n.kserveNamespace], `deployment "${n.controllerDeployment}" successfully rolled out`));
   }
   checks.push(
-    {
-      description: `The ingress config enables the Gateway API and names the Gateway ${gatewayRef(n)}.`,
-      command: `kubectl get configmap ${q(n.configMapName)} -n ${q(n.kserveNamespace)} -o jsonpath='{.data.ingress}'`,
-      expected: `JSON with "enableGatewayApi": true and "kserveIngressGateway": "${gatewayRef(n)}", every other key as before`,
-    },
-    {
+    kubectlCheck(StageCheckKind.MANUAL, `The ingress config enables the Gateway API and names the Gateway ${gatewayRef(n)}.`, ingressConfigArgs(n),
+      `JSON with "enableGatewayApi": true and "kserveIngressGateway": "${gatewayRef(n)}", every other key as before`),
+    shellCheck(StageCheckKind.MANUAL, {
       description: 'The restarted controller accepted the config (it logs "invalid ingress config" or "unable to parse ingress config" when not).',
       command: `kubectl logs ${q(`deployment/${n.controllerDeployment}`)} -n ${q(n.kserveNamespace)} --since=10m | grep -i "ingress config"`,
       expected: 'no output',
-    },
-    {
-      description: `HTTPRoutes: for raw-deployment InferenceServices the controller now makes HTTPRoutes attached to ${gatewayRef(n)} instead of Ingresses.`,
-      command: 'kubectl get httproutes -A',
-      expected: 'the InferenceServices\' routes appear (none yet is fine when there is no InferenceService)',
-    },
+    }),
+    kubectlCheck(StageCheckKind.MANUAL, `HTTPRoutes: for raw-deployment InferenceServices the controller now makes HTTPRoutes attached to ${gatewayRef(n)} instead of Ingresses.`,
+      ['get', 'httproutes.gateway.networking.k8s.io', '-A'], 'the InferenceServices\' routes appear (none yet is fine when there is no InferenceService)'),
   );
   return checks;
 }
@@ -207,18 +183,13 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
   const sel = q(selector(n));
   const checks: StageCommand[] = [];
   if (testIsvc) {
-    checks.push({
-      description: `The test InferenceService ${n.isvcName} is ready.`,
-      command: `kubectl get isvc ${q(n.isvcName)} -n ${q(n.isvcNamespace)}`,
-      expected: 'READY True, with a URL',
-    });
+    checks.push(kubectlCheck(StageCheckKind.ROLLOUT, `The test InferenceService ${n.isvcName} is ready.`,
+      ['get', 'inferenceservice.serving.kserve.io', n.isvcName, '-n', n.isvcNamespace, '-o', 'jsonpath={"Ready="}{.status.conditions[?(@.type=="Ready")].status}{" url="}{.status.url}{"\\n"}'],
+      'Ready=True, with a URL', { lines: ['Ready=True'] }));
   }
   checks.push(
-    {
-      description: 'Does the cluster give the gateway an external load balancer?',
-      command: `kubectl get svc -l ${sel} -A`,
-      expected: 'an EXTERNAL-IP: use the load balancer below; none or <pending>: use the node port or a port-forward',
-    },
+    kubectlCheck(StageCheckKind.MANUAL, 'Does the cluster give the gateway an external load balancer?', ['get', 'svc', '-l', selector(n), '-A'],
+      'an EXTERNAL-IP: use the load balancer below; none or <pending>: use the node port or a port-forward'),
     {
       description: 'Access, load balancer: when the EXTERNAL-IP is set.',
       command: [
@@ -260,7 +231,7 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
         'EOF',
       ].join('\n'),
     },
-    {
+    shellCheck(StageCheckKind.DATA_PLANE, {
       description: 'An inference request through the Gateway, with the Host header taken from the InferenceService\'s status.url.',
       command: [
         `SERVICE_HOSTNAME=$(kubectl get inferenceservice ${q(n.isvcName)} -n ${q(n.isvcNamespace)} -o jsonpath='{.status.url}' | cut -d "/" -f 3)`,
@@ -270,9 +241,10 @@ export function verifyChecks(n: CheckNames, testIsvc: boolean): StageCommand[] {
         `  http://\${INGRESS_HOST}:\${INGRESS_PORT}/v2/models/${q(n.isvcName)}/infer -d @./iris-input-v2.json`,
       ].join('\n'),
       expected: `HTTP 200 and a body shaped like {"id": "<uuid>", "model_name": "${n.isvcName}", "model_version": "1", "outputs": [{"name": "output-0", "shape": [1], "datatype": "INT64", "data": [0]}]}${n.isvcIsGuideModel ? '' : ' (outputs as your model gives them)'}`,
-    },
+    }),
   );
-  return checks;
+  // The access choices and the request body are read and picked by a person.
+  return checks.map((c) => (c.check ? c : shellCheck(StageCheckKind.MANUAL, c)));
 }
 
 function portForwardCommand(n: CheckNames): string {

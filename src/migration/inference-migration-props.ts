@@ -135,6 +135,13 @@ export interface InferenceMigrationProps {
   readonly otherRoutes?: CarriedManifest[];
 
   /**
+   * The Gateways the routes attach to, as they are in Git: read, never written into a stage. The READMEs'
+   * requests use the listener each route attaches to (its port, protocol and host name) and the class is checked.
+   * @default - none: the requests read the port of the Gateway's first HTTP listener from the cluster when run
+   */
+  readonly gateways?: CarriedManifest[];
+
+  /**
    * The GIE release to migrate to: its CRDs are installed (the READMEs name them), every stage is validated
    * against them, and the GA pool's Endpoint Picker is rendered as that release's `inferencepool` chart. One of the
    * bridge releases whose CRDs serve both the v1alpha2 and the v1 InferencePool and are pinned here: v1.0.0,

@@ -44,6 +44,8 @@ export interface ResolvedInferenceMigration {
   readonly routes: ResolvedRoute[];
   /** Routes of other kinds to the alpha pool, carried, each with its namespace. */
   readonly otherRoutes: CarriedManifest[];
+  /** The Gateways the routes attach to, as given (read for the READMEs' requests), each with its namespace. */
+  readonly gateways: CarriedManifest[];
   readonly gatewayClassName?: string;
   readonly gieVersion: string;
   readonly gkeVersion?: string;
@@ -105,6 +107,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
   warnings.push(...models.warnings);
   const routes = resolveRoutes(where, name, namespace, props);
   const otherRoutes = resolveOtherRoutes(where, namespace, props.otherRoutes);
+  const gateways = resolveGateways(where, namespace, props.gateways);
   if (props.gatewayClassName !== undefined) checkSubdomain(where, 'gatewayClassName', props.gatewayClassName);
   return {
     name,
@@ -115,6 +118,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     objectives,
     routes,
     otherRoutes,
+    gateways,
     gatewayClassName: props.gatewayClassName,
     ...versions,
     warnings,
@@ -267,6 +271,19 @@ function resolveOtherRoutes(where: string, namespace: string, given: CarriedMani
   if (!Array.isArray(given)) throw propError(where, 'otherRoutes', `must be a list of CarriedManifests (got ${show(given)})`);
   return given.map((m, i) => {
     if (!(m instanceof CarriedManifest)) throw propError(where, `otherRoutes[${i}]`, `must be a CarriedManifest (got ${show(m)})`);
+    return m._withNamespace(namespace);
+  });
+}
+
+function resolveGateways(where: string, namespace: string, given: CarriedManifest[] | undefined): CarriedManifest[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw propError(where, 'gateways', `must be a list of CarriedManifests of Gateways (got ${show(given)})`);
+  return given.map((m, i) => {
+    if (!(m instanceof CarriedManifest)) throw propError(where, `gateways[${i}]`, `must be a CarriedManifest (got ${show(m)})`);
+    const o = m._object;
+    if (o.kind !== 'Gateway' || !String(o.apiVersion).startsWith('gateway.networking.k8s.io/')) {
+      throw propError(where, `gateways[${i}]`, `must be a gateway.networking.k8s.io Gateway (got ${o.apiVersion} ${o.kind})`);
+    }
     return m._withNamespace(namespace);
   });
 }

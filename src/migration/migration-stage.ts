@@ -2,7 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ModelMapping } from './model-mapping';
 import { stageFolder } from './plan';
-import { checkInteger, givenProps } from '../core/errors';
+import { StageCheck, kubectlCommand } from './stage-check';
+import { checkInteger, givenProps, propError, show } from '../core/errors';
 import { checkLabelName } from '../core/names';
 import { IInferencePoolBackend } from '../inference/types';
 import { WeightedInferenceRoute } from '../inference/weighted-inference-route';
@@ -26,6 +27,13 @@ export interface StageCommand {
    * @default - nothing stated
    */
   readonly expected?: string;
+  /**
+   * The check as data, for machines that run the checks (plan.json `verifications[].check`): its kind, and for a
+   * kubectl check its arguments and expected output. When it has kubectl arguments, `command` must be exactly
+   * those arguments quoted for the shell (`kubectl get ...`), so the README shows what a machine runs.
+   * @default - a manual check: run and judged by a person
+   */
+  readonly check?: StageCheck;
 }
 
 /** When a manual step is done, relative to syncing its stage. */
@@ -145,8 +153,19 @@ export class MigrationStage extends Chart {
     this.node.addValidation({ validate: () => this.backendsInStage() });
   }
 
-  /** Adds a verification command to the stage README. */
+  /**
+   * Adds a verification command to the stage README (and plan.json).
+   *
+   * @param command the check; when its `check` has kubectl arguments, `command` must be their rendering
+   */
   public addVerification(command: StageCommand): void {
+    const args = command?.check?.kubectl;
+    if (args !== undefined) {
+      const rendered = Array.isArray(args) && args.every((a) => typeof a === 'string') ? kubectlCommand(args) : undefined;
+      if (rendered === undefined || rendered !== command.command) {
+        throw propError(this.node.path, 'verification.command', `must be the rendering of 'check.kubectl', ${show(rendered ?? 'a list of strings')}, so the README shows what a machine runs (got ${show(command.command)})`);
+      }
+    }
     this.verifications.push(command);
   }
 

@@ -7,7 +7,7 @@
 import { GatewayImplementation } from './gateway-implementation';
 import { ResolvedParallelGateway } from './inference-objects';
 import { ResolvedInferenceMigration } from './inference-resolve';
-import { ManualStep, ManualStepTiming, StageCommand } from './migration-stage';
+import { ManualStep, ManualStepTiming } from './migration-stage';
 import { ParallelGatewayOptions } from './parallel-gateway-options';
 import { PlannedStage } from './plan';
 import { eppRequestMetrics } from '../convert/epp-metrics';
@@ -94,43 +94,6 @@ function gatewayDifferences(o: any, name: string, gatewayClassName: string, labe
   for (const k of dropped) out.push(`${k} is not copied: it says who owns the original, and would make that owner claim the new Gateway`);
   if (Array.isArray(o.spec?.addresses) && o.spec.addresses.length > 0) {
     out.push('spec.addresses is not copied: two Gateways cannot hold the same address, and clients move from the old address to the new one; give the new Gateway its own address if it needs a fixed one');
-  }
-  return out;
-}
-
-/** The verification commands of a parallel-gateway stage: both gateways, the copies, a request through the new address. */
-export function parallelVerifications(m: ResolvedInferenceMigration, planned: PlannedStage, p: ResolvedParallelGateway): StageCommand[] {
-  const out: StageCommand[] = [
-    {
-      description: `The new Gateway ${p.namespace}/${p.name} is programmed and has an address.`,
-      command: `kubectl get gateway ${q(p.name)} -n ${q(p.namespace)} -o wide`,
-      expected: `CLASS is ${p.gatewayClassName}, PROGRAMMED is True and ADDRESS is set.`,
-    },
-  ];
-  for (const r of m.routes) {
-    const copy = `${r.name}${p.routeSuffix}`;
-    out.push({
-      description: `The copy ${r.namespace}/${copy} is accepted by the new Gateway and its GA backend resolves.`,
-      command: `kubectl get httproute ${q(copy)} -n ${q(r.namespace)} -o jsonpath='{range .status.parents[*]}{.parentRef.name}{" Accepted="}{.conditions[?(@.type=="Accepted")].status}{" ResolvedRefs="}{.conditions[?(@.type=="ResolvedRefs")].status}{" "}{.conditions[?(@.type=="ResolvedRefs")].reason}{"\\n"}{end}'`,
-      expected: `${p.name} Accepted=True ResolvedRefs=True. ResolvedRefs=False (InvalidKind) means the new Gateway's control plane does not serve the v1 group: check its ${ISTIO_REVISION_LABEL} label and that control plane's version.`,
-    });
-  }
-  const host = m.routes[0].hostnames?.[0];
-  const hostHeader = host ? ` -H ${q(`Host: ${host.replace(/^\*\./, 'test.')}`)}` : '';
-  out.push({
-    description: 'A completion request through the new Gateway\'s address reaches the GA pool and succeeds (no client uses that address yet).',
-    command: [
-      `NEW_IP=$(kubectl get ${q(`gateway/${p.name}`)} -n ${q(p.namespace)} -o jsonpath='{.status.addresses[0].value}')`,
-      `curl -i \${NEW_IP}:80/v1/completions${hostHeader} -H 'Content-Type: application/json' -d '{"model": "<your_model>", "prompt": "<your_prompt>", "max_tokens": 100, "temperature": 0}'`,
-    ].join('\n'),
-    expected: 'HTTP/1.1 200 (use the listener\'s port and scheme if it is not HTTP on 80).',
-  });
-  if (planned.alphaStack) {
-    out.push({
-      description: `The old Gateway ${p.original.namespace}/${p.original.name} still serves the alpha route.`,
-      command: `kubectl get gateway ${q(p.original.name)} -n ${q(p.original.namespace)} -o wide`,
-      expected: 'PROGRAMMED is True: clients that still use the old address are served by the alpha pool.',
-    });
   }
   return out;
 }

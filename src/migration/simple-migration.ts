@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { removeAlphaCrdCommands } from './crd-sources';
+import { inferenceVerifications } from './inference-checks';
 import { InferenceMigrationProps } from './inference-migration-props';
 import { buildInferenceStage } from './inference-objects';
-import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications, inferenceWhatsNext } from './inference-readme';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceWhatsNext } from './inference-readme';
 import { resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { ManualStepTiming, MigrationStage } from './migration-stage';

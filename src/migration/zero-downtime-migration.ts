@@ -1,16 +1,17 @@
 import { Construct } from 'constructs';
 import { GatewayCapability, GatewayCapabilities, GatewaySupport } from './gateway-capabilities';
 import { GatewayImplementation } from './gateway-implementation';
+import { inferenceVerifications } from './inference-checks';
 import { InferenceMigrationProps } from './inference-migration-props';
 import { buildInferenceStage, ResolvedParallelGateway } from './inference-objects';
-import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceVerifications, inferenceWhatsNext } from './inference-readme';
+import { inferenceCrds, inferenceManualSteps, inferencePreflight, inferenceWhatsNext } from './inference-readme';
 import { Header, ResolvedInferenceMigration, resolveInferenceMigration } from './inference-resolve';
 import { CrdReference, IMigration, MigrationOverview } from './migration';
 import { PreviewHeader } from './migration-route';
 import { ManualStepTiming, MigrationStage } from './migration-stage';
 import { MigrationStrategy } from './migration-strategy';
 import { ModelMapping } from './model-mapping';
-import { ISTIO_REVISION_LABEL, parallelManualSteps, parallelVerifications, resolveParallelGateway } from './parallel-gateway';
+import { ISTIO_REVISION_LABEL, parallelManualSteps, resolveParallelGateway } from './parallel-gateway';
 import { ParallelGatewayOptions } from './parallel-gateway-options';
 import { PlannedStage, checkSteps, planViolations, planZeroDowntime } from './plan';
 import { StageSet } from './stage-set';
@@ -221,9 +222,8 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     const stage = stageSet.add(planned.name, { ordinal: planned.ordinal, stageName: planned.name, purpose: planned.purpose, stageCount },
       (scope) => buildInferenceStage(scope, m, planned, preview, parallel));
     const parallelRoutes = planned.route.kind === 'parallel' || planned.route.kind === 'parallel-ga';
-    for (const v of inferenceVerifications(m, planned, preview)) stage.addVerification(v);
+    for (const v of inferenceVerifications(m, planned, preview, parallelRoutes ? parallel : undefined)) stage.addVerification(v);
     if (parallel && parallelRoutes) {
-      for (const v of parallelVerifications(m, planned, parallel)) stage.addVerification(v);
       const alphaEpp = m.alpha.endpointPickerServiceName;
       for (const s of parallelManualSteps(m, planned, parallel, this.gatewayImplementation, alphaEpp)) stage.addManualStep(s);
     }

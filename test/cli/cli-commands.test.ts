@@ -154,7 +154,7 @@ describe('scan', () => {
     expect(run.stdout).toContain('| `test/fixtures/repos/other-apis/llamastack.yaml:1` | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha1) | LlamaStackDistribution llama/llamastack (llamastack.io/v1alpha2)');
   });
 
-  test('given stage folders written by plan, then their alpha objects are listed too, marked as such', () => {
+  test('given stage folders written by plan, then their alpha objects are listed too, marked as such, and the InferenceObjectives v1.6.0 drops', () => {
     const repo = tempDir('repo-');
     fs.cpSync(path.join(FIXTURES, 'one-pool'), path.join(repo, 'apps'), { recursive: true });
     expect(runCli(['plan', '--from', path.join(repo, 'apps'), '--out', path.join(repo, 'migrations'), '--no-validate']).status).toBe(0);
@@ -163,8 +163,12 @@ describe('scan', () => {
 
     expect(run.status).toBe(3);
     const found = JSON.parse(run.stdout).findings.map((f: any) => `${f.file.slice(repo.length + 1)}:${f.line} ${f.kind} ${f.generated ? 'generated' : 'source'}`);
-    // The pool is carried byte for byte: its file starts with the comment its document had.
-    expect(found).toEqual([
+    // The pool is carried byte for byte: its file starts with the comment its document had. The stages' InferenceObjectives
+    // are listed too: v1.6.0 serves them no more (GIE PR #2973).
+    const stages = ['01-side-by-side', '02-shift-50', '03-finalize', '04-cleanup'];
+    expect(found.filter((f: string) => f.includes('InferenceObjective'))).toEqual(stages.flatMap((stage) => ['base-model', 'food-review']
+      .map((m) => `migrations/vllm-llama3-8b-instruct/${stage}/inferenceobjective-${m}.yaml:1 InferenceObjective generated`)));
+    expect(found.filter((f: string) => !f.includes('InferenceObjective'))).toEqual([
       'apps/apps/llm/httproute.yaml:1 HTTPRoute source',
       'apps/apps/llm/inference-models.yaml:1 InferenceModel source',
       'apps/apps/llm/inference-models.yaml:12 InferenceModel source',

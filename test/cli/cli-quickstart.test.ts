@@ -140,10 +140,11 @@ describe('plan on the quickstart behind Istio', () => {
     expect(find(stages[0], 'DestinationRule', 'epp-insecure-tls').apiVersion).toBe('networking.istio.io/v1');
   });
 
-  test('then without the revision label the plan fails and says why', () => {
+  test('then without the revision label the plan fails, says why and names the flag that fixes it', () => {
     const { run } = plan('istio', '--gateway', 'istio');
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/'parallelGateway.labels' must set istio.io\/rev: <revision> on Istio/);
+    expect(run.stderr).toMatch(/\(on the command line: --new-gateway-label istio\.io\/rev=<revision>\)$/m);
   });
 });
 

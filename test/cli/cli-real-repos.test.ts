@@ -36,7 +36,7 @@ describe('the Istio quickstart of GIE v0.5.1', () => {
   test('given no revision for the second Gateway, then the plan fails naming the label and the flag it needs, below the platform it detected (exit 1)', () => {
     const refused = runCli(['plan', '--from', fixture('istio-v051'), '--out', outDir()]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio.*\(on the command line: --new-gateway-label\)$/m);
+    expect(refused.stderr).toMatch(/'parallelGateway\.labels' must set istio\.io\/rev: <revision> on Istio.*\(on the command line: --new-gateway-label istio\.io\/rev=<revision>\)$/m);
     const lines = refused.stderr.split('\n');
     expect(lines[0]).toBe('vllm-llama3-8b-instruct: gateway istio: detected; provider istio: detected');
     expect(lines.findIndex((l) => l.startsWith('error: '))).toBeGreaterThan(0);
@@ -223,21 +223,69 @@ describe('llm-d\'s custom Endpoint Picker with a prefill/decode plugin ConfigMap
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  test('given --epp-image, then the GA EPP runs it with the alpha EPP\'s flags, env, resources and plugin config, and what is not kept is said', () => {
+  test('given --epp-image, then the GA EPP runs it with the alpha EPP\'s flags, env, resources and plugin config, no flag of the target release, and what is not kept is said', () => {
     const out = outDir();
     const run = runCli(['plan', '--from', fixture('llmd-custom-epp'), '--out', out, '--epp-image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0']);
     expect(run.status).toBe(0);
     const [first] = readStages(path.join(out, 'qwen-pool'));
     const container = find(first, 'Deployment', 'qwen-pool-ga-epp').spec.template.spec.containers[0];
     expect(container.image).toBe('ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0');
+    // No --tracing=false of the v1.4.0 chart: the image's GIE release is not given, and v1.0.0 (llm-d's v0.3.0) has no such flag.
     expect(container.args).toEqual(['--pool-name', 'qwen-pool-ga', '--pool-namespace', 'llm-d', '--pool-group', 'inference.networking.k8s.io', '--zap-encoder', 'json',
-      '--config-file', '/config/pd-config.yaml', '--v', '4', '--tracing=false']);
+      '--config-file', '/config/pd-config.yaml', '--v', '4']);
+    expect(run.stderr).toContain('no flag of the target release\'s chart is added (e.g. --tracing=false): give --epp-gie-version');
     expect(container.env.map((e: any) => e.name)).toEqual(['NAMESPACE', 'POD_NAME', 'PD_ENABLED', 'HF_TOKEN']);
     expect(container.env[3]).toEqual({ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'llm-d-hf-token', key: 'HF_TOKEN' } } });
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' } });
     const plugins = find(first, 'ConfigMap', 'qwen-pool-ga-epp').data['pd-config.yaml'];
     expect(plugins).toContain('- type: pd-profile-handler\n');
     expect(run.stderr).not.toContain('HF_TOKEN');
+  });
+});
+
+// llm-d-inference-scheduler v0.3.0 is built on GIE v1.0.0 (its go.mod@v0.3.0 requires sigs.k8s.io/gateway-api-inference-extension
+// v1.0.0, and cmd/epp/main.go@v0.3.0 runs GIE's runner), whose flags (cmd/epp/runner/runner.go@v1.0.0) have no --tracing.
+describe('llm-d\'s custom Endpoint Picker with the GIE release its image is built on (--epp-gie-version)', () => {
+  const V1_0_0_FLAGS = ['cert-path', 'config-file', 'config-text', 'enable-pprof', 'grpc-health-port', 'grpc-port', 'ha-enable-leader-election', 'health-checking',
+    'kv-cache-usage-percentage-metric', 'lora-info-metric', 'metrics-port', 'metrics-staleness-threshold', 'model-server-metrics-https-insecure-skip-verify',
+    'model-server-metrics-path', 'model-server-metrics-port', 'model-server-metrics-scheme', 'pool-group', 'pool-name', 'pool-namespace',
+    'refresh-metrics-interval', 'refresh-prometheus-metrics-interval', 'secure-serving', 'total-queued-requests-metric', 'v',
+    'zap-devel', 'zap-encoder', 'zap-log-level', 'zap-stacktrace-level', 'zap-time-encoding'];
+  const flagNames = (args: string[]) => args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]);
+
+  test('given v1.0.0 at the default target v1.4.0, then every flag of the GA EPP is one GIE v1.0.0 has (no --tracing)', () => {
+    const out = outDir();
+    const run = runCli(['plan', '--from', fixture('llmd-custom-epp'), '--out', out, '--epp-image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0', '--epp-gie-version', 'v1.0.0']);
+    expect(run.status).toBe(0);
+    const args: string[] = find(readStages(path.join(out, 'qwen-pool'))[0], 'Deployment', 'qwen-pool-ga-epp').spec.template.spec.containers[0].args;
+    expect(flagNames(args).filter((f) => !V1_0_0_FLAGS.includes(f))).toEqual([]);
+    expect(flagNames(args)).toEqual(['pool-name', 'pool-namespace', 'pool-group', 'zap-encoder', 'config-file', 'v']);
+  });
+
+  test('given an image built on v1.2.0, then the target chart\'s --tracing=false is added, as that release has the flag', () => {
+    const out = outDir();
+    const run = runCli(['plan', '--from', fixture('llmd-custom-epp'), '--out', out, '--epp-image', 'example.com/epp:v2', '--epp-gie-version', '1.2.0']);
+    expect(run.status).toBe(0);
+    const args: string[] = find(readStages(path.join(out, 'qwen-pool'))[0], 'Deployment', 'qwen-pool-ga-epp').spec.template.spec.containers[0].args;
+    expect(args.slice(-1)).toEqual(['--tracing=false']);
+  });
+
+  test('given an alpha flag the image\'s release lacks, then the plan is refused naming the flag and the release (exit 1)', () => {
+    const input = fs.readFileSync(path.join(fixture('llmd-custom-epp'), 'epp.yaml'), 'utf8').replace('        - -v\n', '        - --cache-info-metric\n        - vllm:cache_config_info\n        - -v\n') +
+      '\n---\n' + fs.readFileSync(path.join(fixture('llmd-custom-epp'), 'gateway.yaml'), 'utf8');
+    const run = runCli(['plan', '--from', '-', '--out', outDir(), '--epp-image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.3.0', '--epp-gie-version', 'v1.0.0'], undefined, input);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/'flags\.cache-info-metric' is not a flag of the EPP of GIE v1\.0\.0 \(cmd\/epp\/runner\/runner\.go@v1\.0\.0\), which exits at start-up on it/);
+  });
+
+  test('given a release whose flags are not known, or no --epp-image, then the plan is refused naming the flag', () => {
+    const unknown = runCli(['plan', '--from', fixture('llmd-custom-epp'), '--out', outDir(), '--epp-image', 'example.com/epp:v2', '--epp-gie-version', 'v9.9.9']);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('--epp-gie-version');
+    expect(unknown.stderr).toContain('must be a GIE release whose EPP flags are known: v0.3.0, v0.4.0');
+    const alone = runCli(['plan', '--from', fixture('one-pool'), '--out', outDir(), '--epp-gie-version', 'v1.0.0']);
+    expect(alone.status).not.toBe(0);
+    expect(alone.stderr).toContain('--epp-gie-version');
   });
 });
 

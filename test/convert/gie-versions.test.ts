@@ -49,6 +49,7 @@ describe('gie-versions', () => {
       `InferencePool ${ALPHA}: v0.2.0–v1.4.x`,
       `InferenceModel ${ALPHA}: v0.2.0–v0.5.1`,
       `InferenceObjective ${ALPHA}: v1.0.0–v1.5.x`,
+      `InferenceModelRewrite ${ALPHA}: v1.2.0–v1.5.x`,
       `InferencePool ${GA}: v1.0.0 and later`,
     ]);
   });

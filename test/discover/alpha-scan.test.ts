@@ -35,7 +35,7 @@ describe('scanObjects', () => {
   test('given every criticality and none, then each model becomes an objective with the documented priority', () => {
     const report = scanObjects(readRepo(path.join(FIXTURES, 'criticalities')).objects, v('v1.0.2'));
 
-    expect(report.findings.filter((f) => f.kind === 'InferenceModel').map((f) => `${f.name}: ${f.becomes.replace(/^.*\), /, '')}`)).toEqual([
+    expect(report.findings.filter((f) => f.kind === 'InferenceModel').map((f) => `${f.name}: ${/priority -?\d+ \(criticality \w+\)/.exec(f.becomes)?.[0]}`)).toEqual([
       'chatbot: priority 1 (criticality Critical)',
       'summarizer: priority -1 (criticality Standard)',
       'batch-eval: priority -2 (criticality Sheddable)',
@@ -54,14 +54,57 @@ describe('scanObjects', () => {
     expect(scanExitCode(report)).toBe(2);
   });
 
-  test('given a KServe config already on Gateway API, an InferenceObjective and a GA pool, then nothing is found', () => {
+  // GIE PR #2973 removed both kinds in v1.6.0 (config/crd/bases@v1.6.0 has neither CRD); README.md@v1.6.0 says they
+  // moved with the EPP to llm-d/llm-d-router, which serves them as llm-d.ai/v1alpha2 (apix/v1alpha2/doc.go@v0.10.0).
+  const migrated = [
+    'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceObjective\nmetadata:\n  name: chat\n  namespace: llm\nspec:\n  priority: 1\n  poolRef:\n    name: p',
+    'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceModelRewrite\nmetadata:\n  name: chat\n  namespace: llm\nspec:\n  poolRef:\n    name: p\n  rules:\n  - matches:\n    - model:\n        value: chat\n    targets:\n    - modelRewrite: llama-3\n      weight: 100',
+    'apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata:\n  name: p\n  namespace: llm',
+  ].join('\n---\n');
+
+  test('given an InferenceObjective and an InferenceModelRewrite and the default target v1.6.0, then both are found as no longer served (exit 3), with where they went', () => {
+    // Given a repository the migration already finished
+    const report = scanObjects(parseYamlText(migrated, 'x.yaml').objects, v('v1.6.0'));
+
+    // Then both are listed, not served, and the exit code is the one of any object the target drops
+    expect(report.findings.map((f) => `${f.kind} ${f.namespace}/${f.name} served=${f.served} ${f.servedBy}`)).toEqual([
+      'InferenceObjective llm/chat served=false GIE v1.0.0–v1.5.x',
+      'InferenceModelRewrite llm/chat served=false GIE v1.2.0–v1.5.x',
+    ]);
+    expect(report.findings[1].becomes).toBe('nothing GIE v1.6.0 serves: llm-d/llm-d-router serves InferenceModelRewrite as llm-d.ai/v1alpha2, read by its Endpoint Picker (GIE v1.6.0 moved the EPP and this API there)');
+    expect(report.findings[1].note).toContain('requests for the rewritten models then reach the model servers under the name they were sent with');
+    expect(report.findings[0].command).toBe('none in inference-migrate: stay at GIE v1.5.x or older, or move to llm-d/llm-d-router\'s llm-d.ai/v1alpha2 InferenceObjective');
+    expect(scanExitCode(report)).toBe(3);
+    expect(formatScan(report, 'text', '.')).toContain('2 use an API that GIE v1.6.0 does not serve');
+  });
+
+  test('given the same objects and a target that still serves them (v1.5.0), then nothing is found (exit 0)', () => {
+    const report = scanObjects(parseYamlText(migrated, 'x.yaml').objects, v('v1.5.0'));
+
+    expect(report.findings).toEqual([]);
+    expect(scanExitCode(report)).toBe(0);
+  });
+
+  test('given an InferenceModel whose targetModels rename the model, then it becomes an objective and the InferenceModelRewrite of its name', () => {
+    const text = 'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceModel\nmetadata:\n  name: food-review\n  namespace: llm\nspec:\n' +
+      '  modelName: food-review\n  criticality: Critical\n  poolRef:\n    name: p\n  targetModels:\n  - name: food-review-1\n    weight: 90\n  - name: food-review-2\n    weight: 10';
+
+    const [finding] = scanObjects(parseYamlText(text, 'm.yaml').objects, v('v1.6.0')).findings;
+
+    expect(finding.becomes).toBe('InferenceObjective llm/food-review (inference.networking.x-k8s.io/v1alpha2), priority 1 (criticality Critical) ' +
+      'and InferenceModelRewrite llm/food-review (inference.networking.x-k8s.io/v1alpha2), rewriting model food-review to food-review-1=90, food-review-2=10');
+    expect(finding.note).toMatch(/^GIE v1\.6\.0 does not serve InferenceObjective or InferenceModelRewrite either \(InferenceObjective: v1\.0\.0–v1\.5\.x, InferenceModelRewrite: v1\.2\.0–v1\.5\.x; moved with the EPP to llm-d\/llm-d-router as llm-d\.ai\/v1alpha2\): migrate with the CRDs of a release from v1\.3\.x to v1\.4\.x/);
+    expect(scanObjects(parseYamlText(text, 'm.yaml').objects, v('v1.4.0')).findings[0].note).toBeUndefined();
+  });
+
+  test('given a KServe config already on Gateway API, an InferenceObjective (target v1.5.0) and a GA pool, then nothing is found', () => {
     const text = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inferenceservice-config\n  namespace: kserve\ndata:\n  ingress: \'{"enableGatewayApi": true, "kserveIngressGateway": "kserve/kserve-ingress-gateway"}\'',
       'apiVersion: inference.networking.x-k8s.io/v1alpha2\nkind: InferenceObjective\nmetadata:\n  name: chat\nspec:\n  priority: 1\n  poolRef:\n    name: p',
       'apiVersion: inference.networking.k8s.io/v1\nkind: InferencePool\nmetadata:\n  name: p',
     ].join('\n---\n');
 
-    expect(scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.6.0')).findings).toEqual([]);
+    expect(scanObjects(parseYamlText(text, 'x.yaml').objects, v('v1.5.0')).findings).toEqual([]);
   });
 
   test('given objects from a stage folder written by inference-migrate, then they are listed and marked', () => {

@@ -179,14 +179,15 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
     expect(before).toHaveLength(1);
     expect(before[0].commands).toEqual([
       '# Prints the installed Gateway API version; empty when the CRDs are not installed.',
-      'kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath=\'{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}\'',
+      'kubectl get crd gateways.gateway.networking.k8s.io -o \'jsonpath={.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}\'',
       '# Only when that printed nothing or a version older than v1.2.1:',
       `kubectl apply -f ${STANDARD_INSTALL}`,
     ]);
     expect(before[0].text).toMatch(/downgrades them/);
     const commands1 = first.verifications.map((v) => v.command);
     expect(commands1).toContain('kubectl get pods,svc -l serving.kserve.io/gateway=kserve-ingress-gateway -A');
-    expect(commands1).toContain('kubectl get gateway kserve-ingress-gateway -n kserve');
+    expect(commands1).toContainEqual(expect.stringMatching(/^kubectl get gateway\.gateway\.networking\.k8s\.io kserve-ingress-gateway -n kserve -o 'jsonpath=\{"Programmed="\}/));
+    expect(first.verifications.find((v) => v.command.includes('gateway.gateway'))!.check).toMatchObject({ kind: 'gateway-status', expect: { lines: ['Programmed=True class=envoy'] } });
     expect(commands1).toContain('kubectl get secret my-secret -n kserve');
 
     expect(second.verifications[0].command).toBe('kubectl rollout status deployment kserve-controller-manager -n kserve');
@@ -204,15 +205,16 @@ describe('KServeGatewayApiMigration, YAML mode with the ConfigMap and the contro
     const curl = third.verifications[third.verifications.length - 1];
     expect(curl.expected).toBe('HTTP 200 and a body shaped like {"id": "<uuid>", "model_name": "sklearn-v2-iris", "model_version": "1", "outputs": [{"name": "output-0", "shape": [1], "datatype": "INT64", "data": [0]}]}');
 
-    expect(m.overview.preflight[0].command).toBe('kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath=\'{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}\'');
+    expect(m.overview.preflight[0].command).toBe('kubectl get crd gateways.gateway.networking.k8s.io -o \'jsonpath={.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}\'');
     expect(m.overview.preflight[0].description).toMatch(/Never apply the v1\.2\.1 install over newer CRDs/);
+    expect(m.overview.preflight.map((p) => p.command)).toContain('kubectl rollout status deployment envoy-gateway -n envoy-gateway-system --timeout=1m');
   });
 
   test('given a gateway controller other than Envoy Gateway, then the port-forward goes to the gateway Service found by label', () => {
     const m = migration({ ...FULL, gatewayClassName: 'istio', gatewayClassControllerName: 'istio.io/gateway-controller' });
     const commands = m.stages[2].verifications.map((v) => v.command).join('\n');
     expect(commands).toContain('kubectl port-forward -n $(kubectl get svc -l serving.kserve.io/gateway=kserve-ingress-gateway -A -o jsonpath=\'{.items[0].metadata.namespace}\') svc/$(kubectl get svc -l serving.kserve.io/gateway=kserve-ingress-gateway -A -o jsonpath=\'{.items[0].metadata.name}\') 8080:80');
-    expect(m.overview.preflight.map((p) => p.command)).not.toContain('kubectl get deployment envoy-gateway -n envoy-gateway-system');
+    expect(m.overview.preflight.map((p) => p.command)).not.toContain('kubectl rollout status deployment envoy-gateway -n envoy-gateway-system --timeout=1m');
   });
 });
 
@@ -349,7 +351,7 @@ describe('KServeGatewayApiMigration, YAML mode with only the ingress JSON', () =
     for (const stage of m.stages) expect(stage.warnings).toEqual([expect.stringMatching(warning)]);
     const restart = m.stages[1].manualSteps.find((s) => s.timing === ManualStepTiming.AFTER_SYNC);
     expect(restart?.commands).toEqual(['kubectl rollout restart deployment kserve-controller-manager -n kserve', 'kubectl rollout status deployment kserve-controller-manager -n kserve']);
-    expect(m.stages[1].verifications[0].command).toBe('kubectl get configmap inferenceservice-config -n kserve -o jsonpath=\'{.data.ingress}\'');
+    expect(m.stages[1].verifications[0].command).toBe('kubectl get configmap inferenceservice-config -n kserve -o \'jsonpath={.data.ingress}\'');
     expect(m.restartedAt).toBeUndefined();
   });
 
@@ -406,7 +408,7 @@ describe('KServeGatewayApiMigration, Helm mode', () => {
     ]);
     // The chart's Gateway appears in stage 02, so its checks move there.
     expect(m.stages[0].verifications.map((v) => v.description)).toEqual(['The Gateway API CRDs are installed, at v1.2.1 or newer.']);
-    expect(m.stages[1].verifications.map((v) => v.command)).toContain('kubectl get gateway kserve-ingress-gateway -n kserve');
+    expect(m.stages[1].verifications.map((v) => v.command)).toContainEqual(expect.stringMatching(/^kubectl get gateway\.gateway\.networking\.k8s\.io kserve-ingress-gateway -n kserve /));
   });
 
   test('given helmCreatesGateway and createGatewayClass, then only the GatewayClass is written', () => {
@@ -414,7 +416,7 @@ describe('KServeGatewayApiMigration, Helm mode', () => {
     const objects = stageObjects(m)[0];
     expect(inventory(objects)).toEqual(['GatewayClass envoy']);
     expectValid(objects, BUNDLES);
-    expect(m.stages[0].verifications.map((v) => v.command).slice(1)).toEqual(['kubectl get gatewayclass envoy']);
+    expect(m.stages[0].verifications.map((v) => v.command).slice(1)).toEqual(['kubectl get gatewayclass.gateway.networking.k8s.io envoy']);
   });
 });
 

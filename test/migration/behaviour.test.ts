@@ -282,7 +282,7 @@ describe('strategies for gateways that serve one group (Istio)', () => {
     test('then moving clients is a manual step with its preconditions and checks, and verification goes through the new address', () => {
       const move = migration.stages[1];
       expect(move.manualSteps.map((s) => s.text).join('\n')).toMatch(/Preconditions, before any client moves[\s\S]*Move the clients from the old address to the new one, outside the cluster[\s\S]*no client uses the old address/);
-      expect(move.verifications.map((v) => v.command).join('\n')).toMatch(/NEW_IP=\$\(kubectl get gateway\/inference-gateway-v1 -n default/);
+      expect(move.verifications.map((v) => v.command).join('\n')).toMatch(/NEW_IP=\$\(kubectl get gateway\.gateway\.networking\.k8s\.io\/inference-gateway-v1 -n default[^\n]*\nNEW_PORT=80\ncurl -i http:\/\/\$\{NEW_IP\}:\$\{NEW_PORT\}\/v1\/completions/);
       expect(migration.stages[0].manualSteps.map((s) => s.commands?.join(' ') ?? '').join('\n')).toMatch(/istioctl install --set revision=1-28-1 --set values.pilot.env.ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true/);
     });
   });

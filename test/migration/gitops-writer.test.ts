@@ -78,12 +78,12 @@ describe('GitOpsWriter', () => {
       expect(readme).toContain('Upstream\'s guide applies only the InferenceObjective CRD; the v1 InferencePool CRD is needed too');
       expect(readme).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml');
       expect(readme).toContain('kubectl apply --server-side -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml');
-      expect(readme).toContain('kubectl get gateway inference-gateway -n default -o wide');
-      expect(readme).toContain('PROGRAMMED is True');
-      expect(readme).toContain('kubectl get httproute llm-route -n default -o jsonpath=');
+      expect(readme).toContain('kubectl get gateway.gateway.networking.k8s.io inference-gateway -n default -o \'jsonpath={"Programmed="}');
+      expect(readme).toContain('Expected: Programmed=True, and an address.');
+      expect(readme).toContain('kubectl get httproute.gateway.networking.k8s.io llm-route -n default -o \'jsonpath=');
       expect(readme).toContain('ResolvedRefs=False with reason InvalidKind or BackendNotFound means the gateway rejects a backend');
-      expect(readme).toContain('kubectl get inferencepools.inference.networking.k8s.io -n default');
-      expect(readme).toContain('curl -i ${IP}:${PORT}/v1/completions');
+      expect(readme).toContain('kubectl get inferencepools.inference.networking.k8s.io vllm-llama3-8b-instruct-ga -n default');
+      expect(readme).toContain('curl -i http://${IP}:${PORT}/v1/completions');
       expect(readme).toContain('HTTP/1.1 200');
       expect(readme).toContain('inference_pool_ready_pods');
       expect(readme).toContain('The objects this migration replaces are not in Git (installed by Helm)');
@@ -145,7 +145,13 @@ describe('GitOpsWriter', () => {
         ],
       }]);
       // The stage README's checks, for the pull request that promotes it.
-      expect(plan.stages[1].verifications.map((v: any) => v.command)).toContain('kubectl get gateway inference-gateway -n default -o wide');
+      expect(plan.stages[1].verifications.map((v: any) => v.command)).toContainEqual(expect.stringMatching(/^kubectl get gateway\.gateway\.networking\.k8s\.io inference-gateway -n default -o 'jsonpath=/));
+      // ... and as data, for machines that run them.
+      expect(plan.stages[1].verifications.find((v: any) => v.description === 'The GA pool vllm-llama3-8b-instruct-ga exists.').check).toEqual({
+        kind: 'api-read',
+        kubectl: ['get', 'inferencepools.inference.networking.k8s.io', 'vllm-llama3-8b-instruct-ga', '-n', 'default'],
+        expect: { lines: ['vllm-llama3-8b-instruct-ga'] },
+      });
     });
 
     test('then no CRD is written into any stage folder', () => {

@@ -204,7 +204,7 @@ spec:
     expect(body).toContain('## What `02-shift-50` does\n\nThe route splits traffic: 50% to the alpha pool, 50% to the GA pool.');
     expect(body).toContain('- changed `HTTPRoute default/llm-route`\n  - `spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-llama3-8b-instruct-alpha].weight: 100 -> 50`');
     expect(body).toContain('## Before merging\n\n- [ ] `01-side-by-side` is synced and its checks pass');
-    expect(body).toContain('## After syncing\n\n- [ ] The Gateway default/inference-gateway is programmed.\n\n  ```bash\n  kubectl get gateway inference-gateway -n default -o wide\n  ```\n\n  Expected: PROGRAMMED is True.');
+    expect(body).toContain('## After syncing\n\n- [ ] The Gateway default/inference-gateway is programmed.\n\n  ```bash\n  kubectl get gateway.gateway.networking.k8s.io inference-gateway -n default -o \'jsonpath={"Programmed="}{.status.conditions[?(@.type=="Programmed")].status}{" class="}{.spec.gatewayClassName}{" address="}{.status.addresses[0].value}{"\\n"}\'\n  ```\n\n  Expected: Programmed=True, and an address.');
     expect(body).toContain(`## Roll back\n\nEach stage folder holds a complete desired state, so pointing the path back at \`01-side-by-side\` restores that stage (reverting this change does the same):\n\n\`\`\`bash\ninference-migrate promote ${MIG} --app clusters/prod/llm.yaml --rollback\n\`\`\``);
   });
 

@@ -100,7 +100,8 @@ describe('ZeroDowntimeMigration', () => {
       expect(objects.filter((o) => o.kind === 'InferenceObjective').map((o) => o.spec.priority)).toEqual([2, 2]);
     }
     expect(only(stages.get('02-shift-50')!, 'HTTPRoute').spec.rules[0].backendRefs[0].name).toBe('vllm-llama3-8b-instruct-preview');
-    expect(migration.stages[0].verifications[0].expected).toBe('CLASS is gke-l7-regional-external-managed and PROGRAMMED is True.');
+    expect(migration.stages[0].verifications[0].expected).toBe('Programmed=True class=gke-l7-regional-external-managed, and an address.');
+    expect(migration.stages[0].verifications[0].check?.expect).toEqual({ lines: ['Programmed=True class=gke-l7-regional-external-managed'] });
   });
 
   test('given steps 10 and 50, then the stages are numbered consecutively and the GA weight never decreases', () => {

@@ -37,6 +37,7 @@ interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly acceptLoss?: MigrationLoss[];
   readonly strict?: boolean;
   readonly eppReadsModelRewrites?: boolean;
+  readonly eppGieVersion?: string;
   readonly gatewayVersion?: string;
   readonly alphaCrdVersion?: string;
   readonly newGatewayName?: string;
@@ -67,6 +68,8 @@ export const planCommand: CliCommand = {
         .choices(Object.values(MigrationStrategy)))
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
+      .option('--epp-gie-version <version>', 'the GIE release the --epp-image is built on (e.g. v1.0.0 for llm-d-inference-scheduler v0.3.0): every GA EPP flag is checked against that release\'s, ' +
+        'and the target release\'s chart flags (--tracing=false) are added only where it has them (default: unknown, none added)')
       .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
       .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio, 2.0.4 for kgateway; for Envoy Gateway the Envoy AI Gateway release (with --gateway envoy-ai-gateway), which decides the InferencePool group (docs/gateways.md)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
@@ -112,6 +115,8 @@ function runPlan(flags: PlanFlags, ctx: CliContext): number {
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     newGateway: newGatewayOf(flags),
+    eppImage: flags.eppImage,
+    eppGieVersion: flags.eppGieVersion,
   })[0];
   if (conflict) {
     throw new UsageError(`${FLAGS[conflict.option]}${conflict.option === 'gateway' ? ` ${flags.gateway}:` : ''} ${conflict.message}`);
@@ -158,6 +163,7 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
     acceptLoss: flags.acceptLoss,
     strict: flags.strict,
     eppReadsModelRewrites: flags.eppReadsModelRewrites,
+    ...(flags.eppGieVersion !== undefined ? { eppGieVersion: flags.eppGieVersion } : {}),
     alphaCrdVersion: flags.alphaCrdVersion,
     validateInputs: flags.validate,
     ...(stdin ? { sourceIsStream: true } : fromInGit !== undefined
@@ -310,11 +316,17 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
   ['steps', '--steps'],
   ['gieVersion', '--target-gie'],
   ['eppImage', '--epp-image'],
+  ['imageGieVersion', '--epp-gie-version'],
+  ['eppGieVersion', '--epp-gie-version'],
   ['endpointPickerReadsModelRewrites', '--epp-reads-model-rewrites'],
 ];
 
 /** `message`, with the command-line flag of the first library prop it names in quotes. */
 export function withFlagHint(message: string): string {
+  // The Istio revision label (parallel-gateway.ts, ISTIO_REVISION_LABEL) is the one value that fixes this refusal: say it whole.
+  if (message.includes('\'parallelGateway.labels\' must set istio.io/rev')) {
+    return `${message} (on the command line: --new-gateway-label istio.io/rev=<revision>)`;
+  }
   const hit = PROP_FLAGS.find(([prop]) => message.includes(`'${prop}'`));
   return hit === undefined ? message : `${message} (on the command line: ${hit[1]})`;
 }
@@ -337,4 +349,5 @@ const FLAGS: { readonly [option: string]: string } = {
   gatewayVersion: '--gateway-version',
   gaNameSuffix: '--ga-name-suffix',
   newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
+  eppGieVersion: '--epp-gie-version',
 };
