@@ -178,6 +178,29 @@ describe('scan', () => {
     ]);
   });
 
+  test('given an alpha pool with a ${VAR} placeholder, then scan and plan report it as a template to render (envsubst or Flux), as they do {{ }}', () => {
+    const repo = tempDir('repo-');
+    fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
+    fs.writeFileSync(path.join(repo, 'second-pool.yaml'), [
+      'apiVersion: inference.networking.x-k8s.io/v1alpha2',
+      'kind: InferencePool',
+      'metadata:',
+      '  name: second',
+      '  namespace: ${NAMESPACE}',
+      'spec: {selector: {app: second}, targetPortNumber: 8000, extensionRef: {name: second-epp}}',
+      '',
+    ].join('\n'));
+    const reported = `skipped ${repo}/second-pool.yaml:1: template (\${NAMESPACE} in metadata.namespace), not yaml until rendered: render it (envsubst, or the Flux Kustomization's postBuild substitution) and read the output\n`;
+
+    const scan = runCli(['scan', repo]);
+    const planRun = runCli(['plan', '--from', repo, '--out', path.join(tempDir(), 'out')]);
+
+    expect(scan.stderr).toBe(reported);
+    expect(scan.status).toBe(3);
+    expect(planRun.stderr.split('\n').filter((l) => l.startsWith('skipped ')).map((l) => `${l}\n`)).toEqual([reported]);
+    expect(planRun.status).toBe(0);
+  });
+
   test('given nothing alpha, then the exit code is 0', () => {
     expect(runCli(['scan', 'test/fixtures/repos/nothing'])).toEqual({ status: 0, stdout: 'no alpha objects found (target GIE v1.6.0)\n', stderr: '' });
   });
