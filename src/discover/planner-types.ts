@@ -28,7 +28,7 @@ export interface PlanOptions {
   readonly acceptLoss?: MigrationLoss[];
   /** Fail where clients must change (objective headers). @default false */
   readonly strict?: boolean;
-  /** GIE release of the alpha CRDs installed today. @default - the library's (v0.3.0) */
+  /** GIE release of the alpha CRDs installed today. @default - the library's (the alpha EPP's upstream release, else v0.3.0) */
   readonly alphaCrdVersion?: string;
   /**
    * The second Gateway of the parallel-gateway strategy: its name, class and labels; the original Gateway is read

@@ -73,7 +73,7 @@ export const planCommand: CliCommand = {
       .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
       .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
       .option('--strict', 'fail where clients must change to keep what alpha did (models whose priority needs the x-gateway-inference-objective header)')
-      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: v0.3.0)', parseAlphaCrdVersion)
+      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: the release of the alpha EPP\'s upstream image, else v0.3.0)', parseAlphaCrdVersion)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
