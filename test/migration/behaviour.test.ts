@@ -96,9 +96,11 @@ describe('model rewrites and priorities', () => {
 
   describe('given an alpha EPP image that is not upstream\'s at a release tag', () => {
     const withImage = (image: string) => {
-      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'Deployment'
-        ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image }] } } } }
-        : o));
+      const withEppImage = (o: any) => {
+        const podSpec = { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image }] };
+        return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: podSpec } } };
+      };
+      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'Deployment' ? withEppImage(o) : o));
       const props = { ...carriedProps({ gieVersion: 'v1.4.0' }), alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...quickstartModels()]) } };
       return new ZeroDowntimeMigration(Testing.app(), 'm', props);
     };
