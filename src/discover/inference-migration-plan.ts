@@ -109,6 +109,14 @@ export interface InferenceMigrationPlanOptions {
   readonly eppImage?: string;
 
   /**
+   * The GA Endpoint Picker's plugins config (an EndpointPickerConfig, YAML text), e.g. the alpha EPP's scheduling
+   * rewritten for v1 plugins; with upstream's image, every plugin `type` must be one the target release registers,
+   * or the plan fails naming the type and the release.
+   * @default - the target chart's default plugins (queue, kv-cache-utilization and prefix-cache scorers), or a custom EPP's own config
+   */
+  readonly eppConfig?: string;
+
+  /**
    * Prefix of the file paths in the first stage's README (the list of objects to remove from their old
    * place), e.g. the path of the directory that was read inside its Git repository.
    * @default - paths relative to the directory that was read
@@ -268,6 +276,7 @@ export class InferenceMigrationPlan {
       strategy: options.strategy,
       gaNameSuffix: options.gaNameSuffix,
       ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
+      ...(options.eppConfig !== undefined ? { eppConfig: options.eppConfig } : {}),
       gatewayVersion: options.gatewayVersion,
       newGateway: options.newGateway,
       gieVersion: options.gieVersion,

@@ -42,6 +42,12 @@ export interface PlanOptions {
    */
   readonly eppImage?: string;
   /**
+   * The GA Endpoint Picker's plugins config (an EndpointPickerConfig, YAML text) instead of the target chart's default
+   * plugins (or a custom EPP's own config); with upstream's image, every plugin type must exist at the target release.
+   * @default - the target chart's default plugins (queue, kv-cache-utilization and prefix-cache scorers), or a custom EPP's own config
+   */
+  readonly eppConfig?: string;
+  /**
    * The custom GA Endpoint Picker (`eppImage`) applies InferenceModelRewrites (as upstream's does from v1.3.0).
    * @default false: with a custom image, a model rewrite fails the plan unless its loss is accepted
    */

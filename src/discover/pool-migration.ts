@@ -59,6 +59,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
 
   const epp = gaEndpointPicker(id, parts, options.eppImage);
   warnings.push(...epp.warnings);
+  const endpointPicker = options.eppConfig !== undefined ? { ...epp.options, pluginsConfig: options.eppConfig } : epp.options;
 
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
@@ -71,7 +72,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
     name,
     namespace: id.namespace,
     alphaPool: { manifests: carried.map(asCarried), namespace: id.namespace },
-    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(epp.options ? { endpointPicker: epp.options } : {}) },
+    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(endpointPicker ? { endpointPicker } : {}) },
     routes,
     ...(parts.otherRoutes.length > 0 ? { otherRoutes: parts.otherRoutes.map(asCarried) } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),

@@ -268,6 +268,35 @@ describe('plan', () => {
     });
   });
 
+  describe('given --epp-config', () => {
+    const config = (...types: string[]) => ['apiVersion: inference.networking.x-k8s.io/v1alpha1', 'kind: EndpointPickerConfig', 'plugins:',
+      ...types.map((t) => `- type: ${t}`), 'schedulingProfiles:', '- name: default', '  plugins:', ...types.map((t) => `  - pluginRef: ${t}`), ''].join('\n');
+
+    test('with plugins the target release registers, then the GA Endpoint Picker\'s ConfigMap holds the file as given', () => {
+      const dir = writeTree(tempDir('epp-config-'), { 'epp-config.yaml': config('lora-affinity-scorer', 'queue-scorer', 'max-score-picker') });
+      const { run, out } = plan('one-pool', '--epp-config', path.join(dir, 'epp-config.yaml'));
+
+      expect(run.status).toBe(0);
+      const first = readStages(path.join(out, 'vllm-llama3-8b-instruct'))[0];
+      expect(find(first, 'ConfigMap', 'vllm-llama3-8b-instruct-ga-epp').data).toEqual({ 'default-plugins.yaml': config('lora-affinity-scorer', 'queue-scorer', 'max-score-picker') });
+    });
+
+    test('with a plugin type the target release does not register, then the plan is refused naming the type, the release and the flag', () => {
+      const dir = writeTree(tempDir('epp-config-'), { 'epp-config.yaml': config('queue-scorer', 'predicted-latency-scorer') });
+      const { run } = plan('one-pool', '--epp-config', path.join(dir, 'epp-config.yaml'), '--target-gie', 'v1.2.0');
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/'pluginsConfig' plugins\[1\]\.type predicted-latency-scorer does not exist in GIE v1\.2\.0's Endpoint Picker \(predicted-latency-scorer is registered from v1\.3\.0; cmd\/epp\/runner\/runner\.go@v1\.2\.0\).*\(on the command line: --epp-config\)/);
+    });
+
+    test('naming a file that is not there, then the plan is refused naming the flag and the file', () => {
+      const { run } = plan('one-pool', '--epp-config', '/nonexistent/epp-config.yaml');
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^error: --epp-config \/nonexistent\/epp-config\.yaml: cannot be read/m);
+    });
+  });
+
   describe('given Kubernetes YAML next to kustomizations, a kustomize patch, a Helm chart and Helm values', () => {
     const p = planned('kustomize-helm', '--verbose');
 

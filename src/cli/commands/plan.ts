@@ -1,8 +1,9 @@
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parsePath, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
-import { isUserError } from '../../core/errors';
+import { isUserError, UserError } from '../../core/errors';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as Source from '../../discover/manifest-source';
@@ -10,10 +11,14 @@ import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
 import { MigrationLoss } from '../../migration/migration-loss';
 import { MigrationStrategy } from '../../migration/migration-strategy';
+import type * as InputFiles from '../../discover/input-files';
 import type * as Output from '../../output';
 import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
+
+/** The largest --epp-config file read. */
+const EPP_CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly from: string;
@@ -30,6 +35,7 @@ interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly maxDocuments?: number;
   readonly namespace?: string;
   readonly eppImage?: string;
+  readonly eppConfig?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
   readonly targetGie: string;
@@ -66,6 +72,8 @@ export const planCommand: CliCommand = {
         .choices(Object.values(MigrationStrategy)))
       .option('--epp-image <image>', 'image (repo:tag) of the GA Endpoint Picker, required when an alpha EPP is not upstream\'s (e.g. llm-d\'s inference scheduler): ' +
         'its flags, env, resources and plugin config are kept', parseImage)
+      .option('--epp-config <file>', 'plugins config (EndpointPickerConfig yaml) of the GA Endpoint Picker instead of the target chart\'s default plugins; ' +
+        'with upstream\'s EPP every plugin type must exist at --target-gie', parsePath)
       .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
       .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio, 2.0.4 for kgateway; for Envoy Gateway the Envoy AI Gateway release (with --gateway envoy-ai-gateway), which decides the InferencePool group (docs/gateways.md)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
@@ -151,6 +159,7 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     eppImage: flags.eppImage,
+    ...(flags.eppConfig !== undefined ? { eppConfig: readEppConfig(flags.eppConfig) } : {}),
     gatewayVersion: flags.gatewayVersion,
     newGateway: newGatewayOf(flags),
     gieVersion: flags.targetGie,
@@ -298,6 +307,7 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
   ['steps', '--steps'],
   ['gieVersion', '--target-gie'],
   ['eppImage', '--epp-image'],
+  ['pluginsConfig', '--epp-config'],
   ['endpointPickerReadsModelRewrites', '--epp-reads-model-rewrites'],
 ];
 
@@ -326,3 +336,11 @@ const FLAGS: { readonly [option: string]: string } = {
   gaNameSuffix: '--ga-name-suffix',
   newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
 };
+
+/** The text of the --epp-config file: a regular UTF-8 file of at most 1 MiB, or a user error naming it. */
+function readEppConfig(file: string): string {
+  const { readInputFile } = load<typeof InputFiles>('../discover/input-files');
+  const read = readInputFile(path.resolve(file), file, EPP_CONFIG_MAX_BYTES, true);
+  if ('problem' in read) throw new UserError(`--epp-config ${read.problem.file}: ${read.problem.message}`);
+  return read.text;
+}
