@@ -9,6 +9,7 @@ import { convertHttpRoute, PoolIdentity } from './http-route';
 import type { Located } from './located-objects';
 import type { PlannedManualStep, PlannedMigration, PlanOptions } from './planner-types';
 import { choosePlatform, parallelGatewayOf } from './platform-choice';
+import { schedulingChangeWarning } from './scheduling-change';
 import { InputError, objectRef, SourceObject } from './sources';
 import { NEWEST_BRIDGE_GIE } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
@@ -60,6 +61,10 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
   const epp = gaEndpointPicker(id, parts, options.eppImage);
   warnings.push(...epp.warnings);
   const endpointPicker = options.eppConfig !== undefined ? { ...epp.options, pluginsConfig: options.eppConfig } : epp.options;
+  if (epp.options === undefined && options.eppConfig === undefined) {
+    const change = schedulingChangeWarning(`${id.namespace}/${id.name}`, parts.epp.map((l) => l.obj), options.gieVersion ?? NEWEST_BRIDGE_GIE);
+    if (change !== undefined) warnings.push(change);
+  }
 
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
