@@ -61,7 +61,10 @@ describe('size limit', () => {
 
 describe('bounded reading', () => {
   test('given an endless stream on standard input, then scan - stops at the size limit and fails (1) with the error of a file, without running out of memory', () => {
-    const run = spawnSync('/bin/sh', ['-c', `yes 'a: b' | ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan -`], { encoding: 'utf8', timeout: 60_000 });
+    requireCompiled();
+    // timeout(1) stops the CLI itself: spawnSync's timeout would stop only the shell, and a CLI that does not
+    // stop reading (a stale lib/, a regression) would go on filling memory after the test failed.
+    const run = spawnSync('/bin/sh', ['-c', `yes 'a: b' | timeout -s KILL 60 ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} scan -`], { encoding: 'utf8', timeout: 90_000 });
 
     expect({ status: run.status, signal: run.signal }).toEqual({ status: 1, signal: null });
     expect(run.stderr).toBe('error: <stdin>: is larger than the size limit of 16 MiB for one input file; '

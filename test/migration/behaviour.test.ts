@@ -47,6 +47,8 @@ function carriedProps(props: Partial<ZeroDowntimeMigrationProps> = {}, models = 
     gateway: { name: 'inference-gateway' },
     routeName: 'llm-route',
     hostnames: ['llm.example.com'],
+    // A gateway known to serve both groups: these tests are about models, and the generic gateway's warning is not.
+    gatewayImplementation: GatewayImplementation.GKE,
     ...props,
   };
 }
