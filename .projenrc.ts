@@ -332,8 +332,13 @@ const MUTATION_GROUPS: { [group: string]: { mutate: string[]; tests: string[] } 
     mutate: ['src/validation/redact.ts', 'src/validation/cel.ts'],
     tests: ['test/validation/**/*.test.ts', 'test/migration/field-changes.test.ts', 'test/core/carried-text.test.ts'],
   },
+  'gateway-capabilities': {
+    // Which strategy works on which gateway: its own tests, the migration's refusals, and the planner's choice.
+    mutate: ['src/migration/gateway-capabilities.ts'],
+    tests: ['test/migration/gateway-capabilities.test.ts', 'test/migration/zero-downtime-migration.test.ts', 'test/discover/inference-planner.test.ts'],
+  },
   'zero-downtime': {
-    mutate: ['src/migration/zero-downtime-migration.ts', 'src/migration/gateway-capabilities.ts'],
+    mutate: ['src/migration/zero-downtime-migration.ts'],
     tests: MIGRATION_TESTS,
   },
   'convert-inference': {
@@ -341,13 +346,19 @@ const MUTATION_GROUPS: { [group: string]: { mutate: string[]; tests: string[] } 
     tests: ['test/convert/**/*.test.ts', 'test/inference/**/*.test.ts', 'test/migration/behaviour.test.ts', 'test/migration/readme-metrics.test.ts'],
   },
   'planner': {
-    // inference-planner.ts and its phase files (its module comment lists them); planner-types.ts holds types only.
+    // inference-planner.ts and its phase files (its module comment lists them) but platform-choice.ts, which has its
+    // own group; planner-types.ts holds types only.
     mutate: [
       'src/discover/inference-planner.ts', 'src/discover/located-objects.ts', 'src/discover/pool-attribution.ts',
-      'src/discover/endpoint-picker-parts.ts', 'src/discover/platform-choice.ts', 'src/discover/pool-migration.ts',
+      'src/discover/endpoint-picker-parts.ts', 'src/discover/pool-migration.ts',
       'src/discover/ga-endpoint-picker.ts', 'src/discover/handover-steps.ts',
     ],
     tests: ['test/discover/**/*.test.ts'],
+  },
+  'platform-choice': {
+    // The planner's gateway, provider and strategy choice (the parallel Gateway it copies).
+    mutate: ['src/discover/platform-choice.ts'],
+    tests: ['test/discover/inference-planner.test.ts', 'test/discover/platform-detection.test.ts', 'test/discover/library-api.test.ts'],
   },
   'convert-llamastack': {
     mutate: ['src/convert/llamastack*.ts'],
@@ -362,7 +373,10 @@ new JsonFile(project, 'stryker.config.json', {
     _comment: GENERATED,
     $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     packageManager: 'npm',
-    testRunner: 'jest',
+    // StrykerJS's jest runner, but a mutant's jest run loads only the test files that hold its covering tests, the
+    // cheapest first (scripts/stryker-jest-files.mjs): not every test file of the group that imports the mutated file.
+    plugins: ['@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './scripts/stryker-jest-files.mjs'],
+    testRunner: 'jest-files',
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.json',
     coverageAnalysis: 'perTest',

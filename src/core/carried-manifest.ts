@@ -107,14 +107,16 @@ export class CarriedManifest {
       || m.metadata === null || typeof m.metadata !== 'object' || typeof m.metadata.name !== 'string') {
       throw new PropError(`CarriedManifest (${where}): must be a Kubernetes object with apiVersion, kind and metadata.name (got ${describeValue(m)})`);
     }
-    if (m.metadata.namespace !== undefined && typeof m.metadata.namespace !== 'string') {
+    // `namespace: null` (what `namespace: {{ .Values.ns }}` renders to when unset) is no namespace, as the API
+    // server and kubectl read it: the object is planned like one without the line.
+    if (m.metadata.namespace !== undefined && m.metadata.namespace !== null && typeof m.metadata.namespace !== 'string') {
       throw new PropError(`CarriedManifest (${where}): metadata.namespace of ${m.kind} ${m.metadata.name} must be a string`);
     }
     this._object = JSON.parse(JSON.stringify(m));
     this.apiVersion = m.apiVersion;
     this.kind = m.kind;
     this.name = m.metadata.name;
-    this.namespace = m.metadata.namespace;
+    this.namespace = m.metadata.namespace ?? undefined;
     this.yamlText = yamlText;
   }
 

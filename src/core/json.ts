@@ -24,3 +24,20 @@ export function cloneJson<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Why `text` did not parse as JSON (`err` from JSON.parse), without quoting it: V8's own message quotes the
+ * start of the text (`Unexpected token 'p', "password=..." is not valid JSON`), which would echo a file's
+ * content (a secret, a terminal escape) into an error. Says where, as `line L, column C`, when the parser
+ * names the position.
+ */
+export function jsonSyntaxProblem(err: unknown, text: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/^Unexpected end of JSON input/.test(message)) return 'not valid JSON: it ends before the value does';
+  const position = /at position (\d+)/.exec(message);
+  if (position === null) return 'not valid JSON: a character where none of that kind may stand';
+  const offset = Math.min(Number(position[1]), text.length);
+  const before = text.slice(0, offset).split('\n');
+  const what = message.slice(0, message.search(/ in JSON at position| at position/)).replace(/^Unexpected token .*$/s, 'an unexpected character');
+  return `not valid JSON at line ${before.length}, column ${before[before.length - 1].length + 1}: ${what.charAt(0).toLowerCase()}${what.slice(1)}`;
+}

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { parseYamlText } from './yaml-documents';
 import { UserError } from '../core/errors';
 import { OutputError } from '../output/errors';
-import { kindOf, lstatOrUndefined, MAX_OWN_FILE_BYTES, readRegularFile } from '../output/fs-safe';
+import { kindOf, lstatInside, lstatOrUndefined, MAX_OWN_FILE_BYTES, readRegularFile } from '../output/fs-safe';
 import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 
 /** A migration's plan, as text, and the stage folders on disk. */
@@ -122,11 +122,15 @@ export function readStageObjects(dir: string, stage: { readonly folder: string; 
   for (const file of [...new Set(stage.objects.map((o) => o.file))]) {
     if (file.includes('/') || file.includes('\\') || file.startsWith('.')) throw new UserError(`${path.join(dir, 'plan.json')}: stage ${stage.folder} names the file ${JSON.stringify(file)}, which is not a file of its folder`);
     const full = path.join(dir, stage.folder, file);
+    // Read as plan.json is: no link on the way from the migration folder, a regular file (a FIFO never hangs,
+    // /dev/zero is never read), at most 16 MiB.
     let text: string;
     try {
-      text = fs.readFileSync(full, 'utf8');
+      if (!lstatInside(path.resolve(dir), dir, `${stage.folder}/${file}`)) throw new UserError(`${full}: missing: is the stage folder complete?`);
+      text = readRegularFile(full, full, { maxBytes: MAX_OWN_FILE_BYTES }).toString('utf8');
     } catch (e) {
-      throw new UserError(`${full}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): is the stage folder complete?`);
+      if (e instanceof OutputError) throw new UserError(`${e.message}; the stage folders are written by inference-migrate as real folders of regular files`);
+      throw e;
     }
     const parsed = parseYamlText(text, full);
     if (parsed.problems.length > 0) throw new UserError(`${parsed.problems[0].file}:${parsed.problems[0].line}: ${parsed.problems[0].message}`);

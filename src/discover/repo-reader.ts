@@ -14,6 +14,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter } from 'yaml';
+import { isHelmfileName } from './helmfile-name';
+import { alphaChartReleases } from './helmfile-releases';
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, readInputFile, readProblem, sizeProblem, systemMessage } from './input-files';
 import { InputError, InputProblem, SkippedDocument, SourceObject } from './sources';
 import { composeDocuments, parseYamlText } from './yaml-documents';
@@ -356,6 +358,11 @@ function readLayout(root: string, files: string[], skipped: SkippedDocument[], m
     });
   }
 
+  for (const file of files.filter((f) => isHelmfileName(path.posix.basename(f)))) {
+    const skip = helmfileSkip(root, file, maxBytes);
+    if (skip) skippedFiles.set(file, skip);
+  }
+
   for (const file of files.filter((f) => KUSTOMIZATION_FILES.includes(path.posix.basename(f)))) {
     skippedFiles.set(file, { reason: 'kustomization (kustomize configuration, not a cluster object)' });
     const read = readInputFile(path.join(root, file), file, maxBytes);
@@ -394,6 +401,26 @@ function readLayout(root: string, files: string[], skipped: SkippedDocument[], m
     }
   }
   return { skippedFiles, namespaceHints };
+}
+
+/**
+ * A helmfile that installs GIE's inferencepool chart at a v0.x release: its alpha pool is in the cluster
+ * but in no manifest, so the file is a notable skip with the lines of those releases (as an alpha chart
+ * template is), which makes `plan` refuse to say "nothing to migrate" and `scan` list it.
+ */
+function helmfileSkip(root: string, file: string, maxBytes: number): { reason: string; notable: true; alphaLines: number[] } | undefined {
+  const read = readInputFile(path.join(root, file), file, maxBytes);
+  if (!('text' in read)) return undefined; // read again, and reported, as a manifest file
+  const releases = alphaChartReleases(read.text);
+  if (releases.length === 0) return undefined;
+  const named = releases.map((r) => `${r.name} (line ${r.line}, chart version ${r.version})`).join(', ');
+  return {
+    reason: `helmfile whose release${releases.length === 1 ? '' : 's'} ${named} install${releases.length === 1 ? 's' : ''} ` +
+      `Gateway API Inference Extension's inferencepool chart at a release that writes the alpha API ${ALPHA_API_GROUP}: ` +
+      'render it (helmfile template, or helm get manifest <release> -n <namespace>) and plan the output',
+    notable: true,
+    alphaLines: releases.map((r) => r.line),
+  };
 }
 
 /** The alpha API group, as templates spell it. */

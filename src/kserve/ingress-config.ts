@@ -10,6 +10,7 @@
 import { createHash } from 'crypto';
 import { applyEdits, Edit, Node, parseTree } from 'jsonc-parser';
 import { UserError } from '../core/errors';
+import { jsonSyntaxProblem } from '../core/json';
 
 /** The keys the migration sets. */
 export const ENABLE_GATEWAY_API = 'enableGatewayApi';
@@ -62,7 +63,7 @@ export function parseIngressConfig(text: unknown): { [key: string]: any } {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`is ${jsonSyntaxProblem(e, text)}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new UserError(`must be a JSON object (got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)})`);

@@ -6,6 +6,8 @@
  * left pointing at a folder that no longer exists. Pure: texts in, texts out.
  */
 import { UserError } from '../core/errors';
+import { jsonSyntaxProblem } from '../core/json';
+import { segmentProblem } from '../output/names';
 
 /** File name of the record, in the migration folder. */
 export const ACTIVE_STAGE_FILE = 'active-stage.json';
@@ -42,12 +44,17 @@ export function parseActiveStageRecord(text: string, where: string): ActiveStage
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new UserError(`${where}: not the JSON record inference-migrate promote writes (${(err as Error).message})`);
+    throw new UserError(`${where}: not the JSON record inference-migrate promote writes (${jsonSyntaxProblem(err, text)})`);
   }
   const fields = ['migration', 'activeStage', 'stageName', 'promotedFrom', 'gitopsObject', 'file'] as const;
   const missing = fields.filter((f) => typeof data?.[f] !== 'string' || data[f] === '');
   if (data?.tool !== 'inference-migrate' || missing.length > 0) {
     throw new UserError(`${where}: not the record inference-migrate promote writes${missing.length > 0 ? ` (no ${missing.join(', ')})` : ''}`);
+  }
+  // The stage folders it names are one folder each beside plan.json, as the stage names of plan.json are.
+  const folders = (['migration', 'activeStage', 'promotedFrom'] as const).map((f) => [f, segmentProblem(data[f])] as const).filter(([, p]) => p !== undefined);
+  if (folders.length > 0) {
+    throw new UserError(`${where}: not the record inference-migrate promote writes (${folders.map(([f, p]) => `its ${f} ${p}`).join('; ')})`);
   }
   return Object.fromEntries(fields.map((f) => [f, data[f]])) as unknown as ActiveStageRecord;
 }

@@ -6,6 +6,7 @@ import type { FieldChange } from './field-changes';
 import type { CrdReference } from './migration';
 import type { ManualStep, StageCommand } from './migration-stage';
 import { UserError } from '../core/errors';
+import { jsonSyntaxProblem } from '../core/json';
 import { segmentProblem } from '../output/names';
 import { isPlainObject } from '../validation/paths';
 
@@ -117,7 +118,7 @@ export function parsePlanFile(text: string, file: string): PlanFile {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${file}: not JSON (${(e as Error).message}): is it the plan.json that inference-migrate wrote?`);
+    throw new UserError(`${file}: ${jsonSyntaxProblem(e, text)}: is it the plan.json that inference-migrate wrote?`);
   }
   const bad = (what: string) => new UserError(`${file}: ${what}: is it the plan.json of a migration written by inference-migrate (plan, plan-kserve, example) or GitOpsWriter?`);
   if (!isPlainObject(data)) throw bad('not a JSON object');

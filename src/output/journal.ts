@@ -14,6 +14,7 @@ import { randomBytes } from 'crypto';
 import { OutputError } from './errors';
 import { MAX_OWN_FILE_BYTES, readRegularFile } from './fs-safe';
 import { pathProblem } from './names';
+import { jsonSyntaxProblem } from '../core/json';
 
 /**
  * The file in the root of a new tree that holds the run id while the tree is temporary; it is removed
@@ -70,11 +71,18 @@ const NUMBER = /^\d{1,40}$/;
  * of this release, or names a path that is not a plain relative path.
  */
 export function readJournal(abs: string, display: string, advice: string): Journal {
-  let data: any;
+  let text: string;
   try {
-    data = JSON.parse(readRegularFile(abs, display, { maxBytes: MAX_OWN_FILE_BYTES }).toString('utf8'));
+    text = readRegularFile(abs, display, { maxBytes: MAX_OWN_FILE_BYTES }).toString('utf8');
   } catch (err) {
     throw new OutputError(`${display} cannot be read (${firstLine(err)}); nothing was changed: ${advice}`);
+  }
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    // Never the JSON parser's own message: it quotes the file's text.
+    throw new OutputError(`${display} cannot be read (${jsonSyntaxProblem(err, text)}); nothing was changed: ${advice}`);
   }
   const problem = journalProblem(data);
   if (problem !== undefined) throw new OutputError(`${display} is not a journal inference-migrate can act on (${problem}); nothing was changed: ${advice}`);

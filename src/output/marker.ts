@@ -7,6 +7,7 @@ import * as path from 'path';
 import { OutputError } from './errors';
 import { lstatOrUndefined, readRegularFile, sha256 } from './fs-safe';
 import { LEGACY_CLI_MARKER, LEGACY_WRITER_MARKER, OUTPUT_MARKER, pathProblem } from './names';
+import { jsonSyntaxProblem } from '../core/json';
 
 /** A file the tool wrote. */
 export interface WrittenFile {
@@ -92,11 +93,12 @@ export function readMarker(abs: string, display: string): FoundMarker | undefine
 function readFileList(text: Buffer, display: string, name: string): Map<string, string | undefined> {
   const where = path.join(display, name);
   let marker: any;
+  const json = text.toString('utf8');
   try {
-    marker = JSON.parse(text.toString('utf8'));
+    marker = JSON.parse(json);
   } catch (err) {
     if (err instanceof OutputError) throw err;
-    throw new OutputError(`${where} cannot be read (${(err as Error).message}): the tool cannot tell which files it wrote; move the folder away`);
+    throw new OutputError(`${where} cannot be read (${jsonSyntaxProblem(err, json)}): the tool cannot tell which files it wrote; move the folder away`);
   }
   const files = marker?.files;
   const valid = Array.isArray(files) && files.every((f: any) => typeof f?.path === 'string' && typeof f?.sha256 === 'string'

@@ -6,6 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import { BIN, FIXTURES, listTree, removeTempDirs, requireCompiled, ROOT, runCli, tempDir, writeTree } from './run-cli';
 
 afterAll(removeTempDirs);
@@ -113,6 +114,44 @@ describe('scalars as Kubernetes reads them', () => {
       status: 1,
       stderr: `error: ${dir}/cm.yaml:1: ConfigMap has a metadata.name that is not a string (got 10): Kubernetes reads the unquoted value so; quote it\n`,
     });
+  });
+});
+
+describe('metadata.namespace: null, as Kubernetes reads it', () => {
+  // Seed 990599095 of the CLI property test: a structural mutation set an InferenceModel's namespace to null, and
+  // plan stopped with "CarriedManifest (object): metadata.namespace ... must be a string", naming no file. The API
+  // server and kubectl read `namespace: null` (what `namespace: {{ .Values.ns }}` renders when unset) as no
+  // namespace, as the planner already did for every other kind.
+  test('given InferenceModels whose metadata.namespace is null, then plan plans them as ones without a namespace (exit 0), as it does without the line', () => {
+    const nulled = copyOf('one-pool');
+    const file = path.join(nulled, 'apps', 'llm', 'inference-models.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {2}namespace: default$/gm, '  namespace: null'));
+    const absent = copyOf('one-pool');
+    const absentFile = path.join(absent, 'apps', 'llm', 'inference-models.yaml');
+    fs.writeFileSync(absentFile, fs.readFileSync(absentFile, 'utf8').replace(/^ {2}namespace: default\n/gm, ''));
+
+    const withNull = runCli(['plan', '--from', nulled, '--dry-run', '--no-validate']);
+    const without = runCli(['plan', '--from', absent, '--dry-run', '--no-validate']);
+
+    expect(withNull.stderr).not.toMatch(/CarriedManifest/);
+    expect(withNull.status).toBe(0);
+    expect(without.status).toBe(0);
+    expect(withNull.stdout).toMatch(/kind: InferenceObjective/);
+    // The same objects (the text of a carried InferenceModel differs: its null line is replaced, not kept).
+    const objects = (stream: string) => YAML.parseAllDocuments(stream).map((d) => d.toJS()).filter((o) => o !== null);
+    expect(objects(withNull.stdout)).toEqual(objects(without.stdout));
+  });
+
+  test('given the same InferenceModels and validation on (the default), then plan names the file, the line and the field (exit 1)', () => {
+    const nulled = copyOf('one-pool');
+    const file = path.join(nulled, 'apps', 'llm', 'inference-models.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {2}namespace: default$/gm, '  namespace: null'));
+
+    const run = runCli(['plan', '--from', nulled, '--dry-run']);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`error: ${file}:5: input does not pass validation: InferenceModel food-review: metadata.namespace: must be a string (got null)`);
+    expect(run.stderr).not.toMatch(/CarriedManifest/);
   });
 });
 

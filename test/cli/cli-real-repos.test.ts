@@ -140,6 +140,28 @@ describe('helm template output on standard input, with objects that have no name
   });
 });
 
+describe('a helmfile that installs an alpha release of GIE\'s inferencepool chart (llm-d-infra\'s quickstart shape)', () => {
+  test('then plan names the release and refuses with how to render it instead of "nothing to migrate" (exit 1)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'helmfile.yaml'), [
+      'releases:',
+      '  - name: gaie',
+      '    namespace: llm',
+      '    chart: oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool',
+      '    version: v0.5.1',
+      '',
+    ].join('\n'));
+    const out = outDir();
+    const run = runCli(['plan', '--from', dir, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('helmfile.yaml:4: helmfile whose release gaie (line 4, chart version v0.5.1) installs');
+    expect(run.stderr).toContain('helmfile template -l name=<release> | inference-migrate plan --from -');
+    expect(run.stderr).toMatch(/\nerror: nothing was written: a helmfile installs an alpha release of the inferencepool chart: render the release \(warnings above\), then plan again\n$/);
+    expect(run.stdout).not.toContain('nothing to migrate');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+});
+
 describe('a Helm chart directory whose templates use the alpha API', () => {
   test('then plan reports the templates, never crashes on chart_schema.yaml, and writes nothing (exit 1)', () => {
     const out = outDir();

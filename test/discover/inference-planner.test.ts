@@ -3,6 +3,7 @@ import { planRepo } from '../../src/discover/inference-planner';
 import { parseYamlText, readRepo, RepoContents } from '../../src/discover/repo-reader';
 import { InferenceProvider } from '../../src/inference/types';
 import { GatewayImplementation } from '../../src/migration/gateway-implementation';
+import { MigrationStrategy } from '../../src/migration/migration-strategy';
 import { ONE_POOL_ALPHA_STACK } from '../fixtures/one-pool';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'repos');
@@ -424,5 +425,38 @@ metadata:
     const repo = repoOf({ 'a.yaml': poolAndRoute, 'epp.yaml': alphaEpp(`ghcr.io/llm-d/llm-d-inference-scheduler@sha256:${'d'.repeat(64)}`) });
 
     expect(() => planRepo(repo)).toThrow(/runs ghcr\.io\/llm-d\/llm-d-inference-scheduler@sha256:d+, not upstream's EPP: .* Give --epp-image <image:tag>/);
+  });
+});
+
+describe('the second Gateway of a parallel-gateway plan', () => {
+  const teamA = (options: Parameters<typeof planRepo>[1]) => planRepo(fixture('two-namespaces'), options).migrations[0];
+
+  test('given a gateway that serves one group and the second Gateway\'s name, class and labels, then the plan creates that Gateway beside the routes\' own', () => {
+    // Given routes of team-a attached to gateway-system/shared-gateway, on NGINX Gateway Fabric (v1 only)
+    // When the second Gateway is named, with its class and labels
+    const newGateway = { name: 'shared-gateway-ga', gatewayClassName: 'nginx', labels: { tier: 'ga' } };
+    const m = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, newGateway });
+    // Then the plan copies the routes' Gateway, from its own namespace, under that name, class and labels
+    const parallel = m.props.parallelGateway!;
+    expect([parallel.name, parallel.gatewayClassName, parallel.labels]).toEqual(['shared-gateway-ga', 'nginx', { tier: 'ga' }]);
+    expect([parallel.originalGateway.namespace, parallel.originalGateway.name]).toEqual(['gateway-system', 'shared-gateway']);
+  });
+
+  test('given parallel-gateway without a name for the second Gateway, then it is the routes\' Gateway\'s with -v1, and no class or labels are set', () => {
+    const m = teamA({ gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, strategy: MigrationStrategy.PARALLEL_GATEWAY });
+    const parallel = m.props.parallelGateway!;
+    expect(parallel.name).toBe('shared-gateway-v1');
+    expect(Object.keys(parallel).sort()).toEqual(['name', 'originalGateway']);
+  });
+
+  test('given a gateway that serves both groups, then there is no second Gateway', () => {
+    expect(teamA({ gateway: GatewayImplementation.GKE }).props.parallelGateway).toBeUndefined();
+  });
+
+  test('given the routes\' Gateway missing from the directory, then the error says how to add it', () => {
+    const repo = readRepo(path.join(FIXTURES, 'two-namespaces'));
+    const withoutGateway: RepoContents = { ...repo, objects: repo.objects.filter((o) => o.object.kind !== 'Gateway') };
+    expect(() => planRepo(withoutGateway, { gateway: GatewayImplementation.NGINX_GATEWAY_FABRIC, newGateway: { name: 'ga' } }))
+      .toThrow(/the parallel-gateway strategy copies the listeners of the Gateway gateway-system\/shared-gateway, which is not in the directory that was planned: add its manifest \(kubectl get gateway shared-gateway -n gateway-system -o yaml\)/);
   });
 });

@@ -146,6 +146,21 @@ describe('readRepo', () => {
     expect(new Set(repo.objects.map((o) => o.namespaceHint))).toEqual(new Set(['llm']));
   });
 
+  test('given a helmfile that installs an alpha release of GIE\'s inferencepool chart, then it is a notable skip with the line of that release', () => {
+    // llm-d-infra's quickstart installs the v0.5.1 chart by helmfile: the alpha pool is in the cluster, in no manifest.
+    const helmfile = 'releases:\n- name: other\n  chart: example/other\n- name: gaie\n  chart: oci://registry.k8s.io/gateway-api-inference-extension/charts/inferencepool\n  version: v0.5.1\n';
+    const dir = tempRepo({ 'helmfile.yaml': helmfile, 'gke.helmfile.yaml': helmfile.replace('v0.5.1', 'v1.0.2'), 'pool/values.yaml': 'a: 1\n' });
+
+    const repo = readRepo(dir);
+
+    const skip = repo.skipped.find((s) => s.file === 'helmfile.yaml')!;
+    expect(skip).toMatchObject({ line: 5, notable: true, alphaLines: [5] });
+    expect(skip.reason).toContain('gaie (line 5, chart version v0.5.1)');
+    expect(skip.reason).toContain('helmfile template');
+    // A GA release of the chart is read as any other file: not a Kubernetes object.
+    expect(repo.skipped.find((s) => s.file === 'gke.helmfile.yaml')).toMatchObject({ reason: 'not a kubernetes object (no apiVersion and no kind)' });
+  });
+
   test('given malformed files, then every problem is reported with the path as given', () => {
     const dir = tempRepo({ 'a/bad.yaml': 'a: [\n', 'b.yaml': 'kind: ConfigMap\nmetadata:\n  name: x\n', 'ok.yaml': CM('ok') });
 

@@ -473,7 +473,13 @@ describe('GitOpsWriter', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'model-loader', namespace: 'default' },
-      spec: { template: { spec: { containers: [{ name: 'loader', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'model-loader' } },
+        template: {
+          metadata: { labels: { app: 'model-loader' } },
+          spec: { containers: [{ name: 'loader', image: 'busybox:1.36', env: [{ name: 'MODEL_DIR', value: first }, { name: 'MODEL_DIR', value: second }] }] },
+        },
+      },
     });
     const migration = GuideExamples.zeroDowntime(Testing.app());
     new ApiObject(migration.stages[0], 'Loader', job('/models/a', '/models/b'));

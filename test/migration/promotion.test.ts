@@ -4,6 +4,7 @@ import { renderReadme, runCommands } from './readme-commands';
 import { CarriedManifest, GitOpsWriter, IMigration, MigrationStrategy, Promotion, PromoteOptions, ZeroDowntimeMigration } from '../../src';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { KServeGatewayApiMigration } from '../../src/kserve/kserve-gateway-api-migration';
+import { parseActiveStageRecord } from '../../src/migration/active-stage';
 import { pinnedRevision } from '../../src/migration/gitops-app';
 import { configMap, controllerDeployment } from '../kserve/fixtures';
 
@@ -273,6 +274,102 @@ spec:
   });
 });
 
+describe('Promotion.promote: which object and which stage', () => {
+  const APP_SET = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: llm-set}
+spec:
+  template:
+    spec:
+      source: {repoURL: x, path: 'apps/{{stage}}'}
+`;
+  const MULTI = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata: {name: multi}
+spec:
+  sources:
+    - {repoURL: x, path: apps/elsewhere}
+    - {repoURL: y, path: ${MIG}/01-side-by-side}
+`;
+  const ELSEWHERE = ARGO.replace('name: llm   #', 'name: other   #').replace(`${MIG}/01-side-by-side`, 'apps/other');
+
+  test('given the migration folder with trailing or Windows slashes, then its last folder name is still accepted', () => {
+    // Given an Application that points at the migration under a folder name other than the plan's
+    const moved = ARGO.replace(`${MIG}/01-side-by-side`, 'clusters/prod/llm-migration/01-side-by-side');
+    // When the migration folder is given with a trailing slash, several, or backslashes
+    // Then the promotion finds the stage all the same
+    for (const dir of ['clusters/prod/llm-migration/', 'clusters/prod/llm-migration//', 'clusters\\prod\\llm-migration\\']) {
+      expect(promote(moved, { migrationDir: dir }).newPath).toBe('clusters/prod/llm-migration/02-shift-50');
+    }
+  });
+
+  test('given the migration folder given as . or .., then a path whose folder is . or .. is no stage of the migration', () => {
+    for (const dir of ['.', '..', './', '../']) {
+      const folder = dir.replace(/\/$/, '');
+      // Given an Application whose path is <dir>/01-side-by-side
+      const text = ARGO.replace(`${MIG}/01-side-by-side`, `${folder}/01-side-by-side`);
+      // When it is promoted with that migration folder
+      // Then it is refused: "." and ".." name no migration folder
+      expect(() => promote(text, { migrationDir: dir })).toThrow(`is ${folder}/01-side-by-side, which points at no stage of the migration vllm-llama3-8b-instruct`);
+    }
+  });
+
+  test('given --name and another object the tool refuses, then only objects of that name count', () => {
+    // Given the Application llm and an ApplicationSet of another name
+    // When llm is named
+    // Then llm is promoted, the ApplicationSet ignored
+    expect(promote(`${APP_SET}---\n${ARGO}`, { name: 'llm' }).toStage).toBe('02-shift-50');
+    // And given an ApplicationSet of the same name, then the name is ambiguous
+    expect(() => promote(`${APP_SET.replace('llm-set', 'llm')}---\n${ARGO}`, { name: 'llm' })).toThrow('clusters/prod/llm.yaml: 2 objects are named llm: promotion needs exactly one; nothing was changed');
+  });
+
+  test('given --name of no object, then the error lists the refused objects too, or nothing when the file holds none', () => {
+    expect(() => promote(`${APP_SET}---\n${ARGO}`, { name: 'nope' })).toThrow('clusters/prod/llm.yaml: no Argo CD Application or Flux Kustomization named nope (found: Application llm, ApplicationSet llm-set); nothing was changed');
+    expect(() => promote('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', { name: 'nope' })).toThrow(/^clusters\/prod\/llm\.yaml: no Argo CD Application or Flux Kustomization named nope; nothing was changed$/);
+  });
+
+  test('given an object pointing elsewhere and a refused one pointing at the migration, then the refusal says why the latter cannot be promoted', () => {
+    // Given an Application elsewhere and a multi-source Application with one of its sources on a stage
+    // When nothing is named
+    // Then the reason is the multi-source one, not "points at no stage"
+    expect(() => promote(`${ELSEWHERE}---\n${MULTI}`)).toThrow('the Argo CD Application multi has several sources (spec.sources)');
+  });
+
+  test('given an object pointing elsewhere and a refused one pointing elsewhere too, then the error names the path of the first', () => {
+    expect(() => promote(`${ELSEWHERE}---\n${APP_SET}`)).toThrow('clusters/prod/llm.yaml:12: spec.source.path of the Argo CD Application argocd/other is apps/other, which points at no stage of the migration');
+  });
+
+  test('given several objects none of which points at the migration, then each is listed with its path', () => {
+    const flux = FLUX.replace(`./${MIG}/02-shift-50`, './apps/flux');
+    expect(() => promote(`${ELSEWHERE}---\n${flux}`)).toThrow('clusters/prod/llm.yaml: none of its 2 GitOps objects points at a stage of the migration vllm-llama3-8b-instruct '
+      + '(Application other: apps/other; Kustomization llm: ./apps/flux); a path ending in vllm-llama3-8b-instruct/<stage> was expected (stages: 01-side-by-side, 02-shift-50, 03-finalize, 04-cleanup); nothing was changed');
+  });
+
+  test('given a skip of two stages, then both are named', () => {
+    expect(() => promote(ARGO, { to: '04-cleanup' })).toThrow('moving from 01-side-by-side to 04-cleanup skips 02-shift-50, 03-finalize: ');
+  });
+
+  test('given no file or plan names, then the errors say "the GitOps file" and "plan.json"', () => {
+    expect(() => Promotion.promote({ appText: 'kind: ConfigMap\n', planText: GUIDE })).toThrow('the GitOps file holds no Argo CD Application');
+    expect(() => Promotion.promote({ appText: ARGO, planText: 'nope' })).toThrow('plan.json: not valid JSON');
+  });
+
+  test('given moves forward and back, then the warnings are those of every stage applied forward, and of the stage returned to backward', () => {
+    const GENERIC = '02-shift-50: Gateway implementation generic: ';
+    // Given an unpinned Application: no warning of its own
+    // When it moves to the shift stage, which warns about the gateway, or skips over it
+    // Then that warning is the only one, or is kept with the skip's
+    expect(promote(ARGO).warnings).toEqual([expect.stringMatching(`^${GENERIC}`)]);
+    expect(promote(ARGO, { to: '03-finalize', skip: true }).warnings).toContainEqual(expect.stringMatching(`^${GENERIC}`));
+    // When it rolls back to the shift stage, the warning comes back; rolling back past it, it does not
+    const atFinalize = ARGO.replace('01-side-by-side', '03-finalize');
+    expect(promote(atFinalize, { rollback: true }).warnings).toEqual([expect.stringMatching(`^${GENERIC}`)]);
+    expect(promote(FLUX, { rollback: true }).warnings).toEqual([]);
+    // And moving forward from the shift stage, its warning is behind: none
+    expect(promote(FLUX).warnings).toEqual([]);
+  });
+});
+
 describe('Promotion.status', () => {
   test('given the GitOps file, then it names the active stage, the next one and what the next one changes', () => {
     const s = Promotion.status({ planText: GUIDE, appText: FLUX, appFile: 'llm.yaml', migrationDir: MIG });
@@ -308,8 +405,39 @@ describe('Promotion.status', () => {
     expect(s.nextChanges).toContain('  data.ingress#/enableGatewayApi: false -> true');
   });
 
+  test('given an unpinned or a pinned GitOps object, then status warns only about the pinned one', () => {
+    expect(Promotion.status({ planText: GUIDE, appText: FLUX, migrationDir: MIG }).warnings).toEqual([]);
+    expect(Promotion.status({ planText: GUIDE, appText: ARGO.replace('targetRevision: main', 'targetRevision: v1.4.2'), migrationDir: MIG }).warnings)
+      .toEqual([expect.stringMatching(/^spec\.source\.targetRevision is v1\.4\.2, which looks like a tag/)]);
+  });
+
+  test('given no file name, a named object, or an unknown stage, then status says so in its words', () => {
+    const s = Promotion.status({ planText: GUIDE, appText: FLUX, migrationDir: MIG, name: 'llm' });
+    expect(s.source).toBe('Flux Kustomization flux-system/llm (the GitOps file:10)');
+    expect(s.promoteCommand).toBe(`inference-migrate promote ${MIG} --app 'the GitOps file' --name llm`);
+    expect(() => Promotion.status({ planText: GUIDE, stage: 'nope' })).toThrow('--stage nope is no stage of the migration vllm-llama3-8b-instruct');
+    expect(() => Promotion.status({ planText: GUIDE })).toThrow('status needs the GitOps file (appText) or the active stage (stage)');
+  });
+
+  test('given the last stage, then nothing is next: no changes and no manual steps', () => {
+    const last = Promotion.status({ planText: GUIDE, stage: '04-cleanup' });
+    expect([last.nextChanges, last.nextManualSteps, last.warnings]).toEqual([[], [], []]);
+  });
+
+  test('given a promotion, then its active-stage record names the stage, where it came from and the GitOps object that syncs it', () => {
+    const record = parseActiveStageRecord(promote(ARGO).activeStageRecord, 'active-stage.json');
+    expect(record).toEqual({
+      migration: 'vllm-llama3-8b-instruct',
+      activeStage: '02-shift-50',
+      stageName: 'shift-50',
+      promotedFrom: '01-side-by-side',
+      gitopsObject: 'Argo CD Application argocd/llm',
+      file: 'clusters/prod/llm.yaml',
+    });
+  });
+
   test('given something other than a plan.json, then the error says what was expected', () => {
     expect(() => Promotion.status({ planText: '{}', planFile: 'x/plan.json', stage: 'a' })).toThrow('x/plan.json: no "migration" name: is it the plan.json of a migration written by inference-migrate');
-    expect(() => Promotion.status({ planText: 'nope', stage: 'a' })).toThrow('plan.json: not JSON');
+    expect(() => Promotion.status({ planText: 'nope', stage: 'a' })).toThrow('plan.json: not valid JSON');
   });
 });

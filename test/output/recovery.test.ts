@@ -151,6 +151,28 @@ describe('a journal planted beside --out', () => {
   });
 });
 
+describe('a planted journal or marker that is not JSON', () => {
+  test.each([
+    ['journal', (side: (role: string) => string, _out: string) => side('journal.json')],
+    ['marker', (_side: (role: string) => string, out: string) => path.join(out, OUTPUT_MARKER)],
+  ])('given a %s holding a secret instead of JSON, then it is refused by line and column without a byte of its text; nothing is touched', (_what, where) => {
+    const { repo, out, side } = repository();
+    fs.writeFileSync(where(side, out), 'TOKEN=s3cr3t\n{"tool": x}\n');
+    const before = entries(repo);
+
+    let message = '';
+    try {
+      OutputDirectory.open(out, OPTIONS);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+
+    expect(message).toMatch(/cannot be read \(not valid JSON/);
+    expect(message).not.toMatch(/s3cr3t|TOKEN/);
+    expect(entries(repo)).toEqual(before);
+  });
+});
+
 describe('what the recovery did is said', () => {
   test('given a run killed after its commit point, then the next plan without --force finishes it, says so, and is then refused (exit 1)', () => {
     const repo = tempDir('said-');

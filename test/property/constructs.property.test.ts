@@ -232,7 +232,9 @@ describe('property: invalid props give an Error that names the prop, never a Typ
     }), fcOptions);
   });
 
-  test('arbitrary junk in any prop never escapes as a TypeError', () => {
+  // The prop path an error names: a prop, then map keys (label keys hold `_`, `.` and `/`) and list indexes.
+  const NAMED_PROP = /'[A-Za-z][A-Za-z0-9_./[\]-]*'/;
+  const junkNeverEscapes = (options: fc.Parameters<[string, unknown]>) => {
     const junk = fc.oneof(
       fc.constant(null), fc.constant(undefined), fc.integer(), fc.string(), fc.boolean(),
       fc.array(fc.anything(), { maxLength: 2 }), fc.object({ maxDepth: 1 }),
@@ -243,8 +245,26 @@ describe('property: invalid props give an Error that names the prop, never a Typ
       } catch (err) {
         expect(err).toBeInstanceOf(Error);
         expect(err).not.toBeInstanceOf(TypeError);
-        expect((err as Error).message).toMatch(/'[A-Za-z.[\]0-9-]+'/);
+        expect((err as Error).message).toMatch(NAMED_PROP);
       }
-    }), fcOptions);
+    }), options);
+  };
+
+  test('arbitrary junk in any prop never escapes as a TypeError', () => {
+    junkNeverEscapes(fcOptions);
+  });
+
+  // Seed 1873526604 drew a selector whose label key holds `_`: the error named 'modelServerSelector.<key>' rightly,
+  // and the test's pattern, which left `_` out, failed it.
+  test('regression, seed 1873526604: junk in a prop never escapes as a TypeError', () => {
+    junkNeverEscapes({ numRuns: 200, seed: 1873526604, endOnFailure: true });
+  });
+
+  test.each([
+    [{ a_b: 1 }, "'modelServerSelector.a_b' must be a valid label value"],
+    [{ 'example.com/a_b': 1 }, "'modelServerSelector.example.com/a_b' must be a valid label value"],
+  ])('given a selector %j whose label key holds _ or /, then the error names the prop path with that key', (modelServerSelector, message) => {
+    expect(errorOf(pool({ modelServerSelector })).message).toContain(message);
+    expect(errorOf(pool({ modelServerSelector })).message).toMatch(NAMED_PROP);
   });
 });

@@ -10,23 +10,37 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { fcOptions } from './arbitraries';
 import { entries, materialize, OUTSIDE, planted, Planted, USER_FILES } from './planted';
-import { OutputDirectory, OutputError } from '../../src/output';
+import { UserError } from '../../src/core/errors';
+import { ACTIVE_STAGE_FILE, keepActiveStages } from '../../src/migration/active-stage';
+import { findRecordTarget, OutputDirectory, OutputError, readRecords, writeRecord } from '../../src/output';
 
 const NEW_FILES = [{ path: 'm/01-a/x.yaml', content: 'x: 2\n' }, { path: 'm/README.md', content: 'new\n' }];
 
 /** Runs one scenario; returns what broke the promise, or undefined. */
-function check(p: Planted, replace: boolean, keepUnknownFiles: boolean, write: boolean): void {
+function check(p: Planted, replace: boolean, keepUnknownFiles: boolean, write: boolean | 'record'): void {
   const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'planted-')));
   try {
     const { out, outside } = materialize(repo, p);
     const outsideBefore = entries(outside);
     const topBefore = fs.readdirSync(repo).sort();
     try {
-      const dir = OutputDirectory.open(out, { command: 'plan', label: '--out out', replace, keepUnknownFiles, replaceHint: 'add --force' });
-      if (write) dir.write(NEW_FILES);
-      else dir.close();
+      if (write === 'record') {
+        // What promote does after its edit: find the output that proves m/plan.json, and record the stage there.
+        const target = findRecordTarget(path.join(out, 'm'), 'plan.json', ACTIVE_STAGE_FILE);
+        if (target !== undefined) writeRecord(target, '{"tool": "inference-migrate"}\n', 'promote');
+      } else {
+        const dir = OutputDirectory.open(out, { command: 'plan', label: '--out out', replace, keepUnknownFiles, replaceHint: 'add --force' });
+        try {
+          // What plan does before it writes: the new files must keep the recorded stages.
+          const files = keepActiveStages(readRecords(out, ACTIVE_STAGE_FILE, 'subfolders'), NEW_FILES, '--out out');
+          if (write) dir.write(files);
+        } finally {
+          dir.close();
+        }
+      }
     } catch (err) {
-      if (!(err instanceof OutputError)) throw new Error(`expected an OutputError, got ${(err as Error)?.stack ?? String(err)}`);
+      if (!(err instanceof OutputError) && !(err instanceof UserError)) throw new Error(`expected an OutputError or a UserError, got ${(err as Error)?.stack ?? String(err)}`);
+      expect((err as Error).message).not.toMatch(/s3cr3t/);
     }
     expect(entries(outside)).toEqual(outsideBefore);
     expect(Object.keys(outsideBefore).filter((f) => !f.endsWith('/'))).toEqual(Object.keys(OUTSIDE).sort());
@@ -48,5 +62,9 @@ describe('property: nothing planted beside or inside --out makes the output modu
 
   test('open and write, with and without keeping unknown files', () => {
     fc.assert(fc.property(planted, fc.boolean(), (p, keep) => check(p, true, keep, true)), fcOptions);
+  });
+
+  test('the active-stage record promote writes (a planted record, a FIFO, links and hard links where it goes)', () => {
+    fc.assert(fc.property(planted.filter((p) => p.record !== undefined || p.marker !== 'current'), (p) => check(p, false, false, 'record')), fcOptions);
   });
 });

@@ -7,6 +7,7 @@
  * repository that holds the output `out`, hand-written files in it, and `outside/` with files nobody may
  * touch; an attacker who knows inode numbers is one of the scenarios.
  */
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -74,7 +75,12 @@ export interface Planted {
   readonly linkInOut: boolean;
   /** A lock leftover of a dead pid with this content. */
   readonly lockLeftover?: string;
+  /** What stands at `out/m/active-stage.json`, where promote records the active stage. */
+  readonly record?: PlantedRecord;
 }
+
+/** What a pull request can put where promote records the active stage. */
+export type PlantedRecord = 'garbage' | 'secret-text' | 'fifo' | 'link-to-outside' | 'hard-link-to-outside' | 'folder' | 'record-with-dotdot';
 
 export const planted: fc.Arbitrary<Planted> = fc.record({
   journal: sometimes(fc.record({
@@ -92,6 +98,7 @@ export const planted: fc.Arbitrary<Planted> = fc.record({
   marker: mostly<Marker>('current', 2, 'current-wrong-sha', 'legacy-cli', 'legacy-writer', 'legacy-writer-other-text', 'empty', 'garbage', 'listing-user-files-without-sha'),
   linkInOut: mostly(false, 3, true),
   lockLeftover: sometimes(fc.constantFrom('', '{"pid":999999,', 'keep me\n'), 4),
+  record: sometimes(fc.constantFrom<PlantedRecord>('garbage', 'secret-text', 'fifo', 'link-to-outside', 'hard-link-to-outside', 'folder', 'record-with-dotdot'), 2),
 }, { requiredKeys: ['old', 'fresh', 'marker', 'linkInOut'] });
 
 function writeTree(dir: string, files: { readonly [file: string]: string }): void {
@@ -155,7 +162,22 @@ export function materialize(repo: string, p: Planted): { out: string; outside: s
   }
   if (p.journalTmp !== undefined) fs.writeFileSync(sidePath('journal.tmp'), p.journalTmp);
   if (p.lockLeftover !== undefined) fs.writeFileSync(`${sidePath('lock')}-999999`, p.lockLeftover);
+  if (p.record !== undefined) layOutRecord(path.join(out, 'm', 'active-stage.json'), p.record, outside);
   return { out, outside };
+}
+
+function layOutRecord(abs: string, kind: PlantedRecord, outside: string): void {
+  switch (kind) {
+    case 'garbage': return fs.writeFileSync(abs, '{"tool": "inference-migrate", ');
+    case 'secret-text': return fs.writeFileSync(abs, OUTSIDE['secret.env']);
+    case 'fifo': return void spawnSync('mkfifo', [abs]);
+    case 'link-to-outside': return fs.symlinkSync(path.join(outside, 'victim.txt'), abs);
+    case 'hard-link-to-outside': return fs.linkSync(path.join(outside, 'victim.txt'), abs);
+    case 'folder': return fs.mkdirSync(abs);
+    case 'record-with-dotdot': return fs.writeFileSync(abs, JSON.stringify({
+      tool: 'inference-migrate', migration: 'm', activeStage: '../outside', stageName: 'x', promotedFrom: '01-a', gitopsObject: 'Application a/b', file: 'app.yaml',
+    }));
+  }
 }
 
 function layOutSide(abs: string, kind: Side, outside: string): void {

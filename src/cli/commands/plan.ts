@@ -4,6 +4,7 @@ import type { CliCommand } from './index';
 import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parsePath, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
 import { isUserError, UserError } from '../../core/errors';
+import { isHelmfileName } from '../../discover/helmfile-name';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
 import type * as InputFiles from '../../discover/input-files';
@@ -172,18 +173,29 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
       ? { sourcePathPrefix: fromInGit, sourcePathsRelativeTo: 'the root of the Git repository' }
       : { sourcePathsRelativeTo: `the planned directory ${flags.from}` }),
   }));
-  // Helm chart templates that use the alpha API: not planned until rendered.
-  const templates = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
-  const templateWarning = templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
-    `(${templates.map((t) => `${displayPath(source.root, t.file)}:${t.line}`).join(', ')}) use${templates.length === 1 ? 's' : ''} the alpha API and ${templates.length === 1 ? 'is' : 'are'} not planned: ` +
-    'render the chart and plan the output: helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <dir>'];
+  // Helm chart templates that use the alpha API, and helmfiles that install an alpha release of GIE's chart:
+  // not planned until rendered.
+  const alphaSkips = source.skipped.filter((s) => (s.alphaApiLines ?? []).length > 0);
+  const helmfiles = alphaSkips.filter((s) => isHelmfileName(s.file.split(/[\\/]/).pop() ?? ''));
+  const templates = alphaSkips.filter((s) => !helmfiles.includes(s));
+  const at = (list: typeof alphaSkips) => list.map((t) => `${displayPath(source.root, t.file)}:${t.line}`).join(', ');
+  const templateWarning = [
+    ...(templates.length === 0 ? [] : [`${templates.length} Helm chart template${templates.length === 1 ? '' : 's'} ` +
+      `(${at(templates)}) use${templates.length === 1 ? 's' : ''} the alpha API and ${templates.length === 1 ? 'is' : 'are'} not planned: ` +
+      'render the chart and plan the output: helm template <release> <chart> -n <namespace> | inference-migrate plan --from - --namespace <namespace> --out <dir>']),
+    ...(helmfiles.length === 0 ? [] : [`${helmfiles.length} helmfile${helmfiles.length === 1 ? '' : 's'} (${at(helmfiles)}) install${helmfiles.length === 1 ? 's' : ''} ` +
+      'an alpha release (v0.x) of Gateway API Inference Extension\'s inferencepool chart, whose InferencePool is in no manifest here: ' +
+      'render the release and plan the output: helmfile template -l name=<release> | inference-migrate plan --from - --namespace <namespace> --out <dir> ' +
+      '(or, from the cluster: helm get manifest <release> -n <namespace> | inference-migrate plan --from - ...)']),
+  ];
   if (plan.migrations.length === 0) {
     printWarnings(io, [...plan.warnings, ...templateWarning]);
-    if (plan.orphanReferences.length > 0 || templates.length > 0) {
+    if (plan.orphanReferences.length > 0 || alphaSkips.length > 0) {
       const n = plan.orphanReferences.length;
       const why = [
         ...(n > 0 ? [`${n} reference${n === 1 ? '' : 's'} to alpha InferencePools that ${n === 1 ? 'is' : 'are'} not in the input: add the pools' manifests`] : []),
         ...(templates.length > 0 ? ['the alpha API is in Helm chart templates: render the chart'] : []),
+        ...(helmfiles.length > 0 ? ['a helmfile installs an alpha release of the inferencepool chart: render the release'] : []),
       ];
       io.stderr(`error: nothing was written: ${why.join('; ')} (warnings above), then plan again\n`);
       return EXIT.FAILURE;

@@ -76,11 +76,20 @@ export const promoteCommand: CliCommand = {
         });
         // The folder the object will point at exists, and plan.json agrees with the folders on disk.
         migrationFolder.checkStageFolders(folder, result.stages, result.toStage);
+        // A record that could not be written stops the promotion before the GitOps file changes.
+        if (record !== undefined) {
+          try {
+            output.checkRecordTarget(record);
+          } catch (err) {
+            if (err instanceof Error) err.message = `${err.message}; the stage could not be recorded, so ${flags.app} was not changed`;
+            throw err;
+          }
+        }
         if (!flags.dryRun) output.replaceFileContent(flags.app, file.sha256, result.text, { report: (notice) => printWarnings(ctx.io, [notice]) });
         const verb = flags.dryRun ? 'would move' : 'moved';
         printWarnings(ctx.io, [
           ...result.warnings,
-          ...(record === undefined ? [`the stage is not recorded in ${path.join(dir, ACTIVE_STAGE_FILE)}: no marker of inference-migrate lists ${path.join(dir, 'plan.json')} `
+          ...(record === undefined ? [`the stage is not recorded in ${path.join(dir, ACTIVE_STAGE_FILE)}: no marker of inference-migrate proves ${path.join(dir, 'plan.json')} (lists it with its sha256, in a folder reached without a symbolic link) `
             + '(plan again into this folder to have one); a later plan cannot tell which stage is live'] : []),
         ]);
         if (!flags.dryRun && record !== undefined) {

@@ -49,6 +49,8 @@ type DifferentialResult struct {
 	InvalidObjects int            `json:"invalidObjects"`
 	Disagreements  []Disagreement `json:"disagreements"`
 	Defaults       DefaultsResult `json:"defaults"`
+	// Coverage counts the GIE CRDs' CEL rules broken and required fields removed by the invalid corpus.
+	Coverage CorpusCoverage `json:"coverage"`
 	// Seconds are the wall-clock seconds of each phase: plan (every input), validate (the project's
 	// validator), apiServer (the dry runs, bundle sets in parallel).
 	Seconds map[string]float64 `json:"seconds,omitempty"`
@@ -86,7 +88,7 @@ func TestDifferential(t *testing.T) {
 	}
 	valid := validCorpus(t, ctx)
 	lap("plan")
-	invalid := invalidCorpus(valid)
+	invalid, covered := invalidCorpus(valid)
 	items := append(append([]*corpusItem{}, valid...), invalid...)
 	validate(t, ctx, items)
 	lap("validate")
@@ -95,7 +97,7 @@ func TestDifferential(t *testing.T) {
 		key := strings.Join(it.Bundles, ",")
 		groups[key] = append(groups[key], it)
 	}
-	result := DifferentialResult{Objects: len(valid), InvalidObjects: len(invalid), Disagreements: []Disagreement{}}
+	result := DifferentialResult{Objects: len(valid), InvalidObjects: len(invalid), Disagreements: []Disagreement{}, Coverage: corpusCoverage(valid, covered)}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, k)

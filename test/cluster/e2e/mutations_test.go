@@ -15,14 +15,17 @@ import (
 type mutation struct {
 	what  string
 	apply func(obj map[string]any) bool // false: does not apply to this object
+	// covers is what the mutation exercises, for CorpusCoverage: "cel|<rule>" or "required|<path>".
+	covers string
 }
 
 // invalidCorpus makes, from the first objects of each kind (per bundle set), one invalid object per
 // mutation: an unknown field, a field of the wrong type, each required field (of the CRD's schema, or
 // of the built-in kind) removed once, and each CEL rule of the GIE CRDs (and some of Gateway API's)
 // broken once.
-func invalidCorpus(valid []*corpusItem) []*corpusItem {
+func invalidCorpus(valid []*corpusItem) ([]*corpusItem, map[string]bool) {
 	perKind := map[string]int{}
+	covered := map[string]bool{}
 	var out []*corpusItem
 	for _, it := range valid {
 		u := unstructured.Unstructured{Object: it.Object}
@@ -37,9 +40,12 @@ func invalidCorpus(valid []*corpusItem) []*corpusItem {
 				continue
 			}
 			out = append(out, &corpusItem{ID: it.ID + " [" + m.what + "]", Bundles: it.Bundles, Object: obj, Invalid: true})
+			if m.covers != "" {
+				covered[coverageKey(it)+"|"+m.covers] = true
+			}
 		}
 	}
-	return out
+	return out, covered
 }
 
 func deepCopy(obj map[string]any) map[string]any {
@@ -60,17 +66,17 @@ func mutationsFor(it *corpusItem) []mutation {
 			}
 			spec["notAField"] = true
 			return true
-		}},
+		}, ""},
 		{"metadata.name removed", func(o map[string]any) bool {
 			delete(o["metadata"].(map[string]any), "name")
 			return true
-		}},
-		{"a string field given a number", func(o map[string]any) bool { return retypeFirst(o, "string") }},
-		{"an integer field given a string", func(o map[string]any) bool { return retypeFirst(o, "number") }},
+		}, ""},
+		{"a string field given a number", func(o map[string]any) bool { return retypeFirst(o, "string") }, ""},
+		{"an integer field given a string", func(o map[string]any) bool { return retypeFirst(o, "number") }, ""},
 	}
 	for _, path := range requiredPaths(it) {
 		path := path
-		ms = append(ms, mutation{"required " + strings.Join(path, ".") + " removed", func(o map[string]any) bool { return removePath(o, path) }})
+		ms = append(ms, mutation{"required " + strings.Join(path, ".") + " removed", func(o map[string]any) bool { return removePath(o, path) }, "required|" + strings.Join(path, ".")})
 	}
 	return append(ms, celMutations(u.GetKind(), it.Bundles)...)
 }
@@ -258,7 +264,7 @@ func celMutations(kind string, bundles []string) []mutation {
 				ref["kind"] = "Service"
 				delete(ref, "port")
 				return true
-			}},
+			}, "cel|self.kind != 'Service' || has(self.port)"},
 			{"CEL: targetPorts numbers unique", func(o map[string]any) bool {
 				spec, ok := nested(o, "spec")
 				ports, isList := spec["targetPorts"].([]any)
@@ -267,7 +273,18 @@ func celMutations(kind string, bundles []string) []mutation {
 				}
 				spec["targetPorts"] = []any{ports[0], ports[0]}
 				return true
-			}},
+			}, "cel|self.all(p1, self.exists_one(p2, p1.number==p2.number))"},
+		}
+	case "InferenceModel":
+		return []mutation{
+			{"CEL: targetModels weights all set or none", func(o map[string]any) bool {
+				spec, ok := nested(o, "spec")
+				if !ok {
+					return false
+				}
+				spec["targetModels"] = []any{map[string]any{"name": "replay-a", "weight": int64(1)}, map[string]any{"name": "replay-b"}}
+				return true
+			}, "cel|self.all(model, has(model.weight)) || self.all(model, !has(model.weight))"},
 		}
 	case "HTTPRoute":
 		return []mutation{
@@ -278,7 +295,7 @@ func celMutations(kind string, bundles []string) []mutation {
 				}
 				rule["matches"] = []any{map[string]any{"path": map[string]any{"type": "PathPrefix", "value": "no-leading-slash"}}}
 				return true
-			}},
+			}, ""},
 			{"CEL: RequestHeaderModifier filter may not repeat", func(o map[string]any) bool {
 				rule, ok := firstRule(o)
 				if !ok {
@@ -287,7 +304,7 @@ func celMutations(kind string, bundles []string) []mutation {
 				f := map[string]any{"type": "RequestHeaderModifier", "requestHeaderModifier": map[string]any{"set": []any{map[string]any{"name": "x-a", "value": "1"}}}}
 				rule["filters"] = []any{f, f}
 				return true
-			}},
+			}, ""},
 		}
 	}
 	return nil

@@ -292,9 +292,14 @@ func (r *run) startCluster(alphaTag, target string, s *stages) error {
 	if alphaTag != "" {
 		crds = append(crds, r.crds(alphaTag, "inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
 	}
+	alphaPinned := len(crds) > 0 // a release whose CRDs are not pinned (v0.4.0 of upstream's quickstart) has none here
 	crds = append(crds, r.crds(target, "inference.networking.k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferenceobjectives.yaml", "inference.networking.x-k8s.io_inferencemodelrewrites.yaml")...)
-	if alphaTag == "" {
+	if !alphaPinned {
 		crds = append(crds, r.crds(target, "inference.networking.x-k8s.io_inferencepools.yaml")...)
+		// No alpha CRDs of the alpha EPP's release (a custom or unreleased image, e.g. kgateway's e2e data runs
+		// epp:main, or a release not pinned), yet the input's InferenceModels are loaded before the migration:
+		// their CRD as v0.3.0 ships it, the alpha release the plan removes by default (v1.x do not ship it).
+		crds = append(crds, r.crds("v0.3.0", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
 	}
 	if err := c.Apply(r.ctx, crds); err != nil {
 		return err

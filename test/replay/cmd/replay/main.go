@@ -1,7 +1,7 @@
 // Command replay replays requests through the real Endpoint Pickers of every migration the CLI plans for the
 // built-in examples and the real-repository fixtures (test/fixtures/repos), before, during and after it, and writes
 // what each EPP decided under "epp" in e2e-results.json. Environment: E2E_ALL=1 runs every target release (else the
-// ones .ci/run runs), E2E_INPUT=<dir> replays that input's models too, E2E_RESULTS names the results file
+// ones .ci/run runs), E2E_INPUT=<dir> replays that input alone (its models at each target), E2E_RESULTS names the results file
 // (default <repo>/e2e-results.json), INFERENCE_MIGRATION_CACHE the cache root.
 package main
 
@@ -130,8 +130,16 @@ func buildAll(ctx context.Context, tags []string) ([]replay.Build, map[string]st
 	return builds, bins, nil
 }
 
-// plans plans the built-in examples, every fixture with an InferencePool at each target, and E2E_INPUT.
+// plans plans the built-in examples and every fixture with an InferencePool at each target; with E2E_INPUT, that
+// input alone (as the real-cluster part runs only its migrations), so a user's folder is replayed in minutes.
 func plans(repo, work string, targets []string, only string) ([]replay.Planned, error) {
+	if extra := os.Getenv("E2E_INPUT"); extra != "" {
+		abs, err := filepath.Abs(extra)
+		if err != nil {
+			return nil, err
+		}
+		return planInputs(repo, work, []string{abs}, targets, only)
+	}
 	out := []replay.Planned{}
 	if only == "" || strings.Contains("example/", only) || strings.HasPrefix(only, "example") {
 		examples, err := replay.PlanExamples(repo, filepath.Join(work, "plans", "examples"))
@@ -152,13 +160,16 @@ func plans(repo, work string, targets []string, only string) ([]replay.Planned, 
 		}
 		inputs = append(inputs, dir)
 	}
-	if extra := os.Getenv("E2E_INPUT"); extra != "" {
-		abs, err := filepath.Abs(extra)
-		if err != nil {
-			return nil, err
-		}
-		inputs = append(inputs, abs)
+	planned, err := planInputs(repo, work, inputs, targets, only)
+	if err != nil {
+		return nil, err
 	}
+	return append(out, planned...), nil
+}
+
+// planInputs plans each input folder at each target.
+func planInputs(repo, work string, inputs, targets []string, only string) ([]replay.Planned, error) {
+	out := []replay.Planned{}
 	for _, in := range inputs {
 		for _, t := range targets {
 			if only != "" && !strings.Contains(filepath.Base(in)+"@"+t, strings.SplitN(only, "/", 2)[0]) {
