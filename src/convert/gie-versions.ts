@@ -153,3 +153,26 @@ export function gieAppliesModelRewrites(version: string): boolean {
 export function gieAtLeast(a: string, b: string): boolean {
   return compareGieVersions(mustParse(a), mustParse(b)) >= 0;
 }
+
+/**
+ * Every GIE release tag (release candidates aside), as `git tag` of kubernetes-sigs/gateway-api-inference-extension
+ * lists them up to v1.6.0: an EPP image of upstream's repository at one of these tags runs that release's code.
+ * v0.4.x has no patch release; v0.1.0 served v1alpha1 only.
+ */
+export const GIE_RELEASE_TAGS: readonly string[] = Object.freeze([
+  'v0.2.0', 'v0.3.0', 'v0.4.0', 'v0.5.0', 'v0.5.1',
+  'v1.0.0', 'v1.0.1', 'v1.0.2', 'v1.1.0', 'v1.2.0', 'v1.2.1', 'v1.3.0', 'v1.3.1', 'v1.4.0', 'v1.5.0', 'v1.6.0',
+]);
+
+/** Upstream's EPP image repository. */
+const UPSTREAM_EPP_REPOSITORY = 'registry.k8s.io/gateway-api-inference-extension/epp';
+
+/**
+ * The GIE release an EPP image runs, when it is upstream's image at a release tag (`…/epp:v0.5.1`, a digest after
+ * the tag allowed); undefined for anything else: another repository (a custom or mirrored EPP), a digest alone, or
+ * a tag that is no release (`latest`, `main`, a release candidate).
+ */
+export function upstreamEppRelease(image: string): string | undefined {
+  const m = /^registry\.k8s\.io\/gateway-api-inference-extension\/epp:([^@]+)(@sha256:[0-9a-f]{64})?$/.exec(image);
+  return m && GIE_RELEASE_TAGS.includes(m[1]) && image.startsWith(`${UPSTREAM_EPP_REPOSITORY}:`) ? m[1] : undefined;
+}

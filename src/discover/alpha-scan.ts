@@ -12,6 +12,7 @@
  * llm-d-router v0.10.0), so a CI gate on the exit code stops an upgrade that would drop them.
  */
 import { alphaReferences, uniquePools } from './alpha-references';
+import { isKserveLlmObject, kserveLlmFinding } from './kserve-llm-config';
 import { displayPath, fieldLine, SkippedDocument, SourceObject } from './repo-reader';
 import { isAlphaModel, isAlphaPool } from '../convert/alpha-kinds';
 import { formatGieVersion, GieVersion, gieApiLifetime, gieServes } from '../convert/gie-versions';
@@ -164,6 +165,9 @@ export function scanObjects(objects: SourceObject[], target: GieVersion, input: 
     } else if (obj.apiVersion === 'v1' && obj.kind === 'ConfigMap' && obj.metadata.name === 'inferenceservice-config' && obj.data?.ingress !== undefined) {
       const finding = kserveIngress(obj.data.ingress);
       if (finding) findings.push({ ...base, ...finding, command: commands.kserve });
+    } else if (isKserveLlmObject(obj)) {
+      const finding = kserveLlmFinding(obj, nsOf(source));
+      if (finding) findings.push({ ...base, ...finding, served: alphaPoolServed, servedBy: `GIE ${alphaPoolLifetime.served}` });
     } else {
       const refs = alphaReferences(obj, nsOf(source));
       if (refs.length === 0) continue;

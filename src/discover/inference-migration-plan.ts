@@ -81,7 +81,7 @@ export interface InferenceMigrationPlanOptions {
 
   /**
    * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
-   * @default 'v0.3.0'
+   * @default - the release of the carried alpha EPP's upstream image (`epp:v0.5.1` means v0.5.1), else 'v0.3.0'
    */
   readonly alphaCrdVersion?: string;
 
@@ -117,6 +117,14 @@ export interface InferenceMigrationPlanOptions {
    * release's chart adds
    */
   readonly eppGieVersion?: string;
+
+  /**
+   * The GA Endpoint Picker's plugins config (an EndpointPickerConfig, YAML text), e.g. the alpha EPP's scheduling
+   * rewritten for v1 plugins; with upstream's image, every plugin `type` must be one the target release registers,
+   * or the plan fails naming the type and the release.
+   * @default - the target chart's default plugins (queue, kv-cache-utilization and prefix-cache scorers), or a custom EPP's own config
+   */
+  readonly eppConfig?: string;
 
   /**
    * Prefix of the file paths in the first stage's README (the list of objects to remove from their old
@@ -279,6 +287,7 @@ export class InferenceMigrationPlan {
       gaNameSuffix: options.gaNameSuffix,
       ...(options.eppImage !== undefined ? { eppImage: options.eppImage } : {}),
       ...(options.eppGieVersion !== undefined ? { eppGieVersion: options.eppGieVersion } : {}),
+      ...(options.eppConfig !== undefined ? { eppConfig: options.eppConfig } : {}),
       gatewayVersion: options.gatewayVersion,
       newGateway: options.newGateway,
       gieVersion: options.gieVersion,

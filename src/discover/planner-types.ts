@@ -28,7 +28,7 @@ export interface PlanOptions {
   readonly acceptLoss?: MigrationLoss[];
   /** Fail where clients must change (objective headers). @default false */
   readonly strict?: boolean;
-  /** GIE release of the alpha CRDs installed today. @default - the library's (v0.3.0) */
+  /** GIE release of the alpha CRDs installed today. @default - the library's (the alpha EPP's upstream release, else v0.3.0) */
   readonly alphaCrdVersion?: string;
   /**
    * The second Gateway of the parallel-gateway strategy: its name, class and labels; the original Gateway is read
@@ -46,6 +46,12 @@ export interface PlanOptions {
    * target release's chart flags (tracing off) are added only where it has them. @default - unknown: none added
    */
   readonly eppGieVersion?: string;
+  /**
+   * The GA Endpoint Picker's plugins config (an EndpointPickerConfig, YAML text) instead of the target chart's default
+   * plugins (or a custom EPP's own config); with upstream's image, every plugin type must exist at the target release.
+   * @default - the target chart's default plugins (queue, kv-cache-utilization and prefix-cache scorers), or a custom EPP's own config
+   */
+  readonly eppConfig?: string;
   /**
    * The custom GA Endpoint Picker (`eppImage`) applies InferenceModelRewrites (as upstream's does from v1.3.0).
    * @default false: with a custom image, a model rewrite fails the plan unless its loss is accepted

@@ -9,6 +9,7 @@ import { convertHttpRoute, PoolIdentity } from './http-route';
 import type { Located } from './located-objects';
 import type { PlannedManualStep, PlannedMigration, PlanOptions } from './planner-types';
 import { choosePlatform, parallelGatewayOf } from './platform-choice';
+import { schedulingChangeWarning } from './scheduling-change';
 import { InputError, objectRef, SourceObject } from './sources';
 import { NEWEST_BRIDGE_GIE } from '../convert/gie-versions';
 import { gaPoolName } from '../convert/inference-model';
@@ -59,6 +60,11 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
 
   const epp = gaEndpointPicker(id, parts, options.eppImage, options.eppGieVersion);
   warnings.push(...epp.warnings);
+  const endpointPicker = options.eppConfig !== undefined ? { ...epp.options, pluginsConfig: options.eppConfig } : epp.options;
+  if (epp.options === undefined && options.eppConfig === undefined) {
+    const change = schedulingChangeWarning(`${id.namespace}/${id.name}`, parts.epp.map((l) => l.obj), options.gieVersion ?? NEWEST_BRIDGE_GIE);
+    if (change !== undefined) warnings.push(change);
+  }
 
   const sourcePaths = options.sourcePaths ?? { prefix: '', relativeTo: 'the directory that was planned' };
   manualSteps.unshift(...handoverSteps([...carried, ...parts.routes, ...parts.otherRoutes], sourcePaths));
@@ -71,7 +77,7 @@ export function planPool(pool: Located, id: PoolIdentity, name: string, parts: P
     name,
     namespace: id.namespace,
     alphaPool: { manifests: carried.map(asCarried), namespace: id.namespace },
-    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(epp.options ? { endpointPicker: epp.options } : {}) },
+    gaPool: { name: ga, ...(provider !== undefined ? { provider } : {}), ...(endpointPicker ? { endpointPicker } : {}) },
     routes,
     ...(parts.otherRoutes.length > 0 ? { otherRoutes: parts.otherRoutes.map(asCarried) } : {}),
     ...(parentGateways(parts).length > 0 ? { gateways: parentGateways(parts).map(asCarried) } : {}),

@@ -11,6 +11,7 @@
 import * as path from 'path';
 import { Composer, CST, Document, isMap, isSeq, LineCounter, Node, Parser, visit } from 'yaml';
 import { InputProblem, SkippedDocument, SourceObject } from './sources';
+import { findVariablePlaceholder, placeholderReason } from './variable-placeholders';
 import { show } from '../core/errors';
 import { KUBERNETES_YAML, toKubernetesJsonKeys } from '../core/kubernetes-yaml';
 import { documentTexts } from '../core/yaml-text';
@@ -375,6 +376,11 @@ function classify(value: any, node: Node | undefined, line: number, file: string
       const itemLine = itemNode?.range ? lines.linePos(itemNode.range[0]).line : line;
       classify(item, itemNode, itemLine, file, base, lines, out);
     });
+    return;
+  }
+  const placeholder = findVariablePlaceholder(value);
+  if (placeholder) {
+    skipped.push({ file, line, reason: placeholderReason(placeholder), notable: true });
     return;
   }
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {

@@ -5,6 +5,7 @@
 import { ALPHA_API_VERSION, DEFAULT_TARGET_PORT } from './api';
 import type { InferencePoolAlphaProps } from './inference-pool-alpha';
 import { FailureMode } from './types';
+import { upstreamEppRelease } from '../convert/gie-versions';
 import { readAlphaPool } from '../convert/inference-model';
 import { CarriedManifest } from '../core/carried-manifest';
 import { checkInteger, checkOneOf, propError, show } from '../core/errors';
@@ -28,9 +29,14 @@ export interface ResolvedAlphaPool {
   readonly inferenceModels: any[];
   /**
    * The GIE release of the carried alpha EPP, read from its upstream image tag (`epp:v0.3.0`).
-   * @default - unknown: a referenced pool, or an EPP image that is not upstream's
+   * @default - unknown: a referenced pool, or an EPP image that is not upstream's at a release tag
    */
   readonly endpointPickerRelease?: string;
+  /**
+   * The image the carried alpha EPP runs (its Deployment found through the EPP Service's selector).
+   * @default - not in the input (a referenced pool, or no EPP Deployment carried)
+   */
+  readonly endpointPickerImage?: string;
 }
 
 /**
@@ -111,20 +117,38 @@ export function resolveAlphaPool(where: string, props: InferencePoolAlphaProps, 
     helmRelease: undefined,
     inferenceModelNames: models.map((m) => m.metadata.name),
     inferenceModels: models,
-    endpointPickerRelease: upstreamEppRelease(manifests),
+    ...endpointPickerImageFacts(manifests, pool.endpointPickerServiceName),
   };
 }
 
-/** The release of the first container running upstream's EPP image at a release tag, among the carried Deployments. */
-function upstreamEppRelease(manifests: any[]): string | undefined {
-  for (const o of manifests) {
-    if (o.kind !== 'Deployment') continue;
-    for (const c of o.spec?.template?.spec?.containers ?? []) {
-      const m = typeof c?.image === 'string' ? /^registry\.k8s\.io\/gateway-api-inference-extension\/epp:(v\d+\.\d+\.\d+)$/.exec(c.image) : null;
-      if (m) return m[1];
-    }
-  }
-  return undefined;
+/**
+ * The image of the alpha EPP among the carried objects and the upstream release it runs: the container of the
+ * Deployment whose pods the EPP Service selects (named `epp`, else its first); without such a Service or
+ * Deployment, the first container running upstream's EPP image.
+ */
+function endpointPickerImageFacts(manifests: any[], serviceName: string): Pick<ResolvedAlphaPool, 'endpointPickerRelease' | 'endpointPickerImage'> {
+  const image = eppImageBehindService(manifests, serviceName)
+    ?? deploymentContainers(manifests).map((c) => c.image).find((i) => upstreamEppRelease(i) !== undefined);
+  if (image === undefined) return {};
+  const release = upstreamEppRelease(image);
+  return { endpointPickerImage: image, ...(release !== undefined ? { endpointPickerRelease: release } : {}) };
+}
+
+function eppImageBehindService(manifests: any[], serviceName: string): string | undefined {
+  const service = manifests.find((o) => o.kind === 'Service' && o.metadata?.name === serviceName);
+  const selector = service?.spec?.selector;
+  if (selector === null || typeof selector !== 'object' || Object.keys(selector).length === 0) return undefined;
+  const deployment = manifests.find((o) => o.kind === 'Deployment'
+    && Object.entries(selector).every(([k, v]) => o.spec?.template?.metadata?.labels?.[k] === v));
+  const containers: any[] = Array.isArray(deployment?.spec?.template?.spec?.containers) ? deployment.spec.template.spec.containers : [];
+  const container = containers.find((c) => c?.name === 'epp') ?? containers[0];
+  return typeof container?.image === 'string' ? container.image : undefined;
+}
+
+function deploymentContainers(manifests: any[]): Array<{ image: string }> {
+  return manifests.filter((o) => o.kind === 'Deployment')
+    .flatMap((o) => (Array.isArray(o.spec?.template?.spec?.containers) ? o.spec.template.spec.containers : []))
+    .filter((c: any) => typeof c?.image === 'string');
 }
 
 /** The manifest as desired state: the same manifest (text kept) when it has no status or server-filled metadata. */

@@ -10,10 +10,11 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
+import { checkPluginsConfig } from './epp-plugin-types';
 import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf } from './epp-flags';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
-import { DEFAULT_GIE_TARGET, gieAtLeast, resolveBridgeGie } from '../convert/gie-versions';
+import { DEFAULT_GIE_TARGET, gieAtLeast, resolveBridgeGie, upstreamEppRelease } from '../convert/gie-versions';
 import { checkInteger, checkOneOf, givenProps, propError, show } from '../core/errors';
 import { clusterRbacName, checkServiceName, checkSubdomain, endpointPickerName } from '../core/names';
 import { clusterScoped, resolveNamespace } from '../core/namespace';
@@ -75,7 +76,9 @@ export interface EndpointPickerOptions {
   readonly resources?: ResourceRequirements;
 
   /**
-   * The EndpointPickerConfig (plugins and scheduling profiles), as YAML text.
+   * The EndpointPickerConfig (plugins and scheduling profiles), as YAML text. With upstream's image, every plugin
+   * `type` must be one that release registers (an EPP exits at start-up on an unknown type); a custom image's config
+   * is not checked.
    * @default - the chart's default: queue-scorer, kv-cache-utilization-scorer, prefix-cache-scorer (weighted 2, 2, 3 from v1.2.0)
    */
   readonly pluginsConfig?: string;
@@ -264,6 +267,7 @@ export class EndpointPicker extends Construct {
     const imagePullPolicy = props.imagePullPolicy ?? ImagePullPolicy.ALWAYS;
     checkOneOf(this, 'imagePullPolicy', imagePullPolicy, Object.values(ImagePullPolicy));
     const image = `${props.image ?? EPP_IMAGE}:${props.imageTag ?? gieVersion}`;
+    if (props.pluginsConfig !== undefined) checkUpstreamPluginsConfig(this, props.pluginsConfig, image);
     const leaderElection = this.replicas > 1;
 
     const own = resolveMetadata(this, 'metadata', props.metadata, { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/version': gieVersion });
@@ -607,4 +611,15 @@ function resolveEnv(scope: Construct, env: EnvVar[], chart: EppChartFacts): EnvV
     }
   });
   return checked;
+}
+
+/** Checks a plugins config given for upstream's EPP image at a release tag against the types that release registers. */
+function checkUpstreamPluginsConfig(scope: Construct, config: string, image: string): void {
+  const release = upstreamEppRelease(image);
+  if (release === undefined) return;
+  try {
+    checkPluginsConfig(config, release);
+  } catch (err) {
+    throw propError(scope, 'pluginsConfig', (err as Error).message);
+  }
 }

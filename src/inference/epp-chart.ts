@@ -102,3 +102,12 @@ export function defaultPluginsConfig(facts: EppChartFacts): string {
     '',
   ].join('\n');
 }
+
+/**
+ * The pool's `endpointPickerRef.failureMode` a fresh `helm install` of the target's `inferencepool` chart gives:
+ * `FailClose` up to v1.3.1 (templates/inferencepool.yaml: `default "FailClose"`, no value set), `FailOpen` from
+ * v1.4.0 (values.yaml@v1.4.0: `inferenceExtension.failureMode: "FailOpen"`).
+ */
+export function chartDefaultFailureMode(gieVersion: string): 'FailOpen' | 'FailClose' {
+  return gieAtLeast(gieVersion, 'v1.4.0') ? 'FailOpen' : 'FailClose';
+}

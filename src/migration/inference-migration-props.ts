@@ -186,7 +186,7 @@ export interface InferenceMigrationProps {
 
   /**
    * GIE release of the alpha CRDs installed today (v0.2.0..v0.5.1), for the removal instructions.
-   * @default 'v0.3.0'
+   * @default - the release of the carried alpha EPP's upstream image (`epp:v0.5.1` means v0.5.1), else 'v0.3.0'
    */
   readonly alphaCrdVersion?: string;
 

@@ -54,16 +54,23 @@ export interface ModelPlanInput {
   readonly endpointPickerReadsModelRewrites?: boolean;
   readonly endpointPicker?: EndpointPickerOptions;
   readonly existingEndpointPicker: boolean;
-  /** The GIE release of the alpha EPP, when known (upstream's image carried in the input). */
+  /** The GIE release of the alpha EPP, when known (upstream's image at a release tag, carried in the input). */
   readonly alphaEndpointPickerRelease?: string;
+  /** The image the carried alpha EPP runs, whatever it is; undefined when the input holds no EPP Deployment. */
+  readonly alphaEndpointPickerImage?: string;
 }
 
 /**
  * The first release whose EPP serves a model no InferenceModel names (as Sheddable): earlier EPPs answer 404
- * (BadConfiguration, pkg/epp/handlers/request.go and server.go@v0.3.0; the replay through the real v0.3.0 EPP shows it,
- * test/replay). From v0.5.0 the director defaults it to Sheddable (pkg/epp/requestcontrol/director.go@v0.5.1).
+ * (BadConfiguration: pkg/epp/handlers/request.go@v0.2.0 and @v0.3.0, pkg/epp/requestcontrol/director.go@v0.4.0
+ * "error finding a model object in InferenceModel", mapped by pkg/epp/handlers/server.go; the replay through the
+ * real v0.3.0 EPP shows the 404, test/replay). From v0.5.0 the director defaults it to Sheddable
+ * (pkg/epp/requestcontrol/director.go@v0.5.0 and @v0.5.1, `sheddable := v1alpha2.Sheddable`).
  */
 const FIRST_GIE_SERVING_UNNAMED_MODELS = 'v0.5.0';
+
+/** The first release whose EPP reads no InferenceModel at all (v1.0.0 replaced the kind by InferenceObjective). */
+const FIRST_V1_EPP = 'v1.0.0';
 
 /**
  * Whether the GA pool's EPP is upstream's image of the target release (which the target version proves applies
@@ -163,12 +170,12 @@ export function planModels(input: ModelPlanInput): ModelPlan {
       });
     }
   }
-  // Also without any InferenceModel when the alpha EPP is known, or when the migration creates objectives (a
-  // Helm-installed alpha stack, as in upstream's guide): a v0.5+ EPP shed every request of such a pool as Sheddable,
-  // which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it, also for the
-  // built-in examples' alpha stack rendered from the v0.5.1 chart).
-  if (mappings.length > 0 || input.alphaEndpointPickerRelease !== undefined || input.objectives.length > 0) {
-    mappings.push(otherModelsRow(input.alphaEndpointPickerRelease));
+  // Also without any InferenceModel when the alpha EPP is known (its image), or when the migration creates objectives
+  // (a Helm-installed alpha stack, as in upstream's guide): a v0.5+ EPP shed every request of such a pool as
+  // Sheddable, which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it,
+  // also for the built-in examples' alpha stack rendered from the v0.5.1 chart).
+  if (mappings.length > 0 || input.alphaEndpointPickerImage !== undefined || input.alphaEndpointPickerRelease !== undefined || input.objectives.length > 0) {
+    mappings.push(otherModelsRow(input.alphaEndpointPickerRelease, input.alphaEndpointPickerImage));
   }
 
   if (lost.length > 0 && !acceptRewriteLoss) {
@@ -216,23 +223,36 @@ export function planModels(input: ModelPlanInput): ModelPlan {
   return { rewrites, mappings, warnings, steps };
 }
 
-/** The row of the models no InferenceModel names: refused by alpha EPPs before v0.5.0, Sheddable from it. */
-function otherModelsRow(alphaRelease: string | undefined): ModelMapping {
-  if (alphaRelease !== undefined && !gieAtLeast(alphaRelease, FIRST_GIE_SERVING_UNNAMED_MODELS)) {
+/**
+ * The row of the models no InferenceModel names, by the alpha EPP's release: refused before v0.5.0, Sheddable in
+ * v0.5.x, priority 0 from v1.0.0 (a v1 EPP serving the alpha pool); unknown when the image is not upstream's at a
+ * release tag (a custom image, a digest alone, `latest`) or not in the input.
+ */
+function otherModelsRow(alphaRelease: string | undefined, alphaImage: string | undefined): ModelMapping {
+  const row = { modelName: '*', priority: 0, clientSends: 'nothing' };
+  if (alphaRelease === undefined) {
+    const image = alphaImage === undefined ? 'the alpha EPP\'s image is not in the input' : `the alpha EPP runs ${alphaImage}, not upstream's EPP at a release tag`;
     return {
-      modelName: '*',
+      ...row,
+      alphaCriticality: `unknown (${image}: upstream's EPPs before ${FIRST_GIE_SERVING_UNNAMED_MODELS} refused these with 404, ${FIRST_GIE_SERVING_UNNAMED_MODELS} and later served them as Sheddable)`,
+      kept: 'served: priority 0, never shed',
+      notKept: 'whatever the alpha EPP did with them: check it before traffic moves',
+    };
+  }
+  if (!gieAtLeast(alphaRelease, FIRST_GIE_SERVING_UNNAMED_MODELS)) {
+    return {
+      ...row,
       alphaCriticality: `refused (404: the alpha EPP, GIE ${alphaRelease}, serves only the models an InferenceModel names)`,
-      priority: 0,
-      clientSends: 'nothing',
       kept: 'nothing to keep: the alpha EPP refused these',
       notKept: `the refusal: the GA pool serves them with priority 0 (never shed), where the ${alphaRelease} EPP answered 404`,
     };
   }
+  if (gieAtLeast(alphaRelease, FIRST_V1_EPP)) {
+    return { ...row, alphaCriticality: `priority 0 (the alpha EPP, GIE ${alphaRelease}, reads objectives from the header only)`, kept: 'served as before', notKept: 'nothing' };
+  }
   return {
-    modelName: '*',
-    alphaCriticality: 'Sheddable (a model no InferenceModel names)',
-    priority: 0,
-    clientSends: 'nothing',
+    ...row,
+    alphaCriticality: `Sheddable (a model no InferenceModel names, GIE ${alphaRelease})`,
     kept: 'served as before',
     notKept: 'alpha shed these under saturation; without an objective header v1 gives them priority 0 and never sheds them',
   };

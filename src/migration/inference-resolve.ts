@@ -17,6 +17,7 @@ import { propError, show } from '../core/errors';
 import { checkLabelName, checkSubdomain, endpointPickerName } from '../core/names';
 import { DEFAULT_NAMESPACE, placeNamespace } from '../core/namespace';
 import { ResolvedAlphaPool, resolveAlphaPool } from '../inference/alpha-pool-facts';
+import { chartDefaultFailureMode } from '../inference/epp-chart';
 import { GcpBackendPolicyDefault, HealthCheckPolicyDefault } from '../inference/gke-policy-types';
 import { InferencePoolGaProps } from '../inference/inference-pool-ga';
 import { InferenceProvider } from '../inference/types';
@@ -83,7 +84,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     why: 'the GA pool selects the same model-server pods, which live in the alpha pool\'s namespace',
   });
   const warnings: string[] = [...(props.warnings ?? [])];
-  const versions = resolveVersions(where, props);
+  const versions = resolveVersions(where, props, alpha);
   const ga = resolveGaPool(where, props, alpha, namespace, warnings, versions.gieVersion);
   const objectives = resolveObjectives(where, props, alpha, warnings);
   const acceptLoss = props.acceptLoss ?? [];
@@ -103,6 +104,7 @@ export function resolveInferenceMigration(scope: IConstruct, props: InferenceMig
     endpointPicker: props.gaPool?.endpointPicker,
     existingEndpointPicker: props.gaPool?.existingEndpointPicker !== undefined,
     alphaEndpointPickerRelease: alpha.endpointPickerRelease,
+    alphaEndpointPickerImage: alpha.endpointPickerImage,
   });
   warnings.push(...models.warnings);
   const routes = resolveRoutes(where, name, namespace, props);
@@ -159,6 +161,12 @@ function resolveGaPool(where: string, props: InferenceMigrationProps, alpha: Res
     ? { healthCheckDefault: healthCheck?.spec?.default, backendPolicyDefault: backendPolicy?.spec?.default }
     : undefined;
   const provider = ga.provider ?? (gkeTwin ? InferenceProvider.GKE : InferenceProvider.NONE);
+  const chartFailureMode = chartDefaultFailureMode(gieVersion);
+  if (ga.failureMode === undefined && alpha.failureMode !== chartFailureMode) {
+    warnings.push(`The GA pool ${gaName} keeps the alpha pool's failureMode ${alpha.failureMode}${alpha.failureMode === 'FailClose' ? ' (also what an unset extensionRef.failureMode means)' : ''}, ` +
+      `where a fresh helm install of the inferencepool chart ${gieVersion} gives ${chartFailureMode}: ${alpha.failureMode === 'FailClose' ? 'requests fail while the Endpoint Picker cannot be reached' : 'requests bypass the Endpoint Picker while it cannot be reached'}. ` +
+      'To choose, set gaPool.failureMode (library) or edit the GA pool\'s endpointPickerRef.failureMode in the stages.');
+  }
   return {
     gaProps: {
       name: gaName,
@@ -208,14 +216,16 @@ function resolveObjectives(where: string, props: InferenceMigrationProps, alpha:
 }
 
 /** The GIE release of the READMEs' CRDs, the alpha CRD release to remove, and the GKE version. */
-function resolveVersions(where: string, props: InferenceMigrationProps): Pick<ResolvedInferenceMigration, 'gieVersion' | 'alphaCrdVersion' | 'gkeVersion'> {
+function resolveVersions(where: string, props: InferenceMigrationProps, alpha: ResolvedAlphaPool): Pick<ResolvedInferenceMigration, 'gieVersion' | 'alphaCrdVersion' | 'gkeVersion'> {
   let gieVersion: string;
   try {
     gieVersion = resolveBridgeGie(props.gieVersion ?? DEFAULT_GIE_TARGET);
   } catch (err) {
     throw propError(where, 'gieVersion', (err as Error).message);
   }
-  const alphaCrdVersion = props.alphaCrdVersion ?? 'v0.3.0';
+  // The CRDs of the release the alpha EPP runs (an epp:v0.5.1 image was installed with the v0.5.1 CRDs).
+  const eppRelease = alpha.endpointPickerRelease;
+  const alphaCrdVersion = props.alphaCrdVersion ?? (eppRelease !== undefined && ALPHA_GIE.test(eppRelease) ? eppRelease : 'v0.3.0');
   if (!ALPHA_GIE.test(alphaCrdVersion)) {
     throw propError(where, 'alphaCrdVersion', `must be an alpha-only GIE release from v0.2.0 to v0.5.1 (got ${show(alphaCrdVersion)})`);
   }

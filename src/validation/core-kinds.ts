@@ -1,7 +1,8 @@
 // Built-in Kubernetes kinds and Istio DestinationRules, validated with the generated validators of the
-// kubernetes-models packages; GKE policy kinds with the generated validators pinned in imports/crds.lock.json
-// ("validators": made by @kubernetes-models/gke from the upstream CRDs, fetched with the CRDs). Each validator is
-// loaded on first use of its kind.
+// kubernetes-models packages; GKE policy kinds, Argo CD's Application and Flux's Kustomization (the gitops/ examples
+// plan writes) with the generated validators pinned in imports/crds.lock.json ("validators": made by
+// @kubernetes-models/gke 4.6.2, argo-cd 2.7.2 (Argo CD v2.14.11) and flux-cd 2.3.4 (kustomize-controller v1.2.2)
+// from the upstream CRDs, fetched with the CRDs). Each validator is loaded on first use of its kind.
 import * as fs from 'fs';
 import { pinnedValidators } from './crd-store';
 import { loadModule } from './lazy';

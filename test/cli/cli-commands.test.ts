@@ -182,6 +182,29 @@ describe('scan', () => {
     ]);
   });
 
+  test('given an alpha pool with a ${VAR} placeholder, then scan and plan report it as a template to render (envsubst or Flux), as they do {{ }}', () => {
+    const repo = tempDir('repo-');
+    fs.cpSync(path.join(FIXTURES, 'one-pool'), repo, { recursive: true });
+    fs.writeFileSync(path.join(repo, 'second-pool.yaml'), [
+      'apiVersion: inference.networking.x-k8s.io/v1alpha2',
+      'kind: InferencePool',
+      'metadata:',
+      '  name: second',
+      '  namespace: ${NAMESPACE}',
+      'spec: {selector: {app: second}, targetPortNumber: 8000, extensionRef: {name: second-epp}}',
+      '',
+    ].join('\n'));
+    const reported = `skipped ${repo}/second-pool.yaml:1: template (\${NAMESPACE} in metadata.namespace), not yaml until rendered: render it (envsubst, or the Flux Kustomization's postBuild substitution) and read the output\n`;
+
+    const scan = runCli(['scan', repo]);
+    const planRun = runCli(['plan', '--from', repo, '--out', path.join(tempDir(), 'out')]);
+
+    expect(scan.stderr).toBe(reported);
+    expect(scan.status).toBe(3);
+    expect(planRun.stderr.split('\n').filter((l) => l.startsWith('skipped ')).map((l) => `${l}\n`)).toEqual([reported]);
+    expect(planRun.status).toBe(0);
+  });
+
   test('given nothing alpha, then the exit code is 0', () => {
     expect(runCli(['scan', 'test/fixtures/repos/nothing'])).toEqual({ status: 0, stdout: 'no alpha objects found (target GIE v1.6.0)\n', stderr: '' });
   });
@@ -231,6 +254,48 @@ describe('validate', () => {
       '',
     ].join('\n'));
     expect(run.stderr).toBe('error: 2 problems in 2 of 2 objects in 2 files\n');
+  });
+
+  test('given the whole migration folder plan wrote, then its gitops/ Argo CD Application and Flux Kustomization are checked against their schemas and pass', () => {
+    const out = path.join(tempDir(), 'out');
+    expect(runCli(['plan', '--from', path.join(FIXTURES, 'one-pool'), '--out', out]).status).toBe(0);
+
+    const run = runCli(['validate', path.join(out, 'vllm-llama3-8b-instruct', 'gitops')]);
+
+    expect(run).toEqual({ status: 0, stdout: '2 objects in 2 files: no problems\n', stderr: '' });
+    expect(runCli(['validate', out]).status).toBe(0);
+  });
+
+  test('given an Argo CD Application and a Flux Kustomization with faults, then each fault is reported by field, not as an unknown kind', () => {
+    const dir = writeTree(tempDir('validate-'), {
+      'gitops.yaml': [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        'metadata: {name: llm, namespace: argocd}',
+        'spec:',
+        '  project: default',
+        '  source: {repoURL: "https://example.com/repo.git", path: migrations/x/01-side-by-side, targetRevision: 42}',
+        '  destinaton: {server: "https://kubernetes.default.svc"}',
+        '---',
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+        'kind: Kustomization',
+        'metadata: {name: llm, namespace: flux-system}',
+        'spec: {interval: 10m, path: ./x, prune: "yes"}',
+        '',
+      ].join('\n'),
+    });
+
+    const run = runCli(['validate', dir]);
+
+    expect(run.status).toBe(1);
+    const lines = run.stdout.trim().split('\n').map((l) => l.slice(dir.length + 1));
+    expect(lines).toEqual([
+      'gitops.yaml:5: Application argocd/llm: spec.destination: required field is missing [core]',
+      'gitops.yaml:6: Application argocd/llm: spec.source.targetRevision: must be string (got integer 42) [core]',
+      'gitops.yaml:7: Application argocd/llm: spec.destinaton: unknown field "spec.destinaton" [unknown-field]',
+      'gitops.yaml:12: Kustomization flux-system/llm: spec.sourceRef: required field is missing [core]',
+      'gitops.yaml:12: Kustomization flux-system/llm: spec.prune: must be boolean (got string "yes") [core]',
+    ]);
   });
 
   test('given a stage folder written by plan, then it validates', () => {

@@ -42,7 +42,8 @@ describe('plan', () => {
     const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
 
     test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
-      expect(p.run.stderr).toBe('warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n'
+      expect(p.run.stderr).toBe('warning: The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool\'s failureMode FailClose (also what an unset extensionRef.failureMode means), where a fresh helm install of the inferencepool chart v1.4.0 gives FailOpen: requests fail while the Endpoint Picker cannot be reached. To choose, set gaPool.failureMode (library) or edit the GA pool\'s endpointPickerRef.failureMode in the stages.\n'
+        + 'warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n'
         + 'warning: 02-shift-50: Gateway implementation generic: Nothing is known about this implementation: verify a weighted alpha/GA split in a test cluster first (watch the route\'s ResolvedRefs condition and the error rate).\n');
       expect(p.run.status).toBe(0);
       expect(p.run.stdout).toMatch(/^vllm-llama3-8b-instruct: gateway generic: nothing in the input shows it \(give it with a flag\); provider none: nothing in the input shows it \(give it with a flag\)\n {2}not detected: Gateway default\/inference-gateway \(.*infra\/gateway\.yaml:1\) has gatewayClassName inference-gateway: an implementation this tool does not know\ntarget: GIE v1\.4\.0 \(the default: the newest release that serves both pools; --target-gie to change\)\nplanned 1 migration into .*out \(every stage validated\):\n {2}vllm-llama3-8b-instruct\/: alpha pool default\/vllm-llama3-8b-instruct-alpha \(.*one-pool\/apps\/llm\/vllm-llama3-8b-instruct-alpha\.yaml:136\) -> GA pool vllm-llama3-8b-instruct-ga\n/);
@@ -155,7 +156,10 @@ describe('plan', () => {
 
     test('then each pool gets its own migration in its own namespace', () => {
       // The stage warning of each migration (nothing is known about the gateway), each naming its migration
-      expect(p.run.stderr.split('\n').filter((l) => l !== '').map((l) => l.slice(0, l.indexOf(': Gateway')))).toEqual(['warning: llama: 02-shift-50', 'warning: mistral: 02-shift-50']);
+      const lines = p.run.stderr.split('\n').filter((l) => l !== '');
+      expect(lines.filter((l) => !l.includes('failureMode')).map((l) => l.slice(0, l.indexOf(': Gateway')))).toEqual(['warning: llama: 02-shift-50', 'warning: mistral: 02-shift-50']);
+      // mistral's alpha pool leaves failureMode unset (FailClose), unlike a fresh install of the v1.4.0 chart (FailOpen)
+      expect(lines.filter((l) => l.includes('failureMode')).map((l) => l.slice(0, 40))).toEqual(['warning: mistral: The GA pool mistral-ga']);
       expect(p.run.status).toBe(0);
       expect(fs.readdirSync(p.out).sort()).toEqual(['.inference-migrate-output.json', 'llama', 'mistral']);
       const llama = find(readStages(path.join(p.out, 'llama'))[0], 'InferencePool', 'llama-ga');
@@ -191,7 +195,7 @@ describe('plan', () => {
         matches: [{ model: { type: 'Exact', value: 'food-review-lora' } }],
         targets: [{ modelRewrite: 'food-review-1', weight: 90 }, { modelRewrite: 'food-review-2', weight: 10 }],
       }]);
-      const warnings = p.run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: 02-shift-50: Gateway implementation generic'));
+      const warnings = p.run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: 02-shift-50: Gateway implementation generic') && !l.includes('keeps the alpha pool\'s failureMode'));
       expect(warnings).toHaveLength(4);
       expect(warnings[3]).toBe('warning: Clients of model food-review-lora must send the header x-gateway-inference-objective: food-review with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
@@ -265,6 +269,35 @@ describe('plan', () => {
         ['inference.networking.k8s.io/vllm-llama3-8b-instruct-ga=8000', '/embeddings-fallback=2000'],
         ['/status-page=1'],
       ]);
+    });
+  });
+
+  describe('given --epp-config', () => {
+    const config = (...types: string[]) => ['apiVersion: inference.networking.x-k8s.io/v1alpha1', 'kind: EndpointPickerConfig', 'plugins:',
+      ...types.map((t) => `- type: ${t}`), 'schedulingProfiles:', '- name: default', '  plugins:', ...types.map((t) => `  - pluginRef: ${t}`), ''].join('\n');
+
+    test('with plugins the target release registers, then the GA Endpoint Picker\'s ConfigMap holds the file as given', () => {
+      const dir = writeTree(tempDir('epp-config-'), { 'epp-config.yaml': config('lora-affinity-scorer', 'queue-scorer', 'max-score-picker') });
+      const { run, out } = plan('one-pool', '--epp-config', path.join(dir, 'epp-config.yaml'));
+
+      expect(run.status).toBe(0);
+      const first = readStages(path.join(out, 'vllm-llama3-8b-instruct'))[0];
+      expect(find(first, 'ConfigMap', 'vllm-llama3-8b-instruct-ga-epp').data).toEqual({ 'default-plugins.yaml': config('lora-affinity-scorer', 'queue-scorer', 'max-score-picker') });
+    });
+
+    test('with a plugin type the target release does not register, then the plan is refused naming the type, the release and the flag', () => {
+      const dir = writeTree(tempDir('epp-config-'), { 'epp-config.yaml': config('queue-scorer', 'predicted-latency-scorer') });
+      const { run } = plan('one-pool', '--epp-config', path.join(dir, 'epp-config.yaml'), '--target-gie', 'v1.2.0');
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/'pluginsConfig' plugins\[1\]\.type predicted-latency-scorer does not exist in GIE v1\.2\.0's Endpoint Picker \(predicted-latency-scorer is registered from v1\.3\.0; cmd\/epp\/runner\/runner\.go@v1\.2\.0\).*\(on the command line: --epp-config\)/);
+    });
+
+    test('naming a file that is not there, then the plan is refused naming the flag and the file', () => {
+      const { run } = plan('one-pool', '--epp-config', '/nonexistent/epp-config.yaml');
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^error: --epp-config \/nonexistent\/epp-config\.yaml: cannot be read/m);
     });
   });
 

@@ -370,21 +370,21 @@ describe('validate of a repository with kinds the pinned CRDs do not define', ()
   const apps = fixture('third-party/apps');
   const crds = fixture('third-party/crds');
 
-  test('given nothing more, then each unknown kind is a problem (exit 1)', () => {
+  test('given nothing more, then the unknown kind is a problem, and the Argo CD Application (a kind with a pinned schema) is checked: it lacks spec.destination (exit 1)', () => {
     const run = runCli(['validate', apps, '--output', 'json']);
     expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout).problems.map((p: any) => `${p.file}:${p.line} ${p.object} ${p.source}`)).toEqual([
+    expect(JSON.parse(run.stdout).problems.map((p: any) => `${p.file}:${p.line} ${p.object} ${p.source}${p.field ? ` ${p.field}` : ''}`)).toEqual([
       'test/fixtures/repos/third-party/apps/certificate.yaml:1 Certificate llm/gateway-tls unknown-kind',
-      'test/fixtures/repos/third-party/apps/certificate.yaml:11 Application argocd/llm unknown-kind',
+      'test/fixtures/repos/third-party/apps/certificate.yaml:17 Application argocd/llm core spec.destination',
     ]);
   });
 
-  test('given --crds and --ignore-missing-schemas, then the Certificate is checked against its CRD, the Application is listed as not checked (exit 0)', () => {
+  test('given --crds and --ignore-missing-schemas, then the Certificate is checked against its CRD, and nothing is left unchecked', () => {
     const run = runCli(['validate', apps, '--crds', crds, '--ignore-missing-schemas', '--output', 'json']);
-    expect(run.status).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json).toMatchObject({ objects: 2, files: 1, problems: [], exitCode: 0 });
-    expect(json.notChecked.map((n: any) => `${n.line} ${n.object}`)).toEqual(['11 Application argocd/llm']);
+    expect(json).toMatchObject({ objects: 2, files: 1 });
+    expect(json.problems.map((p: any) => `${p.line} ${p.object} ${p.source}`)).toEqual(['17 Application argocd/llm core']);
+    expect(json.notChecked ?? []).toEqual([]);
   });
 
   test('given --crds and a Certificate that breaks its CRD, then the problem names the field (exit 1)', () => {

@@ -164,3 +164,73 @@ describe('formatScan', () => {
     expect((lines[2].match(/(?<!\\)(?:\\\\)*\|/g) ?? []).length).toBe(6);
   });
 });
+
+describe('KServe LLMInferenceServiceConfig', () => {
+  // The shapes of KServe's shipped configs at v0.16.0 (charts/llmisvc-resources/templates/config-llm-router-route.yaml
+  // and config-llm-scheduler.yaml, rendered), whose {{ }} KServe's controller fills.
+  const ROUTE = [
+    'apiVersion: serving.kserve.io/v1alpha1',
+    'kind: LLMInferenceServiceConfig',
+    'metadata:',
+    '  name: kserve-config-llm-router-route',
+    'spec:',
+    '  router:',
+    '    route:',
+    '      http:',
+    '        spec:',
+    '          parentRefs:',
+    '            - {group: gateway.networking.k8s.io, kind: Gateway, name: "{{ .GlobalConfig.IngressGatewayName }}"}',
+    '          rules:',
+    '            - backendRefs:',
+    '                - group: inference.networking.x-k8s.io',
+    '                  kind: InferencePool',
+    '                  name: |-',
+    '                    {{ ChildName .ObjectMeta.Name `-inference-pool` }}',
+    '                  port: 8000',
+    '',
+  ].join('\n');
+  const SCHEDULER = [
+    'apiVersion: serving.kserve.io/v1alpha1',
+    'kind: LLMInferenceServiceConfig',
+    'metadata:',
+    '  name: kserve-config-llm-scheduler',
+    'spec:',
+    '  router:',
+    '    scheduler:',
+    '      pool:',
+    '        spec:',
+    '          extensionRef:',
+    '            failureMode: FailOpen',
+    '            kind: Service',
+    '            name: |-',
+    '              {{ ChildName .ObjectMeta.Name `-epp-service` }}',
+    '          selector: { }',
+    '          targetPortNumber: 8000',
+    '',
+  ].join('\n');
+
+  test('given KServe v0.16.0\'s router route and scheduler configs, then scan reports each with the fields to change for the v1 pool, not as templates to render', () => {
+    const parsed = parseYamlText(`${ROUTE}---\n${SCHEDULER}`, 'llmisvc.yaml');
+    expect(parsed.skipped).toEqual([]);
+
+    const report = scanObjects(parsed.objects, v('v1.6.0'));
+
+    expect(report.findings.map((f) => [f.kind, f.name, f.becomes, f.served])).toEqual([
+      ['LLMInferenceServiceConfig', 'kserve-config-llm-router-route',
+        'the same LLMInferenceServiceConfig in the v1 form of KServe v0.17.0: spec.router.route.http.spec.rules[0].backendRefs[0].group: inference.networking.k8s.io', false],
+      ['LLMInferenceServiceConfig', 'kserve-config-llm-scheduler',
+        'the same LLMInferenceServiceConfig in the v1 form of KServe v0.17.0: spec.router.scheduler.pool.spec.extensionRef -> endpointPickerRef, with port.number 9002; '
+        + 'spec.router.scheduler.pool.spec.targetPortNumber 8000 -> targetPorts: [{number: 8000}]; spec.router.scheduler.pool.spec.selector -> selector.matchLabels', false],
+    ]);
+    expect(report.findings[0].note).toMatch(/KServe's controller creates the InferencePool and HTTPRoute .* nothing to render/);
+    expect(report.findings[0].command).toBe('upgrade KServe to v0.17.0 or later, and change the fields listed (not planned by inference-migrate)');
+    expect(scanExitCode(report)).toBe(3);
+  });
+
+  test('given KServe v0.17.0\'s v1 forms, then nothing is reported', () => {
+    const v1 = SCHEDULER.replace('extensionRef:', 'endpointPickerRef:').replace('          selector: { }\n          targetPortNumber: 8000\n', '          selector: {matchLabels: {app: x}}\n          targetPorts: [{number: 8000}]\n');
+    const route = ROUTE.replace('inference.networking.x-k8s.io', 'inference.networking.k8s.io');
+
+    expect(scanObjects(parseYamlText(`${route}---\n${v1}`, 'llmisvc.yaml').objects, v('v1.6.0')).findings).toEqual([]);
+  });
+});

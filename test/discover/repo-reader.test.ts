@@ -355,6 +355,34 @@ describe('hostile input: never silent, never a crash', () => {
     });
   });
 
+  describe('${VAR} placeholders (envsubst, Flux post-build substitution)', () => {
+    test.each([
+      ['a placeholder in metadata.namespace', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  namespace: ${NAMESPACE}\n', '${NAMESPACE} in metadata.namespace'],
+      ['a placeholder with a default in an image tag', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n      containers:\n      - image: "registry.k8s.io/gateway-api-inference-extension/epp:${EPP_TAG:=v0.5.1}"\n', '${EPP_TAG:=v0.5.1} in spec.template.spec.containers[0].image'],
+      ['a placeholder alone as an argument', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n      containers:\n      - args: ["--pool-name", "${POOL_NAME}"]\n', '${POOL_NAME} in spec.template.spec.containers[0].args[1]'],
+      ['a placeholder in a label key', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n    ${TEAM}: owner\n', '${TEAM} in metadata.labels.${TEAM}'],
+    ])('given %s, then the document is a listed template skip naming it, like {{ }}', (_name, text, where) => {
+      const parsed = parseYamlText(text, 'tpl.yaml');
+
+      expect(parsed.objects).toEqual([]);
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.skipped).toEqual([{ file: 'tpl.yaml', line: 1, reason: `template (${where}), not yaml until rendered: render it (envsubst, or the Flux Kustomization's postBuild substitution) and read the output`, notable: true }]);
+    });
+
+    test.each([
+      ['a shell line in a command', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - command: [sh, -c, "echo ${HOME} && run"]\n'],
+      ['ConfigMap data', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  url: http://${HOST}:8000\n'],
+      ['a multi-line script', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    script: |\n      export A=${B}\n      run\n'],
+      ["Flux's escape $${VAR}", 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations:\n    literal: $${KEEP}\n'],
+      ["Kubernetes' own $(VAR)", 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - args: ["--ns=$(NAMESPACE)"]\n'],
+    ])('given %s, then the object is read (it is data)', (_name, text) => {
+      const parsed = parseYamlText(text, 'x.yaml');
+
+      expect(parsed.skipped).toEqual([]);
+      expect(parsed.objects).toHaveLength(1);
+    });
+  });
+
   describe('quoted templates', () => {
     test.each([
       ['a quoted Helm template in metadata.name', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: "{{ .Release.Name }}-x"\n', /^helm template \(\{\{ \.Release\.Name \}\} in a quoted string\), not yaml until rendered/],

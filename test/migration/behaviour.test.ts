@@ -93,7 +93,7 @@ describe('model rewrites and priorities', () => {
       const props = { ...carriedProps({ gieVersion: 'v1.4.0' }), alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...quickstartModels()]) } };
       return new ZeroDowntimeMigration(Testing.app(), 'm', props).models!.find((r) => r.modelName === '*')!;
     };
-    expect(withEpp('v0.5.1')).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names)', kept: 'served as before' });
+    expect(withEpp('v0.5.1')).toMatchObject({ alphaCriticality: 'Sheddable (a model no InferenceModel names, GIE v0.5.1)', kept: 'served as before' });
     expect(withEpp('v0.4.0')).toMatchObject({ alphaCriticality: expect.stringMatching(/^refused \(404: the alpha EPP, GIE v0.4.0/), notKept: expect.stringMatching(/GA pool serves them with priority 0/) });
   });
 
@@ -104,6 +104,92 @@ describe('model rewrites and priorities', () => {
     expect(other[0].notKept).toMatch(/without an objective header v1 gives them priority 0 and never sheds them/);
   });
 
+  describe('given an alpha EPP image that is not upstream\'s at a release tag', () => {
+    const withImage = (image: string) => {
+      const withEppImage = (o: any) => {
+        const podSpec = { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image }] };
+        return { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: podSpec } } };
+      };
+      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'Deployment' ? withEppImage(o) : o));
+      const props = { ...carriedProps({ gieVersion: 'v1.4.0' }), alphaPool: { manifests: CarriedManifest.fromObjects([...stack, ...quickstartModels()]) } };
+      return new ZeroDowntimeMigration(Testing.app(), 'm', props);
+    };
+    const otherRow = (image: string) => withImage(image).models!.find((r) => r.modelName === '*')!;
+
+    test.each([
+      ['a custom image', 'ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.1'],
+      ['a digest alone', `registry.k8s.io/gateway-api-inference-extension/epp@sha256:${'a'.repeat(64)}`],
+      ['latest', 'registry.k8s.io/gateway-api-inference-extension/epp:latest'],
+      ['a tag that is no release', 'registry.k8s.io/gateway-api-inference-extension/epp:v0.4.1'],
+    ])('when it is %s, then the other models\' row says unknown and names the image', (_name, image) => {
+      expect(otherRow(image)).toMatchObject({
+        alphaCriticality: `unknown (the alpha EPP runs ${image}, not upstream's EPP at a release tag: upstream's EPPs before v0.5.0 refused these with 404, v0.5.0 and later served them as Sheddable)`,
+        notKept: 'whatever the alpha EPP did with them: check it before traffic moves',
+      });
+    });
+
+    test('when the release tag carries a digest too, then the release counts', () => {
+      expect(otherRow(`registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0@sha256:${'b'.repeat(64)}`).alphaCriticality).toMatch(/^refused \(404: the alpha EPP, GIE v0\.3\.0,/);
+    });
+
+    test('when the pool is referenced and no InferenceModel is carried, then no row is written (nothing is known of its models)', () => {
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
+        ...carriedProps({ gieVersion: 'v1.4.0' }),
+        alphaPool: { existing: { name: 'pool', modelServerSelector: { app: 'vllm' }, inferenceModelNames: ['food-review'] } },
+      });
+      expect(migration.models ?? []).toEqual([]);
+    });
+  });
+
+  describe('the alpha CRDs the cleanup removes', () => {
+    const cleanupCommands = (tag: string, alphaCrdVersion?: string) => {
+      const stack = alphaStack().map((o) => (o.kind === 'Deployment'
+        ? { ...o, spec: { ...o.spec, template: { ...o.spec.template, spec: { ...o.spec.template.spec, containers: [{ ...o.spec.template.spec.containers[0], image: `registry.k8s.io/gateway-api-inference-extension/epp:${tag}` }] } } } }
+        : o));
+      const migration = new ZeroDowntimeMigration(Testing.app(), 'm', { ...carriedProps({ gieVersion: 'v1.4.0', alphaCrdVersion }), alphaPool: { manifests: CarriedManifest.fromObjects(stack) } });
+      return migration.stages[migration.stages.length - 1].manualSteps.flatMap((s) => s.commands ?? []).join('\n');
+    };
+
+    test('given an alpha EPP of v0.5.1, then cleanup deletes the v0.5.1 alpha CRDs, not v0.3.0\'s', () => {
+      expect(cleanupCommands('v0.5.1')).toContain('kubectl delete -f https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v0.5.1/manifests.yaml');
+      expect(cleanupCommands('v0.5.1')).not.toContain('/v0.3.0/');
+    });
+
+    test('given a v1.x EPP serving the alpha pool, or alphaCrdVersion, then v0.3.0 (the default) or the prop counts', () => {
+      expect(cleanupCommands('v1.0.2')).toContain('/releases/download/v0.3.0/manifests.yaml');
+      expect(cleanupCommands('v0.5.1', 'v0.4.0')).toContain('/releases/download/v0.4.0/manifests.yaml');
+    });
+  });
+
+  describe('the GA pool\'s failureMode', () => {
+    const withAlphaFailureMode = (failureMode: string | undefined, gieVersion: string, gaFailureMode?: any) => {
+      const stack = alphaStack().filter((o) => o.kind !== 'InferenceModel').map((o) => (o.kind === 'InferencePool'
+        ? { ...o, spec: { ...o.spec, extensionRef: { ...o.spec.extensionRef, failureMode } } }
+        : o));
+      return new ZeroDowntimeMigration(Testing.app(), 'm', {
+        ...carriedProps({ gieVersion }),
+        alphaPool: { manifests: CarriedManifest.fromObjects(stack) },
+        ...(gaFailureMode ? { gaPool: { failureMode: gaFailureMode } } : {}),
+      });
+    };
+    const failureModeWarnings = (...args: Parameters<typeof withAlphaFailureMode>) => withAlphaFailureMode(...args).warnings.filter((w) => w.includes('failureMode'));
+
+    test('given an alpha pool without failureMode (FailClose) and target v1.4.0, whose chart gives FailOpen, then the plan and the first stage say so', () => {
+      const migration = withAlphaFailureMode(undefined, 'v1.4.0');
+      expect(failureModeWarnings(undefined, 'v1.4.0')).toEqual([
+        'The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool\'s failureMode FailClose (also what an unset extensionRef.failureMode means), where a fresh helm install of the inferencepool chart v1.4.0 gives FailOpen: requests fail while the Endpoint Picker cannot be reached. To choose, set gaPool.failureMode (library) or edit the GA pool\'s endpointPickerRef.failureMode in the stages.',
+      ]);
+      expect(migration.stages[0].warnings.join('\n')).toMatch(/keeps the alpha pool's failureMode/);
+    });
+
+    test('given the chart\'s own default at the target (FailClose up to v1.3.1), or gaPool.failureMode, then nothing is said', () => {
+      expect(failureModeWarnings(undefined, 'v1.3.1')).toEqual([]);
+      expect(failureModeWarnings('FailOpen', 'v1.4.0')).toEqual([]);
+      expect(failureModeWarnings(undefined, 'v1.4.0', 'FailClose')).toEqual([]);
+      expect(failureModeWarnings('FailOpen', 'v1.0.2')).toEqual([expect.stringMatching(/keeps the alpha pool's failureMode FailOpen, where a fresh helm install of the inferencepool chart v1.0.2 gives FailClose: requests bypass/)]);
+    });
+  });
+
   test('given strict, then the models whose clients must send a header fail the plan', () => {
     expect(() => new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', strict: true })))
       .toThrow(/m: 'strict' forbids a plan whose clients must change.*food-review: x-gateway-inference-objective: food-review/);
@@ -112,7 +198,7 @@ describe('model rewrites and priorities', () => {
   test('given a pool whose models are all Critical, then nothing is asked of the clients', () => {
     const models = quickstartModels().map((m) => ({ ...m, spec: { ...m.spec, criticality: 'Critical', targetModels: undefined } }));
     const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.4.0', strict: true }, models));
-    expect(migration.warnings).toEqual([]);
+    expect(migration.warnings.filter((w) => /header|rewrite/i.test(w))).toEqual([]);
     expect(migration.models!.every((r) => r.clientSends === 'nothing')).toBe(true);
   });
 
@@ -133,7 +219,7 @@ describe('model rewrites and priorities', () => {
   test('given targets that only name the model itself, then nothing is rewritten and nothing is asked', () => {
     const models = [quickstartModels()[1]].map((m) => ({ ...m, spec: { ...m.spec, targetModels: [{ name: 'meta-llama/Llama-3.1-8B-Instruct', weight: 3 }] } }));
     const migration = new ZeroDowntimeMigration(Testing.app(), 'm', carriedProps({ gieVersion: 'v1.0.2' }, models));
-    expect(migration.warnings).toEqual([]);
+    expect(migration.warnings.filter((w) => /header|rewrite/i.test(w))).toEqual([]);
     expect(synthStages(migration).get('01-side-by-side')!.some((o) => o.kind === 'InferenceModelRewrite')).toBe(false);
   });
 

@@ -1,11 +1,13 @@
+import * as path from 'path';
 import { Command, Option } from 'commander';
 import type { CliCommand } from './index';
 import { collectChoices, collectLabel, maxDocumentsOption, maxFileSizeOption, namespaceOption, parseAlphaCrdVersion, parseImage, parseLabelName, parseNameSuffix, parsePath, parseSteps, parseTargetGie } from './options';
 import { NEWEST_BRIDGE_GIE } from '../../convert/gie-versions';
-import { isUserError } from '../../core/errors';
+import { isUserError, UserError } from '../../core/errors';
 import { isHelmfileName } from '../../discover/helmfile-name';
 import type * as Plan from '../../discover/inference-migration-plan';
 import type * as Planner from '../../discover/inference-planner';
+import type * as InputFiles from '../../discover/input-files';
 import type * as Source from '../../discover/manifest-source';
 import { InferenceProvider } from '../../inference/types';
 import { GatewayImplementation } from '../../migration/gateway-implementation';
@@ -15,6 +17,9 @@ import type * as Output from '../../output';
 import { CliContext, displayPath, EXIT, printSkipped, printWarnings, progress, UsageError } from '../context';
 import { load } from '../lazy';
 import { OutFlags, forceOption, keptLines, keepUnknownFilesOption, openOut, writeOut } from '../output';
+
+/** The largest --epp-config file read. */
+const EPP_CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly from: string;
@@ -31,6 +36,7 @@ interface PlanFlags extends Omit<OutFlags, 'out'> {
   readonly maxDocuments?: number;
   readonly namespace?: string;
   readonly eppImage?: string;
+  readonly eppConfig?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
   readonly targetGie: string;
@@ -70,6 +76,8 @@ export const planCommand: CliCommand = {
         'its flags, env, resources and plugin config are kept', parseImage)
       .option('--epp-gie-version <version>', 'the GIE release the --epp-image is built on (e.g. v1.0.0 for llm-d-inference-scheduler v0.3.0): every GA EPP flag is checked against that release\'s, ' +
         'and the target release\'s chart flags (--tracing=false) are added only where it has them (default: unknown, none added)')
+      .option('--epp-config <file>', 'plugins config (EndpointPickerConfig yaml) of the GA Endpoint Picker instead of the target chart\'s default plugins; ' +
+        'with upstream\'s EPP every plugin type must exist at --target-gie', parsePath)
       .option('--epp-reads-model-rewrites', 'the --epp-image applies InferenceModelRewrites (upstream\'s EPP does from v1.3.0; a custom image must say so, or model rewrites need --accept-loss model-rewrite)')
       .option('--gateway-version <version>', 'version of the gateway implementation, e.g. 1.27.3 for Istio, 2.0.4 for kgateway; for Envoy Gateway the Envoy AI Gateway release (with --gateway envoy-ai-gateway), which decides the InferencePool group (docs/gateways.md)')
       .option('--new-gateway-name <name>', 'parallel-gateway: name of the second Gateway (default: <gateway>-v1)', parseLabelName)
@@ -77,7 +85,7 @@ export const planCommand: CliCommand = {
       .option('--new-gateway-label <key=value>', 'parallel-gateway: a label of the second Gateway, repeatable; on Istio istio.io/rev=<revision> of a control plane that serves v1 is required', collectLabel)
       .option('--accept-loss <loss>', `accept a loss explicitly (repeatable or comma-separated): ${Object.values(MigrationLoss).join(', ')} (model rewrites the target cannot apply)`, collectChoices(Object.values(MigrationLoss)))
       .option('--strict', 'fail where clients must change to keep what alpha did (models whose priority needs the x-gateway-inference-objective header)')
-      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: v0.3.0)', parseAlphaCrdVersion)
+      .option('--alpha-crd-version <version>', 'GIE release of the alpha CRDs installed today, v0.2.0 to v0.5.1, for their removal (default: the release of the alpha EPP\'s upstream image, else v0.3.0)', parseAlphaCrdVersion)
       .option('--ga-name-suffix <suffix>', 'suffix of the GA pool name, replacing a trailing -alpha or -preview', parseNameSuffix, '-ga')
       .addOption(forceOption())
       .addOption(keepUnknownFilesOption())
@@ -157,6 +165,7 @@ function planInto(out: Output.OutputDirectory | undefined, flags: PlanFlags & { 
     strategy: flags.strategy,
     gaNameSuffix: flags.gaNameSuffix,
     eppImage: flags.eppImage,
+    ...(flags.eppConfig !== undefined ? { eppConfig: readEppConfig(flags.eppConfig) } : {}),
     gatewayVersion: flags.gatewayVersion,
     newGateway: newGatewayOf(flags),
     gieVersion: flags.targetGie,
@@ -318,6 +327,7 @@ const PROP_FLAGS: ReadonlyArray<readonly [prop: string, flag: string]> = [
   ['eppImage', '--epp-image'],
   ['imageGieVersion', '--epp-gie-version'],
   ['eppGieVersion', '--epp-gie-version'],
+  ['pluginsConfig', '--epp-config'],
   ['endpointPickerReadsModelRewrites', '--epp-reads-model-rewrites'],
 ];
 
@@ -351,3 +361,11 @@ const FLAGS: { readonly [option: string]: string } = {
   newGateway: '--new-gateway-name, --new-gateway-class or --new-gateway-label',
   eppGieVersion: '--epp-gie-version',
 };
+
+/** The text of the --epp-config file: a regular UTF-8 file of at most 1 MiB, or a user error naming it. */
+function readEppConfig(file: string): string {
+  const { readInputFile } = load<typeof InputFiles>('../discover/input-files');
+  const read = readInputFile(path.resolve(file), file, EPP_CONFIG_MAX_BYTES, true);
+  if ('problem' in read) throw new UserError(`--epp-config ${read.problem.file}: ${read.problem.message}`);
+  return read.text;
+}
