@@ -11,9 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseYamlText } from './yaml-documents';
 import { UserError } from '../core/errors';
+import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 import { OutputError } from '../output/errors';
 import { kindOf, lstatInside, lstatOrUndefined, MAX_OWN_FILE_BYTES, readRegularFile } from '../output/fs-safe';
-import { ACTIVE_STAGE_FILE } from '../migration/active-stage';
 
 /** A migration's plan, as text, and the stage folders on disk. */
 export interface MigrationFolder {

@@ -10,8 +10,8 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
-import { checkPluginsConfig } from './epp-plugin-types';
 import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf } from './epp-flags';
+import { checkPluginsConfig } from './epp-plugin-types';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
 import { DEFAULT_GIE_TARGET, gieAtLeast, resolveBridgeGie, upstreamEppRelease } from '../convert/gie-versions';

@@ -174,7 +174,8 @@ export function planModels(input: ModelPlanInput): ModelPlan {
   // (a Helm-installed alpha stack, as in upstream's guide): a v0.5+ EPP shed every request of such a pool as
   // Sheddable, which no v1 EPP does without an objective header (the replay through the real v0.5.1 EPP shows it,
   // also for the built-in examples' alpha stack rendered from the v0.5.1 chart).
-  if (mappings.length > 0 || input.alphaEndpointPickerImage !== undefined || input.alphaEndpointPickerRelease !== undefined || input.objectives.length > 0) {
+  const alphaEppKnown = input.alphaEndpointPickerImage !== undefined || input.alphaEndpointPickerRelease !== undefined;
+  if (mappings.length > 0 || alphaEppKnown || input.objectives.length > 0) {
     mappings.push(otherModelsRow(input.alphaEndpointPickerRelease, input.alphaEndpointPickerImage));
   }
 
