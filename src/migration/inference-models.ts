@@ -237,7 +237,7 @@ function otherModelsRow(alphaRelease: string | undefined, alphaImage: string | u
       ...row,
       alphaCriticality: `unknown (${image}: upstream's EPPs before ${FIRST_GIE_SERVING_UNNAMED_MODELS} refused these with 404, ${FIRST_GIE_SERVING_UNNAMED_MODELS} and later served them as Sheddable)`,
       kept: 'served: priority 0, never shed',
-      notKept: 'whatever the alpha EPP did with them: check it before traffic moves',
+      notKept: 'whatever the alpha EPP did with them (a v0.5 EPP shed them under saturation; without an objective header v1 gives them priority 0 and never sheds them): check it before traffic moves',
     };
   }
   if (!gieAtLeast(alphaRelease, FIRST_GIE_SERVING_UNNAMED_MODELS)) {
