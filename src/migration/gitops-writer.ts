@@ -403,6 +403,7 @@ export class GitOpsWriter {
         beforeSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.BEFORE_SYNC),
         afterSync: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_SYNC),
         afterVerify: steps.filter((x) => (x.timing ?? ManualStepTiming.AFTER_VERIFY) === ManualStepTiming.AFTER_VERIFY),
+        rollback: steps.filter((x) => x.timing === ManualStepTiming.ROLLBACK),
         warnings: s.stage.warnings,
         models: s.stage.modelTable,
       }));

@@ -44,6 +44,11 @@ export enum ManualStepTiming {
   AFTER_SYNC = 'after-sync',
   /** After the stage is synced and verified (e.g. removing what is no longer used). */
   AFTER_VERIFY = 'after-verify',
+  /**
+   * Only when rolling this stage back: what a rollback needs besides re-applying the previous folder (e.g. the
+   * gateway's previous control plane after a cutover at its upgrade). Shown under the README's "Roll back".
+   */
+  ROLLBACK = 'rollback',
 }
 
 /** A step the user does by hand in a stage (not expressible as desired state). */

@@ -32,6 +32,8 @@ export interface StageReadmeInput {
   readonly beforeSync: ManualStep[];
   readonly afterSync: ManualStep[];
   readonly afterVerify: ManualStep[];
+  /** What rolling this stage back needs besides re-applying the previous folder. */
+  readonly rollback?: ManualStep[];
   readonly warnings: string[];
   /** The per-model table (the first GA stage of an InferencePool migration), else none. */
   readonly models?: readonly ModelMapping[];
@@ -167,7 +169,10 @@ export function renderStageReadme(s: StageReadmeInput): string {
   lines.push('## Verify', '', ...commandLines(s.verifications));
 
   lines.push('## Roll back', '');
-  if (s.previousFolder) {
+  const rollback = s.rollback ?? [];
+  if (s.previousFolder && rollback.length > 0) {
+    lines.push(`Re-apply the previous folder, ${markdownCode(s.previousFolder)} (revert the promotion commit, or point the path back), and also:`, '', ...stepLines(rollback));
+  } else if (s.previousFolder) {
     lines.push(`Re-apply the previous folder, ${markdownCode(s.previousFolder)}: revert the promotion commit (or point the path back). Each folder is a complete desired state, so the GitOps tool restores exactly that stage.`, '');
   } else {
     lines.push('Revert the promotion commit: the objects this stage created are pruned, and whatever it did not create was never changed.', '');

@@ -237,6 +237,7 @@ export class ZeroDowntimeMigration extends Construct implements IMigration {
     }
     if (this.strategy === MigrationStrategy.CUTOVER && planned.name === 'cutover' && cap.servesBothGroups === GatewaySupport.NO) {
       stage.addManualStep({ timing: ManualStepTiming.BEFORE_SYNC, text: cutoverSwitchStep(cap, this.gatewayImplementation) });
+      stage.addManualStep({ timing: ManualStepTiming.ROLLBACK, text: cutoverRollbackStep(cap) });
     }
   }
 
@@ -305,8 +306,13 @@ function howToRun(works: MigrationStrategy, implementation: GatewayImplementatio
 /** The step of a cutover stage on a gateway that serves one group at a time: switch its control plane in the same window, and how long requests fail. */
 function cutoverSwitchStep(cap: GatewayCapability, implementation: GatewayImplementation): string {
   const how = cap.cutoverWindow ?? `Switch the gateway's control plane to one that serves the v1 group in the same window as this sync${implementation === GatewayImplementation.ISTIO ? ' (Istio 1.28 or later, with ENABLE_GATEWAY_API_INFERENCE_EXTENSION=true)' : ''}: requests fail between the two, which is the window this strategy accepts.`;
-  return `${cap.displayName} serves one group at a time (${cap.note}) ${how} Rollback is not one re-apply here: the previous folder's route needs the previous control plane too. ` +
+  return `Why a cutover: ${cap.note} ${how} Rollback is not one re-apply here: the previous folder's route needs the previous control plane too. ` +
     (cap.secondInstallation === GatewaySupport.YES ? 'For no window at all, use the parallel-gateway strategy.' : 'No strategy without a window is shown to work on this gateway (see docs/gateways.md).');
+}
+
+/** The rollback step of such a cutover stage: the previous folder's route needs the previous control plane. */
+function cutoverRollbackStep(cap: GatewayCapability): string {
+  return `Put back the ${cap.displayName} control plane that served the alpha group, in the same window: the previous folder's route points at the alpha pool, which the upgraded control plane no longer routes, so a re-apply alone does not restore traffic.`;
 }
 
 /** `the HTTPRoute a/b and the AIGatewayRoute a/c`: every route of the migration, by kind. */

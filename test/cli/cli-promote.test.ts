@@ -100,7 +100,7 @@ describe('inference-migrate promote', () => {
     expect(text).toContain('  - `spec.rules[0].backendRefs[inference.networking.x-k8s.io/InferencePool/vllm-llama3-8b-instruct-alpha].weight: 100 -> 50`');
     expect(text).toContain('## Before merging');
     expect(text).toContain('## After syncing');
-    expect(text).toContain('kubectl get httproute llm-route -n default');
+    expect(text).toContain('kubectl get httproute.gateway.networking.k8s.io llm-route -n default');
     expect(text).toContain(`\`\`\`bash\ninference-migrate promote ${MIG} --app clusters/prod/llm.yaml --rollback\n\`\`\``);
   });
 

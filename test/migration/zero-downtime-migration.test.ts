@@ -7,6 +7,7 @@ import {
   GatewayImplementation,
   GitOpsWriter,
   InferenceProvider,
+  ManualStepTiming,
   MigrationStrategy,
   StageSelection,
   ZeroDowntimeMigration,
@@ -237,6 +238,11 @@ describe('ZeroDowntimeMigration', () => {
       expect(chosen.stages.map((st) => st.folderName)).toEqual(['01-side-by-side', '02-cutover', '03-cleanup']);
       expect(chosen.strategyChoice).toMatch(/^Strategy cutover was chosen because no strategy was given/);
       expect(chosen.stages[1].manualSteps.map((m) => m.text).join('\n')).toMatch(window);
+      // A rollback of the cutover needs the previous control plane too: the README's "Roll back" says so.
+      const rollback = chosen.stages[1].manualSteps.filter((m) => m.timing === ManualStepTiming.ROLLBACK);
+      expect(rollback.map((m) => m.text)).toEqual([expect.stringMatching(/^Put back the .* control plane that served the alpha group, in the same window: .*a re-apply alone does not restore traffic\.$/)]);
+      const readme = new GitOpsWriter({ outdir: 'out' }).renderMigrations([chosen]).files.find((f) => f.path.endsWith('/02-cutover/README.md'))!.content;
+      expect(readme).toMatch(/## Roll back\n\nRe-apply the previous folder, `01-side-by-side` \(revert the promotion commit, or point the path back\), and also:\n\n1\. Put back the /);
       // No stage ever holds a rule with both an alpha and a GA backendRef.
       for (const objects of synthStages(chosen).values()) {
         for (const rule of only(objects, 'HTTPRoute').spec.rules) {
