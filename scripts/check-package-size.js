@@ -30,9 +30,9 @@ const PARTS = [
   {
     label: '`lib/`, `.jsii`, `bin/`, `API.md`, `README.md`, `CHANGELOG.md`, `docs/`',
     groups: ['lib/', '.jsii', 'bin/', 'API.md', 'README.md', 'CHANGELOG.md', 'docs/', 'LICENSE', 'package.json'],
-    what: 'the library (JavaScript with inline source maps, type declarations), the CLI\'s entry and the docs',
+    what: 'the library (JavaScript with inline source maps that point at src/ without copying it, type declarations), the CLI\'s entry and the docs',
   },
-  { label: '`imports/`', groups: ['imports/'], what: 'the pinned CRDs, compiled, and the GKE validators the validator reads' },
+  { label: '`imports/`', groups: ['imports/'], what: 'the pinned CRDs, compiled, and the GKE, Argo CD and Flux validators the validator reads' },
   {
     label: '`@kubernetes-models/istio` and the kubernetes-models runtime (`apimachinery`, `base`, `validate`, `@swc/helpers`, `tslib`)',
     groups: ['@kubernetes-models/istio', '@kubernetes-models/apimachinery', '@kubernetes-models/base', '@kubernetes-models/validate', '@swc/helpers', 'tslib'],
