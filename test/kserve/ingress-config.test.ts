@@ -79,7 +79,7 @@ describe('rewriteIngressConfig', () => {
   });
 
   test('given invalid JSON, then it says so', () => {
-    expect(() => rewriteIngressConfig('{"ingressGateway": "a/b",}', GW)).toThrow(/^is not valid JSON: /);
+    expect(() => rewriteIngressConfig('{"ingressGateway": "a/b",}', GW)).toThrow(/^is not valid JSON at line \d+, column \d+: /);
   });
 
   test('given JSON that is not an object, then it says what it got', () => {

@@ -425,9 +425,9 @@ describe('KServeGatewayApiMigration errors', () => {
   test.each<[string, KServeGatewayApiMigrationProps, RegExp]>([
     ['no config', {}, /^kserve-gateway-api: 'existingConfigMap' or 'ingressConfig' is required \(the current inferenceservice-config ConfigMap, or its ingress JSON\), unless 'helm' is true/],
     ['both configs', { existingConfigMap: carried(configMap()), ingressConfig: '{}' }, /^kserve-gateway-api: 'ingressConfig' must be left out when 'existingConfigMap' is given \(its data\.ingress is used\)$/],
-    ['invalid ingressConfig', { ingressConfig: '{"ingressGateway": ' }, /^kserve-gateway-api: 'ingressConfig' is not valid JSON: /],
+    ['invalid ingressConfig', { ingressConfig: '{"ingressGateway": ' }, /^kserve-gateway-api: 'ingressConfig' is not valid JSON: it ends before the value does$/],
     ['ingressConfig not an object', { ingressConfig: '["a"]' }, /^kserve-gateway-api: 'ingressConfig' must be a JSON object \(got an array\)$/],
-    ['invalid ConfigMap JSON', { existingConfigMap: carried(configMap('{"ingressGateway": "a/b",}')) }, /^kserve-gateway-api: 'existingConfigMap' data\.ingress of ConfigMap kserve\/inferenceservice-config is not valid JSON: /],
+    ['invalid ConfigMap JSON', { existingConfigMap: carried(configMap('{"ingressGateway": "a/b",}')) }, /^kserve-gateway-api: 'existingConfigMap' data\.ingress of ConfigMap kserve\/inferenceservice-config is not valid JSON at line \d+, column \d+: /],
     ['ConfigMap without ingress', { existingConfigMap: carried({ ...configMap(), data: { deploy: '{}' } }) }, /^kserve-gateway-api: 'existingConfigMap' has no data\.ingress: add KServe's ingress JSON to ConfigMap kserve\/inferenceservice-config first/],
     ['wrong object', { existingConfigMap: carried(controllerDeployment()) }, /^kserve-gateway-api: 'existingConfigMap' must be the v1 ConfigMap inferenceservice-config \(a CarriedManifest\) \(got apps\/v1 Deployment kserve\/kserve-controller-manager\)$/],
     ['ConfigMap in another namespace than kserveNamespace', { kserveNamespace: 'kserve', existingConfigMap: carried({ ...configMap(), metadata: { ...configMap().metadata, namespace: 'kubeflow' } }) },
