@@ -105,7 +105,7 @@ describe('files inference-migrate did not write', () => {
     fs.rmSync(path.join(out, MIGRATION, '01-side-by-side', 'README.md'));
     const run = plan(out, '--force', '--keep-unknown-files', '--steps', '10,50');
     // The warnings are base-model's objective header and the unknown gateway, none about files.
-    expect(run.stderr).toMatch(/^warning: The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool's failureMode FailClose[^\n]*\nwarning: Clients of model base-model must send the header x-gateway-inference-objective: base-model[^\n]*\nwarning: 02-shift-10, 03-shift-50: Gateway implementation generic: [^\n]*\n$/);
+    expect(run.stderr).toMatch(/^warning: Scheduling changes on the GA pool of default\/vllm-llama3-8b-instruct-alpha: [^\n]*\nwarning: The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool's failureMode FailClose[^\n]*\nwarning: Clients of model base-model must send the header x-gateway-inference-objective: base-model[^\n]*\nwarning: 02-shift-10, 03-shift-50: Gateway implementation generic: [^\n]*\n$/);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`kept 1 file in --out that inference-migrate did not write: ${MIGRATION}/02-shift-50/hand-written.yaml\n`);
     expect(fs.readFileSync(path.join(out, MIGRATION, '02-shift-50', 'hand-written.yaml'), 'utf8')).toBe('x: 1\n');

@@ -36,13 +36,16 @@ function backends(route: any): string[][] {
   return route.spec.rules.map((r: any) => r.backendRefs.map((b: any) => `${b.group ?? ''}/${b.name}=${b.weight ?? 1}`));
 }
 
+/** plan's warning for the one-pool fixture's alpha EPP (upstream's v0.3.0, which has no plugin config). */
+const SCHEDULING_WARNING = 'warning: Scheduling changes on the GA pool of default/vllm-llama3-8b-instruct-alpha: the alpha Endpoint Picker ran a decision tree of low-queue, LoRA-affinity, least-queue and least-KV-cache filters for critical requests, sheddable requests dropped when no pod has capacity (the scheduler built into the GIE v0.3.0 EPP, which reads no plugin config); the GA Endpoint Picker runs the inferencepool chart v1.4.0\'s default plugins, queue-scorer (weight 2), kv-cache-utilization-scorer (weight 2), prefix-cache-scorer (weight 3). To keep what the alpha scheduling did (LoRA affinity, say: lora-affinity-scorer at v1), give the GA config with --epp-config (library: eppConfig).\n';
+
 describe('plan', () => {
   describe('given one alpha pool rendered by the inferencepool chart', () => {
     const p = planned('one-pool');
     const stages = () => readStages(path.join(p.out, 'vllm-llama3-8b-instruct'));
 
     test('then it exits 0, says the target (v1.4.0 by default) and what it wrote, and warns about the header base-model\'s clients must send', () => {
-      expect(p.run.stderr).toBe('warning: The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool\'s failureMode FailClose (also what an unset extensionRef.failureMode means), where a fresh helm install of the inferencepool chart v1.4.0 gives FailOpen: requests fail while the Endpoint Picker cannot be reached. To choose, set gaPool.failureMode (library) or edit the GA pool\'s endpointPickerRef.failureMode in the stages.\n'
+      expect(p.run.stderr).toBe(SCHEDULING_WARNING + 'warning: The GA pool vllm-llama3-8b-instruct-ga keeps the alpha pool\'s failureMode FailClose (also what an unset extensionRef.failureMode means), where a fresh helm install of the inferencepool chart v1.4.0 gives FailOpen: requests fail while the Endpoint Picker cannot be reached. To choose, set gaPool.failureMode (library) or edit the GA pool\'s endpointPickerRef.failureMode in the stages.\n'
         + 'warning: Clients of model base-model must send the header x-gateway-inference-objective: base-model with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.\n'
         + 'warning: 02-shift-50: Gateway implementation generic: Nothing is known about this implementation: verify a weighted alpha/GA split in a test cluster first (watch the route\'s ResolvedRefs condition and the error rate).\n');
       expect(p.run.status).toBe(0);
@@ -156,7 +159,7 @@ describe('plan', () => {
 
     test('then each pool gets its own migration in its own namespace', () => {
       // The stage warning of each migration (nothing is known about the gateway), each naming its migration
-      const lines = p.run.stderr.split('\n').filter((l) => l !== '');
+      const lines = p.run.stderr.split('\n').filter((l) => l !== '' && !l.includes('Scheduling changes on the GA pool'));
       expect(lines.filter((l) => !l.includes('failureMode')).map((l) => l.slice(0, l.indexOf(': Gateway')))).toEqual(['warning: llama: 02-shift-50', 'warning: mistral: 02-shift-50']);
       // mistral's alpha pool leaves failureMode unset (FailClose), unlike a fresh install of the v1.4.0 chart (FailOpen)
       expect(lines.filter((l) => l.includes('failureMode')).map((l) => l.slice(0, 40))).toEqual(['warning: mistral: The GA pool mistral-ga']);
@@ -195,7 +198,7 @@ describe('plan', () => {
         matches: [{ model: { type: 'Exact', value: 'food-review-lora' } }],
         targets: [{ modelRewrite: 'food-review-1', weight: 90 }, { modelRewrite: 'food-review-2', weight: 10 }],
       }]);
-      const warnings = p.run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: 02-shift-50: Gateway implementation generic') && !l.includes('keeps the alpha pool\'s failureMode'));
+      const warnings = p.run.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: 02-shift-50: Gateway implementation generic') && !l.includes('keeps the alpha pool\'s failureMode') && !l.includes('Scheduling changes on the GA pool'));
       expect(warnings).toHaveLength(4);
       expect(warnings[3]).toBe('warning: Clients of model food-review-lora must send the header x-gateway-inference-objective: food-review with each request (priority -1, was Standard): without it a v1 Endpoint Picker gives the request priority 0 and never sheds it.');
       const readme = fs.readFileSync(path.join(p.out, 'vllm-llama3-8b-instruct/01-side-by-side/README.md'), 'utf8');
