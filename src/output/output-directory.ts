@@ -655,7 +655,10 @@ export class OutputDirectory {
       const runStat = lstatOrUndefined(runFile, path.join(fresh.display, RUN_ID_FILE));
       if (runStat !== undefined) {
         const id = runStat.isFile() ? readRegularFile(runFile, path.join(fresh.display, RUN_ID_FILE), { maxBytes: 1024 }).toString('utf8').trim() : '';
-        if (id !== journal.run) return `${path.join(fresh.display, RUN_ID_FILE)} does not hold the journal's run id`;
+        // Killed between creating the id file and writing it: an empty id file alone in the new tree of a prepare step.
+        const killedWritingId = id === '' && runStat.isFile() && journal.step === 'prepare'
+          && attempt(fresh.display, 'list the directory', () => fs.readdirSync(fresh.abs)).length === 1;
+        if (id !== journal.run && !killedWritingId) return `${path.join(fresh.display, RUN_ID_FILE)} does not hold the journal's run id`;
       } else if (journal.step === 'prepare' && attempt(fresh.display, 'list the directory', () => fs.readdirSync(fresh.abs)).length > 0) {
         return `${fresh.display} holds files but not the journal's run id`;
       }

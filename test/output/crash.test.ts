@@ -152,3 +152,37 @@ describe('a replacement killed at any moment', () => {
     expect(killedRecoveries).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('a replacement killed between creating its run id file and writing the id', () => {
+  test('given the empty id file alone in the new tree, then the next run undoes the preparation and the old output stays', () => {
+    // Given an output, and a replacement killed right after it created the run id file, before writing the id
+    const work = tempDir('crash-id-');
+    treeFile = path.join(work, 'trees.json');
+    fs.writeFileSync(treeFile, JSON.stringify({ old: { 'a.yaml': 'old: 1\n' }, new: { 'a.yaml': 'new: 1\n' } }));
+    const dir = path.join(work, 'out');
+    OutputDirectory.open(dir, { command: 'crash-test' }).write([{ path: 'a.yaml', content: 'old: 1\n' }]);
+    const before = snapshot(dir);
+    const killAfterCreate = `
+const fs = require('fs'), path = require('path');
+const { OutputDirectory } = require(${JSON.stringify(LIB)});
+const dir = process.argv[1];
+const out = OutputDirectory.open(dir, { command: 'crash-test', replace: true, beforeChange: (what) => {
+  if (what === 'write .inference-migrate-run') {
+    fs.writeFileSync(path.join(path.dirname(dir), '.out.inference-migrate-new', '.inference-migrate-run'), '');
+    process.kill(process.pid, 'SIGKILL');
+  }
+} });
+out.write([{ path: 'a.yaml', content: 'new: 1\\n' }]);
+`;
+    const killed = spawnSync(process.execPath, ['-e', killAfterCreate, dir], { encoding: 'utf8' });
+    expect(killed.signal).toBe('SIGKILL');
+
+    // When the next run opens the folder
+    const recovered = child(dir, 'recover');
+
+    // Then it undid the preparation: the old output, nothing beside it
+    expect(recovered.killed).toBe(false);
+    expect(same(snapshot(dir), before)).toBe(true);
+    expect(fs.readdirSync(work).sort()).toEqual(['out', 'trees.json']);
+  });
+});
