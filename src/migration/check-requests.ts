@@ -75,7 +75,7 @@ export const COMPLETIONS_PATH = '/v1/completions';
 /** The request of a data-plane check, and what the reader must adjust where the route's match cannot be met exactly. */
 export function checkRequest(input: RequestInput): { request: CheckRequest; notes: string[] } {
   const notes: string[] = [];
-  const match = input.match ?? {};
+  const match = wellTypedMatch(input.match);
   const path = requestPath(match, notes);
   const chat = /\/chat\/completions$/.test(path);
   const query = (match.queryParams ?? []).flatMap((p) => {
@@ -111,6 +111,23 @@ export function checkRequest(input: RequestInput): { request: CheckRequest; note
 }
 
 /**
+ * The parts of a route's match that have the types of the Gateway API: a carried route is not validated when
+ * the user says --no-validate, and a README check must not fail on a field of the wrong type (it is left out).
+ */
+function wellTypedMatch(match: RouteMatch | undefined): RouteMatch {
+  const m: any = match ?? {};
+  const str = (v: unknown): v is string => typeof v === 'string';
+  const values = (list: unknown) => (Array.isArray(list) ? list.filter((v: any) => str(v?.name) && str(v?.value) && (v.type === undefined || str(v.type))) : []);
+  const path = m.path !== null && typeof m.path === 'object' && (m.path.type === undefined || str(m.path.type)) && (m.path.value === undefined || str(m.path.value)) ? m.path : undefined;
+  return {
+    ...(path ? { path } : {}),
+    headers: values(m.headers),
+    queryParams: values(m.queryParams),
+    ...(str(m.method) ? { method: m.method } : {}),
+  };
+}
+
+/**
  * The path of the request: the completions path where the rule's path match allows it; the match's own path when
  * it is an exact path or names a completions endpoint (`/v1/chat/completions`); else the completions path under the
  * match's prefix.
@@ -133,8 +150,9 @@ function requestPath(match: RouteMatch, notes: string[]): string {
 
 /** The host of the request: the route's first host name, else the listener's (a wildcard gets `test.`). */
 function hostOf(routeHostnames: readonly string[] | undefined, listenerHostname: string | undefined): string | undefined {
-  const host = routeHostnames?.[0] ?? listenerHostname;
-  return host === undefined ? undefined : host.replace(/^\*\./, 'test.');
+  const first = Array.isArray(routeHostnames) ? routeHostnames[0] : undefined;
+  const host = typeof first === 'string' ? first : listenerHostname;
+  return typeof host !== 'string' ? undefined : host.replace(/^\*\./, 'test.');
 }
 
 /** The shell lines that set `<prefix>IP` and `<prefix>PORT` for a request through the Gateway of `r`. */

@@ -30,6 +30,9 @@ const ENV: NodeJS.ProcessEnv = {
   ...process.env,
   // jsii's Node 20 end-of-life banner, printed by every app's jsii runtime, is not the app's output.
   JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+  // The apps run at once and load the same new assembly: jsii's shared package cache (~/.cache/aws/jsii) then races
+  // on its lock file (EEXIST); each runtime extracts the package for itself instead.
+  JSII_RUNTIME_PACKAGE_CACHE: 'disabled',
   GOMODCACHE: path.join(CACHE, 'go', 'mod'),
   GOFLAGS: '-modcacherw',
   PIP_CACHE_DIR: path.join(CACHE, 'pip'),
