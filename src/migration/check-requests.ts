@@ -117,8 +117,10 @@ export function checkRequest(input: RequestInput): { request: CheckRequest; note
 function wellTypedMatch(match: RouteMatch | undefined): RouteMatch {
   const m: any = match ?? {};
   const str = (v: unknown): v is string => typeof v === 'string';
-  const values = (list: unknown) => (Array.isArray(list) ? list.filter((v: any) => str(v?.name) && str(v?.value) && (v.type === undefined || str(v.type))) : []);
-  const path = m.path !== null && typeof m.path === 'object' && (m.path.type === undefined || str(m.path.type)) && (m.path.value === undefined || str(m.path.value)) ? m.path : undefined;
+  const typed = (v: any) => str(v?.name) && str(v?.value) && (v.type === undefined || str(v.type));
+  const values = (list: unknown) => (Array.isArray(list) ? list.filter(typed) : []);
+  const p = m.path;
+  const path = p !== null && typeof p === 'object' && (p.type === undefined || str(p.type)) && (p.value === undefined || str(p.value)) ? p : undefined;
   return {
     ...(path ? { path } : {}),
     headers: values(m.headers),
