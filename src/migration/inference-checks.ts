@@ -139,10 +139,14 @@ function poolChecks(m: ResolvedInferenceMigration, planned: PlannedStage): Stage
       `${m.alpha.poolName} is listed.`, { lines: [m.alpha.poolName] }));
   } else if (!m.alpha.external) {
     // Helm-installed alpha objects go with `helm uninstall`, after this stage is verified: nothing to check yet.
-    const refs = [`inferencepool.inference.networking.x-k8s.io/${m.alpha.poolName}`,
-      ...m.alpha.inferenceModelNames.map((n) => `inferencemodel.inference.networking.x-k8s.io/${n}`)];
-    out.push(kubectlCheck(StageCheckKind.API_READ, `The alpha pool ${m.alpha.poolName}${m.alpha.inferenceModelNames.length > 0 ? ' and its InferenceModels are' : ' is'} gone (pruned with this stage).`,
-      ['get', ...refs, '-n', ns, '--ignore-not-found'], 'No output.', { empty: true }));
+    // Asked by URL: NotFound whether the object is gone or the alpha CRDs are too (`kubectl get <kind>/<name>` fails
+    // with "the server doesn't have a resource type" once they are, as the real API server showed).
+    const alphaPath = (resource: string, name: string) => `/apis/inference.networking.x-k8s.io/v1alpha2/namespaces/${ns}/${resource}/${name}`;
+    const objects = [['InferencePool', 'inferencepools', m.alpha.poolName], ...m.alpha.inferenceModelNames.map((n) => ['InferenceModel', 'inferencemodels', n])];
+    for (const [kind, resource, name] of objects) {
+      out.push(kubectlCheck(StageCheckKind.API_READ, `The alpha ${kind} ${ns}/${name} is gone (pruned with this stage).`,
+        ['get', '--raw', alphaPath(resource, name)], 'NotFound (the object is gone, or the alpha API with it).', { notFound: true }));
+    }
   }
   return out;
 }
