@@ -129,7 +129,7 @@ func (c *ControlPlane) start(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("controlplane: credentials: %w", err)
 	}
-	ports, err := freePorts(4)
+	ports, err := FreePorts(4)
 	if err != nil {
 		return fmt.Errorf("controlplane: free ports: %w", err)
 	}

@@ -102,7 +102,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func freePorts(n int) ([]int, error) {
+// FreePorts returns n distinct free TCP ports on 127.0.0.1 (each held until all are chosen).
+func FreePorts(n int) ([]int, error) {
 	// Hold every listener until all are chosen, so the n ports differ.
 	listeners := make([]net.Listener, 0, n)
 	defer func() {

@@ -154,7 +154,7 @@ func Ensure(ctx context.Context, t Tool, log *os.File) (Built, error) {
 	if err := os.MkdirAll(built.Dir, 0o755); err != nil {
 		return Built{}, fmt.Errorf("toolchain: %w", err)
 	}
-	unlock, err := lock(filepath.Join(built.Dir, ".lock"))
+	unlock, err := Lock(filepath.Join(built.Dir, ".lock"))
 	if err != nil {
 		return Built{}, err
 	}
@@ -226,8 +226,8 @@ func runCombined(cmd *exec.Cmd, capture bool) (string, error) {
 	return "", cmd.Run()
 }
 
-// lock takes an exclusive flock on path, waiting for another holder.
-func lock(path string) (func(), error) {
+// Lock takes an exclusive flock on path, waiting for another holder (retrying when interrupted).
+func Lock(path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("toolchain: %w", err)

@@ -2,18 +2,15 @@ package epp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
-)
 
-// CacheVariable overrides the cache root, as in test/cluster's toolchain.
-const CacheVariable = "INFERENCE_MIGRATION_CACHE"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/toolchain"
+)
 
 // Module is the upstream main package; every tag from v0.3.0 on has it at cmd/epp and no replace directive in its
 // go.mod, so `go install <module>@<tag>` builds it as released (go.mod@v0.3.0..v1.4.0).
@@ -27,18 +24,6 @@ type Built struct {
 	Took   time.Duration
 }
 
-// CacheRoot is ${INFERENCE_MIGRATION_CACHE:-$HOME/.cache/cdk8s-inference-migration}.
-func CacheRoot() (string, error) {
-	if root := os.Getenv(CacheVariable); root != "" {
-		return filepath.Abs(root)
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("epp: no home directory and %s is not set: %w", CacheVariable, err)
-	}
-	return filepath.Join(home, ".cache", "cdk8s-inference-migration"), nil
-}
-
 // Ensure returns the EPP of a tag from <cache>/epp/<tag>/epp, building it first when missing: `go install` with
 // GOBIN set to a fresh directory beside it, the binary renamed into place under a lock, so no run ever sees half a
 // binary.
@@ -47,7 +32,7 @@ func Ensure(ctx context.Context, tag string) (Built, error) {
 	if _, err := Lookup(tag); err != nil {
 		return Built{}, err
 	}
-	root, err := CacheRoot()
+	root, err := toolchain.CacheRoot()
 	if err != nil {
 		return Built{}, err
 	}
@@ -60,7 +45,7 @@ func Ensure(ctx context.Context, tag string) (Built, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return Built{}, err
 	}
-	unlock, err := lock(filepath.Join(root, "epp", "."+tag+".lock"))
+	unlock, err := toolchain.Lock(filepath.Join(root, "epp", "."+tag+".lock"))
 	if err != nil {
 		return Built{}, err
 	}
@@ -93,18 +78,6 @@ func Ensure(ctx context.Context, tag string) (Built, error) {
 func isExecutable(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
-}
-
-func lock(path string) (func(), error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, errors.Join(fmt.Errorf("epp: locking %s", path), err)
-	}
-	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
 func tail(text string, lines int) string {

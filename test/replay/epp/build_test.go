@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/toolchain"
 )
 
 // A stand-in for `go install` that writes an executable named epp into GOBIN, so Ensure's bookkeeping is tested
@@ -18,7 +20,7 @@ func TestEnsurePutsTheBinaryIntoADirectoryThatExistsWithoutTouchingItsFiles(t *t
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	t.Setenv(CacheVariable, cache)
+	t.Setenv(toolchain.CacheVariable, cache)
 	dir := filepath.Join(cache, "epp", "v1.0.0")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

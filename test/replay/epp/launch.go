@@ -19,6 +19,8 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
 )
 
 // Launch is how one EPP is started from a Deployment: its container's command line and environment and the files of
@@ -75,7 +77,7 @@ func Plan(in LaunchInput) (*Launch, error) {
 		return nil, err
 	}
 	args = remapPaths(args, mounts, &l.Changed)
-	ports, err := freePorts(3)
+	ports, err := controlplane.FreePorts(3)
 	if err != nil {
 		return nil, err
 	}
@@ -325,25 +327,6 @@ func envValue(env []string, name string) string {
 		}
 	}
 	return ""
-}
-
-func freePorts(n int) ([]int, error) {
-	ls := []net.Listener{}
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	ports := []int{}
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 // Process is a running EPP.
