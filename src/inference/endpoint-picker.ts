@@ -10,7 +10,7 @@ import {
   GA_POOL_GROUP,
 } from './api';
 import { defaultPluginsConfig, EppChartFacts, eppChartFacts } from './epp-chart';
-import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf } from './epp-flags';
+import { EPP_FLAG_RELEASES, eppFlagRelease, eppFlagsOf, isBooleanEppFlag } from './epp-flags';
 import { checkPluginsConfig } from './epp-plugin-types';
 import { resolveMetadata } from './metadata';
 import { InferenceProvider, ModelServerType, ResourceMetadata } from './types';
@@ -582,23 +582,12 @@ function eppArgs(input: EppArgsInput): EppArg[] {
 }
 
 /**
- * The EPP's boolean flags at any release (camelCase up to v0.5.1, kebab-case from v1.0.0), read from the `flag.Bool`
- * calls of `cmd/epp/main.go@v0.3.0`, `cmd/epp/runner/runner.go@v0.5.1`, `@v1.0.0`, `@v1.2.0` and the `BoolVar` calls of
- * `pkg/epp/server/options.go@v1.4.0`, plus controller-runtime's `zap-devel`.
- */
-const BOOLEAN_EPP_FLAGS = new Set([
-  'secureServing', 'enablePprof', 'healthChecking', 'modelServerMetricsHttpsInsecureSkipVerify',
-  'secure-serving', 'enable-pprof', 'health-checking', 'model-server-metrics-https-insecure-skip-verify', 'ha-enable-leader-election',
-  'tracing', 'metrics-endpoint-auth', 'disable-endpoint-subset-filter', 'enable-cert-reload', 'zap-devel',
-]);
-
-/**
  * One flag as arguments: `--name value`, as the chart writes its flags map, except a boolean flag, which is one
  * argument `--name=value`. Go's flag package reads a boolean flag alone as true and takes `false` for the first
  * argument that is not a flag, after which it reads no more flags (pflag, from v1.3.0, reads on but still sets true).
  */
 function flagArgs(flag: string, value: string): string[] {
-  return BOOLEAN_EPP_FLAGS.has(flag) ? [`--${flag}=${value}`] : [`--${flag}`, value];
+  return isBooleanEppFlag(flag) ? [`--${flag}=${value}`] : [`--${flag}`, value];
 }
 
 /** The user's environment variables, checked as the API server does, without the ones the construct sets. */

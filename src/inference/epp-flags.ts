@@ -71,3 +71,19 @@ export function eppFlagsOf(release: string): readonly string[] | undefined {
 export function eppFlagRelease(text: string): string {
   return /^\d/.test(text) ? `v${text}` : text;
 }
+
+/**
+ * The EPP's boolean flags at any release (camelCase up to v0.5.1, kebab-case from v1.0.0), read from the `flag.Bool`
+ * calls of `cmd/epp/main.go@v0.3.0`, `cmd/epp/runner/runner.go@v0.5.1`, `@v1.0.0`, `@v1.2.0` and the `BoolVar` calls of
+ * `pkg/epp/server/options.go@v1.4.0`, plus controller-runtime's `zap-devel`.
+ */
+const BOOLEAN_FLAGS = new Set([
+  'secureServing', 'enablePprof', 'healthChecking', 'modelServerMetricsHttpsInsecureSkipVerify',
+  'secure-serving', 'enable-pprof', 'health-checking', 'model-server-metrics-https-insecure-skip-verify', 'ha-enable-leader-election',
+  'tracing', 'metrics-endpoint-auth', 'disable-endpoint-subset-filter', 'enable-cert-reload', 'zap-devel',
+]);
+
+/** Whether `flag` is one of the EPP's boolean flags, which take their value in the same argument (`--name=value`). */
+export function isBooleanEppFlag(flag: string): boolean {
+  return BOOLEAN_FLAGS.has(flag);
+}

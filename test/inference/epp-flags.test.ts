@@ -5,7 +5,7 @@
 import { Testing } from 'cdk8s';
 import { EndpointPicker } from '../../src';
 import { BRIDGE_GIE_RELEASES } from '../../src/convert/gie-versions';
-import { EPP_FLAG_RELEASES, eppFlagsOf } from '../../src/inference/epp-flags';
+import { EPP_FLAG_RELEASES, eppFlagsOf, isBooleanEppFlag } from '../../src/inference/epp-flags';
 
 function eppArgs(props: Partial<ConstructorParameters<typeof EndpointPicker>[2]>): string[] {
   const chart = Testing.chart();
@@ -75,5 +75,19 @@ describe('EndpointPicker with a custom image', () => {
       .toThrow(/'imageGieVersion' is v0\.5\.1, whose EPP has no --pool-name flag \(cmd\/epp\/runner\/runner\.go@v0\.5\.1\) and exits at start-up on it: the GA EPP needs an image built on GIE v1\.0\.0 or later/);
     expect(() => eppArgs({ image: 'example.com/epp', imageGieVersion: 'v1.5.0' }))
       .toThrow(/'imageGieVersion' must be a GIE release whose EPP flags are known: v0\.3\.0, .*v1\.4\.0 \(got "v1\.5\.0"\)/);
+  });
+});
+
+describe('the boolean flags', () => {
+  test('given every flag of every release, then the booleans (flag.Bool / BoolVar at the tags) are exactly those written as --name=value', () => {
+    const all = new Set(EPP_FLAG_RELEASES.flatMap((r) => [...eppFlagsOf(r)!]));
+    const booleans = [...all].filter(isBooleanEppFlag).sort();
+
+    expect(booleans).toEqual([
+      'disable-endpoint-subset-filter', 'enable-cert-reload', 'enable-pprof', 'enablePprof', 'ha-enable-leader-election', 'health-checking',
+      'healthChecking', 'metrics-endpoint-auth', 'model-server-metrics-https-insecure-skip-verify', 'modelServerMetricsHttpsInsecureSkipVerify',
+      'secure-serving', 'secureServing', 'tracing', 'zap-devel',
+    ]);
+    expect(isBooleanEppFlag('pool-name')).toBe(false);
   });
 });
