@@ -441,3 +441,96 @@ describe('Promotion.status', () => {
     expect(() => Promotion.status({ planText: 'nope', stage: 'a' })).toThrow('plan.json: not valid JSON');
   });
 });
+
+/** The guide's plan with its stages' routes (and the cleanup stage's name and deletions) replaced. */
+function craftedPlan(edit: (stages: any[]) => void): string {
+  const plan = JSON.parse(GUIDE);
+  edit(plan.stages);
+  return JSON.stringify(plan);
+}
+
+function route(name: string, backends: Array<[group: string, kind: string, weight: number]>) {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'default', name,
+    rules: [{ backends: backends.map(([group, kind, weight], i) => ({ group, kind, name: `b${i}`, weight })) }],
+  };
+}
+
+const ALPHA = 'inference.networking.x-k8s.io';
+const GA = 'inference.networking.k8s.io';
+
+function skipWarning(planText: string, to: string): string | undefined {
+  return Promotion.promote({ appText: ARGO, planText, appFile: 'clusters/prod/llm.yaml', migrationDir: MIG, to, skip: true })
+    .warnings.find((w) => w.startsWith('skipping'));
+}
+
+describe('Promotion.promote: the skip warning counts only requests the alpha pool loses', () => {
+  test('given a route that also sends to a Service, then the alpha share counts the pools only', () => {
+    // Given a route whose alpha pool has half the weight and a plain Service the other half
+    const planText = craftedPlan((stages) => {
+      stages[0].routes = [route('mixed', [[ALPHA, 'InferencePool', 50], ['', 'Service', 50]])];
+      stages[2].routes = [route('mixed', [[GA, 'InferencePool', 50], ['', 'Service', 50]])];
+    });
+    // When the Application skips from 01 to 03
+    // Then all the pools' requests (100%) leave the alpha pool, not the 50% of the route's whole weight
+    expect(skipWarning(planText, '03-finalize')).toMatch(/^skipping from 01-side-by-side straight to 03-finalize moves 100% of the requests of HTTPRoute default\/mixed off the alpha pool in one sync: no stage in between \(02-shift-50\)/);
+  });
+
+  test('given routes that never sent to the alpha pool, or still do after the move, then only the moved route is named', () => {
+    // Given three routes: one GA all along, one still 30% alpha at the target, one moved from 80% alpha
+    const planText = craftedPlan((stages) => {
+      stages[0].routes = [route('ga-only', [[GA, 'InferencePool', 1]]), route('still', [[ALPHA, 'InferencePool', 1]]), route('moved', [[ALPHA, 'InferencePool', 4], [GA, 'InferencePool', 1]])];
+      stages[2].routes = [route('ga-only', [[GA, 'InferencePool', 1]]), route('still', [[ALPHA, 'InferencePool', 3], [GA, 'InferencePool', 7]]), route('moved', [[GA, 'InferencePool', 1]])];
+    });
+    // Then the warning names the moved route and its share only
+    const warning = skipWarning(planText, '03-finalize')!;
+    expect(warning).toMatch(/^skipping from 01-side-by-side straight to 03-finalize moves 80% of the requests of HTTPRoute default\/moved off the alpha pool in one sync: /);
+    expect(warning).not.toMatch(/ga-only|still/);
+  });
+
+  test('given two routes that both leave the alpha pool, then both are named, joined by and', () => {
+    const planText = craftedPlan((stages) => {
+      stages[0].routes = [route('a', [[ALPHA, 'InferencePool', 1]]), route('b', [[ALPHA, 'InferencePool', 1], [GA, 'InferencePool', 3]])];
+      stages[2].routes = [route('a', [[GA, 'InferencePool', 1]]), route('b', [[GA, 'InferencePool', 1]])];
+    });
+    expect(skipWarning(planText, '03-finalize')).toMatch(/moves 100% of the requests of HTTPRoute default\/a and 25% of the requests of HTTPRoute default\/b off the alpha pool/);
+  });
+
+  test('given a skip after which every route still sends to the alpha pool, or a route with no pool, then there is no skip warning', () => {
+    const planText = craftedPlan((stages) => {
+      stages[0].routes = [route('kept', [[ALPHA, 'InferencePool', 1]]), route('svc', [['', 'Service', 1]])];
+      stages[2].routes = [route('kept', [[ALPHA, 'InferencePool', 1], [GA, 'InferencePool', 1]]), route('svc', [['', 'Service', 1]])];
+    });
+    expect(skipWarning(planText, '03-finalize')).toBeUndefined();
+  });
+
+  test('given a target stage that is not named cleanup but deletes an InferencePool, then the warning says it removes the alpha stack', () => {
+    // Given 03-finalize renamed and deleting the alpha pool
+    const planText = craftedPlan((stages) => {
+      stages[2].name = 'switch';
+      stages[2].changes.deleted = [{ apiVersion: `${ALPHA}/v1alpha2`, kind: 'InferencePool', namespace: 'default', name: 'vllm-llama3-8b-instruct-alpha' }];
+    });
+    // Then the warning says the stage removes the alpha stack and a rollback must bring it back
+    expect(skipWarning(planText, '03-finalize')).toMatch(/off the alpha pool in one sync, and 03-finalize removes the alpha stack: no stage in between \(02-shift-50\) shows the GA pool carrying them, and a rollback must bring the alpha stack back first\. Promote stage by stage unless the GA pool is proven already$/);
+  });
+
+  test('given a target stage that deletes only other kinds and is not the cleanup, then no removal is claimed', () => {
+    const planText = craftedPlan((stages) => {
+      stages[2].changes.deleted = [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'x' }];
+    });
+    expect(skipWarning(planText, '03-finalize')).toMatch(/off the alpha pool in one sync: no stage in between \(02-shift-50\) shows the GA pool carrying them\. Promote stage by stage/);
+  });
+});
+
+describe('Promotion.promote: the active-stage record in the pull request', () => {
+  test('given the record file, then the pull request says the stage is recorded there; without it, it names no record', () => {
+    // Given a promotion that writes migrations/<m>/active-stage.json
+    const withRecord = promote(ARGO, { recordFile: `${MIG}/active-stage.json` }).pullRequestBody;
+    // Then the body's first paragraph names the record and the stage it records
+    expect(withRecord).toContain(`This change edits only its \`spec.source.path\` (line 12), and records \`02-shift-50\` as the active stage in \`${MIG}/active-stage.json\` (listed in the output's marker), so that a later plan keeps it.`);
+    // And without one, the paragraph ends after the line
+    const without = promote(ARGO).pullRequestBody;
+    expect(without).toContain('This change edits only its `spec.source.path` (line 12).');
+    expect(without).not.toContain('active stage in');
+  });
+});
