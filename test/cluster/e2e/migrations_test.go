@@ -17,6 +17,7 @@ import (
 
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/flux"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/toolchain"
 )
 
 // plan is the part of a migration's plan.json the cluster tests read.
@@ -214,8 +215,8 @@ func (m *migrationRun) loadBefore(ctx context.Context, in input) {
 	// The alpha CRDs as the guides install them: `kubectl apply -f .../releases/download/<v0.x>/manifests.yaml`,
 	// a client-side apply, so a later server-side apply of the README meets the managers a cluster has.
 	args := []string{"apply"}
-	for _, f := range alphaCRDFiles(t, m.plan) {
-		args = append(args, "-f", crdFile(f))
+	for _, f := range m.alphaCRDFiles(ctx) {
+		args = append(args, "-f", f)
 	}
 	if _, err := m.cp.Kubectl(ctx, args...); err != nil {
 		t.Fatal(err)
@@ -270,9 +271,34 @@ func (m *migrationRun) loadInput(ctx context.Context, in input) {
 
 var alphaRelease = regexp.MustCompile(`gateway-api-inference-extension/releases/download/(v0\.[0-9]+\.[0-9]+)/manifests\.yaml`)
 
-// alphaCRDFiles are the pinned alpha CRDs of the release the plan removes at cleanup (the release
-// the user installed; the planner's default is v0.3.0).
-func alphaCRDFiles(t *testing.T, p plan) []string {
+// alphaCRDFiles are the alpha CRDs of the release the plan removes at cleanup (the release the user
+// installed; the planner's default is v0.3.0): the pinned files, or for a release the lock does not pin
+// (an outside input at v0.4.0) the release's own from its Go module, with their source in the results.
+func (m *migrationRun) alphaCRDFiles(ctx context.Context) []string {
+	release := alphaReleaseOf(m.plan)
+	files := []string{
+		crdFile("gie-" + release + "/inference.networking.x-k8s.io_inferencepools.yaml"),
+		crdFile("gie-" + release + "/inference.networking.x-k8s.io_inferencemodels.yaml"),
+	}
+	if _, err := os.Stat(files[0]); err == nil {
+		return files
+	}
+	got, err := toolchain.AlphaReleaseCRDs(ctx, release)
+	for i, name := range []string{"inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml"} {
+		if err == nil {
+			files[i], err = got.File(name)
+		}
+	}
+	if err != nil {
+		m.t.Fatalf("the alpha CRDs of %s are neither pinned in imports/crds.lock.json \"cluster\" nor readable from the release's Go module: %v", release, err)
+	}
+	m.result.AlphaCRDs = got.Source
+	return files
+}
+
+// alphaReleaseOf is the alpha release a stage's manual step deletes (`kubectl delete -f
+// .../releases/download/<v0.x>/manifests.yaml`), v0.3.0 when none does.
+func alphaReleaseOf(p plan) string {
 	release := "v0.3.0"
 	for _, s := range p.Stages {
 		for _, step := range s.ManualSteps {
@@ -283,16 +309,7 @@ func alphaCRDFiles(t *testing.T, p plan) []string {
 			}
 		}
 	}
-	files := []string{
-		"gie-" + release + "/inference.networking.x-k8s.io_inferencepools.yaml",
-		"gie-" + release + "/inference.networking.x-k8s.io_inferencemodels.yaml",
-	}
-	for _, f := range files {
-		if _, err := os.Stat(crdFile(f)); err != nil {
-			t.Fatalf("the alpha CRDs of %s are not pinned (%s): add them to imports/crds.lock.json \"cluster\"", release, f)
-		}
-	}
-	return files
+	return release
 }
 
 var helmUninstall = regexp.MustCompile(`^helm uninstall (\S+) -n (\S+)$`)

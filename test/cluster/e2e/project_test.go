@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/toolchain"
 )
 
 // cliRun is one run of the project's compiled CLI.
@@ -77,9 +79,10 @@ var (
 // pinnedFiles maps a URL a README tells the user to apply or delete to the pinned local files with
 // the same content: a raw file by its URL in the lock (either URL form); a release's install manifest
 // (GIE manifests.yaml, Gateway API standard-install.yaml) by every pinned CRD file of that release,
-// which is what those assets are built from (config/crd/bases, config/crd/standard). It returns nil
-// when nothing pinned stands for the URL.
-func pinnedFiles(url string) ([]string, error) {
+// which is what those assets are built from (config/crd/bases, config/crd/standard), and an alpha GIE
+// release the lock does not pin by its Go module's config/crd/bases (unpinnedAlphaCRDs). It returns nil
+// when nothing stands for the URL.
+func pinnedFiles(ctx context.Context, url string) ([]string, error) {
 	lock, err := readLock()
 	if err != nil {
 		return nil, err
@@ -108,6 +111,13 @@ func pinnedFiles(url string) ([]string, error) {
 		}
 	}
 	sort.Strings(files)
+	if len(files) == 0 && m[2]+"/"+m[4] == "gateway-api-inference-extension/manifests.yaml" && toolchain.IsGIEAlphaRelease(m[3]) {
+		got, err := toolchain.AlphaReleaseCRDs(ctx, m[3])
+		if err != nil {
+			return nil, err
+		}
+		return got.Files, nil
+	}
 	return files, nil
 }
 

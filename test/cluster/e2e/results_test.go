@@ -34,6 +34,8 @@ type MigrationResult struct {
 	Stages          []StageResult `json:"stages"`
 	RollbackChecked bool          `json:"rollbackChecked"`
 	AlphaLeft       int           `json:"alphaLeft"`
+	// AlphaCRDs names where the alpha CRDs came from when the lock does not pin the input's release.
+	AlphaCRDs string `json:"alphaCRDs,omitempty"`
 	// OtherNamespacesKept are alpha objects of other namespaces that the cleanup kept (and so the
 	// alpha CRDs): the two-namespace case.
 	OtherNamespacesKept []string `json:"otherNamespacesKept,omitempty"`

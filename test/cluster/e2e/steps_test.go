@@ -90,7 +90,7 @@ func runCommand(ctx context.Context, cp *controlplane.ControlPlane, args []strin
 	if args[0] != "kubectl" && args[0] != "helm" {
 		return "", strings.Join(args, " "), fmt.Errorf("manual step %q: only kubectl and helm commands can run here", strings.Join(args, " "))
 	}
-	resolved, err := resolveURLs(args[1:])
+	resolved, err := resolveURLs(ctx, args[1:])
 	if err != nil {
 		return "", strings.Join(args, " "), err
 	}
@@ -105,17 +105,17 @@ func runCommand(ctx context.Context, cp *controlplane.ControlPlane, args []strin
 }
 
 // resolveURLs replaces each `-f <URL>` by `-f <file>` for every pinned file that stands for the URL.
-func resolveURLs(args []string) ([]string, error) {
+func resolveURLs(ctx context.Context, args []string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if (a == "-f" || a == "--filename") && i+1 < len(args) && strings.HasPrefix(args[i+1], "https://") {
-			files, err := pinnedFiles(args[i+1])
+			files, err := pinnedFiles(ctx, args[i+1])
 			if err != nil {
 				return nil, err
 			}
 			if len(files) == 0 {
-				return nil, fmt.Errorf("%s is not pinned in imports/crds.lock.json: nothing here stands for it, and nothing is downloaded at run time", args[i+1])
+				return nil, fmt.Errorf("%s is not pinned in imports/crds.lock.json: nothing here stands for it, and nothing is downloaded at run time but Go modules", args[i+1])
 			}
 			for _, f := range files {
 				out = append(out, "-f", f)

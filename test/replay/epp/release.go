@@ -54,6 +54,10 @@ type MetricNames struct {
 
 var releases = map[string]Release{
 	"v0.3.0": {Tag: "v0.3.0", StreamingFromEnv: true, UnknownModelRejected: true, BindsPort8080: true, Metrics: vllmV0},
+	// v0.4.0: no fixture's, but upstream's quickstart at that tag (E2E_INPUT builds it). Streaming server only and
+	// the manager's metrics server on --metricsPort (cmd/epp/runner/runner.go@v0.4.0), a model no InferenceModel
+	// names refused as BadConfiguration, 404 (pkg/epp/requestcontrol/director.go, pkg/epp/handlers/server.go@v0.4.0).
+	"v0.4.0": {Tag: "v0.4.0", UnknownModelRejected: true, Metrics: vllmV0},
 	"v0.5.1": {Tag: "v0.5.1", Metrics: vllmV0},
 	"v1.0.0": {Tag: "v1.0.0", Kebab: true, ReadsObjectives: true, Metrics: vllmV0},
 	"v1.0.2": {Tag: "v1.0.2", Kebab: true, ReadsObjectives: true, Metrics: vllmV0},

@@ -21,7 +21,9 @@ type EPPResult struct {
 	// NotRun says why an EPP was not started (a custom image, a Helm-installed alpha stack).
 	NotRun string `json:"notRun,omitempty"`
 	// Source says how the alpha stack was made when the input installs it with Helm (the helm template command).
-	Source        string        `json:"source,omitempty"`
+	Source string `json:"source,omitempty"`
+	// AlphaCRDs names where the alpha CRDs came from when imports/crds.lock.json does not pin the input's release.
+	AlphaCRDs     string        `json:"alphaCRDs,omitempty"`
 	Changed       []string      `json:"changed"`
 	FlagsRejected []string      `json:"flagsRejected"`
 	Models        []ModelResult `json:"models"`

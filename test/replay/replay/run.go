@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/toolchain"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/cluster"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/epp"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/extproc"
@@ -35,7 +36,9 @@ type Env struct {
 	Helm, Charts string
 	// EPPs are the built binaries by tag.
 	EPPs map[string]string
-	Log  io.Writer
+	// Build builds a known release's EPP that EPPs lacks, and returns its path (nil: only EPPs run).
+	Build func(ctx context.Context, tag string) (string, error)
+	Log   io.Writer
 	// Requests per model and phase (unsaturated), requests of a model with a weighted rewrite, and per saturated batch.
 	Requests, WeightedRequests, Saturated int
 	// Pods is the number of model-server pods per pool.
@@ -67,6 +70,8 @@ type run struct {
 	adapters []string
 	// alphaSource is how the alpha stack was made when the input installs it with Helm ("" otherwise).
 	alphaSource string
+	// alphaCRDs names the source of the alpha CRDs when the lock does not pin the input's release ("" otherwise).
+	alphaCRDs string
 }
 
 // Run replays one planned migration on a fresh control plane and returns one result per EPP.
@@ -230,6 +235,7 @@ func (r *run) replay() ([]EPPResult, error) {
 		return nil, err
 	}
 	alphaRes.Source = r.alphaSource
+	alphaRes.AlphaCRDs = r.alphaCRDs
 	cases := AlphaCases(s.input.InferenceModels(), s.alpha.Name, alphaRel, r.p.Plan.Models)
 	if len(s.input.InferenceModels()) == 0 && (!alphaOK || r.alphaSource != "") {
 		// No InferenceModel to translate (the built-in examples): the objectives the migration creates are the
@@ -359,8 +365,7 @@ func (r *run) release(res *EPPResult, d *appsv1.Deployment, tag, image, role str
 	case tag == "":
 		res.NotRun = fmt.Sprintf("custom image %s (not upstream's EPP): not built here, not run", image)
 		res.GIE = image
-	case r.env.EPPs[tag] == "":
-		res.NotRun = fmt.Sprintf("EPP %s is not built in this run (E2E_ALL=1 builds every release)", tag)
+	case r.env.EPPs[tag] == "" && !r.buildOnDemand(res, tag):
 	default:
 		rel, err := epp.Lookup(tag)
 		if err != nil {
@@ -370,6 +375,22 @@ func (r *run) release(res *EPPResult, d *appsv1.Deployment, tag, image, role str
 		return rel, true
 	}
 	return epp.Release{}, false
+}
+
+// buildOnDemand builds the EPP of a known release this run did not build, when the Env allows it (E2E_INPUT: the
+// input's own alpha release, v0.4.0 say), and says whether it is there now; otherwise it says why not in res.
+func (r *run) buildOnDemand(res *EPPResult, tag string) bool {
+	if _, unknown := epp.Lookup(tag); unknown != nil || r.env.Build == nil {
+		res.NotRun = fmt.Sprintf("EPP %s is not built in this run (E2E_ALL=1 builds every release the fixtures use; E2E_INPUT builds the input's)", tag)
+		return false
+	}
+	path, err := r.env.Build(r.ctx, tag)
+	if err != nil {
+		res.Failures = append(res.Failures, fmt.Sprintf("building EPP %s: %v", tag, err))
+		return false
+	}
+	r.env.EPPs[tag] = path
+	return true
 }
 
 func (r *run) startCluster(alphaTag, target string, s *stages) error {
@@ -382,12 +403,20 @@ func (r *run) startCluster(alphaTag, target string, s *stages) error {
 	if alphaTag != "" {
 		crds = append(crds, r.crds(alphaTag, "inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
 	}
-	alphaPinned := len(crds) > 0 // a release whose CRDs are not pinned (v0.4.0 of upstream's quickstart) has none here
+	if len(crds) == 0 && toolchain.IsGIEAlphaRelease(alphaTag) {
+		// A release whose CRDs are not pinned (v0.4.0 of upstream's quickstart): its own, from its Go module.
+		moduleCRDs, err := r.moduleCRDs(alphaTag)
+		if err != nil {
+			return err
+		}
+		crds = append(crds, moduleCRDs...)
+	}
+	alphaPinned := len(crds) > 0
 	crds = append(crds, r.crds(target, "inference.networking.k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferenceobjectives.yaml", "inference.networking.x-k8s.io_inferencemodelrewrites.yaml")...)
 	if !alphaPinned {
 		crds = append(crds, r.crds(target, "inference.networking.x-k8s.io_inferencepools.yaml")...)
 		// No alpha CRDs of the alpha EPP's release (a custom or unreleased image, e.g. kgateway's e2e data runs
-		// epp:main, or a release not pinned), yet the input's InferenceModels are loaded before the migration:
+		// epp:main), yet the input's InferenceModels are loaded before the migration:
 		// their CRD as v0.3.0 ships it, the alpha release the plan removes by default (v1.x do not ship it).
 		crds = append(crds, r.crds("v0.3.0", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
 	}
@@ -412,6 +441,29 @@ func (r *run) crds(tag string, files ...string) []*unstructured.Unstructured {
 		}
 	}
 	return out
+}
+
+// moduleCRDs reads the alpha CRDs of a GIE release the lock does not pin from the release's Go module
+// (toolchain.AlphaReleaseCRDs: the Go module proxy, checked against the checksum database) and notes the source.
+func (r *run) moduleCRDs(tag string) ([]*unstructured.Unstructured, error) {
+	got, err := toolchain.AlphaReleaseCRDs(r.ctx, tag)
+	if err != nil {
+		return nil, err
+	}
+	out := []*unstructured.Unstructured{}
+	for _, name := range []string{"inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml"} {
+		path, err := got.File(name)
+		if err != nil {
+			return nil, err
+		}
+		o, err := stage.Read(path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o.Items...)
+	}
+	r.alphaCRDs = got.Source
+	return out, nil
 }
 
 // apply applies the kinds the EPPs read (and their identities) of a stage, and deletes those of the previous
