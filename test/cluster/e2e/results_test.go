@@ -36,8 +36,9 @@ type MigrationResult struct {
 	AlphaLeft       int           `json:"alphaLeft"`
 	// AlphaCRDs names where the alpha CRDs came from when the lock does not pin the input's release.
 	AlphaCRDs string `json:"alphaCRDs,omitempty"`
-	// OtherNamespacesKept are alpha objects of other namespaces that the cleanup kept (and so the
-	// alpha CRDs): the two-namespace case.
+	// OtherNamespacesKept are alpha objects not this migration's that the cleanup kept (and so the alpha
+	// CRDs): other namespaces' (the two-namespace case), and the pools and models of the input's other
+	// migrations in the same namespace (two pools in one namespace, each applied alone).
 	OtherNamespacesKept []string `json:"otherNamespacesKept,omitempty"`
 	InputSkipped        []string `json:"inputSkipped,omitempty"`
 	// Seconds are the wall-clock seconds of each part of the run (plan, cluster, before, <stage folder>).
