@@ -254,3 +254,35 @@ describe('fieldChanges', () => {
     expect(fieldChanges({ kind: 'ConfigMap', data: { a: 'y' } }, { kind: 'ConfigMap', data: { a: long } })).toEqual([{ path: 'data.a', before: 'y', after: long }]);
   });
 });
+
+describe('fieldChanges: how list items are named', () => {
+  test('given a backendRef with an empty namespace, then it is named as one with none (no stray slash)', () => {
+    // Given the GA backend written with namespace: '' (the API server treats it as the route's namespace)
+    const before = route({ ...ALPHA, weight: 50 }, { ...GA, namespace: '', weight: 50 });
+    const after = route({ ...ALPHA, weight: 50 }, { ...GA, namespace: '', weight: 60 });
+    // Then its key is group/kind/name
+    expect(lines(fieldChanges(before, after))).toEqual(['spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/vllm-ga].weight: 50 -> 60']);
+  });
+
+  test('given a backendRef with a namespace, then the namespace is part of its name', () => {
+    const before = route({ ...GA, namespace: 'models', weight: 50 });
+    const after = route({ ...GA, namespace: 'models', weight: 70 });
+    expect(lines(fieldChanges(before, after))).toEqual(['spec.rules[0].backendRefs[inference.networking.k8s.io/InferencePool/models/vllm-ga].weight: 50 -> 70']);
+  });
+
+  test('given backendRefs of which one has no name, then the list is compared by index', () => {
+    // Given a backendRef without a name (invalid, but carried as written) beside a named one
+    const before = route({ kind: 'Service', port: 80, weight: 1 }, { ...GA, weight: 1 });
+    const after = route({ kind: 'Service', port: 80, weight: 2 }, { ...GA, weight: 1 });
+    // Then no key is made up for it: the items are named by their index
+    expect(lines(fieldChanges(before, after))).toEqual(['spec.rules[0].backendRefs[0].weight: 1 -> 2']);
+  });
+
+  test('given a list of objects with no key (tolerations), then an item is named by its index, not as a property', () => {
+    const pod = (seconds: number) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      spec: { tolerations: [{ key: 'gpu', operator: 'Exists' }, { key: 'spot', operator: 'Exists', tolerationSeconds: seconds }] },
+    });
+    expect(lines(fieldChanges(pod(10), pod(20)))).toEqual(['spec.tolerations[1].tolerationSeconds: 10 -> 20']);
+  });
+});

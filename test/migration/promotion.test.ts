@@ -502,6 +502,9 @@ describe('Promotion.promote: the skip warning counts only requests the alpha poo
       stages[2].routes = [route('kept', [[ALPHA, 'InferencePool', 1], [GA, 'InferencePool', 1]]), route('svc', [['', 'Service', 1]])];
     });
     expect(skipWarning(planText, '03-finalize')).toBeUndefined();
+    // And every warning there is is one of the stages applied, named by its folder
+    const warnings = Promotion.promote({ appText: ARGO, planText, appFile: 'clusters/prod/llm.yaml', migrationDir: MIG, to: '03-finalize', skip: true }).warnings;
+    expect(warnings.filter((w) => !/^0[23]-[a-z0-9-]+: /.test(w))).toEqual([]);
   });
 
   test('given a target stage that is not named cleanup but deletes an InferencePool, then the warning says it removes the alpha stack', () => {
