@@ -280,9 +280,23 @@ describe('fieldChanges: how list items are named', () => {
 
   test('given a list of objects with no key (tolerations), then an item is named by its index, not as a property', () => {
     const pod = (seconds: number) => ({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
       spec: { tolerations: [{ key: 'gpu', operator: 'Exists' }, { key: 'spot', operator: 'Exists', tolerationSeconds: seconds }] },
     });
     expect(lines(fieldChanges(pod(10), pod(20)))).toEqual(['spec.tolerations[1].tolerationSeconds: 10 -> 20']);
+  });
+});
+
+describe('fieldChanges: lists of scalars and maps', () => {
+  test('given a list of scalars with a null among them, then a change shows the whole list, as for any list of scalars', () => {
+    const cm = (args: unknown[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', args }] } });
+    expect(fieldChanges(cm(['--a', null]), cm(['--b', null]))).toEqual([{ path: 'spec.containers[c].args', before: ['--a', null], after: ['--b', null] }]);
+  });
+
+  test('given a map whose keys only change order, then nothing changes: maps have no order', () => {
+    const labelled = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels } });
+    expect(fieldChanges(labelled({ a: '1', b: '2' }), labelled({ b: '2', a: '1' }))).toEqual([]);
   });
 });

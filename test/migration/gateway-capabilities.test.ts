@@ -1,4 +1,4 @@
-import { GatewayCapabilities, GatewayImplementation, MigrationStrategy } from '../../src';
+import { GatewayCapabilities, GatewayCapability, GatewayImplementation, GatewaySupport, MigrationStrategy } from '../../src';
 
 // Each row rests on the implementation's own source at a release tag (read with `git show <tag>:<file>` in a fetched
 // copy of its repository) or on GIE's tree at a tag (guides, conformance reports). These tests pin which file, tag and
@@ -90,5 +90,39 @@ describe('gateway capability table, row by row from upstream source', () => {
     expect(of(GatewayImplementation.GENERIC).workingStrategy).toBe(MigrationStrategy.WEIGHTED_SHIFT);
     expect(of(GatewayImplementation.GENERIC).weightedAlphaAndGa).toBe('unknown');
     expect(() => of(GatewayImplementation.ISTIO, 'latest')).toThrow(/not a version/);
+  });
+});
+
+describe('GatewayCapabilities.problemWith and of: a capability described by the user', () => {
+  const capability = (over: Partial<GatewayCapability>): GatewayCapability => ({
+    ...GatewayCapabilities.of(GatewayImplementation.GENERIC),
+    displayName: 'Acme Gateway',
+    note: 'as its docs say.',
+    ...over,
+  });
+
+  test('given a gateway that serves both groups but cannot split one rule between them, then weighted-shift is refused naming it and its version', () => {
+    // Given a row that serves both groups, with a version, and cannot weight alpha against GA
+    const c = capability({ alphaBackendRef: GatewaySupport.YES, servesBothGroups: GatewaySupport.YES, weightedAlphaAndGa: GatewaySupport.NO, version: '3.1.0' });
+    // Then weighted-shift has a problem that names the gateway with its version; header-preview-cutover has none
+    expect(GatewayCapabilities.problemWith(c, MigrationStrategy.WEIGHTED_SHIFT)).toBe('weighted-shift splits one rule between the alpha and the GA pool, and Acme Gateway 3.1.0 cannot: as its docs say.');
+    expect(GatewayCapabilities.problemWith(c, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toBeUndefined();
+  });
+
+  test('given a gateway without a version that serves one group, then the problem names it without a version', () => {
+    const c = capability({ alphaBackendRef: GatewaySupport.YES, servesBothGroups: GatewaySupport.NO });
+    expect(GatewayCapabilities.problemWith(c, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toBe('header-preview-cutover needs one gateway that serves both the alpha and the GA InferencePool, and Acme Gateway does not: as its docs say.');
+    const versioned = capability({ alphaBackendRef: GatewaySupport.NO, version: '2.0.0' });
+    expect(GatewayCapabilities.problemWith(versioned, MigrationStrategy.CUTOVER)).toBe('the alpha route cannot be running on Acme Gateway 2.0.0, which does not serve the alpha InferencePool group: as its docs say.');
+  });
+
+  test('given an implementation the table does not know, or a version that is no version, then of says so and what is known', () => {
+    expect(() => GatewayCapabilities.of('acme' as GatewayImplementation)).toThrow('unknown gateway implementation "acme"; known: gke, istio, kgateway, envoy-ai-gateway, envoy-gateway, nginx-gateway-fabric, agentgateway, generic');
+    expect(() => GatewayCapabilities.of(GatewayImplementation.ISTIO, 'latest')).toThrow('gateway version "latest" is not a version such as 1.28.1');
+  });
+
+  test('given no version, then the capability carries none; given one, it carries it as given', () => {
+    expect('version' in GatewayCapabilities.of(GatewayImplementation.ISTIO)).toBe(false);
+    expect(GatewayCapabilities.of(GatewayImplementation.ISTIO, '1.28').version).toBe('1.28');
   });
 });

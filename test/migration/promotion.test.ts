@@ -451,7 +451,10 @@ function craftedPlan(edit: (stages: any[]) => void): string {
 
 function route(name: string, backends: Array<[group: string, kind: string, weight: number]>) {
   return {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', namespace: 'default', name,
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    namespace: 'default',
+    name,
     rules: [{ backends: backends.map(([group, kind, weight], i) => ({ group, kind, name: `b${i}`, weight })) }],
   };
 }
