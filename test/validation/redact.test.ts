@@ -70,3 +70,45 @@ describe('credentials by name and by shape', () => {
     expect(redactValue('ConfigMap', 'data.notes', text)).toBe(shown);
   });
 });
+
+describe('redactCredentials: the shapes of credentials inside any text', () => {
+  test('given a URL with a user and password and a long scheme, then only the userinfo is replaced', () => {
+    expect(redactCredentials('pull from postgresql://admin:s3cr3t@db.internal:5432/x today'))
+      .toBe('pull from postgresql://<redacted>@db.internal:5432/x today');
+    expect(redactCredentials('see https://example.com/a@b and git+ssh://t0ken@git.example.com/r'))
+      .toBe('see https://example.com/a@b and git+ssh://<redacted>@git.example.com/r');
+  });
+
+  test('given Authorization schemes, then the token is replaced and the scheme kept; a token under four characters is no token', () => {
+    expect(redactCredentials('Authorization: Bearer abcd.efgh-ijk_lm')).toBe('Authorization: Bearer <redacted>');
+    expect(redactCredentials('Basic  dXNlcjpwYXNz=')).toBe('Basic  <redacted>');
+    expect(redactCredentials('Token abc, Negotiate YIIB/+9=')).toBe('Token abc, Negotiate <redacted>');
+  });
+
+  test('given a PEM block, then the whole block goes; an unterminated one goes to the end of the text', () => {
+    expect(redactCredentials('key: -----BEGIN RSA PRIVATE KEY-----\nMIIEow\nIBAAK\n-----END RSA PRIVATE KEY----- tail'))
+      .toBe('key: <redacted> tail');
+    expect(redactCredentials('cert: -----BEGIN CERTIFICATE-----\nMIIB\nabc')).toBe('cert: <redacted>');
+  });
+});
+
+describe('isSecretField: which paths are secret, anchored where the rule says', () => {
+  test.each([
+    // A Secret's data and stringData, whole or by key; its name is not a secret
+    ['Secret', 'data', true],
+    ['Secret', 'stringData[password]', true],
+    ['Secret', 'metadata.name', false],
+    // An env var's value, at any depth and at the root of a container given alone; its name is not a secret
+    ['Deployment', 'spec.template.spec.containers[vllm].env[HF_HOME].value', true],
+    ['Pod', 'env[API_URL].value', true],
+    ['Deployment', 'spec.template.spec.containers[vllm].env[HF_HOME].name', false],
+    // A header value keyed by a credential's name
+    ['HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier.set[Authorization].value', true],
+    ['HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier.set[x-model].value', false],
+    // kubectl's last-applied copy of the object itself, not an annotation of the same name on a pod template
+    ['Deployment', 'metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]', true],
+    ['Deployment', 'spec.template.metadata.annotations[kubectl.kubernetes.io/last-applied-configuration]', false],
+  ])('%s %s is secret: %s', (kind, path, secret) => {
+    expect(isSecretField(kind, path)).toBe(secret);
+  });
+});
