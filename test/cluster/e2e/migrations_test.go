@@ -314,18 +314,20 @@ var alphaRelease = regexp.MustCompile(`gateway-api-inference-extension/releases/
 // (an outside input at v0.4.0) the release's own from its Go module, with their source in the results.
 func (m *migrationRun) alphaCRDFiles(ctx context.Context) []string {
 	release := alphaReleaseOf(m.plan)
-	files := []string{
-		crdFile("gie-" + release + "/inference.networking.x-k8s.io_inferencepools.yaml"),
-		crdFile("gie-" + release + "/inference.networking.x-k8s.io_inferencemodels.yaml"),
+	pinned := []string{}
+	for _, name := range toolchain.AlphaCRDNames {
+		f := crdFile("gie-" + release + "/" + name)
+		if _, err := os.Stat(f); err == nil {
+			pinned = append(pinned, f)
+		}
 	}
-	if _, err := os.Stat(files[0]); err == nil {
-		return files
+	if len(pinned) == len(toolchain.AlphaCRDNames) {
+		return pinned
 	}
 	got, err := toolchain.AlphaReleaseCRDs(ctx, release)
-	for i, name := range []string{"inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml"} {
-		if err == nil {
-			files[i], err = got.File(name)
-		}
+	var files []string
+	if err == nil {
+		files, err = got.PoolAndModel()
 	}
 	if err != nil {
 		m.t.Fatalf("the alpha CRDs of %s are neither pinned in imports/crds.lock.json \"cluster\" nor readable from the release's Go module: %v", release, err)

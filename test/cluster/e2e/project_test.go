@@ -80,7 +80,7 @@ var (
 // the same content: a raw file by its URL in the lock (either URL form); a release's install manifest
 // (GIE manifests.yaml, Gateway API standard-install.yaml) by every pinned CRD file of that release,
 // which is what those assets are built from (config/crd/bases, config/crd/standard), and an alpha GIE
-// release the lock does not pin by its Go module's config/crd/bases (unpinnedAlphaCRDs). It returns nil
+// release the lock does not pin by its Go module's config/crd/bases (toolchain.AlphaReleaseCRDs). It returns nil
 // when nothing stands for the URL.
 func pinnedFiles(ctx context.Context, url string) ([]string, error) {
 	lock, err := readLock()

@@ -66,6 +66,23 @@ func AlphaReleaseCRDs(ctx context.Context, release string) (ReleaseCRDs, error) 
 	return got, nil
 }
 
+// AlphaCRDNames are the base names of the alpha InferencePool and InferenceModel CRDs, in that order, as every
+// v0.x release ships them under config/crd/bases and imports/crds.lock.json pins them ("gie-<tag>/<name>").
+var AlphaCRDNames = []string{"inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml"}
+
+// PoolAndModel returns the release's InferencePool and InferenceModel CRD files (AlphaCRDNames), in that order.
+func (r ReleaseCRDs) PoolAndModel() ([]string, error) {
+	out := make([]string, len(AlphaCRDNames))
+	for i, name := range AlphaCRDNames {
+		f, err := r.File(name)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
 // File returns the release's file of that base name ("inference.networking.x-k8s.io_inferencepools.yaml").
 func (r ReleaseCRDs) File(name string) (string, error) {
 	for _, f := range r.Files {

@@ -366,6 +366,7 @@ func (r *run) release(res *EPPResult, d *appsv1.Deployment, tag, image, role str
 		res.NotRun = fmt.Sprintf("custom image %s (not upstream's EPP): not built here, not run", image)
 		res.GIE = image
 	case r.env.EPPs[tag] == "" && !r.buildOnDemand(res, tag):
+		// not built, and not buildable here: buildOnDemand said why in res
 	default:
 		rel, err := epp.Lookup(tag)
 		if err != nil {
@@ -401,7 +402,7 @@ func (r *run) startCluster(alphaTag, target string, s *stages) error {
 	r.c = c
 	crds := []*unstructured.Unstructured{}
 	if alphaTag != "" {
-		crds = append(crds, r.crds(alphaTag, "inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml")...)
+		crds = append(crds, r.crds(alphaTag, toolchain.AlphaCRDNames...)...)
 	}
 	if len(crds) == 0 && toolchain.IsGIEAlphaRelease(alphaTag) {
 		// A release whose CRDs are not pinned (v0.4.0 of upstream's quickstart): its own, from its Go module.
@@ -450,12 +451,12 @@ func (r *run) moduleCRDs(tag string) ([]*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
+	paths, err := got.PoolAndModel()
+	if err != nil {
+		return nil, err
+	}
 	out := []*unstructured.Unstructured{}
-	for _, name := range []string{"inference.networking.x-k8s.io_inferencepools.yaml", "inference.networking.x-k8s.io_inferencemodels.yaml"} {
-		path, err := got.File(name)
-		if err != nil {
-			return nil, err
-		}
+	for _, path := range paths {
 		o, err := stage.Read(path)
 		if err != nil {
 			return nil, err
