@@ -276,11 +276,12 @@ project.addTask('example', {
 // docs/development.md, "EPP replay": requests through the real Endpoint Pickers of GIE's releases (test/replay, a Go
 // module), on the real control plane of test/cluster's toolchain; needs the compiled CLI for the plans it replays.
 // The replay alone, on the compiled CLI: the last step of the e2e task (which the test task runs), so the README's
-// test command (and .ci/run) runs it after the real-cluster tests, which write e2e-results.json first.
+// test command (and .ci/run) runs it after the real-cluster tests, which write e2e-results.json first. The module's
+// own unit tests (launch plans, the pod network, the model-server doubles, expectations) run first, in seconds.
 const eppReplay = project.addTask('e2e:replay:run', {
-  description: 'The EPP replay on the already compiled CLI (lib/); see e2e:replay',
+  description: 'The EPP replay on the already compiled CLI (lib/), after the replay module\'s unit tests; see e2e:replay',
   cwd: 'test/replay',
-  exec: 'go run ./cmd/replay',
+  steps: [{ exec: 'go test -count=1 ./...' }, { exec: 'go run ./cmd/replay' }],
 });
 project.addTask('e2e:replay', {
   description: 'Replay requests through the real Endpoint Pickers before, during and after each migration (E2E_ALL=1: every release; E2E_INPUT=<dir>: one more input)',

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -19,8 +21,10 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/cluster/controlplane"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/podnet"
 )
 
 // Launch is how one EPP is started from a Deployment: its container's command line and environment and the files of
@@ -44,7 +48,14 @@ type Launch struct {
 	Scrapes MetricNames
 	// Root is the working directory (the container's "/", with its ConfigMap volumes).
 	Root string
+	// Host is the address the EPP's ports are reached at: 127.0.0.1, or the pod address of its Network.
+	Host string
+	// Network is the network namespace the EPP runs in (nil: the host's).
+	Network *podnet.Network
 }
+
+// Addr is host:port of one of the EPP's ports.
+func (l *Launch) Addr(port int) string { return net.JoinHostPort(l.Host, strconv.Itoa(port)) }
 
 // LaunchInput is what Plan needs.
 type LaunchInput struct {
@@ -57,6 +68,8 @@ type LaunchInput struct {
 	// KubeconfigNote says whose credentials the kubeconfig carries (for Changed).
 	KubeconfigNote string
 	WorkDir        string
+	// Network, when set, is a network namespace of the EPP's own, as a pod has (podnet).
+	Network *podnet.Network
 }
 
 // Plan builds the launch of an EPP Deployment: free ports for 9002/9003/9090, NAMESPACE and POD_NAME from the
@@ -67,7 +80,15 @@ func Plan(in LaunchInput) (*Launch, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Launch{Release: in.Release, Binary: in.Binary, Secure: true, Streaming: !in.Release.StreamingFromEnv, Scrapes: in.Release.Metrics, Root: RootDir(in.WorkDir)}
+	l := &Launch{Release: in.Release, Binary: in.Binary, Secure: true, Streaming: !in.Release.StreamingFromEnv, Scrapes: in.Release.Metrics, Root: RootDir(in.WorkDir), Host: "127.0.0.1", Network: in.Network}
+	kubeconfig := in.Kubeconfig
+	if in.Network != nil {
+		l.Host = in.Network.PodAddr
+		l.Changed = append(l.Changed, fmt.Sprintf("runs in a network namespace of its own at %s, joined to the host by a veth pair, as a pod is to its node (the model servers' pod IPs are the host's)", l.Host))
+		if kubeconfig, err = throughForwarder(in.Kubeconfig, in.Network, &l.Changed); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(l.Root, 0o755); err != nil {
 		return nil, err
 	}
@@ -86,15 +107,15 @@ func Plan(in LaunchInput) (*Launch, error) {
 	args = withFlags(args, portFlags, &l.Changed)
 	l.Args = args
 	readFlags(l, args)
-	env, err := containerEnv(d, c, in.ConfigMaps, &l.Changed)
+	env, err := containerEnv(d, c, in.ConfigMaps, l.Host, &l.Changed)
 	if err != nil {
 		return nil, err
 	}
 	if in.Release.StreamingFromEnv {
 		l.Streaming = envValue(env, "USE_STREAMING") == "true"
 	}
-	l.Env = append(env, "KUBECONFIG="+in.Kubeconfig, "HOME="+in.WorkDir)
-	l.Changed = append(l.Changed, fmt.Sprintf("KUBECONFIG=%s (%s; a pod uses its in-cluster config)", filepath.Base(in.Kubeconfig), in.KubeconfigNote))
+	l.Env = append(env, "KUBECONFIG="+kubeconfig, "HOME="+in.WorkDir)
+	l.Changed = append(l.Changed, fmt.Sprintf("KUBECONFIG=%s (%s; a pod uses its in-cluster config)", filepath.Base(kubeconfig), in.KubeconfigNote))
 	if p := c.ReadinessProbe; p != nil && p.GRPC != nil && p.GRPC.Service != nil {
 		l.HealthService = *p.GRPC.Service
 	}
@@ -285,7 +306,7 @@ func remapPaths(args []string, mounts map[string]string, changed *[]string) []st
 	return out
 }
 
-func containerEnv(d *appsv1.Deployment, c *corev1.Container, cms map[string]*corev1.ConfigMap, changed *[]string) ([]string, error) {
+func containerEnv(d *appsv1.Deployment, c *corev1.Container, cms map[string]*corev1.ConfigMap, podIP string, changed *[]string) ([]string, error) {
 	podName := d.Name + "-replay"
 	env := []string{}
 	for _, e := range c.Env {
@@ -300,7 +321,7 @@ func containerEnv(d *appsv1.Deployment, c *corev1.Container, cms map[string]*cor
 			case "metadata.name":
 				v = podName
 			case "status.podIP":
-				v = "127.0.0.1"
+				v = podIP
 			default:
 				return nil, fmt.Errorf("deployment %s/%s env %s: fieldRef %s is not one the replay gives", d.Namespace, d.Name, e.Name, e.ValueFrom.FieldRef.FieldPath)
 			}
@@ -345,7 +366,7 @@ var rejection = regexp.MustCompile(`(?i)flag provided but not defined|unknown (s
 
 // Start runs the EPP and waits until its gRPC health port answers SERVING (its datastore synced the pool).
 func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration) (*Process, error) {
-	if l.Release.BindsPort8080 {
+	if l.Release.BindsPort8080 && l.Network == nil {
 		// A v0.3.0 EPP also starts controller-runtime's metrics server on ":8080" (Release.BindsPort8080): wait until
 		// the previous one freed it.
 		if err := waitFree(ctx, 8080, 60*time.Second); err != nil {
@@ -357,6 +378,9 @@ func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration
 		return nil, err
 	}
 	cmd := exec.Command(l.Binary, l.Args...)
+	if l.Network != nil {
+		cmd = l.Network.Command(l.Binary, l.Args...)
+	}
 	cmd.Env = l.Env
 	cmd.Dir = l.Root
 	cmd.Stdout, cmd.Stderr = log, log
@@ -375,7 +399,7 @@ func Start(ctx context.Context, l *Launch, logPath string, timeout time.Duration
 }
 
 func (p *Process) waitServing(ctx context.Context, timeout time.Duration) error {
-	conn, err := grpc.NewClient(fmt.Sprintf("127.0.0.1:%d", p.Launch.Health), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(p.Launch.Addr(p.Launch.Health), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
 	}
@@ -397,7 +421,7 @@ func (p *Process) waitServing(ctx context.Context, timeout time.Duration) error 
 		cancel()
 		// The ext_proc server may start after the health server (v0.3.0 starts it once the manager's caches
 		// synced): both must answer.
-		if err == nil && resp.Status == healthpb.HealthCheckResponse_SERVING && listening(p.Launch.GRPC) {
+		if err == nil && resp.Status == healthpb.HealthCheckResponse_SERVING && listening(p.Launch.Addr(p.Launch.GRPC)) {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -426,8 +450,8 @@ func waitFree(ctx context.Context, port int, timeout time.Duration) error {
 	}
 }
 
-func listening(port int) bool {
-	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+func listening(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
 		return false
 	}
@@ -467,4 +491,33 @@ func (p *Process) Stop() {
 
 func lastLines(text string, n int) string {
 	return tail(text, n)
+}
+
+// throughForwarder writes a copy of a kubeconfig whose API server is reached through a forwarder on the host end of
+// the EPP's network namespace (the API server listens on the host's loopback only). The server's certificate names
+// 127.0.0.1, so the copy sets tls-server-name to it: the EPP still verifies the API server's certificate.
+func throughForwarder(path string, n *podnet.Network, changed *[]string) (string, error) {
+	cfg, err := clientcmd.LoadFromFile(path)
+	if err != nil {
+		return "", err
+	}
+	for name, c := range cfg.Clusters {
+		u, err := url.Parse(c.Server)
+		if err != nil {
+			return "", fmt.Errorf("kubeconfig %s cluster %s: %w", path, name, err)
+		}
+		addr, err := n.Forward(u.Host)
+		if err != nil {
+			return "", err
+		}
+		*changed = append(*changed, fmt.Sprintf("the API server %s reached at %s, a forwarder on the host end of the veth (tls-server-name %s)", c.Server, addr, u.Hostname()))
+		c.TLSServerName = u.Hostname()
+		u.Host = addr
+		c.Server = u.String()
+	}
+	out := path + "-podnet"
+	if err := clientcmd.WriteToFile(*cfg, out); err != nil {
+		return "", err
+	}
+	return out, os.Chmod(out, 0o600)
 }

@@ -9,6 +9,10 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/podnet"
 )
 
 func deployment(args []string, env []corev1.EnvVar) *appsv1.Deployment {
@@ -101,5 +105,53 @@ func TestOnlyV030BindsPort8080(t *testing.T) {
 		if want := tag == "v0.3.0"; r.BindsPort8080 != want {
 			t.Errorf("%s: BindsPort8080 = %v, want %v", tag, r.BindsPort8080, want)
 		}
+	}
+}
+
+func TestPlanInAPodNetworkReachesTheAPIServerThroughAForwarder(t *testing.T) {
+	// Given a v0.3.0 Deployment that reads its pod IP from the downward API, an admin kubeconfig for the API server
+	// on the host's loopback, and a pod network whose host end is 127.0.0.1 (no namespace needed for the plan)
+	rel, _ := Lookup("v0.3.0")
+	d := deployment([]string{"-poolName", "pool"}, []corev1.EnvVar{{Name: "POD_IP", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}}})
+	dir := t.TempDir()
+	kc := filepath.Join(dir, "kubeconfig-admin")
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters["replay"] = &clientcmdapi.Cluster{Server: "https://127.0.0.1:6443", CertificateAuthorityData: []byte("ca")}
+	if err := clientcmd.WriteToFile(*cfg, kc); err != nil {
+		t.Fatal(err)
+	}
+	n := &podnet.Network{Name: "gie-replay-unit-test-none", HostAddr: "127.0.0.1", PodAddr: "10.78.1.2"}
+	defer n.Close()
+	cms := map[string]*corev1.ConfigMap{"pool-epp": {Data: map[string]string{}}}
+	// When the launch is planned in that network
+	l, err := Plan(LaunchInput{Release: rel, Binary: "epp", Deployment: d, ConfigMaps: cms, Kubeconfig: kc, KubeconfigNote: "admin", WorkDir: dir, Network: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Then its ports are reached at the pod address, which is also the pod IP it is told
+	if l.Host != "10.78.1.2" || l.Addr(9002) != "10.78.1.2:9002" || !strings.Contains(strings.Join(l.Env, " "), "POD_IP=10.78.1.2") {
+		t.Fatalf("host %q, env %v", l.Host, l.Env)
+	}
+	// And its kubeconfig is a copy naming a forwarder on the host end, still verifying the server's certificate as 127.0.0.1
+	var path string
+	for _, e := range l.Env {
+		if strings.HasPrefix(e, "KUBECONFIG=") {
+			path = strings.TrimPrefix(e, "KUBECONFIG=")
+		}
+	}
+	got, err := clientcmd.LoadFromFile(path)
+	if err != nil || path == kc {
+		t.Fatalf("kubeconfig %q: %v", path, err)
+	}
+	c := got.Clusters["replay"]
+	if c.Server == "https://127.0.0.1:6443" || !strings.HasPrefix(c.Server, "https://127.0.0.1:") || c.TLSServerName != "127.0.0.1" || string(c.CertificateAuthorityData) != "ca" {
+		t.Fatalf("cluster %+v", c)
+	}
+	if orig, _ := clientcmd.LoadFromFile(kc); orig.Clusters["replay"].Server != "https://127.0.0.1:6443" {
+		t.Fatalf("the original kubeconfig changed: %+v", orig.Clusters["replay"])
+	}
+	// And both differences from a pod are listed
+	if changed := strings.Join(l.Changed, "\n"); !strings.Contains(changed, "network namespace of its own at 10.78.1.2") || !strings.Contains(changed, "a forwarder on the host end") {
+		t.Fatalf("changed %v", l.Changed)
 	}
 }

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -70,8 +69,8 @@ func ReadmeMetrics(dir string, stages []PlanStage) []ReadmeMetric {
 // ScrapeEPP reads an EPP's /metrics with a bearer token (the EPP checks it with a TokenReview and a
 // SubjectAccessReview against the API server: cmd/epp/main.go@v0.3.0 filters.WithAuthenticationAndAuthorization,
 // pkg/epp/server/options.go@v1.3.1 --metrics-endpoint-auth). An empty token shows what an unauthenticated scrape gets.
-func ScrapeEPP(ctx context.Context, port int, token string) (int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", port), nil)
+func ScrapeEPP(ctx context.Context, addr string, token string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/metrics", nil)
 	if err != nil {
 		return 0, "", err
 	}

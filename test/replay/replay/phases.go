@@ -191,7 +191,7 @@ func (r *run) checkMetrics(res *EPPResult, ga *epp.Process) {
 	// @v1.0.2): scrape until every name is there or 12 s passed.
 	deadline := time.Now().Add(12 * time.Second)
 	for {
-		status, text, err := ScrapeEPP(r.ctx, ga.Launch.Metrics, token)
+		status, text, err := ScrapeEPP(r.ctx, ga.Launch.Addr(ga.Launch.Metrics), token)
 		if err != nil || status != 200 {
 			res.Failures = append(res.Failures, fmt.Sprintf("/metrics with a reader's token: %d %v %s", status, err, truncate(text, 200)))
 			return
@@ -208,7 +208,7 @@ func (r *run) checkMetrics(res *EPPResult, ga *epp.Process) {
 	if len(res.MetricsMissing) > 0 {
 		res.Failures = append(res.Failures, "README metrics missing on /metrics: "+strings.Join(res.MetricsMissing, ", "))
 	}
-	status, _, _ := ScrapeEPP(r.ctx, ga.Launch.Metrics, "")
+	status, _, _ := ScrapeEPP(r.ctx, ga.Launch.Addr(ga.Launch.Metrics), "")
 	res.MetricsUnauthenticated = status
 	if status != 401 && status != 403 {
 		res.Failures = append(res.Failures, fmt.Sprintf("/metrics without a token answered %d: authentication is off", status))

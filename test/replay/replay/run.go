@@ -23,6 +23,7 @@ import (
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/epp"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/extproc"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/modelserver"
+	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/podnet"
 	"github.com/cdk8s-inference-migration/cdk8s-inference-migration/test/replay/stage"
 )
 
@@ -72,6 +73,10 @@ type run struct {
 	alphaSource string
 	// alphaCRDs names the source of the alpha CRDs when the lock does not pin the input's release ("" otherwise).
 	alphaCRDs string
+	// net is the alpha EPP's own network namespace, made when its release binds a port the model servers listen
+	// on (a v0.3.0 EPP's ":8080"); netErr says why it could not be made.
+	net    *podnet.Network
+	netErr error
 }
 
 // Run replays one planned migration on a fresh control plane and returns one result per EPP.
@@ -100,6 +105,9 @@ func failed(p Planned, role, gie string, err error) EPPResult {
 func (r *run) stop() {
 	for _, s := range r.servers {
 		_ = s.Close()
+	}
+	if r.net != nil {
+		r.net.Close()
 	}
 	if r.c != nil {
 		_ = r.c.Stop()
@@ -230,6 +238,10 @@ func (r *run) replay() ([]EPPResult, error) {
 	gaRel, gaOK := r.release(&gaRes, gaDeploy, gaTag, gaImage, "ga")
 	if !gaOK && !alphaOK {
 		return []EPPResult{alphaRes, gaRes}, nil
+	}
+	if alphaOK && alphaRel.BindsPort8080 && (s.alpha.TargetPort == 8080 || s.ga.TargetPort == 8080) {
+		// On a cluster the alpha EPP's pod has its own network; here it gets a namespace of its own (podnet).
+		r.net, r.netErr = podnet.New(r.ctx, r.env.subnet%250)
 	}
 	if err := r.startCluster(alphaTag, r.p.Target, s); err != nil {
 		return nil, err
@@ -504,6 +516,13 @@ func (r *run) startModelServers(s *stages) error {
 		pods := []cluster.ModelPod{}
 		for i := 0; i < r.env.Pods; i++ {
 			ip := fmt.Sprintf("127.77.%d.%d", r.env.subnet%250, 10+pi*20+i)
+			if r.net != nil {
+				// Addresses of the host the alpha EPP's namespace routes to (loopback stays inside a namespace).
+				ip = podnet.PodIP(r.env.subnet%250, 10+pi*20+i)
+				if err := r.net.AddPodIP(r.ctx, ip); err != nil {
+					return err
+				}
+			}
 			addr := fmt.Sprintf("%s:%d", ip, pl.TargetPort)
 			srv, err := modelserver.Start(addr, metrics, nil)
 			if err != nil {
@@ -607,18 +626,22 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
+	var network *podnet.Network
 	if rel.BindsPort8080 && r.listensOn(8080) {
-		// A v0.3.0 EPP binds controller-runtime's metrics server on ":8080" whatever its flags say; model servers
-		// listening on 8080 here share the host's network (a pod has its own), so the two cannot both bind.
-		res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime v0.20.4's default metrics address, pkg/metrics/server/server.go; cmd/epp/main.go@%s passes no metrics options and no flag moves it) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, here they share one: not run", rel.Tag, rel.Tag)
-		return nil
+		// A v0.3.0 EPP binds controller-runtime's metrics server on ":8080" whatever its flags say, and this pool's
+		// model servers listen on 8080: it runs in a network namespace of its own, as its pod would.
+		if r.net == nil {
+			res.NotRun = fmt.Sprintf("the %s EPP binds :8080 on every address (controller-runtime v0.20.4's default metrics address, pkg/metrics/server/server.go; cmd/epp/main.go@%s passes no metrics options and no flag moves it) and this pool's model servers listen on 8080; on a cluster each pod has its own network namespace, and here one could not be made (%v): not run", rel.Tag, rel.Tag, r.netErr)
+			return nil
+		}
+		network = r.net
 	}
 	kc, note, err := r.identity(d, rel, res, strings.SplitN(role, "-", 2)[0], dir)
 	if err != nil {
 		res.Failures = append(res.Failures, err.Error())
 		return nil
 	}
-	l, err := epp.Plan(epp.LaunchInput{Release: rel, Binary: r.env.EPPs[rel.Tag], Deployment: d, ConfigMaps: objs.ConfigMaps(d.Namespace), Kubeconfig: kc, KubeconfigNote: note, WorkDir: dir})
+	l, err := epp.Plan(epp.LaunchInput{Release: rel, Binary: r.env.EPPs[rel.Tag], Deployment: d, ConfigMaps: objs.ConfigMaps(d.Namespace), Kubeconfig: kc, KubeconfigNote: note, WorkDir: dir, Network: network})
 	if err != nil {
 		res.Failures = append(res.Failures, err.Error())
 		return nil
@@ -639,7 +662,7 @@ func (r *run) startEPP(res *EPPResult, rel epp.Release, d *appsv1.Deployment, ob
 		return nil
 	}
 	res.Started = true
-	r.env.logf("%s: %s EPP %s serving on 127.0.0.1:%d (tls %v, streaming %v)", r.p.Name, role, rel.Tag, l.GRPC, l.Secure, l.Streaming)
+	r.env.logf("%s: %s EPP %s serving on %s (tls %v, streaming %v)", r.p.Name, role, rel.Tag, l.Addr(l.GRPC), l.Secure, l.Streaming)
 	if err := r.waitScrapes(before, 3, 30*time.Second); err != nil {
 		res.Failures = append(res.Failures, fmt.Sprintf("the %s EPP %s never scraped every model server: %v", role, rel.Tag, err))
 	}
@@ -705,7 +728,7 @@ func (r *run) load(l modelserver.Load) modelserver.Load {
 }
 
 func (r *run) client(p *epp.Process) (*extproc.Client, error) {
-	return extproc.Dial(fmt.Sprintf("127.0.0.1:%d", p.Launch.GRPC), p.Launch.Secure)
+	return extproc.Dial(p.Launch.Addr(p.Launch.GRPC), p.Launch.Secure)
 }
 
 func (r *run) requestsFor(c Case) int {
