@@ -8,6 +8,15 @@
 const path = require('node:path');
 const { ManifestValidator } = require(path.join(__dirname, '..', 'lib', 'validation'));
 
+// A bundle "file:<path>" is a CRD file of the repository (the CEL fixture, test/fixtures/cel), not one of the lock.
+function options(bundles) {
+  const files = bundles.filter((b) => b.startsWith('file:'));
+  return {
+    crdBundles: bundles.filter((b) => !files.includes(b)),
+    extraCrdPaths: files.map((b) => path.join(__dirname, '..', b.slice('file:'.length))),
+  };
+}
+
 function main() {
   const chunks = [];
   process.stdin.on('data', (c) => chunks.push(c));
@@ -18,7 +27,7 @@ function main() {
       const key = (bundles ?? []).join(',');
       let validator = validators.get(key);
       if (!validator) {
-        validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});
+        validator = new ManifestValidator(bundles ? options(bundles) : {});
         validators.set(key, validator);
       }
       const report = validator.validate([object]);

@@ -89,7 +89,7 @@ describe('CEL helpers', () => {
   test.each([
     ['spec.endpointPickerRef', '.port', 'spec.endpointPickerRef.port'],
     ['', '.spec.x', 'spec.x'],
-    ['spec.labels', "['a/b']", 'spec.labels[a/b]'],
+    ['spec.labels', "['a/b']", 'spec.labels.[a/b]'],
     ['spec', undefined, 'spec'],
   ])('rule fieldPath under %s: %s -> %s', (base, fieldPath, expected) => {
     expect(rulePath(base, fieldPath)).toBe(expected);

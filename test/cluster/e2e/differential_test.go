@@ -51,6 +51,9 @@ type DifferentialResult struct {
 	Defaults       DefaultsResult `json:"defaults"`
 	// Coverage counts the GIE CRDs' CEL rules broken and required fields removed by the invalid corpus.
 	Coverage CorpusCoverage `json:"coverage"`
+	// CELObjects counts the objects of the CEL fixture (test/fixtures/cel), each also checked against the verdict
+	// its annotation records.
+	CELObjects int `json:"celObjects"`
 	// Seconds are the wall-clock seconds of each phase: plan (every input), validate (the project's
 	// validator), apiServer (the dry runs, bundle sets in parallel).
 	Seconds map[string]float64 `json:"seconds,omitempty"`
@@ -89,7 +92,8 @@ func TestDifferential(t *testing.T) {
 	valid := validCorpus(t, ctx)
 	lap("plan")
 	invalid, covered := invalidCorpus(valid)
-	items := append(append([]*corpusItem{}, valid...), invalid...)
+	cel := celCorpus(t)
+	items := append(append(append([]*corpusItem{}, valid...), invalid...), cel...)
 	validate(t, ctx, items)
 	lap("validate")
 	groups := map[string][]*corpusItem{}
@@ -97,7 +101,7 @@ func TestDifferential(t *testing.T) {
 		key := strings.Join(it.Bundles, ",")
 		groups[key] = append(groups[key], it)
 	}
-	result := DifferentialResult{Objects: len(valid), InvalidObjects: len(invalid), Disagreements: []Disagreement{}, Coverage: corpusCoverage(valid, covered)}
+	result := DifferentialResult{Objects: len(valid), InvalidObjects: len(invalid), CELObjects: len(cel), Disagreements: []Disagreement{}, Coverage: corpusCoverage(valid, covered)}
 	keys := make([]string, 0, len(groups))
 	for k := range groups {
 		keys = append(keys, k)
@@ -264,12 +268,17 @@ func crdFilesOf(t *testing.T, bundles []string, items []*corpusItem) []string {
 	for _, b := range bundles {
 		want[b] = true
 	}
+	files := []string{}
+	for _, b := range bundles {
+		if f, ok := strings.CutPrefix(b, fixtureBundle); ok {
+			files = append(files, filepath.Join(suite.root, filepath.FromSlash(f)))
+		}
+	}
 	kinds := map[string]bool{}
 	for _, it := range items {
 		u := unstructured.Unstructured{Object: it.Object}
 		kinds[u.GroupVersionKind().GroupKind().String()] = true
 	}
-	files := []string{}
 	for _, e := range append(append([]lockEntry{}, lock.CRDs...), lock.Cluster...) {
 		if !want[e.Bundle] {
 			continue
@@ -325,6 +334,9 @@ func compareGroup(t *testing.T, ctx context.Context, items []*corpusItem) Differ
 		validatorSays := validatorVerdict(it)
 		if !it.Invalid && dryRun != nil && len(it.Problems) == 0 {
 			compareDefaults(it, dryRun, &result.Defaults)
+		}
+		if want, ok := recordedVerdict(it); ok && !verdictMatches(verdict, want) {
+			t.Errorf("%s: the API server says %q, the fixture records %q", it.ID, verdict, want)
 		}
 		if (verdict == "accepted") == (validatorSays == "accepted") {
 			continue
@@ -456,4 +468,42 @@ func collectAdded(path string, want, got any, added map[string]bool) {
 			}
 		}
 	}
+}
+
+// fixtureBundle starts a bundle name that is a CRD file of the repository (scripts/e2e-validate.js reads it with
+// extraCrdPaths), not a bundle of the lock.
+const fixtureBundle = "file:"
+
+// celFixture is the CRD and the objects of the CEL differential: rules on every kind of value the project's CEL
+// evaluator gives to `self` (src/validation/cel.ts), each object with the API server's verdict in an annotation.
+const celFixture, celVerdict = "test/fixtures/cel", "cel.example.com/verdict"
+
+// celCorpus is the objects of the CEL fixture, with its CRD file as their bundle.
+func celCorpus(t *testing.T) []*corpusItem {
+	objects, err := controlplane.ReadObjects(filepath.Join(suite.root, filepath.FromSlash(celFixture), "widgets.objects.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := []*corpusItem{}
+	for _, o := range objects {
+		items = append(items, &corpusItem{ID: "cel fixture: " + flux.ID(o), Bundles: []string{fixtureBundle + celFixture + "/widgets.crd.yaml"}, Object: o.Object})
+	}
+	return items
+}
+
+// recordedVerdict is the verdict an object's annotation records ("accepted" or "<field>: <message>"), if any.
+func recordedVerdict(it *corpusItem) (string, bool) {
+	u := unstructured.Unstructured{Object: it.Object}
+	v, ok := u.GetAnnotations()[celVerdict]
+	return v, ok
+}
+
+// verdictMatches compares the API server's verdict with a recorded one: the same acceptance, and for a refusal the
+// recorded field first and the recorded message at the end of the API server's ("spec.port: Invalid value: 0: <msg>").
+func verdictMatches(verdict, want string) bool {
+	if want == "accepted" || verdict == "accepted" {
+		return verdict == want
+	}
+	field, message, _ := strings.Cut(want, ": ")
+	return strings.Contains(verdict, field+": ") && strings.HasSuffix(verdict, ": "+message)
 }
