@@ -23,6 +23,15 @@ function newest(dir: string): number {
 }
 
 /** Fails with a message that says to compile first when lib/ is missing or older than src/. */
+/**
+ * True inside the sandbox of a mutation run (`npx projen mutation` sets it): Stryker copies the project without lib/,
+ * and a test of the compiled library could not see a mutant of src/ anyway.
+ */
+export const IN_MUTATION_SANDBOX = process.env.INFERENCE_MIGRATE_MUTATION_SANDBOX === '1';
+
+/** `test`, or `test.skip` in a mutation run's sandbox: for the tests that run the compiled library or CLI. */
+export const testCompiled: jest.It = IN_MUTATION_SANDBOX ? test.skip : test;
+
 export function requireCompiled(): void {
   const compile = 'compile first: `npx projen compile` (or `JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 npx jsii --silence-warnings=reserved-word`)';
   if (!fs.existsSync(MAIN)) throw new Error(`lib/cli/main.js is missing: these tests run the compiled CLI; ${compile}`);

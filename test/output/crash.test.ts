@@ -12,9 +12,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputDirectory } from '../../src/output';
-import { ROOT, removeTempDirs, requireCompiled, seededRandom, tempDir, testSeed } from '../cli/run-cli';
+import { IN_MUTATION_SANDBOX, ROOT, removeTempDirs, requireCompiled, seededRandom, tempDir, testCompiled, testSeed } from '../cli/run-cli';
 
-beforeAll(() => requireCompiled());
+beforeAll(() => IN_MUTATION_SANDBOX || requireCompiled());
 afterAll(() => removeTempDirs());
 
 const SEED = testSeed();
@@ -99,7 +99,7 @@ describe('a replacement killed at any moment', () => {
     for (const f of Object.keys(USER_FILES)) expect(newSnap.get(f)).toBe(oldSnap.get(f));
   });
 
-  test(`then the folder is old or new, never a mix, and the next run recovers it (seed ${SEED})`, () => {
+  testCompiled(`then the folder is old or new, never a mix, and the next run recovers it (seed ${SEED})`, () => {
     const rand = seededRandom(SEED);
     // Every step that moves something as a whole (lock, journal, folders, kept files), plus a random
     // sample of the others (file writes, folders made, old files and folders removed).
@@ -154,7 +154,7 @@ describe('a replacement killed at any moment', () => {
 });
 
 describe('a replacement killed between creating its run id file and writing the id', () => {
-  test('given the empty id file alone in the new tree, then the next run undoes the preparation and the old output stays', () => {
+  testCompiled('given the empty id file alone in the new tree, then the next run undoes the preparation and the old output stays', () => {
     // Given an output, and a replacement killed right after it created the run id file, before writing the id
     const work = tempDir('crash-id-');
     treeFile = path.join(work, 'trees.json');

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { replaceFileContent } from '../../src/output';
-import { ROOT, requireCompiled } from '../cli/run-cli';
+import { ROOT, requireCompiled, testCompiled } from '../cli/run-cli';
 
 let base: string;
 beforeEach(() => {
@@ -105,7 +105,7 @@ describe('replaceFileContent: the one in-place edit of a user\'s file', () => {
     expect(fs.readdirSync(base)).toEqual(['application.yaml']);
   });
 
-  test('given a run killed after it wrote its temporary file and kept the original aside, then the next edit removes both leftovers and says so', () => {
+  testCompiled('given a run killed after it wrote its temporary file and kept the original aside, then the next edit removes both leftovers and says so', () => {
     requireCompiled();
     const file = path.join(base, 'application.yaml');
     fs.writeFileSync(file, 'path: a\n');

@@ -11,9 +11,9 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUT_MARKER, OutputDirectory, OutputOptions, sideName } from '../../src/output';
-import { ROOT, removeTempDirs, requireCompiled, runCli, tempDir, writeTree } from '../cli/run-cli';
+import { IN_MUTATION_SANDBOX, ROOT, removeTempDirs, requireCompiled, runCli, tempDir, testCompiled, writeTree } from '../cli/run-cli';
 
-beforeAll(() => requireCompiled());
+beforeAll(() => IN_MUTATION_SANDBOX || requireCompiled());
 afterAll(() => removeTempDirs());
 
 const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -113,7 +113,7 @@ describe('a journal planted beside --out', () => {
     expect(fs.readFileSync(path.join(repo, 'outside', 'secret.env'), 'utf8')).toBe('TOKEN=s3cr3t\n');
   });
 
-  test('given a real interrupted run whose journal is copied beside another output, then the copy is refused there; the original is still recovered', () => {
+  testCompiled('given a real interrupted run whose journal is copied beside another output, then the copy is refused there; the original is still recovered', () => {
     const { repo, out, side } = repository();
     killedWrite(out, { 'm/README.md': '# new\n' }, /^unlink old /);
     const other = path.join(repo, 'other');
@@ -132,7 +132,7 @@ describe('a journal planted beside --out', () => {
     expect(entries(out)).toEqual({ [OUTPUT_MARKER]: expect.any(String), 'm/': '', 'm/README.md': '# new\n' });
   });
 
-  test('given a real interrupted run and then a link put inside the old folder, then recovery removes nothing through the link and says what it left', () => {
+  testCompiled('given a real interrupted run and then a link put inside the old folder, then recovery removes nothing through the link and says what it left', () => {
     const { repo, out, side } = repository();
     killedWrite(out, { 'm/README.md': '# new\n' }, /^unlink old /);
     // What the old output's m/01-a/x.yaml held, now reached through a link to outside/.
@@ -174,7 +174,7 @@ describe('a planted journal or marker that is not JSON', () => {
 });
 
 describe('what the recovery did is said', () => {
-  test('given a run killed after its commit point, then the next plan without --force finishes it, says so, and is then refused (exit 1)', () => {
+  testCompiled('given a run killed after its commit point, then the next plan without --force finishes it, says so, and is then refused (exit 1)', () => {
     const repo = tempDir('said-');
     const out = path.join(repo, 'out');
     expect(runCli(['plan', '--from', ONE_POOL, '--out', out, '--no-validate']).status).toBe(0);
