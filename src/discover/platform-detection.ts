@@ -69,6 +69,7 @@ export function detectPlatform(routes: PlatformSource[], all: PlatformSource[], 
   let gatewayVersion: string | undefined;
   const aiRoutes = routes.some((r) => r.obj.kind === 'AIGatewayRoute');
   for (const route of routes) {
+    // Stryker disable next-line OptionalChaining,ArrayDeclaration: equivalent: every route of a pool has a spec (its backendRefs name the pool); an item of a non-list has no name and is skipped
     const parents = Array.isArray(route.obj.spec?.parentRefs) ? route.obj.spec.parentRefs : [];
     for (const p of parents) {
       if (typeof p?.name !== 'string' || (p.kind ?? 'Gateway') !== 'Gateway' || (p.group ?? 'gateway.networking.k8s.io') !== 'gateway.networking.k8s.io') continue;

@@ -20,6 +20,8 @@ describe('isUpstreamEppImage', () => {
     [`${UPSTREAM}-fork:v0.5.1`, false],
     [`mirror.example.com/${UPSTREAM}:v0.5.1`, false],
     ['localhost:5000/epp:v1', false],
+    // A registry on another port of upstream's host is another registry: only the tag is cut off, never a port.
+    ['registry.k8s.io:5000/gateway-api-inference-extension/epp', false],
   ])('given %s, then upstream is %p', (image, expected) => {
     expect(isUpstreamEppImage(image)).toBe(expected);
   });
@@ -45,6 +47,17 @@ describe('eppContainer', () => {
     expect(eppContainer(deployment([]))).toBeUndefined();
     expect(eppContainer(deployment(undefined))).toBeUndefined();
   });
+
+  test('given a Deployment with no pod template yet (a kustomize base, say), or an empty item in its containers, then no container, or the epp one', () => {
+    // Given Deployments that stop short of their containers
+    // When the EPP container is looked up, Then there is none, and nothing throws
+    expect(eppContainer(undefined)).toBeUndefined();
+    expect(eppContainer({ kind: 'Deployment', metadata: { name: 'epp' } })).toBeUndefined();
+    expect(eppContainer({ kind: 'Deployment', spec: {} })).toBeUndefined();
+    expect(eppContainer({ kind: 'Deployment', spec: { template: {} } })).toBeUndefined();
+    // Given containers whose first item is empty (a YAML `-` with nothing), When looked up, Then the one named epp
+    expect(eppContainer({ spec: { template: { spec: { containers: [null, { name: 'epp', image: 'x' }] } } } })).toEqual({ name: 'epp', image: 'x' });
+  });
 });
 
 describe('customEppSettings', () => {
@@ -69,6 +82,34 @@ describe('customEppSettings', () => {
     ]);
   });
 
+  test('given a boolean flag last in the args, then it is dropped as --x=true rather than read as taking a value', () => {
+    // Given a container whose last argument is a flag with no value
+    // When its settings are read
+    const s = settings(container({ args: ['--v', '3', '--enable-pprof'] }));
+
+    // Then the flag before it keeps its value and the last one is a boolean to add by hand
+    expect(s.options.flags).toEqual({ v: '3' });
+    expect(s.dropped).toEqual(['the boolean flag --enable-pprof=true: add it to the GA EPP\'s args by hand in that form']);
+  });
+
+  test('given env from each kind of single source, then every one is kept; an item with no name, or an empty item, is skipped', () => {
+    // Given env from a ConfigMap key, a field and a resource of the pod, an item with no name and an empty item (YAML `-`)
+    const env = [
+      null,
+      { value: 'orphan' },
+      { name: 'PLUGINS', valueFrom: { configMapKeyRef: { name: 'epp-env', key: 'plugins' } } },
+      { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+      { name: 'CPUS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu' } } },
+    ];
+
+    // When its settings are read
+    const s = settings(container({ env }));
+
+    // Then the three sourced variables are kept as written, and nothing is reported dropped
+    expect(s.options.env).toEqual(env.slice(2));
+    expect(s.dropped).toEqual([]);
+  });
+
   test('given env values, then values and single sources are kept, the ones the EPP construct sets are skipped, the rest dropped', () => {
     const s = settings(container({
       env: [
@@ -91,7 +132,7 @@ describe('customEppSettings', () => {
   });
 
   test('given no flags, env or resources, then the options hold the image only', () => {
-    expect(settings(container())).toEqual({ options: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' }, dropped: [] });
+    expect(settings(container())).toStrictEqual({ options: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' }, dropped: [] });
   });
 
   test('given requests and limits, then every quantity is kept as written (a number as its text), and what is no quantity is dropped', () => {
@@ -108,6 +149,20 @@ describe('customEppSettings', () => {
     expect(s.dropped).toEqual(['limits.x lots: not a quantity this tool reads; set it on the GA EPP by hand']);
     expect(settings(container({ resources: { limits: { cpu: 'lots' } } })).options.resources).toBeUndefined();
     expect(settings(container({ resources: 'none' })).options.resources).toBeUndefined();
+  });
+
+  test('given requests only, an empty resources (YAML `resources:` with nothing), or a list where a quantity belongs, then what is a quantity is kept', () => {
+    // Given a container that requests CPU and memory and sets no limits
+    // When its settings are read, Then the requests are kept alone
+    expect(settings(container({ resources: { requests: { cpu: '250m', memory: '1Gi' } } })).options.resources).toEqual({ requests: { cpu: '250m', memory: '1Gi' } });
+
+    // Given `resources:` with nothing (null), When read, Then no resources and nothing dropped
+    expect(settings(container({ resources: null }))).toStrictEqual({ options: { image: 'ghcr.io/llm-d/llm-d-inference-scheduler', imageTag: 'v0.3.0' }, dropped: [] });
+
+    // Given a limit written as a list (`cpu: [2]`), When read, Then it is no quantity: dropped, and the memory limit is kept
+    const listed = settings(container({ resources: { limits: { cpu: [2], memory: '4Gi' } } }));
+    expect(listed.options.resources).toEqual({ limits: { memory: '4Gi' } });
+    expect(listed.dropped).toEqual(['limits.cpu 2: not a quantity this tool reads; set it on the GA EPP by hand']);
   });
 
   test('given a --config-file in a mounted ConfigMap, then its text is the GA EPP\'s plugin config; other mounts are dropped', () => {
@@ -130,5 +185,57 @@ describe('customEppSettings', () => {
     const wrongKey = settings(container({ args: ['--config-file', '/etc/epp/other.yaml'], volumeMounts: [{ name: 'plugins', mountPath: '/etc/epp' }] }),
       podSpec, { elsewhere: { 'config.yaml': 'x' } });
     expect(wrongKey.options.pluginsConfig).toBeUndefined();
+    expect(wrongKey.options.pluginsConfigFile).toBeUndefined();
+    expect(wrongKey.dropped).toEqual([
+      'the plugin config /etc/epp/other.yaml: no ConfigMap in the input is mounted there, so the GA EPP gets the default plugins; give the GA EPP that config by hand',
+    ]);
+  });
+
+  test('given two ConfigMaps that each hold a config.yaml, then the plugin config is the one mounted at the --config-file\'s directory', () => {
+    // Given the scheduler's plugins at /etc/epp and a model config, also config.yaml, mounted first at /etc/llm
+    const podSpec = { volumes: [{ name: 'models', configMap: { name: 'model-config' } }, { name: 'plugins', configMap: { name: 'epp-plugins' } }] };
+    const c = container({
+      args: ['--config-file', '/etc/epp/config.yaml'],
+      volumeMounts: [{ name: 'models', mountPath: '/etc/llm' }, { name: 'plugins', mountPath: '/etc/epp' }],
+    });
+
+    // When its settings are read
+    const s = settings(c, podSpec, { 'model-config': { 'config.yaml': 'models: []\n' }, 'epp-plugins': { 'config.yaml': 'kind: EndpointPickerConfig\n' } });
+
+    // Then the plugins' ConfigMap is the GA EPP's plugin config, and the other mount is dropped
+    expect([s.options.pluginsConfig, s.options.pluginsConfigFile]).toEqual(['kind: EndpointPickerConfig\n', 'config.yaml']);
+    expect(s.dropped).toEqual(['the volume models mounted at /etc/llm: add it to the GA EPP by hand']);
+  });
+
+  test('given a --config-file whose directory is an emptyDir, or a mount of a volume the pod does not have, then the plugin config is dropped', () => {
+    // Given the config file's directory mounted from an emptyDir (filled by an init container, say)
+    const c = container({ args: ['--config-file', '/etc/epp/config.yaml'], volumeMounts: [{ name: 'plugins', mountPath: '/etc/epp' }] });
+    const reason = 'the plugin config /etc/epp/config.yaml: no ConfigMap in the input is mounted there, so the GA EPP gets the default plugins; give the GA EPP that config by hand';
+
+    // When its settings are read, Then the GA EPP gets the default plugins, with the reason
+    const emptyDir = settings(c, { volumes: [{ name: 'plugins', emptyDir: {} }] }, { plugins: { 'config.yaml': 'x' } });
+    expect(emptyDir.options.pluginsConfig).toBeUndefined();
+    expect(emptyDir.dropped).toEqual([reason]);
+
+    // Given the mount names a volume the pod does not list, When read, Then the same
+    const missing = settings(c, { volumes: [] }, { plugins: { 'config.yaml': 'x' } });
+    expect(missing.options.pluginsConfig).toBeUndefined();
+    expect(missing.dropped).toEqual([reason]);
+  });
+
+  test.each([
+    ['after', [{ name: 'plugins', mountPath: '/etc/epp' }, null]],
+    ['before', [null, { name: 'plugins', mountPath: '/etc/epp' }]],
+  ])('given an empty item among the volumes and %s the plugins\' mount (YAML `-` with nothing), then the plugin config is still read', (_where, volumeMounts) => {
+    // Given the plugins' volume after an empty item, and an empty mount item next to the plugins' mount
+    const podSpec = { volumes: [null, { name: 'plugins', configMap: { name: 'epp-plugins' } }] };
+    const c = container({ args: ['--config-file', '/etc/epp/config.yaml'], volumeMounts });
+
+    // When its settings are read
+    const s = settings(c, podSpec, { 'epp-plugins': { 'config.yaml': 'kind: EndpointPickerConfig\n' } });
+
+    // Then the plugin config is the GA EPP's, and the empty item mounts nothing: nothing to report, nothing thrown
+    expect([s.options.pluginsConfig, s.options.pluginsConfigFile]).toEqual(['kind: EndpointPickerConfig\n', 'config.yaml']);
+    expect(s.dropped).toEqual([]);
   });
 });
