@@ -553,3 +553,38 @@ describe('GitOpsWriter over a promoted migration folder', () => {
     expect(fs.readFileSync(path.join(dir, ACTIVE_STAGE_FILE), 'utf8')).toBe(record);
   });
 });
+
+describe('a carried route whose backendRef has no weight', () => {
+  test('given the alpha route from Git without a weight, then plan.json counts it as weight 1 and a skip past the shift is warned about', () => {
+    // Given a migration that carries the input's route as it is, with no weight on its one backendRef (the
+    // Gateway API's default is 1: every request goes to the only backend)
+    const original = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'llm-route', namespace: 'default' },
+      spec: {
+        parentRefs: [{ name: 'inference-gateway' }],
+        rules: [{ backendRefs: [{ group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha' }] }],
+      },
+    };
+    const migration = new ZeroDowntimeMigration(Testing.app(), 'm', {
+      alphaPool: { existing: { name: 'vllm-llama3-8b-instruct-alpha', modelServerSelector: { app: 'vllm-llama3-8b-instruct' } } },
+      routes: [{ name: 'llm-route', parentRefs: [{ name: 'inference-gateway' }], manifest: CarriedManifest.fromObject(original) }],
+    });
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const planText = files.find((f) => f.path.endsWith('/plan.json'))!.content;
+
+    // When plan.json is read and the first stage is promoted straight to the last one before cleanup
+    const plan = JSON.parse(planText);
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: llm\n  namespace: argocd\nspec:\n  source:\n' +
+      `    path: migrations/${plan.migration}/01-side-by-side\n`;
+    const last = plan.stages[plan.stages.length - 2].folder;
+    const promoted = Promotion.promote({ appText: app, planText, appFile: 'llm.yaml', migrationDir: `migrations/${plan.migration}`, to: last, skip: true });
+
+    // Then the carried backend weighs 1, and the skip says it moves every request off the alpha pool at once
+    expect(plan.stages[0].routes[0].rules[0].backends).toEqual([
+      { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', weight: 1 },
+    ]);
+    expect(promoted.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^skipping from 01-side-by-side straight to \S+ moves 100% of the requests of HTTPRoute default\/llm-route off the alpha pool in one sync/)]));
+  });
+});

@@ -466,6 +466,28 @@ describe('ZeroDowntimeMigration', () => {
       expect(build({ gkeVersion: '1.34' })).toThrow(/'gkeVersion' must look like 1.34.0-gke.1626000/);
     });
 
+    test('header-preview-cutover takes a route whose doubled pool rules fill the 16 rules an HTTPRoute may hold, and refuses one more', () => {
+      // Given routes of 8 pool rules (16 once doubled), of 9, and of 8 plus one rule to another backend
+      const poolRules = (n: number) => Array.from({ length: n }, (_, i) => ({ matches: [{ path: { value: `/v${i}` } }] }));
+      const route = (rules: number, otherRules: number) => build({
+        strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER,
+        gateway: undefined,
+        routeName: undefined,
+        routes: [{
+          name: 'llm-route',
+          parentRefs: [{ name: 'inference-gateway' }],
+          rules: poolRules(rules),
+          otherRules: Array.from({ length: otherRules }, (_, i) => ({ matches: [{ path: { value: `/web${i}` } }], backendRefs: [{ name: 'web', port: 80 }] })),
+        }],
+      });
+      // When each migration is built
+      // Then 16 rules are the limit the Gateway API's HTTPRoute schema allows (maxItems 16), counted after doubling
+      const refusal = /'routes' have too many rules for the header-preview-cutover strategy, which doubles each pool rule: at most 16 rules per HTTPRoute/;
+      expect(route(8, 0)).not.toThrow();
+      expect(route(9, 0)).toThrow(refusal);
+      expect(route(8, 1)).toThrow(refusal);
+    });
+
     test('steps with the header-preview-cutover strategy are rejected', () => {
       expect(build({ strategy: MigrationStrategy.HEADER_PREVIEW_CUTOVER, steps: [50] })).toThrow(/'steps' has no meaning with the header-preview-cutover strategy/);
     });

@@ -112,3 +112,14 @@ describe('isSecretField: which paths are secret, anchored where the rule says', 
     expect(isSecretField(kind, path)).toBe(secret);
   });
 });
+
+describe('secrets that overlap', () => {
+  test('given a secret that starts with another, then a message holding the longer one keeps nothing of it', () => {
+    // Given two secrets, one the start of the other
+    const secrets = new Set(['abcd', 'abcdefgh']);
+    // When a message holding both is scrubbed
+    const scrubbed = scrubSecrets('token abcdefgh and abcd', secrets);
+    // Then each is replaced whole: no tail of the longer one is left
+    expect(scrubbed).toBe('token <redacted> and <redacted>');
+  });
+});
