@@ -364,11 +364,11 @@ const MUTATION_GROUPS: { [group: string]: { mutate: string[]; tests: string[] } 
   'platform-choice': {
     // The planner's gateway, provider and strategy choice (the parallel Gateway it copies).
     mutate: ['src/discover/platform-choice.ts'],
-    tests: ['test/discover/inference-planner.test.ts', 'test/discover/platform-detection.test.ts', 'test/discover/library-api.test.ts'],
+    tests: ['test/discover/platform-choice.test.ts', 'test/discover/inference-planner.test.ts', 'test/discover/platform-detection.test.ts', 'test/discover/library-api.test.ts'],
   },
   'convert-llamastack': {
     mutate: ['src/convert/llamastack*.ts'],
-    tests: ['test/convert/llamastack.test.ts', 'test/llamastack/**/*.test.ts'],
+    tests: ['test/convert/llamastack*.test.ts', 'test/llamastack/**/*.test.ts'],
   },
 };
 // Stryker warns about every option it does not know, projen's "//" marker among them: a `_comment` key instead.
