@@ -174,5 +174,6 @@ const UPSTREAM_EPP_REPOSITORY = 'registry.k8s.io/gateway-api-inference-extension
  */
 export function upstreamEppRelease(image: string): string | undefined {
   const m = /^registry\.k8s\.io\/gateway-api-inference-extension\/epp:([^@]+)(@sha256:[0-9a-f]{64})?$/.exec(image);
+  // Stryker disable next-line StringLiteral: equivalent: the regex is anchored at upstream's repository, so a matching image starts with any prefix of it, '' included
   return m && GIE_RELEASE_TAGS.includes(m[1]) && image.startsWith(`${UPSTREAM_EPP_REPOSITORY}:`) ? m[1] : undefined;
 }

