@@ -193,7 +193,7 @@ describe('convertLlamaStackDistribution: env vars that cannot become providers o
   test('given a URL with both a value and a valueFrom, then the value is not taken as the endpoint (valueFrom is what the env var reads)', () => {
     const url = { name: 'OLLAMA_URL', value: 'http://ollama:11434', valueFrom: { configMapKeyRef: { name: 'llsd-config', key: 'url' } } };
 
-    const { object, warnings } = convertLlamaStackDistribution(v1alpha1({ containerSpec: { env: [url] } }));
+    const { object, warnings } = convertLlamaStackDistribution(v1alpha1({ containerSpec: { env: [url] } })) as { object: any; warnings: string[] };
 
     expect(object.spec.providers).toBeUndefined();
     expect(object.spec.workload.overrides.env).toEqual([url]);
@@ -212,7 +212,7 @@ describe('convertLlamaStackDistribution: env vars that cannot become providers o
     const apiKey = { name: 'VLLM_API_KEY', valueFrom };
 
     // When it is converted
-    const { object, warnings } = convertLlamaStackDistribution(v1alpha1({ containerSpec: { env: [{ name: 'VLLM_URL', value: 'http://vllm:8000/v1' }, apiKey] } }));
+    const { object, warnings } = convertLlamaStackDistribution(v1alpha1({ containerSpec: { env: [{ name: 'VLLM_URL', value: 'http://vllm:8000/v1' }, apiKey] } })) as { object: any; warnings: string[] };
 
     // Then the provider has only its endpoint, the key stays in env, and the reason (with the Secret reference redacted) is given
     expect(object.spec.providers).toEqual({ inference: [{ provider: 'vllm', endpoint: 'http://vllm:8000/v1' }] });
