@@ -5,30 +5,17 @@
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../../src/convert/llamastack';
 import { UserError } from '../../src/core/errors';
 import { convertLlamaStackDocuments } from '../../src/llamastack/convert-files';
+import { convert, v1alpha1 } from '../fixtures/llamastack';
 import { expectValid, parseYamlDocs } from '../util';
 
 const EXTRAS = 'llamastack.io/v1alpha1-extras';
 
-/** A minimal v1alpha1 object with the given server fields. */
-function v1alpha1(server: any, extra: any = {}): any {
-  return {
-    apiVersion: 'llamastack.io/v1alpha1',
-    kind: 'LlamaStackDistribution',
-    metadata: { name: 'my-llsd', ...(extra.metadata ?? {}) },
-    spec: { ...(extra.spec ?? {}), server: { distribution: { name: 'starter' }, ...server } },
-  };
-}
 
 /** A v1alpha2 object with the given spec fields next to a distribution. */
 function v1alpha2(spec: any): any {
   return { apiVersion: 'llamastack.io/v1alpha2', kind: 'LlamaStackDistribution', metadata: { name: 'my-llsd' }, spec: { distribution: { name: 'starter' }, ...spec } };
 }
 
-function convert(obj: any, options?: any): { object: any; warnings: string[] } {
-  const result = convertLlamaStackDistribution(obj, options);
-  expectValid([result.object]);
-  return result;
-}
 
 /** The message of the Error `fn` throws (failing the test when it throws nothing or something else). */
 function errorOf(fn: () => unknown): string {

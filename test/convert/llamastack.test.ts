@@ -1,6 +1,7 @@
 import { convertLlamaStackDistribution, normalizeLlamaStackDraft } from '../../src/convert/llamastack';
 import { convertLlamaStackDocuments } from '../../src/llamastack/convert-files';
 import { LlamaStackConverter } from '../../src/llamastack/llamastack-converter';
+import { convert, v1alpha1 } from '../fixtures/llamastack';
 import * as guide from '../llamastack/guide-004';
 import { expectValid, parseYamlDocs, validator } from '../util';
 
@@ -24,21 +25,6 @@ const inferenceAsList = (spec: any) => {
   spec.providers.inference = [spec.providers.inference];
 };
 
-/** A minimal v1alpha1 object with the given server fields. */
-function v1alpha1(server: any, extra: any = {}): any {
-  return {
-    apiVersion: 'llamastack.io/v1alpha1',
-    kind: 'LlamaStackDistribution',
-    metadata: { name: 'my-llsd', ...(extra.metadata ?? {}) },
-    spec: { ...(extra.spec ?? {}), server: { distribution: { name: 'starter' }, ...server } },
-  };
-}
-
-function convert(obj: any, options?: any): { object: any; warnings: string[] } {
-  const result = convertLlamaStackDistribution(obj, options);
-  expectValid([result.object]);
-  return result;
-}
 
 describe('convertLlamaStackDistribution: the guide\'s examples', () => {
   test.each([
