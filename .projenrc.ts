@@ -391,10 +391,13 @@ new JsonFile(project, 'stryker.config.json', {
     mutate: Object.values(MUTATION_GROUPS).flatMap((g) => g.mutate),
     // The machine is shared (2 cores): two test runners at most (`npx projen mutation --concurrency 1` for one).
     concurrency: 2,
-    // A mutant that only runs while its module loads (a table, a constant: 30-40% here) cannot be traced to tests, so
-    // it would run every test of the group in a fresh jest (a minute each on this machine): they are left out, and
-    // docs/development.md counts them. The tables they sit in are pinned by the tests that read them.
-    ignoreStatic: true,
+    // A static mutant runs while a test file loads, not in a test: a table, a regex or a constant of a module, or any
+    // code a test file's describe-level set-up runs. Coverage per test cannot trace it (Stryker credits it to the
+    // first test that happens to run it, or to none), so it runs without a test filter: the mutated module's own
+    // test files first, then every test of the group that imports it (scripts/stryker-jest-files.mjs). Left out,
+    // the gateway table and the regexes that redact secrets would never be mutated, and a mutant that only the
+    // file's later tests kill would pass for a survivor.
+    ignoreStatic: false,
     // A busy machine slows a mutant's tests down: give it 10 s beyond 1.5 times their time in the dry run.
     timeoutMS: 10_000,
     // The dry run (every test of the group once, with coverage per test) takes minutes on a busy machine.

@@ -6,7 +6,7 @@
 //   node scripts/mutation.js [group ...] [stryker options ...]     e.g. `npx projen mutation convert --concurrency 1`
 //
 // A group's run reuses the results of its last run for every mutant whose code and covering tests did not change
-// (reports/mutation/<group>/incremental.json); `--force` runs every mutant again. The score is the issue's: killed and
+// (reports/mutation/<group>/incremental.json); `--force` runs every mutant again, `--retest-survivors` the survivors. The score is the issue's: killed and
 // timed-out mutants over all mutants that some test covers. Exits 1 when a run fails or a module scores under 85%.
 'use strict';
 
@@ -20,9 +20,12 @@ const BREAK = 85;
 const base = JSON.parse(fs.readFileSync(path.join(root, 'stryker.config.json'), 'utf8'));
 const { groups } = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-groups.json'), 'utf8'));
 
+// `--retest-survivors`: this script's own option, not Stryker's (below).
+const RETEST_SURVIVORS = '--retest-survivors';
 const args = process.argv.slice(2);
+const retestSurvivors = args.includes(RETEST_SURVIVORS);
 const named = args.filter((a) => Object.prototype.hasOwnProperty.call(groups, a));
-const passed = args.filter((a) => !named.includes(a));
+const passed = args.filter((a) => !named.includes(a) && a !== RETEST_SURVIVORS);
 const unknown = passed.find((a, i) => !a.startsWith('-') && !(i > 0 && passed[i - 1].startsWith('--') && !passed[i - 1].includes('=')));
 if (unknown !== undefined) {
   console.error(`mutation: unknown group ${JSON.stringify(unknown)}; the groups are ${Object.keys(groups).join(', ')}`);
@@ -80,6 +83,25 @@ function coveredScore(c) {
   return covered === 0 ? 100 : (100 * (c.Killed + c.Timeout)) / covered;
 }
 
+/**
+ * Drops the survivors (and the mutants no test covered) from a group's incremental file, so that its next run tests
+ * them again and keeps every other verdict. Stryker reuses a survivor's verdict while its code and covering tests
+ * are unchanged, which is wrong when what changed is how a mutant runs (a static mutant now runs its module's
+ * whole test files) or a test the coverage cannot see.
+ */
+function forgetSurvivors(incrementalFile) {
+  if (!fs.existsSync(incrementalFile)) return 0;
+  const report = JSON.parse(fs.readFileSync(incrementalFile, 'utf8'));
+  let dropped = 0;
+  for (const file of Object.values(report.files)) {
+    const kept = file.mutants.filter((m) => m.status !== 'Survived' && m.status !== 'NoCoverage');
+    dropped += file.mutants.length - kept.length;
+    file.mutants = kept;
+  }
+  fs.writeFileSync(incrementalFile, JSON.stringify(report));
+  return dropped;
+}
+
 // The package exports no bin path: its directory, from its package.json.
 const stryker = path.join(path.dirname(require.resolve('@stryker-mutator/core/package.json', { paths: [root] })), 'bin', 'stryker.js');
 const rows = [];
@@ -91,6 +113,7 @@ for (const name of selected) {
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   console.log(`::: mutation: group ${name} (${config.mutate.join(', ')})`);
+  if (retestSurvivors) console.log(`::: mutation: group ${name}: ${forgetSurvivors(path.join(root, config.incrementalFile))} survivors to test again`);
   const start = Date.now();
   // The tests of the compiled library skip themselves in the sandbox, which has no lib/ (test/cli/run-cli.ts).
   const env = { ...process.env, INFERENCE_MIGRATE_MUTATION_SANDBOX: '1' };

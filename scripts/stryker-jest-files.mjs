@@ -108,7 +108,42 @@ class JestFilesTestRunner {
     }
   }
 
+  /**
+   * The test files of the mutated module itself, by the layout's naming (`src/validation/redact.ts` has
+   * `test/validation/redact.test.ts`, `src/convert/inference-model.ts` also `test/convert/inference-model-rewrites.test.ts`),
+   * among the files of the dry run, cheapest first.
+   */
+  ownTestFiles(fileName) {
+    if (this.map === undefined) {
+      if (!fs.existsSync(MAP_FILE)) return [];
+      this.map = JSON.parse(fs.readFileSync(MAP_FILE, 'utf8'));
+    }
+    const relative = path.relative(process.cwd(), fileName).split(path.sep).join('/');
+    if (!relative.startsWith('src/') || !relative.endsWith('.ts')) return [];
+    const stem = `test/${relative.slice('src/'.length, -'.ts'.length)}`;
+    const own = Object.keys(this.map.fileTimes).filter((f) => {
+      const rel = path.relative(process.cwd(), f).split(path.sep).join('/');
+      return rel.endsWith('.test.ts') && (rel === `${stem}.test.ts` || rel.startsWith(`${stem}-`));
+    });
+    return own.sort((a, b) => this.map.fileTimes[a] - this.map.fileTimes[b] || a.localeCompare(b));
+  }
+
+  /**
+   * A static mutant (Stryker gives it no test filter, see ignoreStatic in .projenrc.ts): every test of the module's
+   * own test files first, which kill most; when it survives them, every test of the group that imports the module
+   * (jest's --findRelatedTests), before it counts as a survivor.
+   */
+  async staticRun(options) {
+    const own = this.ownTestFiles(options.activeMutant.fileName);
+    if (own.length > 0) {
+      const result = await this.runIn(own, options);
+      if (result.status !== 'survived') return result;
+    }
+    return this.inner.mutantRun(options);
+  }
+
   async mutantRun(options) {
+    if (options.testFilter === undefined) return this.staticRun(options);
     const files = this.testFilesFor(options.testFilter);
     if (files === undefined) {
       this.log.debug(`Mutant ${options.activeMutant.id}: a covering test is not in the dry run's map: jest's --findRelatedTests`);

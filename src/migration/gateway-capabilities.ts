@@ -245,6 +245,7 @@ const TABLE: Row[] = [
   {
     implementation: GatewayImplementation.AGENTGATEWAY,
     displayName: 'agentgateway',
+    // Stryker disable next-line StringLiteral: equivalent: the rows before it take every lower version, so any version left is this row's
     range: '>=1.0.0',
     versions: '1.0 and later',
     alphaBackendRef: N,
@@ -319,6 +320,7 @@ function envoyRows(implementation: GatewayImplementation, displayName: string): 
     {
       implementation,
       displayName,
+      // Stryker disable next-line StringLiteral: equivalent: the rows before it take every lower version, so any version left is this row's
       range: '>=0.4.0',
       versions: 'AI Gateway v0.4.0 and later',
       alphaBackendRef: N,
@@ -369,6 +371,7 @@ function ngfRows(): Row[] {
     },
     {
       ...base,
+      // Stryker disable next-line StringLiteral: equivalent: the rows before it take every lower version, so any version left is this row's
       range: '>=2.3.0',
       versions: '2.3.0 and later',
       note: 'NGINX Gateway Fabric serves only the v1 InferencePool group and never served the alpha group; from 2.3.0 it weights two v1 pools in one rule (GatewayWeightedAcrossTwoInferencePools passes).',
@@ -435,6 +438,7 @@ export class GatewayCapabilities {
     if (rows.length === 0) {
       throw new Error(`unknown gateway implementation ${JSON.stringify(implementation)}; known: ${[...new Set(TABLE.map((r) => r.implementation))].join(', ')}`);
     }
+    // Stryker disable next-line ConditionalExpression: equivalent: coerce(undefined) is null too
     const parsed = version === undefined ? null : coerce(version);
     if (version !== undefined && !parsed) throw new Error(`gateway version ${JSON.stringify(version)} is not a version such as 1.28.1`);
     const forVersion = parsed ? rows.find((r) => r.range !== undefined && satisfies(parsed, r.range)) : undefined;

@@ -107,6 +107,9 @@ describe('GatewayCapabilities.problemWith and of: a capability described by the 
     // Then weighted-shift has a problem that names the gateway with its version; header-preview-cutover has none
     expect(GatewayCapabilities.problemWith(c, MigrationStrategy.WEIGHTED_SHIFT)).toBe('weighted-shift splits one rule between the alpha and the GA pool, and Acme Gateway 3.1.0 cannot: as its docs say.');
     expect(GatewayCapabilities.problemWith(c, MigrationStrategy.HEADER_PREVIEW_CUTOVER)).toBeUndefined();
+    // And without a version, the refusal names the gateway alone
+    const { version: _version, ...unversioned } = c;
+    expect(GatewayCapabilities.problemWith(unversioned, MigrationStrategy.WEIGHTED_SHIFT)).toBe('weighted-shift splits one rule between the alpha and the GA pool, and Acme Gateway cannot: as its docs say.');
   });
 
   test('given a gateway without a version that serves one group, then the problem names it without a version', () => {
@@ -124,5 +127,98 @@ describe('GatewayCapabilities.problemWith and of: a capability described by the 
   test('given no version, then the capability carries none; given one, it carries it as given', () => {
     expect('version' in GatewayCapabilities.of(GatewayImplementation.ISTIO)).toBe(false);
     expect(GatewayCapabilities.of(GatewayImplementation.ISTIO, '1.28').version).toBe('1.28');
+  });
+});
+
+// The side-by-side stage's README quotes a row whole ("Gateway: <name> <version> (<versions>). <note> Sources: ..."),
+// a refused strategy quotes its note and sources, and a cutover stage its window: each field is read by a person
+// deciding whether to sync a stage, so none may be empty, and each cites where it comes from.
+describe('the words of each row, as the stage README and the refusals quote them', () => {
+  const FILE_AT_TAG = /^\S+\/\S+ \S+@v?\d+(\.\d+)*\b/;
+  const URL = /^https:\/\/\S+$/;
+  const cites = (s: string) => URL.test(s) || FILE_AT_TAG.test(s) || /^kgateway-dev\/kgateway \S+ \(2\.0 line\)/.test(s);
+
+  test('given every row, then its name, versions and note are sentences a person can read, and every source is a URL or a file at a tag', () => {
+    // Given the whole table
+    for (const row of GatewayCapabilities.all()) {
+      // Then the name and versions are words, the note is whole sentences
+      expect(row.displayName).toMatch(/^\S.*\S$/);
+      expect(row.versions).toMatch(/^\S.*\S$/);
+      expect(row.note).toMatch(/^\S.*\S[.)]$/s);
+      // And each source points at something a reviewer can open
+      expect(row.sources.filter((s) => !cites(s))).toEqual([]);
+      if (row.cutoverWindow !== undefined) expect(row.cutoverWindow).toMatch(/^\S.*\S\.$/s);
+    }
+  });
+
+  test('given a row of a known implementation, then it cites at least one source; generic cites none, since nothing is known', () => {
+    for (const row of GatewayCapabilities.all()) {
+      if (row.implementation === GatewayImplementation.GENERIC) expect(row.sources).toEqual([]);
+      else expect(row.sources.length).toBeGreaterThan(0);
+    }
+  });
+
+  test.each([
+    [GatewayImplementation.GKE, undefined, 'GKE Gateway', 'any', ['https://cloud.google.com/kubernetes-engine/docs/how-to/migrate-inference-gateway']],
+    [GatewayImplementation.ISTIO, '1.27.2', 'Istio', '1.27', ['https://github.com/istio/istio/issues/57219', 'https://github.com/kserve/kserve/issues/5007']],
+    [GatewayImplementation.ISTIO, '1.29.0', 'Istio', '1.28 and later', []],
+    [GatewayImplementation.KGATEWAY, '2.0.4', 'kgateway', '2.0.x', ['kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/kgateway/inference-v2.0.4-report.yaml@v1.4.0']],
+    [GatewayImplementation.KGATEWAY, '2.1.3', 'kgateway', '2.1 and later', [
+      'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v1.0.2/gateway/kgateway/inference-v2.1.0-report.yaml@v1.4.0',
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
+    [GatewayImplementation.ENVOY_AI_GATEWAY, '0.2.0', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway before v0.3.0', ['envoyproxy/ai-gateway internal/extensionserver@v0.2.0: no inferencepool.go']],
+    [GatewayImplementation.ENVOY_AI_GATEWAY, '0.3.1', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway v0.3.x', ['https://github.com/kserve/kserve/issues/5050']],
+    [GatewayImplementation.ENVOY_AI_GATEWAY, '0.4.0', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway v0.4.0 and later', []],
+    [GatewayImplementation.ENVOY_GATEWAY, undefined, 'Envoy Gateway (with Envoy AI Gateway)', 'any', []],
+    [GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.1.0', 'NGINX Gateway Fabric', 'before 2.2.0', ['nginx/nginx-gateway-fabric internal/controller/state/graph@v2.1.0: no inference group']],
+    [GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.2.1', 'NGINX Gateway Fabric', '2.2.x', ['kubernetes-sigs/gateway-api-inference-extension conformance/reports/v1.0.2/gateway/nginx-nginx-gateway-fabric/inference-v2.2.0-report.yaml@v1.4.0']],
+    [GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.3.0', 'NGINX Gateway Fabric', '2.3.0 and later', []],
+    [GatewayImplementation.AGENTGATEWAY, '0.7.2', 'agentgateway', 'before 1.0 (kgateway\'s control plane)', [
+      'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0']],
+    [GatewayImplementation.AGENTGATEWAY, '1.0.1', 'agentgateway', '1.0 and later', ['agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
+    [GatewayImplementation.AGENTGATEWAY, undefined, 'agentgateway', 'any', [
+      'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0',
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
+    [GatewayImplementation.GENERIC, undefined, 'a Gateway API implementation not in the table (generic)', 'any', []],
+  ] as const)('given %s %s, then the row is named %s for %s and cites %j (each the start of a source)', (implementation, version, name, versions, sources) => {
+    // When the row for that version is looked up
+    const row = GatewayCapabilities.of(implementation, version);
+    // Then the stage README names the gateway and the versions the row holds for, and lists these sources
+    expect([row.displayName, row.versions]).toEqual([name, versions]);
+    for (const source of sources) expect(row.sources.filter((s) => s.startsWith(source))).toHaveLength(1);
+  });
+
+  test('given a version below the first release a row is for, then the row for other or unknown versions answers, not the newest', () => {
+    // Given Istio and kgateway releases older than any row of a version
+    // Then neither the 1.28+ nor the 2.1+ row claims them
+    expect(GatewayCapabilities.of(GatewayImplementation.ISTIO, '1.26.4').versions).toBe('any');
+    expect(GatewayCapabilities.of(GatewayImplementation.KGATEWAY, '1.9.0').versions).toBe('any');
+  });
+
+  test('given a cutover at an upgrade, then its window says what to upgrade in which order, to rehearse it, and what never to do', () => {
+    const kgateway = GatewayCapabilities.of(GatewayImplementation.KGATEWAY, '2.0.4').cutoverWindow!;
+    expect(kgateway).toContain('(or, if this stage syncs first, until the upgrade: 2.0.x cannot route to the v1 pool). Upgrade kgateway-crds, then kgateway, and sync this stage in one change window; ');
+    expect(kgateway).toMatch(/time the window in staging first\.$/);
+    const aiGateway = GatewayCapabilities.of(GatewayImplementation.ENVOY_AI_GATEWAY, '0.3.0').cutoverWindow!;
+    expect(aiGateway).toMatch(/^Envoy AI Gateway v0\.3\.x accepts only the alpha group and v0\.4\.0 and later only v1, and Envoy Gateway asks the one extension server/);
+    expect(aiGateway).toMatch(/Never list both groups in backendResources: both refs then resolve and half of a split fails with 503 \(kserve\/kserve#5050\)\.$/);
+    expect(GatewayCapabilities.of(GatewayImplementation.ENVOY_AI_GATEWAY, '0.4.0').cutoverWindow).toBe(aiGateway);
+  });
+
+  test('given Envoy Gateway with AI Gateway, then the notes say why no second installation is shown to work, and the sources name each file that shows it', () => {
+    const any = GatewayCapabilities.of(GatewayImplementation.ENVOY_GATEWAY);
+    expect(any.note).toMatch(/^Envoy Gateway serves InferencePools only through Envoy AI Gateway's extension server, which accepts exactly one group per release \(v0\.3\.x the alpha group, v0\.4\.0 and later v1\), so no installation serves both; a second Envoy Gateway \+ AI Gateway beside the first is not shown to work \(the AI Gateway controllers and pod webhook filter no GatewayClass, and the two releases need Envoy Gateways that share one set of cluster-wide CRDs\)\.$/);
+    const v03 = GatewayCapabilities.of(GatewayImplementation.ENVOY_AI_GATEWAY, '0.3.0');
+    expect(v03.note).toMatch(/so no installation serves both; a second Envoy Gateway \+ AI Gateway beside the first is not shown to work \(.*share one set of cluster-wide CRDs\): the move to v1 is a cutover at the AI Gateway upgrade\.$/);
+    const files = ['inferencepool.go@v0.3.0', 'inferencepool.go@v0.4.0', 'config.yaml@v0.3.0', 'controller.go@v0.4.0', 'admission_webhook.yaml@v0.4.0', 'go.mod@v0.3.0', 'deployment-mode.md@v1.5.0'];
+    for (const f of files) expect(v03.sources.filter((s) => s.includes(f))).toHaveLength(1);
+    expect(v03.sources.find((s) => s.includes('controller.go@v0.4.0'))).toMatch(/^envoyproxy\/ai-gateway internal\/controller\/controller\.go@v0\.4\.0: .*; manifests\/charts\/ai-gateway-helm\/templates\/admission_webhook\.yaml@v0\.4\.0: /);
+  });
+
+  test('given a version on a row that cannot serve the alpha group, then the refusal names the gateway with the version, and without one when none was given', () => {
+    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.NGINX_GATEWAY_FABRIC, MigrationStrategy.CUTOVER))
+      .toMatch(/^the alpha route cannot be running on NGINX Gateway Fabric, which does not serve the alpha InferencePool group: /);
+    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.ISTIO, MigrationStrategy.WEIGHTED_SHIFT))
+      .toMatch(/^weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and Istio does not: /);
   });
 });
