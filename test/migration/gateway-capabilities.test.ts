@@ -165,7 +165,8 @@ describe('the words of each row, as the stage README and the refusals quote them
     [GatewayImplementation.KGATEWAY, '2.0.4', 'kgateway', '2.0.x', ['kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/kgateway/inference-v2.0.4-report.yaml@v1.4.0']],
     [GatewayImplementation.KGATEWAY, '2.1.3', 'kgateway', '2.1 and later', [
       'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v1.0.2/gateway/kgateway/inference-v2.1.0-report.yaml@v1.4.0',
-      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK',
+    ]],
     [GatewayImplementation.ENVOY_AI_GATEWAY, '0.2.0', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway before v0.3.0', ['envoyproxy/ai-gateway internal/extensionserver@v0.2.0: no inferencepool.go']],
     [GatewayImplementation.ENVOY_AI_GATEWAY, '0.3.1', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway v0.3.x', ['https://github.com/kserve/kserve/issues/5050']],
     [GatewayImplementation.ENVOY_AI_GATEWAY, '0.4.0', 'Envoy Gateway with Envoy AI Gateway', 'AI Gateway v0.4.0 and later', []],
@@ -174,11 +175,13 @@ describe('the words of each row, as the stage README and the refusals quote them
     [GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.2.1', 'NGINX Gateway Fabric', '2.2.x', ['kubernetes-sigs/gateway-api-inference-extension conformance/reports/v1.0.2/gateway/nginx-nginx-gateway-fabric/inference-v2.2.0-report.yaml@v1.4.0']],
     [GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.3.0', 'NGINX Gateway Fabric', '2.3.0 and later', []],
     [GatewayImplementation.AGENTGATEWAY, '0.7.2', 'agentgateway', 'before 1.0 (kgateway\'s control plane)', [
-      'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0']],
+      'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0',
+    ]],
     [GatewayImplementation.AGENTGATEWAY, '1.0.1', 'agentgateway', '1.0 and later', ['agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
     [GatewayImplementation.AGENTGATEWAY, undefined, 'agentgateway', 'any', [
       'kubernetes-sigs/gateway-api-inference-extension conformance/reports/v0.5.1/gateway/agentgateway/inference-v0.7.2-report.yaml@v1.4.0',
-      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK']],
+      'agentgateway/agentgateway controller/pkg/kgateway/wellknown/gwapi.go@v1.0.0 InferencePoolGVK',
+    ]],
     [GatewayImplementation.GENERIC, undefined, 'a Gateway API implementation not in the table (generic)', 'any', []],
   ] as const)('given %s %s, then the row is named %s for %s and cites %j (each the start of a source)', (implementation, version, name, versions, sources) => {
     // When the row for that version is looked up
