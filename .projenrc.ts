@@ -393,10 +393,10 @@ new JsonFile(project, 'stryker.config.json', {
     concurrency: 2,
     // A static mutant runs while a test file loads, not in a test: a table, a regex or a constant of a module, or any
     // code a test file's describe-level set-up runs. Coverage per test cannot trace it (Stryker credits it to the
-    // first test that happens to run it, or to none), so it runs without a test filter: the mutated module's own
-    // test files first, then every test of the group that imports it (scripts/stryker-jest-files.mjs). Left out,
-    // the gateway table and the regexes that redact secrets would never be mutated, and a mutant that only the
-    // file's later tests kill would pass for a survivor.
+    // first test that happens to run it, or to none), so it runs without a test filter: every test of the mutated
+    // module's own test files (scripts/stryker-jest-files.mjs). Left out, the gateway table and the regexes that
+    // redact secrets would never be mutated, and a mutant that only the file's later tests kill would pass for a
+    // survivor.
     ignoreStatic: false,
     // A busy machine slows a mutant's tests down: give it 10 s beyond 1.5 times their time in the dry run.
     timeoutMS: 10_000,
