@@ -398,8 +398,11 @@ new JsonFile(project, 'stryker.config.json', {
     // redact secrets would never be mutated, and a mutant that only the file's later tests kill would pass for a
     // survivor.
     ignoreStatic: false,
-    // A busy machine slows a mutant's tests down: give it 10 s beyond 1.5 times their time in the dry run.
-    timeoutMS: 10_000,
+    // A mutant's run loads its test files, whose describe-level set-up (rendering a whole migration) is not in the
+    // covering tests' time, and a busy machine slows that down several times: with 10 s beyond 1.5 times the tests'
+    // time, the GitOps writer's run counted 36 mutants as timed out (killed) that were only slow. 60 s: a mutant that
+    // loops forever still times out.
+    timeoutMS: 60_000,
     // The dry run (every test of the group once, with coverage per test) takes minutes on a busy machine.
     dryRunTimeoutMinutes: 30,
     thresholds: { high: 90, low: 85, break: 85 },

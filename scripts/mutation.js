@@ -6,7 +6,8 @@
 //   node scripts/mutation.js [group ...] [stryker options ...]     e.g. `npx projen mutation convert --concurrency 1`
 //
 // A group's run reuses the results of its last run for every mutant whose code and covering tests did not change
-// (reports/mutation/<group>/incremental.json); `--force` runs every mutant again, `--retest-survivors` the survivors. The score is the issue's: killed and
+// (reports/mutation/<group>/incremental.json); `--force` runs every mutant again, `--retest-survivors` the survivors,
+// `--retest-timeouts` the timed-out mutants. The score is the issue's: killed and
 // timed-out mutants over all mutants that some test covers. Exits 1 when a run fails or a module scores under 85%.
 'use strict';
 
@@ -20,12 +21,12 @@ const BREAK = 85;
 const base = JSON.parse(fs.readFileSync(path.join(root, 'stryker.config.json'), 'utf8'));
 const { groups } = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-groups.json'), 'utf8'));
 
-// `--retest-survivors`: this script's own option, not Stryker's (below).
-const RETEST_SURVIVORS = '--retest-survivors';
+// `--retest-survivors` and `--retest-timeouts`: this script's own options, not Stryker's (forgetVerdicts below).
+const RETEST = { '--retest-survivors': ['Survived', 'NoCoverage'], '--retest-timeouts': ['Timeout'] };
 const args = process.argv.slice(2);
-const retestSurvivors = args.includes(RETEST_SURVIVORS);
+const retest = args.filter((a) => Object.prototype.hasOwnProperty.call(RETEST, a)).flatMap((a) => RETEST[a]);
 const named = args.filter((a) => Object.prototype.hasOwnProperty.call(groups, a));
-const passed = args.filter((a) => !named.includes(a) && a !== RETEST_SURVIVORS);
+const passed = args.filter((a) => !named.includes(a) && !Object.prototype.hasOwnProperty.call(RETEST, a));
 const unknown = passed.find((a, i) => !a.startsWith('-') && !(i > 0 && passed[i - 1].startsWith('--') && !passed[i - 1].includes('=')));
 if (unknown !== undefined) {
   console.error(`mutation: unknown group ${JSON.stringify(unknown)}; the groups are ${Object.keys(groups).join(', ')}`);
@@ -84,17 +85,17 @@ function coveredScore(c) {
 }
 
 /**
- * Drops the survivors (and the mutants no test covered) from a group's incremental file, so that its next run tests
- * them again and keeps every other verdict. Stryker reuses a survivor's verdict while its code and covering tests
- * are unchanged, which is wrong when what changed is how a mutant runs (a static mutant now runs its module's
- * whole test files) or a test the coverage cannot see.
+ * Drops the mutants with these statuses from a group's incremental file, so that its next run tests them again and
+ * keeps every other verdict. Stryker reuses a survivor's verdict while its code and covering tests are unchanged,
+ * which is wrong when what changed is how a mutant runs (a static mutant now runs its module's whole test files) or
+ * a test the coverage cannot see; and a timeout on a busy machine may be a slow run, not a kill.
  */
-function forgetSurvivors(incrementalFile) {
+function forgetVerdicts(incrementalFile, statuses) {
   if (!fs.existsSync(incrementalFile)) return 0;
   const report = JSON.parse(fs.readFileSync(incrementalFile, 'utf8'));
   let dropped = 0;
   for (const file of Object.values(report.files)) {
-    const kept = file.mutants.filter((m) => m.status !== 'Survived' && m.status !== 'NoCoverage');
+    const kept = file.mutants.filter((m) => !statuses.includes(m.status));
     dropped += file.mutants.length - kept.length;
     file.mutants = kept;
   }
@@ -113,7 +114,7 @@ for (const name of selected) {
   fs.mkdirSync(path.dirname(configFile), { recursive: true });
   fs.writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
   console.log(`::: mutation: group ${name} (${config.mutate.join(', ')})`);
-  if (retestSurvivors) console.log(`::: mutation: group ${name}: ${forgetSurvivors(path.join(root, config.incrementalFile))} survivors to test again`);
+  if (retest.length > 0) console.log(`::: mutation: group ${name}: ${forgetVerdicts(path.join(root, config.incrementalFile), retest)} mutants (${retest.join(', ')}) to test again`);
   const start = Date.now();
   // The tests of the compiled library skip themselves in the sandbox, which has no lib/ (test/cli/run-cli.ts).
   const env = { ...process.env, INFERENCE_MIGRATE_MUTATION_SANDBOX: '1' };

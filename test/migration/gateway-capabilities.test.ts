@@ -191,6 +191,11 @@ describe('the words of each row, as the stage README and the refusals quote them
     for (const source of sources) expect(row.sources.filter((s) => s.startsWith(source))).toHaveLength(1);
   });
 
+  test('given NGINX Gateway Fabric 2.2, then its source names both files that show it serves only the v1 group', () => {
+    const sources = GatewayCapabilities.of(GatewayImplementation.NGINX_GATEWAY_FABRIC, '2.2.0').sources;
+    expect(sources.filter((s) => /route_common\.go@v2\.2\.0 .*, and backend_refs\.go@v2\.2\.0: any other InferencePool group is NotSupported$/.test(s))).toHaveLength(1);
+  });
+
   test('given a version below the first release a row is for, then the row for other or unknown versions answers, not the newest', () => {
     // Given Istio and kgateway releases older than any row of a version
     // Then neither the 1.28+ nor the 2.1+ row claims them
@@ -218,10 +223,12 @@ describe('the words of each row, as the stage README and the refusals quote them
     expect(v03.sources.find((s) => s.includes('controller.go@v0.4.0'))).toMatch(/^envoyproxy\/ai-gateway internal\/controller\/controller\.go@v0\.4\.0: .*; manifests\/charts\/ai-gateway-helm\/templates\/admission_webhook\.yaml@v0\.4\.0: /);
   });
 
-  test('given a version on a row that cannot serve the alpha group, then the refusal names the gateway with the version, and without one when none was given', () => {
+  test('given a strategy a row refuses, then the refusal names the gateway with its version when one was given, and alone otherwise', () => {
     expect(GatewayCapabilities.strategyProblem(GatewayImplementation.NGINX_GATEWAY_FABRIC, MigrationStrategy.CUTOVER))
       .toMatch(/^the alpha route cannot be running on NGINX Gateway Fabric, which does not serve the alpha InferencePool group: /);
     expect(GatewayCapabilities.strategyProblem(GatewayImplementation.ISTIO, MigrationStrategy.WEIGHTED_SHIFT))
       .toMatch(/^weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and Istio does not: /);
+    expect(GatewayCapabilities.strategyProblem(GatewayImplementation.ISTIO, MigrationStrategy.WEIGHTED_SHIFT, '1.27.0'))
+      .toMatch(/^weighted-shift needs one gateway that serves both the alpha and the GA InferencePool, and Istio 1\.27\.0 does not: /);
   });
 });
