@@ -84,8 +84,11 @@ function listKeys(field: string, items: unknown[]): string[] | undefined {
 }
 
 class Transformer {
-  /** Containers (as transformed) whose properties are list-item keys. */
-  public readonly keyed = new WeakSet<object>();
+  /**
+   * Containers (as transformed) whose properties are list-item keys, with the keys in the list's order: an object
+   * lists integer-like keys first, in ascending order, so a list keyed by port would lose its order in the object.
+   */
+  public readonly keyed = new WeakMap<object, string[]>();
 
   public transform(value: unknown, field: string): unknown {
     if (Array.isArray(value)) {
@@ -99,7 +102,7 @@ class Transformer {
       const out: { [k: string]: unknown } = {};
       // Stryker disable next-line StringLiteral: equivalent: as above
       value.forEach((v, i) => { out[keys[i]] = this.transform(v, ''); });
-      this.keyed.add(out);
+      this.keyed.set(out, keys);
       return out;
     }
     if (isPlainObject(value)) {
@@ -119,14 +122,19 @@ class Transformer {
     let b = before;
     let a = after;
     for (const step of steps) {
-      const keys = keysOf(a);
+      const keys = this.keysOf(a);
       // Stryker disable next-line ConditionalExpression: equivalent: a key pushed twice changes no indexOf
-      for (const k of keysOf(b)) if (!keys.includes(k)) keys.push(k);
+      for (const k of this.keysOf(b)) if (!keys.includes(k)) keys.push(k);
       rank.push(keys.indexOf(String(step)));
       b = childOf(b, step);
       a = childOf(a, step);
     }
     return rank;
+  }
+
+  /** The keys of a container on a diff path in document order: a keyed list's in the list's order. */
+  public keysOf(x: unknown): string[] {
+    return [...(isContainer(x) ? this.keyed.get(x) ?? keysOf(x) : [])];
   }
 
   /** The field path of a diff path, walking the transformed trees for the kind of each step. */
@@ -164,12 +172,13 @@ function compareRanks(x: number[], y: number[]): number {
 }
 
 /** The original value of a transformed one. */
-function restore(value: unknown, keyed: WeakSet<object>): unknown {
+function restore(value: unknown, keyed: WeakMap<object, string[]>): unknown {
   if (typeof value === 'string' && value.startsWith(ATOMIC)) return JSON.parse(value.slice(ATOMIC.length));
   if (Array.isArray(value)) return value.map((v) => restore(v, keyed));
   if (isPlainObject(value)) {
-    const entries = Object.entries(value).map(([k, v]) => [k, restore(v, keyed)] as const);
-    return keyed.has(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+    const order = keyed.get(value);
+    if (order) return order.map((k) => restore(value[k], keyed));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, restore(v, keyed)] as const));
   }
   return value;
 }
@@ -204,8 +213,8 @@ function reorders(t: Transformer, before: unknown, after: unknown, path: string,
   // Stryker disable next-line LogicalOperator: equivalent: a keyed list and a map never meet at one path (a schema makes a field one or the other)
   if (t.keyed.has(before) && t.keyed.has(after)) {
     const common = new Set(Object.keys(after).filter((k) => k in before));
-    const was = Object.keys(before).filter((k) => common.has(k));
-    const now = Object.keys(after).filter((k) => common.has(k));
+    const was = t.keysOf(before).filter((k) => common.has(k));
+    const now = t.keysOf(after).filter((k) => common.has(k));
     if (was.join('\u0000') !== now.join('\u0000')) out.push(change(`${path} (order)`, was, now));
   }
   for (const k of Object.keys(after)) {

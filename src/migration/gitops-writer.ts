@@ -292,6 +292,9 @@ export class GitOpsWriter {
     if (errors.length > 0) {
       throw new UserError(`Validation failed with the following errors:\n  ${errors.map((e) => `[${migration.node.path}] ${e}`).join('\n  ')}`);
     }
+    if (migration.stages.length === 0) {
+      throw new UserError(`GitOpsWriter: migration ${migration.migrationName} (${migration.node.path}) has no stages: a migration needs at least one stage folder to write`);
+    }
     const baseline = (migration.baseline ?? []).map((m) => m._object);
     const baselineKeys = new Map(baseline.map((o) => [identity(o), stableJson(o)]));
     let previous = baseline;
@@ -332,7 +335,8 @@ export class GitOpsWriter {
    */
   private problemsOf(r: RenderedMigration, validators: Map<string, ManifestValidator>): string[] {
     const bundles = r.migration.validationBundles;
-    const key = bundles ? bundles.join(',') : '';
+    // No bundles given (the validator's defaults) and an empty list (no CRD at all) must not share a validator.
+    const key = bundles ? `bundles:${bundles.join(',')}` : 'default';
     let validator = validators.get(key);
     if (!validator) {
       validator = new ManifestValidator(bundles ? { crdBundles: bundles } : {});

@@ -24,8 +24,11 @@ const LAST_APPLIED = /^metadata\.annotations\[kubectl\.kubernetes\.io\/last-appl
  * `X-Api-Key`, and any name that says token, key, secret, auth or password.
  */
 const SECRET_HEADER = /auth|cookie|token|key|secret|passw|credential/i;
-/** The value of an item of a header list keyed by name (`...set[Authorization].value`, as field changes write it). */
-const KEYED_HEADER_VALUE = /\.(?:set|add|headers)\[([^\]]+)\]\.value$/;
+/**
+ * The value of an item of a header list keyed by name (`...set[Authorization].value`, as field changes write it),
+ * and anything below it (a value written as an object or a list is as secret as a string).
+ */
+const KEYED_HEADER_VALUE = /\.(?:set|add|headers)\[([^\]]+)\]\.value(?:$|[.[#])/;
 
 function secretByRule(kind: unknown, path: string): boolean {
   if (kind === 'Secret' && SECRET_DATA.test(path)) return true;

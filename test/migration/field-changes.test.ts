@@ -300,3 +300,37 @@ describe('fieldChanges: lists of scalars and maps', () => {
     expect(fieldChanges(labelled({ a: '1', b: '2' }), labelled({ b: '2', a: '1' }))).toEqual([]);
   });
 });
+
+// Kubernetes merges these lists by a key (the patchMergeKey of the Kubernetes API, the header name of the Gateway
+// API): a README that named their items by index would show a reorder as a change of every item, at the wrong item.
+describe('fieldChanges: every list merged by key is compared item by item, by its key', () => {
+  test.each([
+    ['initContainers', 'name'], ['ephemeralContainers', 'name'], ['volumes', 'name'], ['imagePullSecrets', 'name'],
+    ['resourceClaims', 'name'], ['ports', 'name'], ['volumeMounts', 'mountPath'], ['volumeDevices', 'devicePath'],
+    ['hostAliases', 'ip'], ['listeners', 'name'], ['conditions', 'type'], ['set', 'name'], ['add', 'name'], ['headers', 'name'],
+  ])('given a %s list reordered with one item changed, then the one change names that item by its %s', (field, key) => {
+    // Given two items, then the same two in the other order, the second with another value
+    const before = { spec: { [field]: [{ [key]: 'first', value: 'a' }, { [key]: 'second', value: 'b' }] } };
+    const after = { spec: { [field]: [{ [key]: 'second', value: 'c' }, { [key]: 'first', value: 'a' }] } };
+    // Then the change is the second item's, named by its key, and the new order is one line of its own (the values
+    // of a field whose path says secret are not shown)
+    const shown = field === 'imagePullSecrets' ? '<redacted> -> <redacted>' : 'b -> c';
+    expect(lines(fieldChanges(before, after))).toEqual([`spec.${field}[second].value: ${shown}`, `spec.${field} (order): [first, second] -> [second, first]`]);
+  });
+
+  // A list keyed by a number lost its order when keyed into an object (integer-like keys come first, ascending):
+  // its reorder was not shown, and a whole list of them was shown sorted by port.
+  test('given container ports without names, then they are keyed by containerPort, and Service ports without names by port, in the order written', () => {
+    const containerPorts = (second: string) => ({ spec: { ports: [{ containerPort: 8000, protocol: 'TCP' }, { containerPort: 9090, protocol: second }] } });
+    expect(lines(fieldChanges(containerPorts('TCP'), { spec: { ports: [...containerPorts('UDP').spec.ports].reverse() } })))
+      .toEqual(['spec.ports[9090].protocol: TCP -> UDP', 'spec.ports (order): ["8000", "9090"] -> ["9090", "8000"]']);
+    const servicePorts = (target: number) => ({ spec: { ports: [{ port: 80, targetPort: 8000 }, { port: 9090, targetPort: target }] } });
+    expect(lines(fieldChanges(servicePorts(9090), { spec: { ports: [...servicePorts(9091).spec.ports].reverse() } })))
+      .toEqual(['spec.ports[9090].targetPort: 9090 -> 9091', 'spec.ports (order): ["80", "9090"] -> ["9090", "80"]']);
+  });
+
+  test('given a list of Service ports added whole, then it is shown in the order written, not sorted by port', () => {
+    const after = { spec: { ports: [{ port: 9090 }, { port: 80 }] } };
+    expect(lines(fieldChanges({ spec: {} }, after))).toEqual(['spec.ports: (unset) -> [{port: 9090}, {port: 80}]']);
+  });
+});

@@ -1,12 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as YAML from 'yaml';
-import { CarriedManifest, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { CarriedManifest, CarriedObjects, GitOpsWriter, InferenceMigrationPlan, InferenceProvider, MigrationStage, Promotion, WeightedInferenceRoute, ZeroDowntimeMigration } from '../../src';
+import { PropError, UserError } from '../../src/core/errors';
 import { GuideExamples } from '../../src/examples/guide-examples';
 import { ACTIVE_STAGE_FILE, renderActiveStageRecord } from '../../src/migration/active-stage';
-import { findRecordTarget, writeRecord } from '../../src/output';
+import { OutputError, findRecordTarget, writeRecord } from '../../src/output';
 import { alphaStack } from '../fixtures/alpha-stack';
 import { expectValid } from '../util';
 
@@ -26,6 +28,16 @@ function tree(dir: string): Map<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** The error `fn` throws (fails the test when it throws nothing). */
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error, but nothing was thrown');
 }
 
 function readYaml(file: string): any[] {
@@ -586,5 +598,387 @@ describe('a carried route whose backendRef has no weight', () => {
       { group: 'inference.networking.x-k8s.io', kind: 'InferencePool', name: 'vllm-llama3-8b-instruct-alpha', weight: 1 },
     ]);
     expect(promoted.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^skipping from 01-side-by-side straight to \S+ moves 100% of the requests of HTTPRoute default\/llm-route off the alpha pool in one sync/)]));
+  });
+});
+
+describe('GitOpsWriter given what it cannot write', () => {
+  test.each([
+    ['no options', undefined],
+    ['an empty outdir', { outdir: '' }],
+    ['an outdir that is not a string', { outdir: 42 }],
+  ])('given %s, then the writer refuses to be made with a PropError naming the option', (_what, options) => {
+    // Given options a JavaScript caller may pass; When the writer is made
+    const err = thrown(() => new GitOpsWriter(options as any));
+
+    // Then it is the user's error, and says what outdir must be
+    expect(err).toBeInstanceOf(PropError);
+    expect(err.message).toBe('GitOpsWriter: \'outdir\' must be a directory path');
+  });
+
+  test('given an app or a chart that holds no migration, then writeAll throws a UserError naming where it looked, and writes nothing', () => {
+    // Given an app with one chart and no migration in it
+    const outdir = tmp('no-migration-');
+    const app = Testing.app();
+    const chart = new Chart(app, 'llm');
+
+    // When every migration under the app, then under the chart, is written
+    const fromApp = thrown(() => new GitOpsWriter({ outdir }).writeAll(app));
+    const fromChart = thrown(() => new GitOpsWriter({ outdir }).writeAll(chart));
+
+    // Then each error says none was found, under the app or the chart's path
+    expect(fromApp).toBeInstanceOf(UserError);
+    expect(fromApp.message).toBe('GitOpsWriter: no migration found under the app');
+    expect(fromChart).toBeInstanceOf(UserError);
+    expect(fromChart.message).toBe('GitOpsWriter: no migration found under llm');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('given an outdir that is a file, then the write throws an OutputError naming it, and the file is left as it was', () => {
+    // Given a path that is a file
+    const outdir = path.join(tmp('file-outdir-'), 'migrations');
+    fs.writeFileSync(outdir, 'not a folder\n');
+
+    // When a migration is written there
+    const err = thrown(() => new GitOpsWriter({ outdir }).write(GuideExamples.zeroDowntime(Testing.app())));
+
+    // Then the writer says the outdir is not a directory, and the file is untouched
+    expect(err).toBeInstanceOf(OutputError);
+    expect(err.message).toBe(`GitOpsWriter: outdir ${outdir} exists and is not a directory`);
+    expect(fs.readFileSync(outdir, 'utf8')).toBe('not a folder\n');
+  });
+
+  test('given two migrations of the same name, then the write throws a UserError naming it, and nothing is written', () => {
+    // Given the guide's migration built twice (two apps), both named vllm-llama3-8b-instruct
+    const outdir = tmp('same-name-');
+    const migrations = [GuideExamples.zeroDowntime(Testing.app()), GuideExamples.zeroDowntime(Testing.app())];
+
+    // When both are written into one directory
+    const err = thrown(() => new GitOpsWriter({ outdir }).writeMigrations(migrations));
+
+    // Then the error says they would share one folder, and the directory stays empty
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe('GitOpsWriter: two migrations are named vllm-llama3-8b-instruct: each needs its own folder');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('given a cleanup stage with two routes still sending to the alpha group, then the error lists both, one line each', () => {
+    // Given the guide's migration with two leftover routes to the alpha pool in its cleanup stage
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const cleanup = migration.stages[migration.stages.length - 1];
+    const alpha = { poolName: 'vllm-llama3-8b-instruct-alpha', poolNamespace: 'default', poolGroup: 'inference.networking.x-k8s.io', external: true };
+    for (const name of ['leftover-a', 'leftover-b']) {
+      new WeightedInferenceRoute(cleanup, name, { name, parentRefs: [{ name: 'gw' }], backends: [{ pool: alpha, weight: 1 }] });
+    }
+
+    // When it is rendered
+    const err = thrown(() => new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]));
+
+    // Then each problem is on a line of its own, under the migration's path
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message.split('\n')).toEqual([
+      'Validation failed with the following errors:',
+      '  [vllm-llama3-8b-instruct] stage 04-cleanup: route leftover-a still sends traffic to the alpha group (vllm-llama3-8b-instruct-alpha), which cleanup removes',
+      '  [vllm-llama3-8b-instruct] stage 04-cleanup: route leftover-b still sends traffic to the alpha group (vllm-llama3-8b-instruct-alpha), which cleanup removes',
+    ]);
+  });
+
+  test('given a stage with two routes whose pool lives in another stage, then the error lists both routes, one line each', () => {
+    // Given the guide's migration with two routes in 02-shift-50 to the GA pool of 01-side-by-side
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const foreignPool = migration.stages[0].node.findChild('GaPool') as any;
+    for (const name of ['stray-a', 'stray-b']) {
+      new WeightedInferenceRoute(migration.stages[1], name, { name, parentRefs: [{ name: 'gw' }], backends: [{ pool: foreignPool, weight: 1 }] });
+    }
+
+    // When it is rendered
+    const err = thrown(() => new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]));
+
+    // Then each route's problem is on a line of its own
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message.split('\n')).toEqual([
+      'Validation failed with the following errors:',
+      ...['stray-a', 'stray-b'].map((name) => `  [vllm-llama3-8b-instruct/shift-50] route ${name}: backend pool vllm-llama3-8b-instruct-ga (inference.networking.k8s.io) is neither in stage 02-shift-50 nor referenced as external: a GitOps tool pruning this folder would leave the route without its backend`),
+    ]);
+  });
+});
+
+describe('GitOpsWriter deciding what it writes', () => {
+  const readmeOf = (files: { path: string; content: string }[], file: string) => files.find((f) => f.path === file)!.content;
+
+  test('given the crds folder option, then crds/kustomization.yaml lists the pinned URLs and the README points at it; without the option, or without CRDs, neither is written', () => {
+    // Given the guide's migration (two pinned CRDs), and the same migration with no CRD to install
+    const guide = GuideExamples.zeroDowntime(Testing.app());
+    const noCrds = Object.create(GuideExamples.zeroDowntime(Testing.app()), { crds: { value: [] } });
+    const folderNote = 'The `crds/` folder references these URLs in a kustomization with `Prune=false` and sync wave -1';
+
+    // When each is rendered with and without the crds folder option
+    const withFolder = new GitOpsWriter({ outdir: 'migrations', crdsFolder: true }).renderMigrations([guide]).files;
+    const withoutFolder = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([guide]).files;
+    const nothingToInstall = new GitOpsWriter({ outdir: 'migrations', crdsFolder: true }).renderMigrations([noCrds]).files;
+
+    // Then with the option the crds/ kustomization references the URLs, never pruned, at wave -1, and the README says so
+    expect(YAML.parse(readmeOf(withFolder, 'vllm-llama3-8b-instruct/crds/kustomization.yaml'))).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [
+        'https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.k8s.io_inferencepools.yaml',
+        'https://github.com/kubernetes-sigs/gateway-api-inference-extension/raw/v1.0.2/config/crd/bases/inference.networking.x-k8s.io_inferenceobjectives.yaml',
+      ],
+      commonAnnotations: { 'argocd.argoproj.io/sync-options': 'Prune=false', 'argocd.argoproj.io/sync-wave': '-1' },
+    });
+    expect(readmeOf(withFolder, 'vllm-llama3-8b-instruct/README.md')).toContain(folderNote);
+    // And each stage's kustomization is a Kustomization of exactly its files
+    const stage = YAML.parse(readmeOf(withFolder, 'vllm-llama3-8b-instruct/01-side-by-side/kustomization.yaml'));
+    expect([stage.apiVersion, stage.kind]).toEqual(['kustomize.config.k8s.io/v1beta1', 'Kustomization']);
+    // And without the option, or with no CRD to reference, there is no crds/ folder and the README does not mention one
+    for (const files of [withoutFolder, nothingToInstall]) {
+      expect(files.filter((f) => f.path.includes('/crds/'))).toEqual([]);
+      expect(readmeOf(files, 'vllm-llama3-8b-instruct/README.md')).not.toContain('`crds/`');
+    }
+  });
+
+  test('given a carried Secret read from a 0600 file, then its file keeps mode 0600, and a carried object without secret values from such a file gets the default mode', () => {
+    // Given the guide's migration carrying, in its first stage, a Secret and a ConfigMap, both read from files only their owner may read
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const secret = CarriedManifest.fromObject({
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hf-token', namespace: 'default' }, type: 'Opaque', stringData: { token: 'hf_abcdefghijklmnop' },
+    })._fromFileWithMode(0o600);
+    const config = CarriedManifest.fromObject({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'model-config', namespace: 'default' }, data: { model: 'llama' },
+    })._fromFileWithMode(0o600);
+    new CarriedObjects(migration.stages[0], 'FromGit', { manifests: [secret, config] });
+
+    // When it is rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const file = (name: string) => files.find((f) => f.path === `vllm-llama3-8b-instruct/01-side-by-side/${name}`)!;
+
+    // Then the Secret's file is written 0600, and the ConfigMap's and the library's own files without a mode (0644 less the umask)
+    expect(file('secret-hf-token.yaml').mode).toBe(0o600);
+    expect('mode' in file('configmap-model-config.yaml')).toBe(false);
+    expect(files.filter((f) => f.mode !== undefined).map((f) => f.path)).toEqual(['vllm-llama3-8b-instruct/01-side-by-side/secret-hf-token.yaml']);
+  });
+
+  test('given a migration planned from a repository with an Envoy AI Gateway route, then rendering tells that the route is written without schema validation', () => {
+    // Given the Envoy AI Gateway repository, whose AIGatewayRoute no known schema defines
+    const migrations = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'envoy-ai-gateway')).addMigrations(Testing.app());
+
+    // When it is rendered
+    const rendered = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(migrations);
+
+    // Then the migration carries the notice once, and no kept file (nothing was written)
+    expect(rendered.migrations.map((m) => [m.name, m.keptFiles, m.notices])).toEqual([[
+      'llama',
+      [],
+      ['llama: AIGatewayRoute llm/llama is carried from the input, but no known schema defines its kind: it is written without schema validation'],
+    ]]);
+  });
+
+  test('given a carried object that fails its schema and an object of an unknown kind the code made, then both fail validation: only a carried unknown kind is let through', () => {
+    // Given the guide's migration with, in its first stage, a carried GA pool with two targetPorts and a Widget made in code
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    new CarriedObjects(migration.stages[0], 'FromGit', {
+      manifests: [CarriedManifest.fromObject({
+        apiVersion: 'inference.networking.k8s.io/v1',
+        kind: 'InferencePool',
+        metadata: { name: 'broken', namespace: 'default' },
+        spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
+      })],
+    });
+    new ApiObject(migration.stages[0], 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } });
+
+    // When it is rendered with validation
+    const err = thrown(() => new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]));
+
+    // Then both objects are listed as problems of the first stage
+    expect(err).toBeInstanceOf(UserError);
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe('the planned stages do not pass the CRD schemas; nothing was written:');
+    expect(lines.slice(1).map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([
+      '  vllm-llama3-8b-instruct/01-side-by-side: InferencePool default/broken',
+      '  vllm-llama3-8b-instruct/01-side-by-side: Widget default/w',
+    ]);
+  });
+
+  test('given a migration whose baseline is known from Git, then its first stage README does not say the replaced objects are outside Git', () => {
+    // Given the one-pool repository (its alpha stack and route are in Git), and the guide's migration (alpha stack installed by Helm)
+    const fromGit = InferenceMigrationPlan.fromDirectory(path.join(__dirname, '..', 'fixtures', 'repos', 'one-pool')).addMigrations(Testing.app());
+    const fromHelm = GuideExamples.zeroDowntime(Testing.app());
+    const notInGit = 'The objects this migration replaces are not in Git (installed by Helm)';
+
+    // When both are rendered
+    const gitFiles = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations(fromGit).files;
+    const helmFiles = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([fromHelm]).files;
+
+    // Then only the Helm one says that every object is listed as created
+    expect(readmeOf(gitFiles, 'vllm-llama3-8b-instruct/01-side-by-side/README.md')).not.toContain(notInGit);
+    expect(readmeOf(helmFiles, 'vllm-llama3-8b-instruct/01-side-by-side/README.md')).toContain(notInGit);
+  });
+
+  test('given manual steps before sync and after verify (the default), then each stage README puts each step under its own heading', () => {
+    // Given the guide's migration: installing the CRDs before 01-side-by-side syncs, and uninstalling the Helm release
+    // (no timing given) after 04-cleanup is verified
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([GuideExamples.zeroDowntime(Testing.app())]).files;
+
+    // When the first and the last stage README are read
+    const first = readmeOf(files, 'vllm-llama3-8b-instruct/01-side-by-side/README.md');
+    const cleanup = readmeOf(files, 'vllm-llama3-8b-instruct/04-cleanup/README.md');
+
+    // Then the CRD install is before the sync only, and the uninstall after verifying only
+    expect(first).toContain('## Before you sync');
+    expect(first).not.toContain('## After you verify');
+    expect(cleanup).not.toContain('## Before you sync');
+    expect(cleanup.slice(cleanup.indexOf('## After you verify'))).toContain('helm uninstall vllm-llama3-8b-instruct-alpha -n default');
+  });
+
+  test('given a migration with its own sync wave rules, then an object gets the wave of the rule of its kind and group, else the default', () => {
+    // Given the guide's migration with rules for the alpha group's InferencePool, for StatefulSets and for HTTPRoutes
+    const migration = Object.create(GuideExamples.zeroDowntime(Testing.app()), {
+      syncWaveRules: {
+        value: [
+          { apiGroup: 'inference.networking.x-k8s.io', kind: 'InferencePool', wave: 9 },
+          { apiGroup: 'apps', kind: 'StatefulSet', wave: 8 },
+          { apiGroup: 'gateway.networking.k8s.io', kind: 'HTTPRoute', wave: 5 },
+        ],
+      },
+    });
+
+    // When it is rendered
+    const files = new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files;
+    const waveOf = (file: string) => YAML.parse(readmeOf(files, `vllm-llama3-8b-instruct/01-side-by-side/${file}`)).metadata.annotations['argocd.argoproj.io/sync-wave'];
+
+    // Then the route gets its rule's wave; the GA pool (another group), the EPP Deployment (another kind) and the objectives keep the defaults
+    expect(waveOf('httproute-llm-route.yaml')).toBe('5');
+    expect(waveOf('inferencepool-vllm-llama3-8b-instruct-ga.yaml')).toBe('0');
+    expect(waveOf('deployment-vllm-llama3-8b-instruct-ga-epp.yaml')).toBe('0');
+    expect(waveOf('inferenceobjective-food-review.yaml')).toBe('1');
+  });
+
+  test('given an alpha pool installed by Helm, then the README\'s diagram shows it without traffic once the route leaves it, and ignores other constructs flagged external', () => {
+    // Given the guide's migration (alpha pool referenced, not carried), and in 03-finalize two constructs of the
+    // user's that carry an external flag but do not name a pool
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    const finalize = migration.stages[2];
+    Object.assign(new Construct(finalize, 'ExternalDns'), { external: true, poolGroup: 'externaldns.k8s.io' });
+    Object.assign(new Construct(finalize, 'ExternalSecret'), { external: true, poolName: 'hf-token' });
+
+    // When it is rendered
+    const readme = readmeOf(new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files, 'vllm-llama3-8b-instruct/README.md');
+
+    // Then 03-finalize shows the alpha pool still there, with no traffic, and only the two pools
+    const finalizeGraph = readme.slice(readme.indexOf('  subgraph s3['), readme.indexOf('  subgraph s4['));
+    expect(finalizeGraph.split('\n').filter((l) => l.includes(':::'))).toEqual([
+      '    s3_g1["Gateway default/inference-gateway"]:::gateway',
+      '    s3_b1["alpha pool vllm-llama3-8b-instruct-alpha (v1alpha2): no traffic"]:::alpha',
+      '    s3_b2["GA pool vllm-llama3-8b-instruct-ga (v1)"]:::ga',
+    ]);
+  });
+
+  test('given routes without rules, a rule without backendRefs and a backendRef to a Service, then plan.json lists each with the Gateway API defaults', () => {
+    // Given the guide's migration with, in its first stage, a route to a plain Service (no group, kind or weight:
+    // the core group, a Service, weight 1) that also has a rule without backends, and a route with no rules
+    const migration = GuideExamples.zeroDowntime(Testing.app());
+    new ApiObject(migration.stages[0], 'Web', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        parentRefs: [{ name: 'inference-gateway' }],
+        rules: [{ backendRefs: [{ name: 'web', port: 80 }] }, { matches: [{ path: { type: 'PathPrefix', value: '/down' } }] }],
+      },
+    });
+    new ApiObject(migration.stages[0], 'Placeholder', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'placeholder', namespace: 'default' },
+      spec: { parentRefs: [{ name: 'inference-gateway' }] },
+    });
+
+    // When it is rendered
+    const plan = JSON.parse(readmeOf(new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([migration]).files, 'vllm-llama3-8b-instruct/plan.json'));
+    const route = (name: string) => plan.stages[0].routes.find((r: any) => r.name === name);
+
+    // Then the Service backend has the core group, kind Service and weight 1, the rule without backends none, and the route without rules no rule
+    expect(route('web').rules).toEqual([
+      { backends: [{ group: '', kind: 'Service', name: 'web', weight: 1 }] },
+      { backends: [] },
+    ]);
+    expect(route('placeholder').rules).toEqual([]);
+  });
+
+  test('given a migration implemented in JavaScript without baseline, crds or notes, then it is written as one with none of them', () => {
+    // Given the guide's migration as a JavaScript implementation would give it: no baseline, crds or overview.notes
+    const guide = GuideExamples.zeroDowntime(Testing.app());
+    const migration = Object.create(guide, {
+      baseline: { value: undefined },
+      crds: { value: undefined },
+      overview: { value: { ...guide.overview, notes: undefined } },
+    });
+
+    // When it is rendered with the crds folder option
+    const files = new GitOpsWriter({ outdir: 'migrations', crdsFolder: true }).renderMigrations([migration]).files;
+    const readme = readmeOf(files, 'vllm-llama3-8b-instruct/README.md');
+
+    // Then plan.json lists no CRD, no crds/ folder is written, the README has no CRD URL and no notes, and the first
+    // stage says the replaced objects are not in Git
+    expect(JSON.parse(readmeOf(files, 'vllm-llama3-8b-instruct/plan.json')).crds).toEqual([]);
+    expect(files.filter((f) => f.path.includes('/crds/'))).toEqual([]);
+    expect(readme.slice(readme.indexOf('## CRDs'), readme.indexOf('## For machines')).split('\n').filter((l) => l.startsWith('- ') || l.startsWith('#'))).toEqual(['## CRDs']);
+    expect(readmeOf(files, 'vllm-llama3-8b-instruct/01-side-by-side/README.md')).toContain('The objects this migration replaces are not in Git (installed by Helm)');
+  });
+
+  test('given a first migration that fails validation, then the files of the migrations after it are never made', () => {
+    // Given a guide migration with a broken pool, then a valid one whose overview (read only to make its READMEs) is counted
+    const app = Testing.app();
+    const broken = GuideExamples.zeroDowntime(app);
+    new ApiObject(broken.stages[0], 'Broken', {
+      apiVersion: 'inference.networking.k8s.io/v1',
+      kind: 'InferencePool',
+      metadata: { name: 'broken', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
+    });
+    const valid = GuideExamples.zeroDowntime(app, 'second');
+    let overviewReads = 0;
+    const counted = Object.create(valid, { overview: { get: () => { overviewReads++; return valid.overview; } } });
+
+    // When both are rendered
+    const err = thrown(() => new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([broken, counted]));
+
+    // Then the error lists the broken pool only, and the second migration's READMEs were never made
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message.split('\n').slice(1).map((l) => l.split(':').slice(0, 2).join(':'))).toEqual([
+      '  vllm-llama3-8b-instruct/01-side-by-side: InferencePool default/broken',
+    ]);
+    expect(overviewReads).toBe(0);
+  });
+});
+
+describe('GitOpsWriter validating several migrations in one write', () => {
+  // Each validator is kept per set of CRD bundles, so that migrations with the same bundles share one. The key of
+  // "no bundles given" (the defaults) and of an empty list (no CRD at all) was the same: a migration's verdict then
+  // depended on which other migration came first.
+  test('given a migration validated against no CRD after one validated against the defaults, then it fails as it does alone', () => {
+    // Given the guide's migration with the default bundles, and a second one that names an empty list of bundles
+    const app = Testing.app();
+    const defaults = Object.create(GuideExamples.zeroDowntime(app), { validationBundles: { value: undefined } });
+    const second = GuideExamples.zeroDowntime(app, 'second');
+    const noCrds = Object.create(second, { validationBundles: { value: [] } });
+    const writer = new GitOpsWriter({ outdir: 'migrations' });
+    // When the second is rendered alone, and after the first
+    const alone = thrown(() => writer.renderMigrations([noCrds]));
+    const after = thrown(() => writer.renderMigrations([defaults, noCrds]));
+    // Then both fail, with the same problems: its InferencePool and InferenceObjective have no schema to check
+    expect(alone).toBeInstanceOf(UserError);
+    expect(alone.message).toMatch(/unknown-kind/);
+    expect(after.message).toBe(alone.message);
+    // And the migration with the defaults alone passes
+    expect(() => writer.renderMigrations([defaults])).not.toThrow();
+  });
+
+  test('given a migration with no stages, then the write refuses it naming the migration, not with a TypeError', () => {
+    const guide = GuideExamples.zeroDowntime(Testing.app());
+    const empty = Object.create(guide, { stages: { value: [] } });
+    const err = thrown(() => new GitOpsWriter({ outdir: 'migrations' }).renderMigrations([empty]));
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(`GitOpsWriter: migration vllm-llama3-8b-instruct (${guide.node.path}) has no stages: a migration needs at least one stage folder to write`);
   });
 });

@@ -254,3 +254,14 @@ describe('what a failing rule reports', () => {
     expect(problemsOf(report)).toEqual(['cel spec.backends.[primary].port: the primary port must be positive']);
   });
 });
+
+describe('a null value', () => {
+  test('a field without a type set to null runs no rule, as on the API server', () => {
+    // Given free-form settings (no type) set to null, whose rule reads self.mode
+    // When it is validated
+    const report = validator.validate([widget({ settings: null })]);
+    // Then the rule is not run on the null: no CEL problem, nothing evaluated
+    expect(problemsOf(report)).toEqual([]);
+    expect(report.celRulesEvaluated).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { fieldChanges, formatFieldChange } from '../../src/migration/field-changes';
 import { isSecretField, redactCredentials, redactValue, scrubSecrets, secretValues, showField } from '../../src/validation/redact';
 
 describe('which fields hold secrets', () => {
@@ -121,5 +122,97 @@ describe('secrets that overlap', () => {
     const scrubbed = scrubSecrets('token abcdefgh and abcd', secrets);
     // Then each is replaced whole: no tail of the longer one is left
     expect(scrubbed).toBe('token <redacted> and <redacted>');
+  });
+});
+
+describe('env vars wherever their path puts them', () => {
+  test.each([
+    // A whole env var keyed by its name (as field changes write it), in a pod spec or at the root of a container given alone
+    ['Deployment', 'spec.template.spec.containers[vllm].env[HF_HOME]', true],
+    ['Pod', 'env[HF_HOME]', true],
+    // A field merely ending in env is no env var
+    ['Thing', 'spec.myenv[HF_HOME]', false],
+  ])('%s %s is secret: %s', (kind, path, secret) => {
+    expect(isSecretField(kind, path)).toBe(secret);
+  });
+
+  test('given an env var name written as an object (a value indented one level too far), then what is under the name is redacted', () => {
+    // Given `- name:\n    value: hunter2`, which YAML reads as a name holding {value: hunter2}
+    const name = { value: 'hunter2' };
+    // When a schema problem on the name shows the value it got
+    const shown = showField('Deployment', 'spec.template.spec.containers[0].env[0].name', name);
+    // Then the value under the name is not shown
+    expect(shown).toBe('{"value":"<redacted>"}');
+    expect(isSecretField('Deployment', 'spec.template.spec.containers[0].env[0].name.value')).toBe(true);
+  });
+});
+
+describe('secretValues: every secret a message must be scrubbed of', () => {
+  test('given a Deployment, then its env values are secrets and its env names are not', () => {
+    // Given a container with one env var
+    const deployment = {
+      kind: 'Deployment',
+      spec: { template: { spec: { containers: [{ name: 'vllm', env: [{ name: 'HF_HOME', value: '/data/hf-cache' }] }] } } },
+    };
+    // When its secrets are collected
+    const secrets = secretValues('Deployment', '', deployment);
+    // Then only the value is one: a message naming HF_HOME keeps the name
+    expect([...secrets]).toEqual(['/data/hf-cache']);
+    expect(scrubSecrets('env HF_HOME=/data/hf-cache is not allowed', secrets)).toBe('env HF_HOME=<redacted> is not allowed');
+  });
+
+  test('given secret fields holding a number, a bigint and a list, then each scalar in them is a secret', () => {
+    // Given a password written unquoted in YAML (a number), a licence key given as a bigint, and a list of tokens
+    const thing = { spec: { db: { password: 73519864 }, licence: { key: 12345678901234567890n }, apiTokens: ['tok-alpha', 'tok-beta'] } };
+    // When its secrets are collected
+    const secrets = secretValues('Thing', '', thing);
+    // Then the number, the bigint and every item of the list are secrets, as text
+    expect([...secrets].sort()).toEqual(['12345678901234567890', '73519864', 'tok-alpha', 'tok-beta']);
+    expect(scrubSecrets('cannot log in with 73519864 (tok-beta)', secrets)).toBe('cannot log in with <redacted> (<redacted>)');
+  });
+
+  test('given strings holding credentials in any field, then the credential parts of them are secrets', () => {
+    // Given args with a URL's userinfo, an Authorization token and a PEM block, in fields not named like secrets
+    const container = {
+      name: 'app',
+      args: ['--model-url=https://admin:hunter2@models.example.com/v1', '--header=Authorization: Bearer eyJhbGciOi.abc'],
+      command: ['run', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'],
+    };
+    // When its secrets are collected
+    const secrets = secretValues('Deployment', 'spec.template.spec.containers[0]', container);
+    // Then the userinfo, the token and the block are secrets, nothing else
+    expect([...secrets].sort()).toEqual(['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', 'admin:hunter2', 'eyJhbGciOi.abc']);
+    // And an engine's error quoting the URL is scrubbed of the userinfo
+    expect(scrubSecrets('GET https://admin:hunter2@models.example.com/v1 failed', secrets)).toBe('GET https://<redacted>@models.example.com/v1 failed');
+  });
+});
+
+describe('a header item without a value', () => {
+  test('given an Authorization header whose value is left undefined, then it comes back as it is, without a value', () => {
+    // Given a header match built in TypeScript with an optional value left out
+    const header = { name: 'Authorization', value: undefined };
+    // When it is redacted and shown in a message
+    // Then nothing is replaced: no `<redacted>` value appears where none is set
+    expect(redactValue('HTTPRoute', 'spec.rules[0].matches[0].headers[0]', header)).toBe(header);
+    expect(showField('HTTPRoute', 'spec.rules[0].matches[0].headers[0]', header)).toBe('{"name":"Authorization"}');
+  });
+});
+
+describe('a credential header whose value is not a string', () => {
+  // The value of a header that carries a credential was secret only as a whole: written as an object (a schema
+  // error, but the README of the stage still shows the change), the fields below it were shown in the clear.
+  test('given an Authorization header whose value is an object, then the field changes show none of it', () => {
+    // Given a route whose Authorization header value is an object, then the same with another password
+    const routeWith = (value: unknown) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'r' },
+      spec: { rules: [{ filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'Authorization', value }] } }] }] },
+    });
+    // When the change is listed
+    const shown = fieldChanges(routeWith({ basic: 'hunter2' }), routeWith({ basic: 'hunter3' })).map(formatFieldChange);
+    // Then the path is named and neither password appears
+    expect(shown).toEqual(['spec.rules[0].filters[0].requestHeaderModifier.set[Authorization].value.basic: <redacted> -> <redacted>']);
+    expect(isSecretField('HTTPRoute', 'spec.rules[0].filters[0].requestHeaderModifier.set[Authorization].valueFrom')).toBe(false);
   });
 });
