@@ -286,3 +286,15 @@ describe('detectPlatform', () => {
     });
   });
 });
+
+describe('detectPlatform: a GatewayClass controllerName is matched from its start', () => {
+  // A controllerName is a domain-prefixed path: another vendor's controller may carry a known domain further in.
+  test.each([
+    'example.com/istio.io/gateway-controller', 'example.com/kgateway.dev/kgateway', 'example.com/networking.gke.io/gateway',
+    'example.com/gateway.envoyproxy.io/gatewayclass-controller', 'example.com/gateway.nginx.org/nginx-gateway-controller',
+    'example.com/agentgateway.dev/agentgateway',
+  ])('given a class whose controller %s only holds a known domain after its own, then no implementation is detected from it', (controllerName) => {
+    const result = detectPlatform([route('HTTPRoute', 'gw')], [gateway('gw', 'custom-class'), gatewayClass('custom-class', controllerName)], []);
+    expect(result.gateway).toBeUndefined();
+  });
+});
