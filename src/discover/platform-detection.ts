@@ -103,6 +103,7 @@ export function detectPlatform(routes: PlatformSource[], all: PlatformSource[], 
   if (found.size === 1) {
     gateway = [...found.keys()][0];
     evidence.unshift(...found.get(gateway)!.map((h) => `${h}: ${gateway}`));
+    // Stryker disable next-line EqualityOperator: equivalent: a size of 1 took the branch above
   } else if (found.size > 1) {
     doubts.push(`the routes attach to Gateways of ${[...found.keys()].join(' and ')}: ${[...found.values()].flat().join('; ')}`);
   }

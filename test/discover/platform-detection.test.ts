@@ -298,3 +298,19 @@ describe('detectPlatform: a GatewayClass controllerName is matched from its star
     expect(result.gateway).toBeUndefined();
   });
 });
+
+describe('detectPlatform: the provider comes only from the objects that set it', () => {
+  test('given an alpha stack with a Service, an Istio VirtualService and a GKE object that is no policy, then no provider is detected', () => {
+    // Given objects of the stack that are neither the EPP's DestinationRule or EnvoyFilter nor a GKE backend policy
+    const stack = [
+      obj({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'epp', namespace: 'llm' }, spec: {} }),
+      obj({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'vs', namespace: 'llm' }, spec: {} }),
+      obj({ apiVersion: 'networking.gke.io/v1', kind: 'GCPGatewayPolicy', metadata: { name: 'gw', namespace: 'llm' }, spec: {} }),
+    ];
+    // When the platform is detected
+    const found = detectPlatform([], stack, stack);
+    // Then the provider is left to the user, and nothing is claimed as evidence
+    expect(found.provider).toBeUndefined();
+    expect(found.evidence).toEqual([]);
+  });
+});
