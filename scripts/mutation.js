@@ -23,10 +23,11 @@ const { groups } = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-gro
 
 // `--retest-survivors` and `--retest-timeouts`: this script's own options, not Stryker's (forgetVerdicts below).
 const RETEST = { '--retest-survivors': ['Survived', 'NoCoverage'], '--retest-timeouts': ['Timeout'] };
+const isRetest = (a) => Object.prototype.hasOwnProperty.call(RETEST, a);
 const args = process.argv.slice(2);
-const retest = args.filter((a) => Object.prototype.hasOwnProperty.call(RETEST, a)).flatMap((a) => RETEST[a]);
+const retest = args.filter(isRetest).flatMap((a) => RETEST[a]);
 const named = args.filter((a) => Object.prototype.hasOwnProperty.call(groups, a));
-const passed = args.filter((a) => !named.includes(a) && !Object.prototype.hasOwnProperty.call(RETEST, a));
+const passed = args.filter((a) => !named.includes(a) && !isRetest(a));
 const unknown = passed.find((a, i) => !a.startsWith('-') && !(i > 0 && passed[i - 1].startsWith('--') && !passed[i - 1].includes('=')));
 if (unknown !== undefined) {
   console.error(`mutation: unknown group ${JSON.stringify(unknown)}; the groups are ${Object.keys(groups).join(', ')}`);

@@ -75,16 +75,18 @@ class JestFilesTestRunner {
     return result;
   }
 
+  /** The dry run's map, read from the sandbox when this runner did not make it; false when there is none. */
+  loadMap() {
+    if (this.map === undefined && fs.existsSync(MAP_FILE)) this.map = JSON.parse(fs.readFileSync(MAP_FILE, 'utf8'));
+    return this.map !== undefined;
+  }
+
   /**
    * The test files that hold the given tests, the cheapest per covering test first, or undefined when a test is
    * not in the dry run's map.
    */
   testFilesFor(testFilter) {
-    if (testFilter === undefined || testFilter.length === 0) return undefined;
-    if (this.map === undefined) {
-      if (!fs.existsSync(MAP_FILE)) return undefined;
-      this.map = JSON.parse(fs.readFileSync(MAP_FILE, 'utf8'));
-    }
+    if (testFilter === undefined || testFilter.length === 0 || !this.loadMap()) return undefined;
     const tests = new Map();
     for (const id of testFilter) {
       const of = this.map.filesOf[id];
@@ -114,10 +116,7 @@ class JestFilesTestRunner {
    * among the files of the dry run, cheapest first.
    */
   ownTestFiles(fileName) {
-    if (this.map === undefined) {
-      if (!fs.existsSync(MAP_FILE)) return [];
-      this.map = JSON.parse(fs.readFileSync(MAP_FILE, 'utf8'));
-    }
+    if (!this.loadMap()) return [];
     const relative = path.relative(process.cwd(), fileName).split(path.sep).join('/');
     if (!relative.startsWith('src/') || !relative.endsWith('.ts')) return [];
     const stem = `test/${relative.slice('src/'.length, -'.ts'.length)}`;

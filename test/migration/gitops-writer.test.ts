@@ -40,6 +40,16 @@ function thrown(fn: () => unknown): Error {
   throw new Error('expected an error, but nothing was thrown');
 }
 
+/** A GA InferencePool that fails its CRD schema: two targetPorts, where GIE v1.0.x allows exactly one. */
+function invalidGaPool(): any {
+  return {
+    apiVersion: 'inference.networking.k8s.io/v1',
+    kind: 'InferencePool',
+    metadata: { name: 'broken', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
+  };
+}
+
 function readYaml(file: string): any[] {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
 }
@@ -351,13 +361,7 @@ describe('GitOpsWriter', () => {
     const outdir = tmp('invalid-');
     const app = Testing.app();
     const migration = GuideExamples.zeroDowntime(app);
-    // Two targetPorts: GIE v1.0.x allows exactly one.
-    new ApiObject(migration.stages[0], 'Broken', {
-      apiVersion: 'inference.networking.k8s.io/v1',
-      kind: 'InferencePool',
-      metadata: { name: 'broken', namespace: 'default' },
-      spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
-    });
+    new ApiObject(migration.stages[0], 'Broken', invalidGaPool());
     expect(() => new GitOpsWriter({ outdir, validate: true }).write(migration)).toThrow(/do not pass the CRD schemas; nothing was written:\n {2}vllm-llama3-8b-instruct\/01-side-by-side: InferencePool default\/broken: spec\.targetPorts/);
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
@@ -370,12 +374,7 @@ describe('GitOpsWriter', () => {
     const second = GuideExamples.zeroDowntime(app, 'second');
     for (const migration of [first, second]) {
       for (const stage of migration.stages.slice(0, 2)) {
-        new ApiObject(stage, 'Broken', {
-          apiVersion: 'inference.networking.k8s.io/v1',
-          kind: 'InferencePool',
-          metadata: { name: 'broken', namespace: 'default' },
-          spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
-        });
+        new ApiObject(stage, 'Broken', invalidGaPool());
       }
     }
     // When they are written with validation; Then the problem is listed once per stage that holds the object
@@ -777,12 +776,7 @@ describe('GitOpsWriter deciding what it writes', () => {
     // Given the guide's migration with, in its first stage, a carried GA pool with two targetPorts and a Widget made in code
     const migration = GuideExamples.zeroDowntime(Testing.app());
     new CarriedObjects(migration.stages[0], 'FromGit', {
-      manifests: [CarriedManifest.fromObject({
-        apiVersion: 'inference.networking.k8s.io/v1',
-        kind: 'InferencePool',
-        metadata: { name: 'broken', namespace: 'default' },
-        spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
-      })],
+      manifests: [CarriedManifest.fromObject(invalidGaPool())],
     });
     new ApiObject(migration.stages[0], 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } });
 
@@ -930,12 +924,7 @@ describe('GitOpsWriter deciding what it writes', () => {
     // Given a guide migration with a broken pool, then a valid one whose overview (read only to make its READMEs) is counted
     const app = Testing.app();
     const broken = GuideExamples.zeroDowntime(app);
-    new ApiObject(broken.stages[0], 'Broken', {
-      apiVersion: 'inference.networking.k8s.io/v1',
-      kind: 'InferencePool',
-      metadata: { name: 'broken', namespace: 'default' },
-      spec: { selector: { matchLabels: { app: 'x' } }, targetPorts: [{ number: 8000 }, { number: 8001 }], endpointPickerRef: { name: 'e', port: { number: 9002 } } },
-    });
+    new ApiObject(broken.stages[0], 'Broken', invalidGaPool());
     const valid = GuideExamples.zeroDowntime(app, 'second');
     let overviewReads = 0;
     const counted = Object.create(valid, { overview: { get: () => { overviewReads++; return valid.overview; } } });
